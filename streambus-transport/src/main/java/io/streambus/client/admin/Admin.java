@@ -1,0 +1,44 @@
+package io.streambus.client.admin;
+
+import io.streambus.client.TopicPartition;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Topic, offset and group administration. Thread-safe. Every operation completes within the client's request timeout
+ * (with retries as configured) and fails the future with a {@link io.streambus.client.StreamBusException}.
+ * Group operations fail at once with {@link io.streambus.client.UnsupportedFeatureException} on a core-only broker.
+ */
+public interface Admin {
+
+    /** Creates a topic; succeeds if it already exists with the same partition count (spec A.6.4). */
+    CompletableFuture<Void> createTopic(String topic, int partitions);
+
+    CompletableFuture<Void> deleteTopic(String topic);
+
+    /** Topic name to partition count. */
+    CompletableFuture<Map<String, Integer>> listTopics();
+
+    CompletableFuture<PartitionOffsets> offsets(TopicPartition partition);
+
+    /** HealthCheck: status text from the broker (for example {@code healthy}). */
+    CompletableFuture<String> health();
+
+    /** Capabilities of the first reachable bootstrap broker. */
+    CompletableFuture<BrokerCapabilities> capabilities();
+
+    CompletableFuture<List<GroupListing>> listGroups(String prefix);
+
+    /** Deletes empty groups with their committed offsets; per-group failures complete the future exceptionally. */
+    CompletableFuture<Void> deleteGroups(Collection<String> groupIds);
+
+    /** Committed offsets of a group; an empty collection means every committed partition. */
+    CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId,
+                                                                               Collection<TopicPartition> partitions);
+
+    /** Standalone commit (generation -1, spec B.6.8) for consumers of explicitly assigned partitions. */
+    CompletableFuture<Void> commitOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
+}

@@ -1,0 +1,193 @@
+package io.streambus.client.internal.producer;
+
+import io.netty.buffer.ByteBuf;
+import io.streambus.client.ClientConfig;
+import io.streambus.client.ConfigException;
+import io.streambus.client.producer.Partitioner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The built-in partitioners and the resolution of the {@code partitioner} setting. */
+public final class Partitioners {
+    private Partitioners() {
+    }
+
+    /** Partitioners that want to know how many bytes went to which partition (sticky switching). */
+    public interface AppendAware {
+        void onAppend(String topic, int partition, int bytes);
+    }
+
+    /**
+     * Resolves {@code partitioner}: a built-in name, a class name or {@link Class} with a public no-argument
+     * constructor, or an instance.
+     */
+    public static Partitioner create(Object setting, int batchSize) {
+        if (setting instanceof Partitioner p) {
+            return p;
+        }
+        if (setting instanceof Class<?> c) {
+            return instantiate(c, setting);
+        }
+        String name = String.valueOf(setting).trim();
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "murmur2", "default":
+                return new Murmur2(batchSize);
+            case "roundrobin", "round-robin", "round_robin":
+                return new RoundRobin();
+            case "sticky":
+                return new Sticky(batchSize);
+            default:
+                try {
+                    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+                    Class<?> c = Class.forName(name, true, cl != null ? cl : Partitioners.class.getClassLoader());
+                    return instantiate(c, setting);
+                } catch (ClassNotFoundException e) {
+                    throw new ConfigException(ClientConfig.PARTITIONER, setting,
+                            "neither murmur2, roundrobin, sticky nor a class on the class path");
+                }
+        }
+    }
+
+    private static Partitioner instantiate(Class<?> c, Object setting) {
+        if (!Partitioner.class.isAssignableFrom(c)) {
+            throw new ConfigException(ClientConfig.PARTITIONER, setting, c.getName() + " does not implement "
+                    + Partitioner.class.getName());
+        }
+        try {
+            return (Partitioner) c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ConfigException(ClientConfig.PARTITIONER, setting, "cannot instantiate " + c.getName()
+                    + " with a public no-argument constructor: " + e);
+        }
+    }
+
+    /** Keyed records: Kafka's murmur2 hash; keyless records: sticky. */
+    public static final class Murmur2 implements Partitioner, AppendAware {
+        private final StickyCache sticky;
+
+        public Murmur2(int batchSize) {
+            this.sticky = new StickyCache(batchSize);
+        }
+
+        @Override
+        public int partition(String topic, Object key, ByteBuf keyBytes, int numPartitions) {
+            if (keyBytes != null && keyBytes.isReadable()) {
+                return Partitioner.murmur2Partition(keyBytes, numPartitions);
+            }
+            return sticky.partition(topic, numPartitions);
+        }
+
+        @Override
+        public void onAppend(String topic, int partition, int bytes) {
+            sticky.onAppend(topic, partition, bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "murmur2";
+        }
+    }
+
+    /** Every record to the next partition of its topic in turn, keys ignored. */
+    public static final class RoundRobin implements Partitioner {
+        private final ConcurrentHashMap<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+
+        @Override
+        public int partition(String topic, Object key, ByteBuf keyBytes, int numPartitions) {
+            int n = counters.computeIfAbsent(topic, t -> new AtomicInteger()).getAndIncrement();
+            return (n & 0x7fffffff) % numPartitions;
+        }
+
+        @Override
+        public String toString() {
+            return "roundrobin";
+        }
+    }
+
+    /** Every record, keyed or not, to the topic's current sticky partition (switching after batch.size bytes). */
+    public static final class Sticky implements Partitioner, AppendAware {
+        private final StickyCache sticky;
+
+        public Sticky(int batchSize) {
+            this.sticky = new StickyCache(batchSize);
+        }
+
+        @Override
+        public int partition(String topic, Object key, ByteBuf keyBytes, int numPartitions) {
+            return sticky.partition(topic, numPartitions);
+        }
+
+        @Override
+        public void onAppend(String topic, int partition, int bytes) {
+            sticky.onAppend(topic, partition, bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "sticky";
+        }
+    }
+
+    /**
+     * One current partition per topic, kept until {@code batch.size} bytes were appended to it, then a different
+     * one is chosen at random (Kafka's KIP-794 idea, without the load-based weighting).
+     */
+    static final class StickyCache {
+        private final int switchBytes;
+        private final ConcurrentHashMap<String, State> topics = new ConcurrentHashMap<>();
+
+        StickyCache(int switchBytes) {
+            this.switchBytes = switchBytes;
+        }
+
+        private static final class State {
+            int partition = -1;
+            long bytes;
+        }
+
+        int partition(String topic, int numPartitions) {
+            State s = topics.computeIfAbsent(topic, t -> new State());
+            synchronized (s) {
+                if (s.partition <= -2) {
+                    s.partition = next(s.partition, numPartitions);
+                    s.bytes = 0;
+                } else if (s.partition < 0 || s.partition >= numPartitions) {
+                    s.partition = ThreadLocalRandom.current().nextInt(numPartitions);
+                    s.bytes = 0;
+                }
+                return s.partition;
+            }
+        }
+
+        void onAppend(String topic, int partition, int bytes) {
+            State s = topics.get(topic);
+            if (s == null) {
+                return;
+            }
+            synchronized (s) {
+                if (s.partition != partition) {
+                    return;
+                }
+                s.bytes += bytes;
+                if (s.bytes >= switchBytes) {
+                    s.partition = -2 - partition; // "switch away from partition" marker, resolved below
+                    s.bytes = 0;
+                }
+            }
+        }
+
+        /** Resolves a pending switch: a random partition other than the previous one when there are several. */
+        static int next(int marker, int numPartitions) {
+            int prev = -2 - marker;
+            if (numPartitions == 1) {
+                return 0;
+            }
+            if (prev >= numPartitions) {
+                return ThreadLocalRandom.current().nextInt(numPartitions);
+            }
+            int p = ThreadLocalRandom.current().nextInt(numPartitions - 1);
+            return p >= prev ? p + 1 : p;
+        }
+    }
+}

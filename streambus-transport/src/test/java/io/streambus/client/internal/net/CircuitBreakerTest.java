@@ -1,0 +1,87 @@
+package io.streambus.client.internal.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streambus.client.internal.net.CircuitBreaker.State;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest {
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final List<String> transitions = new ArrayList<>();
+
+    private CircuitBreaker breaker(int threshold, long openMs, int trials) {
+        return new CircuitBreaker(threshold, openMs, trials, now::get, (a, b) -> transitions.add(a + ">" + b));
+    }
+
+    private void advanceMs(long ms) {
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+
+    @Test
+    void opensAfterConsecutiveFailuresOnly() {
+        CircuitBreaker b = breaker(3, 1000, 1);
+        b.onFailure();
+        b.onFailure();
+        b.onSuccess(); // resets the count
+        b.onFailure();
+        b.onFailure();
+        assertThat(b.state()).isEqualTo(State.CLOSED);
+        assertThat(b.tryAcquire()).isTrue();
+        b.onFailure();
+        assertThat(b.state()).isEqualTo(State.OPEN);
+        assertThat(b.tryAcquire()).isFalse();
+        assertThat(b.allowsTraffic()).isFalse();
+        assertThat(transitions).containsExactly("CLOSED>OPEN");
+    }
+
+    @Test
+    void halfOpenAfterOpenPeriodLimitsTrialsThenCloses() {
+        CircuitBreaker b = breaker(1, 500, 2);
+        b.onFailure();
+        assertThat(b.nanosUntilHalfOpen()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+        advanceMs(499);
+        assertThat(b.tryAcquire()).isFalse();
+        advanceMs(1);
+        assertThat(b.state()).isEqualTo(State.HALF_OPEN);
+        assertThat(b.tryAcquire()).isTrue();
+        assertThat(b.tryAcquire()).isTrue();
+        assertThat(b.tryAcquire()).as("third trial over the limit").isFalse();
+        b.onSuccess();
+        assertThat(b.state()).isEqualTo(State.CLOSED);
+        assertThat(b.tryAcquire()).isTrue();
+        assertThat(transitions).containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED");
+    }
+
+    @Test
+    void failureWhileHalfOpenReopensForAFullPeriod() {
+        CircuitBreaker b = breaker(5, 200, 1);
+        for (int i = 0; i < 5; i++) {
+            b.onFailure();
+        }
+        advanceMs(200);
+        assertThat(b.tryAcquire()).isTrue();
+        b.onFailure();
+        assertThat(b.state()).isEqualTo(State.OPEN);
+        advanceMs(150);
+        assertThat(b.tryAcquire()).isFalse();
+        advanceMs(50);
+        assertThat(b.tryAcquire()).isTrue();
+        assertThat(transitions).containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>OPEN",
+                "OPEN>HALF_OPEN");
+    }
+
+    @Test
+    void backoffGrowsWithJitterAndCap() {
+        Backoff b = new Backoff(100, 1000);
+        for (int i = 0; i < 200; i++) {
+            assertThat(b.delayMs(0)).isBetween(80L, 120L);
+            assertThat(b.delayMs(2)).isBetween(320L, 480L);
+            assertThat(b.delayMs(10)).isBetween(800L, 1000L);
+        }
+        assertThat(new Backoff(0, 0).delayMs(5)).isZero();
+    }
+}

@@ -1,0 +1,25 @@
+package io.streambus.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/** GetOffset (0x03, A.6.3). */
+public record GetOffsetRequest(String topic, int partition) implements RequestBody {
+    public GetOffsetRequest {
+        topic = Checks.str(topic);
+        Checks.partition(partition);
+    }
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.GET_OFFSET;
+    }
+
+    void write(ByteBuf out) {
+        Wire.string(out, topic);
+        out.writeInt(partition);
+    }
+
+    static GetOffsetRequest read(PayloadReader r) {
+        return new GetOffsetRequest(r.topic("topic"), r.nonNegative("partition"));
+    }
+}

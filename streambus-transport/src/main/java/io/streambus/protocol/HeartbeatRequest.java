@@ -1,0 +1,26 @@
+package io.streambus.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/** Heartbeat (0x0A, B.6.6). */
+public record HeartbeatRequest(String groupId, int generationId, String memberId) implements RequestBody {
+    public HeartbeatRequest {
+        groupId = Checks.str(groupId);
+        memberId = Checks.str(memberId);
+    }
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.HEARTBEAT;
+    }
+
+    void write(ByteBuf out) {
+        Wire.string(out, groupId);
+        out.writeInt(generationId);
+        Wire.string(out, memberId);
+    }
+
+    static HeartbeatRequest read(PayloadReader r) {
+        return new HeartbeatRequest(r.string("group id"), r.i32("generation id"), r.string("member id"));
+    }
+}

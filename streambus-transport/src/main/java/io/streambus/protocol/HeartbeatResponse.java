@@ -1,0 +1,11 @@
+package io.streambus.protocol;
+
+/** Heartbeat success payload (B.6.6): empty. */
+public record HeartbeatResponse() implements ResponseBody {
+    public static final HeartbeatResponse INSTANCE = new HeartbeatResponse();
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.HEARTBEAT;
+    }
+}

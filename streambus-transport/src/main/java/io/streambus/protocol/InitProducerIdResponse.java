@@ -1,0 +1,19 @@
+package io.streambus.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/** InitProducerID success payload (B.7.2). */
+public record InitProducerIdResponse(long producerId, short producerEpoch) implements ResponseBody {
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.INIT_PRODUCER_ID;
+    }
+
+    void write(ByteBuf out) {
+        out.writeLong(producerId).writeShort(producerEpoch);
+    }
+
+    static InitProducerIdResponse read(PayloadReader r) {
+        return new InitProducerIdResponse(r.i64("producer id"), r.i16("producer epoch"));
+    }
+}

@@ -1,0 +1,166 @@
+package io.streambus.broker.log;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Storage settings, immutable; build with {@link #builder()}.
+ *
+ * <p>The default flush policy is {@link FlushPolicy#EVERY_WRITE}: this broker is for tests, demos and development,
+ * where throughput is modest and a test that kills the broker must find every acknowledged message after the
+ * restart (the reference broker loses about the last second, A.8.6). Choose {@link FlushPolicy#OS} or an interval
+ * for throughput.
+ */
+public final class LogConfig {
+    /** Largest accepted segment size; index positions are 32-bit. */
+    public static final int MAX_SEGMENT_BYTES = 1 << 30;
+
+    private final int segmentBytes;
+    private final int indexIntervalBytes;
+    private final FlushPolicy flushPolicy;
+    private final long retentionBytes;
+    private final Duration retentionTime;
+    private final Duration retentionCheckInterval;
+
+    private LogConfig(Builder b) {
+        this.segmentBytes = b.segmentBytes;
+        this.indexIntervalBytes = b.indexIntervalBytes;
+        this.flushPolicy = b.flushPolicy;
+        this.retentionBytes = b.retentionBytes;
+        this.retentionTime = b.retentionTime;
+        this.retentionCheckInterval = b.retentionCheckInterval;
+    }
+
+    /** All defaults. */
+    public static LogConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preset with this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder()
+                .segmentBytes(segmentBytes)
+                .indexIntervalBytes(indexIntervalBytes)
+                .flushPolicy(flushPolicy)
+                .retentionBytes(retentionBytes)
+                .retentionTime(retentionTime)
+                .retentionCheckInterval(retentionCheckInterval);
+    }
+
+    /** A segment is rolled when the next batch would take it past this size (default 64 MiB). */
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
+    /** Bytes of log between two sparse index entries (default 4096). */
+    public int indexIntervalBytes() {
+        return indexIntervalBytes;
+    }
+
+    /** Default {@link FlushPolicy#EVERY_WRITE}. */
+    public FlushPolicy flushPolicy() {
+        return flushPolicy;
+    }
+
+    /**
+     * Per partition: whole old segments are deleted while the partition would still hold at least this many bytes
+     * without them; -1 (default) keeps everything.
+     */
+    public long retentionBytes() {
+        return retentionBytes;
+    }
+
+    /**
+     * Per partition: a whole old segment is deleted once its newest batch was appended longer ago than this; null
+     * (default) keeps everything.
+     */
+    public Duration retentionTime() {
+        return retentionTime;
+    }
+
+    /** How often the retention task runs (default 5 minutes). */
+    public Duration retentionCheckInterval() {
+        return retentionCheckInterval;
+    }
+
+    @Override
+    public String toString() {
+        return "LogConfig{segmentBytes=" + segmentBytes + ", indexIntervalBytes=" + indexIntervalBytes
+                + ", flushPolicy=" + flushPolicy + ", retentionBytes=" + retentionBytes
+                + ", retentionTime=" + retentionTime + ", retentionCheckInterval=" + retentionCheckInterval + '}';
+    }
+
+    /** Builder for {@link LogConfig}; not thread-safe. */
+    public static final class Builder {
+        private int segmentBytes = 64 * 1024 * 1024;
+        private int indexIntervalBytes = 4096;
+        private FlushPolicy flushPolicy = FlushPolicy.EVERY_WRITE;
+        private long retentionBytes = -1;
+        private Duration retentionTime;
+        private Duration retentionCheckInterval = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        /** 1 .. {@link #MAX_SEGMENT_BYTES}; a batch larger than this gets a segment of its own. */
+        public Builder segmentBytes(int segmentBytes) {
+            if (segmentBytes < 1 || segmentBytes > MAX_SEGMENT_BYTES) {
+                throw new IllegalArgumentException(
+                        "segmentBytes must be in 1.." + MAX_SEGMENT_BYTES + ", was " + segmentBytes);
+            }
+            this.segmentBytes = segmentBytes;
+            return this;
+        }
+
+        /** At least 1. */
+        public Builder indexIntervalBytes(int indexIntervalBytes) {
+            if (indexIntervalBytes < 1) {
+                throw new IllegalArgumentException("indexIntervalBytes must be at least 1, was " + indexIntervalBytes);
+            }
+            this.indexIntervalBytes = indexIntervalBytes;
+            return this;
+        }
+
+        public Builder flushPolicy(FlushPolicy flushPolicy) {
+            this.flushPolicy = Objects.requireNonNull(flushPolicy, "flushPolicy");
+            return this;
+        }
+
+        /** -1 for unlimited, otherwise at least 0. */
+        public Builder retentionBytes(long retentionBytes) {
+            if (retentionBytes < -1) {
+                throw new IllegalArgumentException("retentionBytes must be -1 or at least 0, was " + retentionBytes);
+            }
+            this.retentionBytes = retentionBytes;
+            return this;
+        }
+
+        /** Null for unlimited, otherwise positive. */
+        public Builder retentionTime(Duration retentionTime) {
+            if (retentionTime != null && (retentionTime.isNegative() || retentionTime.isZero())) {
+                throw new IllegalArgumentException("retentionTime must be positive or null, was " + retentionTime);
+            }
+            this.retentionTime = retentionTime;
+            return this;
+        }
+
+        /** At least 1 ms. */
+        public Builder retentionCheckInterval(Duration retentionCheckInterval) {
+            Objects.requireNonNull(retentionCheckInterval, "retentionCheckInterval");
+            if (retentionCheckInterval.toMillis() < 1) {
+                throw new IllegalArgumentException(
+                        "retentionCheckInterval must be at least 1 ms, was " + retentionCheckInterval);
+            }
+            this.retentionCheckInterval = retentionCheckInterval;
+            return this;
+        }
+
+        public LogConfig build() {
+            return new LogConfig(this);
+        }
+    }
+}

@@ -1,0 +1,648 @@
+package io.streambus.broker.log;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: a sequence of segments holding stored batches (see {@link LogManager} for the layout).
+ *
+ * <p>Thread-safe. Appends are serialized by a per-partition lock; reads run concurrently with appends and with each
+ * other and see a consistent prefix of the log: the high-water mark is published only after a batch is completely
+ * written (and forced, with {@link FlushPolicy#EVERY_WRITE}), so a reader never sees a partial batch. Obtain
+ * instances from {@link LogManager#partition}; after the topic is deleted every call throws
+ * {@link UnknownTopicException}, after the manager is closed {@link StorageException}.
+ */
+public final class PartitionLog {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+    private static final int MIN_WINDOW = 16 * 1024;
+    private static final int MAX_WINDOW = 1024 * 1024;
+
+    private enum State { OPEN, CLOSED, DELETED }
+
+    private final String topic;
+    private final int partition;
+    private final Path dir;
+    private final LogConfig config;
+    private final String name;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    /** Serializes appends, rolls and close. */
+    private final ReentrantLock appendLock = new ReentrantLock();
+    /** Readers hold the read lock; removing segments (retention, close) takes the write lock. */
+    private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
+    private final CRC32C crc = new CRC32C();
+    private volatile Segment active;
+    private volatile long nextOffset;
+    private volatile long startOffset;
+    private volatile State state = State.OPEN;
+    /** Set when an I/O error left the active segment in an unknown state; appends refuse until a restart. */
+    private volatile String failure;
+    private volatile boolean dirty;
+
+    private PartitionLog(String topic, int partition, Path dir, LogConfig config) {
+        this.topic = topic;
+        this.partition = partition;
+        this.dir = dir;
+        this.config = config;
+        this.name = topic + "-" + partition;
+    }
+
+    /** Opens (and recovers) the partition stored in {@code dir}, creating it when empty. */
+    static PartitionLog open(String topic, int partition, Path dir, LogConfig config) throws IOException {
+        PartitionLog log = new PartitionLog(topic, partition, dir, config);
+        List<Segment> recovered = LogRecovery.recover(dir, config, log.name);
+        for (Segment s : recovered) {
+            log.segments.put(s.baseOffset, s);
+        }
+        Segment last = recovered.get(recovered.size() - 1);
+        log.active = last;
+        log.startOffset = recovered.get(0).baseOffset;
+        log.nextOffset = last.endOffset;
+        return log;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    /** First offset still readable (advances when retention deletes segments). */
+    public long startOffset() {
+        checkOpen();
+        return startOffset;
+    }
+
+    /** Offset the next appended message will get; equal to the high-water mark (A.8.2). */
+    public long endOffset() {
+        checkOpen();
+        return nextOffset;
+    }
+
+    /** Same as {@link #endOffset()}: without replication every appended message is committed. */
+    public long highWaterMark() {
+        return endOffset();
+    }
+
+    /** Bytes stored in this partition's segments (batch headers included). */
+    public long sizeInBytes() {
+        long total = 0;
+        for (Segment s : segments.values()) {
+            total += s.size;
+        }
+        return total;
+    }
+
+    /** Number of segment files; for tests and metrics. */
+    int segmentCount() {
+        return segments.size();
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /**
+     * Appends {@code count} A.5 messages as one stored batch with the offsets {@code base .. base + count - 1}, written
+     * into each message's offset field (the value the producer sent is ignored, A.5). The caller keeps ownership of
+     * {@code messages}; neither its content nor its indexes are changed.
+     *
+     * @param messages exactly {@code count} A.5 messages (no count prefix) in the readable bytes
+     * @throws InvalidRecordException when the bytes are not exactly {@code count} well-formed messages (nothing is
+     *                                appended)
+     * @throws StorageException       on an I/O error (nothing is appended, or the partition refuses further appends
+     *                                until a restart when the file state is unknown)
+     */
+    public AppendResult append(ByteBuf messages, int count) {
+        Objects.requireNonNull(messages, "messages");
+        int len = messages.readableBytes();
+        if (count < 1) {
+            throw new InvalidRecordException("message count", 0, "must be at least 1, was " + count);
+        }
+        if (count > len / MessageScanner.MIN_MESSAGE_SIZE) {
+            throw new InvalidRecordException("message count", 0, "count " + count + " needs at least "
+                    + (long) count * MessageScanner.MIN_MESSAGE_SIZE + " bytes but only " + len + " are present");
+        }
+        if (len > BatchFormat.MAX_BATCH_BYTES - BatchFormat.HEADER_SIZE) {
+            throw new InvalidRecordException("messages", 0, len + " bytes exceed the batch limit of "
+                    + (BatchFormat.MAX_BATCH_BYTES - BatchFormat.HEADER_SIZE));
+        }
+        int total = BatchFormat.HEADER_SIZE + len;
+        // One bulk copy into a direct buffer: it gets the batch header in front, the offsets written in, and is what
+        // the kernel reads from (a heap buffer would be copied by the JDK anyway).
+        ByteBuf batch = ALLOC.directBuffer(total, total);
+        try {
+            batch.writerIndex(BatchFormat.HEADER_SIZE);
+            batch.writeBytes(messages, messages.readerIndex(), len);
+            int[] starts = new int[count];
+            int p = BatchFormat.HEADER_SIZE;
+            for (int i = 0; i < count; i++) {
+                if (p == total) {
+                    throw new InvalidRecordException("message count", p - BatchFormat.HEADER_SIZE,
+                            "count is " + count + " but the data ends after " + i + " messages");
+                }
+                starts[i] = p;
+                p += MessageScanner.measure(batch, p, total, total, BatchFormat.HEADER_SIZE);
+            }
+            if (p != total) {
+                throw new InvalidRecordException("message count", p - BatchFormat.HEADER_SIZE,
+                        (total - p) + " bytes follow the last of the " + count + " messages");
+            }
+            return appendBatch(batch, starts, count);
+        } finally {
+            batch.release();
+        }
+    }
+
+    private AppendResult appendBatch(ByteBuf batch, int[] starts, int count) {
+        int total = batch.readableBytes();
+        appendLock.lock();
+        try {
+            checkOpen();
+            if (failure != null) {
+                throw new StorageException("partition " + name + " refuses appends after an earlier I/O error ("
+                        + failure + "); restart the broker to recover it");
+            }
+            long base = nextOffset;
+            for (int i = 0; i < count; i++) {
+                batch.setLong(starts[i], base + i);
+            }
+            long now = System.currentTimeMillis();
+            batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
+            batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
+            batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
+            batch.setInt(BatchFormat.COUNT_OFFSET, count);
+            batch.setLong(BatchFormat.TIME_OFFSET, now);
+            crc.reset();
+            crc.update(batch.nioBuffer(BatchFormat.CRC_START, total - BatchFormat.CRC_START));
+            batch.setInt(BatchFormat.CRC_OFFSET, (int) crc.getValue());
+
+            Segment seg = maybeRoll(total, count);
+            long pos = seg.size;
+            int indexEntries = seg.index.count();
+            long indexedBefore = seg.lastIndexedPosition;
+            try {
+                ByteBuffer nio = batch.nioBuffer();
+                long at = pos;
+                while (nio.hasRemaining()) {
+                    at += seg.log.write(nio, at);
+                }
+                if (pos - seg.lastIndexedPosition >= config.indexIntervalBytes()) {
+                    seg.index.add((int) (base - seg.baseOffset), (int) pos);
+                    seg.lastIndexedPosition = pos;
+                    seg.index.writeEntry(seg.indexChannel, seg.index.count() - 1);
+                }
+                if (config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE) {
+                    seg.log.force(false);
+                }
+            } catch (IOException e) {
+                seg.index.truncateTo(indexEntries);
+                seg.lastIndexedPosition = indexedBefore;
+                undoWrite(seg, pos, e);
+                throw new StorageException("append to " + name + " failed: " + e, e);
+            }
+            seg.lastAppendTimeMs = now;
+            seg.size = pos + total;
+            seg.endOffset = base + count;
+            if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
+                dirty = true;
+            }
+            nextOffset = base + count; // publishes the batch to readers
+            return new AppendResult(base, count, base + count);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Cuts a partly written batch off again; if even that fails, no further append may follow it. */
+    private void undoWrite(Segment seg, long pos, IOException cause) {
+        try {
+            seg.log.truncate(pos);
+        } catch (IOException e) {
+            failure = cause.toString();
+            LOG.error("{}: could not truncate {} back to {} after a failed write; appends disabled", name, seg, pos,
+                    e);
+        }
+    }
+
+    private Segment maybeRoll(int batchBytes, int count) {
+        Segment seg = active;
+        boolean full = seg.size > 0 && (seg.size + batchBytes > config.segmentBytes()
+                || seg.size + batchBytes > Integer.MAX_VALUE
+                || nextOffset + count - seg.baseOffset > Integer.MAX_VALUE);
+        if (!full) {
+            return seg;
+        }
+        Segment next;
+        try {
+            next = Segment.create(dir, nextOffset);
+        } catch (IOException e) {
+            throw new StorageException("could not create a new segment for " + name + ": " + e, e);
+        }
+        try {
+            // Older segments are always complete on disk, so recovery only has to scan the last one.
+            seg.seal();
+            IoUtil.fsyncDirectory(dir);
+        } catch (IOException e) {
+            next.closeQuietly();
+            try {
+                next.deleteFiles();
+                seg.openIndexForAppend();
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw new StorageException("could not roll segment of " + name + ": " + e, e);
+        }
+        segments.put(next.baseOffset, next);
+        active = next;
+        return next;
+    }
+
+    /**
+     * Reads messages from {@code offset} on, with the rules of A.6.2:
+     *
+     * <ul>
+     *   <li>{@code offset} below the start offset or at/after the high-water mark, or {@code maxBytes} 0: no
+     *       messages (never an error);</li>
+     *   <li>otherwise messages are added while the running total of key + value bytes, compared <em>before</em>
+     *       adding each message, is below {@code maxBytes}: at least one message, the last one may overshoot;</li>
+     *   <li>and while the encoded messages stay within {@code maxBlockBytes} (the room left in the reply frame): a
+     *       message that would not fit ends the read, even the first one.</li>
+     * </ul>
+     *
+     * @param maxBytes      read as an unsigned 32-bit value, so the wire's u32 can be passed unchanged
+     * @param maxBlockBytes at least 0
+     * @return the messages, owned by the caller (release them)
+     * @throws StorageException when the file cannot be read or its content is inconsistent
+     */
+    public ReadResult read(long offset, int maxBytes, int maxBlockBytes) {
+        if (maxBlockBytes < 0) {
+            throw new IllegalArgumentException("maxBlockBytes must be at least 0, was " + maxBlockBytes);
+        }
+        long maxKv = Integer.toUnsignedLong(maxBytes);
+        ReentrantReadWriteLock.ReadLock lock = segmentsLock.readLock();
+        lock.lock();
+        try {
+            checkOpen();
+            long hwm = nextOffset;
+            if (offset < startOffset || offset >= hwm || maxKv == 0
+                    || maxBlockBytes < MessageScanner.MIN_MESSAGE_SIZE) {
+                return ReadResult.empty(hwm);
+            }
+            int window = (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, Math.min(maxKv, maxBlockBytes)));
+            try (Reader r = new Reader(offset, hwm, maxKv, maxBlockBytes, window)) {
+                return r.read();
+            } catch (IOException e) {
+                throw new StorageException("read of " + name + " at offset " + offset + " failed: " + e, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One read: walks batch headers from the sparse index position to the batch holding {@code offset}, then
+     * copies the kept messages, one contiguous run per batch, from a window of file bytes into the result.
+     */
+    private final class Reader implements AutoCloseable {
+        private final long offset;
+        private final long hwm;
+        private final long maxKv;
+        private final int maxBlock;
+        private final int windowSize;
+        private Segment seg;
+        private ByteBuf window;
+        private long windowStart;
+        private ByteBuf out;
+        private int count;
+        private long kv;
+        private int outBytes;
+        private long first = -1;
+        private long last = -1;
+        /** File position of the first message of the current run of kept messages, or -1. */
+        private long runStart = -1;
+
+        Reader(long offset, long hwm, long maxKv, int maxBlock, int windowSize) {
+            this.offset = offset;
+            this.hwm = hwm;
+            this.maxKv = maxKv;
+            this.maxBlock = maxBlock;
+            this.windowSize = windowSize;
+        }
+
+        ReadResult read() throws IOException {
+            Map.Entry<Long, Segment> e = segments.floorEntry(offset);
+            if (e == null) {
+                throw new StorageException("no segment of " + name + " holds offset " + offset);
+            }
+            seg = e.getValue();
+            long fp = seg.index.floorPosition(offset - seg.baseOffset);
+            long visible = seg.size;
+            boolean more = true;
+            while (more) {
+                if (fp >= visible) {
+                    Map.Entry<Long, Segment> n = segments.higherEntry(seg.baseOffset);
+                    if (n == null) {
+                        break;
+                    }
+                    seg = n.getValue();
+                    fp = 0;
+                    visible = seg.size;
+                    releaseWindow();
+                    continue;
+                }
+                ensure(fp, BatchFormat.HEADER_SIZE, visible);
+                int h = (int) (fp - windowStart);
+                long batchEnd = fp + 4 + (window.getInt(h + BatchFormat.LENGTH_OFFSET) & 0xFFFFFFFFL);
+                long base = window.getLong(h + BatchFormat.BASE_OFFSET_OFFSET);
+                long batchCount = window.getInt(h + BatchFormat.COUNT_OFFSET) & 0xFFFFFFFFL;
+                if (batchEnd > visible || base < seg.baseOffset || (first < 0 && base > offset)) {
+                    throw new StorageException("inconsistent batch header in " + seg + " at byte " + fp);
+                }
+                if (base + batchCount <= offset) {
+                    fp = batchEnd;
+                    continue;
+                }
+                more = readBatch(fp + BatchFormat.HEADER_SIZE, batchEnd, base, base + batchCount);
+                fp = batchEnd;
+            }
+            if (count == 0) {
+                return ReadResult.empty(hwm);
+            }
+            ByteBuf result = out;
+            out = null;
+            return new ReadResult(result, count, first, last, hwm);
+        }
+
+        /** Handles the messages of one batch; false when the read is complete. */
+        private boolean readBatch(long mp, long batchEnd, long base, long batchNext) throws IOException {
+            long mo = base;
+            while (mp < batchEnd) {
+                if (mo >= hwm) {
+                    flushRun(mp);
+                    return false;
+                }
+                int size = measure(mp, batchEnd);
+                if (mo >= offset) {
+                    int at = (int) (mp - windowStart);
+                    if ((count > 0 && kv >= maxKv) || (long) outBytes + size > maxBlock) {
+                        flushRun(mp);
+                        return false;
+                    }
+                    if (runStart < 0) {
+                        runStart = mp;
+                    }
+                    kv += MessageScanner.keyValueBytes(window, at);
+                    outBytes += size;
+                    count++;
+                    if (first < 0) {
+                        first = mo;
+                    }
+                    last = mo;
+                }
+                mp += size;
+                mo++;
+            }
+            flushRun(mp);
+            if (mo != batchNext) {
+                throw new StorageException("batch " + base + " in " + seg + " holds " + (mo - base)
+                        + " messages, its header says " + (batchNext - base));
+            }
+            return mo < hwm;
+        }
+
+        /** Size of the message at file position {@code mp}, reading more of the file as needed. */
+        private int measure(long mp, long batchEnd) throws IOException {
+            int want = windowSize;
+            while (true) {
+                ensure(mp, 1, batchEnd);
+                int at = (int) (mp - windowStart);
+                int avail = window.writerIndex();
+                int hard = (int) (batchEnd - windowStart);
+                int size;
+                try {
+                    size = MessageScanner.measure(window, at, avail, hard, at);
+                } catch (InvalidRecordException e) {
+                    throw new StorageException("corrupt message in " + seg + " at byte " + mp + ": "
+                            + e.getMessage());
+                }
+                if (size != MessageScanner.NEED_MORE) {
+                    return size;
+                }
+                // The message runs past the window: restart the window at it, larger each time.
+                flushRun(mp);
+                want = (int) Math.min(Math.max((long) want * 2, (long) (avail - at) * 2), batchEnd - mp);
+                refill(mp, want, batchEnd);
+            }
+        }
+
+        /** Makes bytes [fp, fp + n) available in the window, reading up to {@code limit}. */
+        private void ensure(long fp, int n, long limit) throws IOException {
+            if (window != null && fp >= windowStart && fp + n <= windowStart + window.writerIndex()) {
+                return;
+            }
+            if (limit - fp < n) {
+                throw new StorageException("truncated data in " + seg + " at byte " + fp);
+            }
+            flushRun(fp);
+            refill(fp, (int) Math.min(Math.max(windowSize, n), limit - fp), limit);
+        }
+
+        private void refill(long fp, int size, long limit) throws IOException {
+            if (window == null || window.capacity() < size) {
+                releaseWindow();
+                window = ALLOC.directBuffer(size);
+            }
+            window.clear();
+            IoUtil.readFully(seg.log, window, fp, (int) Math.min(size, limit - fp));
+            windowStart = fp;
+        }
+
+        /** Copies the kept messages [runStart, end) from the window into the result. */
+        private void flushRun(long end) {
+            if (runStart < 0) {
+                return;
+            }
+            int len = (int) (end - runStart);
+            if (len > 0) {
+                if (out == null) {
+                    out = ALLOC.directBuffer(Math.min(maxBlock, Math.max(outBytes, 4096)), maxBlock);
+                }
+                out.writeBytes(window, (int) (runStart - windowStart), len);
+            }
+            runStart = -1;
+        }
+
+        private void releaseWindow() {
+            if (window != null) {
+                window.release();
+                window = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            releaseWindow();
+            if (out != null) {
+                out.release();
+                out = null;
+            }
+        }
+    }
+
+    /** Forces appended data to disk. */
+    public void flush() {
+        Segment seg = active;
+        if (state != State.OPEN) {
+            return;
+        }
+        dirty = false;
+        try {
+            seg.log.force(false);
+        } catch (ClosedChannelException e) {
+            if (state == State.OPEN) {
+                throw new StorageException("flush of " + name + " failed: file closed", e);
+            }
+        } catch (IOException e) {
+            dirty = true;
+            throw new StorageException("flush of " + name + " failed: " + e, e);
+        }
+    }
+
+    /** Flush for the interval policy: only when something was appended since the last flush. */
+    void flushIfDirty() {
+        if (dirty) {
+            flush();
+        }
+    }
+
+    /**
+     * Deletes whole old segments (never the active one) that retention by size or age no longer needs, advancing
+     * the start offset. Returns the number of segments deleted.
+     */
+    int applyRetention(long nowMs) {
+        long retentionBytes = config.retentionBytes();
+        long retentionMs = config.retentionTime() == null ? -1 : config.retentionTime().toMillis();
+        if (retentionBytes < 0 && retentionMs < 0) {
+            return 0;
+        }
+        List<Segment> doomed = new ArrayList<>();
+        ReentrantReadWriteLock.WriteLock lock = segmentsLock.writeLock();
+        lock.lock();
+        try {
+            if (state != State.OPEN) {
+                return 0;
+            }
+            Segment current = active;
+            long total = sizeInBytes();
+            for (Segment s : segments.values()) {
+                if (s == current || s.baseOffset >= current.baseOffset) {
+                    break;
+                }
+                boolean bySize = retentionBytes >= 0 && total - s.size >= retentionBytes;
+                boolean byAge = retentionMs >= 0 && nowMs - s.lastAppendTimeMs > retentionMs;
+                if (!bySize && !byAge) {
+                    break;
+                }
+                doomed.add(s);
+                total -= s.size;
+            }
+            if (doomed.isEmpty()) {
+                return 0;
+            }
+            for (Segment s : doomed) {
+                segments.remove(s.baseOffset);
+            }
+            startOffset = segments.firstKey();
+            for (Segment s : doomed) {
+                s.closeQuietly();
+                try {
+                    s.deleteFiles();
+                } catch (IOException e) {
+                    LOG.warn("{}: could not delete retired segment {}: {}", name, s, e.toString());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("{}: retention deleted {} segment(s); start offset now {}", name, doomed.size(), startOffset);
+        return doomed.size();
+    }
+
+    /**
+     * Closes the partition. A clean close forces everything and writes the clean-shutdown marker; a close for
+     * deletion just releases the files. Waits for a running append or read to finish.
+     */
+    void close(boolean deleted) throws IOException {
+        appendLock.lock();
+        try {
+            ReentrantReadWriteLock.WriteLock lock = segmentsLock.writeLock();
+            lock.lock();
+            try {
+                if (state != State.OPEN) {
+                    return;
+                }
+                state = deleted ? State.DELETED : State.CLOSED;
+                IOException error = null;
+                if (!deleted) {
+                    try {
+                        Segment seg = active;
+                        seg.log.force(true);
+                        if (seg.indexChannel != null) {
+                            seg.indexChannel.force(true);
+                        }
+                        if (failure == null) {
+                            Files.write(dir.resolve(BatchFormat.CLEAN_MARKER), new byte[0]);
+                            IoUtil.fsyncDirectory(dir);
+                        }
+                    } catch (IOException e) {
+                        error = e;
+                    }
+                }
+                for (Segment s : segments.values()) {
+                    s.closeQuietly();
+                }
+                if (error != null) {
+                    throw error;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        State s = state;
+        if (s == State.DELETED) {
+            throw new UnknownTopicException(topic);
+        }
+        if (s == State.CLOSED) {
+            throw new StorageException("partition " + name + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog{" + name + ", start=" + startOffset + ", end=" + nextOffset + '}';
+    }
+}

@@ -98,12 +98,12 @@ public final class MessageBlock implements ReferenceCounted {
             int at = r.pos;
             r.i64("message offset");
             r.i64("message timestamp");
-            r.pos += r.length("message key length");
-            r.pos += r.length("message value length");
+            r.skipBytesField("message key length");
+            r.skipBytesField("message value length");
             int headers = r.count("message header count", HEADER_OVERHEAD);
             for (int h = 0; h < headers; h++) {
-                r.pos += r.length("header key length");
-                r.pos += r.length("header value length");
+                r.skipBytesField("header key length");
+                r.skipBytesField("header value length");
             }
             max = Math.max(max, r.pos - at);
         }

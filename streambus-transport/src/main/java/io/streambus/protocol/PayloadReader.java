@@ -135,6 +135,12 @@ final class PayloadReader {
         return n;
     }
 
+    /** Skips a u32 length and that many bytes. */
+    void skipBytesField(String field) {
+        int n = length(field);
+        pos += n;
+    }
+
     String string(String field) {
         int n = length(field);
         String s = n == 0 ? "" : buf.toString(pos, n, StandardCharsets.UTF_8);

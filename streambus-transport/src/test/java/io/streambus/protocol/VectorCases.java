@@ -1,0 +1,246 @@
+package io.streambus.protocol;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/** The field values of every frame vector, as listed in vectors/README.md. */
+final class VectorCases {
+    static final long TS0 = 1_700_000_000_000_000_000L;
+
+    /**
+     * One vector.
+     *
+     * @param flags     request flags (for responses: flags of the request answered)
+     * @param errorCode for error responses, else 0
+     * @param body      builds the body (RequestBody, ResponseBody or ErrorResponse) with the given allocator
+     */
+    record Case(String name, boolean request, ApiKey type, long requestId, int flags, int errorCode,
+                Function<ByteBufAllocator, Object> body) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private VectorCases() {
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void str(ByteBuffer b, String s) {
+        byte[] u = utf8(s);
+        b.putInt(u.length).put(u);
+    }
+
+    /** Consumer subscription (B.6.2) with no owned partitions, built by hand. */
+    static byte[] subscription(String... topics) {
+        ByteBuffer b = ByteBuffer.allocate(256);
+        b.putShort((short) 0).putInt(topics.length);
+        for (String t : topics) {
+            str(b, t);
+        }
+        b.putInt(0).putInt(0);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    /** Consumer assignment (B.6.2) of one topic, built by hand. */
+    static byte[] assignment(String topic, int... partitions) {
+        ByteBuffer b = ByteBuffer.allocate(256);
+        b.putShort((short) 0).putInt(1);
+        str(b, topic);
+        b.putInt(partitions.length);
+        for (int p : partitions) {
+            b.putInt(p);
+        }
+        b.putInt(0);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    static final List<Msg> PRODUCE_1 = List.of(
+            Msg.of(0, TS0, "user-1", "hello", MessageHeader.of("content-type", "text/plain"),
+                    MessageHeader.of("trace-id", "abc123")),
+            Msg.of(0, TS0 + 1, null, "world"));
+
+    static List<Case> all() {
+        List<Case> c = new ArrayList<>();
+        // Part A
+        c.add(req("produce-request-1", ApiKey.PRODUCE, 1, 0x0001,
+                a -> new ProduceRequest("orders", 0, Msg.block(a, PRODUCE_1))));
+        c.add(resp("produce-response-1", ApiKey.PRODUCE, 1, 0, a -> new ProduceResponse(0, 2, 2)));
+        c.add(req("fetch-request-1", ApiKey.FETCH, 2, 0, a -> new FetchRequest("orders", 0, 0, 1_048_576)));
+        c.add(resp("fetch-response-1", ApiKey.FETCH, 2, 0, a -> new FetchResponse(2, Msg.block(a, List.of(
+                Msg.of(0, Message.REFERENCE_NO_TIMESTAMP, "user-1", "hello"),
+                Msg.of(1, Message.REFERENCE_NO_TIMESTAMP, null, "world"))))));
+        c.add(resp("fetch-response-2", ApiKey.FETCH, 2, 0, a -> new FetchResponse(2, Msg.block(a, List.of(
+                Msg.of(0, TS0, "user-1", "hello", MessageHeader.of("content-type", "text/plain"),
+                        MessageHeader.of("trace-id", "abc123")),
+                Msg.of(1, TS0 + 1, null, "world"))))));
+        c.add(resp("fetch-response-3", ApiKey.FETCH, 3, 0, a -> new FetchResponse(2, Msg.block(a, List.of()))));
+        c.add(req("getoffset-request-1", ApiKey.GET_OFFSET, 4, 0, a -> new GetOffsetRequest("orders", 0)));
+        c.add(resp("getoffset-response-1", ApiKey.GET_OFFSET, 4, 0,
+                a -> new GetOffsetResponse("orders", 0, 0, 2, 2)));
+        c.add(req("createtopic-request-1", ApiKey.CREATE_TOPIC, 5, 0, a -> new CreateTopicRequest("events", 3, 1)));
+        c.add(resp("createtopic-response-1", ApiKey.CREATE_TOPIC, 5, 0, a -> new CreateTopicResponse("events", true)));
+        c.add(req("deletetopic-request-1", ApiKey.DELETE_TOPIC, 6, 0, a -> new DeleteTopicRequest("events")));
+        c.add(resp("deletetopic-response-1", ApiKey.DELETE_TOPIC, 6, 0, a -> new DeleteTopicResponse("events", true)));
+        c.add(req("listtopics-request-1", ApiKey.LIST_TOPICS, 7, 0, a -> ListTopicsRequest.INSTANCE));
+        c.add(resp("listtopics-response-1", ApiKey.LIST_TOPICS, 7, 0, a -> new ListTopicsResponse(List.of(
+                new TopicInfo("orders", 1), new TopicInfo("events", 3)))));
+        c.add(req("healthcheck-request-1", ApiKey.HEALTH_CHECK, 0x0102030405060708L, 0,
+                a -> HealthCheckRequest.INSTANCE));
+        c.add(resp("healthcheck-response-1", ApiKey.HEALTH_CHECK, 0x0102030405060708L, 0,
+                a -> new HealthCheckResponse("healthy", 3600)));
+        c.add(error("error-response-1", ApiKey.GET_OFFSET, 8, 8, "topic missing does not exist"));
+        c.add(error("error-response-2", ApiKey.CREATE_TOPIC, 9, 9, "failed to create topic: topic orders already "
+                + "exists with 1 partitions, cannot recreate with 3 partitions"));
+        c.add(error("error-response-3", ApiKey.API_VERSIONS, 10, 1, "unknown request type"));
+        // Part B: groups
+        byte[] subA = subscription("orders", "payments");
+        c.add(req("ext-joingroup-request-1", ApiKey.JOIN_GROUP, 101, 0, a -> new JoinGroupRequest("billing", 30000,
+                60000, "", "svc-a", "consumer", List.of(new GroupProtocol("range", subA),
+                new GroupProtocol("roundrobin", subA)))));
+        c.add(resp("ext-joingroup-response-1", ApiKey.JOIN_GROUP, 101, 0, a -> new JoinGroupResponse(1, "range",
+                "svc-a-1", "svc-a-1", List.of(new GroupMember("svc-a-1", subA),
+                new GroupMember("svc-b-1", subscription("orders"))))));
+        byte[] assignA = Vectors.bytes("ext-consumer-assignment-1");
+        c.add(req("ext-syncgroup-request-1", ApiKey.SYNC_GROUP, 102, 0, a -> new SyncGroupRequest("billing", 1,
+                "svc-a-1", List.of(new MemberAssignment("svc-a-1", assignA),
+                new MemberAssignment("svc-b-1", assignment("orders", 2))))));
+        c.add(resp("ext-syncgroup-response-1", ApiKey.SYNC_GROUP, 102, 0, a -> new SyncGroupResponse(assignA)));
+        c.add(req("ext-heartbeat-request-1", ApiKey.HEARTBEAT, 103, 0, a -> new HeartbeatRequest("billing", 1,
+                "svc-a-1")));
+        c.add(resp("ext-heartbeat-response-1", ApiKey.HEARTBEAT, 103, 0, a -> HeartbeatResponse.INSTANCE));
+        c.add(error("ext-heartbeat-response-2", ApiKey.HEARTBEAT, 104, 22, "group billing is rebalancing"));
+        c.add(req("ext-leavegroup-request-1", ApiKey.LEAVE_GROUP, 105, 0, a -> new LeaveGroupRequest("billing",
+                "svc-a-1")));
+        c.add(resp("ext-leavegroup-response-1", ApiKey.LEAVE_GROUP, 105, 0, a -> LeaveGroupResponse.INSTANCE));
+        c.add(req("ext-offsetcommit-request-1", ApiKey.OFFSET_COMMIT, 106, 0, a -> new OffsetCommitRequest("billing",
+                1, "svc-a-1", TopicPartitions.of("orders", List.of(new PartitionOffset(0, 42, ""),
+                new PartitionOffset(1, 7, "host=a"))))));
+        c.add(resp("ext-offsetcommit-response-1", ApiKey.OFFSET_COMMIT, 106, 0, a -> new OffsetCommitResponse(
+                TopicPartitions.of("orders", List.of(new PartitionResult(0, 0), new PartitionResult(1, 0))))));
+        c.add(req("ext-offsetfetch-request-1", ApiKey.OFFSET_FETCH, 107, 0, a -> new OffsetFetchRequest("billing",
+                TopicPartitions.of("orders", List.of(0, 1, 2)))));
+        c.add(resp("ext-offsetfetch-response-1", ApiKey.OFFSET_FETCH, 107, 0, a -> new OffsetFetchResponse(
+                TopicPartitions.of("orders", List.of(new PartitionOffsetResult(0, 42, "", 0),
+                        new PartitionOffsetResult(1, 7, "host=a", 0), new PartitionOffsetResult(2, -1, "", 0))))));
+        // Part B: transactions
+        c.add(req("ext-initproducerid-request-1", ApiKey.INIT_PRODUCER_ID, 108, 0,
+                a -> new InitProducerIdRequest("txn-billing-1", 60000)));
+        c.add(resp("ext-initproducerid-response-1", ApiKey.INIT_PRODUCER_ID, 108, 0,
+                a -> new InitProducerIdResponse(1001, (short) 0)));
+        c.add(req("ext-addpartitionstotxn-request-1", ApiKey.ADD_PARTITIONS_TO_TXN, 109, 0,
+                a -> new AddPartitionsToTxnRequest("txn-billing-1", 1001, (short) 0, new TopicPartitions<>(List.of(
+                        new TopicPartitions.Topic<>("orders", List.of(0)),
+                        new TopicPartitions.Topic<>("payments", List.of(0, 2)))))));
+        c.add(resp("ext-addpartitionstotxn-response-1", ApiKey.ADD_PARTITIONS_TO_TXN, 109, 0,
+                a -> new AddPartitionsToTxnResponse(new TopicPartitions<>(List.of(
+                        new TopicPartitions.Topic<>("orders", List.of(new PartitionResult(0, 0))),
+                        new TopicPartitions.Topic<>("payments", List.of(new PartitionResult(0, 0),
+                                new PartitionResult(2, 5))))))));
+        c.add(req("ext-addoffsetstotxn-request-1", ApiKey.ADD_OFFSETS_TO_TXN, 110, 0,
+                a -> new AddOffsetsToTxnRequest("txn-billing-1", 1001, (short) 0, "billing")));
+        c.add(resp("ext-addoffsetstotxn-response-1", ApiKey.ADD_OFFSETS_TO_TXN, 110, 0,
+                a -> AddOffsetsToTxnResponse.INSTANCE));
+        c.add(req("ext-txnoffsetcommit-request-1", ApiKey.TXN_OFFSET_COMMIT, 111, 0,
+                a -> new TxnOffsetCommitRequest("txn-billing-1", "billing", 1001, (short) 0,
+                        TopicPartitions.of("orders", List.of(new PartitionOffset(0, 43, ""))))));
+        c.add(resp("ext-txnoffsetcommit-response-1", ApiKey.TXN_OFFSET_COMMIT, 111, 0,
+                a -> new TxnOffsetCommitResponse(TopicPartitions.of("orders", List.of(new PartitionResult(0, 0))))));
+        c.add(req("ext-endtxn-request-1", ApiKey.END_TXN, 112, 0,
+                a -> new EndTxnRequest("txn-billing-1", 1001, (short) 0, true)));
+        c.add(resp("ext-endtxn-response-1", ApiKey.END_TXN, 112, 0, a -> EndTxnResponse.INSTANCE));
+        c.add(req("ext-produce-transactional-request-1", ApiKey.PRODUCE, 113, 0x0021,
+                a -> new ProduceRequest("orders", 0, Msg.block(a, List.of(Msg.of(0, TS0 + 2, "k", "v"))),
+                        CompressionCodec.NONE, new ProducerIdAndEpoch(1001, (short) 0))));
+        c.add(resp("ext-fetch-readcommitted-response-1", ApiKey.FETCH, 114, 0x0040,
+                a -> new FetchResponse(5, Msg.block(a, List.of(Msg.of(2, TS0 + 3, null, "ok"))),
+                        CompressionCodec.NONE, 3)));
+        // Part B: SASL, ApiVersions, group administration
+        c.add(req("ext-saslhandshake-request-1", ApiKey.SASL_HANDSHAKE, 115, 0,
+                a -> new SaslHandshakeRequest("SCRAM-SHA-256")));
+        c.add(resp("ext-saslhandshake-response-1", ApiKey.SASL_HANDSHAKE, 115, 0,
+                a -> new SaslHandshakeResponse(List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"))));
+        c.add(req("ext-saslauthenticate-request-plain", ApiKey.SASL_AUTHENTICATE, 116, 0,
+                a -> new SaslAuthenticateRequest(utf8("\u0000alice\u0000alice-secret"))));
+        c.add(resp("ext-saslauthenticate-response-plain", ApiKey.SASL_AUTHENTICATE, 116, 0,
+                a -> new SaslAuthenticateResponse(new byte[0])));
+        c.add(req("ext-saslauthenticate-request-scram-1", ApiKey.SASL_AUTHENTICATE, 117, 0,
+                a -> new SaslAuthenticateRequest(utf8("n,,n=user,r=rOprNGfwEbeRWgbNEkqO"))));
+        c.add(resp("ext-saslauthenticate-response-scram-1", ApiKey.SASL_AUTHENTICATE, 117, 0,
+                a -> new SaslAuthenticateResponse(utf8("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                        + "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"))));
+        c.add(req("ext-saslauthenticate-request-scram-2", ApiKey.SASL_AUTHENTICATE, 118, 0,
+                a -> new SaslAuthenticateRequest(utf8("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                        + "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="))));
+        c.add(resp("ext-saslauthenticate-response-scram-2", ApiKey.SASL_AUTHENTICATE, 118, 0,
+                a -> new SaslAuthenticateResponse(utf8("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="))));
+        c.add(req("ext-apiversions-request-1", ApiKey.API_VERSIONS, 119, 0,
+                a -> new ApiVersionsRequest("streambus-java", "0.1.0")));
+        List<ApiVersion> apis = IntStream.concat(IntStream.rangeClosed(0x01, 0x12), IntStream.rangeClosed(0x20, 0x22))
+                .mapToObj(t -> new ApiVersion(t, 1, 1)).toList();
+        c.add(resp("ext-apiversions-response-1", ApiKey.API_VERSIONS, 119, 0,
+                a -> new ApiVersionsResponse(apis, 0x00000005, "streambus-java-broker/0.1.0")));
+        c.add(req("ext-deletegroups-request-1", ApiKey.DELETE_GROUPS, 120, 0,
+                a -> new DeleteGroupsRequest(List.of("jms.d.app1.audit", "billing"))));
+        c.add(resp("ext-deletegroups-response-1", ApiKey.DELETE_GROUPS, 120, 0, a -> new DeleteGroupsResponse(
+                List.of(new GroupResult("jms.d.app1.audit", 0), new GroupResult("billing", 46)))));
+        c.add(req("ext-listgroups-request-1", ApiKey.LIST_GROUPS, 121, 0,
+                a -> new ListGroupsRequest("", List.of("Empty", "Stable"))));
+        c.add(resp("ext-listgroups-response-1", ApiKey.LIST_GROUPS, 121, 0, a -> new ListGroupsResponse(List.of(
+                new GroupInfo("billing", "consumer", "Stable"), new GroupInfo("reports", "", "Empty")))));
+        // Part B: compression
+        c.add(req("ext-produce-compressed-request-1", ApiKey.PRODUCE, 122, 0x0003,
+                a -> new ProduceRequest("orders", 0, Msg.block(a, COMPRESSED_PRODUCE), CompressionCodec.GZIP, null)));
+        c.add(req("ext-fetch-compressed-request-1", ApiKey.FETCH, 123, 0x0002,
+                a -> new FetchRequest("orders", 0, 0, 1_048_576, CompressionCodec.GZIP, false)));
+        c.add(resp("ext-fetch-compressed-response-1", ApiKey.FETCH, 123, 0x0002,
+                a -> new FetchResponse(2, Msg.block(a, List.of(Msg.of(0, TS0 + 4, "k1", "v1"),
+                        Msg.of(1, TS0 + 5, "k2", "v2"))), CompressionCodec.NONE, FetchResponse.NO_LAST_STABLE_OFFSET)));
+        return c;
+    }
+
+    static final List<Msg> COMPRESSED_PRODUCE = List.of(
+            Msg.of(0, TS0 + 4, "k1", "compressible compressible compressible"),
+            Msg.of(0, TS0 + 5, "k2", "compressible compressible compressible"));
+
+    private static Case req(String name, ApiKey type, long id, int flags, Function<ByteBufAllocator, Object> body) {
+        return new Case(name, true, type, id, flags, 0, body);
+    }
+
+    private static Case resp(String name, ApiKey type, long id, int requestFlags,
+                             Function<ByteBufAllocator, Object> body) {
+        return new Case(name, false, type, id, requestFlags, 0, body);
+    }
+
+    private static Case error(String name, ApiKey type, long id, int code, String message) {
+        return new Case(name, false, type, id, 0, code, a -> new ErrorResponse(message));
+    }
+
+    /** A value-comparable view of a body: message blocks become lists of {@link Msg}. */
+    static Object comparable(Object body) {
+        if (body instanceof ProduceRequest p) {
+            return List.of(p.topic(), p.partition(), Msg.read(p.messages()), p.compression(),
+                    String.valueOf(p.transaction()));
+        }
+        if (body instanceof FetchResponse f) {
+            return List.of(f.highWaterMark(), Msg.read(f.messages()), f.codec(), f.lastStableOffset());
+        }
+        return body;
+    }
+
+    static void release(Object body) {
+        if (body instanceof RequestBody r) {
+            r.release();
+        } else if (body instanceof ResponseBody r) {
+            r.release();
+        }
+    }
+}

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * The broker's durable storage: every topic's partitions under one data directory.
  *
  * <p>Layout: {@code <dataDir>/topics/<topic>/partition-<n>/} holds segments {@code <base offset, 20 digits>.log}
- * with sparse {@code .index} files. A topic is created in {@code <dataDir>/staging/} and renamed into place, and
- * deleted by renaming it to {@code <dataDir>/deleted/} first, so a crash never leaves half a topic behind; both
+ * with sparse {@code .index} files. A topic is created under {@code <dataDir>/staging/} and renamed into place, and
+ * deleted by renaming it under {@code <dataDir>/deleted/} first, so a crash never leaves half a topic behind; both
  * folders are emptied at open. {@code <dataDir>/.lock} keeps a second manager (in this or another process) off the
  * directory.
  *
@@ -122,8 +122,10 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void recover() throws IOException {
+        // Leftovers of a create or delete interrupted by a crash; the lock guarantees nobody else uses them.
         IoUtil.deleteRecursively(dataDir.resolve("staging"));
         IoUtil.deleteRecursively(dataDir.resolve("deleted"));
+        Files.createDirectories(dataDir.resolve("staging"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(topicsDir)) {
             for (Path topicDir : dirs) {
                 String name = topicDir.getFileName().toString();
@@ -268,14 +270,27 @@ public final class LogManager implements AutoCloseable {
                     throw new StorageException("cannot create topic " + topic + ": " + target
                             + " exists but is not a usable topic directory");
                 }
-                Path staging = dataDir.resolve("staging").resolve(topic + "-" + System.nanoTime());
+                // A private folder per operation keeps the topic's own name (249 characters fit; a suffix may not).
+                Path work = dataDir.resolve("staging").resolve(Long.toString(System.nanoTime()));
+                Path staging = work.resolve(topic);
                 for (int p = 0; p < partitions; p++) {
                     Files.createDirectories(staging.resolve("partition-" + p));
                 }
                 IoUtil.fsyncDirectory(staging);
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 IoUtil.fsyncDirectory(topicsDir);
-                topics.put(topic, openPartitions(topic, target, partitions));
+                Files.delete(work);
+                try {
+                    topics.put(topic, openPartitions(topic, target, partitions));
+                } catch (IOException | RuntimeException e) {
+                    // Nothing was acknowledged in it yet: remove it so the name stays usable.
+                    try {
+                        IoUtil.deleteRecursively(target);
+                    } catch (IOException e2) {
+                        e.addSuppressed(e2);
+                    }
+                    throw e;
+                }
             } catch (IOException e) {
                 throw new StorageException("cannot create topic " + topic + ": " + e, e);
             }
@@ -306,10 +321,10 @@ public final class LogManager implements AutoCloseable {
                 }
             }
             Path source = topicsDir.resolve(topic);
-            Path trash = dataDir.resolve("deleted").resolve(topic + "-" + System.nanoTime());
+            Path trash = dataDir.resolve("deleted").resolve(Long.toString(System.nanoTime()));
             try {
-                Files.createDirectories(trash.getParent());
-                Files.move(source, trash, StandardCopyOption.ATOMIC_MOVE);
+                Files.createDirectories(trash);
+                Files.move(source, trash.resolve(topic), StandardCopyOption.ATOMIC_MOVE);
                 IoUtil.fsyncDirectory(topicsDir);
             } catch (IOException e) {
                 throw new StorageException("cannot delete topic " + topic + ": " + e, e);

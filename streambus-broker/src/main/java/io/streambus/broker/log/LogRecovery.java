@@ -121,8 +121,10 @@ final class LogRecovery {
                     seg.lastIndexedPosition = from;
                     scan = scan(seg, fileSize, from, fromOffset, config.indexIntervalBytes());
                     if (scan.problem() != null && scan.validEnd() == from && from > 0) {
-                        // The last entry does not point at a sound batch: distrust the index, not the log.
-                        LOG.warn("{}: index of {} is inconsistent ({}); rebuilding it", name, seg, scan.problem());
+                        // The last entry does not lead to a sound batch: either the index is wrong or that batch is
+                        // torn. Scanning the whole segment tells which, and rebuilds the index.
+                        LOG.warn("{}: batch at the last index entry of {} does not verify ({}); scanning the whole "
+                                + "segment", name, seg, scan.problem());
                         scan = null;
                     } else {
                         indexChanged = loaded.count() != n;

@@ -9,21 +9,15 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.streambus.security.TlsStores;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Client TLS settings: whom to trust, optionally a client certificate (mTLS), hostname verification, protocols and
@@ -88,10 +82,10 @@ public final class TlsConfig {
                 .sslProvider(SslProvider.JDK)
                 .endpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : null);
         if (trustStorePath != null) {
-            b.trustManager(trustManagerFactory(trustStorePath, trustStoreType, trustStorePassword));
+            b.trustManager(TlsStores.trustManagerFactory(trustStorePath, trustStoreType, trustStorePassword));
         }
         if (keyStorePath != null) {
-            b.keyManager(keyManagerFactory(keyStorePath, keyStoreType, keyStorePassword, keyPassword));
+            b.keyManager(TlsStores.keyManagerFactory(keyStorePath, keyStoreType, keyStorePassword, keyPassword));
         }
         if (protocols != null) {
             b.protocols(protocols);
@@ -177,42 +171,6 @@ public final class TlsConfig {
                 + (protocols == null ? "" : ", protocols=" + protocols)
                 + (cipherSuites == null ? "" : ", cipherSuites=" + cipherSuites)
                 + ", handshakeTimeout=" + handshakeTimeout + "]";
-    }
-
-    static TrustManagerFactory trustManagerFactory(Path path, String type, char[] password) throws SSLException {
-        try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(loadKeyStore(path, type, password, "trust store"));
-            return tmf;
-        } catch (GeneralSecurityException e) {
-            throw new SSLException("cannot use trust store " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    static KeyManagerFactory keyManagerFactory(Path path, String type, char[] storePassword, char[] keyPassword)
-            throws SSLException {
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(loadKeyStore(path, type, storePassword, "key store"),
-                    keyPassword != null ? keyPassword : storePassword);
-            return kmf;
-        } catch (GeneralSecurityException e) {
-            throw new SSLException("cannot use key store " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Loads a store file with a message that names it; a wrong password or type surfaces as {@link SSLException}. */
-    static KeyStore loadKeyStore(Path path, String type, char[] password, String what) throws SSLException {
-        if (!Files.isReadable(path)) {
-            throw new SSLException(what + " " + path + " does not exist or is not readable");
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            KeyStore ks = KeyStore.getInstance(type);
-            ks.load(in, password);
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new SSLException("cannot load " + what + " " + path + " (type " + type + "): " + e.getMessage(), e);
-        }
     }
 
     /** Builder; not thread-safe. */

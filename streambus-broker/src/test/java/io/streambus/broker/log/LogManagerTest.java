@@ -165,6 +165,7 @@ class LogManagerTest {
         assertThat(marker).exists();
         try (LogManager m = LogManager.open(dir, LogConfig.defaults())) {
             assertThat(marker).doesNotExist();
+            assertThat(m.topics()).containsOnlyKeys("t");
         }
     }
 

@@ -116,11 +116,6 @@ final class ScramServer implements SaslServerSession {
         return username;
     }
 
-    /** The (decoded) user name from the client-first-message, for logging failures; null before it. */
-    String attemptedUser() {
-        return username;
-    }
-
     @Override
     public String toString() {
         return "ScramServer[" + mechanism + ", state=" + state + "]";

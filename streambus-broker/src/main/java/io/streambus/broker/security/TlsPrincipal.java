@@ -9,6 +9,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The principal of a TLS client certificate.
@@ -40,7 +41,7 @@ public final class TlsPrincipal {
 
     /** The principal of a certificate by the rule above. */
     public static String fromCertificate(X509Certificate certificate) {
-        String dn = certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253);
+        String dn = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);
         try {
             List<Rdn> rdns = new LdapName(dn).getRdns(); // least specific first
             for (int i = rdns.size() - 1; i >= 0; i--) {

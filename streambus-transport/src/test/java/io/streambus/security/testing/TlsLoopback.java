@@ -180,8 +180,8 @@ public final class TlsLoopback implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        serverChannel.close().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    public void close() {
+        serverChannel.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 }

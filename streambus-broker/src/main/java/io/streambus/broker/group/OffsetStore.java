@@ -1,0 +1,740 @@
+package io.streambus.broker.group;
+
+import io.streambus.client.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+
+/**
+ * Durable store of committed offsets (spec B.6.8) and of the little group state that must outlive a restart
+ * ({@link StoredGroup}): an append-only log file {@code <dataDir>/__offsets/offsets.log}.
+ *
+ * <p><b>Format.</b> An 8-byte magic {@code "SBOFFS\0\1"}, then records {@code [i32 body length][i32 CRC32C of
+ * body][body]}; the body starts with a type byte: commit (a group's offsets of one request, applied atomically),
+ * partition tombstones (expiry), group tombstone (deletion or expiry), topic tombstone (topic deletion), group
+ * state. Replaying the records in order gives the current state.
+ *
+ * <p><b>Durability.</b> A single writer thread takes every queued write, appends the batch, calls
+ * {@code force} and only then applies it to the in-memory view and completes the futures: an offset whose future
+ * completed normally survives a kill -9 or a power cut. Batching amortizes the fsync over concurrent commits.
+ * If a write fails the file is truncated back to the end of the last good batch and the batch's futures fail; if
+ * even that fails, the store refuses every later write.
+ *
+ * <p><b>Recovery.</b> At open, records are replayed until the first one that is incomplete or fails its CRC; the
+ * file is truncated there (a torn tail after a crash) with a WARN line. A record with a valid CRC but an unknown
+ * type stops the start instead, so that no data written by a newer version is thrown away.
+ *
+ * <p><b>Compaction.</b> The live state is rewritten to a new file, forced, and atomically renamed over the log: at
+ * open when the log holds superseded records, and while running when the file exceeds the threshold and twice its
+ * size after the last compaction.
+ *
+ * <p>Thread-safe: reads see the durable state and never block; writes are queued and never block either. One store
+ * per directory: a lock file keeps a second broker from opening it.
+ */
+public final class OffsetStore implements AutoCloseable {
+
+    /** Directory under the broker's data directory. */
+    public static final String DIRECTORY = "__offsets";
+    /** Default size above which the log is compacted while running. */
+    public static final long DEFAULT_COMPACTION_THRESHOLD_BYTES = 64L << 20;
+
+    static final String FILE = "offsets.log";
+    static final String COMPACT_FILE = "offsets.log.compact";
+    static final String LOCK_FILE = ".lock";
+    static final byte[] MAGIC = {'S', 'B', 'O', 'F', 'F', 'S', 0, 1};
+    static final int MAX_RECORD_BYTES = 16 << 20;
+    private static final int COMPACT_CHUNK = 1000;
+    private static final int MAX_BATCH = 1024;
+
+    private static final byte T_COMMIT = 1;
+    private static final byte T_DELETE_PARTITIONS = 2;
+    private static final byte T_DELETE_GROUP = 3;
+    private static final byte T_DELETE_TOPIC = 4;
+    private static final byte T_GROUP = 5;
+
+    private static final Logger log = LoggerFactory.getLogger(OffsetStore.class);
+
+    private final Path dir;
+    private final Path file;
+    private final long compactionThresholdBytes;
+    private final ConcurrentHashMap<String, Entry> groups = new ConcurrentHashMap<>();
+    private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Thread writer;
+    private final AtomicInteger compactions = new AtomicInteger();
+    private final Op poison = new DeleteTopic("");
+
+    // Owned by the writer thread after the constructor.
+    private FileChannel channel;
+    private long fileSize;
+    private long sizeAfterCompaction;
+
+    private volatile boolean closed;
+    private volatile IOException failure;
+
+    private OffsetStore(Path dir, long compactionThresholdBytes) throws IOException {
+        this.dir = dir;
+        this.file = dir.resolve(FILE);
+        this.compactionThresholdBytes = compactionThresholdBytes;
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new IOException("offsets directory " + dir + " is in use by another broker");
+        }
+        lock = l;
+        try {
+            recover();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        writer = new Thread(this::writeLoop, "streambus-offsets-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Opens (creating if needed) the store under {@code <dataDir>/__offsets} with the default threshold. */
+    public static OffsetStore open(Path dataDir) throws IOException {
+        return open(dataDir, DEFAULT_COMPACTION_THRESHOLD_BYTES);
+    }
+
+    /**
+     * Opens (creating if needed) the store under {@code <dataDir>/__offsets}, recovering its content.
+     *
+     * @param compactionThresholdBytes file size above which the log is compacted while running
+     * @throws IOException if the directory cannot be used, is locked by another broker, or holds a file that is not
+     *                     an offsets log
+     */
+    public static OffsetStore open(Path dataDir, long compactionThresholdBytes) throws IOException {
+        if (compactionThresholdBytes <= 0) {
+            throw new IllegalArgumentException("compaction threshold must be positive");
+        }
+        return new OffsetStore(dataDir.resolve(DIRECTORY), compactionThresholdBytes);
+    }
+
+    // ------------------------------------------------------------------------------------------------ reads
+
+    /** The durable committed offset of a partition, or null. */
+    public CommittedOffset offset(String group, TopicPartition partition) {
+        Entry e = groups.get(group);
+        return e == null ? null : e.offsets.get(partition);
+    }
+
+    /** A snapshot of the durable committed offsets of a group (empty if none). */
+    public Map<TopicPartition, CommittedOffset> offsets(String group) {
+        Entry e = groups.get(group);
+        return e == null ? Map.of() : Map.copyOf(e.offsets);
+    }
+
+    /** The stored group state, or null if none was stored. */
+    public StoredGroup storedGroup(String group) {
+        Entry e = groups.get(group);
+        return e == null ? null : e.group;
+    }
+
+    /** Every group with stored offsets or state. */
+    public Set<String> groups() {
+        return Set.copyOf(groups.keySet());
+    }
+
+    // ------------------------------------------------------------------------------------------------ writes
+
+    /**
+     * Stores committed offsets of one group atomically. The future completes once they are durable; it fails with
+     * an {@link IOException} if they could not be written.
+     */
+    public CompletableFuture<Void> commit(String group, Map<TopicPartition, CommittedOffset> offsets) {
+        return enqueue(new Commit(group, Map.copyOf(offsets)));
+    }
+
+    /** Deletes the offsets of some partitions of a group (per-partition expiry). */
+    public CompletableFuture<Void> deletePartitions(String group, Collection<TopicPartition> partitions) {
+        return enqueue(new DeletePartitions(group, List.copyOf(partitions)));
+    }
+
+    /** Deletes a group's offsets and state. */
+    public CompletableFuture<Void> deleteGroup(String group) {
+        return enqueue(new DeleteGroup(group));
+    }
+
+    /** Deletes the offsets of every partition of {@code topic} in every group. */
+    public CompletableFuture<Void> deleteTopic(String topic) {
+        return enqueue(new DeleteTopic(topic));
+    }
+
+    /** Stores a group's protocol type and "Empty since" time. */
+    public CompletableFuture<Void> putGroup(String group, StoredGroup state) {
+        return enqueue(new PutGroup(group, state));
+    }
+
+    private CompletableFuture<Void> enqueue(Op op) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IOException("offset store " + dir + " is closed"));
+        }
+        IOException f = failure;
+        if (f != null) {
+            return CompletableFuture.failedFuture(new IOException("offset store " + dir + " failed earlier", f));
+        }
+        queue.add(op);
+        return op.done;
+    }
+
+    /** Stops the writer after the queued writes and closes the file. Waits at most 10 s for the writer. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(poison);
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Op> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (Op op : left) {
+            op.done.completeExceptionally(new IOException("offset store " + dir + " is closed"));
+        }
+        if (!writer.isAlive()) {
+            closeQuietly();
+        } else {
+            log.warn("offsets writer did not stop within 10 s; leaving {} open", file);
+        }
+    }
+
+    long fileSize() {
+        return fileSize;
+    }
+
+    int compactions() {
+        return compactions.get();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    // ------------------------------------------------------------------------------------------------ writer
+
+    private void writeLoop() {
+        List<Op> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only close() stops the writer, by the poison op
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            boolean stop = batch.remove(poison);
+            if (!batch.isEmpty()) {
+                writeBatch(batch);
+            }
+            batch.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void writeBatch(List<Op> batch) {
+        IOException failed = failure;
+        if (failed == null) {
+            long start = fileSize;
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                for (Op op : batch) {
+                    frame(op, bytes);
+                }
+                writeFully(channel, ByteBuffer.wrap(bytes.toByteArray()), start);
+                channel.force(false);
+                fileSize = start + bytes.size();
+            } catch (IOException e) {
+                log.error("could not write committed offsets to {}: {}", file, e.toString());
+                failed = e;
+                try {
+                    channel.truncate(start);
+                    channel.force(true);
+                } catch (IOException e2) {
+                    log.error("could not truncate {} after a failed write; refusing further writes", file, e2);
+                    failure = e2;
+                }
+            }
+        }
+        if (failed != null) {
+            IOException cause = failed;
+            batch.forEach(op -> op.done.completeExceptionally(cause));
+            return;
+        }
+        for (Op op : batch) {
+            op.apply(groups);
+        }
+        for (Op op : batch) {
+            try {
+                op.done.complete(null);
+            } catch (RuntimeException e) {
+                log.error("offset store completion callback failed", e);
+            }
+        }
+        if (fileSize > compactionThresholdBytes && fileSize > 2 * sizeAfterCompaction) {
+            compact();
+        }
+    }
+
+    private static void frame(Op op, ByteArrayOutputStream out) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        op.encode(new DataOutputStream(body));
+        byte[] b = body.toByteArray();
+        if (b.length > MAX_RECORD_BYTES) {
+            throw new IOException("offsets record of " + b.length + " bytes exceeds " + MAX_RECORD_BYTES);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b);
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(b.length);
+        d.writeInt((int) crc.getValue());
+        d.write(b);
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+        }
+    }
+
+    /** Rewrites the live state into a new file and renames it over the log. Writer thread (or constructor). */
+    private void compact() {
+        Path tmp = dir.resolve(COMPACT_FILE);
+        long size;
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.write(MAGIC);
+            long pos = 0;
+            for (Map.Entry<String, Entry> e : groups.entrySet()) {
+                Entry entry = e.getValue();
+                if (entry.group != null) {
+                    frame(new PutGroup(e.getKey(), entry.group), bytes);
+                }
+                List<Map.Entry<TopicPartition, CommittedOffset>> offsets = new ArrayList<>(entry.offsets.entrySet());
+                for (int i = 0; i < offsets.size(); i += COMPACT_CHUNK) {
+                    Map<TopicPartition, CommittedOffset> chunk = new java.util.HashMap<>();
+                    for (Map.Entry<TopicPartition, CommittedOffset> o
+                            : offsets.subList(i, Math.min(offsets.size(), i + COMPACT_CHUNK))) {
+                        chunk.put(o.getKey(), o.getValue());
+                    }
+                    frame(new Commit(e.getKey(), chunk), bytes);
+                }
+                if (bytes.size() > (1 << 20)) {
+                    writeFully(out, ByteBuffer.wrap(bytes.toByteArray()), pos);
+                    pos += bytes.size();
+                    bytes.reset();
+                }
+            }
+            writeFully(out, ByteBuffer.wrap(bytes.toByteArray()), pos);
+            size = pos + bytes.size();
+            out.force(true);
+        } catch (IOException e) {
+            log.warn("compaction of {} failed, keeping the current log: {}", file, e.toString());
+            deleteQuietly(tmp);
+            return;
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log.warn("could not rename {} over {}, keeping the current log: {}", tmp, file, e.toString());
+            deleteQuietly(tmp);
+            return;
+        }
+        fsyncDirectory(dir);
+        long before = fileSize;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing the old offsets log", e);
+        }
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            log.error("could not reopen {} after compaction; refusing further writes", file, e);
+            failure = e;
+            return;
+        }
+        fileSize = size;
+        sizeAfterCompaction = size;
+        compactions.incrementAndGet();
+        log.info("compacted {} from {} to {} bytes", file, before, size);
+    }
+
+    // ------------------------------------------------------------------------------------------------ recovery
+
+    private void recover() throws IOException {
+        deleteQuietly(dir.resolve(COMPACT_FILE));
+        boolean created = !Files.exists(file);
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        long size = channel.size();
+        if (size < MAGIC.length) {
+            byte[] head = new byte[(int) size];
+            channel.read(ByteBuffer.wrap(head), 0);
+            if (!Arrays.equals(head, Arrays.copyOf(MAGIC, head.length))) {
+                throw new IOException(file + " is not a StreamBus offsets log (bad magic)");
+            }
+            // New, or torn while its header was written: start it over.
+            channel.truncate(0);
+            writeFully(channel, ByteBuffer.wrap(MAGIC), 0);
+            channel.force(true);
+            if (created) {
+                fsyncDirectory(dir);
+            }
+            fileSize = MAGIC.length;
+            sizeAfterCompaction = fileSize;
+            return;
+        }
+        byte[] head = new byte[MAGIC.length];
+        channel.read(ByteBuffer.wrap(head), 0);
+        if (!Arrays.equals(head, MAGIC)) {
+            throw new IOException(file + " is not a StreamBus offsets log (bad magic)");
+        }
+        long pos = MAGIC.length;
+        long units = 0;
+        String torn = null;
+        InputStream raw = Channels.newInputStream(channel.position(pos));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+        while (pos < size) {
+            if (size - pos < 8) {
+                torn = "incomplete record header";
+                break;
+            }
+            int len = in.readInt();
+            int crc = in.readInt();
+            if (len <= 0 || len > MAX_RECORD_BYTES) {
+                torn = "invalid record length " + len;
+                break;
+            }
+            if (size - pos - 8 < len) {
+                torn = "record of " + len + " bytes cut short";
+                break;
+            }
+            byte[] body = new byte[len];
+            in.readFully(body);
+            CRC32C c = new CRC32C();
+            c.update(body);
+            if ((int) c.getValue() != crc) {
+                torn = "checksum mismatch";
+                break;
+            }
+            Op op = decode(body, pos);
+            op.apply(groups);
+            units += op.units();
+            pos += 8 + len;
+        }
+        if (torn != null) {
+            log.warn("offsets log {}: {} at byte {}; truncating {} bytes of torn tail", file, torn, pos, size - pos);
+            channel.truncate(pos);
+            channel.force(true);
+        }
+        fileSize = pos;
+        sizeAfterCompaction = pos;
+        long live = 0;
+        for (Entry e : groups.values()) {
+            live += e.offsets.size() + (e.group != null ? 1 : 0);
+        }
+        if (units > live) {
+            compact();
+        }
+    }
+
+    private Op decode(byte[] body, long position) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        try {
+            byte type = in.readByte();
+            Op op = switch (type) {
+                case T_COMMIT -> Commit.read(in);
+                case T_DELETE_PARTITIONS -> DeletePartitions.read(in);
+                case T_DELETE_GROUP -> new DeleteGroup(readString(in));
+                case T_DELETE_TOPIC -> new DeleteTopic(readString(in));
+                case T_GROUP -> new PutGroup(readString(in), new StoredGroup(readString(in), in.readLong()));
+                default -> throw new IOException("unknown record type " + type);
+            };
+            if (in.available() != 0) {
+                throw new IOException(in.available() + " unexpected bytes after the record");
+            }
+            return op;
+        } catch (IOException | RuntimeException e) {
+            // The CRC matched, so this was written like this: refuse to guess rather than drop data.
+            throw new IOException("offsets log " + file + ": unreadable record at byte " + position + ": " + e, e);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            log.debug("closing {}", file, e);
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            log.debug("releasing {}", dir, e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.debug("deleting {}", p, e);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            log.debug("directory fsync not supported for {}", dir, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ records
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int len = in.readInt();
+        if (len < 0 || len > in.available()) {
+            throw new EOFException("string length " + len);
+        }
+        return new String(in.readNBytes(len), StandardCharsets.UTF_8);
+    }
+
+    /** Per-group state: the stored group record and the offsets. */
+    private static final class Entry {
+        volatile StoredGroup group;
+        final ConcurrentHashMap<TopicPartition, CommittedOffset> offsets = new ConcurrentHashMap<>();
+
+        boolean isEmpty() {
+            return group == null && offsets.isEmpty();
+        }
+    }
+
+    private abstract static class Op {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        abstract void encode(DataOutputStream out) throws IOException;
+
+        abstract void apply(ConcurrentHashMap<String, Entry> groups);
+
+        /** Entries this record holds, to tell at open whether the log has superseded records. */
+        long units() {
+            return 1;
+        }
+    }
+
+    private static final class Commit extends Op {
+        final String group;
+        final Map<TopicPartition, CommittedOffset> offsets;
+
+        Commit(String group, Map<TopicPartition, CommittedOffset> offsets) {
+            this.group = group;
+            this.offsets = offsets;
+        }
+
+        static Commit read(DataInputStream in) throws IOException {
+            String group = readString(in);
+            int n = in.readInt();
+            if (n < 0 || n > in.available() / 28) {
+                throw new EOFException("commit count " + n);
+            }
+            Map<TopicPartition, CommittedOffset> offsets = new java.util.HashMap<>();
+            for (int i = 0; i < n; i++) {
+                String topic = readString(in);
+                int partition = in.readInt();
+                long offset = in.readLong();
+                long time = in.readLong();
+                String metadata = readString(in);
+                offsets.put(new TopicPartition(topic, partition), new CommittedOffset(offset, metadata, time));
+            }
+            return new Commit(group, offsets);
+        }
+
+        @Override
+        void encode(DataOutputStream out) throws IOException {
+            out.writeByte(T_COMMIT);
+            writeString(out, group);
+            out.writeInt(offsets.size());
+            for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+                writeString(out, e.getKey().topic());
+                out.writeInt(e.getKey().partition());
+                out.writeLong(e.getValue().offset());
+                out.writeLong(e.getValue().commitTimeMs());
+                writeString(out, e.getValue().metadata());
+            }
+        }
+
+        @Override
+        void apply(ConcurrentHashMap<String, Entry> groups) {
+            groups.computeIfAbsent(group, g -> new Entry()).offsets.putAll(offsets);
+        }
+
+        @Override
+        long units() {
+            return offsets.size();
+        }
+    }
+
+    private static final class DeletePartitions extends Op {
+        final String group;
+        final List<TopicPartition> partitions;
+
+        DeletePartitions(String group, List<TopicPartition> partitions) {
+            this.group = group;
+            this.partitions = partitions;
+        }
+
+        static DeletePartitions read(DataInputStream in) throws IOException {
+            String group = readString(in);
+            int n = in.readInt();
+            if (n < 0 || n > in.available() / 8) {
+                throw new EOFException("partition count " + n);
+            }
+            List<TopicPartition> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(new TopicPartition(readString(in), in.readInt()));
+            }
+            return new DeletePartitions(group, list);
+        }
+
+        @Override
+        void encode(DataOutputStream out) throws IOException {
+            out.writeByte(T_DELETE_PARTITIONS);
+            writeString(out, group);
+            out.writeInt(partitions.size());
+            for (TopicPartition tp : partitions) {
+                writeString(out, tp.topic());
+                out.writeInt(tp.partition());
+            }
+        }
+
+        @Override
+        void apply(ConcurrentHashMap<String, Entry> groups) {
+            groups.computeIfPresent(group, (g, e) -> {
+                partitions.forEach(e.offsets::remove);
+                return e.isEmpty() ? null : e;
+            });
+        }
+    }
+
+    private static final class DeleteGroup extends Op {
+        final String group;
+
+        DeleteGroup(String group) {
+            this.group = group;
+        }
+
+        @Override
+        void encode(DataOutputStream out) throws IOException {
+            out.writeByte(T_DELETE_GROUP);
+            writeString(out, group);
+        }
+
+        @Override
+        void apply(ConcurrentHashMap<String, Entry> groups) {
+            groups.remove(group);
+        }
+    }
+
+    private static final class DeleteTopic extends Op {
+        final String topic;
+
+        DeleteTopic(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        void encode(DataOutputStream out) throws IOException {
+            out.writeByte(T_DELETE_TOPIC);
+            writeString(out, topic);
+        }
+
+        @Override
+        void apply(ConcurrentHashMap<String, Entry> groups) {
+            for (String g : groups.keySet()) {
+                groups.computeIfPresent(g, (k, e) -> {
+                    e.offsets.keySet().removeIf(tp -> tp.topic().equals(topic));
+                    return e.isEmpty() ? null : e;
+                });
+            }
+        }
+    }
+
+    private static final class PutGroup extends Op {
+        final String group;
+        final StoredGroup state;
+
+        PutGroup(String group, StoredGroup state) {
+            this.group = group;
+            this.state = state;
+        }
+
+        @Override
+        void encode(DataOutputStream out) throws IOException {
+            out.writeByte(T_GROUP);
+            writeString(out, group);
+            writeString(out, state.protocolType());
+            out.writeLong(state.emptySinceMs());
+        }
+
+        @Override
+        void apply(ConcurrentHashMap<String, Entry> groups) {
+            groups.computeIfAbsent(group, g -> new Entry()).group = state;
+        }
+    }
+}

@@ -527,6 +527,11 @@ public final class PartitionLog {
         }
     }
 
+    /** True when appends since the last flush may not be on disk yet (never with EVERY_WRITE). */
+    boolean hasUnflushedData() {
+        return dirty;
+    }
+
     /** Flush for the interval policy: only when something was appended since the last flush. */
     void flushIfDirty() {
         if (dirty) {

@@ -1,11 +1,168 @@
 package io.streambus.broker;
 
-/** Placeholder CLI replaced by the broker issue. */
+import io.streambus.broker.log.FlushPolicy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command line entry point: {@code java -jar streambus-broker.jar --port 9092 --data-dir ./data}. Prints one line
+ * when ready, runs until SIGTERM/SIGINT, and then stops cleanly, flushing everything acknowledged. Exit codes: 0 after
+ * a clean stop or {@code --help}, 1 if the broker cannot start, 2 for bad arguments.
+ */
 public final class BrokerMain {
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: java -jar streambus-broker.jar --data-dir DIR [options]",
+            "",
+            "Runs a StreamBus broker (wire protocol v1 plus extensions) until stopped with SIGTERM or Ctrl-C.",
+            "",
+            "Options:",
+            "  --data-dir DIR            data directory, created if missing (required)",
+            "  --port N                  TCP port, 0 = any free port (default 9092)",
+            "  --host ADDR               listen address (default 127.0.0.1)",
+            "  --core-only               serve protocol v1 only; close connections on extension requests,",
+            "                            like the reference broker",
+            "  --flush POLICY            every-write | interval:<ms> | os (default os)",
+            "  --no-auto-create          Produce/Fetch do not create missing topics",
+            "  --segment-bytes N         roll log segments at N bytes (default 67108864)",
+            "  --retention-bytes N       keep at most N bytes per partition (default unlimited)",
+            "  --retention-ms N          delete segments older than N ms (default forever)",
+            "  --idle-timeout-ms N       close connections idle for N ms (default 600000)",
+            "  --help                    print this text");
+
     private BrokerMain() {
     }
 
+    /** Runs the broker; see the class comment for exit codes. */
     public static void main(String[] args) {
-        throw new UnsupportedOperationException("broker not built yet");
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Parses {@code args}, starts the broker and blocks until the JVM shuts down. Returns an exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        EmbeddedBroker.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (builder == null) {
+            out.println(USAGE);
+            return 0;
+        }
+        EmbeddedBroker broker = builder.build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // SIGTERM: stop accepting, finish requests in progress, flush everything acknowledged.
+            broker.close();
+            stopped.countDown();
+        }, "streambus-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int port;
+        try {
+            port = broker.start();
+        } catch (IOException | RuntimeException e) {
+            err.println("error: cannot start broker: " + e.getMessage());
+            broker.close();
+            return 1;
+        }
+        out.println("StreamBus broker listening on " + broker.host() + ":" + port + ", data in " + broker.dataDir());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Returns the configured builder, or null for {@code --help}. */
+    static EmbeddedBroker.Builder parse(String[] args) {
+        EmbeddedBroker.Builder b = EmbeddedBroker.builder().port(9092);
+        boolean dataDir = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String inline = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                inline = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--core-only" -> b.coreOnly(true);
+                case "--no-auto-create" -> b.autoCreateTopics(false);
+                case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
+                        "--retention-ms", "--idle-timeout-ms" -> {
+                    String v = inline;
+                    if (v == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(name + " needs a value");
+                        }
+                        v = args[++i];
+                    }
+                    switch (name) {
+                        case "--data-dir" -> {
+                            b.dataDir(Path.of(v));
+                            dataDir = true;
+                        }
+                        case "--port" -> b.port(intArg(name, v));
+                        case "--host" -> b.host(v);
+                        case "--flush" -> b.flushPolicy(parseFlush(v));
+                        case "--segment-bytes" -> b.segmentBytes(intArg(name, v));
+                        case "--retention-bytes" -> b.retentionBytes(longArg(name, v));
+                        case "--retention-ms" -> b.retention(Duration.ofMillis(longArg(name, v)));
+                        case "--idle-timeout-ms" -> b.idleTimeout(Duration.ofMillis(longArg(name, v)));
+                        default -> throw new IllegalStateException(name);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        if (!dataDir) {
+            throw new IllegalArgumentException("--data-dir is required");
+        }
+        return b;
+    }
+
+    /** {@code every-write}, {@code os} or {@code interval:<ms>}. */
+    static FlushPolicy parseFlush(String v) {
+        if (v.equals("every-write")) {
+            return FlushPolicy.EVERY_WRITE;
+        }
+        if (v.equals("os")) {
+            return FlushPolicy.OS;
+        }
+        if (v.startsWith("interval:")) {
+            long ms = longArg("--flush interval", v.substring("interval:".length()));
+            return FlushPolicy.interval(Duration.ofMillis(ms));
+        }
+        throw new IllegalArgumentException("--flush: '" + v + "' is not every-write, interval:<ms> or os");
+    }
+
+    private static int intArg(String name, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a number");
+        }
+    }
+
+    private static long longArg(String name, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a number");
+        }
     }
 }

@@ -1,0 +1,281 @@
+package io.streambus.broker;
+
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.server.BrokerConfig;
+import io.streambus.broker.server.BrokerRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A StreamBus broker that runs inside the calling JVM: the wire protocol of the spec (Part A, and the Part B
+ * extensions it advertises in ApiVersions) on a TCP port, backed by a durable segmented log in a data directory.
+ *
+ * <pre>{@code
+ * try (EmbeddedBroker broker = EmbeddedBroker.builder().temporary().build()) {
+ *     int port = broker.start();          // port(0) is the default: any free port
+ *     ... connect clients to 127.0.0.1:port ...
+ * }                                        // close(): flush, stop, delete the temporary directory
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start()} binds and returns the port; {@link #stop()} closes every connection, flushes the
+ * log to disk and releases the data directory, after which {@link #start()} may be called again (same data
+ * directory, and the same port as the first start, so clients reconnect to the same address); {@link #close()} stops
+ * for good (and deletes a {@link Builder#temporary() temporary} data directory). A data directory is locked while a
+ * broker runs on it; a second broker on the same directory fails to start.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final BrokerConfig config;
+    private final boolean temporaryDir;
+    private BrokerRuntime runtime;
+    private int boundPort;
+    private boolean closed;
+
+    private EmbeddedBroker(BrokerConfig config, boolean temporaryDir) {
+        this.config = config;
+        this.temporaryDir = temporaryDir;
+        this.boundPort = config.port();
+    }
+
+    /** A builder with the defaults listed on each of its methods. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the data directory (recovering the log), binds the port and starts serving. Does nothing but return the
+     * port if already running.
+     *
+     * @return the bound port
+     * @throws IOException if the data directory cannot be opened or locked, or the port cannot be bound
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public synchronized int start() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("broker is closed");
+        }
+        if (runtime != null) {
+            return boundPort;
+        }
+        BrokerRuntime r = BrokerRuntime.start(config, boundPort);
+        runtime = r;
+        boundPort = r.port();
+        LOG.info("StreamBus broker started on {}:{}, data in {} ({})", config.host(), boundPort, config.dataDir(),
+                config.describe());
+        return boundPort;
+    }
+
+    /**
+     * Stops serving: closes the listener and every connection, waits for requests in progress, flushes everything
+     * acknowledged to disk and releases the data directory. Idempotent. The broker can be started again.
+     */
+    public synchronized void stop() {
+        BrokerRuntime r = runtime;
+        if (r == null) {
+            return;
+        }
+        runtime = null;
+        r.stop();
+        LOG.info("StreamBus broker on {}:{} stopped", config.host(), boundPort);
+    }
+
+    /** Stops (see {@link #stop()}) for good and deletes a temporary data directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        stop();
+        closed = true;
+        if (temporaryDir) {
+            deleteRecursively(config.dataDir());
+        }
+    }
+
+    /** True while serving. */
+    public synchronized boolean isRunning() {
+        return runtime != null;
+    }
+
+    /** The bound port while running or after a stop; before the first start, the configured port (maybe 0). */
+    public synchronized int port() {
+        return boundPort;
+    }
+
+    /** The listen address. */
+    public String host() {
+        return config.host();
+    }
+
+    /** {@code host:port} for client bootstrap lists. */
+    public synchronized String address() {
+        return config.host() + ":" + boundPort;
+    }
+
+    /** The data directory. */
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    /** The effective configuration (for diagnostics). */
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** Number of open client connections; 0 when stopped. */
+    public synchronized int connectionCount() {
+        return runtime == null ? 0 : runtime.connectionCount();
+    }
+
+    /** Internal: the running components, for tests of this module; null when stopped. */
+    synchronized BrokerRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedBroker[" + address() + ", " + config.dataDir() + (isRunning() ? ", running]" : ", stopped]");
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete temporary data directory {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * Builder of {@link EmbeddedBroker}. Not thread-safe; use from one thread. Every setter validates its argument
+     * and throws {@link IllegalArgumentException} naming the problem.
+     */
+    public static final class Builder {
+        private final BrokerConfig.Builder cfg = BrokerConfig.builder();
+        private boolean temporary;
+
+        private Builder() {
+        }
+
+        /** TCP port; 0 (the default) picks a free port, reported by {@link #start()}. */
+        public Builder port(int port) {
+            cfg.port(port);
+            return this;
+        }
+
+        /** Listen address; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            cfg.host(host);
+            return this;
+        }
+
+        /** Data directory (created if missing). Required unless {@link #temporary()} is used. */
+        public Builder dataDir(Path dir) {
+            cfg.dataDir(Objects.requireNonNull(dir, "dataDir").toAbsolutePath().normalize());
+            temporary = false;
+            return this;
+        }
+
+        /**
+         * Use a new temporary data directory, deleted by {@link #close()} (not by {@link #stop()}, so restarts keep
+         * the data).
+         */
+        public Builder temporary() {
+            try {
+                cfg.dataDir(Files.createTempDirectory("streambus-broker-").toAbsolutePath());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temporary data directory", e);
+            }
+            temporary = true;
+            return this;
+        }
+
+        /**
+         * Serve Part A only, behaving like the reference broker on Part B traffic: the connection is closed without
+         * a reply on any other request type (A.8.7). Default false. See {@link BrokerConfig#coreOnly()} for the one
+         * deliberate difference (extension flags).
+         */
+        public Builder coreOnly(boolean coreOnly) {
+            cfg.coreOnly(coreOnly);
+            return this;
+        }
+
+        /** Produce and Fetch create missing topics with one partition, as the reference does. Default true. */
+        public Builder autoCreateTopics(boolean autoCreate) {
+            cfg.autoCreateTopics(autoCreate);
+            return this;
+        }
+
+        /**
+         * When the log is forced to disk; default {@link FlushPolicy#OS}. Whatever the policy, a Produce is
+         * acknowledged only after its messages were written to the log file, so a crash of the broker process
+         * ({@code kill -9}) loses nothing acknowledged; the policy decides what a crash of the machine can lose
+         * ({@link FlushPolicy#EVERY_WRITE}: nothing).
+         */
+        public Builder flushPolicy(FlushPolicy policy) {
+            cfg.flushPolicy(Objects.requireNonNull(policy, "flushPolicy"));
+            return this;
+        }
+
+        /** Size at which a partition's active log segment is rolled: 1024 bytes to 1 GiB, default 64 MiB. */
+        public Builder segmentBytes(int bytes) {
+            cfg.segmentBytes(bytes);
+            return this;
+        }
+
+        /** Delete old segments once a partition is larger than this; default -1 (unlimited). */
+        public Builder retentionBytes(long bytes) {
+            cfg.retentionBytes(bytes);
+            return this;
+        }
+
+        /** Delete segments whose newest message is older than this; default null (forever). */
+        public Builder retention(Duration age) {
+            cfg.retention(age);
+            return this;
+        }
+
+        /** Close connections without traffic for this long (A.8.8); default 10 minutes. */
+        public Builder idleTimeout(Duration timeout) {
+            cfg.idleTimeout(timeout);
+            return this;
+        }
+
+        /** Connection limit; connections above it are accepted and closed at once (A.1). Default 10000. */
+        public Builder maxConnections(int max) {
+            cfg.maxConnections(max);
+            return this;
+        }
+
+        /** Number of network I/O threads; default 0 = Netty's default (two per core). */
+        public Builder ioThreads(int threads) {
+            cfg.ioThreads(threads);
+            return this;
+        }
+
+        /** Builds the broker (not started). */
+        public EmbeddedBroker build() {
+            if (!cfg.hasDataDir()) {
+                throw new IllegalStateException("dataDir(Path) or temporary() is required");
+            }
+            return new EmbeddedBroker(cfg.build(), temporary);
+        }
+    }
+}

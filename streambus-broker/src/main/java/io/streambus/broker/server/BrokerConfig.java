@@ -1,0 +1,231 @@
+package io.streambus.broker.server;
+
+import io.streambus.broker.log.FlushPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Effective broker settings, immutable. Built by {@link io.streambus.broker.EmbeddedBroker.Builder}; see there for the
+ * meaning and default of each setting.
+ *
+ * <p><b>Core-only mode</b> ({@link #coreOnly()}) emulates the reference broker on Part B request types (the
+ * connection is closed without a reply, A.8.7), and also on every other unknown type. One deliberate deviation: a
+ * request carrying an extension flag (0x0002, 0x0020, 0x0040) is answered with code 2 InvalidRequest, as the spec
+ * requires of a conforming broker (B.2), instead of being misparsed as the reference would (a compressed Produce
+ * crashes the reference, B.9). Other flag bits are ignored, as on the reference.
+ */
+public final class BrokerConfig {
+    private final String host;
+    private final int port;
+    private final Path dataDir;
+    private final boolean coreOnly;
+    private final boolean autoCreateTopics;
+    private final FlushPolicy flushPolicy;
+    private final int segmentBytes;
+    private final long retentionBytes;
+    private final Duration retention;
+    private final Duration idleTimeout;
+    private final int maxConnections;
+    private final int ioThreads;
+
+    private BrokerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.dataDir = b.dataDir;
+        this.coreOnly = b.coreOnly;
+        this.autoCreateTopics = b.autoCreateTopics;
+        this.flushPolicy = b.flushPolicy;
+        this.segmentBytes = b.segmentBytes;
+        this.retentionBytes = b.retentionBytes;
+        this.retention = b.retention;
+        this.idleTimeout = b.idleTimeout;
+        this.maxConnections = b.maxConnections;
+        this.ioThreads = b.ioThreads;
+    }
+
+    /** A builder with defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** Configured port (0 = any free port). */
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public boolean coreOnly() {
+        return coreOnly;
+    }
+
+    public boolean autoCreateTopics() {
+        return autoCreateTopics;
+    }
+
+    public FlushPolicy flushPolicy() {
+        return flushPolicy;
+    }
+
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
+    /** -1 = unlimited. */
+    public long retentionBytes() {
+        return retentionBytes;
+    }
+
+    /** null = keep forever. */
+    public Duration retention() {
+        return retention;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** One-line summary for the start log line. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        b.append(coreOnly ? "core-only" : "extended");
+        b.append(", flush ").append(flushPolicy);
+        if (!autoCreateTopics) {
+            b.append(", no auto-create");
+        }
+        return b.toString();
+    }
+
+    /** Builder of {@link BrokerConfig}; not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private Path dataDir;
+        private boolean coreOnly;
+        private boolean autoCreateTopics = true;
+        private FlushPolicy flushPolicy = FlushPolicy.OS;
+        private int segmentBytes = 64 * 1024 * 1024;
+        private long retentionBytes = -1;
+        private Duration retention;
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private int maxConnections = 10_000;
+        private int ioThreads;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public boolean hasDataDir() {
+            return dataDir != null;
+        }
+
+        public Builder coreOnly(boolean coreOnly) {
+            this.coreOnly = coreOnly;
+            return this;
+        }
+
+        public Builder autoCreateTopics(boolean autoCreateTopics) {
+            this.autoCreateTopics = autoCreateTopics;
+            return this;
+        }
+
+        public Builder flushPolicy(FlushPolicy flushPolicy) {
+            this.flushPolicy = Objects.requireNonNull(flushPolicy, "flushPolicy");
+            return this;
+        }
+
+        public Builder segmentBytes(int segmentBytes) {
+            if (segmentBytes < 1024 || segmentBytes > io.streambus.broker.log.LogConfig.MAX_SEGMENT_BYTES) {
+                throw new IllegalArgumentException("segmentBytes must be in 1024.."
+                        + io.streambus.broker.log.LogConfig.MAX_SEGMENT_BYTES + ", got " + segmentBytes);
+            }
+            this.segmentBytes = segmentBytes;
+            return this;
+        }
+
+        public Builder retentionBytes(long retentionBytes) {
+            if (retentionBytes < -1 || retentionBytes == 0) {
+                throw new IllegalArgumentException("retentionBytes must be positive or -1 (unlimited), got "
+                        + retentionBytes);
+            }
+            this.retentionBytes = retentionBytes;
+            return this;
+        }
+
+        public Builder retention(Duration retention) {
+            if (retention != null && (retention.isNegative() || retention.isZero())) {
+                throw new IllegalArgumentException("retention must be positive or null (forever), got " + retention);
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("idleTimeout must be at least 1 ms, got " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder ioThreads(int ioThreads) {
+            if (ioThreads < 0) {
+                throw new IllegalArgumentException("ioThreads must be >= 0, got " + ioThreads);
+            }
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public BrokerConfig build() {
+            if (dataDir == null) {
+                throw new IllegalStateException("dataDir is required");
+            }
+            return new BrokerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.streambus.broker.server;
+
+import io.streambus.broker.log.LogConfig;
+import io.streambus.broker.log.LogManager;
+import io.streambus.protocol.FrameDecoder;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running parts of one broker start: log, worker pool, request dispatcher and listener. Created by
+ * {@link #start}, torn down by {@link #stop}; a restart builds a new one. Used by
+ * {@link io.streambus.broker.EmbeddedBroker}, which serialises calls.
+ */
+public final class BrokerRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerRuntime.class);
+    private static final long STOP_TIMEOUT_MS = 10_000;
+
+    private final LogManager logs;
+    private final ExecutorService worker;
+    private final RequestDispatcher dispatcher;
+    private final BrokerServer server;
+    private final int port;
+
+    private BrokerRuntime(LogManager logs, ExecutorService worker, RequestDispatcher dispatcher, BrokerServer server,
+            int port) {
+        this.logs = logs;
+        this.worker = worker;
+        this.dispatcher = dispatcher;
+        this.server = server;
+        this.port = port;
+    }
+
+    /**
+     * Opens the log in {@code config.dataDir()} and listens on {@code port} (the configured port, or the one bound
+     * by an earlier start).
+     *
+     * @throws IOException when the data directory cannot be opened or the port bound; nothing is left running
+     */
+    public static BrokerRuntime start(BrokerConfig config, int port) throws IOException {
+        LogConfig.Builder lc = LogConfig.builder()
+                .segmentBytes(config.segmentBytes())
+                .flushPolicy(config.flushPolicy())
+                .retentionBytes(config.retentionBytes())
+                .retentionTime(config.retention());
+        LogManager logs;
+        try {
+            logs = LogManager.open(config.dataDir(), lc.build());
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        ExecutorService worker = null;
+        BrokerServer server = null;
+        try {
+            worker = newWorkerPool(config);
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker);
+            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, null, config.idleTimeout().toMillis(),
+                    config.maxConnections(), config.ioThreads());
+            int bound = server.bind(config.host(), port);
+            return new BrokerRuntime(logs, worker, dispatcher, server, bound);
+        } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.close(STOP_TIMEOUT_MS);
+            }
+            if (worker != null) {
+                worker.shutdownNow();
+            }
+            logs.close();
+            throw e;
+        }
+    }
+
+    private static ExecutorService newWorkerPool(BrokerConfig config) {
+        AtomicInteger n = new AtomicInteger();
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "streambus-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return port;
+    }
+
+    /** Number of open connections. */
+    public int connectionCount() {
+        return server.connectionCount();
+    }
+
+    /** The log (for tests of this module). */
+    public LogManager logs() {
+        return logs;
+    }
+
+    /** The request dispatcher (for tests of this module). */
+    public RequestDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /**
+     * Closes the listener and all connections, lets work in progress finish (at most 10 s), then flushes and closes
+     * the log. Everything acknowledged before the stop is on disk afterwards.
+     */
+    public void stop() {
+        server.close(STOP_TIMEOUT_MS);
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("requests still running after {} ms; stopping anyway", STOP_TIMEOUT_MS);
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.shutdownNow();
+        }
+        try {
+            logs.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the log: {}", e.getMessage());
+        }
+    }
+}

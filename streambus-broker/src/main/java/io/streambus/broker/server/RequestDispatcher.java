@@ -1,0 +1,487 @@
+package io.streambus.broker.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.streambus.broker.log.AppendResult;
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.LogException;
+import io.streambus.broker.log.LogManager;
+import io.streambus.broker.log.PartitionLog;
+import io.streambus.broker.log.ReadResult;
+import io.streambus.broker.log.UnknownTopicException;
+import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.ApiVersion;
+import io.streambus.protocol.ApiVersionsResponse;
+import io.streambus.protocol.CompressionCodec;
+import io.streambus.protocol.CreateTopicRequest;
+import io.streambus.protocol.CreateTopicResponse;
+import io.streambus.protocol.DecodedRequest;
+import io.streambus.protocol.DeleteTopicRequest;
+import io.streambus.protocol.DeleteTopicResponse;
+import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.FetchRequest;
+import io.streambus.protocol.FetchResponse;
+import io.streambus.protocol.Frames;
+import io.streambus.protocol.GetOffsetRequest;
+import io.streambus.protocol.GetOffsetResponse;
+import io.streambus.protocol.HealthCheckResponse;
+import io.streambus.protocol.ListTopicsResponse;
+import io.streambus.protocol.MessageBlock;
+import io.streambus.protocol.ProduceRequest;
+import io.streambus.protocol.ProduceResponse;
+import io.streambus.protocol.ProtocolException;
+import io.streambus.protocol.RequestCodec;
+import io.streambus.protocol.RequestHeader;
+import io.streambus.protocol.ResponseBody;
+import io.streambus.protocol.ResponseCodec;
+import io.streambus.protocol.TopicInfo;
+import io.streambus.protocol.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles every request type the broker serves, with the checks of spec B.2 in order: type served (code 1, or a
+ * close without reply in core-only mode, A.8.7), connection state, version (code 11), flags (code 2), payload (code
+ * 2, or 4/12 for compressed Produce blocks, B.11), then the type's own checks (A.6).
+ *
+ * <p>Threading: cheap work runs on the connection's event loop. Work that can block on the disk (appends with
+ * {@link FlushPolicy#EVERY_WRITE}, topic creation and deletion, which sync directories) and CPU-heavy work
+ * (compression) runs on the {@code worker} executor; the {@link ConnectionHandler} keeps replies in request order
+ * either way. Thread-safe.
+ */
+public final class RequestDispatcher implements RequestProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    /** Fetch reply bytes around the messages: length, header (11), high-water mark, count, CRC. */
+    static final int FETCH_OVERHEAD = Frames.LENGTH_FIELD_SIZE + Frames.RESPONSE_HEADER_SIZE + 8 + 4 + Frames.CRC_SIZE;
+    /** Compressed-layout Fetch reply overhead: as above plus codec (1), uncompressed size (4), block length (4). */
+    static final int COMPRESSED_FETCH_OVERHEAD = FETCH_OVERHEAD + 1 + 4 + 4;
+
+    /** Name the broker gives itself in ApiVersions. */
+    public static final String SOFTWARE = "streambus-java-broker/" + version();
+
+    private final BrokerConfig config;
+    private final LogManager logs;
+    private final Executor worker;
+    private final long startNanos = System.nanoTime();
+    private final boolean[] served = new boolean[256];
+    private final ApiVersionsResponse apiVersions;
+    private final boolean syncEveryWrite;
+
+    public RequestDispatcher(BrokerConfig config, LogManager logs, Executor worker) {
+        this.config = config;
+        this.logs = logs;
+        this.worker = worker;
+        this.syncEveryWrite = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE;
+        List<ApiVersion> apis = new ArrayList<>();
+        for (ApiKey k : ApiKey.values()) {
+            if (!k.isExtension() || (!config.coreOnly() && k == ApiKey.API_VERSIONS)) {
+                served[k.code()] = true;
+                apis.add(new ApiVersion(k.code(), 1, 1));
+            }
+        }
+        int features = ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
+                | ApiVersionsResponse.FEATURE_COMPRESSION;
+        this.apiVersions = new ApiVersionsResponse(List.copyOf(apis), features, SOFTWARE);
+    }
+
+    private static String version() {
+        String v = RequestDispatcher.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    /** The ApiVersions reply body this broker sends. */
+    public ApiVersionsResponse apiVersions() {
+        return apiVersions;
+    }
+
+    @Override
+    public CompletableFuture<Reply> process(ClientConnection conn, ByteBuf frame) {
+        RequestHeader h = RequestCodec.decodeHeader(frame);
+        ApiKey key = h.apiKey();
+        // B.2 step 2: type served?
+        if (key == null || !served[h.type()]) {
+            frame.release();
+            if (config.coreOnly()) {
+                return done(Reply.close(String.format("request type 0x%02x is not served in core-only mode", h.type())));
+            }
+            LOG.warn("{}: unknown request type 0x{} (request id {})", conn, hex(h.type()), Long.toUnsignedString(h.requestId()));
+            return done(error(conn, h, ErrorCode.UNKNOWN_REQUEST,
+                    String.format("unknown request type 0x%02x", h.type())));
+        }
+        if (key == ApiKey.API_VERSIONS) {
+            // B.4: answered in every state, whatever version, flags and payload.
+            frame.release();
+            return done(Reply.send(ResponseCodec.encodeSuccess(conn.channel().alloc(), h.requestId(), apiVersions, 0)));
+        }
+        // Step 4: version (Part A accepts any version byte, A.3.5).
+        if (key.isExtension() && h.version() != 1) {
+            frame.release();
+            return done(badInput(conn, h, ErrorCode.INVALID_PROTOCOL,
+                    "version " + h.version() + " of " + key + " is not served (only 1)"));
+        }
+        // Step 5: flags.
+        String flagProblem = flagProblem(key, h.flags());
+        if (flagProblem != null) {
+            frame.release();
+            return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, flagProblem));
+        }
+        return switch (key) {
+            case PRODUCE -> produce(conn, h, frame);
+            case FETCH -> fetch(conn, h, frame);
+            default -> {
+                DecodedRequest req;
+                try {
+                    req = RequestCodec.decode(frame, conn.channel().alloc());
+                } catch (ProtocolException e) {
+                    yield done(badInput(conn, h, e.errorCode(), e.getMessage()));
+                } finally {
+                    frame.release();
+                }
+                yield handleDecoded(conn, h, req);
+            }
+        };
+    }
+
+    private CompletableFuture<Reply> handleDecoded(ClientConnection conn, RequestHeader h, DecodedRequest req) {
+        try (req) {
+            return switch (h.apiKey()) {
+                case GET_OFFSET -> done(getOffset(conn, h, (GetOffsetRequest) req.body()));
+                case CREATE_TOPIC -> createTopic(conn, h, (CreateTopicRequest) req.body());
+                case DELETE_TOPIC -> deleteTopic(conn, h, (DeleteTopicRequest) req.body());
+                case LIST_TOPICS -> done(listTopics(conn, h));
+                case HEALTH_CHECK -> done(success(conn, h,
+                        new HealthCheckResponse("healthy", (System.nanoTime() - startNanos) / 1_000_000_000L)));
+                default -> throw new IllegalStateException("no handler for served type " + h.apiKey());
+            };
+        }
+    }
+
+    /** B.2 step 5: null if the flags are acceptable for this type on this broker. */
+    private String flagProblem(ApiKey key, int flags) {
+        if (key.isExtension()) {
+            return (flags & ~Frames.FLAG_REQUIRE_ACK) != 0
+                    ? String.format("flags 0x%04x not allowed on %s (only 0x0001)", flags, key) : null;
+        }
+        int ext = flags & Frames.EXTENSION_FLAGS;
+        if (ext == 0) {
+            return null; // other bits are ignored, as the reference ignores every flag (A.3.5)
+        }
+        boolean compressionServed = !config.coreOnly();
+        int allowed = compressionServed && (key == ApiKey.PRODUCE || key == ApiKey.FETCH) ? Frames.FLAG_COMPRESSED : 0;
+        if ((ext & ~allowed) != 0) {
+            return String.format("flag 0x%04x is not served on %s by this broker", ext & ~allowed, key);
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- Produce
+
+    private CompletableFuture<Reply> produce(ClientConnection conn, RequestHeader h, ByteBuf frame) {
+        if (h.hasFlag(Frames.FLAG_COMPRESSED)) {
+            // Decompression is CPU work: off the event loop, frame and all.
+            return async(conn, h, () -> {
+                DecodedRequest req;
+                try {
+                    req = RequestCodec.decode(frame, conn.channel().alloc());
+                } catch (ProtocolException e) {
+                    return badInput(conn, h, e.errorCode(), e.getMessage());
+                } finally {
+                    frame.release();
+                }
+                return executeProduce(conn, h, req);
+            }, frame::release);
+        }
+        DecodedRequest req;
+        try {
+            req = RequestCodec.decode(frame, conn.channel().alloc());
+        } catch (ProtocolException e) {
+            return done(badInput(conn, h, e.errorCode(), e.getMessage()));
+        } finally {
+            frame.release();
+        }
+        ProduceRequest p = (ProduceRequest) req.body();
+        if (syncEveryWrite || needsCreate(p.topic())) {
+            return async(conn, h, () -> executeProduce(conn, h, req), req);
+        }
+        return done(executeProduce(conn, h, req));
+    }
+
+    private Reply executeProduce(ClientConnection conn, RequestHeader h, DecodedRequest req) {
+        try (req) {
+            ProduceRequest p = (ProduceRequest) req.body();
+            String problem = TopicNames.problem(p.topic());
+            if (problem != null) {
+                return badInput(conn, h, ErrorCode.INVALID_REQUEST, problem);
+            }
+            PartitionLog log = writablePartition(p.topic(), p.partition());
+            MessageBlock block = p.messages();
+            ByteBuf buf = block.buffer();
+            ByteBuf messages = buf.slice(buf.readerIndex() + MessageBlock.BLOCK_OVERHEAD,
+                    block.sizeInBytes() - MessageBlock.BLOCK_OVERHEAD);
+            AppendResult r = log.append(messages, block.count());
+            return success(conn, h, new ProduceResponse(r.baseOffset(), r.count(), r.highWaterMark()));
+        } catch (LogException e) {
+            return logError(conn, h, e, "");
+        }
+    }
+
+    // ---------------------------------------------------------------- Fetch
+
+    private CompletableFuture<Reply> fetch(ClientConnection conn, RequestHeader h, ByteBuf frame) {
+        DecodedRequest req;
+        try {
+            req = RequestCodec.decode(frame, conn.channel().alloc());
+        } catch (ProtocolException e) {
+            return done(badInput(conn, h, e.errorCode(), e.getMessage()));
+        } finally {
+            frame.release();
+        }
+        FetchRequest f = (FetchRequest) req.body();
+        if (f.acceptedCodec() != CompressionCodec.NONE || needsCreate(f.topic())) {
+            return async(conn, h, () -> executeFetch(conn, h, f), req);
+        }
+        return done(executeFetch(conn, h, f));
+    }
+
+    private Reply executeFetch(ClientConnection conn, RequestHeader h, FetchRequest f) {
+        String problem = TopicNames.problem(f.topic());
+        if (problem != null) {
+            return badInput(conn, h, ErrorCode.INVALID_REQUEST, problem);
+        }
+        ByteBufAllocator alloc = conn.channel().alloc();
+        try {
+            PartitionLog log = readablePartition(f.topic(), f.partition());
+            if (f.acceptedCodec() == CompressionCodec.NONE) {
+                ReadResult rr = log.read(f.offset(), (int) f.maxBytes(), Frames.MAX_FRAME_SIZE - FETCH_OVERHEAD);
+                return Reply.send(fetchFrame(alloc, h.requestId(), rr));
+            }
+            ReadResult rr = log.read(f.offset(), (int) f.maxBytes(),
+                    Frames.MAX_FRAME_SIZE - COMPRESSED_FETCH_OVERHEAD);
+            MessageBlock block;
+            try {
+                block = MessageBlock.of(alloc, rr.count(), rr.messages());
+            } catch (RuntimeException e) {
+                rr.close();
+                throw e;
+            }
+            try {
+                FetchResponse body = new FetchResponse(rr.highWaterMark(), block, f.acceptedCodec(),
+                        FetchResponse.NO_LAST_STABLE_OFFSET);
+                return Reply.send(ResponseCodec.encodeSuccess(alloc, h.requestId(), body, h.flags()));
+            } finally {
+                block.release();
+            }
+        } catch (LogException e) {
+            return logError(conn, h, e, "");
+        }
+    }
+
+    /**
+     * The Fetch success frame built around the log's bytes without copying them: [length, header, high-water mark,
+     * count] + the read buffer + [CRC]. Takes ownership of {@code rr}'s buffer.
+     */
+    static ByteBuf fetchFrame(ByteBufAllocator alloc, long requestId, ReadResult rr) {
+        ByteBuf messages = rr.messages();
+        int n = messages.readableBytes();
+        int headLen = FETCH_OVERHEAD - Frames.CRC_SIZE;
+        ByteBuf head = null;
+        try {
+            head = alloc.buffer(n == 0 ? FETCH_OVERHEAD : headLen);
+            head.writeInt(FETCH_OVERHEAD - Frames.LENGTH_FIELD_SIZE + n).writeLong(requestId)
+                    .writeByte(Frames.STATUS_OK).writeShort(ErrorCode.NONE)
+                    .writeLong(rr.highWaterMark()).writeInt(rr.count());
+            if (n == 0) {
+                messages.release();
+                int crc = Frames.crc32(head, Frames.LENGTH_FIELD_SIZE, headLen - Frames.LENGTH_FIELD_SIZE);
+                return head.writeInt(crc);
+            }
+            CompositeByteBuf c = alloc.compositeBuffer(3);
+            c.addComponent(true, head);
+            head = null;
+            c.addComponent(true, messages);
+            messages = null;
+            try {
+                int crc = Frames.crc32(c, Frames.LENGTH_FIELD_SIZE, headLen - Frames.LENGTH_FIELD_SIZE + n);
+                c.addComponent(true, alloc.buffer(Frames.CRC_SIZE, Frames.CRC_SIZE).writeInt(crc));
+                return c;
+            } catch (RuntimeException e) {
+                c.release();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            if (head != null) {
+                head.release();
+            }
+            if (messages != null && messages.refCnt() > 0) {
+                messages.release();
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- topics
+
+    private Reply getOffset(ClientConnection conn, RequestHeader h, GetOffsetRequest g) {
+        String problem = TopicNames.problem(g.topic());
+        if (problem != null) {
+            return badInput(conn, h, ErrorCode.INVALID_REQUEST, problem);
+        }
+        try {
+            PartitionLog log = logs.partition(g.topic(), g.partition());
+            long end = log.endOffset();
+            return success(conn, h, new GetOffsetResponse(g.topic(), g.partition(), log.startOffset(), end,
+                    log.highWaterMark()));
+        } catch (LogException e) {
+            return logError(conn, h, e, "");
+        }
+    }
+
+    private CompletableFuture<Reply> createTopic(ClientConnection conn, RequestHeader h, CreateTopicRequest c) {
+        String problem = TopicNames.problem(c.topic());
+        if (problem != null) {
+            return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, problem));
+        }
+        if (c.partitionCount() < 1) {
+            return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, "partition count must be at least 1, was "
+                    + Integer.toUnsignedString(c.partitionCount())));
+        }
+        return async(conn, h, () -> {
+            try {
+                // Same count as an existing topic also succeeds with created = 1 (A.6.4).
+                logs.createTopic(c.topic(), c.partitionCount());
+                return success(conn, h, new CreateTopicResponse(c.topic(), true));
+            } catch (LogException e) {
+                return logError(conn, h, e, "failed to create topic: ");
+            }
+        }, null);
+    }
+
+    private CompletableFuture<Reply> deleteTopic(ClientConnection conn, RequestHeader h, DeleteTopicRequest d) {
+        String problem = TopicNames.problem(d.topic());
+        if (problem != null) {
+            return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, problem));
+        }
+        return async(conn, h, () -> {
+            try {
+                logs.deleteTopic(d.topic());
+                return success(conn, h, new DeleteTopicResponse(d.topic(), true));
+            } catch (LogException e) {
+                return logError(conn, h, e, "failed to delete topic: ");
+            }
+        }, null);
+    }
+
+    private Reply listTopics(ClientConnection conn, RequestHeader h) {
+        Map<String, Integer> topics = logs.topics();
+        List<TopicInfo> list = new ArrayList<>(topics.size());
+        topics.forEach((name, count) -> list.add(new TopicInfo(name, count)));
+        return success(conn, h, new ListTopicsResponse(list));
+    }
+
+    /** True if the topic is missing and would be auto-created (which syncs directories: not on the event loop). */
+    private boolean needsCreate(String topic) {
+        return config.autoCreateTopics() && TopicNames.isValid(topic) && logs.partitionCount(topic) < 0;
+    }
+
+    /** Produce's topic lookup: auto-create with one partition (A.6.1); a failed create is code 9. */
+    private PartitionLog writablePartition(String topic, int partition) {
+        ensureTopic(topic);
+        return logs.partition(topic, partition);
+    }
+
+    private PartitionLog readablePartition(String topic, int partition) {
+        ensureTopic(topic);
+        return logs.partition(topic, partition);
+    }
+
+    private void ensureTopic(String topic) {
+        if (logs.partitionCount(topic) >= 0) {
+            return;
+        }
+        if (!config.autoCreateTopics()) {
+            throw new UnknownTopicException(topic);
+        }
+        // A concurrent create with another count throws TopicExistsException: code 9, as the reference reports a
+        // failed auto-create.
+        logs.createTopic(topic, 1);
+    }
+
+    // ---------------------------------------------------------------- replies
+
+    private static CompletableFuture<Reply> done(Reply r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    /**
+     * Runs {@code task} on the worker executor. {@code owned} (a frame, a decoded request or null) is released if the
+     * task cannot be started; otherwise the task owns it.
+     */
+    private CompletableFuture<Reply> async(ClientConnection conn, RequestHeader h, Supplier<Reply> task,
+            AutoCloseable owned) {
+        try {
+            return CompletableFuture.supplyAsync(task, worker);
+        } catch (RejectedExecutionException e) {
+            closeQuietly(owned);
+            return done(error(conn, h, ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Releasing a buffer does not fail.
+        }
+    }
+
+    Reply success(ClientConnection conn, RequestHeader h, ResponseBody body) {
+        return Reply.send(ResponseCodec.encodeSuccess(conn.channel().alloc(), h.requestId(), body, h.flags()));
+    }
+
+    static Reply error(ClientConnection conn, RequestHeader h, int code, String message) {
+        return Reply.send(ResponseCodec.encodeError(conn.channel().alloc(), h.requestId(), code, message));
+    }
+
+    /** An error reply for bad input, with the WARN line the brief asks for. */
+    static Reply badInput(ClientConnection conn, RequestHeader h, int code, String message) {
+        String text = Texts.printable(message, 400);
+        LOG.warn("{}: rejected {} (request id {}) with code {}: {}", conn, typeName(h),
+                Long.toUnsignedString(h.requestId()), code, text);
+        return error(conn, h, code, text);
+    }
+
+    private Reply logError(ClientConnection conn, RequestHeader h, LogException e, String prefix) {
+        if (e.errorCode() == ErrorCode.STORAGE_ERROR) {
+            LOG.warn("{}: {} failed: {}", conn, typeName(h), e.getMessage());
+        } else if (e.errorCode() == ErrorCode.INVALID_REQUEST) {
+            return badInput(conn, h, e.errorCode(), prefix + e.getMessage());
+        }
+        return error(conn, h, e.errorCode(), prefix + e.getMessage());
+    }
+
+    static String typeName(RequestHeader h) {
+        ApiKey k = h.apiKey();
+        return k == null ? "type 0x" + hex(h.type()) : k.name();
+    }
+
+    private static String hex(int b) {
+        return String.format("%02x", b);
+    }
+
+    @Override
+    public void connectionClosed(ClientConnection connection) {
+        // Nothing held per connection yet (groups and SASL add state).
+    }
+}

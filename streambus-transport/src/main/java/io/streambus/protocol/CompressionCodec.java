@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.xerial.snappy.SnappyFramedInputStream;
 import org.xerial.snappy.SnappyFramedOutputStream;
@@ -19,7 +18,8 @@ import org.xerial.snappy.SnappyFramedOutputStream;
 /**
  * Message block compression codecs (spec B.11), with the wire formats the spec requires: gzip members (JDK,
  * several members accepted), the Snappy <em>framing</em> format (snappy-java {@code SnappyFramed*Stream}), the LZ4
- * <em>frame</em> format (lz4-java {@code LZ4Frame*Stream}), and Zstandard frames without dictionary (zstd-jni,
+ * <em>frame</em> format (lz4-java {@code LZ4FrameOutputStream}; decoding by {@code Lz4FrameDecompressor}, since
+ * lz4-java refuses linked blocks), and Zstandard frames without dictionary (zstd-jni,
  * window at most 8 MiB). Thread-safe: every call uses its own streams.
  */
 public enum CompressionCodec {
@@ -92,6 +92,9 @@ public enum CompressionCodec {
             }
             return src.retainedSlice(src.readerIndex(), expectedSize);
         }
+        if (this == LZ4) {
+            return decompressLz4(src, expectedSize, alloc);
+        }
         ByteBuf out = alloc.buffer(expectedSize, expectedSize);
         try (InputStream in = decompressor(new ByteBufInputStream(src.duplicate()))) {
             while (out.isWritable()) {
@@ -117,12 +120,40 @@ public enum CompressionCodec {
         }
     }
 
+    private static ByteBuf decompressLz4(ByteBuf src, int expectedSize, ByteBufAllocator alloc) {
+        byte[] in;
+        int off;
+        int len = src.readableBytes();
+        if (src.hasArray()) {
+            in = src.array();
+            off = src.arrayOffset() + src.readerIndex();
+        } else {
+            in = io.netty.buffer.ByteBufUtil.getBytes(src);
+            off = 0;
+        }
+        ByteBuf out = alloc.heapBuffer(expectedSize, expectedSize);
+        try {
+            int n = Lz4FrameDecompressor.decompress(in, off, len, out.array(), out.arrayOffset(), expectedSize);
+            if (n != expectedSize) {
+                throw new CorruptMessageException("uncompressed size", -1, "LZ4 block decompresses to " + n
+                        + " bytes, uncompressed size says " + expectedSize);
+            }
+            return out.writerIndex(n);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e instanceof CorruptMessageException ? e
+                    : new CorruptMessageException("LZ4 block does not decompress: " + e, e);
+        }
+    }
+
     private OutputStream compressor(OutputStream os) throws IOException {
         return switch (this) {
             case GZIP -> new GZIPOutputStream(os, 8192);
             case SNAPPY -> new SnappyFramedOutputStream(os);
-            case LZ4 -> new LZ4FrameOutputStream(os);
-            case ZSTD -> new ZstdOutputStreamNoFinalizer(os);
+            // Content checksums so a corrupted block is detected, not silently decoded to other bytes.
+            case LZ4 -> new LZ4FrameOutputStream(os, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
+                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+            case ZSTD -> new ZstdOutputStreamNoFinalizer(os).setChecksum(true);
             case NONE -> os;
         };
     }
@@ -131,7 +162,7 @@ public enum CompressionCodec {
         return switch (this) {
             case GZIP -> new GZIPInputStream(is, 8192);
             case SNAPPY -> new SnappyFramedInputStream(is, true);
-            case LZ4 -> new LZ4FrameInputStream(is);
+            case LZ4 -> throw new AssertionError("LZ4 is decoded by Lz4FrameDecompressor");
             case ZSTD -> new ZstdInputStreamNoFinalizer(is).setLongMax(ZSTD_MAX_WINDOW_LOG);
             case NONE -> is;
         };

@@ -1,13 +1,14 @@
 package io.streambus.client.admin;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * What a broker address serves, learnt from ApiVersions (spec B.4). A core-only broker (the reference) serves request
- * types 0x01-0x07 and no feature bits.
+ * What a broker serves on a connection, learnt from ApiVersions (spec B.4). A core-only broker (the reference, or
+ * ours in core-only mode) serves request types 0x01-0x07 and no feature bits. Immutable.
  *
- * @param coreOnly       true when the broker did not answer ApiVersions
- * @param requestTypes   served request type codes
+ * @param coreOnly       true when the broker did not answer ApiVersions (or answered UnknownRequest)
+ * @param requestTypes   served request type codes (version 1 in range)
  * @param featureBits    the u32 feature bits
  * @param brokerSoftware informational software string, empty for core-only brokers
  */
@@ -16,6 +17,26 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final int AUTH_REQUIRED = 0x2;
     public static final int PRESERVES_HEADERS_AND_TIMESTAMPS = 0x4;
     public static final int COMPRESSION = 0x8;
+
+    /** Capability names used in {@link io.streambus.client.UnsupportedFeatureException#capability()}. */
+    public static final String CAP_GROUPS = "consumer-groups";
+    public static final String CAP_GROUP_ADMIN = "group-admin";
+    public static final String CAP_TRANSACTIONS = "transactions";
+    public static final String CAP_SASL = "sasl";
+    public static final String CAP_COMPRESSION = "compression";
+
+    private static final BrokerCapabilities CORE_ONLY =
+            new BrokerCapabilities(true, Set.of(1, 2, 3, 4, 5, 6, 7), 0, "");
+
+    public BrokerCapabilities {
+        requestTypes = Set.copyOf(requestTypes);
+        brokerSoftware = brokerSoftware == null ? "" : brokerSoftware;
+    }
+
+    /** The capabilities of a broker that serves Part A only. */
+    public static BrokerCapabilities coreOnlyBroker() {
+        return CORE_ONLY;
+    }
 
     public boolean serves(int requestType) {
         return requestTypes.contains(requestType);
@@ -33,5 +54,55 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
             }
         }
         return true;
+    }
+
+    /** OffsetCommit and OffsetFetch (0x0C, 0x0D) served: committed offsets without group membership. */
+    public boolean supportsCommittedOffsets() {
+        return serves(0x0C) && serves(0x0D);
+    }
+
+    /** SaslHandshake and SaslAuthenticate (0x20, 0x21) served. */
+    public boolean supportsSasl() {
+        return serves(0x20) && serves(0x21);
+    }
+
+    /** Feature bit COMPRESSION (B.11). */
+    public boolean supportsCompression() {
+        return has(COMPRESSION);
+    }
+
+    /** Feature bit PRESERVES_HEADERS_AND_TIMESTAMPS. */
+    public boolean preservesHeadersAndTimestamps() {
+        return has(PRESERVES_HEADERS_AND_TIMESTAMPS);
+    }
+
+    /** The capability name a request type belongs to (for error messages). */
+    public static String capabilityOf(int requestType) {
+        if (requestType >= 0x08 && requestType <= 0x0D) {
+            return CAP_GROUPS;
+        }
+        if (requestType == 0x13 || requestType == 0x14) {
+            return CAP_GROUP_ADMIN;
+        }
+        if (requestType >= 0x0E && requestType <= 0x12) {
+            return CAP_TRANSACTIONS;
+        }
+        if (requestType == 0x20 || requestType == 0x21) {
+            return CAP_SASL;
+        }
+        return String.format("request-type-0x%02x", requestType);
+    }
+
+    @Override
+    public String toString() {
+        if (coreOnly) {
+            return "BrokerCapabilities[core-only]";
+        }
+        StringBuilder types = new StringBuilder();
+        for (int t : new TreeSet<>(requestTypes)) {
+            types.append(types.length() == 0 ? "" : ",").append(String.format("0x%02x", t));
+        }
+        return "BrokerCapabilities[" + brokerSoftware + ", types=" + types + String.format(", features=0x%x]",
+                featureBits);
     }
 }

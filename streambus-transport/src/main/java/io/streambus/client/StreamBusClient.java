@@ -1,0 +1,297 @@
+package io.streambus.client;
+
+import io.streambus.client.admin.Admin;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.internal.ClientContext;
+import io.streambus.client.internal.admin.AdminImpl;
+import io.streambus.client.internal.net.Errors;
+import io.streambus.client.internal.producer.ProducerImpl;
+import io.streambus.client.metrics.MetricsCollector;
+import io.streambus.client.producer.Producer;
+import io.streambus.client.security.SaslConfig;
+import io.streambus.client.security.TlsConfig;
+import io.streambus.client.serialization.Deserializer;
+import io.streambus.client.serialization.Serializer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Entry point of the StreamBus client: one connection pool per broker address, shared by every producer, consumer
+ * and admin made from it. Thread-safe; create one per application (or per cluster) and close it at the end.
+ *
+ * <pre>{@code
+ * try (StreamBusClient client = StreamBusClient.builder().bootstrap("127.0.0.1:9092").build()) {
+ *     Producer<String, String> producer = client.newProducer(Serdes.stringSerializer(), Serdes.stringSerializer());
+ *     producer.send(new ProducerRecord<>("orders", "k1", "v1")).join();
+ *     Consumer<String, String> consumer = client.newConsumer(Serdes.stringDeserializer(),
+ *             Serdes.stringDeserializer(), Map.of("auto.offset.reset", "earliest"));
+ *     consumer.assign("orders", List.of(0));
+ *     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(1))) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Every configuration key is documented in {@link ClientConfig}. Requests go to one broker at a time: the first
+ * healthy one of {@code bootstrap.servers} (spec A.8.1). Whether the broker serves Part B (groups, SASL,
+ * compression) is learnt per connection (spec B.4); features it lacks fail at once with
+ * {@link UnsupportedFeatureException}.
+ */
+public final class StreamBusClient implements AutoCloseable {
+    private final ClientContext context;
+    private final Admin admin;
+    private volatile boolean closed;
+
+    private StreamBusClient(ClientConfig config, MetricsCollector metrics, TlsConfig tls, SaslConfig sasl) {
+        this.context = new ClientContext(config, metrics, tls, sasl);
+        this.admin = new AdminImpl(context);
+    }
+
+    /** A builder; {@link Builder#bootstrap(String)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A client from properties (see {@link ClientConfig} for the keys). */
+    public static StreamBusClient create(Properties properties) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        properties.forEach((k, v) -> m.put(String.valueOf(k), v));
+        return create(m);
+    }
+
+    /** A client from a map of settings (see {@link ClientConfig} for the keys). */
+    public static StreamBusClient create(Map<String, ?> properties) {
+        return new Builder().properties(properties).build();
+    }
+
+    /** A producer with the client's producer settings. */
+    public <K, V> Producer<K, V> newProducer(Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        return newProducer(keySerializer, valueSerializer, Map.of());
+    }
+
+    /**
+     * A producer with per-producer overrides of producer-scope keys ({@code linger.ms}, {@code batch.size},
+     * {@code compression.type}, {@code partitioner}, ...).
+     *
+     * @throws ConfigException for unknown keys, bad values or keys of another scope
+     */
+    public <K, V> Producer<K, V> newProducer(Serializer<K> keySerializer, Serializer<V> valueSerializer,
+                                             Map<String, ?> overrides) {
+        ensureOpen();
+        Objects.requireNonNull(keySerializer, "keySerializer");
+        Objects.requireNonNull(valueSerializer, "valueSerializer");
+        return new ProducerImpl<>(context, keySerializer, valueSerializer,
+                context.config().withOverrides(overrides, ClientConfig.Scope.PRODUCER));
+    }
+
+    /** A partition consumer with the client's consumer settings. */
+    public <K, V> Consumer<K, V> newConsumer(Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        return newConsumer(keyDeserializer, valueDeserializer, Map.of());
+    }
+
+    /**
+     * A partition consumer (explicit assignment) with per-consumer overrides of consumer-scope keys
+     * ({@code auto.offset.reset}, {@code max.poll.records}, {@code fetch.max.bytes}, ...).
+     */
+    public <K, V> Consumer<K, V> newConsumer(Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
+                                             Map<String, ?> overrides) {
+        ensureOpen();
+        Objects.requireNonNull(keyDeserializer, "keyDeserializer");
+        Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+        return context.newPartitionConsumer(keyDeserializer, valueDeserializer,
+                context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER));
+    }
+
+    /** Topic, offset and group administration on this client's connections. */
+    public Admin admin() {
+        ensureOpen();
+        return admin;
+    }
+
+    /**
+     * What the active broker serves (connecting and probing if needed), waiting up to {@code api.timeout.ms}.
+     *
+     * @throws StreamBusException if no broker answered in time
+     */
+    public BrokerCapabilities capabilities() {
+        ensureOpen();
+        long timeout = context.network().apiTimeoutNanos();
+        try {
+            return context.network().capabilities(System.nanoTime() + timeout)
+                    .get(timeout + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamBusException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw Errors.toStreamBus(e, "capabilities");
+        } catch (TimeoutException e) {
+            throw new StreamBusTimeoutException("broker capabilities not known within api.timeout.ms");
+        }
+    }
+
+    /** The validated configuration. */
+    public ClientConfig config() {
+        return context.config();
+    }
+
+    /** The client id (configured or generated). */
+    public String clientId() {
+        return context.clientId();
+    }
+
+    /**
+     * Internal: the client's connections, configuration and fetch engine for other parts of this library (the group
+     * consumer). Not an application API; it may change without notice.
+     */
+    public ClientContext internalContext() {
+        return context;
+    }
+
+    /**
+     * Closes every producer (delivering what it accepted within the timeout, failing the rest explicitly), every
+     * consumer, then the connections and I/O threads. Idempotent.
+     */
+    public void close(Duration timeout) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        context.close(timeout);
+    }
+
+    /** {@link #close(Duration)} with 30 seconds. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("StreamBusClient " + context.clientId() + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StreamBusClient[" + context.clientId() + ", " + context.config().getList(ClientConfig.BOOTSTRAP_SERVERS)
+                + "]";
+    }
+
+    /** Builder of {@link StreamBusClient}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, Object> props = new LinkedHashMap<>();
+        private MetricsCollector metrics = MetricsCollector.NOOP;
+        private TlsConfig tls;
+        private SaslConfig sasl;
+
+        private Builder() {
+        }
+
+        /** {@code bootstrap.servers}: comma-separated {@code host:port} list. */
+        public Builder bootstrap(String servers) {
+            props.put(ClientConfig.BOOTSTRAP_SERVERS, servers);
+            return this;
+        }
+
+        /** {@code client.id}. */
+        public Builder clientId(String clientId) {
+            props.put(ClientConfig.CLIENT_ID, clientId);
+            return this;
+        }
+
+        /** Any key of {@link ClientConfig}; validated at {@link #build()}. */
+        public Builder property(String key, Object value) {
+            props.put(key, value);
+            return this;
+        }
+
+        /** Several keys of {@link ClientConfig}. */
+        public Builder properties(Map<String, ?> values) {
+            props.putAll(values);
+            return this;
+        }
+
+        /** Where measurements go; default {@link MetricsCollector#NOOP}. */
+        public Builder metrics(MetricsCollector collector) {
+            this.metrics = Objects.requireNonNull(collector, "collector");
+            return this;
+        }
+
+        /** TLS settings (instead of the {@code ssl.*} keys). */
+        public Builder tls(TlsConfig config) {
+            this.tls = config;
+            return this;
+        }
+
+        /** SASL credentials (instead of the {@code sasl.*} keys). */
+        public Builder sasl(SaslConfig config) {
+            this.sasl = config;
+            return this;
+        }
+
+        /**
+         * Validates the settings and starts the client (no connection is opened before the first request).
+         *
+         * @throws ConfigException naming the first bad key and value
+         */
+        public StreamBusClient build() {
+            ClientConfig cfg = ClientConfig.of(props);
+            return new StreamBusClient(cfg, metrics, tls != null ? tls : tlsFrom(cfg),
+                    sasl != null ? sasl : saslFrom(cfg));
+        }
+
+        private static SaslConfig saslFrom(ClientConfig cfg) {
+            String mech = cfg.getString(ClientConfig.SASL_MECHANISM);
+            if (mech.isEmpty()) {
+                return null;
+            }
+            try {
+                return SaslConfig.of(mech, cfg.getString(ClientConfig.SASL_USERNAME),
+                        cfg.getString(ClientConfig.SASL_PASSWORD).toCharArray());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ClientConfig.SASL_MECHANISM, mech, e.getMessage());
+            }
+        }
+
+        private static TlsConfig tlsFrom(ClientConfig cfg) {
+            boolean anySsl = cfg.getBoolean(ClientConfig.SSL_ENABLED);
+            for (String k : ClientConfig.keys()) {
+                if (k.startsWith("ssl.") && !k.equals(ClientConfig.SSL_ENABLED) && cfg.isSet(k)) {
+                    anySsl = true;
+                }
+            }
+            if (!anySsl) {
+                return null;
+            }
+            TlsConfig.Builder b = TlsConfig.builder()
+                    .hostnameVerification(cfg.getBoolean(ClientConfig.SSL_ENDPOINT_IDENTIFICATION));
+            String ts = cfg.getString(ClientConfig.SSL_TRUSTSTORE_LOCATION);
+            if (!ts.isEmpty()) {
+                b.trustStore(Path.of(ts), cfg.getString(ClientConfig.SSL_TRUSTSTORE_PASSWORD).toCharArray())
+                        .trustStoreType(cfg.getString(ClientConfig.SSL_TRUSTSTORE_TYPE));
+            }
+            String ks = cfg.getString(ClientConfig.SSL_KEYSTORE_LOCATION);
+            if (!ks.isEmpty()) {
+                b.keyStore(Path.of(ks), cfg.getString(ClientConfig.SSL_KEYSTORE_PASSWORD).toCharArray())
+                        .keyStoreType(cfg.getString(ClientConfig.SSL_KEYSTORE_TYPE));
+                String kp = cfg.getString(ClientConfig.SSL_KEY_PASSWORD);
+                if (!kp.isEmpty()) {
+                    b.keyPassword(kp.toCharArray());
+                }
+            }
+            try {
+                return b.build();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ConfigException(ClientConfig.SSL_ENABLED, true, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.streambus.client.internal.admin;
+
+import io.streambus.client.StreamBusException;
+import io.streambus.client.TopicPartition;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.admin.Admin;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.admin.GroupListing;
+import io.streambus.client.admin.PartitionOffsets;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.client.internal.ClientContext;
+import io.streambus.client.internal.net.Errors;
+import io.streambus.client.internal.net.NetworkClient;
+import io.streambus.protocol.CreateTopicRequest;
+import io.streambus.protocol.DeleteGroupsRequest;
+import io.streambus.protocol.DeleteGroupsResponse;
+import io.streambus.protocol.DeleteTopicRequest;
+import io.streambus.protocol.GetOffsetRequest;
+import io.streambus.protocol.GetOffsetResponse;
+import io.streambus.protocol.GroupInfo;
+import io.streambus.protocol.GroupResult;
+import io.streambus.protocol.HealthCheckRequest;
+import io.streambus.protocol.HealthCheckResponse;
+import io.streambus.protocol.ListGroupsRequest;
+import io.streambus.protocol.ListGroupsResponse;
+import io.streambus.protocol.ListTopicsRequest;
+import io.streambus.protocol.ListTopicsResponse;
+import io.streambus.protocol.OffsetCommitRequest;
+import io.streambus.protocol.OffsetCommitResponse;
+import io.streambus.protocol.OffsetFetchRequest;
+import io.streambus.protocol.OffsetFetchResponse;
+import io.streambus.protocol.PartitionOffset;
+import io.streambus.protocol.PartitionOffsetResult;
+import io.streambus.protocol.PartitionResult;
+import io.streambus.protocol.RequestBody;
+import io.streambus.protocol.TopicInfo;
+import io.streambus.protocol.TopicNames;
+import io.streambus.protocol.TopicPartitions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Admin operations as requests to the active broker with the client's retry policy, each bounded by
+ * {@code api.timeout.ms}. Group operations first check the broker's capabilities and fail at once with
+ * {@link UnsupportedFeatureException} on a core-only broker (spec B.4). Thread-safe.
+ */
+public final class AdminImpl implements Admin {
+    private final ClientContext client;
+    private final NetworkClient network;
+
+    public AdminImpl(ClientContext client) {
+        this.client = client;
+        this.network = client.network();
+    }
+
+    private <T> CompletableFuture<T> call(RequestBody body, Function<io.streambus.protocol.DecodedResponse, T> map) {
+        return network.call(body, map);
+    }
+
+    private static CompletableFuture<Void> invalid(String message) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(message));
+    }
+
+    @Override
+    public CompletableFuture<Void> createTopic(String topic, int partitions) {
+        String bad = TopicNames.problem(topic);
+        if (bad != null) {
+            return invalid("invalid topic name '" + topic + "': " + bad);
+        }
+        if (partitions < 1) {
+            return invalid("a topic needs at least 1 partition, got " + partitions + " for " + topic);
+        }
+        return this.<Void>call(new CreateTopicRequest(topic, partitions, 1), r -> null)
+                .thenRun(() -> client.metadata().update(topic, partitions));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(String topic) {
+        client.metadata().invalidate(topic);
+        return call(new DeleteTopicRequest(topic), r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Integer>> listTopics() {
+        return call(ListTopicsRequest.INSTANCE, r -> {
+            Map<String, Integer> m = new TreeMap<>();
+            for (TopicInfo t : r.body(ListTopicsResponse.class).topics()) {
+                m.put(t.name(), t.partitionCount());
+            }
+            return m;
+        });
+    }
+
+    @Override
+    public CompletableFuture<PartitionOffsets> offsets(TopicPartition partition) {
+        return call(new GetOffsetRequest(partition.topic(), partition.partition()), r -> {
+            GetOffsetResponse g = r.body(GetOffsetResponse.class);
+            return new PartitionOffsets(g.startOffset(), g.endOffset(), g.highWaterMark());
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> health() {
+        return call(HealthCheckRequest.INSTANCE, r -> r.body(HealthCheckResponse.class).status());
+    }
+
+    @Override
+    public CompletableFuture<BrokerCapabilities> capabilities() {
+        return network.capabilities(System.nanoTime() + network.apiTimeoutNanos());
+    }
+
+    /** Fails at once unless the active broker serves what {@code test} checks. */
+    private <T> CompletableFuture<T> requiring(String capability, Predicate<BrokerCapabilities> test,
+                                               Function<BrokerCapabilities, CompletableFuture<T>> then) {
+        return capabilities().thenCompose(caps -> {
+            if (!test.test(caps)) {
+                return CompletableFuture.failedFuture(new UnsupportedFeatureException(capability,
+                        network.activePool().address()));
+            }
+            return then.apply(caps);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<GroupListing>> listGroups(String prefix) {
+        return requiring(BrokerCapabilities.CAP_GROUP_ADMIN, c -> c.serves(0x14), c ->
+                call(new ListGroupsRequest(prefix == null ? "" : prefix, List.of()), r -> {
+                    List<GroupListing> out = new ArrayList<>();
+                    for (GroupInfo g : r.body(ListGroupsResponse.class).groups()) {
+                        out.add(new GroupListing(g.groupId(), g.protocolType(), g.state()));
+                    }
+                    return out;
+                }));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteGroups(Collection<String> groupIds) {
+        List<String> ids = List.copyOf(groupIds);
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return requiring(BrokerCapabilities.CAP_GROUP_ADMIN, c -> c.serves(0x13), c ->
+                call(new DeleteGroupsRequest(ids), r -> {
+                    List<String> failures = new ArrayList<>();
+                    for (GroupResult g : r.body(DeleteGroupsResponse.class).results()) {
+                        if (g.errorCode() != 0) {
+                            failures.add(g.groupId() + ": " + Errors.fromCode(g.errorCode(), "", "group")
+                                    .getMessage());
+                        }
+                    }
+                    if (!failures.isEmpty()) {
+                        throw new StreamBusException("DeleteGroups failed for " + failures);
+                    }
+                    return null;
+                }));
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(
+            String groupId, Collection<TopicPartition> partitions) {
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+        }
+        return requiring(BrokerCapabilities.CAP_GROUPS, BrokerCapabilities::supportsCommittedOffsets, c ->
+                call(new OffsetFetchRequest(groupId, TopicPartitions.of(byTopic)), r -> {
+                    Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
+                    List<String> failures = new ArrayList<>();
+                    r.body(OffsetFetchResponse.class).offsets().asMap().forEach((topic, list) -> {
+                        for (PartitionOffsetResult p : list) {
+                            if (p.errorCode() != 0) {
+                                failures.add(topic + "-" + p.partition() + ": code " + p.errorCode());
+                            } else if (p.offset() >= 0) {
+                                out.put(new TopicPartition(topic, p.partition()),
+                                        new OffsetAndMetadata(p.offset(), p.metadata()));
+                            }
+                        }
+                    });
+                    if (!failures.isEmpty()) {
+                        throw new StreamBusException("OffsetFetch for group " + groupId + " failed for " + failures);
+                    }
+                    return out;
+                }));
+    }
+
+    @Override
+    public CompletableFuture<Void> commitOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<String, List<PartitionOffset>> byTopic = new TreeMap<>();
+        offsets.forEach((tp, om) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
+                .add(new PartitionOffset(tp.partition(), om.offset(), om.metadata())));
+        if (byTopic.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return requiring(BrokerCapabilities.CAP_GROUPS, BrokerCapabilities::supportsCommittedOffsets, c ->
+                call(new OffsetCommitRequest(groupId, -1, "", TopicPartitions.of(byTopic)), r -> {
+                    Map<String, String> failures = new HashMap<>();
+                    r.body(OffsetCommitResponse.class).results().asMap().forEach((topic, list) -> {
+                        for (PartitionResult p : list) {
+                            if (p.errorCode() != 0) {
+                                failures.put(topic + "-" + p.partition(), Errors.fromCode(p.errorCode(), "",
+                                        "OffsetCommit").getMessage());
+                            }
+                        }
+                    });
+                    if (!failures.isEmpty()) {
+                        throw new StreamBusException("standalone commit for group " + groupId + " failed: "
+                                + failures);
+                    }
+                    return null;
+                }));
+    }
+}

@@ -42,6 +42,17 @@ public record FetchResponse(long highWaterMark, MessageBlock messages, Compressi
         messages.release();
     }
 
+    /**
+     * Size of the reply frame for a block of {@code blockSize} bytes when sent raw (codec 0), length field and CRC
+     * included: the size a broker keeps under {@link Frames#MAX_FRAME_SIZE} when it selects messages (A.6.2,
+     * B.11), whatever the codec then achieves.
+     */
+    public static int frameSize(int blockSize, int requestFlags) {
+        return Frames.LENGTH_FIELD_SIZE + Frames.RESPONSE_HEADER_SIZE + 8
+                + ((requestFlags & Frames.FLAG_COMPRESSED) != 0 ? 9 : 0) + blockSize
+                + ((requestFlags & Frames.FLAG_READ_COMMITTED) != 0 ? 8 : 0) + Frames.CRC_SIZE;
+    }
+
     void write(ByteBuf out, int requestFlags, ByteBufAllocator alloc) {
         out.writeLong(highWaterMark);
         if ((requestFlags & Frames.FLAG_COMPRESSED) != 0) {

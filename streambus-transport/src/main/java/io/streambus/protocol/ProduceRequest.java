@@ -47,6 +47,15 @@ public record ProduceRequest(String topic, int partition, MessageBlock messages,
         messages.release();
     }
 
+    /**
+     * Size of the uncompressed Produce frame for a block of {@code blockSize} bytes (length field and CRC
+     * included), so a producer can keep batches under {@link Frames#MAX_FRAME_SIZE}.
+     */
+    public static int frameSize(String topic, int blockSize, boolean transactional) {
+        return Frames.LENGTH_FIELD_SIZE + Frames.REQUEST_HEADER_SIZE + 4 + io.netty.buffer.ByteBufUtil.utf8Bytes(topic)
+                + 4 + blockSize + (transactional ? 10 : 0) + Frames.CRC_SIZE;
+    }
+
     void write(ByteBuf out, ByteBufAllocator alloc) {
         Wire.string(out, topic);
         out.writeInt(partition);
@@ -71,6 +80,7 @@ public record ProduceRequest(String topic, int partition, MessageBlock messages,
         int partition = r.nonNegative("partition");
         MessageBlock block;
         CompressionCodec codec = CompressionCodec.NONE;
+        int countAt = -1;
         if ((flags & Frames.FLAG_COMPRESSED) != 0) {
             int at = r.pos;
             int id = r.u8("codec");
@@ -94,6 +104,7 @@ public record ProduceRequest(String topic, int partition, MessageBlock messages,
                 throw e;
             }
         } else {
+            countAt = r.reportedOffset(r.pos);
             block = r.messageBlock("messages");
         }
         try {
@@ -102,7 +113,7 @@ public record ProduceRequest(String topic, int partition, MessageBlock messages,
                 txn = new ProducerIdAndEpoch(r.i64("producer id"), r.i16("producer epoch"));
             }
             if (block.count() == 0) {
-                throw new MalformedPayloadException("message count", -1, "a Produce must carry at least one message");
+                throw new MalformedPayloadException("message count", countAt, "a Produce must carry at least one message");
             }
             if (codec != CompressionCodec.NONE && block.maxMessageSize() > Frames.MAX_MESSAGE_SIZE) {
                 throw new MessageTooLargeException("message", block.maxMessageSize(), Frames.MAX_MESSAGE_SIZE);

@@ -336,7 +336,7 @@ class MalformedInputTest {
         Random random = new Random(7);
         List<VectorCases.Case> cases = cases();
         int typed = 0;
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             VectorCases.Case c = cases.get(random.nextInt(cases.size()));
             byte[] content = ByteBufUtil.getBytes(Vectors.frame(c.name()));
             int mutations = 1 + random.nextInt(4);
@@ -355,7 +355,7 @@ class MalformedInputTest {
             assertThat(buf.refCnt()).isEqualTo(1);
             buf.release();
         }
-        assertThat(typed).isGreaterThan(1000);
+        assertThat(typed).isGreaterThan(500);
     }
 
     @Test

@@ -135,6 +135,15 @@ class VectorTest {
     }
 
     @Test
+    void frameSizeHelpersMatchTheVectors() {
+        assertThat(ProduceRequest.frameSize("orders", 128, false)).isEqualTo(162);
+        assertThat(ProduceRequest.frameSize("orders", 4 + 28 + 2, true)).isEqualTo(78);
+        assertThat(FetchResponse.frameSize(4 + 39 + 33, 0)).isEqualTo(103);
+        assertThat(FetchResponse.frameSize(68, 0x0002)).isEqualTo(104);
+        assertThat(FetchResponse.frameSize(4 + 30, 0x0040)).isEqualTo(69);
+    }
+
+    @Test
     void swappedHeadersDecodeInWireOrder() {
         ByteBuf frame = Vectors.frame("produce-request-1-swapped-headers");
         try (DecodedRequest d = RequestCodec.decode(frame, alloc)) {

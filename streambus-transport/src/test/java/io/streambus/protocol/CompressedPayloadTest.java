@@ -110,7 +110,7 @@ class CompressedPayloadTest {
                 MalformedPayloadException.class, 2, "at least one message");
         // The compressed-block length itself is still a framing field: code 2 when it overruns.
         ByteBuf overrun = produce(0, 1, block.length, gz, false);
-        overrun.setInt(16 + 10 + 4 + 5, gz.length + 1);
+        overrun.setInt(12 + 10 + 4 + 5, gz.length + 1); // content offset of the block length
         assertFails(overrun, MalformedPayloadException.class, 2, "compressed block length");
     }
 

@@ -31,13 +31,20 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        flush();
-        if (!LEAKS.isEmpty()) {
-            List<String> found = new ArrayList<>(LEAKS);
-            LEAKS.clear();
+        List<String> found = collect();
+        if (!found.isEmpty()) {
             throw new AssertionError(found.size() + " ByteBuf leak(s) reported during "
                     + context.getDisplayName() + ":\n" + String.join("\n----\n", found));
         }
+    }
+
+    /** Flushes pending reports and returns (and forgets) the leaks reported since the last call. */
+    static List<String> collect() {
+        install();
+        flush();
+        List<String> found = new ArrayList<>(LEAKS);
+        LEAKS.clear();
+        return found;
     }
 
     private static synchronized void install() {

@@ -1,0 +1,56 @@
+package io.streambus.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streambus.broker.log.FlushPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Command line parsing and exit codes (the running CLI is exercised by {@link KillNineTest}). */
+class BrokerMainTest {
+    @Test
+    void parsesEveryOption() {
+        EmbeddedBroker b = BrokerMain.parse(new String[] {"--port", "0", "--data-dir", "build-x", "--host=127.0.0.1",
+                "--core-only", "--flush", "interval:250", "--no-auto-create", "--segment-bytes", "1048576",
+                "--retention-bytes", "1000000", "--retention-ms", "60000", "--idle-timeout-ms", "5000"}).build();
+        var cfg = b.config();
+        assertThat(cfg.port()).isZero();
+        assertThat(cfg.dataDir()).isEqualTo(Path.of("build-x").toAbsolutePath().normalize());
+        assertThat(cfg.coreOnly()).isTrue();
+        assertThat(cfg.autoCreateTopics()).isFalse();
+        assertThat(cfg.flushPolicy()).isEqualTo(FlushPolicy.interval(Duration.ofMillis(250)));
+        assertThat(cfg.segmentBytes()).isEqualTo(1 << 20);
+        assertThat(cfg.retentionBytes()).isEqualTo(1_000_000);
+        assertThat(cfg.retention()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(cfg.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config().port()).isEqualTo(9092);
+        assertThat(BrokerMain.parseFlush("every-write")).isEqualTo(FlushPolicy.EVERY_WRITE);
+        assertThat(BrokerMain.parseFlush("os")).isEqualTo(FlushPolicy.OS);
+    }
+
+    @Test
+    void badArgumentsPrintUsageAndExit2() {
+        for (String[] args : new String[][] {{}, {"--bogus", "--data-dir", "d"}, {"--data-dir"},
+                {"--data-dir", "d", "--port", "x"}, {"--data-dir", "d", "--port", "70000"},
+                {"--data-dir", "d", "--flush", "sometimes"}, {"--data-dir", "d", "--flush", "interval:0"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = BrokerMain.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+            assertThat(code).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("Usage:");
+        }
+    }
+
+    @Test
+    void helpPrintsUsageAndExits0() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(BrokerMain.run(new String[] {"--help"}, new PrintStream(out), System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--data-dir DIR").contains("--flush POLICY");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--port"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port needs a value");
+    }
+}

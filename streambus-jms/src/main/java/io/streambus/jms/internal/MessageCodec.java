@@ -1,0 +1,396 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.Header;
+import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.producer.ProducerRecord;
+import io.streambus.jms.StreamBusDestination;
+import io.streambus.jms.message.DeserializationPolicy;
+import io.streambus.jms.message.StreamBusBytesMessage;
+import io.streambus.jms.message.StreamBusMapMessage;
+import io.streambus.jms.message.StreamBusMessage;
+import io.streambus.jms.message.StreamBusObjectMessage;
+import io.streambus.jms.message.StreamBusStreamMessage;
+import io.streambus.jms.message.StreamBusTextMessage;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.Queue;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps JMS messages to StreamBus records and back (documented in MAPPING.md).
+ *
+ * <ul>
+ * <li>Body → record value (text as UTF-8, bytes as is, map/stream in the {@code TypedValues} layout, object as Java
+ * serialization). The body type travels in header {@value #BODY_TYPE}; its presence marks a JMS record.</li>
+ * <li>JMS header fields → record headers named like the fields ({@code JMSCorrelationID}, {@code JMSReplyTo} as a
+ * destination URI, {@code JMSType}, {@code JMSDeliveryMode}, {@code JMSPriority}, {@code JMSExpiration},
+ * {@code JMSDeliveryTime}); defaults are left out. {@code JMSTimestamp} is the record timestamp,
+ * {@code JMSMessageID} is {@code ID:<topic>-<partition>-<offset>}, {@code JMSDestination} is the consumer's.</li>
+ * <li>Properties → one record header each, named like the property, value as text (so non-JMS consumers can read
+ * them); the types of non-String properties are listed in header {@value #PROPERTY_TYPES} as {@code name:T,...}
+ * with T one of Z B S I J F D (and {@code b} for a binary correlation id).</li>
+ * <li>{@code JMSXGroupID} → record key as well (partition affinity).</li>
+ * <li>The sending connection's id → header {@value #CONNECTION_ID} (noLocal).</li>
+ * </ul>
+ * Stateless, thread-safe.
+ */
+public final class MessageCodec {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageCodec.class);
+
+    public static final String BODY_TYPE = "JMS_SB_Type";
+    public static final String PROPERTY_TYPES = "JMS_SB_PropTypes";
+    public static final String CONNECTION_ID = "JMS_SB_ConnectionID";
+    public static final String CORRELATION_ID = "JMSCorrelationID";
+    public static final String REPLY_TO = "JMSReplyTo";
+    public static final String TYPE = "JMSType";
+    public static final String DELIVERY_MODE = "JMSDeliveryMode";
+    public static final String PRIORITY = "JMSPriority";
+    public static final String EXPIRATION = "JMSExpiration";
+    public static final String DELIVERY_TIME = "JMSDeliveryTime";
+
+    private MessageCodec() {
+    }
+
+    /**
+     * The record for a message whose header fields (timestamp, expiration, delivery time, mode, priority) the
+     * producer has already set.
+     */
+    public static ProducerRecord<byte[], byte[]> encode(StreamBusMessage m, String topic, String connectionId)
+            throws JMSException {
+        List<Header> headers = new ArrayList<>(8 + m.properties().size());
+        headers.add(Header.of(BODY_TYPE, m.bodyType()));
+        headers.add(Header.of(CONNECTION_ID, connectionId));
+        StringBuilder types = null;
+        if (m.hasBinaryCorrelationId()) {
+            headers.add(new Header(CORRELATION_ID, m.getJMSCorrelationIDAsBytes()));
+            types = new StringBuilder(CORRELATION_ID).append(":b");
+        } else if (m.getJMSCorrelationID() != null) {
+            headers.add(Header.of(CORRELATION_ID, m.getJMSCorrelationID()));
+        }
+        if (m.getJMSReplyTo() != null) {
+            headers.add(Header.of(REPLY_TO, toDestination(m.getJMSReplyTo()).toURI()));
+        }
+        if (m.getJMSType() != null) {
+            headers.add(Header.of(TYPE, m.getJMSType()));
+        }
+        if (m.getJMSDeliveryMode() != DeliveryMode.PERSISTENT) {
+            headers.add(Header.of(DELIVERY_MODE, Integer.toString(m.getJMSDeliveryMode())));
+        }
+        if (m.getJMSPriority() != Message.DEFAULT_PRIORITY) {
+            headers.add(Header.of(PRIORITY, Integer.toString(m.getJMSPriority())));
+        }
+        if (m.getJMSExpiration() != 0) {
+            headers.add(Header.of(EXPIRATION, Long.toString(m.getJMSExpiration())));
+        }
+        if (m.getJMSDeliveryTime() != 0 && m.getJMSDeliveryTime() != m.getJMSTimestamp()) {
+            headers.add(Header.of(DELIVERY_TIME, Long.toString(m.getJMSDeliveryTime())));
+        }
+        byte[] key = null;
+        for (Map.Entry<String, Object> e : m.properties().entrySet()) {
+            Object v = e.getValue();
+            if (v == null) {
+                continue;
+            }
+            String name = e.getKey();
+            headers.add(Header.of(name, v.toString()));
+            char t = typeCode(v);
+            if (t != 'T') {
+                types = (types == null ? new StringBuilder() : types.append(',')).append(name).append(':').append(t);
+            }
+            if (name.equals(StreamBusMessage.JMSX_GROUP_ID)) {
+                key = v.toString().getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        if (types != null) {
+            headers.add(Header.of(PROPERTY_TYPES, types.toString()));
+        }
+        return new ProducerRecord<>(topic, null, m.getJMSTimestamp() == 0 ? null : m.getJMSTimestamp(), key,
+                m.encodeBody(), headers);
+    }
+
+    private static char typeCode(Object v) {
+        if (v instanceof String) {
+            return 'T';
+        } else if (v instanceof Integer) {
+            return 'I';
+        } else if (v instanceof Long) {
+            return 'J';
+        } else if (v instanceof Boolean) {
+            return 'Z';
+        } else if (v instanceof Double) {
+            return 'D';
+        } else if (v instanceof Float) {
+            return 'F';
+        } else if (v instanceof Short) {
+            return 'S';
+        } else if (v instanceof Byte) {
+            return 'B';
+        }
+        throw new IllegalArgumentException("not a JMS property type: " + v.getClass().getName());
+    }
+
+    /**
+     * Builds the message for a fetched record.
+     *
+     * @param destination      the consumer's destination (JMSDestination)
+     * @param policy           ObjectMessage allowlist
+     * @param foreignAsText    deliver records without JMS headers as TextMessages
+     */
+    public static StreamBusMessage decode(ConsumerRecord<byte[], byte[]> r, Destination destination,
+                                          DeserializationPolicy policy, boolean foreignAsText) throws JMSException {
+        String bodyType = null;
+        String types = null;
+        for (Header h : r.headers()) {
+            if (h.key().equals(BODY_TYPE)) {
+                bodyType = h.valueAsString();
+            } else if (h.key().equals(PROPERTY_TYPES)) {
+                types = h.valueAsString();
+            }
+        }
+        Map<String, Character> typeMap = parseTypes(types);
+        StreamBusMessage m = newMessage(bodyType, foreignAsText);
+        byte[] value = r.value() == null ? new byte[0] : r.value();
+        if (m instanceof StreamBusObjectMessage om) {
+            om.setDeserializationPolicy(policy);
+        }
+        if ("null-text".equals(bodyType)) {
+            ((StreamBusTextMessage) m).decodeNullBody();
+        } else if ("null-object".equals(bodyType)) {
+            ((StreamBusObjectMessage) m).decodeNullBody();
+        } else {
+            m.decodeBody(value);
+        }
+        boolean jms = bodyType != null;
+        for (Header h : r.headers()) {
+            String k = h.key();
+            if (jms) {
+                switch (k) {
+                    case BODY_TYPE, PROPERTY_TYPES, CONNECTION_ID -> {
+                        continue;
+                    }
+                    case CORRELATION_ID -> {
+                        Character t = typeMap.get(CORRELATION_ID);
+                        if (t != null && t == 'b') {
+                            m.setJMSCorrelationIDAsBytes(h.value());
+                        } else {
+                            m.setJMSCorrelationID(h.valueAsString());
+                        }
+                        continue;
+                    }
+                    case REPLY_TO -> {
+                        try {
+                            m.setJMSReplyTo(StreamBusDestination.fromURI(h.valueAsString()));
+                        } catch (InvalidDestinationException e) {
+                            LOG.debug("record {}-{}@{}: ignoring unparsable JMSReplyTo '{}'", r.topic(),
+                                    r.partition(), r.offset(), h.valueAsString());
+                        }
+                        continue;
+                    }
+                    case TYPE -> {
+                        m.setJMSType(h.valueAsString());
+                        continue;
+                    }
+                    case DELIVERY_MODE -> {
+                        m.setJMSDeliveryMode((int) parseLong(h, DeliveryMode.PERSISTENT));
+                        continue;
+                    }
+                    case PRIORITY -> {
+                        long p = parseLong(h, Message.DEFAULT_PRIORITY);
+                        m.setJMSPriority(p < 0 || p > 9 ? Message.DEFAULT_PRIORITY : (int) p);
+                        continue;
+                    }
+                    case EXPIRATION -> {
+                        m.setJMSExpiration(parseLong(h, 0));
+                        continue;
+                    }
+                    case DELIVERY_TIME -> {
+                        m.setJMSDeliveryTime(parseLong(h, 0));
+                        continue;
+                    }
+                    default -> {
+                        // a property
+                    }
+                }
+            }
+            String text = h.valueAsString();
+            Character t = typeMap.get(k);
+            m.putPropertyUnchecked(k, t == null ? text : typed(k, text, t, r));
+        }
+        long ts = r.timestamp() == ConsumerRecord.NO_TIMESTAMP ? 0 : r.timestamp();
+        m.setJMSTimestamp(ts);
+        if (m.getJMSDeliveryTime() == 0) {
+            m.setJMSDeliveryTime(ts);
+        }
+        m.setJMSMessageID(messageId(r.topic(), r.partition(), r.offset()));
+        m.setJMSDestination(destination);
+        return m;
+    }
+
+    /** {@code ID:<topic>-<partition>-<offset>}. */
+    public static String messageId(String topic, int partition, long offset) {
+        return "ID:" + topic + "-" + partition + "-" + offset;
+    }
+
+    /** The connection id a record was sent from, or null for records not sent through JMS. */
+    public static String connectionIdOf(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.header(CONNECTION_ID);
+        return h == null ? null : h.valueAsString();
+    }
+
+    private static StreamBusMessage newMessage(String bodyType, boolean foreignAsText) {
+        if (bodyType == null) {
+            return foreignAsText ? new StreamBusTextMessage() : new StreamBusBytesMessage();
+        }
+        return switch (bodyType) {
+            case "text", "null-text" -> new StreamBusTextMessage();
+            case "bytes" -> new StreamBusBytesMessage();
+            case "map" -> new StreamBusMapMessage();
+            case "stream" -> new StreamBusStreamMessage();
+            case "object", "null-object" -> new StreamBusObjectMessage();
+            default -> new StreamBusMessage();
+        };
+    }
+
+    private static long parseLong(Header h, long dflt) {
+        try {
+            return Long.parseLong(h.valueAsString());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static Map<String, Character> parseTypes(String types) {
+        if (types == null || types.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Character> m = new HashMap<>();
+        for (String entry : types.split(",")) {
+            int c = entry.lastIndexOf(':');
+            if (c > 0 && c == entry.length() - 2) {
+                m.put(entry.substring(0, c), entry.charAt(c + 1));
+            }
+        }
+        return m;
+    }
+
+    private static Object typed(String name, String text, char t, ConsumerRecord<?, ?> r) {
+        try {
+            return switch (t) {
+                case 'Z' -> Boolean.parseBoolean(text);
+                case 'B' -> Byte.parseByte(text);
+                case 'S' -> Short.parseShort(text);
+                case 'I' -> Integer.parseInt(text);
+                case 'J' -> Long.parseLong(text);
+                case 'F' -> Float.parseFloat(text);
+                case 'D' -> Double.parseDouble(text);
+                default -> text;
+            };
+        } catch (NumberFormatException e) {
+            // A damaged header must not make the record undeliverable: keep the text.
+            LOG.debug("record {}-{}@{}: property {} is not a valid {} ('{}'), delivered as String", r.topic(),
+                    r.partition(), r.offset(), name, t, text);
+            return text;
+        }
+    }
+
+    /** Our destination for any JMS destination (foreign ones by their queue or topic name). */
+    public static StreamBusDestination toDestination(Destination d) throws JMSException {
+        if (d == null) {
+            return null;
+        }
+        if (d instanceof StreamBusDestination sd) {
+            return sd;
+        }
+        if (d instanceof TemporaryQueue || d instanceof TemporaryTopic) {
+            throw new InvalidDestinationException("a temporary destination of another JMS provider cannot be used: "
+                    + d);
+        }
+        if (d instanceof Queue q) {
+            return io.streambus.jms.StreamBusQueue.of(q.getQueueName());
+        }
+        if (d instanceof Topic t) {
+            return io.streambus.jms.StreamBusTopic.of(t.getTopicName());
+        }
+        throw new InvalidDestinationException("unsupported destination type " + d.getClass().getName());
+    }
+
+    /**
+     * A copy of a message of another JMS provider (or of a plain {@link Message} implementation) as one of ours, so
+     * that it can be sent. Body, properties and the header fields an application sets are copied.
+     */
+    public static StreamBusMessage fromForeign(Message foreign) throws JMSException {
+        StreamBusMessage m;
+        if (foreign instanceof TextMessage t) {
+            m = new StreamBusTextMessage(t.getText());
+        } else if (foreign instanceof BytesMessage b) {
+            StreamBusBytesMessage bm = new StreamBusBytesMessage();
+            b.reset();
+            byte[] buf = new byte[(int) b.getBodyLength()];
+            b.readBytes(buf);
+            bm.writeBytes(buf);
+            m = bm;
+        } else if (foreign instanceof MapMessage fm) {
+            StreamBusMapMessage mm = new StreamBusMapMessage();
+            for (Enumeration<?> e = fm.getMapNames(); e.hasMoreElements(); ) {
+                String n = (String) e.nextElement();
+                mm.setObject(n, fm.getObject(n));
+            }
+            m = mm;
+        } else if (foreign instanceof StreamMessage fs) {
+            StreamBusStreamMessage sm = new StreamBusStreamMessage();
+            fs.reset();
+            while (true) {
+                Object o;
+                try {
+                    o = fs.readObject();
+                } catch (jakarta.jms.MessageEOFException eof) {
+                    break;
+                }
+                sm.writeObject(o);
+            }
+            m = sm;
+        } else if (foreign instanceof ObjectMessage fo) {
+            StreamBusObjectMessage om = new StreamBusObjectMessage();
+            om.setObject(fo.getObject());
+            m = om;
+        } else {
+            m = new StreamBusMessage();
+        }
+        for (Enumeration<?> e = foreign.getPropertyNames(); e.hasMoreElements(); ) {
+            String n = (String) e.nextElement();
+            m.setObjectProperty(n, foreign.getObjectProperty(n));
+        }
+        byte[] corr = null;
+        try {
+            corr = foreign.getJMSCorrelationIDAsBytes();
+        } catch (UnsupportedOperationException | JMSException ignored) {
+            // providers may not support binary ids
+        }
+        if (foreign.getJMSCorrelationID() != null) {
+            m.setJMSCorrelationID(foreign.getJMSCorrelationID());
+        } else if (corr != null) {
+            m.setJMSCorrelationIDAsBytes(corr);
+        }
+        m.setJMSReplyTo(toDestination(foreign.getJMSReplyTo()));
+        m.setJMSType(foreign.getJMSType());
+        return m;
+    }
+}

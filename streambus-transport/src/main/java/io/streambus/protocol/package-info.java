@@ -81,6 +81,12 @@
  * block.release();
  * }</pre>
  *
+ * <h2>Sizes</h2>
+ * {@code MessageBlock.messageSize(...)} is the A.5 size of one message ({@code MessageBlockWriter.size()} the block
+ * so far); {@code ProduceRequest.frameSize(topic, blockSize, txn)} and {@code FetchResponse.frameSize(blockSize,
+ * requestFlags)} give whole frame sizes, to keep batches and Fetch replies under {@code Frames.MAX_FRAME_SIZE}
+ * (encoders throw {@link io.streambus.protocol.MessageTooLargeException} above it).
+ *
  * <p>Validation helpers: {@link io.streambus.protocol.TopicNames}. Flag and status constants:
  * {@link io.streambus.protocol.Frames}. Feature bits: {@link io.streambus.protocol.ApiVersionsResponse}.
  */

@@ -115,7 +115,7 @@ class MalformedInputTest {
                     .hasMessageContaining("frame length " + l + " ");
             // The decoder stays failed and swallows what follows: no loop, no output.
             ch.writeInbound(Vectors.buffer(requests ? "healthcheck-request-1" : "healthcheck-response-1"));
-            assertThat((Object) ch.readInbound()).isNull();
+            assertThat(ch.inboundMessages()).isEmpty();
             assertThat(ch.finishAndReleaseAll()).isFalse();
         }
     }

@@ -1,0 +1,178 @@
+package io.streambus.broker.group;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Broker settings of the group coordinator. Immutable; build with {@link #builder()}.
+ *
+ * <ul>
+ * <li>{@code minSessionTimeoutMs} / {@code maxSessionTimeoutMs}: allowed session timeouts, default 6000–300000
+ *     (B.6.1); outside: code 21.</li>
+ * <li>{@code initialRebalanceDelayMs}: wait before ending a join phase that started from Empty, default 0 (Kafka's
+ *     {@code group.initial.rebalance.delay.ms}); capped by the group's rebalance timeout.</li>
+ * <li>{@code offsetRetention}: how long offsets outlive an Empty group (or, for standalone-only groups, each
+ *     partition's last commit); default 7 days; empty = never (B.6.8).</li>
+ * <li>{@code offsetsCompactionThresholdBytes}: size above which the offsets log is compacted, default 64 MiB.</li>
+ * </ul>
+ */
+public final class GroupCoordinatorConfig {
+
+    private final int minSessionTimeoutMs;
+    private final int maxSessionTimeoutMs;
+    private final int initialRebalanceDelayMs;
+    private final Optional<Duration> offsetRetention;
+    private final long offsetsCompactionThresholdBytes;
+
+    private GroupCoordinatorConfig(Builder b) {
+        this.minSessionTimeoutMs = b.minSessionTimeoutMs;
+        this.maxSessionTimeoutMs = b.maxSessionTimeoutMs;
+        this.initialRebalanceDelayMs = b.initialRebalanceDelayMs;
+        this.offsetRetention = b.offsetRetention;
+        this.offsetsCompactionThresholdBytes = b.offsetsCompactionThresholdBytes;
+    }
+
+    /** The defaults of the spec. */
+    public static GroupCoordinatorConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int minSessionTimeoutMs() {
+        return minSessionTimeoutMs;
+    }
+
+    public int maxSessionTimeoutMs() {
+        return maxSessionTimeoutMs;
+    }
+
+    public int initialRebalanceDelayMs() {
+        return initialRebalanceDelayMs;
+    }
+
+    /** The retention period, or empty for "never". */
+    public Optional<Duration> offsetRetention() {
+        return offsetRetention;
+    }
+
+    public long offsetsCompactionThresholdBytes() {
+        return offsetsCompactionThresholdBytes;
+    }
+
+    /**
+     * Parses a retention setting: {@code never}, an ISO-8601 duration ({@code PT24H}, {@code P7D}), or a number
+     * with a unit {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} ({@code 7d}, {@code 90m}).
+     *
+     * @return the duration, or empty for {@code never}
+     * @throws IllegalArgumentException naming the bad value
+     */
+    public static Optional<Duration> parseRetention(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("never")) {
+            return Optional.empty();
+        }
+        Duration d;
+        try {
+            if (s.startsWith("p")) {
+                d = Duration.parse(s.toUpperCase(Locale.ROOT));
+            } else {
+                int unitStart = 0;
+                while (unitStart < s.length() && Character.isDigit(s.charAt(unitStart))) {
+                    unitStart++;
+                }
+                long n = Long.parseLong(s.substring(0, unitStart));
+                d = switch (s.substring(unitStart)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> throw new IllegalArgumentException("unknown unit");
+                };
+            }
+        } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("invalid offset retention '" + text
+                    + "': expected 'never', an ISO-8601 duration or a number with ms/s/m/h/d", e);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("offset retention must be positive or 'never', was '" + text + "'");
+        }
+        return Optional.of(d);
+    }
+
+    @Override
+    public String toString() {
+        return "GroupCoordinatorConfig[sessionTimeout=" + minSessionTimeoutMs + ".." + maxSessionTimeoutMs
+                + " ms, initialRebalanceDelay=" + initialRebalanceDelayMs + " ms, offsetRetention="
+                + offsetRetention.map(Duration::toString).orElse("never") + ", compactionThreshold="
+                + offsetsCompactionThresholdBytes + " B]";
+    }
+
+    /** Builder; not thread-safe. */
+    public static final class Builder {
+        private int minSessionTimeoutMs = 6000;
+        private int maxSessionTimeoutMs = 300_000;
+        private int initialRebalanceDelayMs = 0;
+        private Optional<Duration> offsetRetention = Optional.of(Duration.ofDays(7));
+        private long offsetsCompactionThresholdBytes = OffsetStore.DEFAULT_COMPACTION_THRESHOLD_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder sessionTimeoutRange(int minMs, int maxMs) {
+            if (minMs <= 0 || maxMs < minMs) {
+                throw new IllegalArgumentException("session timeout range must satisfy 0 < min <= max, was "
+                        + minMs + ".." + maxMs);
+            }
+            this.minSessionTimeoutMs = minMs;
+            this.maxSessionTimeoutMs = maxMs;
+            return this;
+        }
+
+        public Builder initialRebalanceDelayMs(int ms) {
+            if (ms < 0) {
+                throw new IllegalArgumentException("initial rebalance delay must be >= 0, was " + ms);
+            }
+            this.initialRebalanceDelayMs = ms;
+            return this;
+        }
+
+        /** A positive retention period. */
+        public Builder offsetRetention(Duration retention) {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("offset retention must be positive, was " + retention);
+            }
+            this.offsetRetention = Optional.of(retention);
+            return this;
+        }
+
+        /** Offsets never expire. */
+        public Builder offsetRetentionNever() {
+            this.offsetRetention = Optional.empty();
+            return this;
+        }
+
+        /** A setting as {@link #parseRetention} reads it ({@code never}, {@code 7d}, {@code PT24H}, …). */
+        public Builder offsetRetention(String setting) {
+            this.offsetRetention = parseRetention(setting);
+            return this;
+        }
+
+        public Builder offsetsCompactionThresholdBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("compaction threshold must be positive, was " + bytes);
+            }
+            this.offsetsCompactionThresholdBytes = bytes;
+            return this;
+        }
+
+        public GroupCoordinatorConfig build() {
+            return new GroupCoordinatorConfig(this);
+        }
+    }
+}

@@ -38,6 +38,7 @@ public final class BrokerPool {
     private long coreOnlyMarkedAt;
     private boolean closed;
     private volatile BrokerCapabilities lastCapabilities;
+    private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
 
     BrokerPool(String host, int port, NetContext ctx) {
         this.host = host;
@@ -250,15 +251,12 @@ public final class BrokerPool {
     }
 
     /** Requests written and unanswered over all connections. */
-    public synchronized int inflight() {
-        int n = 0;
-        for (Connection c : shared) {
-            n += c.inflight();
-        }
-        for (Connection c : dedicated) {
-            n += c.inflight();
-        }
-        return n;
+    public int inflight() {
+        return inflight.get();
+    }
+
+    void inflightDelta(int delta) {
+        ctx.metrics().inFlight(address, inflight.addAndGet(delta));
     }
 
     /** Closes every connection; further sends fail. */

@@ -97,6 +97,7 @@ public final class Connection {
         long requestId;
         int sentFlags;
         ApiKey key;
+        boolean counted;
 
         Pending(BodySupplier supplier, int flags, ResponseHandler handler, long deadline) {
             this.supplier = supplier;
@@ -528,6 +529,8 @@ public final class Connection {
         p.key = key;
         inflight.add(p);
         inflightCount = inflight.size();
+        p.counted = true;
+        pool.inflightDelta(1);
         lastRequestAt = System.nanoTime();
         channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
@@ -567,6 +570,7 @@ public final class Connection {
             }
             inflight.pollFirst();
             inflightCount = inflight.size();
+            left(p);
             try {
                 response = ResponseCodec.decode(frame, p.key, p.sentFlags, channel.alloc());
             } catch (CorruptMessageException e) {
@@ -676,6 +680,7 @@ public final class Connection {
             }
         }
         inflight.removeAll(expired);
+        expired.forEach(this::left);
         LOG.warn("{} request to {} got no response within its timeout; closing the connection (spec A.8.8)",
                 expired.get(0).key, address());
         for (Pending p : expired) {
@@ -736,6 +741,7 @@ public final class Connection {
     private void failAll(Throwable inflightError, Throwable waitingError) {
         List<Pending> all = new ArrayList<>(inflight);
         inflight.clear();
+        all.forEach(this::left);
         List<Pending> queued = new ArrayList<>(waiting);
         waiting.clear();
         inflightCount = 0;
@@ -745,6 +751,14 @@ public final class Connection {
         }
         for (Pending p : queued) {
             fail(p, waitingError);
+        }
+    }
+
+    /** A written request left the in-flight queue. */
+    private void left(Pending p) {
+        if (p.counted) {
+            p.counted = false;
+            pool.inflightDelta(-1);
         }
     }
 

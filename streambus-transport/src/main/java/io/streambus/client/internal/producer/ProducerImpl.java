@@ -295,7 +295,15 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             throw new StreamBusException("timestamp " + timestamp + " ms does not fit the wire's i64 nanoseconds");
         }
         int headersSize = 0;
-        for (Header h : record.headers()) {
+        List<Header> headers = record.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            Header h = headers.get(i);
+            for (int j = 0; j < i; j++) {
+                if (headers.get(j).key().equals(h.key())) {
+                    throw new StreamBusException("record for topic " + topic + " has the header key '" + h.key()
+                            + "' twice; header keys must be unique (spec A.5)");
+                }
+            }
             headersSize += MessageBlock.headerSize(ByteBufUtil.utf8Bytes(h.key()), h.value().length);
         }
         ByteBuf key = null;
@@ -401,8 +409,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                     w.header(h.key(), h.value());
                 }
             } catch (DuplicateHeaderException e) {
-                throw new StreamBusException("record for " + tp + " has the header key '" + e.getMessage()
-                        + "' twice; header keys must be unique (spec A.5)", e);
+                throw new StreamBusException("record for " + tp + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw new StreamBusException("cannot write the headers of a record for " + tp + ": " + e, e);
             }

@@ -1,6 +1,8 @@
 package io.streambus.broker;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.security.TlsServerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,6 +32,19 @@ public final class BrokerMain {
             "  --retention-bytes N       keep at most N bytes per partition (default unlimited)",
             "  --retention-ms N          delete segments older than N ms (default forever)",
             "  --idle-timeout-ms N       close connections idle for N ms (default 600000)",
+            "",
+            "Security (passwords: a literal, env:VARIABLE or file:PATH):",
+            "  --users FILE              serve SASL PLAIN/SCRAM with these users (see UsersTool)",
+            "  --sasl-mechanisms LIST    comma-separated, default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+            "  --auth-required           refuse requests until the connection authenticates",
+            "  --acl FILE                authorize requests with this ACL file (default: allow all)",
+            "  --tls-keystore FILE       listen with TLS; PKCS12 key store with the broker key",
+            "  --tls-keystore-password P",
+            "  --tls-keystore-type T     default PKCS12",
+            "  --tls-key-password P      default: the key store password",
+            "  --tls-truststore FILE     CAs for client certificates",
+            "  --tls-truststore-password P",
+            "  --tls-client-auth MODE    none | optional | required (default none)",
             "  --help                    print this text");
 
     private BrokerMain() {
@@ -87,6 +102,7 @@ public final class BrokerMain {
     static EmbeddedBroker.Builder parse(String[] args) {
         EmbeddedBroker.Builder b = EmbeddedBroker.builder().port(9092);
         boolean dataDir = false;
+        Tls tls = new Tls();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -102,8 +118,11 @@ public final class BrokerMain {
                 }
                 case "--core-only" -> b.coreOnly(true);
                 case "--no-auto-create" -> b.autoCreateTopics(false);
+                case "--auth-required" -> b.authRequired(true);
                 case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
-                        "--retention-ms", "--idle-timeout-ms" -> {
+                        "--retention-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
+                        "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",
+                        "--tls-truststore", "--tls-truststore-password", "--tls-client-auth" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= args.length) {
@@ -123,6 +142,22 @@ public final class BrokerMain {
                         case "--retention-bytes" -> b.retentionBytes(longArg(name, v));
                         case "--retention-ms" -> b.retention(Duration.ofMillis(longArg(name, v)));
                         case "--idle-timeout-ms" -> b.idleTimeout(Duration.ofMillis(longArg(name, v)));
+                        case "--users" -> b.users(Path.of(v));
+                        case "--sasl-mechanisms" -> b.saslMechanisms(v.split(","));
+                        case "--acl" -> b.acl(Path.of(v));
+                        case "--tls-keystore" -> tls.keyStore = Path.of(v);
+                        case "--tls-keystore-password" -> tls.keyStorePassword = secret(name, v);
+                        case "--tls-keystore-type" -> tls.keyStoreType = v;
+                        case "--tls-key-password" -> tls.keyPassword = secret(name, v);
+                        case "--tls-truststore" -> tls.trustStore = Path.of(v);
+                        case "--tls-truststore-password" -> tls.trustStorePassword = secret(name, v);
+                        case "--tls-client-auth" -> tls.clientAuth = switch (v) {
+                            case "none" -> ClientAuth.NONE;
+                            case "optional" -> ClientAuth.OPTIONAL;
+                            case "required" -> ClientAuth.REQUIRE;
+                            default -> throw new IllegalArgumentException(
+                                    "--tls-client-auth: '" + v + "' is not none, optional or required");
+                        };
                         default -> throw new IllegalStateException(name);
                     }
                 }
@@ -132,7 +167,69 @@ public final class BrokerMain {
         if (!dataDir) {
             throw new IllegalArgumentException("--data-dir is required");
         }
+        tls.apply(b);
+        try {
+            b.build(); // contradictions (e.g. --auth-required without --users) are usage errors
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         return b;
+    }
+
+    /** TLS options, applied together. */
+    private static final class Tls {
+        Path keyStore;
+        char[] keyStorePassword;
+        String keyStoreType;
+        char[] keyPassword;
+        Path trustStore;
+        char[] trustStorePassword;
+        ClientAuth clientAuth;
+
+        void apply(EmbeddedBroker.Builder b) {
+            if (keyStore == null) {
+                if (trustStore != null || clientAuth != null || keyStorePassword != null) {
+                    throw new IllegalArgumentException("TLS options need --tls-keystore");
+                }
+                return;
+            }
+            TlsServerConfig.Builder t = TlsServerConfig.builder().keyStore(keyStore, keyStorePassword);
+            if (keyStoreType != null) {
+                t.keyStoreType(keyStoreType);
+            }
+            if (keyPassword != null) {
+                t.keyPassword(keyPassword);
+            }
+            if (trustStore != null) {
+                t.trustStore(trustStore, trustStorePassword);
+            }
+            ClientAuth auth = clientAuth == null ? ClientAuth.NONE : clientAuth;
+            if (auth != ClientAuth.NONE && trustStore == null) {
+                throw new IllegalArgumentException("--tls-client-auth " + auth + " needs --tls-truststore");
+            }
+            b.tls(t.clientAuth(auth).build());
+        }
+    }
+
+    /** A password: {@code env:NAME}, {@code file:PATH} (first line) or the literal value. */
+    static char[] secret(String option, String v) {
+        if (v.startsWith("env:")) {
+            String value = System.getenv(v.substring(4));
+            if (value == null) {
+                throw new IllegalArgumentException(option + ": environment variable " + v.substring(4) + " is not set");
+            }
+            return value.toCharArray();
+        }
+        if (v.startsWith("file:")) {
+            try {
+                String content = java.nio.file.Files.readString(Path.of(v.substring(5)));
+                int nl = content.indexOf('\n');
+                return (nl >= 0 ? content.substring(0, nl) : content).strip().toCharArray();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(option + ": cannot read " + v.substring(5) + ": " + e.getMessage());
+            }
+        }
+        return v.toCharArray();
     }
 
     /** {@code every-write}, {@code os} or {@code interval:<ms>}. */

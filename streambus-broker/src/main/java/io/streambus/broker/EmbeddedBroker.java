@@ -1,6 +1,9 @@
 package io.streambus.broker;
 
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.security.Authorizer;
+import io.streambus.broker.security.CredentialStore;
+import io.streambus.broker.security.TlsServerConfig;
 import io.streambus.broker.server.BrokerConfig;
 import io.streambus.broker.server.BrokerRuntime;
 import java.io.IOException;
@@ -270,7 +273,71 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
-        /** Builds the broker (not started). */
+        /**
+         * Serve SASL (B.5: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with the users of this file, read at every start (see
+         * {@code UsersTool} for creating it). Without users the broker does not serve SASL.
+         */
+        public Builder users(Path usersFile) {
+            cfg.usersFile(Objects.requireNonNull(usersFile, "usersFile").toAbsolutePath());
+            return this;
+        }
+
+        /** Serve SASL with these credentials (instead of a users file). */
+        public Builder credentials(CredentialStore credentials) {
+            cfg.credentials(Objects.requireNonNull(credentials, "credentials"));
+            return this;
+        }
+
+        /** The SASL mechanisms to enable, in advertisement order; default all three. */
+        public Builder saslMechanisms(String... mechanisms) {
+            cfg.saslMechanisms(java.util.List.of(mechanisms));
+            return this;
+        }
+
+        /**
+         * Refuse every request but ApiVersions and SASL until the connection has authenticated, and advertise
+         * AUTH_REQUIRED (B.4). Needs users. Default false: unauthenticated connections run as {@code anonymous}.
+         */
+        public Builder authRequired(boolean required) {
+            cfg.authRequired(required);
+            return this;
+        }
+
+        /** With {@link #authRequired}: close connections not authenticated this long after opening; default 30 s. */
+        public Builder authTimeout(Duration timeout) {
+            cfg.authTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Authorize requests with this ACL file (read at every start; see {@code AclFile} for the syntax). Denied
+         * requests get code 41 (topics, cluster) or 27 (groups) and a log line. Without one, everything is allowed.
+         */
+        public Builder acl(Path aclFile) {
+            cfg.aclFile(Objects.requireNonNull(aclFile, "aclFile").toAbsolutePath());
+            return this;
+        }
+
+        /** Authorize requests with this authorizer (instead of an ACL file). */
+        public Builder authorizer(Authorizer authorizer) {
+            cfg.authorizer(Objects.requireNonNull(authorizer, "authorizer"));
+            return this;
+        }
+
+        /**
+         * Listen with TLS (Netty SslHandler, JDK provider). With client authentication required or optional, a
+         * verified client certificate gives the connection's principal (its CN) unless SASL sets another.
+         */
+        public Builder tls(TlsServerConfig tls) {
+            cfg.tls(Objects.requireNonNull(tls, "tls"));
+            return this;
+        }
+
+        /**
+         * Builds the broker (not started).
+         *
+         * @throws IllegalStateException for contradictory settings (for example authRequired without users)
+         */
         public EmbeddedBroker build() {
             if (!cfg.hasDataDir()) {
                 throw new IllegalStateException("dataDir(Path) or temporary() is required");

@@ -34,10 +34,31 @@ class BrokerMainTest {
     }
 
     @Test
+    void parsesSecurityOptions() {
+        var cfg = BrokerMain.parse(new String[] {"--data-dir", "d", "--users", "u.properties", "--auth-required",
+                "--sasl-mechanisms", "SCRAM-SHA-512,PLAIN", "--acl", "acl.txt", "--tls-keystore", "k.p12",
+                "--tls-keystore-password", "pw", "--tls-truststore", "t.p12", "--tls-truststore-password", "pw",
+                "--tls-client-auth", "required"}).build().config();
+        assertThat(cfg.usersFile()).isEqualTo(Path.of("u.properties").toAbsolutePath());
+        assertThat(cfg.authRequired()).isTrue();
+        assertThat(cfg.saslMechanisms()).containsExactly("SCRAM-SHA-512", "PLAIN");
+        assertThat(cfg.aclFile()).isEqualTo(Path.of("acl.txt").toAbsolutePath());
+        assertThat(cfg.tls().clientAuth()).isEqualTo(io.netty.handler.ssl.ClientAuth.REQUIRE);
+        assertThat(cfg.tls().keyStorePath()).isEqualTo(Path.of("k.p12"));
+        assertThat(BrokerMain.secret("--x", "literal")).isEqualTo("literal".toCharArray());
+    }
+
+    @Test
     void badArgumentsPrintUsageAndExit2() {
         for (String[] args : new String[][] {{}, {"--bogus", "--data-dir", "d"}, {"--data-dir"},
                 {"--data-dir", "d", "--port", "x"}, {"--data-dir", "d", "--port", "70000"},
-                {"--data-dir", "d", "--flush", "sometimes"}, {"--data-dir", "d", "--flush", "interval:0"}}) {
+                {"--data-dir", "d", "--flush", "sometimes"}, {"--data-dir", "d", "--flush", "interval:0"},
+                {"--data-dir", "d", "--auth-required"}, {"--data-dir", "d", "--sasl-mechanisms", "MD5"},
+                {"--data-dir", "d", "--tls-client-auth", "required"},
+                {"--data-dir", "d", "--tls-keystore", "k", "--tls-client-auth", "required"},
+                {"--data-dir", "d", "--tls-keystore", "k", "--tls-client-auth", "maybe"},
+                {"--data-dir", "d", "--core-only", "--users", "u"},
+                {"--data-dir", "d", "--tls-keystore", "k", "--tls-keystore-password", "env:NO_SUCH_VAR_42"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = BrokerMain.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
             assertThat(code).as(String.join(" ", args)).isEqualTo(2);

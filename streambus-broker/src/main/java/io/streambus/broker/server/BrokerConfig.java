@@ -1,8 +1,13 @@
 package io.streambus.broker.server;
 
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.security.Authorizer;
+import io.streambus.broker.security.CredentialStore;
+import io.streambus.broker.security.TlsServerConfig;
+import io.streambus.security.SaslMechanisms;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,6 +33,14 @@ public final class BrokerConfig {
     private final Duration idleTimeout;
     private final int maxConnections;
     private final int ioThreads;
+    private final Path usersFile;
+    private final CredentialStore credentials;
+    private final List<String> saslMechanisms;
+    private final boolean authRequired;
+    private final Duration authTimeout;
+    private final Path aclFile;
+    private final Authorizer authorizer;
+    private final TlsServerConfig tls;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -42,6 +55,14 @@ public final class BrokerConfig {
         this.idleTimeout = b.idleTimeout;
         this.maxConnections = b.maxConnections;
         this.ioThreads = b.ioThreads;
+        this.usersFile = b.usersFile;
+        this.credentials = b.credentials;
+        this.saslMechanisms = b.saslMechanisms;
+        this.authRequired = b.authRequired;
+        this.authTimeout = b.authTimeout;
+        this.aclFile = b.aclFile;
+        this.authorizer = b.authorizer;
+        this.tls = b.tls;
     }
 
     /** A builder with defaults. */
@@ -100,6 +121,51 @@ public final class BrokerConfig {
         return ioThreads;
     }
 
+    /** Users file (SCRAM credentials) read at each start, or null. */
+    public Path usersFile() {
+        return usersFile;
+    }
+
+    /** Credentials given directly, or null. */
+    public CredentialStore credentials() {
+        return credentials;
+    }
+
+    /** True if SASL (0x20, 0x21) is served: a users file or credentials are configured. */
+    public boolean saslEnabled() {
+        return usersFile != null || credentials != null;
+    }
+
+    /** Enabled SASL mechanisms in advertisement order. */
+    public List<String> saslMechanisms() {
+        return saslMechanisms;
+    }
+
+    /** Requests other than ApiVersions and SASL are refused until the connection authenticates (B.4, B.5.3). */
+    public boolean authRequired() {
+        return authRequired;
+    }
+
+    /** With {@link #authRequired()}: connections not authenticated this long after opening are closed. */
+    public Duration authTimeout() {
+        return authTimeout;
+    }
+
+    /** ACL file read at each start, or null. */
+    public Path aclFile() {
+        return aclFile;
+    }
+
+    /** Authorizer given directly, or null. */
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** TLS listener settings, or null for plain TCP. */
+    public TlsServerConfig tls() {
+        return tls;
+    }
+
     /** One-line summary for the start log line. */
     public String describe() {
         StringBuilder b = new StringBuilder();
@@ -107,6 +173,16 @@ public final class BrokerConfig {
         b.append(", flush ").append(flushPolicy);
         if (!autoCreateTopics) {
             b.append(", no auto-create");
+        }
+        if (tls != null) {
+            b.append(", TLS (client certificates ").append(tls.clientAuth().name().toLowerCase()).append(')');
+        }
+        if (saslEnabled()) {
+            b.append(", SASL ").append(String.join("/", saslMechanisms));
+            b.append(authRequired ? " required" : " optional");
+        }
+        if (aclFile != null || (authorizer != null && !authorizer.isAllowAll())) {
+            b.append(", ACLs");
         }
         return b.toString();
     }
@@ -125,8 +201,70 @@ public final class BrokerConfig {
         private Duration idleTimeout = Duration.ofMinutes(10);
         private int maxConnections = 10_000;
         private int ioThreads;
+        private Path usersFile;
+        private CredentialStore credentials;
+        private List<String> saslMechanisms = SaslMechanisms.ALL;
+        private boolean authRequired;
+        private Duration authTimeout = Duration.ofSeconds(30);
+        private Path aclFile;
+        private Authorizer authorizer;
+        private TlsServerConfig tls;
 
         private Builder() {
+        }
+
+        public Builder usersFile(Path usersFile) {
+            this.usersFile = usersFile;
+            return this;
+        }
+
+        public Builder credentials(CredentialStore credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        public Builder saslMechanisms(List<String> mechanisms) {
+            Objects.requireNonNull(mechanisms, "mechanisms");
+            if (mechanisms.isEmpty()) {
+                throw new IllegalArgumentException("at least one SASL mechanism must be enabled");
+            }
+            for (String m : mechanisms) {
+                if (!SaslMechanisms.isSupported(m)) {
+                    throw new IllegalArgumentException("unknown SASL mechanism '" + m + "' (supported: "
+                            + String.join(", ", SaslMechanisms.ALL) + ")");
+                }
+            }
+            this.saslMechanisms = List.copyOf(mechanisms);
+            return this;
+        }
+
+        public Builder authRequired(boolean authRequired) {
+            this.authRequired = authRequired;
+            return this;
+        }
+
+        public Builder authTimeout(Duration authTimeout) {
+            Objects.requireNonNull(authTimeout, "authTimeout");
+            if (authTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("authTimeout must be at least 1 ms, got " + authTimeout);
+            }
+            this.authTimeout = authTimeout;
+            return this;
+        }
+
+        public Builder aclFile(Path aclFile) {
+            this.aclFile = aclFile;
+            return this;
+        }
+
+        public Builder authorizer(Authorizer authorizer) {
+            this.authorizer = authorizer;
+            return this;
+        }
+
+        public Builder tls(TlsServerConfig tls) {
+            this.tls = tls;
+            return this;
         }
 
         public Builder host(String host) {
@@ -224,6 +362,19 @@ public final class BrokerConfig {
         public BrokerConfig build() {
             if (dataDir == null) {
                 throw new IllegalStateException("dataDir is required");
+            }
+            boolean sasl = usersFile != null || credentials != null;
+            if (usersFile != null && credentials != null) {
+                throw new IllegalStateException("give either a users file or credentials, not both");
+            }
+            if (aclFile != null && authorizer != null) {
+                throw new IllegalStateException("give either an ACL file or an authorizer, not both");
+            }
+            if (authRequired && !sasl) {
+                throw new IllegalStateException("authRequired needs a users file or credentials");
+            }
+            if (coreOnly && sasl) {
+                throw new IllegalStateException("core-only mode serves no SASL (Part B); remove users/credentials");
             }
             return new BrokerConfig(this);
         }

@@ -1,9 +1,16 @@
 package io.streambus.broker.server;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
+import io.streambus.broker.security.Authenticator;
+import io.streambus.broker.security.Authorizer;
+import io.streambus.broker.security.CredentialStore;
 import io.streambus.protocol.FrameDecoder;
 import java.io.IOException;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,6 +50,13 @@ public final class BrokerRuntime {
      * @throws IOException when the data directory cannot be opened or the port bound; nothing is left running
      */
     public static BrokerRuntime start(BrokerConfig config, int port) throws IOException {
+        // Security files first: a bad users/ACL file or key store fails the start before anything is opened.
+        Security security = Security.resolve(config);
+        Function<SocketChannel, ChannelHandler> tlsHandlers = null;
+        if (config.tls() != null) {
+            SslContext ssl = config.tls().newNettySslContext();
+            tlsHandlers = ch -> config.tls().newHandler(ssl, ch.alloc());
+        }
         LogConfig.Builder lc = LogConfig.builder()
                 .segmentBytes(config.segmentBytes())
                 .flushPolicy(config.flushPolicy())
@@ -58,8 +72,8 @@ public final class BrokerRuntime {
         BrokerServer server = null;
         try {
             worker = newWorkerPool(config);
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker);
-            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, null, config.idleTimeout().toMillis(),
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security);
+            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, config.idleTimeout().toMillis(),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
             return new BrokerRuntime(logs, worker, dispatcher, server, bound);
@@ -128,6 +142,27 @@ public final class BrokerRuntime {
             logs.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the log: {}", e.getMessage());
+        }
+    }
+
+    /** Resolved security settings: the SASL authenticator (null when SASL is not served) and the authorizer. */
+    record Security(Authenticator authenticator, Authorizer authorizer) {
+        static Security resolve(BrokerConfig config) throws IOException {
+            CredentialStore store = config.credentials();
+            if (config.usersFile() != null) {
+                store = CredentialStore.load(config.usersFile());
+            }
+            Authenticator auth = store == null ? null
+                    : Authenticator.builder(store).mechanisms(config.saslMechanisms()).build();
+            Authorizer authorizer = config.authorizer();
+            if (config.aclFile() != null) {
+                authorizer = Authorizer.fromFile(config.aclFile());
+            }
+            return new Security(auth, authorizer == null ? Authorizer.allowAll() : authorizer);
+        }
+
+        static Security none() {
+            return new Security(null, Authorizer.allowAll());
         }
     }
 }

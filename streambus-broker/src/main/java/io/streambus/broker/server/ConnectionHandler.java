@@ -4,7 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.streambus.broker.security.TlsPrincipal;
+import javax.net.ssl.SSLException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +57,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         connection = new ClientConnection(ctx.channel());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        processor.connectionOpened(connection);
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -163,6 +174,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent hs) {
+            if (hs.isSuccess()) {
+                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+                if (ssl != null) {
+                    // A verified client certificate names the principal until SASL says otherwise.
+                    TlsPrincipal.fromSession(ssl.engine().getSession()).ifPresent(connection::principal);
+                }
+            } else {
+                LOG.warn("{}: TLS handshake failed, closing: {}", connection, hs.cause() == null ? "?"
+                        : hs.cause().getMessage());
+                closeNow(ctx);
+            }
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // A held JoinGroup/SyncGroup is not idleness: the client is waiting for us.
             if (!busy) {
@@ -177,6 +203,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closed) {
+            return;
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // The handshake-completion event logs TLS failures; SslHandler closes the channel.
+            closeNow(ctx);
             return;
         }
         if (cause instanceof java.io.IOException) {

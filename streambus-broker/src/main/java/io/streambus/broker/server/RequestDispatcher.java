@@ -10,6 +10,10 @@ import io.streambus.broker.log.LogManager;
 import io.streambus.broker.log.PartitionLog;
 import io.streambus.broker.log.ReadResult;
 import io.streambus.broker.log.UnknownTopicException;
+import io.streambus.broker.security.Authenticator;
+import io.streambus.broker.security.Authorizer;
+import io.streambus.broker.security.RequestAuthorization;
+import io.streambus.broker.security.SaslServerSession;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ApiVersion;
 import io.streambus.protocol.ApiVersionsResponse;
@@ -33,6 +37,10 @@ import io.streambus.protocol.ProduceResponse;
 import io.streambus.protocol.ProtocolException;
 import io.streambus.protocol.RequestCodec;
 import io.streambus.protocol.RequestHeader;
+import io.streambus.protocol.SaslAuthenticateRequest;
+import io.streambus.protocol.SaslAuthenticateResponse;
+import io.streambus.protocol.SaslHandshakeRequest;
+import io.streambus.protocol.SaslHandshakeResponse;
 import io.streambus.protocol.ResponseBody;
 import io.streambus.protocol.ResponseCodec;
 import io.streambus.protocol.TopicInfo;
@@ -43,7 +51,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.streambus.security.SaslAuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,21 +85,32 @@ public final class RequestDispatcher implements RequestProcessor {
     private final boolean[] served = new boolean[256];
     private final ApiVersionsResponse apiVersions;
     private final boolean syncEveryWrite;
+    private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    private final boolean authRequired;
 
-    public RequestDispatcher(BrokerConfig config, LogManager logs, Executor worker) {
+    public RequestDispatcher(BrokerConfig config, LogManager logs, Executor worker, BrokerRuntime.Security security) {
         this.config = config;
         this.logs = logs;
         this.worker = worker;
         this.syncEveryWrite = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE;
+        this.authenticator = security.authenticator();
+        this.authorizer = security.authorizer().isAllowAll() ? null : security.authorizer();
+        this.authRequired = config.authRequired() && authenticator != null;
         List<ApiVersion> apis = new ArrayList<>();
         for (ApiKey k : ApiKey.values()) {
-            if (!k.isExtension() || (!config.coreOnly() && k == ApiKey.API_VERSIONS)) {
+            boolean serve = !k.isExtension()
+                    || (!config.coreOnly() && k == ApiKey.API_VERSIONS)
+                    || (authenticator != null && (k == ApiKey.SASL_HANDSHAKE || k == ApiKey.SASL_AUTHENTICATE));
+            if (serve) {
                 served[k.code()] = true;
                 apis.add(new ApiVersion(k.code(), 1, 1));
             }
         }
+        apis.sort(java.util.Comparator.comparingInt(ApiVersion::type));
         int features = ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
-                | ApiVersionsResponse.FEATURE_COMPRESSION;
+                | ApiVersionsResponse.FEATURE_COMPRESSION
+                | (authRequired ? ApiVersionsResponse.FEATURE_AUTH_REQUIRED : 0);
         this.apiVersions = new ApiVersionsResponse(List.copyOf(apis), features, SOFTWARE);
     }
 
@@ -122,17 +143,27 @@ public final class RequestDispatcher implements RequestProcessor {
             frame.release();
             return done(Reply.send(ResponseCodec.encodeSuccess(conn.channel().alloc(), h.requestId(), apiVersions, 0)));
         }
+        // Step 3: connection state (B.5.3).
+        boolean sasl = key == ApiKey.SASL_HANDSHAKE || key == ApiKey.SASL_AUTHENTICATE;
+        Reply refused = checkConnectionState(conn, h, key);
+        if (refused != null) {
+            frame.release();
+            return done(refused);
+        }
+        if (!sasl) {
+            conn.markWorkDone();
+        }
         // Step 4: version (Part A accepts any version byte, A.3.5).
         if (key.isExtension() && h.version() != 1) {
             frame.release();
-            return done(badInput(conn, h, ErrorCode.INVALID_PROTOCOL,
+            return done(fail(conn, h, ErrorCode.INVALID_PROTOCOL,
                     "version " + h.version() + " of " + key + " is not served (only 1)"));
         }
         // Step 5: flags.
         String flagProblem = flagProblem(key, h.flags());
         if (flagProblem != null) {
             frame.release();
-            return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, flagProblem));
+            return done(fail(conn, h, ErrorCode.INVALID_REQUEST, flagProblem));
         }
         return switch (key) {
             case PRODUCE -> produce(conn, h, frame);
@@ -142,12 +173,48 @@ public final class RequestDispatcher implements RequestProcessor {
                 try {
                     req = RequestCodec.decode(frame, conn.channel().alloc());
                 } catch (ProtocolException e) {
-                    yield done(badInput(conn, h, e.errorCode(), e.getMessage()));
+                    yield done(fail(conn, h, e.errorCode(), e.getMessage()));
                 } finally {
                     frame.release();
                 }
                 yield handleDecoded(conn, h, req);
             }
+        };
+    }
+
+    /**
+     * B.5.3: null if the request may run in the connection's authentication state, else the refusal (which closes
+     * the connection).
+     */
+    private Reply checkConnectionState(ClientConnection conn, RequestHeader h, ApiKey key) {
+        if (authenticator == null) {
+            return null;
+        }
+        boolean handshake = key == ApiKey.SASL_HANDSHAKE;
+        boolean authenticate = key == ApiKey.SASL_AUTHENTICATE;
+        return switch (conn.saslState()) {
+            case NEW -> {
+                if (authenticate) {
+                    yield fail(conn, h, ErrorCode.ILLEGAL_SASL_STATE, "no SASL mechanism selected");
+                }
+                if (!handshake && authRequired) {
+                    yield closeWith(conn, h, ErrorCode.AUTHENTICATION_FAILED, "authentication required");
+                }
+                yield null; // a late SaslHandshake with a mechanism is refused once its payload is known
+            }
+            case MECHANISM_SELECTED -> {
+                if (authenticate) {
+                    yield null;
+                }
+                if (handshake) {
+                    yield fail(conn, h, ErrorCode.ILLEGAL_SASL_STATE, "a SASL mechanism is already selected");
+                }
+                yield closeWith(conn, h, ErrorCode.AUTHENTICATION_FAILED,
+                        "authentication in progress: only SaslAuthenticate and ApiVersions are allowed");
+            }
+            case AUTHENTICATED -> handshake || authenticate
+                    ? fail(conn, h, ErrorCode.ILLEGAL_SASL_STATE, "the connection is already authenticated")
+                    : null;
         };
     }
 
@@ -158,6 +225,8 @@ public final class RequestDispatcher implements RequestProcessor {
                 case CREATE_TOPIC -> createTopic(conn, h, (CreateTopicRequest) req.body());
                 case DELETE_TOPIC -> deleteTopic(conn, h, (DeleteTopicRequest) req.body());
                 case LIST_TOPICS -> done(listTopics(conn, h));
+                case SASL_HANDSHAKE -> done(saslHandshake(conn, h, (SaslHandshakeRequest) req.body()));
+                case SASL_AUTHENTICATE -> saslAuthenticate(conn, h, (SaslAuthenticateRequest) req.body());
                 case HEALTH_CHECK -> done(success(conn, h,
                         new HealthCheckResponse("healthy", (System.nanoTime() - startNanos) / 1_000_000_000L)));
                 default -> throw new IllegalStateException("no handler for served type " + h.apiKey());
@@ -222,6 +291,10 @@ public final class RequestDispatcher implements RequestProcessor {
             if (problem != null) {
                 return badInput(conn, h, ErrorCode.INVALID_REQUEST, problem);
             }
+            Reply denied = authorize(conn, h, p.topic());
+            if (denied != null) {
+                return denied; // before auto-create: a denied Produce creates nothing
+            }
             PartitionLog log = writablePartition(p.topic(), p.partition());
             MessageBlock block = p.messages();
             ByteBuf buf = block.buffer();
@@ -256,6 +329,10 @@ public final class RequestDispatcher implements RequestProcessor {
         String problem = TopicNames.problem(f.topic());
         if (problem != null) {
             return badInput(conn, h, ErrorCode.INVALID_REQUEST, problem);
+        }
+        Reply denied = authorize(conn, h, f.topic());
+        if (denied != null) {
+            return denied;
         }
         ByteBufAllocator alloc = conn.channel().alloc();
         try {
@@ -328,12 +405,115 @@ public final class RequestDispatcher implements RequestProcessor {
         }
     }
 
+    // ---------------------------------------------------------------- SASL (B.5)
+
+    private Reply saslHandshake(ClientConnection conn, RequestHeader h, SaslHandshakeRequest r) {
+        String m = r.mechanism();
+        List<String> enabled = authenticator.mechanisms();
+        if (m.isEmpty()) {
+            return success(conn, h, new SaslHandshakeResponse(enabled)); // only lists; the state does not change
+        }
+        if (conn.workDone()) {
+            return closeWith(conn, h, ErrorCode.ILLEGAL_SASL_STATE,
+                    "SaslHandshake with a mechanism must come before any other request on the connection");
+        }
+        try {
+            conn.saslSession(authenticator.newServer(m));
+        } catch (SaslAuthenticationException e) {
+            return closeWith(conn, h, e.errorCode(), e.getMessage());
+        }
+        conn.saslState(ClientConnection.SaslState.MECHANISM_SELECTED);
+        return success(conn, h, new SaslHandshakeResponse(enabled));
+    }
+
+    private CompletableFuture<Reply> saslAuthenticate(ClientConnection conn, RequestHeader h,
+            SaslAuthenticateRequest r) {
+        SaslServerSession session = (SaslServerSession) conn.saslSession();
+        // PLAIN runs a PBKDF2 per attempt: off the event loop. The connection sends nothing else meanwhile.
+        return async(conn, h, () -> {
+            try {
+                byte[] reply = session.evaluate(r.authBytes());
+                if (session.complete()) {
+                    conn.principal(session.principal());
+                    conn.saslSession(null);
+                    conn.saslState(ClientConnection.SaslState.AUTHENTICATED);
+                    LOG.debug("{}: authenticated as {} with {}", conn, session.principal(), session.mechanism());
+                }
+                return success(conn, h, new SaslAuthenticateResponse(reply));
+            } catch (SaslAuthenticationException e) {
+                return closeWith(conn, h, e.errorCode(), e.getMessage());
+            }
+        }, null);
+    }
+
+    @Override
+    public void connectionOpened(ClientConnection conn) {
+        if (!authRequired) {
+            return;
+        }
+        long ms = config.authTimeout().toMillis();
+        conn.channel().eventLoop().schedule(() -> {
+            if (conn.channel().isActive() && conn.saslState() != ClientConnection.SaslState.AUTHENTICATED) {
+                LOG.warn("{}: not authenticated within {} ms, closing", conn, ms);
+                conn.channel().close();
+            }
+        }, ms, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- authorization
+
+    /**
+     * The request-level check of {@link RequestAuthorization} for this type on {@code resource}: null if allowed,
+     * otherwise the denial reply (code 41 or 27), logged.
+     */
+    private Reply authorize(ClientConnection conn, RequestHeader h, String resource) {
+        if (authorizer == null) {
+            return null;
+        }
+        for (RequestAuthorization.Check check : checksOf(h)) {
+            if (check.scope() == RequestAuthorization.Scope.REQUEST
+                    && !authorizer.authorize(conn.principal(), check, resource)) {
+                return denied(conn, h, check, resource);
+            }
+        }
+        return null;
+    }
+
+    private static List<RequestAuthorization.Check> checksOf(RequestHeader h) {
+        return RequestAuthorization.forType(h.type()).map(RequestAuthorization::checks).orElse(List.of());
+    }
+
+    private Reply denied(ClientConnection conn, RequestHeader h, RequestAuthorization.Check check, String resource) {
+        String message = check.denialMessage(conn.principal(), resource);
+        LOG.warn("{}: denied {} ({} on {} '{}') for principal '{}'", conn, typeName(h), check.action(),
+                check.resourceType().fileName(), Texts.printable(resource, 100), conn.principal());
+        return error(conn, h, check.denialCode(), message);
+    }
+
+    /** True if the principal passes the FILTER check of this type on {@code resource} (listings). */
+    private boolean visible(ClientConnection conn, RequestHeader h, String resource) {
+        if (authorizer == null) {
+            return true;
+        }
+        for (RequestAuthorization.Check check : checksOf(h)) {
+            if (check.scope() == RequestAuthorization.Scope.FILTER
+                    && !authorizer.authorize(conn.principal(), check, resource)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- topics
 
     private Reply getOffset(ClientConnection conn, RequestHeader h, GetOffsetRequest g) {
         String problem = TopicNames.problem(g.topic());
         if (problem != null) {
             return badInput(conn, h, ErrorCode.INVALID_REQUEST, problem);
+        }
+        Reply denied = authorize(conn, h, g.topic());
+        if (denied != null) {
+            return denied;
         }
         try {
             PartitionLog log = logs.partition(g.topic(), g.partition());
@@ -354,6 +534,10 @@ public final class RequestDispatcher implements RequestProcessor {
             return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, "partition count must be at least 1, was "
                     + Integer.toUnsignedString(c.partitionCount())));
         }
+        Reply denied = authorize(conn, h, c.topic());
+        if (denied != null) {
+            return done(denied);
+        }
         return async(conn, h, () -> {
             try {
                 // Same count as an existing topic also succeeds with created = 1 (A.6.4).
@@ -370,6 +554,10 @@ public final class RequestDispatcher implements RequestProcessor {
         if (problem != null) {
             return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, problem));
         }
+        Reply denied = authorize(conn, h, d.topic());
+        if (denied != null) {
+            return done(denied);
+        }
         return async(conn, h, () -> {
             try {
                 logs.deleteTopic(d.topic());
@@ -383,7 +571,11 @@ public final class RequestDispatcher implements RequestProcessor {
     private Reply listTopics(ClientConnection conn, RequestHeader h) {
         Map<String, Integer> topics = logs.topics();
         List<TopicInfo> list = new ArrayList<>(topics.size());
-        topics.forEach((name, count) -> list.add(new TopicInfo(name, count)));
+        topics.forEach((name, count) -> {
+            if (visible(conn, h, name)) {
+                list.add(new TopicInfo(name, count));
+            }
+        });
         return success(conn, h, new ListTopicsResponse(list));
     }
 
@@ -452,6 +644,25 @@ public final class RequestDispatcher implements RequestProcessor {
 
     static Reply error(ClientConnection conn, RequestHeader h, int code, String message) {
         return Reply.send(ResponseCodec.encodeError(conn.channel().alloc(), h.requestId(), code, message));
+    }
+
+    /**
+     * An error reply for a failed check of steps 3-6; for SaslHandshake and SaslAuthenticate the connection is closed
+     * after it (B.5.3: every error response to them is followed by a close).
+     */
+    static Reply fail(ClientConnection conn, RequestHeader h, int code, String message) {
+        ApiKey k = h.apiKey();
+        if (k == ApiKey.SASL_HANDSHAKE || k == ApiKey.SASL_AUTHENTICATE) {
+            return closeWith(conn, h, code, message);
+        }
+        return badInput(conn, h, code, message);
+    }
+
+    /** An error reply, then a close; the close is logged with the reason. */
+    static Reply closeWith(ClientConnection conn, RequestHeader h, int code, String message) {
+        String text = Texts.printable(message, 400);
+        return Reply.sendThenClose(ResponseCodec.encodeError(conn.channel().alloc(), h.requestId(), code, text),
+                typeName(h) + " refused with code " + code + ": " + text);
     }
 
     /** An error reply for bad input, with the WARN line the brief asks for. */

@@ -13,6 +13,10 @@ public interface RequestProcessor {
      */
     CompletableFuture<Reply> process(ClientConnection connection, ByteBuf frame);
 
+    /** A connection opened (before TLS, if any). Called once, on its event loop. */
+    default void connectionOpened(ClientConnection connection) {
+    }
+
     /** The connection closed; release what is held for it. Called once, on its event loop. */
     void connectionClosed(ClientConnection connection);
 }

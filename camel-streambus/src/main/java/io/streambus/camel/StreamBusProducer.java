@@ -1,0 +1,368 @@
+package io.streambus.camel;
+
+import io.netty.buffer.ByteBuf;
+import io.streambus.camel.internal.ClientLease;
+import io.streambus.camel.internal.ClientProperties;
+import io.streambus.camel.internal.ValueSerializer;
+import io.streambus.camel.serde.StreamBusHeaderSerializer;
+import io.streambus.camel.serde.TypedHeaderCodec;
+import io.streambus.client.Header;
+import io.streambus.client.StreamBusException;
+import io.streambus.client.producer.Producer;
+import io.streambus.client.producer.ProducerRecord;
+import io.streambus.client.producer.RecordMetadata;
+import io.streambus.client.serialization.Serializer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends exchanges as StreamBus records without waiting on the calling thread: the send is handed to the client, and
+ * the exchange continues on the worker pool once the broker acknowledged it (or the send failed). The only wait on
+ * the calling thread is the client's bounded back pressure ({@code maxBlockMs}) when its buffer memory is full.
+ *
+ * <p>A body that is a collection, array or iterator is sent as one record per element (when {@code useIterator}), and
+ * the exchange completes when every record is acknowledged; it fails if any record fails, naming how many.
+ */
+public class StreamBusProducer extends DefaultAsyncProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBusProducer.class);
+
+    private final StreamBusConfiguration config;
+    private ClientLease lease;
+    private Producer<Object, Object> producer;
+    private ExecutorService workerPool;
+    private boolean ownWorkerPool;
+    private StreamBusHeaderSerializer headerSerializer;
+    private boolean convertKey;
+    private boolean convertValue;
+    private WritableHealthCheckRepository healthRepository;
+    private StreamBusProducerHealthCheck healthCheck;
+    private volatile Throwable lastSendError;
+    private volatile long lastSendErrorMs;
+
+    public StreamBusProducer(StreamBusEndpoint endpoint) {
+        super(endpoint);
+        this.config = endpoint.getConfiguration();
+    }
+
+    @Override
+    public StreamBusEndpoint getEndpoint() {
+        return (StreamBusEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        StreamBusEndpoint endpoint = getEndpoint();
+        headerSerializer = config.getHeaderSerializer() != null ? config.getHeaderSerializer()
+                : new TypedHeaderCodec(config.getUnsupportedHeaderPolicy(), false);
+        Serializer<Object> keySer = serializer(config.getKeySerializer(), "keySerializer");
+        Serializer<Object> valueSer = serializer(config.getValueSerializer(), "valueSerializer");
+        convertKey = keySer == null;
+        convertValue = valueSer == null;
+        Map<String, Object> overrides = ClientProperties.producer(config, endpoint.getCamelContext());
+        lease = endpoint.acquireClient();
+        try {
+            producer = endpoint.getComponent().getClientFactory().createProducer(lease.client(),
+                    keySer != null ? keySer : ValueSerializer.INSTANCE,
+                    valueSer != null ? valueSer : ValueSerializer.INSTANCE, overrides);
+        } catch (RuntimeException e) {
+            lease.close();
+            lease = null;
+            throw e;
+        }
+        if (config.getWorkerPool() != null) {
+            workerPool = config.getWorkerPool();
+            ownWorkerPool = false;
+        } else {
+            workerPool = endpoint.createProducerWorkerPool();
+            ownWorkerPool = true;
+        }
+        healthRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "components",
+                WritableHealthCheckRepository.class);
+        if (healthRepository != null) {
+            healthCheck = new StreamBusProducerHealthCheck(this, endpoint.getId());
+            healthCheck.setEnabled(endpoint.getComponent().isHealthCheckProducerEnabled());
+            healthRepository.addHealthCheck(healthCheck);
+        }
+        endpoint.getComponent().register(this);
+    }
+
+    private Serializer<Object> serializer(String className, String option) {
+        if (className == null || className.isBlank()) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        Serializer<Object> s = ClientProperties.newInstance(getEndpoint().getCamelContext(), className.trim(),
+                Serializer.class, option);
+        return s;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        getEndpoint().getComponent().unregister(this);
+        if (healthRepository != null && healthCheck != null) {
+            healthRepository.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
+        if (producer != null) {
+            // Delivers what was accepted (their exchanges complete on the worker pool), then fails the rest.
+            try {
+                producer.close(Duration.ofMillis(config.getShutdownTimeout()));
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the StreamBus producer of {} failed: {}", config.getTopic(), e.toString());
+            }
+            producer = null;
+        }
+        if (workerPool != null && ownWorkerPool) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workerPool,
+                    config.getShutdownTimeout());
+        }
+        workerPool = null;
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Producer<Object, Object> p = producer;
+        if (p == null) {
+            exchange.setException(new IllegalStateException("StreamBus producer of " + config.getTopic()
+                    + " is not started"));
+            callback.done(true);
+            return true;
+        }
+        List<ProducerRecord<Object, Object>> records;
+        boolean batch;
+        try {
+            Message in = exchange.getIn();
+            String topic = convert(exchange, in.removeHeader(StreamBusConstants.OVERRIDE_TOPIC), String.class,
+                    StreamBusConstants.OVERRIDE_TOPIC);
+            if (topic == null || topic.isBlank()) {
+                topic = config.getTopic();
+            }
+            Long timestamp = convert(exchange, in.removeHeader(StreamBusConstants.OVERRIDE_TIMESTAMP), Long.class,
+                    StreamBusConstants.OVERRIDE_TIMESTAMP);
+            Integer partition = config.getPartitionKey() != null ? config.getPartitionKey()
+                    : convert(exchange, in.getHeader(StreamBusConstants.PARTITION_KEY), Integer.class,
+                    StreamBusConstants.PARTITION_KEY);
+            Object body = in.getBody();
+            Iterator<?> elements = config.isUseIterator() ? elements(body) : null;
+            batch = elements != null;
+            if (batch) {
+                records = new ArrayList<>();
+                while (elements.hasNext()) {
+                    Object element = elements.next();
+                    Message m = element instanceof Exchange ex ? ex.getMessage()
+                            : element instanceof Message msg ? msg : null;
+                    if (m != null) {
+                        records.add(record(exchange, m, m.getBody(), topic, partition, timestamp));
+                    } else {
+                        records.add(record(exchange, in, element, topic, partition, timestamp));
+                    }
+                }
+            } else {
+                records = List.of(record(exchange, in, body, topic, partition, timestamp));
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        if (records.isEmpty()) {
+            if (config.isRecordMetadata()) {
+                exchange.getMessage().setHeader(StreamBusConstants.RECORD_METADATA, List.of());
+            }
+            callback.done(true);
+            return true;
+        }
+        send(p, exchange, callback, records, batch);
+        return false;
+    }
+
+    /**
+     * Sends every record; the exchange completes exactly once, on the worker pool, after the last acknowledgement.
+     * The count starts at one for the sending loop itself, so that acknowledgements arriving while records are still
+     * being sent cannot complete the exchange early.
+     */
+    private void send(Producer<Object, Object> p, Exchange exchange, AsyncCallback callback,
+                      List<ProducerRecord<Object, Object>> records, boolean batch) {
+        int n = records.size();
+        RecordMetadata[] metadata = new RecordMetadata[n];
+        AtomicInteger pending = new AtomicInteger(1);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        Runnable complete = () -> complete(exchange, callback, metadata, failures.get(), firstError.get(), n, batch);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            pending.incrementAndGet();
+            try {
+                p.send(records.get(i), (md, error) -> {
+                    if (error != null) {
+                        failures.incrementAndGet();
+                        firstError.compareAndSet(null, error);
+                    } else {
+                        metadata[index] = md;
+                    }
+                    if (pending.decrementAndGet() == 0) {
+                        continueOnWorker(complete);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // A send refused before it was accepted (for example the producer is closing).
+                failures.incrementAndGet();
+                firstError.compareAndSet(null, e);
+                pending.decrementAndGet();
+            }
+        }
+        if (pending.decrementAndGet() == 0) {
+            continueOnWorker(complete);
+        }
+    }
+
+    private void continueOnWorker(Runnable r) {
+        ExecutorService pool = workerPool;
+        try {
+            if (pool == null) {
+                throw new RejectedExecutionException("worker pool stopped");
+            }
+            pool.execute(r);
+        } catch (RejectedExecutionException e) {
+            // The pool is shutting down: completing here (a client thread) is better than never completing.
+            r.run();
+        }
+    }
+
+    private void complete(Exchange exchange, AsyncCallback callback, RecordMetadata[] metadata, int failures,
+                          Throwable firstError, int n, boolean batch) {
+        try {
+            if (failures > 0) {
+                lastSendError = firstError;
+                lastSendErrorMs = System.currentTimeMillis();
+                String msg = batch ? failures + " of " + n + " records to " + config.getTopic() + " failed: "
+                        + firstError.getMessage() : "sending to " + config.getTopic() + " failed: "
+                        + firstError.getMessage();
+                exchange.setException(firstError instanceof StreamBusException && !batch ? firstError
+                        : new StreamBusException(msg, firstError));
+            } else {
+                lastSendError = null;
+            }
+            if (config.isRecordMetadata()) {
+                Message out = exchange.getMessage();
+                List<RecordMetadata> list = new ArrayList<>(n);
+                for (RecordMetadata md : metadata) {
+                    if (md != null) {
+                        list.add(md);
+                    }
+                }
+                out.setHeader(StreamBusConstants.RECORD_METADATA, list);
+                if (!batch && metadata[0] != null) {
+                    out.setHeader(StreamBusConstants.PARTITION, metadata[0].partition());
+                    out.setHeader(StreamBusConstants.OFFSET, metadata[0].offset());
+                    out.setHeader(StreamBusConstants.TIMESTAMP, metadata[0].timestamp());
+                }
+            }
+        } finally {
+            callback.done(false);
+        }
+    }
+
+    private ProducerRecord<Object, Object> record(Exchange exchange, Message headersFrom, Object body, String topic,
+                                                  Integer partition, Long timestamp)
+            throws NoTypeConversionAvailableException {
+        Object key = config.getKey() != null ? config.getKey() : headersFrom.getHeader(StreamBusConstants.KEY);
+        if (convertKey && key != null && !isWireType(key)) {
+            key = exchange.getContext().getTypeConverter().mandatoryConvertTo(String.class, exchange, key);
+        }
+        Object value = body;
+        if (convertValue && value != null && !isWireType(value)) {
+            value = exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, value);
+        }
+        return new ProducerRecord<>(topic, partition, timestamp, key, value, headers(exchange, headersFrom));
+    }
+
+    private List<Header> headers(Exchange exchange, Message message) {
+        Map<String, Object> all = message.getHeaders();
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        HeaderFilterStrategy filter = config.getHeaderFilterStrategy();
+        Map<String, Object> selected = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> h : all.entrySet()) {
+            if (filter == null || !filter.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
+                selected.put(h.getKey(), h.getValue());
+            }
+        }
+        return selected.isEmpty() ? List.of() : headerSerializer.serialize(selected, exchange);
+    }
+
+    /** A header value as {@code type}; a value that does not convert fails the exchange naming the header. */
+    private static <T> T convert(Exchange exchange, Object value, Class<T> type, String header) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return exchange.getContext().getTypeConverter().mandatoryConvertTo(type, exchange, value);
+        } catch (NoTypeConversionAvailableException | RuntimeException e) {
+            throw new IllegalArgumentException("header " + header + " must be a " + type.getSimpleName() + ", was "
+                    + value.getClass().getName() + " '" + value + "'", e);
+        }
+    }
+
+    private static boolean isWireType(Object o) {
+        return o instanceof String || o instanceof byte[] || o instanceof ByteBuf || o instanceof ByteBuffer;
+    }
+
+    /**
+     * The elements of a body to send one record each, or null when the body is one record. Only collections, arrays
+     * and iterators: other Iterables (such as a file Path) are single values.
+     */
+    private static Iterator<?> elements(Object body) {
+        if (body instanceof Collection<?> c) {
+            return c.iterator();
+        }
+        if (body instanceof Iterator<?> it) {
+            return it;
+        }
+        if (body instanceof Object[] array) {
+            return Arrays.asList(array).iterator();
+        }
+        return null;
+    }
+
+    /** The last send failure since the last success, or null (for the health check). */
+    Throwable lastSendError() {
+        return lastSendError;
+    }
+
+    long lastSendErrorMs() {
+        return lastSendErrorMs;
+    }
+
+    ClientLease lease() {
+        return lease;
+    }
+}

@@ -1,0 +1,238 @@
+package io.streambus.camel.internal;
+
+import io.streambus.camel.PollOnError;
+import io.streambus.camel.SeekPolicy;
+import io.streambus.camel.StreamBusConfiguration;
+import io.streambus.camel.serde.StreamBusHeaderDeserializer;
+import io.streambus.camel.serde.TypedHeaderCodec;
+import io.streambus.camel.serde.UnsupportedHeaderPolicy;
+import io.streambus.client.serialization.Deserializer;
+import io.streambus.client.serialization.Serdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.StateRepository;
+
+/**
+ * The validated, immutable consumer settings of one endpoint. Every invalid combination of options is refused here,
+ * when the route starts, with a message naming the options.
+ */
+public final class ConsumerSettings {
+
+    /** How partitions are obtained. */
+    public enum Mode {
+        /** As a member of a consumer group (the broker assigns partitions). */
+        GROUP,
+        /** Explicitly listed partitions, no group membership. */
+        ASSIGNED
+    }
+
+    /** Who commits offsets. */
+    public enum CommitMode {
+        /** The consumer commits handled offsets by itself (interval, revocation, shutdown). */
+        AUTO,
+        /** Only the route commits, through the manual-commit header. */
+        MANUAL,
+        /** Nothing is committed. */
+        NONE
+    }
+
+    public final Mode mode;
+    public final CommitMode commitMode;
+    public final List<String> topics;
+    public final Pattern pattern;
+    public final List<Integer> partitions;
+    public final String groupId;
+    public final StateRepository<String, String> offsetRepository;
+    public final int consumersCount;
+    public final SeekPolicy seekTo;
+    public final Duration pollTimeout;
+    public final long autoCommitIntervalMs;
+    public final Duration commitTimeout;
+    public final boolean breakOnFirstError;
+    public final int breakOnFirstErrorMaxAttempts;
+    public final PollOnError pollOnError;
+    public final long pollErrorBackoffMs;
+    public final Duration shutdownTimeout;
+    public final Deserializer<?> keyDeserializer;
+    public final Deserializer<?> valueDeserializer;
+    public final StreamBusHeaderDeserializer headerDeserializer;
+    public final HeaderFilterStrategy headerFilterStrategy;
+    public final Map<String, Object> overrides;
+    public final boolean lastRecordFlags;
+
+    private ConsumerSettings(StreamBusConfiguration c, CamelContext context) {
+        String topic = c.getTopic();
+        if (c.isTopicIsPattern()) {
+            if (c.isExplicitPartitions()) {
+                throw new IllegalArgumentException("topicIsPattern cannot be combined with partitions: a pattern is "
+                        + "resolved by a consumer group (set groupId and remove partitions)");
+            }
+            try {
+                pattern = Pattern.compile(topic);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("topicIsPattern=true but the topic '" + topic
+                        + "' is not a valid regular expression: " + e.getDescription(), e);
+            }
+            topics = List.of();
+        } else {
+            pattern = null;
+            List<String> t = new ArrayList<>();
+            for (String s : topic.split(",")) {
+                if (!s.isBlank()) {
+                    t.add(s.trim());
+                }
+            }
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("no topic in '" + topic + "'");
+            }
+            topics = List.copyOf(new LinkedHashSet<>(t));
+        }
+        groupId = c.getGroupId() == null || c.getGroupId().isBlank() ? null : c.getGroupId().trim();
+        offsetRepository = c.getOffsetRepository();
+        if (c.isExplicitPartitions()) {
+            mode = Mode.ASSIGNED;
+            partitions = parsePartitions(c.getPartitions());
+        } else {
+            if (groupId == null) {
+                throw new IllegalArgumentException("The streambus consumer of '" + topic + "' needs either groupId "
+                        + "(to consume as a member of that consumer group, resuming from its committed offsets) or "
+                        + "partitions (to read those partitions without a group, for example from a core-only "
+                        + "broker, with offsetRepository to remember positions). No random group id is made up.");
+            }
+            mode = Mode.GROUP;
+            partitions = List.of();
+        }
+        if (c.isAllowManualCommit()) {
+            if (mode == Mode.ASSIGNED && groupId == null && offsetRepository == null) {
+                throw new IllegalArgumentException("allowManualCommit=true needs somewhere to commit to: set "
+                        + "offsetRepository, or groupId (committed offsets on the broker)");
+            }
+            commitMode = CommitMode.MANUAL;
+        } else if (c.isAutoCommitEnable() && (mode == Mode.GROUP || groupId != null || offsetRepository != null)) {
+            commitMode = CommitMode.AUTO;
+        } else {
+            commitMode = CommitMode.NONE;
+        }
+        if (c.getConsumersCount() < 1) {
+            throw new IllegalArgumentException("consumersCount must be at least 1, was " + c.getConsumersCount());
+        }
+        consumersCount = mode == Mode.ASSIGNED
+                ? Math.min(c.getConsumersCount(), partitions.size() * topics.size()) : c.getConsumersCount();
+        if (c.getMaxPollRecords() < 1) {
+            throw new IllegalArgumentException("maxPollRecords must be at least 1, was " + c.getMaxPollRecords());
+        }
+        String reset = c.getAutoOffsetReset() == null ? "latest" : c.getAutoOffsetReset().trim()
+                .toLowerCase(Locale.ROOT);
+        if (!List.of("earliest", "latest", "none").contains(reset)) {
+            throw new IllegalArgumentException("autoOffsetReset must be earliest, latest or none, was '"
+                    + c.getAutoOffsetReset() + "'");
+        }
+        seekTo = c.getSeekTo();
+        pollTimeout = positive("pollTimeoutMs", c.getPollTimeoutMs());
+        autoCommitIntervalMs = positive("autoCommitIntervalMs", c.getAutoCommitIntervalMs()).toMillis();
+        commitTimeout = positive("commitTimeoutMs", c.getCommitTimeoutMs());
+        shutdownTimeout = positive("shutdownTimeout", c.getShutdownTimeout());
+        breakOnFirstError = c.isBreakOnFirstError();
+        if (c.getBreakOnFirstErrorMaxAttempts() < 0) {
+            throw new IllegalArgumentException("breakOnFirstErrorMaxAttempts must be 0 (no limit) or more, was "
+                    + c.getBreakOnFirstErrorMaxAttempts());
+        }
+        breakOnFirstErrorMaxAttempts = c.getBreakOnFirstErrorMaxAttempts();
+        pollOnError = c.getPollOnError() == null ? PollOnError.ERROR_HANDLER : c.getPollOnError();
+        if (c.getPollErrorBackoffMs() < 0) {
+            throw new IllegalArgumentException("pollErrorBackoffMs must not be negative");
+        }
+        pollErrorBackoffMs = c.getPollErrorBackoffMs();
+        keyDeserializer = deserializer(context, c.getKeyDeserializer(), "keyDeserializer");
+        valueDeserializer = deserializer(context, c.getValueDeserializer(), "valueDeserializer");
+        headerDeserializer = c.getHeaderDeserializer() != null ? c.getHeaderDeserializer()
+                : new TypedHeaderCodec(UnsupportedHeaderPolicy.CONVERT_TO_STRING, c.isUntypedHeadersAsBytes());
+        headerFilterStrategy = c.getHeaderFilterStrategy();
+        Map<String, Object> o = ClientProperties.consumer(c);
+        o.put(io.streambus.client.ClientConfig.AUTO_OFFSET_RESET, reset);
+        overrides = Collections.unmodifiableMap(o);
+        lastRecordFlags = commitMode != CommitMode.AUTO;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the option at fault
+     */
+    public static ConsumerSettings of(StreamBusConfiguration configuration, CamelContext context) {
+        return new ConsumerSettings(configuration, context);
+    }
+
+    /** Whether the consumer commits to the broker (group or standalone commits), as opposed to a repository. */
+    public boolean commitsToBroker() {
+        return offsetRepository == null && (mode == Mode.GROUP || groupId != null);
+    }
+
+    /** Topic list or pattern, for logs. */
+    public String describeTopics() {
+        return pattern != null ? "pattern " + pattern.pattern() : String.join(",", topics);
+    }
+
+    static List<Integer> parsePartitions(String spec) {
+        Set<Integer> out = new LinkedHashSet<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int dash = p.indexOf('-');
+            try {
+                if (dash > 0) {
+                    int from = Integer.parseInt(p.substring(0, dash).trim());
+                    int to = Integer.parseInt(p.substring(dash + 1).trim());
+                    if (from < 0 || to < from) {
+                        throw new IllegalArgumentException("partitions: bad range '" + p + "'");
+                    }
+                    for (int i = from; i <= to; i++) {
+                        out.add(i);
+                    }
+                } else {
+                    int n = Integer.parseInt(p);
+                    if (n < 0) {
+                        throw new IllegalArgumentException("partitions: negative partition " + n);
+                    }
+                    out.add(n);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("partitions must be comma-separated numbers or ranges such as "
+                        + "0,1,4-7, was '" + spec + "'", e);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("partitions is empty: '" + spec + "'");
+        }
+        return List.copyOf(out);
+    }
+
+    private static Duration positive(String option, long ms) {
+        if (ms <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, was " + ms);
+        }
+        return Duration.ofMillis(ms);
+    }
+
+    static Deserializer<?> deserializer(CamelContext context, String spec, String option) {
+        if (spec == null || spec.isBlank()) {
+            return Serdes.stringDeserializer();
+        }
+        return switch (spec.trim().toLowerCase(Locale.ROOT)) {
+            case "string" -> Serdes.stringDeserializer();
+            case "bytes", "bytearray", "byte[]" -> Serdes.byteArrayDeserializer();
+            case "bytebuf" -> Serdes.byteBufDeserializer();
+            default -> ClientProperties.newInstance(context, spec.trim(), Deserializer.class, option);
+        };
+    }
+}

@@ -1,0 +1,898 @@
+package io.streambus.camel.internal.consumer;
+
+import io.netty.util.ReferenceCountUtil;
+import io.streambus.camel.StreamBusCapabilityException;
+import io.streambus.camel.StreamBusConstants;
+import io.streambus.camel.internal.ConsumerSettings;
+import io.streambus.camel.internal.ConsumerSettings.CommitMode;
+import io.streambus.camel.internal.ConsumerSettings.Mode;
+import io.streambus.camel.internal.PartitionTracker;
+import io.streambus.camel.internal.consumer.TaskHealth.State;
+import io.streambus.client.ConfigException;
+import io.streambus.client.StreamBusClient;
+import io.streambus.client.StreamBusException;
+import io.streambus.client.TopicPartition;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.WakeupException;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.consumer.RebalanceListener;
+import io.streambus.client.serialization.Deserializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer thread: owns one client consumer (a group member or a consumer of explicit partitions, behind
+ * {@link RecordSource}) and runs the poll → process → commit loop for it. Records are processed synchronously, one
+ * after the other, on this thread, so the order within a partition is kept and the commit state of each partition
+ * ({@link PartitionTracker}) is only touched here. Other threads talk to it through {@link #submit commands}
+ * (manual commits) and flags (stop, pause), and read its {@link #health() health} snapshot.
+ */
+public final class ConsumerTask implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerTask.class);
+
+    /** What the loop does after one record. */
+    private enum Outcome {
+        /** Go on with the next record. */
+        CONTINUE,
+        /** The partition was repositioned by the handler; skip the rest of its records in this poll. */
+        REPOSITIONED,
+        /** Stop processing this poll; the current record and all after it are unprocessed. */
+        HALT
+    }
+
+    private final ConsumerHost host;
+    private final ConsumerSettings settings;
+    private final String name;
+    private final List<TopicPartition> assigned;
+    private final Map<TopicPartition, PartitionTracker> trackers = new ConcurrentHashMap<>();
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    private volatile boolean stopRequested;
+    private volatile boolean pauseRequested;
+    private volatile boolean paused;
+    private volatile boolean done;
+    private volatile Thread thread;
+    private volatile RecordSource source;
+    private volatile TaskHealth health = TaskHealth.of(State.STARTING, "starting", null);
+    private volatile long recordsProcessed;
+    private volatile long lastPollMs;
+
+    private OffsetStore store;
+    private long nextAutoCommit;
+    private boolean reconnectRequested;
+    private boolean stopOnError;
+    private Map<TopicPartition, Long> resumeFrom = new HashMap<>();
+    private final Map<TopicPartition, Long> rewinds = new LinkedHashMap<>();
+
+    /**
+     * @param assigned the partitions this thread reads in {@link Mode#ASSIGNED} mode (ignored for groups)
+     */
+    public ConsumerTask(ConsumerHost host, ConsumerSettings settings, String name, List<TopicPartition> assigned) {
+        this.host = host;
+        this.settings = settings;
+        this.name = name;
+        this.assigned = List.copyOf(assigned);
+    }
+
+    // ------------------------------------------------------------------ control from other threads
+
+    /** Asks the thread to finish the record in progress, commit and close. Does not wait. */
+    public void requestStop() {
+        stopRequested = true;
+        stopSignal.countDown();
+        wakeSource();
+    }
+
+    /** Waits until the thread has closed its consumer. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the thread to stop delivering records after the one in progress (suspend). */
+    public void requestPause() {
+        pauseRequested = true;
+        wakeSource();
+    }
+
+    /** Undoes {@link #requestPause()} and retries partitions parked by breakOnFirstErrorMaxAttempts. */
+    public void requestResume() {
+        pauseRequested = false;
+        submit(this::unparkAll);
+    }
+
+    /** True once the thread delivers no more records (paused, or finished). */
+    public boolean isPaused() {
+        return paused || done;
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    public TaskHealth health() {
+        return health;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Snapshot of the partitions this thread owns, with their commit state. */
+    public List<PartitionTracker> partitions() {
+        return new ArrayList<>(trackers.values());
+    }
+
+    public long recordsProcessed() {
+        return recordsProcessed;
+    }
+
+    public long lastPollMs() {
+        return lastPollMs;
+    }
+
+    /**
+     * Runs {@code command} on this consumer thread: at once if called from it, else between two records or polls.
+     * If the thread has finished, the command runs on the caller's thread (it then finds no partitions).
+     */
+    void submit(Runnable command) {
+        if (Thread.currentThread() == thread) {
+            command.run();
+            return;
+        }
+        commands.add(command);
+        wakeSource();
+        if (done) {
+            runCommands();
+        }
+    }
+
+    /**
+     * Commits {@code nextOffset} for {@code partition} from the route (manual commit).
+     *
+     * @return completed when committed
+     */
+    CompletableFuture<Void> manualCommit(TopicPartition partition, long nextOffset, boolean sync) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        submit(() -> doManualCommit(partition, nextOffset, sync, result));
+        return result;
+    }
+
+    Duration commitTimeout() {
+        return settings.commitTimeout;
+    }
+
+    private void wakeSource() {
+        RecordSource s = source;
+        if (s != null) {
+            try {
+                s.wakeup();
+            } catch (RuntimeException e) {
+                LOG.debug("wakeup failed", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            loop();
+        } catch (Throwable t) {
+            // Never let the thread end silently: health turns DOWN with the reason.
+            LOG.error("{}: consumer thread failed: {}", name, t.toString(), t);
+            stopOnError = true;
+            setHealth(State.FAILED, "consumer thread failed: " + t, t);
+        } finally {
+            shutdown();
+            done = true;
+            finished.countDown();
+            runCommands();
+        }
+    }
+
+    private void loop() {
+        while (!stopRequested) {
+            if (source == null) {
+                if (!open()) {
+                    if (stopOnError) {
+                        return;
+                    }
+                    backoff();
+                }
+                continue;
+            }
+            runCommands();
+            applyPauseState();
+            ConsumerRecords<Object, Object> records;
+            try {
+                records = source.poll(settings.pollTimeout);
+            } catch (WakeupException e) {
+                continue;
+            } catch (RuntimeException e) {
+                if (!onPollError(e)) {
+                    return;
+                }
+                continue;
+            }
+            lastPollMs = System.currentTimeMillis();
+            polledOk();
+            if (!records.isEmpty()) {
+                process(records);
+            }
+            if (stopOnError) {
+                return;
+            }
+            if (reconnectRequested) {
+                reconnect();
+                continue;
+            }
+            maybeAutoCommit();
+        }
+    }
+
+    private void polledOk() {
+        State want = State.RUNNING;
+        for (PartitionTracker t : trackers.values()) {
+            if (t.isParked()) {
+                want = State.PARKED;
+                break;
+            }
+        }
+        if (health.state() != want) {
+            setHealth(want, want == State.PARKED ? health.message() : null, want == State.PARKED ? health.error()
+                    : null);
+        }
+    }
+
+    private boolean open() {
+        try {
+            StreamBusClient client = host.client();
+            if (settings.mode == Mode.GROUP) {
+                GroupConsumer<Object, Object> gc = host.clientFactory().createGroupConsumer(client, settings.groupId,
+                        keyDeserializer(), valueDeserializer(), settings.overrides);
+                source = RecordSource.of(gc);
+                store = settings.offsetRepository != null ? OffsetStore.repository(settings.offsetRepository)
+                        : OffsetStore.group(gc);
+                RebalanceListener listener = new Listener();
+                if (settings.pattern != null) {
+                    gc.subscribe(settings.pattern, listener);
+                } else {
+                    gc.subscribe(settings.topics, listener);
+                }
+            } else {
+                Consumer<Object, Object> c = host.clientFactory().createConsumer(client, keyDeserializer(),
+                        valueDeserializer(), settings.overrides);
+                source = RecordSource.of(c);
+                store = settings.offsetRepository != null ? OffsetStore.repository(settings.offsetRepository)
+                        : settings.groupId != null ? OffsetStore.standalone(client.admin(), settings.groupId) : null;
+                c.assign(assigned);
+                onAssigned(assigned);
+            }
+            LOG.info("{}: consuming {} ({}{}, commits: {})", name, settings.mode == Mode.GROUP
+                            ? settings.describeTopics() + " as a member of group " + settings.groupId : assigned,
+                    host.describe(), settings.seekTo != null ? ", seekTo " + settings.seekTo : "",
+                    settings.commitMode == CommitMode.NONE || store == null ? "none"
+                            : settings.commitMode.name().toLowerCase() + " to " + store.describe());
+            nextAutoCommit = System.currentTimeMillis() + settings.autoCommitIntervalMs;
+            return true;
+        } catch (RuntimeException e) {
+            closeSource();
+            if (isFatal(e)) {
+                failFatally(e);
+                return false;
+            }
+            setHealth(State.ERROR, "cannot create consumer: " + e.getMessage(), e);
+            LOG.warn("{}: cannot create consumer, retrying in {} ms: {}", name, settings.pollErrorBackoffMs,
+                    e.toString());
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Deserializer<Object> keyDeserializer() {
+        return (Deserializer<Object>) settings.keyDeserializer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Deserializer<Object> valueDeserializer() {
+        return (Deserializer<Object>) settings.valueDeserializer;
+    }
+
+    /** New partitions: trackers, committed offsets, the one-time seekTo, resume positions, pause state. */
+    private void onAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> committed = Map.of();
+        boolean positionsFromStore = store != null
+                && (settings.mode == Mode.ASSIGNED || settings.offsetRepository != null);
+        if (positionsFromStore) {
+            committed = store.fetch(new HashSet<>(partitions), settings.commitTimeout);
+        }
+        List<TopicPartition> toBeginning = new ArrayList<>();
+        List<TopicPartition> toEnd = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            PartitionTracker t = new PartitionTracker(tp);
+            Long c = committed.get(tp);
+            if (c != null) {
+                t.initCommitted(c);
+            }
+            trackers.put(tp, t);
+            Long resume = resumeFrom.remove(tp);
+            if (resume != null) {
+                source.seek(tp, resume);
+            } else if (settings.seekTo != null && host.claimSeek(tp)) {
+                (settings.seekTo == io.streambus.camel.SeekPolicy.BEGINNING ? toBeginning : toEnd).add(tp);
+            } else if (c != null) {
+                source.seek(tp, c);
+            }
+        }
+        if (!toBeginning.isEmpty()) {
+            source.seekToBeginning(toBeginning);
+        }
+        if (!toEnd.isEmpty()) {
+            source.seekToEnd(toEnd);
+        }
+        if (paused) {
+            source.pause(partitions);
+        }
+        LOG.debug("{}: assigned {}", name, partitions);
+    }
+
+    private final class Listener implements RebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            runCommands();
+            if (settings.commitMode == CommitMode.AUTO) {
+                commit(partitions, true);
+            }
+            for (TopicPartition tp : partitions) {
+                PartitionTracker t = trackers.remove(tp);
+                if (t != null) {
+                    t.close();
+                }
+            }
+            LOG.debug("{}: revoked {}", name, partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            onAssigned(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                PartitionTracker t = trackers.remove(tp);
+                if (t != null) {
+                    t.close();
+                }
+            }
+            LOG.warn("{}: lost {} without the chance to commit; they are read again from the last commit", name,
+                    partitions);
+        }
+    }
+
+    // ------------------------------------------------------------------ processing
+
+    private void process(ConsumerRecords<Object, Object> records) {
+        int total = records.count();
+        int seen = 0;
+        boolean halted = false;
+        rewinds.clear();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<Object, Object>> list = records.records(tp);
+            PartitionTracker tracker = trackers.computeIfAbsent(tp, PartitionTracker::new);
+            int i = 0;
+            boolean skipRest = tracker.isParked() || tracker.state() == PartitionTracker.State.CLOSED;
+            while (!halted && !skipRest && i < list.size()) {
+                if (stopRequested || pauseRequested || reconnectRequested || stopOnError) {
+                    halted = true;
+                    break;
+                }
+                ConsumerRecord<Object, Object> rec = list.get(i);
+                seen++;
+                Outcome o = processRecord(rec, tracker, i == list.size() - 1, seen == total);
+                runCommands();
+                if (o == Outcome.HALT) {
+                    halted = true;
+                } else {
+                    i++;
+                    if (o == Outcome.REPOSITIONED) {
+                        skipRest = true;
+                    }
+                }
+            }
+            if (i < list.size()) {
+                if (!skipRest) {
+                    rewinds.put(tp, list.get(i).offset());
+                }
+                for (int j = i; j < list.size(); j++) {
+                    release(list.get(j));
+                }
+            }
+        }
+        if (!rewinds.isEmpty() && !stopRequested && !stopOnError) {
+            if (reconnectRequested) {
+                resumeFrom.putAll(rewinds);
+            } else {
+                rewinds.forEach(this::rewind);
+            }
+        }
+    }
+
+    private void rewind(TopicPartition tp, long offset) {
+        PartitionTracker t = trackers.get(tp);
+        if (t != null) {
+            t.rewound(offset);
+        }
+        source.seek(tp, offset);
+    }
+
+    private Outcome processRecord(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
+                                  boolean lastInPartition, boolean lastInPoll) {
+        Exchange exchange = null;
+        try {
+            exchange = host.createExchange();
+            fill(exchange, rec, lastInPartition, lastInPoll);
+        } catch (RuntimeException e) {
+            if (exchange != null) {
+                host.releaseExchange(exchange);
+            }
+            Outcome o = onRecordError(rec, tracker, e);
+            if (o != Outcome.HALT) {
+                release(rec); // a halted record counts as unprocessed and is released with the rest
+            }
+            return o;
+        }
+        try {
+            host.processor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            release(rec);
+        }
+        recordsProcessed++;
+        Exception failure = exchange.getException();
+        Outcome outcome = Outcome.CONTINUE;
+        if (failure == null) {
+            tracker.handled(rec.offset());
+        } else if (settings.breakOnFirstError) {
+            outcome = breakOnError(rec, tracker, failure);
+        } else {
+            host.exceptionHandler().handleException("Error processing the exchange of record " + where(rec),
+                    exchange, failure);
+            tracker.handled(rec.offset());
+        }
+        host.releaseExchange(exchange);
+        return outcome;
+    }
+
+    private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, boolean lastInPartition,
+                      boolean lastInPoll) {
+        Message m = exchange.getIn();
+        if (!rec.headers().isEmpty()) {
+            HeaderFilterStrategy filter = settings.headerFilterStrategy;
+            for (Map.Entry<String, Object> h : settings.headerDeserializer.deserialize(rec.headers()).entrySet()) {
+                if (filter == null || !filter.applyFilterToExternalHeaders(h.getKey(), h.getValue(), exchange)) {
+                    m.setHeader(h.getKey(), h.getValue());
+                }
+            }
+        }
+        m.setHeader(StreamBusConstants.TOPIC, rec.topic());
+        m.setHeader(StreamBusConstants.PARTITION, rec.partition());
+        m.setHeader(StreamBusConstants.OFFSET, rec.offset());
+        if (rec.key() != null) {
+            m.setHeader(StreamBusConstants.KEY, rec.key());
+        }
+        if (rec.timestamp() != ConsumerRecord.NO_TIMESTAMP) {
+            m.setHeader(StreamBusConstants.TIMESTAMP, rec.timestamp());
+            m.setHeader(Exchange.MESSAGE_TIMESTAMP, rec.timestamp());
+        }
+        if (settings.groupId != null) {
+            m.setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
+        }
+        if (settings.lastRecordFlags) {
+            m.setHeader(StreamBusConstants.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
+            m.setHeader(StreamBusConstants.LAST_POLL_RECORD, lastInPoll);
+        }
+        if (settings.commitMode == CommitMode.MANUAL) {
+            m.setHeader(StreamBusConstants.MANUAL_COMMIT, new DefaultManualCommit(this, rec.topicPartition(),
+                    rec.offset()));
+        }
+        m.setBody(rec.value());
+    }
+
+    private Outcome breakOnError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker, Exception failure) {
+        TopicPartition tp = rec.topicPartition();
+        int attempts = tracker.failed(rec.offset());
+        tracker.rewound(rec.offset());
+        source.seek(tp, rec.offset());
+        if (settings.commitMode == CommitMode.AUTO) {
+            commit(List.of(tp), true);
+        }
+        int max = settings.breakOnFirstErrorMaxAttempts;
+        if (max > 0 && attempts >= max) {
+            source.pause(List.of(tp));
+            tracker.park();
+            String msg = "record " + where(rec) + " failed " + attempts + " times in a row "
+                    + "(breakOnFirstErrorMaxAttempts=" + max + "); partition " + tp + " is paused at it until the "
+                    + "route is resumed or restarted";
+            setHealth(State.PARKED, msg, failure);
+            LOG.error("{}: {}: {}", name, msg, failure.toString());
+        } else {
+            LOG.warn("{}: breakOnFirstError: the exchange of record {} failed (attempt {}); partition {} is read "
+                    + "again from this record: {}", name, where(rec), attempts, tp, failure.toString());
+        }
+        return Outcome.REPOSITIONED;
+    }
+
+    private Outcome onRecordError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker, RuntimeException e) {
+        String msg = "record " + where(rec) + " cannot be turned into an exchange: " + e.getMessage();
+        setHealth(State.ERROR, msg, e);
+        switch (settings.pollOnError) {
+            case DISCARD -> {
+                LOG.warn("{}: {} (pollOnError=DISCARD: skipped)", name, msg);
+                tracker.handled(rec.offset());
+                return Outcome.CONTINUE;
+            }
+            case ERROR_HANDLER -> {
+                host.exceptionHandler().handleException(msg, e);
+                tracker.handled(rec.offset());
+                return Outcome.CONTINUE;
+            }
+            case RETRY -> {
+                LOG.warn("{}: {} (pollOnError=RETRY: read again in {} ms)", name, msg, settings.pollErrorBackoffMs);
+                rewind(rec.topicPartition(), rec.offset());
+                backoff();
+                return Outcome.REPOSITIONED;
+            }
+            case RECONNECT -> {
+                LOG.warn("{}: {} (pollOnError=RECONNECT)", name, msg);
+                reconnectRequested = true;
+                return Outcome.HALT;
+            }
+            default -> {
+                LOG.error("{}: {} (pollOnError=STOP: this consumer stops)", name, msg);
+                stopOnError = true;
+                setHealth(State.FAILED, msg + " (pollOnError=STOP)", e);
+                return Outcome.HALT;
+            }
+        }
+    }
+
+    /** @return false if the loop must end */
+    private boolean onPollError(RuntimeException e) {
+        if (isFatal(e)) {
+            failFatally(e);
+            return false;
+        }
+        String msg = "poll failed: " + e.getMessage();
+        setHealth(State.ERROR, msg, e);
+        switch (settings.pollOnError) {
+            case DISCARD -> {
+                LOG.warn("{}: {} (pollOnError=DISCARD: polling again in {} ms)", name, e.toString(),
+                        settings.pollErrorBackoffMs);
+                backoff();
+            }
+            case ERROR_HANDLER -> {
+                host.exceptionHandler().handleException("Poll of " + host.describe() + " failed", e);
+                backoff();
+            }
+            case RETRY -> {
+                LOG.warn("{}: {} (pollOnError=RETRY: polling again from the last processed records in {} ms)",
+                        name, e.toString(), settings.pollErrorBackoffMs);
+                for (PartitionTracker t : trackers.values()) {
+                    if (t.handledOffset() >= 0 && !t.isParked()) {
+                        try {
+                            source.seek(t.partition(), t.handledOffset());
+                        } catch (RuntimeException se) {
+                            LOG.debug("seek failed", se);
+                        }
+                    }
+                }
+                backoff();
+            }
+            case RECONNECT -> {
+                LOG.warn("{}: {} (pollOnError=RECONNECT: new consumer in {} ms)", name, e.toString(),
+                        settings.pollErrorBackoffMs);
+                reconnect();
+            }
+            default -> {
+                LOG.error("{}: {} (pollOnError=STOP: this consumer stops)", name, e.toString());
+                stopOnError = true;
+                setHealth(State.FAILED, msg + " (pollOnError=STOP)", e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Errors that no retry can fix: a missing broker capability, invalid configuration. */
+    private static boolean isFatal(RuntimeException e) {
+        return e instanceof UnsupportedFeatureException || e instanceof StreamBusCapabilityException
+                || e instanceof ConfigException || e instanceof IllegalArgumentException;
+    }
+
+    private void failFatally(RuntimeException e) {
+        String msg = e instanceof UnsupportedFeatureException || e instanceof StreamBusCapabilityException
+                ? "the broker cannot serve this consumer: " + e.getMessage()
+                + (settings.mode == Mode.GROUP || settings.groupId != null ? " (consumer groups and committed "
+                + "offsets need a broker that serves them; for a core-only broker use partitions=... with "
+                + "offsetRepository and no groupId)" : "")
+                : e.getMessage();
+        LOG.error("{}: {}; this consumer stops", name, msg, e);
+        stopOnError = true;
+        setHealth(State.FAILED, msg, e);
+    }
+
+    /** Closes the client consumer and creates a new one, continuing from the first record not yet processed. */
+    private void reconnect() {
+        reconnectRequested = false;
+        Map<TopicPartition, Long> resume = new HashMap<>();
+        for (PartitionTracker t : trackers.values()) {
+            if (t.handledOffset() >= 0) {
+                resume.put(t.partition(), t.handledOffset());
+            }
+        }
+        resume.putAll(resumeFrom);
+        if (settings.commitMode == CommitMode.AUTO) {
+            commit(trackers.keySet(), true);
+        }
+        closeTrackers();
+        closeSource();
+        resumeFrom = resume;
+        backoff();
+    }
+
+    // ------------------------------------------------------------------ pause / resume
+
+    private void applyPauseState() {
+        if (pauseRequested && !paused) {
+            source.pause(source.assignment());
+            paused = true;
+            LOG.debug("{}: paused", name);
+        } else if (!pauseRequested && paused) {
+            List<TopicPartition> resume = new ArrayList<>();
+            for (TopicPartition tp : source.assignment()) {
+                PartitionTracker t = trackers.get(tp);
+                if (t == null || !t.isParked()) {
+                    resume.add(tp);
+                }
+            }
+            source.resume(resume);
+            paused = false;
+            LOG.debug("{}: resumed", name);
+        }
+    }
+
+    private void unparkAll() {
+        List<TopicPartition> unparked = new ArrayList<>();
+        for (PartitionTracker t : trackers.values()) {
+            if (t.isParked()) {
+                t.unpark();
+                unparked.add(t.partition());
+            }
+        }
+        if (!unparked.isEmpty() && source != null && !paused) {
+            source.resume(unparked);
+            LOG.info("{}: retrying parked partitions {}", name, unparked);
+        }
+    }
+
+    // ------------------------------------------------------------------ commits
+
+    private void maybeAutoCommit() {
+        if (settings.commitMode != CommitMode.AUTO) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now >= nextAutoCommit) {
+            nextAutoCommit = now + settings.autoCommitIntervalMs;
+            commit(trackers.keySet(), false);
+        }
+    }
+
+    /** Commits what was handled on these partitions and not committed yet. Only from this thread. */
+    private void commit(Collection<TopicPartition> partitions, boolean sync) {
+        if (store == null) {
+            return;
+        }
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        Map<PartitionTracker, Long> started = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionTracker t = trackers.get(tp);
+            long target = t == null ? -1 : t.commitTarget();
+            if (target >= 0) {
+                offsets.put(tp, target);
+                started.put(t, target);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        started.forEach(PartitionTracker::commitStarted);
+        if (sync) {
+            try {
+                commitSync(offsets);
+                started.forEach(PartitionTracker::commitSucceeded);
+            } catch (RuntimeException e) {
+                started.forEach(PartitionTracker::commitFailed);
+                LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets, store.describe(),
+                        e.toString());
+            }
+        } else {
+            CompletableFuture<Void> f;
+            try {
+                f = store.commitAsync(offsets);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((v, e) -> {
+                commands.add(() -> started.forEach(e == null ? PartitionTracker::commitSucceeded
+                        : PartitionTracker::commitFailed));
+                if (e != null) {
+                    LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets, store.describe(),
+                            e.toString());
+                }
+            });
+        }
+    }
+
+    /** A pending wakeup (from a stop or a command) may surface in the commit; it is retried once then. */
+    private void commitSync(Map<TopicPartition, Long> offsets) {
+        try {
+            store.commitSync(offsets, settings.commitTimeout);
+        } catch (WakeupException e) {
+            store.commitSync(offsets, settings.commitTimeout);
+        }
+    }
+
+    private void doManualCommit(TopicPartition tp, long nextOffset, boolean sync, CompletableFuture<Void> result) {
+        PartitionTracker t = trackers.get(tp);
+        if (t == null || t.state() == PartitionTracker.State.CLOSED || store == null || done) {
+            result.completeExceptionally(new StreamBusException("cannot commit offset " + (nextOffset - 1) + " of "
+                    + tp + ": the partition is no longer assigned to this consumer (rebalanced or stopped)"));
+            return;
+        }
+        if (nextOffset <= t.committedOffset()) {
+            result.complete(null);
+            return;
+        }
+        Map<TopicPartition, Long> offsets = Map.of(tp, nextOffset);
+        t.commitStarted(nextOffset);
+        if (sync) {
+            try {
+                commitSync(offsets);
+                t.commitSucceeded(nextOffset);
+                result.complete(null);
+            } catch (RuntimeException e) {
+                t.commitFailed(nextOffset);
+                result.completeExceptionally(e);
+            }
+        } else {
+            CompletableFuture<Void> f;
+            try {
+                f = store.commitAsync(offsets);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((v, e) -> {
+                commands.add(() -> {
+                    if (e == null) {
+                        t.commitSucceeded(nextOffset);
+                    } else {
+                        t.commitFailed(nextOffset);
+                    }
+                });
+                if (e == null) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+    }
+
+    private void runCommands() {
+        Runnable r;
+        while ((r = commands.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: command failed: {}", name, e.toString(), e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    private void shutdown() {
+        try {
+            runCommands();
+            if (source != null && settings.commitMode == CommitMode.AUTO) {
+                commit(trackers.keySet(), true);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: final commit failed: {}", name, e.toString());
+        }
+        closeTrackers();
+        closeSource();
+        if (!stopOnError) {
+            setHealth(State.STOPPED, null, null);
+        }
+        LOG.debug("{}: stopped", name);
+    }
+
+    private void closeTrackers() {
+        trackers.values().forEach(PartitionTracker::close);
+        trackers.clear();
+    }
+
+    private void closeSource() {
+        RecordSource s = source;
+        source = null;
+        if (s != null) {
+            try {
+                s.close(settings.shutdownTimeout);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing the consumer failed: {}", name, e.toString());
+            }
+        }
+        paused = false;
+    }
+
+    private void backoff() {
+        if (settings.pollErrorBackoffMs > 0) {
+            try {
+                stopSignal.await(settings.pollErrorBackoffMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopRequested = true;
+            }
+        }
+    }
+
+    private void setHealth(State state, String message, Throwable error) {
+        health = TaskHealth.of(state, message, error);
+    }
+
+    private static void release(ConsumerRecord<Object, Object> rec) {
+        ReferenceCountUtil.release(rec.value());
+        ReferenceCountUtil.release(rec.key());
+    }
+
+    private static String where(ConsumerRecord<?, ?> rec) {
+        return rec.topic() + "-" + rec.partition() + "@" + rec.offset();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

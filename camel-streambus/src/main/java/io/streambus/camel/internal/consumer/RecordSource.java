@@ -1,0 +1,137 @@
+package io.streambus.camel.internal.consumer;
+
+import io.streambus.client.TopicPartition;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.consumer.GroupConsumer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * The client consumer of one consumer thread, whether a group member or a consumer of explicit partitions, so that
+ * both modes share one processing and commit loop. Not thread-safe except {@link #wakeup()}, like the client
+ * consumers it wraps.
+ */
+interface RecordSource {
+
+    ConsumerRecords<Object, Object> poll(Duration timeout);
+
+    Set<TopicPartition> assignment();
+
+    void seek(TopicPartition partition, long offset);
+
+    void seekToBeginning(Collection<TopicPartition> partitions);
+
+    void seekToEnd(Collection<TopicPartition> partitions);
+
+    void pause(Collection<TopicPartition> partitions);
+
+    void resume(Collection<TopicPartition> partitions);
+
+    void wakeup();
+
+    void close(Duration timeout);
+
+    @SuppressWarnings("unchecked")
+    static RecordSource of(GroupConsumer<?, ?> consumer) {
+        GroupConsumer<Object, Object> c = (GroupConsumer<Object, Object>) consumer;
+        return new RecordSource() {
+            @Override
+            public ConsumerRecords<Object, Object> poll(Duration timeout) {
+                return c.poll(timeout);
+            }
+
+            @Override
+            public Set<TopicPartition> assignment() {
+                return c.assignment();
+            }
+
+            @Override
+            public void seek(TopicPartition partition, long offset) {
+                c.seek(partition, offset);
+            }
+
+            @Override
+            public void seekToBeginning(Collection<TopicPartition> partitions) {
+                c.seekToBeginning(partitions);
+            }
+
+            @Override
+            public void seekToEnd(Collection<TopicPartition> partitions) {
+                c.seekToEnd(partitions);
+            }
+
+            @Override
+            public void pause(Collection<TopicPartition> partitions) {
+                c.pause(partitions);
+            }
+
+            @Override
+            public void resume(Collection<TopicPartition> partitions) {
+                c.resume(partitions);
+            }
+
+            @Override
+            public void wakeup() {
+                c.wakeup();
+            }
+
+            @Override
+            public void close(Duration timeout) {
+                c.close(timeout);
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    static RecordSource of(Consumer<?, ?> consumer) {
+        Consumer<Object, Object> c = (Consumer<Object, Object>) consumer;
+        return new RecordSource() {
+            @Override
+            public ConsumerRecords<Object, Object> poll(Duration timeout) {
+                return c.poll(timeout);
+            }
+
+            @Override
+            public Set<TopicPartition> assignment() {
+                return c.assignment();
+            }
+
+            @Override
+            public void seek(TopicPartition partition, long offset) {
+                c.seek(partition, offset);
+            }
+
+            @Override
+            public void seekToBeginning(Collection<TopicPartition> partitions) {
+                c.seekToBeginning(partitions);
+            }
+
+            @Override
+            public void seekToEnd(Collection<TopicPartition> partitions) {
+                c.seekToEnd(partitions);
+            }
+
+            @Override
+            public void pause(Collection<TopicPartition> partitions) {
+                c.pause(partitions);
+            }
+
+            @Override
+            public void resume(Collection<TopicPartition> partitions) {
+                c.resume(partitions);
+            }
+
+            @Override
+            public void wakeup() {
+                c.wakeup();
+            }
+
+            @Override
+            public void close(Duration timeout) {
+                c.close(timeout);
+            }
+        };
+    }
+}

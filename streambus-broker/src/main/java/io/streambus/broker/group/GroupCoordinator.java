@@ -92,7 +92,12 @@ public final class GroupCoordinator implements AutoCloseable {
                                         GroupAuthorizer authorizer, ScheduledExecutorService scheduler)
             throws IOException {
         OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes());
-        return new GroupCoordinator(config, store, true, topics, authorizer, GroupTimer.system(scheduler));
+        try {
+            return new GroupCoordinator(config, store, true, topics, authorizer, GroupTimer.system(scheduler));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     private void recoverGroups() {

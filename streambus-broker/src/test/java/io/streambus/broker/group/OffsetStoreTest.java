@@ -201,6 +201,7 @@ class OffsetStoreTest {
         try (OffsetStore s = OffsetStore.open(dataDir)) {
             assertThatThrownBy(() -> OffsetStore.open(dataDir)).isInstanceOf(IOException.class)
                     .hasMessageContaining("in use");
+            assertThat(s.groups()).isEmpty();
         }
         OffsetStore.open(dataDir).close(); // released on close
     }

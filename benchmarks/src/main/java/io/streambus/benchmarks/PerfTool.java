@@ -1,11 +1,81 @@
 package io.streambus.benchmarks;
 
-/** Placeholder entry point replaced by the load tool (issue 3). */
+import io.streambus.benchmarks.perf.Baseline;
+import io.streambus.benchmarks.perf.ConsumePerf;
+import io.streambus.benchmarks.perf.PerfOptions;
+import io.streambus.benchmarks.perf.ProducePerf;
+import io.streambus.broker.EmbeddedBroker;
+import io.streambus.client.StreamBusClient;
+import io.streambus.client.producer.Producer;
+import io.streambus.client.producer.ProducerRecord;
+import io.streambus.client.serialization.Serdes;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The load tool: {@code java -jar benchmarks/target/streambus-perf.jar produce|consume ...}. See
+ * {@link PerfOptions#USAGE} (printed by {@code --help}).
+ */
 public final class PerfTool {
     private PerfTool() {
     }
 
-    public static void main(String[] args) {
-        throw new UnsupportedOperationException("load tool not built yet");
+    public static void main(String[] args) throws Exception {
+        PerfOptions o;
+        try {
+            o = PerfOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EmbeddedBroker broker = null;
+        try {
+            if (o.embedded) {
+                broker = EmbeddedBroker.builder().port(0).temporary().build();
+                broker.start();
+                o.brokers = broker.address();
+                System.out.println("embedded broker on " + o.brokers + " (data in " + broker.dataDir() + ")");
+            }
+            String result;
+            if (o.command.startsWith("baseline")) {
+                try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
+                    client.admin().createTopic(o.topic, o.partitions).get();
+                }
+                result = Baseline.run(o, o.command.equals("baseline-sync"));
+            } else {
+                try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers)
+                        .clientId("streambus-perf").build()) {
+                    client.admin().createTopic(o.topic, o.partitions).get();
+                    if (o.command.equals("produce")) {
+                        result = ProducePerf.run(client, o);
+                    } else {
+                        if (o.embedded) {
+                            fill(client, o);
+                        }
+                        result = ConsumePerf.run(client, o);
+                    }
+                }
+            }
+            System.out.println(result);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
     }
+
+    /** Fills the topic for a consume run against a fresh embedded broker (not measured). */
+    private static void fill(StreamBusClient client, PerfOptions o) {
+        long n = o.messages + o.warmup;
+        System.out.println("filling " + o.topic + " with " + n + " records of " + o.size + " B ...");
+        Producer<byte[], byte[]> p = client.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
+                Map.of("linger.ms", 5, "batch.size", 65536, "compression.type", o.compression));
+        byte[] value = new byte[o.size];
+        for (long i = 0; i < n; i++) {
+            p.send(new ProducerRecord<>(o.topic, (int) (i % o.partitions), null, value));
+        }
+        p.close(Duration.ofMinutes(5));
+    }
+
 }

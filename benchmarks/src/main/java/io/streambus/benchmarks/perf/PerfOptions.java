@@ -1,0 +1,93 @@
+package io.streambus.benchmarks.perf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command line of the load tool. */
+public final class PerfOptions {
+    public String command;
+    public String brokers;
+    public String topic = "perf";
+    public long messages = 1_000_000;
+    public int size = 100;
+    public boolean sync;
+    public Integer batchSize;
+    public Integer lingerMs;
+    public String compression = "none";
+    public boolean embedded;
+    public int partitions = 1;
+    public long warmup = -1;
+    public int keys;
+
+    public static final String USAGE = String.join("\n",
+            "usage: java -jar streambus-perf.jar produce|consume|baseline-produce|baseline-sync [options]",
+            "  --brokers host:port[,host:port]  bootstrap list (or --embedded)",
+            "  --embedded                       start an embedded broker on a temporary directory",
+            "  --topic T                        topic (default perf)",
+            "  --messages N                     records to send or read (default 1000000)",
+            "  --size S                         value bytes (default 100)",
+            "  --partitions P                   partitions of the topic, created if missing (default 1)",
+            "  --sync                           produce: wait for each acknowledgement (latency mode)",
+            "  --batch-size B                   producer batch.size",
+            "  --linger-ms L                    producer linger.ms",
+            "  --compression C                  none|gzip|snappy|lz4|zstd (produce; fetch compression for consume)",
+            "  --keys K                         use K distinct keys (murmur2 partitioning); default no key",
+            "  --warmup N                       records excluded from the statistics (default min(N/10, 50000))",
+            "",
+            "consume with --embedded first fills the topic (not measured). baseline-* use the wire codec on a plain",
+            "socket without the client (a ceiling for comparison): baseline-produce pipelines batches of",
+            "--batch-size bytes 5 deep; baseline-sync sends one record per Produce and waits.",
+            "Progress is printed once a second; the last line has msgs/s, MB/s and latency p50/p99/p999.");
+
+    public static PerfOptions parse(String[] args) {
+        PerfOptions o = new PerfOptions();
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (rest.isEmpty() || rest.contains("--help") || rest.contains("-h")) {
+            throw new IllegalArgumentException(USAGE);
+        }
+        o.command = rest.remove(0);
+        if (!List.of("produce", "consume", "baseline-produce", "baseline-sync").contains(o.command)) {
+            throw new IllegalArgumentException("unknown command '" + o.command + "'\n" + USAGE);
+        }
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            switch (a) {
+                case "--sync" -> o.sync = true;
+                case "--embedded" -> o.embedded = true;
+                default -> {
+                    if (i + 1 >= rest.size()) {
+                        throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
+                    }
+                    String v = rest.get(++i);
+                    try {
+                        switch (a) {
+                            case "--brokers" -> o.brokers = v;
+                            case "--topic" -> o.topic = v;
+                            case "--messages" -> o.messages = Long.parseLong(v);
+                            case "--size" -> o.size = Integer.parseInt(v);
+                            case "--batch-size" -> o.batchSize = Integer.parseInt(v);
+                            case "--linger-ms" -> o.lingerMs = Integer.parseInt(v);
+                            case "--compression" -> o.compression = v;
+                            case "--partitions" -> o.partitions = Integer.parseInt(v);
+                            case "--warmup" -> o.warmup = Long.parseLong(v);
+                            case "--keys" -> o.keys = Integer.parseInt(v);
+                            default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("option " + a + " needs a number, got '" + v + "'");
+                    }
+                }
+            }
+        }
+        if (o.brokers == null && !o.embedded) {
+            throw new IllegalArgumentException("give --brokers host:port or --embedded\n" + USAGE);
+        }
+        if (o.messages < 1 || o.size < 0 || o.partitions < 1) {
+            throw new IllegalArgumentException("--messages and --partitions must be >= 1, --size >= 0");
+        }
+        if (o.warmup < 0) {
+            o.warmup = Math.min(o.messages / 10, 50_000);
+        }
+        return o;
+    }
+}

@@ -1,6 +1,7 @@
 package io.streambus.broker;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.streambus.broker.group.GroupCoordinatorConfig;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.security.TlsServerConfig;
 import java.io.IOException;
@@ -32,6 +33,8 @@ public final class BrokerMain {
             "  --retention-bytes N       keep at most N bytes per partition (default unlimited)",
             "  --retention-ms N          delete segments older than N ms (default forever)",
             "  --idle-timeout-ms N       close connections idle for N ms (default 600000)",
+            "  --offset-retention R      keep committed offsets of empty groups: 7d, PT24H or never (default 7d)",
+            "  --group-initial-delay-ms N  wait N ms in a new group's first rebalance (default 0)",
             "",
             "Security (passwords: a literal, env:VARIABLE or file:PATH):",
             "  --users FILE              serve SASL PLAIN/SCRAM with these users (see UsersTool)",
@@ -122,7 +125,8 @@ public final class BrokerMain {
                 case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
                         "--retention-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",
-                        "--tls-truststore", "--tls-truststore-password", "--tls-client-auth" -> {
+                        "--tls-truststore", "--tls-truststore-password", "--tls-client-auth", "--offset-retention",
+                        "--group-initial-delay-ms" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= args.length) {
@@ -142,6 +146,9 @@ public final class BrokerMain {
                         case "--retention-bytes" -> b.retentionBytes(longArg(name, v));
                         case "--retention-ms" -> b.retention(Duration.ofMillis(longArg(name, v)));
                         case "--idle-timeout-ms" -> b.idleTimeout(Duration.ofMillis(longArg(name, v)));
+                        case "--offset-retention" -> b.offsetRetention(
+                                GroupCoordinatorConfig.parseRetention(v).orElse(null));
+                        case "--group-initial-delay-ms" -> b.groupInitialRebalanceDelay(Duration.ofMillis(longArg(name, v)));
                         case "--users" -> b.users(Path.of(v));
                         case "--sasl-mechanisms" -> b.saslMechanisms(v.split(","));
                         case "--acl" -> b.acl(Path.of(v));

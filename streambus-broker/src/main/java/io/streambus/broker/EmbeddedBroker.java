@@ -334,6 +334,33 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         /**
+         * Allowed range of consumer-group session timeouts (B.6.1); JoinGroups outside it get code 21. Default 6 s
+         * to 5 min.
+         */
+        public Builder groupSessionTimeoutRange(Duration min, Duration max) {
+            cfg.groups().sessionTimeoutRange(Math.toIntExact(min.toMillis()), Math.toIntExact(max.toMillis()));
+            return this;
+        }
+
+        /** Wait this long in a group's first join phase for more members (Kafka's initial delay); default 0. */
+        public Builder groupInitialRebalanceDelay(Duration delay) {
+            cfg.groups().initialRebalanceDelayMs(Math.toIntExact(delay.toMillis()));
+            return this;
+        }
+
+        /**
+         * How long committed offsets of an Empty group are kept (B.6.8); null keeps them forever. Default 7 days.
+         */
+        public Builder offsetRetention(Duration retention) {
+            if (retention == null) {
+                cfg.groups().offsetRetentionNever();
+            } else {
+                cfg.groups().offsetRetention(retention);
+            }
+            return this;
+        }
+
+        /**
          * Builds the broker (not started).
          *
          * @throws IllegalStateException for contradictory settings (for example authRequired without users)

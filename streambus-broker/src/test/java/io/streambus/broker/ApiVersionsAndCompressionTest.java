@@ -56,7 +56,9 @@ class ApiVersionsAndCompressionTest {
         try (TestClient c = TestClient.connect(broker.port())) {
             ApiVersionsResponse v = c.send(new ApiVersionsRequest("test", "1")).body(ApiVersionsResponse.class);
             assertThat(v.apis()).extracting(ApiVersion::type)
-                    .containsExactly(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x22);
+                    .containsExactly(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, // Part A
+                            0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x13, 0x14,      // groups and offsets
+                            0x22);                                               // no transactions, no SASL here
             assertThat(v.apis()).allSatisfy(a -> assertThat(a.servesVersion1()).isTrue());
             assertThat(v.featureBits()).isEqualTo(ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
                     | ApiVersionsResponse.FEATURE_COMPRESSION);

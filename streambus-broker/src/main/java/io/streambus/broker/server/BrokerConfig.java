@@ -1,5 +1,6 @@
 package io.streambus.broker.server;
 
+import io.streambus.broker.group.GroupCoordinatorConfig;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.CredentialStore;
@@ -41,6 +42,7 @@ public final class BrokerConfig {
     private final Path aclFile;
     private final Authorizer authorizer;
     private final TlsServerConfig tls;
+    private final GroupCoordinatorConfig groups;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -63,6 +65,7 @@ public final class BrokerConfig {
         this.aclFile = b.aclFile;
         this.authorizer = b.authorizer;
         this.tls = b.tls;
+        this.groups = b.groups.build();
     }
 
     /** A builder with defaults. */
@@ -166,6 +169,16 @@ public final class BrokerConfig {
         return tls;
     }
 
+    /** True if consumer groups and committed offsets (0x08-0x0D, 0x13, 0x14) are served: not in core-only mode. */
+    public boolean groupsEnabled() {
+        return !coreOnly;
+    }
+
+    /** Group coordinator settings (session timeout range, initial rebalance delay, offset retention). */
+    public GroupCoordinatorConfig groups() {
+        return groups;
+    }
+
     /** One-line summary for the start log line. */
     public String describe() {
         StringBuilder b = new StringBuilder();
@@ -209,8 +222,14 @@ public final class BrokerConfig {
         private Path aclFile;
         private Authorizer authorizer;
         private TlsServerConfig tls;
+        private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
 
         private Builder() {
+        }
+
+        /** The group coordinator settings being built (defaults of {@link GroupCoordinatorConfig}). */
+        public GroupCoordinatorConfig.Builder groups() {
+            return groups;
         }
 
         public Builder usersFile(Path usersFile) {

@@ -3,6 +3,7 @@ package io.streambus.broker.server;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.streambus.broker.group.GroupCoordinator;
 import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
 import io.streambus.broker.security.Authenticator;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,14 +32,18 @@ public final class BrokerRuntime {
 
     private final LogManager logs;
     private final ExecutorService worker;
+    private final ScheduledThreadPoolExecutor timers;
+    private final GroupCoordinator groups;
     private final RequestDispatcher dispatcher;
     private final BrokerServer server;
     private final int port;
 
-    private BrokerRuntime(LogManager logs, ExecutorService worker, RequestDispatcher dispatcher, BrokerServer server,
-            int port) {
+    private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
+            GroupCoordinator groups, RequestDispatcher dispatcher, BrokerServer server, int port) {
         this.logs = logs;
         this.worker = worker;
+        this.timers = timers;
+        this.groups = groups;
         this.dispatcher = dispatcher;
         this.server = server;
         this.port = port;
@@ -69,20 +75,38 @@ public final class BrokerRuntime {
             throw new IOException(e.getMessage(), e);
         }
         ExecutorService worker = null;
+        ScheduledThreadPoolExecutor timers = null;
+        GroupCoordinator groups = null;
         BrokerServer server = null;
         try {
             worker = newWorkerPool(config);
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security);
+            if (config.groupsEnabled()) {
+                timers = new ScheduledThreadPoolExecutor(1, r -> {
+                    Thread t = new Thread(r, "streambus-group-timers");
+                    t.setDaemon(true);
+                    return t;
+                });
+                timers.setRemoveOnCancelPolicy(true);
+                groups = GroupCoordinator.open(config.dataDir(), config.groups(), logs::partitionCount,
+                        new AclGroupAuthorizer(security.authorizer()), timers);
+            }
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups);
             server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, config.idleTimeout().toMillis(),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, dispatcher, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, dispatcher, server, bound);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
             }
             if (worker != null) {
                 worker.shutdownNow();
+            }
+            if (groups != null) {
+                groups.close();
+            }
+            if (timers != null) {
+                timers.shutdownNow();
             }
             logs.close();
             throw e;
@@ -138,11 +162,24 @@ public final class BrokerRuntime {
             Thread.currentThread().interrupt();
             worker.shutdownNow();
         }
+        if (groups != null) {
+            try {
+                groups.close(); // answers anything still held with 6, syncs and closes the offsets log
+            } catch (RuntimeException e) {
+                LOG.warn("closing the group coordinator: {}", e.getMessage());
+            }
+            timers.shutdownNow();
+        }
         try {
             logs.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the log: {}", e.getMessage());
         }
+    }
+
+    /** The group coordinator, or null in core-only mode (for tests of this module). */
+    public GroupCoordinator groups() {
+        return groups;
     }
 
     /** Resolved security settings: the SASL authenticator (null when SASL is not served) and the authorizer. */

@@ -696,22 +696,30 @@ public final class Connection {
             return;
         }
         if (state != State.READY) {
-            boolean probe = state == State.PROBING;
-            ChannelClosedException e = new ChannelClosedException("connection to " + address()
-                    + " closed by the broker during " + state.name().toLowerCase());
-            if (probe && !inflight.isEmpty()) {
-                // Only the probe is outstanding; its handler decides (B.4 step 4).
-                Pending p = inflight.poll();
-                inflightCount = inflight.size();
-                fail(p, e);
-            } else {
-                setupFailed(e);
-            }
+            // Decide on the next turn of the loop: a TLS alert that caused this close reaches exceptionCaught
+            // right after the close listeners, and must win over "closed on the probe" (B.4 step 4).
+            loop.execute(() -> onSetupChannelClosed(ch));
             return;
         }
         boolean remote = !closing;
         String why = remote ? " closed by the broker" : " closed";
         terminate(new ChannelClosedException("connection to " + address() + why), false, remote);
+    }
+
+    private void onSetupChannelClosed(Channel ch) {
+        if (ch != channel || state == State.CLOSED || state == State.READY) {
+            return;
+        }
+        ChannelClosedException e = new ChannelClosedException("connection to " + address()
+                + " closed by the broker during " + state.name().toLowerCase());
+        if (state == State.PROBING && !inflight.isEmpty()) {
+            // Only the probe is outstanding; its handler decides (B.4 step 4).
+            Pending p = inflight.poll();
+            inflightCount = inflight.size();
+            fail(p, e);
+        } else {
+            setupFailed(e);
+        }
     }
 
     private void terminate(StreamBusException error, boolean failure) {
@@ -806,6 +814,10 @@ public final class Connection {
                     && !(cause instanceof ProtocolException) ? cause.getCause() : cause;
             if (t instanceof ProtocolException) {
                 protocolError(t.getMessage());
+            } else if (t instanceof SSLException && state != State.READY) {
+                // Alerts after the client's side of the handshake (TLS 1.3 checks client certificates then):
+                // a configuration problem, not a broker that closes on ApiVersions.
+                setupFailed(new AuthenticationException("TLS with " + address() + " failed: " + t.getMessage(), t));
             } else if (state == State.PROBING) {
                 // A reset on the probe counts as a close (B.4 step 4): the close listener decides.
                 c.close();

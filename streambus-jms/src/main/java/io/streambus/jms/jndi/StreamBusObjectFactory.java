@@ -1,6 +1,6 @@
 package io.streambus.jms.jndi;
 
-
+import io.streambus.jms.StreamBusConnectionFactory;
 import io.streambus.jms.StreamBusDestination;
 import java.util.Enumeration;
 import java.util.Hashtable;
@@ -23,6 +23,15 @@ public class StreamBusObjectFactory implements ObjectFactory {
             return null;
         }
         String className = ref.getClassName();
+        if (StreamBusConnectionFactory.class.getName().equals(className)) {
+            StreamBusConnectionFactory cf = new StreamBusConnectionFactory();
+            Enumeration<RefAddr> all = ref.getAll();
+            while (all.hasMoreElements()) {
+                RefAddr a = all.nextElement();
+                cf.setProperty(a.getType(), String.valueOf(a.getContent()));
+            }
+            return cf;
+        }
         RefAddr uri = ref.get("uri");
         if (uri != null && className != null && className.startsWith("io.streambus.jms.StreamBus")) {
             return StreamBusDestination.fromURI(String.valueOf(uri.getContent()));

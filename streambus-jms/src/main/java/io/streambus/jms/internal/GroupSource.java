@@ -1,0 +1,95 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.TopicPartition;
+import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.client.consumer.RebalanceListener;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Records of one topic through a consumer group member: queues, durable and shared subscriptions. Partitions are
+ * assigned by the group (a member without partitions stands by), positions start at the group's committed offsets,
+ * and every commit carries the subscription description as metadata. Not thread-safe (fetcher thread), except
+ * {@link #wakeup()}.
+ */
+final class GroupSource implements RecordSource {
+    private final GroupConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final String metadata;
+    private final Listener listener;
+
+    GroupSource(GroupConsumer<byte[], byte[]> consumer, String topic, String metadata, Listener listener) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.metadata = metadata;
+        this.listener = listener;
+    }
+
+    @Override
+    public void open(Duration timeout) {
+        consumer.subscribe(List.of(topic), new RebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                listener.revoked(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                listener.assigned(partitions);
+            }
+        });
+    }
+
+    @Override
+    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        return consumer.poll(timeout);
+    }
+
+    @Override
+    public boolean localCommits() {
+        return false;
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> offsets, Duration timeout) {
+        Map<TopicPartition, OffsetAndMetadata> m = new LinkedHashMap<>();
+        offsets.forEach((tp, off) -> m.put(tp, new OffsetAndMetadata(off, metadata)));
+        consumer.commitSync(m, timeout);
+    }
+
+    @Override
+    public void seek(TopicPartition partition, long offset) {
+        consumer.seek(partition, offset);
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return consumer.assignment();
+    }
+
+    @Override
+    public void pause(Collection<TopicPartition> partitions) {
+        consumer.pause(partitions);
+    }
+
+    @Override
+    public void resume(Collection<TopicPartition> partitions) {
+        consumer.resume(partitions);
+    }
+
+    @Override
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        consumer.close(timeout);
+    }
+}

@@ -1,0 +1,34 @@
+package io.streambus.jms.internal;
+
+import io.streambus.jms.message.DeserializationPolicy;
+import java.util.Map;
+
+/**
+ * The settings of one connection, snapshotted from the connection factory when the connection is created.
+ * Immutable, thread-safe.
+ *
+ * @param clientProperties      StreamBus client configuration (bootstrap.servers, security, tuning)
+ * @param clientId              administratively configured client id, or null
+ * @param deserializationPolicy ObjectMessage allowlist
+ * @param groupPrefix           prefix of every consumer group name the provider creates
+ * @param sendTimeoutMs         how long a synchronous send waits for the broker's acknowledgement
+ * @param closeTimeoutMs        how long close/stop wait for a running listener or receive
+ * @param requestTimeoutMs      how long admin and commit operations wait
+ * @param prefetch              records buffered per consumer before the fetcher pauses
+ * @param dupsOkBatch           DUPS_OK_ACKNOWLEDGE commits after this many deliveries ...
+ * @param dupsOkIntervalMs      ... or after this long, whichever comes first
+ * @param healthCheckIntervalMs interval of the transport probe that drives the ExceptionListener; 0 disables it
+ * @param defaultPartitions     partitions of topics the provider creates when a consumer subscribes to a missing one
+ * @param temporaryPartitions   partitions of temporary queues and topics
+ * @param foreignRecordsAsText  records without JMS headers become TextMessages (else BytesMessages)
+ * @param pollIntervalMs        longest wait of one fetcher poll (bounds how fast close and commands are served)
+ */
+public record JmsConfig(Map<String, Object> clientProperties, String clientId,
+                        DeserializationPolicy deserializationPolicy, String groupPrefix, long sendTimeoutMs,
+                        long closeTimeoutMs, long requestTimeoutMs, int prefetch, int dupsOkBatch,
+                        long dupsOkIntervalMs, long healthCheckIntervalMs, int defaultPartitions,
+                        int temporaryPartitions, boolean foreignRecordsAsText, long pollIntervalMs) {
+    public JmsConfig {
+        clientProperties = Map.copyOf(clientProperties);
+    }
+}

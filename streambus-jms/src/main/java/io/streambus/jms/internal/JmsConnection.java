@@ -1,0 +1,551 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.StreamBusException;
+import io.streambus.client.TopicPartition;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.jms.StreamBusConnectionMetaData;
+import io.streambus.jms.StreamBusDestination;
+import io.streambus.jms.StreamBusTemporaryQueue;
+import io.streambus.jms.StreamBusTemporaryTopic;
+import io.streambus.jms.TemporaryDestinationOwner;
+import io.streambus.protocol.ErrorCode;
+import jakarta.jms.ConnectionConsumer;
+import jakarta.jms.ConnectionMetaData;
+import jakarta.jms.Destination;
+import jakarta.jms.ExceptionListener;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueSession;
+import jakarta.jms.ServerSessionPool;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JMS connection: one StreamBus client (connection pool, shared producer), its sessions, its temporary
+ * destinations and its client id.
+ *
+ * <ul>
+ * <li>The client id can be set once, right after creation (before a session is created or the connection is
+ * started), unless the factory configured one; it must be unique in the JVM ({@link InvalidClientIDException}).
+ * A cluster-wide check is not possible with StreamBus.</li>
+ * <li>A probe (HealthCheck every {@code healthCheckInterval} ms) and the consumers' fetch errors drive the
+ * {@link ExceptionListener}, called once per outage on the probe thread.</li>
+ * <li>{@link #stop()} pauses delivery and waits for running listeners; {@link #close()} also deletes the
+ * temporary destinations and closes the client.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class JmsConnection implements QueueConnection, TopicConnection, TemporaryDestinationOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(JmsConnection.class);
+    /** Client ids in use in this JVM. */
+    private static final Map<String, JmsConnection> CLIENT_IDS = new ConcurrentHashMap<>();
+    private static final AtomicInteger TEMP_SEQ = new AtomicInteger();
+
+    private final JmsConfig config;
+    private final Transport transport;
+    private final BrokerCapabilities capabilities;
+    private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private final SubscriptionManager subscriptions = new SubscriptionManager(this);
+    private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
+    private final Map<String, TemporaryQueueState> temporaries = new ConcurrentHashMap<>();
+    private final Map<String, Long> knownTopics = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService monitor;
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final Object lifecycle = new Object();
+
+    private volatile String clientId;
+    private final boolean adminClientId;
+    private volatile boolean clientIdFrozen;
+    private volatile boolean started;
+    private volatile boolean closing;
+    private volatile boolean closed;
+    private volatile ExceptionListener exceptionListener;
+
+    private JmsConnection(JmsConfig config, Transport transport, BrokerCapabilities capabilities)
+            throws JMSException {
+        this.config = config;
+        this.transport = transport;
+        this.capabilities = capabilities;
+        this.adminClientId = config.clientId() != null;
+        if (adminClientId) {
+            register(config.clientId());
+            this.clientId = config.clientId();
+            this.clientIdFrozen = true;
+        }
+        if (!capabilities.coreOnly() && !capabilities.preservesHeadersAndTimestamps()) {
+            LOG.warn("the broker does not keep record headers: JMS header fields and properties will be lost");
+        }
+        this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "streambus-jms-connection-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        if (config.healthCheckIntervalMs() > 0) {
+            monitor.scheduleWithFixedDelay(this::probe, config.healthCheckIntervalMs(),
+                    config.healthCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Connects (capability probe included) or fails with a JMSException naming the brokers. */
+    public static JmsConnection open(JmsConfig config) throws JMSException {
+        Transport transport;
+        try {
+            transport = StreamBusTransport.create(config.clientProperties());
+        } catch (RuntimeException e) {
+            throw Jms.jms("invalid StreamBus client configuration", e);
+        }
+        try {
+            BrokerCapabilities caps = Jms.await(transport.admin().capabilities(), config.requestTimeoutMs(),
+                    "connecting to " + config.clientProperties().get("bootstrap.servers"));
+            return new JmsConnection(config, transport, caps);
+        } catch (JMSException | RuntimeException e) {
+            transport.close(Duration.ofMillis(config.closeTimeoutMs()));
+            throw e instanceof JMSException j ? j : Jms.jms("connecting", e);
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    JmsConfig config() {
+        return config;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    SubscriptionManager subscriptions() {
+        return subscriptions;
+    }
+
+    boolean isStarted() {
+        return started && !closed;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    void checkOpen() throws IllegalStateException {
+        if (closed || closing) {
+            throw new IllegalStateException("the connection is closed");
+        }
+    }
+
+    /** Fails fast on a core-only broker, naming the missing capability (never after a timeout). */
+    void requireGroups(String feature) throws JMSException {
+        if (!capabilities.supportsGroups()) {
+            throw new JMSException(feature + " need the " + BrokerCapabilities.CAP_GROUPS + " capability, which the "
+                    + "broker does not offer (" + capabilities + "); on a core-only broker use topics with "
+                    + "non-durable subscribers", BrokerCapabilities.CAP_GROUPS);
+        }
+    }
+
+    boolean supportsGroups() {
+        return capabilities.supportsGroups();
+    }
+
+    // ---------------------------------------------------------------- client id
+
+    private void register(String cid) throws InvalidClientIDException {
+        if (CLIENT_IDS.putIfAbsent(cid, this) != null) {
+            throw new InvalidClientIDException("client id '" + cid + "' is already in use by another connection "
+                    + "in this JVM");
+        }
+    }
+
+    @Override
+    public String getClientID() throws JMSException {
+        checkOpen();
+        return clientId;
+    }
+
+    /** The client id, also freezing it (subscriptions are named after it). */
+    String clientIdForSubscriptions() {
+        clientIdFrozen = true;
+        return clientId;
+    }
+
+    @Override
+    public void setClientID(String cid) throws JMSException {
+        checkOpen();
+        if (adminClientId) {
+            throw new IllegalStateException("the client id '" + clientId + "' is configured on the connection "
+                    + "factory and cannot be changed");
+        }
+        synchronized (lifecycle) {
+            if (clientIdFrozen || clientId != null) {
+                throw new IllegalStateException("the client id can only be set right after the connection is "
+                        + "created, before it is used (JMS 3.1 §6.1.2)");
+            }
+            if (cid == null || cid.isEmpty()) {
+                throw new InvalidClientIDException("the client id must not be null or empty");
+            }
+            register(cid);
+            clientId = cid;
+            clientIdFrozen = true;
+        }
+    }
+
+    private void freezeClientId() {
+        clientIdFrozen = true;
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Override
+    public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        checkOpen();
+        freezeClientId();
+        int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
+        if (!transacted && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
+                && mode != Session.DUPS_OK_ACKNOWLEDGE) {
+            if (mode == Session.SESSION_TRANSACTED) {
+                transacted = true;
+            } else {
+                throw new JMSException("invalid acknowledge mode " + acknowledgeMode + " (AUTO_ACKNOWLEDGE=1, "
+                        + "CLIENT_ACKNOWLEDGE=2, DUPS_OK_ACKNOWLEDGE=3, SESSION_TRANSACTED=0)");
+            }
+        }
+        JmsSession s = new JmsSession(this, transacted, mode);
+        sessions.add(s);
+        if (closing) {
+            sessions.remove(s);
+            throw new IllegalStateException("the connection is closed");
+        }
+        return s;
+    }
+
+    @Override
+    public Session createSession(int sessionMode) throws JMSException {
+        return createSession(sessionMode == Session.SESSION_TRANSACTED, sessionMode);
+    }
+
+    @Override
+    public Session createSession() throws JMSException {
+        return createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return (QueueSession) createSession(transacted, acknowledgeMode);
+    }
+
+    @Override
+    public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return (TopicSession) createSession(transacted, acknowledgeMode);
+    }
+
+    void sessionClosed(JmsSession s) {
+        sessions.remove(s);
+    }
+
+    // ---------------------------------------------------------------- start / stop / close
+
+    @Override
+    public ConnectionMetaData getMetaData() throws JMSException {
+        checkOpen();
+        return StreamBusConnectionMetaData.INSTANCE;
+    }
+
+    @Override
+    public ExceptionListener getExceptionListener() throws JMSException {
+        checkOpen();
+        return exceptionListener;
+    }
+
+    @Override
+    public void setExceptionListener(ExceptionListener listener) throws JMSException {
+        checkOpen();
+        this.exceptionListener = listener;
+    }
+
+    @Override
+    public void start() throws JMSException {
+        checkOpen();
+        freezeClientId();
+        started = true;
+        for (JmsSession s : sessions) {
+            s.wakeDispatcher();
+            for (JmsMessageConsumer c : s.consumers()) {
+                c.signal();
+            }
+        }
+    }
+
+    @Override
+    public void stop() throws JMSException {
+        checkOpen();
+        freezeClientId();
+        for (JmsSession s : sessions) {
+            if (s.isDispatcherThread() || s.isCompletionThread()) {
+                throw new IllegalStateException("a MessageListener or CompletionListener must not stop its own "
+                        + "connection (JMS 3.1 §6.1.5)");
+            }
+        }
+        started = false;
+        for (JmsSession s : sessions) {
+            s.stopDelivery();
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        synchronized (lifecycle) {
+            if (closed || closing) {
+                return;
+            }
+            for (JmsSession s : sessions) {
+                if (s.isDispatcherThread() || s.isCompletionThread()) {
+                    throw new IllegalStateException("a MessageListener or CompletionListener must not close its "
+                            + "own connection (JMS 3.1 §6.1.8)");
+                }
+            }
+            closing = true;
+        }
+        started = false;
+        monitor.shutdownNow();
+        for (JmsSession s : new ArrayList<>(sessions)) {
+            try {
+                s.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.warn("closing {}: {}", s, e.toString());
+            }
+        }
+        for (String name : new ArrayList<>(temporaries.keySet())) {
+            try {
+                Jms.await(transport.admin().deleteTopic(name), config.requestTimeoutMs(),
+                        "deleting temporary destination " + name);
+            } catch (JMSException e) {
+                LOG.warn("temporary destination {} could not be deleted at close: {}", name, e.getMessage());
+            }
+            temporaries.remove(name);
+        }
+        transport.close(Duration.ofMillis(config.closeTimeoutMs()));
+        if (clientId != null) {
+            CLIENT_IDS.remove(clientId, this);
+        }
+        closed = true;
+    }
+
+    // ---------------------------------------------------------------- exception listener
+
+    private void probe() {
+        if (closing) {
+            return;
+        }
+        try {
+            transport.admin().health().get(Math.max(config.healthCheckIntervalMs() * 2, 500), TimeUnit.MILLISECONDS);
+            if (failed.compareAndSet(true, false)) {
+                LOG.info("connection {} to the StreamBus broker is back", id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            transportFailure(e);
+        }
+    }
+
+    /** A transport failure seen anywhere in this connection: the ExceptionListener hears of it once per outage. */
+    void transportFailure(Throwable cause) {
+        Throwable c = Jms.unwrap(cause);
+        boolean transport = c instanceof StreamBusException sbe && sbe.isRetriable()
+                || c instanceof java.util.concurrent.TimeoutException;
+        if (!transport || closing || !failed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("connection {} lost the StreamBus broker: {}", id, c.toString());
+        JMSException e = Jms.jms("connection to the StreamBus broker lost", c);
+        if (!monitor.isShutdown()) {
+            try {
+                monitor.execute(() -> notifyListener(e));
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing meanwhile
+            }
+        }
+        notifyListener(e);
+    }
+
+    /** Reports a problem that is not a transport loss (e.g. a failed acknowledgement in a listener session). */
+    void reportException(JMSException e) {
+        notifyListener(e);
+    }
+
+    private void notifyListener(JMSException e) {
+        ExceptionListener l = exceptionListener;
+        if (l != null && !closed) {
+            try {
+                l.onException(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("ExceptionListener threw: {}", ex.toString());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- topics and temporary destinations
+
+    /**
+     * Partition count of a topic, creating it with {@code defaultPartitions} when asked and missing (CreateTopic
+     * succeeds if another client created it meanwhile with the same count).
+     */
+    int partitions(String topic, boolean create) throws JMSException {
+        Map<String, Integer> topics = Jms.await(transport.admin().listTopics(), config.requestTimeoutMs(),
+                "listing topics");
+        Integer n = topics.get(topic);
+        if (n != null) {
+            return n;
+        }
+        if (!create) {
+            throw new InvalidDestinationException("topic " + topic + " does not exist");
+        }
+        try {
+            Jms.await(transport.admin().createTopic(topic, config.defaultPartitions()), config.requestTimeoutMs(),
+                    "creating topic " + topic);
+        } catch (JMSException e) {
+            if (Jms.code(e.getCause()) != ErrorCode.TOPIC_EXISTS) {
+                throw e;
+            }
+        }
+        n = Jms.await(transport.admin().listTopics(), config.requestTimeoutMs(), "listing topics").get(topic);
+        if (n == null) {
+            throw new InvalidDestinationException("topic " + topic + " could not be created");
+        }
+        return n;
+    }
+
+    StreamBusDestination createTemporary(boolean queue) throws JMSException {
+        checkOpen();
+        String name = "jms.tmp" + (queue ? "q." : "t.") + id + "." + TEMP_SEQ.incrementAndGet();
+        Jms.await(transport.admin().createTopic(name, config.temporaryPartitions()), config.requestTimeoutMs(),
+                "creating temporary " + (queue ? "queue " : "topic ") + name);
+        temporaries.put(name, new TemporaryQueueState());
+        return queue ? new StreamBusTemporaryQueue(name, this) : new StreamBusTemporaryTopic(name, this);
+    }
+
+    /** The state of a temporary destination this connection created and has not deleted, else null. */
+    TemporaryQueueState temporaryState(StreamBusDestination d) {
+        return temporaries.get(d.getName());
+    }
+
+    @Override
+    public void deleteTemporaryDestination(StreamBusDestination destination) throws JMSException {
+        checkOpen();
+        TemporaryQueueState state = temporaries.get(destination.getName());
+        if (state == null) {
+            throw new InvalidDestinationException("temporary destination " + destination + " was already deleted");
+        }
+        if (state.consumers().get() > 0) {
+            throw new IllegalStateException("temporary destination " + destination + " still has "
+                    + state.consumers().get() + " consumer(s); close them before deleting it");
+        }
+        temporaries.remove(destination.getName());
+        Jms.await(transport.admin().deleteTopic(destination.getName()), config.requestTimeoutMs(),
+                "deleting temporary destination " + destination);
+    }
+
+    /**
+     * Before sending to a temporary destination of another connection (a JMSReplyTo): refuses one that no longer
+     * exists, instead of letting the broker's auto-create bring it back forever. Positive answers are cached 10 s.
+     */
+    void checkSendable(StreamBusDestination d) throws JMSException {
+        if (!d.isTemporary() || temporaries.containsKey(d.getName())) {
+            return;
+        }
+        Long checked = knownTopics.get(d.getName());
+        long now = System.nanoTime();
+        if (checked != null && now - checked < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        try {
+            Jms.await(transport.admin().offsets(new TopicPartition(d.getName(), 0)), config.requestTimeoutMs(),
+                    "checking " + d);
+        } catch (JMSException e) {
+            if (Jms.code(e.getCause()) == ErrorCode.TOPIC_NOT_FOUND) {
+                InvalidDestinationException ide = new InvalidDestinationException("temporary destination " + d
+                        + " no longer exists (its connection closed or deleted it)");
+                ide.setLinkedException(e);
+                throw ide;
+            }
+            throw e;
+        }
+        knownTopics.put(d.getName(), now);
+    }
+
+    // ---------------------------------------------------------------- application server facilities
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
+                                                       ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        throw asf();
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
+                                                       ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        throw asf();
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
+                                                       ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        throw asf();
+    }
+
+    @Override
+    public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
+                                                             String messageSelector, ServerSessionPool sessionPool,
+                                                             int maxMessages) throws JMSException {
+        throw asf();
+    }
+
+    @Override
+    public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
+                                                              String messageSelector, ServerSessionPool sessionPool,
+                                                              int maxMessages) throws JMSException {
+        throw asf();
+    }
+
+    @Override
+    public ConnectionConsumer createSharedDurableConnectionConsumer(Topic topic, String subscriptionName,
+                                                                    String messageSelector,
+                                                                    ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        throw asf();
+    }
+
+    private static JMSException asf() {
+        return new JMSException("connection consumers (application server facilities) are not supported by "
+                + "StreamBus JMS");
+    }
+
+    @Override
+    public String toString() {
+        return "JmsConnection[" + id + (clientId == null ? "" : ", clientID " + clientId) + "]";
+    }
+}

@@ -1,0 +1,824 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.producer.ProducerRecord;
+import io.streambus.client.producer.RecordMetadata;
+import io.streambus.jms.StreamBusDestination;
+import io.streambus.jms.StreamBusQueue;
+import io.streambus.jms.StreamBusTemporaryQueue;
+import io.streambus.jms.StreamBusTemporaryTopic;
+import io.streambus.jms.StreamBusTopic;
+import io.streambus.jms.message.StreamBusBytesMessage;
+import io.streambus.jms.message.StreamBusMapMessage;
+import io.streambus.jms.message.StreamBusMessage;
+import io.streambus.jms.message.StreamBusObjectMessage;
+import io.streambus.jms.message.StreamBusStreamMessage;
+import io.streambus.jms.message.StreamBusTextMessage;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.QueueSender;
+import jakarta.jms.QueueSession;
+import jakarta.jms.Session;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+import jakarta.jms.TopicSession;
+import jakarta.jms.TopicSubscriber;
+import jakarta.jms.TransactionRolledBackException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JMS session: a single-threaded context for producing and consuming, with the acknowledgement mode or local
+ * transaction it was created with.
+ *
+ * <ul>
+ * <li>AUTO_ACKNOWLEDGE commits a consumer's position after each {@code receive} returns or each listener call
+ * returns; DUPS_OK_ACKNOWLEDGE commits in batches; CLIENT_ACKNOWLEDGE commits every consumer of the session up to
+ * its last delivered message on {@link Message#acknowledge()}.</li>
+ * <li>SESSION_TRANSACTED holds sends until {@link #commit()}, which sends them, waits for every acknowledgement and
+ * then commits the consumers' positions. The two steps are not atomic: a failure between them redelivers consumed
+ * messages although the sends were made. {@link #rollback()} drops held sends and rewinds the consumers.</li>
+ * <li>Message listeners of the session run one at a time on the session's dispatcher thread.</li>
+ * </ul>
+ * Thread-safety: as JMS requires, one thread at a time uses a session; {@link #close()} may come from any thread.
+ */
+public class JmsSession implements Session, QueueSession, TopicSession {
+    private static final Logger LOG = LoggerFactory.getLogger(JmsSession.class);
+
+    private final JmsConnection connection;
+    private final boolean transacted;
+    private final int ackMode;
+    private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
+    private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
+    private final List<HeldSend> heldSends = new ArrayList<>();
+    private final StreamBusMessage.Acknowledger acknowledger;
+    private volatile boolean closed;
+
+    // Listener dispatch: one thread per session, started with the first listener.
+    private final ReentrantLock dispatchLock = new ReentrantLock();
+    private final Condition dispatchWake = dispatchLock.newCondition();
+    private final Condition deliveryDone = dispatchLock.newCondition();
+    private Thread dispatcher;
+    private volatile boolean stopDispatch;
+    private volatile JmsMessageConsumer delivering;
+    private final Set<JmsMessageConsumer> closeAfterDelivery = ConcurrentHashMap.newKeySet();
+
+    // Asynchronous sends: completion listeners run in send order on one thread per session.
+    private ExecutorService completions;
+    private final ReentrantLock asyncLock = new ReentrantLock();
+    private final Condition asyncDone = asyncLock.newCondition();
+    private int asyncPending;
+
+    /** A send held until commit. */
+    private record HeldSend(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent) {
+    }
+
+    JmsSession(JmsConnection connection, boolean transacted, int ackMode) {
+        this.connection = connection;
+        this.transacted = transacted;
+        this.ackMode = transacted ? Session.SESSION_TRANSACTED : ackMode;
+        this.acknowledger = this.ackMode == Session.CLIENT_ACKNOWLEDGE ? this::acknowledgeAll : () -> {
+            if (closed) {
+                throw new IllegalStateException("the session of this message is closed");
+            }
+        };
+    }
+
+    JmsConnection connection() {
+        return connection;
+    }
+
+    int ackMode() {
+        return ackMode;
+    }
+
+    StreamBusMessage.Acknowledger acknowledger() {
+        return acknowledger;
+    }
+
+    void checkOpen() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the session is closed");
+        }
+        connection.checkOpen();
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    @Override
+    public BytesMessage createBytesMessage() throws JMSException {
+        checkOpen();
+        return new StreamBusBytesMessage();
+    }
+
+    @Override
+    public MapMessage createMapMessage() throws JMSException {
+        checkOpen();
+        return new StreamBusMapMessage();
+    }
+
+    @Override
+    public Message createMessage() throws JMSException {
+        checkOpen();
+        return new StreamBusMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage() throws JMSException {
+        checkOpen();
+        return new StreamBusObjectMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage(Serializable object) throws JMSException {
+        checkOpen();
+        StreamBusObjectMessage m = new StreamBusObjectMessage();
+        m.setObject(object);
+        return m;
+    }
+
+    @Override
+    public StreamMessage createStreamMessage() throws JMSException {
+        checkOpen();
+        return new StreamBusStreamMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage() throws JMSException {
+        checkOpen();
+        return new StreamBusTextMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage(String text) throws JMSException {
+        checkOpen();
+        return new StreamBusTextMessage(text);
+    }
+
+    // ---------------------------------------------------------------- transactions and acknowledgement
+
+    @Override
+    public boolean getTransacted() throws JMSException {
+        checkOpen();
+        return transacted;
+    }
+
+    @Override
+    public int getAcknowledgeMode() throws JMSException {
+        checkOpen();
+        return ackMode;
+    }
+
+    boolean isTransacted() {
+        return transacted;
+    }
+
+    /** Holds a send of a transacted session until commit. */
+    void hold(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent) {
+        synchronized (heldSends) {
+            heldSends.add(new HeldSend(record, original, sent));
+        }
+    }
+
+    @Override
+    public void commit() throws JMSException {
+        checkOpen();
+        if (!transacted) {
+            throw new IllegalStateException("commit() needs a transacted session");
+        }
+        List<HeldSend> sends;
+        synchronized (heldSends) {
+            sends = new ArrayList<>(heldSends);
+            heldSends.clear();
+        }
+        // 1. Sends, all acknowledged by the broker.
+        if (!sends.isEmpty()) {
+            List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(sends.size());
+            for (HeldSend h : sends) {
+                futures.add(connection.transport().producer().send(h.record()));
+            }
+            int failed = 0;
+            JMSException first = null;
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    RecordMetadata md = Jms.await(futures.get(i), connection.config().sendTimeoutMs(),
+                            "transacted send to " + sends.get(i).record().topic());
+                    String id = MessageCodec.messageId(md.topic(), md.partition(), md.offset());
+                    sends.get(i).original().setJMSMessageID(id);
+                    if (sends.get(i).sent() != sends.get(i).original()) {
+                        sends.get(i).sent().setJMSMessageID(id);
+                    }
+                } catch (JMSException e) {
+                    failed++;
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                rewindConsumers();
+                TransactionRolledBackException tre = new TransactionRolledBackException("commit failed: " + failed
+                        + " of " + sends.size() + " sends were not acknowledged (the others were delivered: a "
+                        + "StreamBus transaction is not atomic); consumed messages will be delivered again. First "
+                        + "failure: " + first.getMessage());
+                tre.setLinkedException(first);
+                tre.initCause(first);
+                throw tre;
+            }
+        }
+        // 2. Consumer positions. A failure here redelivers consumed messages (the non-atomic window).
+        for (JmsMessageConsumer c : consumers) {
+            c.commitConsumed();
+        }
+    }
+
+    @Override
+    public void rollback() throws JMSException {
+        checkOpen();
+        if (!transacted) {
+            throw new IllegalStateException("rollback() needs a transacted session");
+        }
+        synchronized (heldSends) {
+            heldSends.clear();
+        }
+        rewindConsumers();
+    }
+
+    private void rewindConsumers() throws JMSException {
+        for (JmsMessageConsumer c : consumers) {
+            c.rewind();
+        }
+    }
+
+    @Override
+    public void recover() throws JMSException {
+        checkOpen();
+        if (transacted) {
+            throw new IllegalStateException("recover() is not allowed in a transacted session; use rollback()");
+        }
+        rewindConsumers();
+    }
+
+    /** {@link Message#acknowledge()} of a CLIENT_ACKNOWLEDGE session: commits every consumer of the session. */
+    private void acknowledgeAll() throws JMSException {
+        if (closed) {
+            throw new IllegalStateException("the session of this message is closed");
+        }
+        for (JmsMessageConsumer c : consumers) {
+            c.commitConsumed();
+        }
+    }
+
+    /** After {@code receive} returned a message: the auto acknowledgement modes. */
+    void afterReceive(JmsMessageConsumer c, StreamBusMessage m) throws JMSException {
+        if (ackMode == Session.AUTO_ACKNOWLEDGE) {
+            c.commitConsumed();
+        } else if (ackMode == Session.DUPS_OK_ACKNOWLEDGE) {
+            c.deliveredDupsOk();
+        }
+    }
+
+    // ---------------------------------------------------------------- listener dispatch
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkOpen();
+        return null;
+    }
+
+    /**
+     * Session-level listeners are an application-server facility (ASF) this provider does not offer; clearing it
+     * (null) is accepted, because pooling libraries do that on every session they recycle.
+     */
+    @Override
+    public void setMessageListener(MessageListener listener) throws JMSException {
+        checkOpen();
+        if (listener != null) {
+            throw new JMSException("session-level MessageListeners (application server facilities) are not "
+                    + "supported; set the listener on a MessageConsumer");
+        }
+    }
+
+    @Override
+    public void run() {
+        throw new UnsupportedOperationException("Session.run() belongs to the application server facilities, "
+                + "which StreamBus JMS does not offer");
+    }
+
+    void listenerChanged(JmsMessageConsumer c) {
+        if (c.listener() != null) {
+            dispatchLock.lock();
+            try {
+                if (dispatcher == null && !stopDispatch) {
+                    dispatcher = new Thread(this::dispatchLoop, "streambus-jms-session-" + connection.id());
+                    dispatcher.setDaemon(true);
+                    dispatcher.start();
+                }
+            } finally {
+                dispatchLock.unlock();
+            }
+        }
+        wakeDispatcher();
+    }
+
+    void wakeDispatcher() {
+        if (dispatcher == null) {
+            return;
+        }
+        dispatchLock.lock();
+        try {
+            dispatchWake.signalAll();
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    private void dispatchLoop() {
+        while (!stopDispatch) {
+            boolean any = false;
+            long nextDue = 100;
+            if (connection.isStarted()) {
+                for (JmsMessageConsumer c : consumers) {
+                    MessageListener l = c.listener();
+                    if (l == null || c.isClosed() || stopDispatch || !connection.isStarted()) {
+                        continue;
+                    }
+                    StreamBusMessage m;
+                    try {
+                        m = c.next(0);
+                    } catch (JMSException e) {
+                        continue;
+                    }
+                    if (m != null) {
+                        any = true;
+                        dispatch(c, l, m);
+                    } else {
+                        long due = c.nextDueInMs();
+                        if (due >= 0) {
+                            nextDue = Math.min(nextDue, Math.max(1, due));
+                        }
+                    }
+                }
+            }
+            if (!any) {
+                dispatchLock.lock();
+                try {
+                    if (!stopDispatch && !anyDeliverable()) {
+                        dispatchWake.await(nextDue, TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } finally {
+                    dispatchLock.unlock();
+                }
+            }
+        }
+    }
+
+    private boolean anyDeliverable() {
+        if (!connection.isStarted()) {
+            return false;
+        }
+        for (JmsMessageConsumer c : consumers) {
+            if (c.listener() != null && c.hasDeliverable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void dispatch(JmsMessageConsumer c, MessageListener l, StreamBusMessage m) {
+        delivering = c;
+        boolean ok = false;
+        try {
+            l.onMessage(m);
+            ok = true;
+        } catch (RuntimeException | Error e) {
+            LOG.warn("MessageListener of {} threw on message {}; {}", c, m.getJMSMessageID(),
+                    ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE
+                            ? "it will be delivered again" : "the session decides (recover/rollback)", e);
+        } finally {
+            try {
+                if (!c.isClosed() || closeAfterDelivery.contains(c)) {
+                    if (ok) {
+                        if (ackMode == Session.AUTO_ACKNOWLEDGE) {
+                            c.commitConsumed();
+                        } else if (ackMode == Session.DUPS_OK_ACKNOWLEDGE) {
+                            c.deliveredDupsOk();
+                        }
+                    } else if (ackMode == Session.AUTO_ACKNOWLEDGE || ackMode == Session.DUPS_OK_ACKNOWLEDGE) {
+                        // JMS 3.1 §8.7: a listener that throws in an auto mode gets the message again at once.
+                        c.rewind();
+                    }
+                }
+            } catch (JMSException e) {
+                LOG.warn("acknowledging message {} of {} failed: {}", m.getJMSMessageID(), c, e.getMessage());
+                connection.reportException(e);
+            }
+            dispatchLock.lock();
+            try {
+                delivering = null;
+                deliveryDone.signalAll();
+            } finally {
+                dispatchLock.unlock();
+            }
+            if (closeAfterDelivery.remove(c)) {
+                c.closeNow();
+            }
+        }
+    }
+
+    /** True when called from this session's dispatcher while it runs {@code c}'s listener (or any, if null). */
+    boolean isDeliveringOnThisThread(JmsMessageConsumer c) {
+        return Thread.currentThread() == dispatcher && (c == null || delivering == c);
+    }
+
+    boolean isDispatcherThread() {
+        return Thread.currentThread() == dispatcher;
+    }
+
+    void closeAfterDelivery(JmsMessageConsumer c) {
+        closeAfterDelivery.add(c);
+    }
+
+    /** Waits until no listener of {@code c} (or of any consumer, if null) runs, at most closeTimeout. */
+    void awaitDeliveryDone(JmsMessageConsumer c) {
+        if (Thread.currentThread() == dispatcher) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connection.config().closeTimeoutMs());
+        dispatchLock.lock();
+        try {
+            while (delivering != null && (c == null || delivering == c)) {
+                long rem = deadline - System.nanoTime();
+                if (rem <= 0) {
+                    LOG.warn("a MessageListener of {} is still running after {} ms; continuing without it", this,
+                            connection.config().closeTimeoutMs());
+                    return;
+                }
+                deliveryDone.awaitNanos(rem);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    void consumerClosed(JmsMessageConsumer c) {
+        consumers.remove(c);
+    }
+
+    // ---------------------------------------------------------------- async send bookkeeping
+
+    /** The executor that runs CompletionListeners of this session in order, never on the sending thread. */
+    ExecutorService completions() {
+        asyncLock.lock();
+        try {
+            if (completions == null) {
+                completions = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "streambus-jms-completion-" + connection.id());
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            asyncPending++;
+            return completions;
+        } finally {
+            asyncLock.unlock();
+        }
+    }
+
+    void asyncCompleted() {
+        asyncLock.lock();
+        try {
+            asyncPending--;
+            asyncDone.signalAll();
+        } finally {
+            asyncLock.unlock();
+        }
+    }
+
+    boolean isCompletionThread() {
+        return Thread.currentThread().getName().startsWith("streambus-jms-completion-" + connection.id());
+    }
+
+    private void awaitAsyncSends() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connection.config().closeTimeoutMs());
+        asyncLock.lock();
+        try {
+            while (asyncPending > 0) {
+                long rem = deadline - System.nanoTime();
+                if (rem <= 0) {
+                    LOG.warn("{} asynchronous sends of {} still incomplete after {} ms", asyncPending, this,
+                            connection.config().closeTimeoutMs());
+                    return;
+                }
+                asyncDone.awaitNanos(rem);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            asyncLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() == dispatcher) {
+            throw new IllegalStateException("a MessageListener must not close its own session (JMS 3.1 §6.2.16)");
+        }
+        if (isCompletionThread()) {
+            throw new IllegalStateException("a CompletionListener must not close its own session");
+        }
+        awaitAsyncSends();
+        stopDispatch = true;
+        wakeDispatcher();
+        awaitDeliveryDone(null);
+        closed = true;
+        if (dispatcher != null) {
+            try {
+                dispatcher.join(connection.config().closeTimeoutMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (heldSends) {
+            heldSends.clear(); // closing a transacted session rolls back
+        }
+        for (JmsQueueBrowser b : browsers) {
+            b.close();
+        }
+        for (JmsMessageProducer p : producers) {
+            p.close();
+        }
+        for (JmsMessageConsumer c : consumers) {
+            c.closeNow();
+        }
+        asyncLock.lock();
+        try {
+            if (completions != null) {
+                completions.shutdown();
+            }
+        } finally {
+            asyncLock.unlock();
+        }
+        connection.sessionClosed(this);
+    }
+
+    /** Connection.stop(): waits for a running listener; refused from one of this connection's listeners. */
+    void stopDelivery() {
+        awaitDeliveryDone(null);
+    }
+
+    // ---------------------------------------------------------------- producers, consumers, browsers
+
+    @Override
+    public MessageProducer createProducer(Destination destination) throws JMSException {
+        checkOpen();
+        JmsMessageProducer p = new JmsMessageProducer(this, MessageCodec.toDestination(destination));
+        producers.add(p);
+        return p;
+    }
+
+    void producerClosed(JmsMessageProducer p) {
+        producers.remove(p);
+    }
+
+    void browserClosed(JmsQueueBrowser b) {
+        browsers.remove(b);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination) throws JMSException {
+        return createConsumer(destination, null, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination, String messageSelector) throws JMSException {
+        return createConsumer(destination, messageSelector, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination, String messageSelector, boolean noLocal)
+            throws JMSException {
+        checkOpen();
+        if (destination == null) {
+            throw new InvalidDestinationException("createConsumer needs a destination, got null");
+        }
+        StreamBusDestination d = MessageCodec.toDestination(destination);
+        Selector sel = Selector.parse(messageSelector);
+        JmsMessageConsumer c = connection.subscriptions().createConsumer(this, d, sel, noLocal);
+        return registered(c);
+    }
+
+    JmsMessageConsumer registered(JmsMessageConsumer c) {
+        consumers.add(c);
+        if (closed) {
+            c.closeNow();
+        }
+        return c;
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(Topic topic, String name) throws JMSException {
+        return createDurableSubscriber(topic, name, null, false);
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(Topic topic, String name, String messageSelector,
+                                                   boolean noLocal) throws JMSException {
+        return (TopicSubscriber) createDurableConsumer(topic, name, messageSelector, noLocal);
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(Topic topic, String name) throws JMSException {
+        return createDurableConsumer(topic, name, null, false);
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
+            throws JMSException {
+        checkOpen();
+        StreamBusDestination d = topicDestination(topic);
+        checkSubscriptionName(name);
+        Selector sel = Selector.parse(messageSelector);
+        return registered(connection.subscriptions().createDurable(this, d, name, sel, noLocal, false));
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName) throws JMSException {
+        return createSharedConsumer(topic, sharedSubscriptionName, null);
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
+            throws JMSException {
+        checkOpen();
+        StreamBusDestination d = topicDestination(topic);
+        checkSubscriptionName(sharedSubscriptionName);
+        Selector sel = Selector.parse(messageSelector);
+        return registered(connection.subscriptions().createShared(this, d, sharedSubscriptionName, sel));
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(Topic topic, String name) throws JMSException {
+        return createSharedDurableConsumer(topic, name, null);
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
+            throws JMSException {
+        checkOpen();
+        StreamBusDestination d = topicDestination(topic);
+        checkSubscriptionName(name);
+        Selector sel = Selector.parse(messageSelector);
+        return registered(connection.subscriptions().createDurable(this, d, name, sel, false, true));
+    }
+
+    private static StreamBusDestination topicDestination(Topic topic) throws JMSException {
+        if (topic == null) {
+            throw new InvalidDestinationException("a subscription needs a topic, got null");
+        }
+        StreamBusDestination d = MessageCodec.toDestination(topic);
+        if (d.isTemporary()) {
+            throw new InvalidDestinationException("durable and shared subscriptions on temporary topics are not "
+                    + "supported: " + d);
+        }
+        return d;
+    }
+
+    private static void checkSubscriptionName(String name) throws JMSException {
+        if (name == null || name.isEmpty()) {
+            throw new JMSException("a subscription name must not be null or empty");
+        }
+    }
+
+    @Override
+    public QueueBrowser createBrowser(Queue queue) throws JMSException {
+        return createBrowser(queue, null);
+    }
+
+    @Override
+    public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
+        checkOpen();
+        if (queue == null) {
+            throw new InvalidDestinationException("createBrowser needs a queue, got null");
+        }
+        StreamBusDestination d = MessageCodec.toDestination(queue);
+        JmsQueueBrowser b = new JmsQueueBrowser(this, d, Selector.parse(messageSelector));
+        browsers.add(b);
+        return b;
+    }
+
+    @Override
+    public Queue createQueue(String queueName) throws JMSException {
+        checkOpen();
+        return StreamBusQueue.of(queueName);
+    }
+
+    @Override
+    public Topic createTopic(String topicName) throws JMSException {
+        checkOpen();
+        return StreamBusTopic.of(topicName);
+    }
+
+    @Override
+    public TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkOpen();
+        return (StreamBusTemporaryQueue) connection.createTemporary(true);
+    }
+
+    @Override
+    public TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkOpen();
+        return (StreamBusTemporaryTopic) connection.createTemporary(false);
+    }
+
+    @Override
+    public void unsubscribe(String name) throws JMSException {
+        checkOpen();
+        checkSubscriptionName(name);
+        connection.subscriptions().unsubscribe(name);
+    }
+
+    // ---------------------------------------------------------------- queue and topic session aliases
+
+    @Override
+    public QueueReceiver createReceiver(Queue queue) throws JMSException {
+        return (QueueReceiver) createConsumer(queue);
+    }
+
+    @Override
+    public QueueReceiver createReceiver(Queue queue, String messageSelector) throws JMSException {
+        return (QueueReceiver) createConsumer(queue, messageSelector);
+    }
+
+    @Override
+    public QueueSender createSender(Queue queue) throws JMSException {
+        return (QueueSender) createProducer(queue);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(Topic topic) throws JMSException {
+        return (TopicSubscriber) createConsumer(topic);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(Topic topic, String messageSelector, boolean noLocal)
+            throws JMSException {
+        return (TopicSubscriber) createConsumer(topic, messageSelector, noLocal);
+    }
+
+    @Override
+    public TopicPublisher createPublisher(Topic topic) throws JMSException {
+        return (TopicPublisher) createProducer(topic);
+    }
+
+    List<JmsMessageConsumer> consumers() {
+        return consumers;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "JmsSession[" + connection.id() + ", " + (transacted ? "transacted" : "ack mode " + ackMode) + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.TopicPartition;
+import io.streambus.client.consumer.ConsumerRecords;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where a JMS consumer's records come from: explicitly assigned partitions ({@link AssignedSource}) or a consumer
+ * group ({@link GroupSource}). Every method but {@link #wakeup()} is called on the consumer's fetcher thread only,
+ * because the client consumers are not thread-safe.
+ */
+interface RecordSource {
+
+    /** Partition (re)assignment callbacks, called on the fetcher thread (inside {@link #poll}). */
+    interface Listener {
+        void assigned(Collection<TopicPartition> partitions);
+
+        void revoked(Collection<TopicPartition> partitions);
+    }
+
+    /** Subscribes or assigns, and resolves starting positions so that nothing sent after this is missed. */
+    void open(Duration timeout);
+
+    ConsumerRecords<byte[], byte[]> poll(Duration timeout);
+
+    /** True when commits are bookkeeping only (no broker request): they may run on any thread. */
+    boolean localCommits();
+
+    /** Commits next-offsets-to-consume. */
+    void commit(Map<TopicPartition, Long> offsets, Duration timeout);
+
+    void seek(TopicPartition partition, long offset);
+
+    Set<TopicPartition> assignment();
+
+    void pause(Collection<TopicPartition> partitions);
+
+    void resume(Collection<TopicPartition> partitions);
+
+    /** Interrupts a running or the next poll; any thread. */
+    void wakeup();
+
+    void close(Duration timeout);
+}

@@ -1,0 +1,61 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.StreamBusClient;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.admin.Admin;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.producer.Producer;
+import io.streambus.client.serialization.Serdes;
+import java.time.Duration;
+import java.util.Map;
+
+/** {@link Transport} over one {@link StreamBusClient}. Thread-safe. */
+final class StreamBusTransport implements Transport {
+    private final StreamBusClient client;
+    private volatile Producer<byte[], byte[]> producer;
+
+    private StreamBusTransport(StreamBusClient client) {
+        this.client = client;
+    }
+
+    static StreamBusTransport create(Map<String, Object> properties) {
+        return new StreamBusTransport(StreamBusClient.create(properties));
+    }
+
+    @Override
+    public Admin admin() {
+        return client.admin();
+    }
+
+    @Override
+    public Producer<byte[], byte[]> producer() {
+        Producer<byte[], byte[]> p = producer;
+        if (p == null) {
+            synchronized (this) {
+                p = producer;
+                if (p == null) {
+                    p = client.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer());
+                    producer = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides) {
+        return client.newConsumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), overrides);
+    }
+
+    @Override
+    public GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides) {
+        throw new UnsupportedFeatureException("group-consumer (client)", String.valueOf(
+                client.config().getList("bootstrap.servers")));
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        client.close(timeout);
+    }
+}

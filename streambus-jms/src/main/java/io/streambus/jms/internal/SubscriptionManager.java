@@ -1,0 +1,241 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.TopicPartition;
+import io.streambus.client.admin.Admin;
+import io.streambus.client.admin.PartitionOffsets;
+import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.jms.StreamBusDestination;
+import io.streambus.jms.StreamBusTemporaryQueue;
+import io.streambus.protocol.ErrorCode;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the consumers of one connection and keeps the JMS subscription rules (MAPPING.md):
+ * non-durable topic subscribers read from the log end without a group; queues share group {@code <prefix>.q.<queue>}
+ * (earliest offset first); durable and shared subscriptions are groups whose committed offsets carry the
+ * subscription's topic, selector and noLocal, so that a changed subscription is recreated and {@code unsubscribe}
+ * works without opening the subscription. Thread-safe.
+ */
+final class SubscriptionManager {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionManager.class);
+
+    private final JmsConnection connection;
+    /** Open consumers per group id of this connection (unsubscribe and exclusivity checks). */
+    private final Map<String, Integer> activeGroups = new ConcurrentHashMap<>();
+
+    SubscriptionManager(JmsConnection connection) {
+        this.connection = connection;
+    }
+
+    private JmsConfig config() {
+        return connection.config();
+    }
+
+    private Admin admin() {
+        return connection.transport().admin();
+    }
+
+    /** Plain {@code createConsumer}: topic subscriber, queue receiver or temporary destination reader. */
+    JmsMessageConsumer createConsumer(JmsSession session, StreamBusDestination d, Selector sel, boolean noLocal)
+            throws JMSException {
+        if (d.isTemporary()) {
+            TemporaryQueueState state = connection.temporaryState(d);
+            if (state == null) {
+                throw new InvalidDestinationException("temporary destination " + d + " was not created by this "
+                        + "connection (or was deleted); only its creating connection may consume it");
+            }
+            JmsMessageConsumer c = new JmsMessageConsumer(session, d, sel, noLocal, JmsMessageConsumer.Kind.TEMPORARY,
+                    null, null);
+            int partitions = connection.partitions(d.getName(), false);
+            AssignedSource src = new AssignedSource(connection.transport().newConsumer(
+                    Map.of("auto.offset.reset", "earliest")), d.getName(), partitions,
+                    d instanceof StreamBusTemporaryQueue ? state : null, c, c.rebalanceListener());
+            state.consumers().incrementAndGet();
+            c.start(src, () -> state.consumers().decrementAndGet());
+            return c;
+        }
+        if (!d.isQueue()) {
+            JmsMessageConsumer c = new JmsMessageConsumer(session, d, sel, noLocal, JmsMessageConsumer.Kind.TOPIC,
+                    null, null);
+            int partitions = connection.partitions(d.getName(), true);
+            AssignedSource src = new AssignedSource(connection.transport().newConsumer(
+                    Map.of("auto.offset.reset", "latest")), d.getName(), partitions, null, c, c.rebalanceListener());
+            c.start(src, () -> { });
+            return c;
+        }
+        connection.requireGroups("queue consumers");
+        connection.partitions(d.getName(), true);
+        String group = Subscriptions.queueGroup(config().groupPrefix(), d.getName());
+        String metadata = new Subscriptions.Description(d.getName(), null, false).encode();
+        return groupConsumer(session, d, sel, noLocal, JmsMessageConsumer.Kind.QUEUE, null, group, metadata,
+                "earliest");
+    }
+
+    private JmsMessageConsumer groupConsumer(JmsSession session, StreamBusDestination d, Selector sel,
+                                             boolean noLocal, JmsMessageConsumer.Kind kind, String name,
+                                             String group, String metadata, String reset) throws JMSException {
+        JmsMessageConsumer c = new JmsMessageConsumer(session, d, sel, noLocal, kind, name, group);
+        GroupConsumer<byte[], byte[]> gc;
+        try {
+            gc = connection.transport().newGroupConsumer(group, Map.of("auto.offset.reset", reset));
+        } catch (RuntimeException e) {
+            throw Jms.jms("cannot create a member of consumer group " + group, e);
+        }
+        activeGroups.merge(group, 1, Integer::sum);
+        c.start(new GroupSource(gc, d.getName(), metadata, c.rebalanceListener()), () -> groupClosed(c));
+        return c;
+    }
+
+    private void groupClosed(JmsMessageConsumer c) {
+        String group = c.groupId();
+        Integer left = activeGroups.computeIfPresent(group, (k, n) -> n <= 1 ? null : n - 1);
+        if (left == null && c.kind() == JmsMessageConsumer.Kind.SHARED && !connection.isClosing()) {
+            // A non-durable shared subscription ends with its last consumer. Another JVM may still use it, in which
+            // case the broker refuses the deletion (46) and the group lives on.
+            try {
+                Jms.await(admin().deleteGroups(List.of(group)), config().requestTimeoutMs(), "deleting " + group);
+            } catch (JMSException e) {
+                LOG.debug("shared subscription group {} not deleted: {}", group, e.getMessage());
+            }
+        }
+    }
+
+    /** Durable (unshared or shared) subscription consumer. */
+    JmsMessageConsumer createDurable(JmsSession session, StreamBusDestination topic, String name, Selector sel,
+                                     boolean noLocal, boolean shared) throws JMSException {
+        String clientId = connection.clientIdForSubscriptions();
+        if (!shared && clientId == null) {
+            throw new IllegalStateException("an unshared durable subscription needs the connection's client id; "
+                    + "call setClientID first");
+        }
+        connection.requireGroups(shared ? "shared durable subscriptions" : "durable subscriptions");
+        String prefix = config().groupPrefix();
+        String group = shared ? Subscriptions.sharedDurableGroup(prefix, clientId, name)
+                : Subscriptions.durableGroup(prefix, clientId, name);
+        if (!shared && activeGroups.containsKey(group)) {
+            throw new IllegalStateException("durable subscription '" + name + "' of client id '" + clientId
+                    + "' already has an active consumer");
+        }
+        Subscriptions.Description desc = new Subscriptions.Description(topic.getName(),
+                sel == null ? null : sel.text(), noLocal);
+        prepare(group, desc, shared, "durable subscription '" + name + "'");
+        return groupConsumer(session, topic, sel, noLocal,
+                shared ? JmsMessageConsumer.Kind.SHARED_DURABLE : JmsMessageConsumer.Kind.DURABLE, name, group,
+                desc.encode(), "latest");
+    }
+
+    /** Shared non-durable subscription consumer. */
+    JmsMessageConsumer createShared(JmsSession session, StreamBusDestination topic, String name, Selector sel)
+            throws JMSException {
+        connection.requireGroups("shared subscriptions");
+        String group = Subscriptions.sharedGroup(config().groupPrefix(), connection.clientIdForSubscriptions(), name);
+        Subscriptions.Description desc = new Subscriptions.Description(topic.getName(),
+                sel == null ? null : sel.text(), false);
+        prepare(group, desc, true, "shared subscription '" + name + "'");
+        return groupConsumer(session, topic, sel, false, JmsMessageConsumer.Kind.SHARED, name, group, desc.encode(),
+                "latest");
+    }
+
+    /**
+     * Makes sure group {@code group} describes {@code desc}: an existing subscription with another topic, selector
+     * or noLocal is deleted and recreated (JMS 3.1 §8.3.3), or refused while it has consumers; a new one starts at
+     * the current log end (committed right away, so that messages sent before its first poll are kept).
+     */
+    private void prepare(String group, Subscriptions.Description desc, boolean shared, String what)
+            throws JMSException {
+        int partitions = connection.partitions(desc.topic(), true);
+        Map<TopicPartition, OffsetAndMetadata> existing = Jms.await(admin().committedOffsets(group, List.of()),
+                config().requestTimeoutMs(), "reading " + what);
+        if (!existing.isEmpty()) {
+            Subscriptions.Description old = Subscriptions.Description.decode(
+                    existing.values().iterator().next().metadata());
+            if (old != null && old.sameAs(desc)) {
+                return;
+            }
+            if (activeGroups.containsKey(group)) {
+                throw new IllegalStateException(what + " is in use by a consumer with topic/selector/noLocal "
+                        + (old == null ? "unknown" : old.topic() + "/" + old.selector() + "/" + old.noLocal())
+                        + "; it cannot change while consumers are active");
+            }
+            LOG.info("{} changed (was {}, now {}): deleting and recreating consumer group {}", what, old, desc, group);
+            deleteGroup(group, what);
+        }
+        Map<TopicPartition, OffsetAndMetadata> start = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition(desc.topic(), p);
+            PartitionOffsets po = Jms.await(admin().offsets(tp), config().requestTimeoutMs(), "offsets of " + tp);
+            start.put(tp, new OffsetAndMetadata(po.end(), desc.encode()));
+        }
+        try {
+            Jms.await(admin().commitOffsets(group, start), config().requestTimeoutMs(), "creating " + what);
+        } catch (JMSException e) {
+            if (Jms.code(e.getCause()) == ErrorCode.ILLEGAL_GENERATION && shared) {
+                return; // another consumer created and joined it meanwhile: it has positions already
+            }
+            throw e;
+        }
+    }
+
+    private void deleteGroup(String group, String what) throws JMSException {
+        try {
+            Jms.await(admin().deleteGroups(List.of(group)), config().requestTimeoutMs(), "deleting " + what);
+        } catch (JMSException e) {
+            int code = Jms.code(e.getCause());
+            if (code == ErrorCode.NON_EMPTY_GROUP) {
+                IllegalStateException ise = new IllegalStateException(what + " has active consumers (possibly in "
+                        + "another process); close them first");
+                ise.setLinkedException(e);
+                throw ise;
+            }
+            if (code == ErrorCode.UNKNOWN_CONSUMER_GROUP_ID) {
+                InvalidDestinationException ide = new InvalidDestinationException(what + " does not exist");
+                ide.setLinkedException(e);
+                throw ide;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code Session.unsubscribe}: deletes the durable subscription's group and offsets. */
+    void unsubscribe(String name) throws JMSException {
+        connection.requireGroups("unsubscribe (durable subscriptions)");
+        String clientId = connection.clientIdForSubscriptions();
+        String prefix = config().groupPrefix();
+        String what = "durable subscription '" + name + "'";
+        String group = null;
+        if (clientId != null) {
+            String g = Subscriptions.durableGroup(prefix, clientId, name);
+            if (exists(g)) {
+                group = g;
+            }
+        }
+        if (group == null) {
+            String g = Subscriptions.sharedDurableGroup(prefix, clientId, name);
+            if (exists(g)) {
+                group = g;
+            }
+        }
+        if (group == null) {
+            throw new InvalidDestinationException(what + (clientId == null ? "" : " of client id '" + clientId + "'")
+                    + " does not exist");
+        }
+        if (activeGroups.containsKey(group)) {
+            throw new IllegalStateException(what + " has an active consumer in this connection; close it first");
+        }
+        deleteGroup(group, what);
+    }
+
+    private boolean exists(String group) throws JMSException {
+        return !Jms.await(admin().committedOffsets(group, List.of()), config().requestTimeoutMs(),
+                "looking up " + group).isEmpty();
+    }
+}

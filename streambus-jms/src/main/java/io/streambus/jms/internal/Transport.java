@@ -1,0 +1,28 @@
+package io.streambus.jms.internal;
+
+import io.streambus.client.admin.Admin;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.producer.Producer;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What one JMS connection uses of the StreamBus client (its own client instance and connection pool). The
+ * provider's only boundary to streambus-transport. Thread-safe.
+ */
+interface Transport {
+    Admin admin();
+
+    /** The connection's shared producer (byte[] keys and values), created on first use. */
+    Producer<byte[], byte[]> producer();
+
+    /** A new partition consumer with these consumer-scope overrides. */
+    Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides);
+
+    /** A new member of consumer group {@code groupId}; offsets are committed explicitly (no auto-commit). */
+    GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides);
+
+    /** Closes producer, consumers and connections, waiting at most {@code timeout}. */
+    void close(Duration timeout);
+}

@@ -1,0 +1,82 @@
+package io.streambus.jms;
+
+import io.streambus.broker.EmbeddedBroker;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One embedded broker per test class on 127.0.0.1 (real sockets), and factories tuned for fast tests (short fetch
+ * backoff and poll interval). Connections made through {@link #connect()} are closed after each test.
+ */
+public abstract class BrokerSupport {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    @TempDir
+    static Path dataDir;
+    protected static EmbeddedBroker broker;
+    protected static int port;
+    private final List<Connection> connections = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() throws IOException {
+        broker = EmbeddedBroker.builder().port(0).dataDir(dataDir).build();
+        port = broker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @AfterEach
+    void closeConnections() throws JMSException {
+        for (Connection c : connections) {
+            c.close();
+        }
+        connections.clear();
+    }
+
+    /** Broker URL with test-friendly timings. */
+    protected static String url(String extra) {
+        return "streambus://127.0.0.1:" + port + "?fetch.backoff.ms=5&pollInterval=20&healthCheckInterval=200"
+                + "&requestTimeout=5000&closeTimeout=5000&sendTimeout=5000&reconnect.backoff.max.ms=200"
+                + (extra.isEmpty() ? "" : "&" + extra);
+    }
+
+    protected static StreamBusConnectionFactory factory() {
+        return new StreamBusConnectionFactory(url(""));
+    }
+
+    protected static StreamBusConnectionFactory factory(String extra) {
+        return new StreamBusConnectionFactory(url(extra));
+    }
+
+    /** A started connection, closed after the test. */
+    protected Connection connect() throws JMSException {
+        return track(factory().createConnection(), true);
+    }
+
+    protected Connection track(Connection c, boolean start) throws JMSException {
+        connections.add(c);
+        if (start) {
+            c.start();
+        }
+        return c;
+    }
+
+    /** A topic name unique in this JVM run. */
+    protected static String unique(String base) {
+        return base + "-" + NAMES.incrementAndGet() + "-" + System.nanoTime() % 100000;
+    }
+}

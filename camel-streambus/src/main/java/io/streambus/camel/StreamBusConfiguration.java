@@ -781,8 +781,8 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     /**
      * Class name of an io.streambus.client.serialization.Serializer for record values, given the message body as it
      * is. By default String, byte[], ByteBuf (zero-copy) and ByteBuffer bodies are sent as they are (text as UTF-8)
-     * and any other body is converted to byte[] with Camel's type converters (InputStream, files, and so on); a body
-     * that cannot be converted fails the exchange.
+     * and any other body is converted with Camel's type converters to byte[] (InputStream, files, and so on) or else
+     * to String (numbers and the like); a body that converts to neither fails the exchange.
      */
     public void setValueSerializer(String valueSerializer) {
         this.valueSerializer = valueSerializer;

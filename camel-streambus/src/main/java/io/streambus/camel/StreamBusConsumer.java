@@ -18,10 +18,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Suspendable;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +37,6 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
     private final List<ConsumerTask> tasks = new ArrayList<>();
     private ClientLease lease;
     private ExecutorService executor;
-    private WritableHealthCheckRepository healthRepository;
-    private StreamBusConsumerHealthCheck healthCheck;
 
     public StreamBusConsumer(StreamBusEndpoint endpoint, Processor processor, ConsumerSettings settings) {
         super(endpoint, processor);
@@ -62,6 +59,8 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
             lease = null;
             throw e;
         }
+        // A repository such as FileStateRepository loads and writes its file only while started.
+        ServiceHelper.startService(settings.offsetRepository);
         seeked.clear();
         tasks.clear();
         Host host = new Host(lease);
@@ -127,14 +126,11 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
+    /** Camel's "consumers" health repository asks each route's consumer for its check (HealthCheckAware). */
     private void registerHealthCheck() {
-        healthRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "components",
-                WritableHealthCheckRepository.class);
-        if (healthRepository != null) {
-            healthCheck = new StreamBusConsumerHealthCheck(this, getRouteId());
-            healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
-            healthRepository.addHealthCheck(healthCheck);
-        }
+        StreamBusConsumerHealthCheck check = new StreamBusConsumerHealthCheck(this, getRouteId());
+        check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
+        setHealthCheck(check);
     }
 
     @Override
@@ -156,10 +152,7 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
             executor = null;
         }
-        if (healthRepository != null && healthCheck != null) {
-            healthRepository.removeHealthCheck(healthCheck);
-            healthCheck = null;
-        }
+        ServiceHelper.stopService(settings.offsetRepository);
         if (lease != null) {
             lease.close();
             lease = null;

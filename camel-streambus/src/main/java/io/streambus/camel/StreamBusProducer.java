@@ -98,7 +98,7 @@ public class StreamBusProducer extends DefaultAsyncProducer {
             workerPool = endpoint.createProducerWorkerPool();
             ownWorkerPool = true;
         }
-        healthRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "components",
+        healthRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthRepository != null) {
             healthCheck = new StreamBusProducerHealthCheck(this, endpoint.getId());
@@ -299,7 +299,15 @@ public class StreamBusProducer extends DefaultAsyncProducer {
         }
         Object value = body;
         if (convertValue && value != null && !isWireType(value)) {
-            value = exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, value);
+            // byte[] first (streams, files, ...), then text (numbers and other values with a String form)
+            Object converted = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, value);
+            if (converted == null) {
+                converted = exchange.getContext().getTypeConverter().tryConvertTo(String.class, exchange, value);
+            }
+            if (converted == null) {
+                throw new NoTypeConversionAvailableException(value, byte[].class);
+            }
+            value = converted;
         }
         return new ProducerRecord<>(topic, partition, timestamp, key, value, headers(exchange, headersFrom));
     }

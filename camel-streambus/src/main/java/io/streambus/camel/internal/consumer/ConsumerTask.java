@@ -419,6 +419,7 @@ public final class ConsumerTask implements Runnable {
                 seen++;
                 Outcome o = processRecord(rec, tracker, i == list.size() - 1, seen == total);
                 runCommands();
+                maybeAutoCommit(); // also within a long poll batch, so slow routes commit as they go
                 if (o == Outcome.HALT) {
                     halted = true;
                 } else {

@@ -59,6 +59,12 @@ import java.util.function.Consumer;
  * <tr><td>fetch.queue.max.bytes</td><td>consumer</td><td>16777216</td><td>Bytes of prefetched records a consumer buffers; prefetch pauses above it.</td></tr>
  * <tr><td>fetch.backoff.ms</td><td>consumer</td><td>100</td><td>Longest wait before fetching again after an empty fetch (the broker answers at once; waits start at 1 ms and double).</td></tr>
  * <tr><td>fetch.compression.type</td><td>consumer</td><td>none</td><td>Codec requested for Fetch replies from brokers advertising COMPRESSION: none, gzip, snappy, lz4, zstd.</td></tr>
+ * <tr><td>session.timeout.ms</td><td>consumer</td><td>10000</td><td>Group consumer: the broker removes a member that sends no heartbeat for this long (broker range 6000-300000 by default, B.6.1).</td></tr>
+ * <tr><td>heartbeat.interval.ms</td><td>consumer</td><td>3000</td><td>Group consumer: heartbeat period, on its own thread; at most a third of session.timeout.ms.</td></tr>
+ * <tr><td>rebalance.timeout.ms</td><td>consumer</td><td>60000</td><td>Group consumer: how long the broker waits for members to rejoin in a rebalance; JoinGroup/SyncGroup requests wait this plus 5 s.</td></tr>
+ * <tr><td>enable.auto.commit</td><td>consumer</td><td>true</td><td>Group consumer: commit the positions of returned records every auto.commit.interval.ms, before a rebalance and on close.</td></tr>
+ * <tr><td>auto.commit.interval.ms</td><td>consumer</td><td>5000</td><td>Group consumer: auto-commit period.</td></tr>
+ * <tr><td>partition.assignment.strategy</td><td>consumer</td><td>range,roundrobin,sticky</td><td>Group consumer: assignors offered in JoinGroup, in preference order (B.6.3).</td></tr>
  * <tr><td>sasl.mechanism</td><td>security</td><td>(empty)</td><td>PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. When set, every connection authenticates; a broker that cannot is refused (never unauthenticated).</td></tr>
  * <tr><td>sasl.username</td><td>security</td><td>(empty)</td><td>SASL user name.</td></tr>
  * <tr><td>sasl.password</td><td>security</td><td>(empty)</td><td>SASL password.</td></tr>
@@ -109,6 +115,13 @@ public final class ClientConfig {
     public static final String FETCH_QUEUE_MAX_BYTES = "fetch.queue.max.bytes";
     public static final String FETCH_BACKOFF_MS = "fetch.backoff.ms";
     public static final String FETCH_COMPRESSION_TYPE = "fetch.compression.type";
+
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
+    public static final String ENABLE_AUTO_COMMIT = "enable.auto.commit";
+    public static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
+    public static final String PARTITION_ASSIGNMENT_STRATEGY = "partition.assignment.strategy";
 
     public static final String SASL_MECHANISM = "sasl.mechanism";
     public static final String SASL_USERNAME = "sasl.username";
@@ -172,6 +185,13 @@ public final class ClientConfig {
         longDef(FETCH_QUEUE_MAX_BYTES, Scope.CONSUMER, 16_777_216L, 1, Long.MAX_VALUE, "Prefetch bound.");
         intDef(FETCH_BACKOFF_MS, Scope.CONSUMER, 100, 0, Integer.MAX_VALUE, "Empty fetch backoff.");
         choiceDef(FETCH_COMPRESSION_TYPE, Scope.CONSUMER, "none", COMPRESSION_NAMES, "Fetch codec.");
+        intDef(SESSION_TIMEOUT_MS, Scope.CONSUMER, 10_000, 1, Integer.MAX_VALUE, "Group session timeout.");
+        intDef(HEARTBEAT_INTERVAL_MS, Scope.CONSUMER, 3_000, 1, Integer.MAX_VALUE, "Heartbeat period.");
+        intDef(REBALANCE_TIMEOUT_MS, Scope.CONSUMER, 60_000, 1, Integer.MAX_VALUE, "Rebalance timeout.");
+        def(ENABLE_AUTO_COMMIT, Scope.CONSUMER, Type.BOOLEAN, true, "Auto-commit on.");
+        intDef(AUTO_COMMIT_INTERVAL_MS, Scope.CONSUMER, 5_000, 1, Integer.MAX_VALUE, "Auto-commit period.");
+        def(PARTITION_ASSIGNMENT_STRATEGY, Scope.CONSUMER, Type.LIST, List.of("range", "roundrobin", "sticky"),
+                "Assignors in preference order.");
 
         choiceDef(SASL_MECHANISM, Scope.SECURITY, "", List.of("", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
                 "SASL mechanism.");
@@ -284,6 +304,18 @@ public final class ClientConfig {
         if (getInt(RETRY_BACKOFF_MAX_MS) < getInt(RETRY_BACKOFF_MS)) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, getInt(RETRY_BACKOFF_MAX_MS),
                     "must be >= retry.backoff.ms (" + getInt(RETRY_BACKOFF_MS) + ")");
+        }
+        for (String a : getList(PARTITION_ASSIGNMENT_STRATEGY)) {
+            if (!List.of("range", "roundrobin", "sticky").contains(a)) {
+                throw new ConfigException(PARTITION_ASSIGNMENT_STRATEGY, a, "must be range, roundrobin or sticky");
+            }
+        }
+        if (getList(PARTITION_ASSIGNMENT_STRATEGY).isEmpty()) {
+            throw new ConfigException(PARTITION_ASSIGNMENT_STRATEGY, "", "at least one assignor is required");
+        }
+        if (getInt(HEARTBEAT_INTERVAL_MS) * 3L > getInt(SESSION_TIMEOUT_MS)) {
+            throw new ConfigException(HEARTBEAT_INTERVAL_MS, getInt(HEARTBEAT_INTERVAL_MS),
+                    "must be at most a third of session.timeout.ms (" + getInt(SESSION_TIMEOUT_MS) + ")");
         }
         String mech = getString(SASL_MECHANISM);
         if (!mech.isEmpty() && (getString(SASL_USERNAME).isEmpty() || getString(SASL_PASSWORD).isEmpty())) {

@@ -3,7 +3,9 @@ package io.streambus.client;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.internal.ClientContext;
+import io.streambus.client.internal.GroupConsumerFactory;
 import io.streambus.client.internal.admin.AdminImpl;
 import io.streambus.client.internal.net.Errors;
 import io.streambus.client.internal.producer.ProducerImpl;
@@ -106,6 +108,53 @@ public final class StreamBusClient implements AutoCloseable {
         Objects.requireNonNull(valueDeserializer, "valueDeserializer");
         return context.newPartitionConsumer(keyDeserializer, valueDeserializer,
                 context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER));
+    }
+
+    /** A group consumer with the client's consumer settings; see the overload. */
+    public <K, V> GroupConsumer<K, V> newGroupConsumer(String groupId, Deserializer<K> keyDeserializer,
+                                                       Deserializer<V> valueDeserializer) {
+        return newGroupConsumer(groupId, keyDeserializer, valueDeserializer, Map.of());
+    }
+
+    /**
+     * A member of consumer group {@code groupId} (spec B.6), with per-consumer overrides of consumer-scope keys
+     * ({@code session.timeout.ms}, {@code heartbeat.interval.ms}, {@code enable.auto.commit},
+     * {@code partition.assignment.strategy}, {@code auto.offset.reset}, ...). Needs a broker that serves consumer
+     * groups: on a core-only broker its operations fail with {@link UnsupportedFeatureException} naming
+     * {@code consumer-groups}.
+     *
+     * @throws UnsupportedFeatureException if this build of the client library has no group consumer
+     */
+    public <K, V> GroupConsumer<K, V> newGroupConsumer(String groupId, Deserializer<K> keyDeserializer,
+                                                       Deserializer<V> valueDeserializer, Map<String, ?> overrides) {
+        ensureOpen();
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(keyDeserializer, "keyDeserializer");
+        Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+        if (groupId.isEmpty() || groupId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
+            throw new IllegalArgumentException("group id must be 1 to 1024 bytes of UTF-8, got '" + groupId + "'");
+        }
+        ClientConfig cfg = context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
+        return groupConsumerFactory().create(context, groupId, keyDeserializer, valueDeserializer, cfg);
+    }
+
+    private static volatile GroupConsumerFactory groupFactory;
+
+    private static GroupConsumerFactory groupConsumerFactory() {
+        GroupConsumerFactory f = groupFactory;
+        if (f == null) {
+            try {
+                f = (GroupConsumerFactory) Class.forName(GroupConsumerFactory.IMPLEMENTATION, true,
+                        StreamBusClient.class.getClassLoader()).getDeclaredConstructor().newInstance();
+            } catch (ClassNotFoundException e) {
+                throw new UnsupportedFeatureException(BrokerCapabilities.CAP_GROUPS, "this client library (no "
+                        + GroupConsumerFactory.IMPLEMENTATION + ")");
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new StreamBusException("cannot create the group consumer factory: " + e, e);
+            }
+            groupFactory = f;
+        }
+        return f;
     }
 
     /** Topic, offset and group administration on this client's connections. */

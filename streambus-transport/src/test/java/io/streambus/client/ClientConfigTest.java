@@ -76,6 +76,8 @@ class ClientConfigTest {
         assertBad("bootstrap.servers", "localhost:x", "port");
         assertBad("bootstrap.servers", "", "at least one");
         assertBad("retry.backoff.max.ms", "10", "retry.backoff.ms");
+        assertBad("partition.assignment.strategy", "range,cooperative-sticky", "range, roundrobin or sticky");
+        assertBad("heartbeat.interval.ms", 5000, "third of session.timeout.ms");
     }
 
     @Test
@@ -136,6 +138,9 @@ class ClientConfigTest {
             if (d instanceof Number || d instanceof Boolean || (d instanceof String s && !s.isEmpty()
                     && !key.equals(ClientConfig.CLIENT_ID))) {
                 assertThat(r[1]).as(key).isEqualTo(String.valueOf(d));
+            }
+            if (d instanceof List<?> l && !l.isEmpty()) {
+                assertThat(r[1]).as(key).isEqualTo(String.join(",", l.stream().map(String::valueOf).toList()));
             }
         }
     }

@@ -446,8 +446,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         String topic = tp.topic();
         K key = c.keyLength() == 0 ? null : keyDeserializer.deserialize(topic, c.key());
         V value = valueDeserializer.deserialize(topic, c.value());
-        long ns = c.timestampNanos();
-        long ts = ns == Message.REFERENCE_NO_TIMESTAMP ? ConsumerRecord.NO_TIMESTAMP : Math.floorDiv(ns, 1_000_000L);
+        long ts = timestampMillis(c.timestampNanos());
         List<Header> headers;
         if (c.headerCount() == 0) {
             headers = List.of();
@@ -460,6 +459,14 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             headers = List.copyOf(h);
         }
         return new ConsumerRecord<>(topic, tp.partition(), c.offset(), ts, key, value, headers);
+    }
+
+    /**
+     * Wire timestamp (epoch nanoseconds) to API timestamp (epoch milliseconds, rounded down); the reference
+     * broker's sentinel for "no timestamp" (spec A.5) becomes {@link ConsumerRecord#NO_TIMESTAMP}.
+     */
+    public static long timestampMillis(long nanos) {
+        return nanos == Message.REFERENCE_NO_TIMESTAMP ? ConsumerRecord.NO_TIMESTAMP : Math.floorDiv(nanos, 1_000_000L);
     }
 
     // ---- fetching ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,33 @@
+/**
+ * Internals of the StreamBus client. Nothing here is an application API; other modules of this project may use
+ * what is listed below.
+ *
+ * <h2>For the group consumer ({@code io.streambus.client.internal.group})</h2>
+ * <ul>
+ *   <li>{@link io.streambus.client.StreamBusClient#newGroupConsumer} instantiates
+ *       {@value io.streambus.client.internal.GroupConsumerFactory#IMPLEMENTATION} (public, no-argument constructor,
+ *       implementing {@link io.streambus.client.internal.GroupConsumerFactory}) and calls {@code create} with the
+ *       {@link io.streambus.client.internal.ClientContext}, the group id and the consumer configuration (group keys
+ *       {@code session.timeout.ms}, {@code heartbeat.interval.ms}, {@code rebalance.timeout.ms},
+ *       {@code enable.auto.commit}, {@code auto.commit.interval.ms}, {@code partition.assignment.strategy} are in
+ *       {@link io.streambus.client.ClientConfig}).</li>
+ *   <li>Fetching: {@code context.newPartitionConsumer(kd, vd, config)} gives a
+ *       {@link io.streambus.client.internal.consumer.PartitionConsumerImpl} (assign, seek, position, positions(),
+ *       pause/resume, poll with background prefetch, wakeup). A group consumer drives its assignment.</li>
+ *   <li>Coordination requests: {@code context.network().openDedicated()} completes with a
+ *       {@link io.streambus.client.internal.net.Connection} of its own to the active broker (pinged when idle, close
+ *       it when done); send with {@code connection.send(BodySupplier.of(body), 0, handler, timeoutNanos)}, where the
+ *       {@link io.streambus.client.internal.net.ResponseHandler} gets the {@code DecodedResponse} (close it) or the
+ *       failure on an I/O thread. Use a timeout above the rebalance timeout for JoinGroup/SyncGroup (B.6.1).
+ *       {@link io.streambus.client.internal.net.NetworkClient#futureHandler} adapts to a CompletableFuture and maps
+ *       error statuses with {@link io.streambus.client.internal.net.Errors#fromResponse}.</li>
+ *   <li>Other requests (OffsetCommit/OffsetFetch, ListTopics): {@code context.network().call(body, mapper)} with the
+ *       retry policy, or {@code context.metadata()} for partition counts.</li>
+ *   <li>Capabilities: {@code context.network().capabilities(deadlineNanos)}; a Part B type sent to a broker that does
+ *       not serve it fails at once with {@link io.streambus.client.UnsupportedFeatureException} anyway.</li>
+ *   <li>Timers: {@code context.scheduler()} (I/O threads: never block there). Resources:
+ *       {@code context.register(closeable)} closes them with the client (a GroupConsumer gets
+ *       {@code close(remaining timeout)}).</li>
+ * </ul>
+ */
+package io.streambus.client.internal;

@@ -112,9 +112,13 @@ class CoreOnlyTest {
     @Test
     void unknownRequestAnswerMeansCoreOnlyOnTheSameConnection() throws Exception {
         try (FakeBroker fake = new FakeBroker(FakeBroker.Behaviour.UNKNOWN_REQUEST_THEN_SILENT);
-             StreamBusClient client = Brokers.client(fake.address(), Map.of())) {
+             StreamBusClient client = Brokers.client(fake.address(), Map.of("request.timeout.ms", 200,
+                     "retries", 0))) {
             assertThat(client.capabilities().coreOnly()).isTrue();
             assertThat(fake.connections()).isEqualTo(1);
+            failureOf(client.admin().health());
+            assertThat(fake.requestTypes()).containsExactly(0x22, 0x07);
+            assertThat(fake.requestIds()).as("per-connection counter from 1 (A.3.5)").containsExactly(1L, 2L);
         }
     }
 

@@ -39,6 +39,7 @@ final class FakeBroker implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger frames = new AtomicInteger();
     private final List<Integer> requestTypes = new CopyOnWriteArrayList<>();
+    private final List<Long> requestIds = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     FakeBroker(Behaviour behaviour) throws IOException {
@@ -64,6 +65,11 @@ final class FakeBroker implements AutoCloseable {
     /** Type bytes of every request frame received, in arrival order. */
     List<Integer> requestTypes() {
         return requestTypes;
+    }
+
+    /** Request ids of every frame received, in arrival order. */
+    List<Long> requestIds() {
+        return requestIds;
     }
 
     private void acceptLoop() {
@@ -92,6 +98,7 @@ final class FakeBroker implements AutoCloseable {
                 in.readFully(body);
                 long id = ((long) readInt(body, 0) << 32) | (readInt(body, 4) & 0xFFFFFFFFL);
                 requestTypes.add(body[8] & 0xFF);
+                requestIds.add(id);
                 frames.incrementAndGet();
                 n++;
                 switch (behaviour) {

@@ -9,7 +9,13 @@ import java.util.function.BiConsumer;
  * meant to be shared by many threads.
  *
  * <p>Every accepted record is either acknowledged or failed explicitly; none is dropped silently. Records sent to the
- * same partition are delivered in send order, also across retries.
+ * same partition are delivered in send order, also across retries (one Produce per partition is in flight at a
+ * time; a failed batch is retried before the next one of its partition is sent). Produce is not idempotent on the
+ * wire (spec A.6.1): a batch whose acknowledgement was lost may be stored twice when it is retried.
+ *
+ * <p>Futures and callbacks complete on the client's I/O threads. Do not block there, and do not call {@code send}
+ * from a callback when it could block ({@code buffer.memory} full, or the topic's partition count not yet known):
+ * the I/O thread it would wait for may be the one it is blocking.
  */
 public interface Producer<K, V> extends AutoCloseable {
 

@@ -227,6 +227,7 @@ public final class Connection {
             return;
         }
         state = State.CONNECTING;
+        nextRequestId = 1; // per-connection counter from 1 (A.3.5), also on the channel that replaces a probe's
         setupDeadline = System.nanoTime() + ctx.connectTimeoutNanos();
         Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -3,13 +3,7 @@ package io.streambus.broker.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.streambus.broker.group.CommitPartition;
-import io.streambus.broker.group.FetchedOffset;
 import io.streambus.broker.group.GroupCoordinator;
-import io.streambus.broker.group.GroupOverview;
-import io.streambus.broker.group.MemberMetadata;
-import io.streambus.broker.group.Protocol;
-import io.streambus.broker.group.TopicData;
 import io.streambus.broker.log.AppendResult;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.log.LogException;
@@ -28,8 +22,6 @@ import io.streambus.protocol.CompressionCodec;
 import io.streambus.protocol.CreateTopicRequest;
 import io.streambus.protocol.CreateTopicResponse;
 import io.streambus.protocol.DecodedRequest;
-import io.streambus.protocol.DeleteGroupsRequest;
-import io.streambus.protocol.DeleteGroupsResponse;
 import io.streambus.protocol.DeleteTopicRequest;
 import io.streambus.protocol.DeleteTopicResponse;
 import io.streambus.protocol.ErrorCode;
@@ -38,30 +30,9 @@ import io.streambus.protocol.FetchResponse;
 import io.streambus.protocol.Frames;
 import io.streambus.protocol.GetOffsetRequest;
 import io.streambus.protocol.GetOffsetResponse;
-import io.streambus.protocol.GroupInfo;
-import io.streambus.protocol.GroupMember;
-import io.streambus.protocol.GroupProtocol;
-import io.streambus.protocol.GroupResult;
-import io.streambus.protocol.HeartbeatRequest;
-import io.streambus.protocol.HeartbeatResponse;
-import io.streambus.protocol.JoinGroupRequest;
-import io.streambus.protocol.JoinGroupResponse;
-import io.streambus.protocol.LeaveGroupRequest;
-import io.streambus.protocol.LeaveGroupResponse;
-import io.streambus.protocol.ListGroupsRequest;
-import io.streambus.protocol.ListGroupsResponse;
 import io.streambus.protocol.HealthCheckResponse;
 import io.streambus.protocol.ListTopicsResponse;
-import io.streambus.protocol.MemberAssignment;
 import io.streambus.protocol.MessageBlock;
-import io.streambus.protocol.MessageTooLargeException;
-import io.streambus.protocol.OffsetCommitRequest;
-import io.streambus.protocol.OffsetCommitResponse;
-import io.streambus.protocol.OffsetFetchRequest;
-import io.streambus.protocol.OffsetFetchResponse;
-import io.streambus.protocol.PartitionOffset;
-import io.streambus.protocol.PartitionOffsetResult;
-import io.streambus.protocol.PartitionResult;
 import io.streambus.protocol.ProduceRequest;
 import io.streambus.protocol.ProduceResponse;
 import io.streambus.protocol.ProtocolException;
@@ -71,13 +42,11 @@ import io.streambus.protocol.SaslAuthenticateRequest;
 import io.streambus.protocol.SaslAuthenticateResponse;
 import io.streambus.protocol.SaslHandshakeRequest;
 import io.streambus.protocol.SaslHandshakeResponse;
-import io.streambus.protocol.SyncGroupRequest;
-import io.streambus.protocol.SyncGroupResponse;
 import io.streambus.protocol.ResponseBody;
 import io.streambus.protocol.ResponseCodec;
 import io.streambus.protocol.TopicInfo;
 import io.streambus.protocol.TopicNames;
-import io.streambus.protocol.TopicPartitions;
+import io.streambus.security.SaslAuthenticationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +55,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import io.streambus.security.SaslAuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +90,7 @@ public final class RequestDispatcher implements RequestProcessor {
     private final Authorizer authorizer;
     private final boolean authRequired;
     private final GroupCoordinator groups;
+    private final GroupRequests groupRequests;
 
     /**
      * @param groups the group coordinator, or null when groups are not served (core-only mode)
@@ -130,6 +99,7 @@ public final class RequestDispatcher implements RequestProcessor {
             GroupCoordinator groups) {
         this.config = config;
         this.groups = groups;
+        this.groupRequests = groups == null ? null : new GroupRequests(groups);
         this.logs = logs;
         this.worker = worker;
         this.syncEveryWrite = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE;
@@ -275,14 +245,8 @@ public final class RequestDispatcher implements RequestProcessor {
                 case LIST_TOPICS -> done(listTopics(conn, h));
                 case SASL_HANDSHAKE -> done(saslHandshake(conn, h, (SaslHandshakeRequest) req.body()));
                 case SASL_AUTHENTICATE -> saslAuthenticate(conn, h, (SaslAuthenticateRequest) req.body());
-                case JOIN_GROUP -> joinGroup(conn, h, (JoinGroupRequest) req.body());
-                case SYNC_GROUP -> syncGroup(conn, h, (SyncGroupRequest) req.body());
-                case HEARTBEAT -> heartbeat(conn, h, (HeartbeatRequest) req.body());
-                case LEAVE_GROUP -> leaveGroup(conn, h, (LeaveGroupRequest) req.body());
-                case OFFSET_COMMIT -> offsetCommit(conn, h, (OffsetCommitRequest) req.body());
-                case OFFSET_FETCH -> offsetFetch(conn, h, (OffsetFetchRequest) req.body());
-                case DELETE_GROUPS -> deleteGroups(conn, h, (DeleteGroupsRequest) req.body());
-                case LIST_GROUPS -> listGroups(conn, h, (ListGroupsRequest) req.body());
+                case JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH, DELETE_GROUPS,
+                        LIST_GROUPS -> groupRequests.handle(conn, h, req.body());
                 case HEALTH_CHECK -> done(success(conn, h,
                         new HealthCheckResponse("healthy", (System.nanoTime() - startNanos) / 1_000_000_000L)));
                 default -> throw new IllegalStateException("no handler for served type " + h.apiKey());
@@ -560,160 +524,6 @@ public final class RequestDispatcher implements RequestProcessor {
         return true;
     }
 
-    // ---------------------------------------------------------------- consumer groups (B.6)
-
-    private CompletableFuture<Reply> joinGroup(ClientConnection conn, RequestHeader h, JoinGroupRequest r) {
-        List<Protocol> protocols = new ArrayList<>(r.protocols().size());
-        for (GroupProtocol p : r.protocols()) {
-            protocols.add(new Protocol(p.name(), p.metadata()));
-        }
-        // Held until the join phase ends; the connection handles nothing else meanwhile (B.2).
-        return groups.joinGroup(conn.id(), conn.principal(), r.groupId(), r.sessionTimeoutMs(),
-                r.rebalanceTimeoutMs(), r.memberId(), r.clientId(), r.protocolType(), protocols).thenApply(res -> {
-                    if (res.errorCode() != ErrorCode.NONE) {
-                        return groupError(conn, h, res.errorCode(), r.groupId());
-                    }
-                    List<GroupMember> members = new ArrayList<>(res.members().size());
-                    for (MemberMetadata m : res.members()) {
-                        members.add(new GroupMember(m.memberId(), m.metadata()));
-                    }
-                    return success(conn, h, new JoinGroupResponse(res.generation(), res.protocol(), res.memberId(),
-                            res.leaderId(), members));
-                });
-    }
-
-    private CompletableFuture<Reply> syncGroup(ClientConnection conn, RequestHeader h, SyncGroupRequest r) {
-        List<io.streambus.broker.group.MemberAssignment> assignments = new ArrayList<>(r.assignments().size());
-        for (MemberAssignment a : r.assignments()) {
-            assignments.add(new io.streambus.broker.group.MemberAssignment(a.memberId(), a.assignment()));
-        }
-        return groups.syncGroup(conn.principal(), r.groupId(), r.generationId(), r.memberId(), assignments)
-                .thenApply(res -> res.errorCode() != ErrorCode.NONE
-                        ? groupError(conn, h, res.errorCode(), r.groupId())
-                        : success(conn, h, new SyncGroupResponse(res.assignment())));
-    }
-
-    private CompletableFuture<Reply> heartbeat(ClientConnection conn, RequestHeader h, HeartbeatRequest r) {
-        return groups.heartbeat(conn.principal(), r.groupId(), r.generationId(), r.memberId())
-                .thenApply(code -> code != ErrorCode.NONE ? groupError(conn, h, code, r.groupId())
-                        : success(conn, h, HeartbeatResponse.INSTANCE));
-    }
-
-    private CompletableFuture<Reply> leaveGroup(ClientConnection conn, RequestHeader h, LeaveGroupRequest r) {
-        return groups.leaveGroup(conn.principal(), r.groupId(), r.memberId())
-                .thenApply(code -> code != ErrorCode.NONE ? groupError(conn, h, code, r.groupId())
-                        : success(conn, h, LeaveGroupResponse.INSTANCE));
-    }
-
-    private CompletableFuture<Reply> offsetCommit(ClientConnection conn, RequestHeader h, OffsetCommitRequest r) {
-        List<TopicData<CommitPartition>> offsets = new ArrayList<>(r.offsets().topics().size());
-        for (TopicPartitions.Topic<PartitionOffset> t : r.offsets().topics()) {
-            List<CommitPartition> parts = new ArrayList<>(t.partitions().size());
-            for (PartitionOffset po : t.partitions()) {
-                parts.add(new CommitPartition(po.partition(), po.offset(), po.metadata()));
-            }
-            offsets.add(new TopicData<>(t.name(), parts));
-        }
-        // Completes once the accepted offsets are as durable as acknowledged messages (B.6.8).
-        return groups.offsetCommit(conn.principal(), r.groupId(), r.generationId(), r.memberId(), offsets)
-                .thenApply(res -> {
-                    if (res.errorCode() != ErrorCode.NONE) {
-                        return groupError(conn, h, res.errorCode(), r.groupId());
-                    }
-                    List<TopicPartitions.Topic<PartitionResult>> topics = new ArrayList<>(res.topics().size());
-                    int denied = 0;
-                    for (TopicData<io.streambus.broker.group.PartitionResult> t : res.topics()) {
-                        List<PartitionResult> parts = new ArrayList<>(t.partitions().size());
-                        for (io.streambus.broker.group.PartitionResult pr : t.partitions()) {
-                            parts.add(new PartitionResult(pr.partition(), pr.errorCode()));
-                            denied += pr.errorCode() == ErrorCode.AUTHORIZATION_FAILED ? 1 : 0;
-                        }
-                        topics.add(new TopicPartitions.Topic<>(t.topic(), parts));
-                    }
-                    logPartitionDenials(conn, h, denied);
-                    return success(conn, h, new OffsetCommitResponse(new TopicPartitions<>(topics)));
-                });
-    }
-
-    private CompletableFuture<Reply> offsetFetch(ClientConnection conn, RequestHeader h, OffsetFetchRequest r) {
-        List<TopicData<Integer>> wanted = new ArrayList<>(r.partitions().topics().size());
-        for (TopicPartitions.Topic<Integer> t : r.partitions().topics()) {
-            wanted.add(new TopicData<>(t.name(), t.partitions()));
-        }
-        return groups.offsetFetch(conn.principal(), r.groupId(), wanted).thenApply(res -> {
-            if (res.errorCode() != ErrorCode.NONE) {
-                return groupError(conn, h, res.errorCode(), r.groupId());
-            }
-            List<TopicPartitions.Topic<PartitionOffsetResult>> topics = new ArrayList<>(res.topics().size());
-            int denied = 0;
-            for (TopicData<FetchedOffset> t : res.topics()) {
-                List<PartitionOffsetResult> parts = new ArrayList<>(t.partitions().size());
-                for (FetchedOffset f : t.partitions()) {
-                    parts.add(new PartitionOffsetResult(f.partition(), f.offset(), f.metadata(), f.errorCode()));
-                    denied += f.errorCode() == ErrorCode.AUTHORIZATION_FAILED ? 1 : 0;
-                }
-                topics.add(new TopicPartitions.Topic<>(t.topic(), parts));
-            }
-            logPartitionDenials(conn, h, denied);
-            return success(conn, h, new OffsetFetchResponse(new TopicPartitions<>(topics)));
-        });
-    }
-
-    private CompletableFuture<Reply> deleteGroups(ClientConnection conn, RequestHeader h, DeleteGroupsRequest r) {
-        return groups.deleteGroups(conn.principal(), r.groupIds()).thenApply(res -> {
-            if (res.errorCode() != ErrorCode.NONE) {
-                return groupError(conn, h, res.errorCode(), String.join(",", r.groupIds()));
-            }
-            List<GroupResult> results = new ArrayList<>(res.results().size());
-            for (io.streambus.broker.group.GroupResult g : res.results()) {
-                results.add(new GroupResult(g.groupId(), g.errorCode()));
-                if (g.errorCode() == ErrorCode.GROUP_AUTHORIZATION_FAILED) {
-                    LOG.warn("{}: denied DeleteGroups (GROUP_DELETE on group '{}') for principal '{}'", conn,
-                            Texts.printable(g.groupId(), 100), conn.principal());
-                }
-            }
-            return success(conn, h, new DeleteGroupsResponse(results));
-        });
-    }
-
-    private CompletableFuture<Reply> listGroups(ClientConnection conn, RequestHeader h, ListGroupsRequest r) {
-        return groups.listGroups(conn.principal(), r.groupIdPrefix(), r.states()).thenApply(res -> {
-            if (res.errorCode() != ErrorCode.NONE) {
-                return groupError(conn, h, res.errorCode(), r.groupIdPrefix());
-            }
-            List<GroupInfo> list = new ArrayList<>(res.groups().size());
-            for (GroupOverview g : res.groups()) {
-                list.add(new GroupInfo(g.groupId(), g.protocolType(), g.state().wireName()));
-            }
-            try {
-                return success(conn, h, new ListGroupsResponse(list));
-            } catch (MessageTooLargeException e) {
-                return error(conn, h, ErrorCode.MESSAGE_TOO_LARGE, "the list of " + list.size()
-                        + " groups does not fit in a frame; narrow the group id prefix");
-            }
-        });
-    }
-
-    /** A request-level group error; 27 and 2 get a WARN line (denial, bad input), the protocol codes do not. */
-    private Reply groupError(ClientConnection conn, RequestHeader h, int code, String groupId) {
-        String message = ErrorCode.nameOf(code) + " (group '" + Texts.printable(groupId, 200) + "')";
-        if (code == ErrorCode.GROUP_AUTHORIZATION_FAILED) {
-            LOG.warn("{}: denied {} (GROUP_READ on group '{}') for principal '{}'", conn, typeName(h),
-                    Texts.printable(groupId, 100), conn.principal());
-            message = Authorizer.denialMessage(conn.principal(), "GROUP_READ", groupId);
-        } else if (code == ErrorCode.INVALID_REQUEST) {
-            return badInput(conn, h, code, message);
-        }
-        return error(conn, h, code, message);
-    }
-
-    private static void logPartitionDenials(ClientConnection conn, RequestHeader h, int denied) {
-        if (denied > 0) {
-            LOG.warn("{}: denied {} on {} partition(s) (code 41) for principal '{}'", conn, typeName(h), denied,
-                    conn.principal());
-        }
-    }
-
     // ---------------------------------------------------------------- topics
 
     private Reply getOffset(ClientConnection conn, RequestHeader h, GetOffsetRequest g) {
@@ -863,7 +673,7 @@ public final class RequestDispatcher implements RequestProcessor {
         }
     }
 
-    Reply success(ClientConnection conn, RequestHeader h, ResponseBody body) {
+    static Reply success(ClientConnection conn, RequestHeader h, ResponseBody body) {
         return Reply.send(ResponseCodec.encodeSuccess(conn.channel().alloc(), h.requestId(), body, h.flags()));
     }
 

@@ -208,7 +208,7 @@ class GroupWiringTest {
                 ""));
         try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("acl-data")).acl(acl).build()) {
             int port = b.start();
-            try (TestClient c = TestClient.connect(port); TestClient admin = TestClient.connect(port)) {
+            try (TestClient c = TestClient.connect(port)) {
                 Response denied = c.send(joinRequest("other", ""));
                 assertThat(denied.errorCode()).isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
                 assertThat(denied.errorMessage()).contains("principal 'anonymous'").contains("'other'");

@@ -19,6 +19,14 @@ import org.slf4j.LoggerFactory;
  * A StreamBus broker that runs inside the calling JVM: the wire protocol of the spec (Part A, and the Part B
  * extensions it advertises in ApiVersions) on a TCP port, backed by a durable segmented log in a data directory.
  *
+ * <p>What it serves: every Part A request with the conforming-broker rules (A.6, A.8); ApiVersions (B.4) with the
+ * feature bits PRESERVES_HEADERS_AND_TIMESTAMPS and COMPRESSION (gzip, snappy, lz4, zstd, B.11); consumer groups and
+ * committed offsets (B.6, 0x08-0x0D, 0x13, 0x14); SASL PLAIN and SCRAM (B.5) when {@link Builder#users users} are
+ * configured, with AUTH_REQUIRED if {@link Builder#authRequired asked}; TLS and mTLS with {@link Builder#tls};
+ * ACLs with {@link Builder#acl}. Transactions (0x0E-0x12) are not served: they get code 1 and are not advertised.
+ * {@link Builder#coreOnly(boolean) Core-only mode} serves Part A only and behaves like the reference broker on
+ * everything else.
+ *
  * <pre>{@code
  * try (EmbeddedBroker broker = EmbeddedBroker.builder().temporary().build()) {
  *     int port = broker.start();          // port(0) is the default: any free port

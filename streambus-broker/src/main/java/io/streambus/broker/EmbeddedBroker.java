@@ -209,12 +209,7 @@ public final class EmbeddedBroker implements AutoCloseable {
          * the data).
          */
         public Builder temporary() {
-            try {
-                cfg.dataDir(Files.createTempDirectory("streambus-broker-").toAbsolutePath());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temporary data directory", e);
-            }
-            temporary = true;
+            temporary = true; // the directory is made by build(), so an unused builder leaves nothing behind
             return this;
         }
 
@@ -374,8 +369,16 @@ public final class EmbeddedBroker implements AutoCloseable {
          * @throws IllegalStateException for contradictory settings (for example authRequired without users)
          */
         public EmbeddedBroker build() {
-            if (!cfg.hasDataDir()) {
+            if (!temporary && !cfg.hasDataDir()) {
                 throw new IllegalStateException("dataDir(Path) or temporary() is required");
+            }
+            if (temporary) {
+                cfg.dataDir(Path.of(".")).build(); // validates the other settings before a directory is made
+                try {
+                    cfg.dataDir(Files.createTempDirectory("streambus-broker-").toAbsolutePath());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create a temporary data directory", e);
+                }
             }
             return new EmbeddedBroker(cfg.build(), temporary);
         }

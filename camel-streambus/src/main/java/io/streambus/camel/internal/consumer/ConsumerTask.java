@@ -230,7 +230,7 @@ public final class ConsumerTask implements Runnable {
             applyPauseState();
             ConsumerRecords<Object, Object> records;
             try {
-                records = source.poll(settings.pollTimeout);
+                records = source.poll(pollTimeout());
             } catch (WakeupException e) {
                 continue;
             } catch (RuntimeException e) {
@@ -253,6 +253,22 @@ public final class ConsumerTask implements Runnable {
             }
             maybeAutoCommit();
         }
+    }
+
+    /** The poll timeout, shortened so that a due automatic commit is not held back by a long poll. */
+    private Duration pollTimeout() {
+        if (settings.commitMode == CommitMode.AUTO) {
+            for (PartitionTracker t : trackers.values()) {
+                if (t.commitTarget() >= 0) {
+                    long untilCommit = nextAutoCommit - System.currentTimeMillis();
+                    if (untilCommit < settings.pollTimeout.toMillis()) {
+                        return Duration.ofMillis(Math.max(1, untilCommit));
+                    }
+                    break;
+                }
+            }
+        }
+        return settings.pollTimeout;
     }
 
     private void polledOk() {
@@ -299,6 +315,9 @@ public final class ConsumerTask implements Runnable {
                     settings.commitMode == CommitMode.NONE || store == null ? "none"
                             : settings.commitMode.name().toLowerCase() + " to " + store.describe());
             nextAutoCommit = System.currentTimeMillis() + settings.autoCommitIntervalMs;
+            // Created, subscribed or assigned: healthy as far as this thread knows (the health check also asks the
+            // broker itself); a failing poll turns it to ERROR.
+            setHealth(State.RUNNING, null, null);
             return true;
         } catch (RuntimeException e) {
             closeSource();
@@ -357,6 +376,10 @@ public final class ConsumerTask implements Runnable {
         }
         if (!toEnd.isEmpty()) {
             source.seekToEnd(toEnd);
+            // Resolve the end now, so that "END" means the end when the route started, not at the first fetch.
+            for (TopicPartition tp : toEnd) {
+                source.position(tp, settings.commitTimeout);
+            }
         }
         if (paused) {
             source.pause(partitions);
@@ -659,6 +682,13 @@ public final class ConsumerTask implements Runnable {
         for (PartitionTracker t : trackers.values()) {
             if (t.handledOffset() >= 0) {
                 resume.put(t.partition(), t.handledOffset());
+            } else if (source != null) {
+                // Nothing handled yet: keep the position (for example a seekTo at start), if it is known.
+                try {
+                    resume.put(t.partition(), source.position(t.partition(), Duration.ofMillis(500)));
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: position of {} unknown before reconnecting: {}", name, t.partition(), e.toString());
+                }
             }
         }
         resume.putAll(resumeFrom);

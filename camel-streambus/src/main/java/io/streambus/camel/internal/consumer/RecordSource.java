@@ -25,6 +25,8 @@ interface RecordSource {
 
     void seekToEnd(Collection<TopicPartition> partitions);
 
+    long position(TopicPartition partition, Duration timeout);
+
     void pause(Collection<TopicPartition> partitions);
 
     void resume(Collection<TopicPartition> partitions);
@@ -60,6 +62,11 @@ interface RecordSource {
             @Override
             public void seekToEnd(Collection<TopicPartition> partitions) {
                 c.seekToEnd(partitions);
+            }
+
+            @Override
+            public long position(TopicPartition partition, Duration timeout) {
+                return c.position(partition, timeout);
             }
 
             @Override
@@ -111,6 +118,11 @@ interface RecordSource {
             @Override
             public void seekToEnd(Collection<TopicPartition> partitions) {
                 c.seekToEnd(partitions);
+            }
+
+            @Override
+            public long position(TopicPartition partition, Duration timeout) {
+                return c.position(partition, timeout);
             }
 
             @Override

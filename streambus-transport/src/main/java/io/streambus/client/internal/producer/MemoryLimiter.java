@@ -9,11 +9,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Bounds the bytes of records a producer holds ({@code buffer.memory}). Senders reserve the encoded size of each
  * record before appending it and the bytes come back when its batch completes (acknowledged or failed). A sender
  * blocks while the bound is reached, up to {@code max.block.ms}, then gets {@link BufferExhaustedException}.
- * Waiters are served in arrival order so that a large record is not starved by small ones. Thread-safe.
+ * While senders wait, newcomers queue behind them, so a large record is not starved by small ones. Thread-safe.
  */
 public final class MemoryLimiter {
     private final long total;
-    private final ReentrantLock lock = new ReentrantLock(true);
+    // Not a fair lock (hand-offs under contention cost a context switch per record); arrival order among blocked
+    // senders is kept by the waiters count instead: no fast path while anyone waits.
+    private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long available;
     private int waiters;

@@ -87,6 +87,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private final Backoff retryBackoff;
     private final CompressionCodec compression;
     private final ConcurrentHashMap<TopicPartition, PartitionQueue> queues = new ConcurrentHashMap<>();
+    /** Per topic, the queues by partition id: avoids hashing a TopicPartition per record. */
+    private final ConcurrentHashMap<String, Object[]> queuesByTopic = new ConcurrentHashMap<>();
     private final Set<Batch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
     private final ScheduledFuture<?> sweeper;
@@ -385,7 +387,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private void append(TopicPartition tp, long timestamp, long timestampNanos, ByteBuf key, ByteBuf value,
                         List<Header> headers, int size, int keySize, int valueSize,
                         CompletableFuture<RecordMetadata> future) {
-        PartitionQueue pq = queues.computeIfAbsent(tp, PartitionQueue::new);
+        PartitionQueue pq = queue(tp);
         Batch toSend;
         synchronized (pq) {
             if (closed) {
@@ -427,6 +429,23 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         if (toSend != null) {
             sendBatch(pq, toSend);
         }
+    }
+
+    private PartitionQueue queue(TopicPartition tp) {
+        Object[] arr = queuesByTopic.get(tp.topic());
+        int p = tp.partition();
+        if (arr != null && p < arr.length && arr[p] != null) {
+            @SuppressWarnings("unchecked")
+            PartitionQueue cached = (PartitionQueue) arr[p];
+            return cached;
+        }
+        PartitionQueue pq = queues.computeIfAbsent(tp, PartitionQueue::new);
+        queuesByTopic.compute(tp.topic(), (t, old) -> {
+            Object[] n = old == null ? new Object[p + 1] : java.util.Arrays.copyOf(old, Math.max(old.length, p + 1));
+            n[p] = pq;
+            return n;
+        });
+        return pq;
     }
 
     /**
@@ -608,15 +627,12 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         for (PartitionQueue pq : queues.values()) {
             List<Batch> expired = null;
             synchronized (pq) {
-                for (var it = pq.queue.iterator(); it.hasNext(); ) {
-                    Batch b = it.next();
-                    if (now - b.deadline > 0) {
-                        it.remove();
-                        if (expired == null) {
-                            expired = new ArrayList<>();
-                        }
-                        expired.add(b);
+                // Batches are queued in creation order, so deadlines grow along the queue.
+                while (!pq.queue.isEmpty() && now - pq.queue.peekFirst().deadline > 0) {
+                    if (expired == null) {
+                        expired = new ArrayList<>();
                     }
+                    expired.add(pq.queue.pollFirst());
                 }
             }
             if (expired != null) {

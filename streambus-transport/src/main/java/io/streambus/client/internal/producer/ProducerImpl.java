@@ -121,9 +121,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         long reserved;
         int attempts;
         boolean full;
-        boolean done;
+        volatile boolean done;
         boolean released;
         boolean sending;
+        volatile boolean retryPending;
 
         Batch(TopicPartition tp, long now, MessageBlockWriter writer) {
             this.tp = tp;
@@ -502,6 +503,12 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     }
 
     private void sendBatch(PartitionQueue pq, Batch b) {
+        b.retryPending = false;
+        if (b.done) {
+            // failed explicitly (producer closed) while waiting for a retry: give its buffer back, send nothing
+            finishInFlight(pq, b);
+            return;
+        }
         b.attempts++;
         long remaining = b.deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -549,6 +556,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1,
                         e.toString());
                 metrics.recordSendRetry(b.tp, e);
+                b.retryPending = true;
                 network.schedule(() -> sendBatch(pq, b), delayMs);
                 return;
             }
@@ -722,6 +730,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         // Batches in flight: fail their records now; their buffers go back when the network reports.
         for (Batch b : new ArrayList<>(incomplete)) {
             completeBatch(b, null, closedError);
+            if (b.retryPending) {
+                // its retry timer may never run if the client shuts down next
+                releaseBatch(b);
+            }
         }
         sweeper.cancel(false);
         try {

@@ -96,11 +96,11 @@ class ConnectionTest {
             }
         };
         try (EmbeddedBroker broker = Brokers.start(EmbeddedBroker.builder().port(0).dataDir(dir)
-                .idleTimeout(Duration.ofMillis(700)));
+                .idleTimeout(Duration.ofMillis(1000)));
              StreamBusClient client = StreamBusClient.builder().bootstrap(broker.address()).metrics(metrics)
                      .property("connections.max.idle.ms", 200).build()) {
             assertThat(client.admin().health().get()).isNotEmpty();
-            Thread.sleep(1600);
+            Thread.sleep(2500);
             assertThat(broker.connectionCount()).isEqualTo(1);
             assertThat(client.admin().health().get()).isNotEmpty();
             assertThat(opened.get()).as("no reconnect was needed").isEqualTo(1);

@@ -31,6 +31,7 @@ public interface Partitioner {
      * @param offset first byte
      * @param length number of bytes
      */
+    @SuppressWarnings("fallthrough")
     static int murmur2(ByteBuf data, int offset, int length) {
         final int seed = 0x9747b28c;
         final int m = 0x5bd1e995;

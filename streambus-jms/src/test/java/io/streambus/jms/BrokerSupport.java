@@ -51,6 +51,7 @@ public abstract class BrokerSupport {
     protected static String url(String extra) {
         return "streambus://127.0.0.1:" + port + "?fetch.backoff.ms=5&pollInterval=20&healthCheckInterval=200"
                 + "&requestTimeout=5000&closeTimeout=5000&sendTimeout=5000&reconnect.backoff.max.ms=200"
+                + "&circuit.breaker.open.ms=200&session.timeout.ms=6000&heartbeat.interval.ms=500"
                 + (extra.isEmpty() ? "" : "&" + extra);
     }
 

@@ -1,7 +1,6 @@
 package io.streambus.jms.internal;
 
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
@@ -50,8 +49,10 @@ final class StreamBusTransport implements Transport {
 
     @Override
     public GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides) {
-        throw new UnsupportedFeatureException("group-consumer (client)", String.valueOf(
-                client.config().getList("bootstrap.servers")));
+        Map<String, Object> o = new java.util.HashMap<>(overrides);
+        // JMS decides when positions are committed (acknowledgement modes), never a timer.
+        o.put("enable.auto.commit", false);
+        return client.newGroupConsumer(groupId, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), o);
     }
 
     @Override

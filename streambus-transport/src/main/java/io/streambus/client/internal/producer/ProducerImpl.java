@@ -506,7 +506,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         b.retryPending = false;
         if (b.done) {
             // failed explicitly (producer closed) while waiting for a retry: give its buffer back, send nothing
-            finishInFlight(pq, b);
+            finishInFlight(pq, b, null, null);
             return;
         }
         b.attempts++;
@@ -540,8 +540,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             LOG.warn("Produce to {} stored {} records but {} were sent", b.tp, r.messageCount(), b.records.size());
         }
         metrics.recordSend(b.tp, b.records.size(), b.block.sizeInBytes(), System.nanoTime() - b.createdAt);
-        completeBatch(b, r, null);
-        finishInFlight(pq, b);
+        finishInFlight(pq, b, r, null);
     }
 
     private void onBatchFailure(PartitionQueue pq, Batch b, Throwable error) {
@@ -564,12 +563,14 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                     + " not acknowledged within delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(
                     deliveryTimeoutNanos) + " after " + b.attempts + " attempt(s); last error: " + e.getMessage());
         }
-        completeBatch(b, null, e);
-        finishInFlight(pq, b);
+        finishInFlight(pq, b, null, e);
     }
 
-    private void finishInFlight(PartitionQueue pq, Batch b) {
-        releaseBatch(b);
+    /**
+     * The partition's next batch goes out first, then the finished batch's records complete: the broker works on
+     * the next batch while this thread runs the record callbacks.
+     */
+    private void finishInFlight(PartitionQueue pq, Batch b, ProduceResponse r, Throwable error) {
         Batch next;
         synchronized (pq) {
             if (pq.inFlight == b) {
@@ -580,6 +581,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         if (next != null) {
             sendBatch(pq, next);
         }
+        if (r != null || error != null) {
+            completeBatch(b, r, error);
+        }
+        releaseBatch(b);
     }
 
     /** Completes every record future of the batch exactly once (success or failure). */

@@ -79,6 +79,8 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private volatile boolean closed;
     private volatile MessageListener listener;
     private boolean paused;
+    /** Set under the lock when the buffer drained while paused; the fetcher is woken after unlocking. */
+    private boolean resumeWanted;
     private int dupsPending;
     private long dupsSinceNanos;
     private long lastPollErrorLog;
@@ -323,21 +325,23 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     }
 
     private void managePause() {
+        boolean pause;
+        boolean resume;
         lock.lock();
         try {
             int buffered = ready.size() + held.size();
-            if (!paused && buffered >= config.prefetch()) {
-                source.pause(source.assignment());
-                paused = true;
-            } else if (paused && buffered < Math.max(1, config.prefetch() / 2)) {
-                source.resume(source.assignment());
-                paused = false;
-            } else if (paused) {
-                // Partitions assigned by a rebalance since the last pause must wait too.
-                source.pause(source.assignment());
-            }
+            resume = paused && buffered < Math.max(1, config.prefetch() / 2);
+            // Re-pausing every round also holds back partitions a rebalance assigned since the last pause.
+            pause = !resume && (paused || buffered >= config.prefetch());
+            paused = pause;
         } finally {
             lock.unlock();
+        }
+        // Client consumer calls happen outside our lock (see wakeIfResumeWanted).
+        if (pause) {
+            source.pause(source.assignment());
+        } else if (resume) {
+            source.resume(source.assignment());
         }
     }
 
@@ -392,6 +396,32 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      * connection is started. Skipped, expired and not-yet-due records are handled on the way.
      */
     StreamBusMessage next(long timeoutMs) throws JMSException {
+        try {
+            return take(timeoutMs);
+        } finally {
+            wakeIfResumeWanted();
+        }
+    }
+
+    /**
+     * Wakes the fetcher (so that it resumes a paused source) outside {@link #lock}: the client consumer takes its
+     * own lock in wakeup, and a group consumer calls our rebalance listener (which takes ours) under it.
+     */
+    private void wakeIfResumeWanted() {
+        boolean wake;
+        lock.lock();
+        try {
+            wake = resumeWanted;
+            resumeWanted = false;
+        } finally {
+            lock.unlock();
+        }
+        if (wake) {
+            source.wakeup();
+        }
+    }
+
+    private StreamBusMessage take(long timeoutMs) throws JMSException {
         long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         lock.lock();
         try {
@@ -457,7 +487,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         m.putPropertyUnchecked(StreamBusMessage.JMSX_DELIVERY_COUNT, previous + 1);
         m.setAcknowledger(session.acknowledger());
         if (paused && ready.size() + held.size() < Math.max(1, config.prefetch() / 2)) {
-            source.wakeup(); // let the fetcher resume promptly
+            resumeWanted = true; // the caller wakes the fetcher once the lock is released
         }
         return m;
     }
@@ -585,15 +615,16 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     /** Called after each delivery in a DUPS_OK session: commits in batches, from the fetcher thread. */
     void deliveredDupsOk() {
+        boolean wake;
         lock.lock();
         try {
             markSkipped();
-            if (dupsPending >= config.dupsOkBatch()) {
-                changed.signalAll();
-                source.wakeup();
-            }
+            wake = dupsPending >= config.dupsOkBatch();
         } finally {
             lock.unlock();
+        }
+        if (wake) {
+            source.wakeup();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.streambus.jms;
 
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.testing.LeakCheck;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import java.io.IOException;
@@ -11,12 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One embedded broker per test class on 127.0.0.1 (real sockets), and factories tuned for fast tests (short fetch
- * backoff and poll interval). Connections made through {@link #connect()} are closed after each test.
+ * backoff and poll interval). Connections made through {@link #connect()} are closed after each test. Netty buffer
+ * leaks (client or broker side) fail the class.
  */
+@ExtendWith(LeakCheck.class)
 public abstract class BrokerSupport {
     private static final AtomicInteger NAMES = new AtomicInteger();
 

@@ -692,7 +692,9 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             try {
                 for (Map.Entry<TopicPartition, PartState> e : parts.entrySet()) {
                     PartState ps = e.getValue();
-                    if (ps.base < 0) {
+                    if (ps.base < 0 || ps.consumedUpTo < ps.base) {
+                        // Nothing handed out since the last commit: keep the prefetched records (cached sessions
+                        // are rolled back on every logical close by Spring and pooled-jms).
                         continue;
                     }
                     for (Long o : ps.unacked) {

@@ -421,17 +421,18 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         if (!create) {
             throw new InvalidDestinationException("topic " + topic + " does not exist");
         }
+        JMSException failure = null;
         try {
             Jms.await(transport.admin().createTopic(topic, config.defaultPartitions()), config.requestTimeoutMs(),
                     "creating topic " + topic);
         } catch (JMSException e) {
-            if (Jms.code(e.getCause()) != ErrorCode.TOPIC_EXISTS) {
-                throw e;
-            }
+            // Someone else may have created it meanwhile (possibly with another partition count): look again.
+            failure = e;
         }
         n = Jms.await(transport.admin().listTopics(), config.requestTimeoutMs(), "listing topics").get(topic);
         if (n == null) {
-            throw new InvalidDestinationException("topic " + topic + " could not be created");
+            throw failure != null ? failure : new InvalidDestinationException("topic " + topic
+                    + " could not be created");
         }
         return n;
     }

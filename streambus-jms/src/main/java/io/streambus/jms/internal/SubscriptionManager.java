@@ -2,12 +2,12 @@ package io.streambus.jms.internal;
 
 import io.streambus.client.TopicPartition;
 import io.streambus.client.admin.Admin;
+import io.streambus.client.admin.GroupListing;
 import io.streambus.client.admin.PartitionOffsets;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.StreamBusTemporaryQueue;
-import io.streambus.protocol.ErrorCode;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SubscriptionManager {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionManager.class);
+
+    /** Group state name of a group without members (spec B.6.13). */
+    private static final String EMPTY = "Empty";
 
     private final JmsConnection connection;
     /** Open consumers per group id of this connection (unsubscribe and exclusivity checks). */
@@ -102,7 +105,7 @@ final class SubscriptionManager {
             // A non-durable shared subscription ends with its last consumer. Another JVM may still use it, in which
             // case the broker refuses the deletion (46) and the group lives on.
             try {
-                Jms.await(admin().deleteGroups(List.of(group)), config().requestTimeoutMs(), "deleting " + group);
+                deleteGroup(group, "shared subscription group " + group);
             } catch (JMSException e) {
                 LOG.debug("shared subscription group {} not deleted: {}", group, e.getMessage());
             }
@@ -155,19 +158,23 @@ final class SubscriptionManager {
         int partitions = connection.partitions(desc.topic(), true);
         Map<TopicPartition, OffsetAndMetadata> existing = Jms.await(admin().committedOffsets(group, List.of()),
                 config().requestTimeoutMs(), "reading " + what);
+        GroupListing listing = find(group);
+        boolean active = listing != null && !EMPTY.equals(listing.state());
         if (!existing.isEmpty()) {
             Subscriptions.Description old = Subscriptions.Description.decode(
                     existing.values().iterator().next().metadata());
             if (old != null && old.sameAs(desc)) {
                 return;
             }
-            if (activeGroups.containsKey(group)) {
+            if (active || activeGroups.containsKey(group)) {
                 throw new IllegalStateException(what + " is in use by a consumer with topic/selector/noLocal "
                         + (old == null ? "unknown" : old.topic() + "/" + old.selector() + "/" + old.noLocal())
                         + "; it cannot change while consumers are active");
             }
             LOG.info("{} changed (was {}, now {}): deleting and recreating consumer group {}", what, old, desc, group);
             deleteGroup(group, what);
+        } else if (active) {
+            return; // another process is creating it right now and owns its positions
         }
         Map<TopicPartition, OffsetAndMetadata> start = new LinkedHashMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -178,31 +185,39 @@ final class SubscriptionManager {
         try {
             Jms.await(admin().commitOffsets(group, start), config().requestTimeoutMs(), "creating " + what);
         } catch (JMSException e) {
-            if (Jms.code(e.getCause()) == ErrorCode.ILLEGAL_GENERATION && shared) {
+            GroupListing now = shared ? find(group) : null;
+            if (now != null && !EMPTY.equals(now.state())) {
                 return; // another consumer created and joined it meanwhile: it has positions already
             }
             throw e;
         }
     }
 
-    private void deleteGroup(String group, String what) throws JMSException {
-        try {
-            Jms.await(admin().deleteGroups(List.of(group)), config().requestTimeoutMs(), "deleting " + what);
-        } catch (JMSException e) {
-            int code = Jms.code(e.getCause());
-            if (code == ErrorCode.NON_EMPTY_GROUP) {
-                IllegalStateException ise = new IllegalStateException(what + " has active consumers (possibly in "
-                        + "another process); close them first");
-                ise.setLinkedException(e);
-                throw ise;
+    /** The group's listing, or null when it does not exist. */
+    private GroupListing find(String group) throws JMSException {
+        for (GroupListing g : Jms.await(admin().listGroups(group), config().requestTimeoutMs(),
+                "looking up consumer group " + group)) {
+            if (g.groupId().equals(group)) {
+                return g;
             }
-            if (code == ErrorCode.UNKNOWN_CONSUMER_GROUP_ID) {
-                InvalidDestinationException ide = new InvalidDestinationException(what + " does not exist");
-                ide.setLinkedException(e);
-                throw ide;
-            }
-            throw e;
         }
+        return null;
+    }
+
+    /**
+     * Deletes a subscription's group: {@link InvalidDestinationException} if there is none,
+     * {@link IllegalStateException} while it has members (in any process).
+     */
+    private void deleteGroup(String group, String what) throws JMSException {
+        GroupListing g = find(group);
+        if (g == null) {
+            throw new InvalidDestinationException(what + " does not exist");
+        }
+        if (!EMPTY.equals(g.state())) {
+            throw new IllegalStateException(what + " has active consumers (possibly in another process, group "
+                    + group + " is " + g.state() + "); close them first");
+        }
+        Jms.await(admin().deleteGroups(List.of(group)), config().requestTimeoutMs(), "deleting " + what);
     }
 
     /** {@code Session.unsubscribe}: deletes the durable subscription's group and offsets. */
@@ -235,7 +250,6 @@ final class SubscriptionManager {
     }
 
     private boolean exists(String group) throws JMSException {
-        return !Jms.await(admin().committedOffsets(group, List.of()), config().requestTimeoutMs(),
-                "looking up " + group).isEmpty();
+        return find(group) != null;
     }
 }

@@ -52,6 +52,11 @@ final class GroupSource implements RecordSource {
     }
 
     @Override
+    public boolean assignsInPoll() {
+        return true;
+    }
+
+    @Override
     public boolean localCommits() {
         return false;
     }

@@ -84,6 +84,8 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private int dupsPending;
     private long dupsSinceNanos;
     private long lastPollErrorLog;
+    /** Completed by the first assignment of a group source (fetcher thread only). */
+    private CompletableFuture<Void> firstAssignment;
 
     /** One fetched record waiting for delivery; {@code message == null} means "skip" (selector, noLocal). */
     private static final class Delivery {
@@ -160,6 +162,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 } finally {
                     lock.unlock();
                 }
+                onAssigned();
             }
 
             @Override
@@ -167,6 +170,14 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 onRevoked(partitions);
             }
         };
+    }
+
+    private void onAssigned() {
+        CompletableFuture<Void> f = firstAssignment;
+        if (f != null) {
+            firstAssignment = null;
+            f.complete(null);
+        }
     }
 
     private void onRevoked(Collection<TopicPartition> partitions) {
@@ -209,13 +220,23 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         Duration pollTimeout = Duration.ofMillis(config.pollIntervalMs());
         try {
             source.open(Duration.ofMillis(config.requestTimeoutMs()));
-            opened.complete(null);
+            if (!source.assignsInPoll()) {
+                opened.complete(null);
+            } else {
+                firstAssignment = opened;
+            }
         } catch (RuntimeException e) {
             opened.completeExceptionally(e);
             closeSource();
             return;
         }
+        long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()) / 2;
         while (!stopFetcher) {
+            if (!opened.isDone() && System.nanoTime() > joinDeadline) {
+                // The group is slow to assign (a rebalance in progress): hand the consumer out anyway.
+                LOG.debug("{}: no partition assignment yet, continuing", this);
+                opened.complete(null);
+            }
             runCommands();
             maybeCommitDupsOk();
             managePause();

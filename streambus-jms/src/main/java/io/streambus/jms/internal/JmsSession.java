@@ -72,7 +72,11 @@ import org.slf4j.LoggerFactory;
 public class JmsSession implements Session, QueueSession, TopicSession {
     private static final Logger LOG = LoggerFactory.getLogger(JmsSession.class);
 
+    private static final java.util.concurrent.atomic.AtomicInteger SESSION_IDS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final JmsConnection connection;
+    private final int sessionId = SESSION_IDS.incrementAndGet();
     private final boolean transacted;
     private final int ackMode;
     private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
@@ -338,7 +342,8 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             dispatchLock.lock();
             try {
                 if (dispatcher == null && !stopDispatch) {
-                    dispatcher = new Thread(this::dispatchLoop, "streambus-jms-session-" + connection.id());
+                    dispatcher = new Thread(this::dispatchLoop, "streambus-jms-session-" + connection.id() + "-"
+                            + sessionId);
                     dispatcher.setDaemon(true);
                     dispatcher.start();
                 }
@@ -506,7 +511,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
         try {
             if (completions == null) {
                 completions = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "streambus-jms-completion-" + connection.id());
+                    Thread t = new Thread(r, completionThreadName());
                     t.setDaemon(true);
                     return t;
                 });
@@ -528,8 +533,13 @@ public class JmsSession implements Session, QueueSession, TopicSession {
         }
     }
 
+    private String completionThreadName() {
+        return "streambus-jms-completion-" + connection.id() + "-" + sessionId;
+    }
+
+    /** True on the thread that runs this session's CompletionListeners. */
     boolean isCompletionThread() {
-        return Thread.currentThread().getName().startsWith("streambus-jms-completion-" + connection.id());
+        return Thread.currentThread().getName().equals(completionThreadName());
     }
 
     private void awaitAsyncSends() {

@@ -26,6 +26,15 @@ interface RecordSource {
 
     ConsumerRecords<byte[], byte[]> poll(Duration timeout);
 
+    /**
+     * True when positions are only known after the first assignment, which arrives in a {@link #poll}: the consumer
+     * is handed to the application once that happened (so that a {@code receive} right after creation does not
+     * miss messages that are already there).
+     */
+    default boolean assignsInPoll() {
+        return false;
+    }
+
     /** True when commits are bookkeeping only (no broker request): they may run on any thread. */
     boolean localCommits();
 

@@ -93,6 +93,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "heartbeatintervalms":
+        case "heartbeatIntervalMs": getOrCreateConfiguration(target).setHeartbeatIntervalMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "interceptorclasses":
         case "interceptorClasses": getOrCreateConfiguration(target).setInterceptorClasses(property(camelContext, java.lang.String.class, value)); return true;
         case "key": getOrCreateConfiguration(target).setKey(property(camelContext, java.lang.String.class, value)); return true;
@@ -114,6 +116,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "metadataMaxAgeMs": getOrCreateConfiguration(target).setMetadataMaxAgeMs(property(camelContext, java.lang.Long.class, value)); return true;
         case "offsetrepository":
         case "offsetRepository": getOrCreateConfiguration(target).setOffsetRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "partitionassignor":
+        case "partitionAssignor": getOrCreateConfiguration(target).setPartitionAssignor(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionkey":
         case "partitionKey": getOrCreateConfiguration(target).setPartitionKey(property(camelContext, java.lang.Integer.class, value)); return true;
         case "partitioner": getOrCreateConfiguration(target).setPartitioner(property(camelContext, java.lang.String.class, value)); return true;
@@ -126,6 +130,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "pollTimeoutMs": getOrCreateConfiguration(target).setPollTimeoutMs(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "producerbatchsize":
         case "producerBatchSize": getOrCreateConfiguration(target).setProducerBatchSize(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "rebalancetimeoutms":
+        case "rebalanceTimeoutMs": getOrCreateConfiguration(target).setRebalanceTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "reconnectbackoffmaxms":
         case "reconnectBackoffMaxMs": getOrCreateConfiguration(target).setReconnectBackoffMaxMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "reconnectbackoffms":
@@ -147,6 +153,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "saslUsername": getOrCreateConfiguration(target).setSaslUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "seekto":
         case "seekTo": getOrCreateConfiguration(target).setSeekTo(property(camelContext, io.streambus.camel.SeekPolicy.class, value)); return true;
+        case "sessiontimeoutms":
+        case "sessionTimeoutMs": getOrCreateConfiguration(target).setSessionTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslenabled":
@@ -261,6 +269,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "heartbeatintervalms":
+        case "heartbeatIntervalMs": return java.lang.Integer.class;
         case "interceptorclasses":
         case "interceptorClasses": return java.lang.String.class;
         case "key": return java.lang.String.class;
@@ -282,6 +292,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "metadataMaxAgeMs": return java.lang.Long.class;
         case "offsetrepository":
         case "offsetRepository": return org.apache.camel.spi.StateRepository.class;
+        case "partitionassignor":
+        case "partitionAssignor": return java.lang.String.class;
         case "partitionkey":
         case "partitionKey": return java.lang.Integer.class;
         case "partitioner": return java.lang.String.class;
@@ -294,6 +306,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "pollTimeoutMs": return long.class;
         case "producerbatchsize":
         case "producerBatchSize": return java.lang.Integer.class;
+        case "rebalancetimeoutms":
+        case "rebalanceTimeoutMs": return java.lang.Integer.class;
         case "reconnectbackoffmaxms":
         case "reconnectBackoffMaxMs": return java.lang.Integer.class;
         case "reconnectbackoffms":
@@ -315,6 +329,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "saslUsername": return java.lang.String.class;
         case "seekto":
         case "seekTo": return io.streambus.camel.SeekPolicy.class;
+        case "sessiontimeoutms":
+        case "sessionTimeoutMs": return java.lang.Integer.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "sslenabled":
@@ -425,6 +441,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "heartbeatintervalms":
+        case "heartbeatIntervalMs": return getOrCreateConfiguration(target).getHeartbeatIntervalMs();
         case "interceptorclasses":
         case "interceptorClasses": return getOrCreateConfiguration(target).getInterceptorClasses();
         case "key": return getOrCreateConfiguration(target).getKey();
@@ -446,6 +464,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "metadataMaxAgeMs": return getOrCreateConfiguration(target).getMetadataMaxAgeMs();
         case "offsetrepository":
         case "offsetRepository": return getOrCreateConfiguration(target).getOffsetRepository();
+        case "partitionassignor":
+        case "partitionAssignor": return getOrCreateConfiguration(target).getPartitionAssignor();
         case "partitionkey":
         case "partitionKey": return getOrCreateConfiguration(target).getPartitionKey();
         case "partitioner": return getOrCreateConfiguration(target).getPartitioner();
@@ -458,6 +478,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "pollTimeoutMs": return getOrCreateConfiguration(target).getPollTimeoutMs();
         case "producerbatchsize":
         case "producerBatchSize": return getOrCreateConfiguration(target).getProducerBatchSize();
+        case "rebalancetimeoutms":
+        case "rebalanceTimeoutMs": return getOrCreateConfiguration(target).getRebalanceTimeoutMs();
         case "reconnectbackoffmaxms":
         case "reconnectBackoffMaxMs": return getOrCreateConfiguration(target).getReconnectBackoffMaxMs();
         case "reconnectbackoffms":
@@ -479,6 +501,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "saslUsername": return getOrCreateConfiguration(target).getSaslUsername();
         case "seekto":
         case "seekTo": return getOrCreateConfiguration(target).getSeekTo();
+        case "sessiontimeoutms":
+        case "sessionTimeoutMs": return getOrCreateConfiguration(target).getSessionTimeoutMs();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "sslenabled":

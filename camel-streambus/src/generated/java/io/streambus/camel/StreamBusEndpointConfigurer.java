@@ -81,6 +81,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "headerFilterStrategy": target.getConfiguration().setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
         case "headerserializer":
         case "headerSerializer": target.getConfiguration().setHeaderSerializer(property(camelContext, io.streambus.camel.serde.StreamBusHeaderSerializer.class, value)); return true;
+        case "heartbeatintervalms":
+        case "heartbeatIntervalMs": target.getConfiguration().setHeartbeatIntervalMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "interceptorclasses":
         case "interceptorClasses": target.getConfiguration().setInterceptorClasses(property(camelContext, java.lang.String.class, value)); return true;
         case "key": target.getConfiguration().setKey(property(camelContext, java.lang.String.class, value)); return true;
@@ -102,6 +104,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "metadataMaxAgeMs": target.getConfiguration().setMetadataMaxAgeMs(property(camelContext, java.lang.Long.class, value)); return true;
         case "offsetrepository":
         case "offsetRepository": target.getConfiguration().setOffsetRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "partitionassignor":
+        case "partitionAssignor": target.getConfiguration().setPartitionAssignor(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionkey":
         case "partitionKey": target.getConfiguration().setPartitionKey(property(camelContext, java.lang.Integer.class, value)); return true;
         case "partitioner": target.getConfiguration().setPartitioner(property(camelContext, java.lang.String.class, value)); return true;
@@ -114,6 +118,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "pollTimeoutMs": target.getConfiguration().setPollTimeoutMs(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "producerbatchsize":
         case "producerBatchSize": target.getConfiguration().setProducerBatchSize(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "rebalancetimeoutms":
+        case "rebalanceTimeoutMs": target.getConfiguration().setRebalanceTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "reconnectbackoffmaxms":
         case "reconnectBackoffMaxMs": target.getConfiguration().setReconnectBackoffMaxMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "reconnectbackoffms":
@@ -135,6 +141,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "saslUsername": target.getConfiguration().setSaslUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "seekto":
         case "seekTo": target.getConfiguration().setSeekTo(property(camelContext, io.streambus.camel.SeekPolicy.class, value)); return true;
+        case "sessiontimeoutms":
+        case "sessionTimeoutMs": target.getConfiguration().setSessionTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslenabled":
@@ -239,6 +247,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
         case "headerserializer":
         case "headerSerializer": return io.streambus.camel.serde.StreamBusHeaderSerializer.class;
+        case "heartbeatintervalms":
+        case "heartbeatIntervalMs": return java.lang.Integer.class;
         case "interceptorclasses":
         case "interceptorClasses": return java.lang.String.class;
         case "key": return java.lang.String.class;
@@ -260,6 +270,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "metadataMaxAgeMs": return java.lang.Long.class;
         case "offsetrepository":
         case "offsetRepository": return org.apache.camel.spi.StateRepository.class;
+        case "partitionassignor":
+        case "partitionAssignor": return java.lang.String.class;
         case "partitionkey":
         case "partitionKey": return java.lang.Integer.class;
         case "partitioner": return java.lang.String.class;
@@ -272,6 +284,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "pollTimeoutMs": return long.class;
         case "producerbatchsize":
         case "producerBatchSize": return java.lang.Integer.class;
+        case "rebalancetimeoutms":
+        case "rebalanceTimeoutMs": return java.lang.Integer.class;
         case "reconnectbackoffmaxms":
         case "reconnectBackoffMaxMs": return java.lang.Integer.class;
         case "reconnectbackoffms":
@@ -293,6 +307,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "saslUsername": return java.lang.String.class;
         case "seekto":
         case "seekTo": return io.streambus.camel.SeekPolicy.class;
+        case "sessiontimeoutms":
+        case "sessionTimeoutMs": return java.lang.Integer.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "sslenabled":
@@ -398,6 +414,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "headerFilterStrategy": return target.getConfiguration().getHeaderFilterStrategy();
         case "headerserializer":
         case "headerSerializer": return target.getConfiguration().getHeaderSerializer();
+        case "heartbeatintervalms":
+        case "heartbeatIntervalMs": return target.getConfiguration().getHeartbeatIntervalMs();
         case "interceptorclasses":
         case "interceptorClasses": return target.getConfiguration().getInterceptorClasses();
         case "key": return target.getConfiguration().getKey();
@@ -419,6 +437,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "metadataMaxAgeMs": return target.getConfiguration().getMetadataMaxAgeMs();
         case "offsetrepository":
         case "offsetRepository": return target.getConfiguration().getOffsetRepository();
+        case "partitionassignor":
+        case "partitionAssignor": return target.getConfiguration().getPartitionAssignor();
         case "partitionkey":
         case "partitionKey": return target.getConfiguration().getPartitionKey();
         case "partitioner": return target.getConfiguration().getPartitioner();
@@ -431,6 +451,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "pollTimeoutMs": return target.getConfiguration().getPollTimeoutMs();
         case "producerbatchsize":
         case "producerBatchSize": return target.getConfiguration().getProducerBatchSize();
+        case "rebalancetimeoutms":
+        case "rebalanceTimeoutMs": return target.getConfiguration().getRebalanceTimeoutMs();
         case "reconnectbackoffmaxms":
         case "reconnectBackoffMaxMs": return target.getConfiguration().getReconnectBackoffMaxMs();
         case "reconnectbackoffms":
@@ -452,6 +474,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "saslUsername": return target.getConfiguration().getSaslUsername();
         case "seekto":
         case "seekTo": return target.getConfiguration().getSeekTo();
+        case "sessiontimeoutms":
+        case "sessionTimeoutMs": return target.getConfiguration().getSessionTimeoutMs();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "sslenabled":

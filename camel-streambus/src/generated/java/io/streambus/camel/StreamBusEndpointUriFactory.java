@@ -23,7 +23,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(80);
+        Set<String> props = new HashSet<>(84);
         props.add("additionalProperties");
         props.add("allowManualCommit");
         props.add("apiTimeoutMs");
@@ -54,6 +54,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("headerDeserializer");
         props.add("headerFilterStrategy");
         props.add("headerSerializer");
+        props.add("heartbeatIntervalMs");
         props.add("interceptorClasses");
         props.add("key");
         props.add("keyDeserializer");
@@ -65,6 +66,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("maxPollRecords");
         props.add("metadataMaxAgeMs");
         props.add("offsetRepository");
+        props.add("partitionAssignor");
         props.add("partitionKey");
         props.add("partitioner");
         props.add("partitions");
@@ -72,6 +74,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("pollOnError");
         props.add("pollTimeoutMs");
         props.add("producerBatchSize");
+        props.add("rebalanceTimeoutMs");
         props.add("reconnectBackoffMaxMs");
         props.add("reconnectBackoffMs");
         props.add("recordMetadata");
@@ -83,6 +86,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("saslPassword");
         props.add("saslUsername");
         props.add("seekTo");
+        props.add("sessionTimeoutMs");
         props.add("shutdownTimeout");
         props.add("sslEnabled");
         props.add("sslEndpointIdentificationEnabled");

@@ -1,7 +1,6 @@
 package io.streambus.camel;
 
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.producer.Producer;
@@ -40,15 +39,13 @@ public interface StreamBusClientFactory {
     }
 
     /**
-     * Creates a member of consumer group {@code groupId} with per-consumer overrides of consumer keys.
-     *
-     * @throws StreamBusCapabilityException while the client library in use has no group consumer
+     * Creates a member of consumer group {@code groupId} with per-consumer overrides of consumer keys (group keys
+     * such as {@code session.timeout.ms} included).
      */
     default <K, V> GroupConsumer<K, V> createGroupConsumer(StreamBusClient client, String groupId,
                                                            Deserializer<K> keyDeserializer,
                                                            Deserializer<V> valueDeserializer,
                                                            Map<String, Object> overrides) {
-        throw new StreamBusCapabilityException(BrokerCapabilities.CAP_GROUPS, "this version of the StreamBus client "
-                + "library has no group consumer; consume explicit partitions (partitions=...) instead");
+        return client.newGroupConsumer(groupId, keyDeserializer, valueDeserializer, overrides);
     }
 }

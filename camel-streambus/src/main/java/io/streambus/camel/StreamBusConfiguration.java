@@ -241,6 +241,18 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration")
     private long pollErrorBackoffMs = 1000;
 
+    @UriParam(label = "consumer", defaultValue = "10000")
+    private Integer sessionTimeoutMs;
+
+    @UriParam(label = "consumer", defaultValue = "3000")
+    private Integer heartbeatIntervalMs;
+
+    @UriParam(label = "consumer,advanced", defaultValue = "60000")
+    private Integer rebalanceTimeoutMs;
+
+    @UriParam(label = "consumer", defaultValue = "range,roundrobin,sticky")
+    private String partitionAssignor;
+
     @UriParam(label = "consumer,advanced", defaultValue = "1048576")
     private Integer fetchMaxBytes;
 
@@ -1029,6 +1041,52 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     /** Milliseconds to wait after a poll error before polling again (RETRY, DISCARD, ERROR_HANDLER) or reconnecting. */
     public void setPollErrorBackoffMs(long pollErrorBackoffMs) {
         this.pollErrorBackoffMs = pollErrorBackoffMs;
+    }
+
+    public Integer getSessionTimeoutMs() {
+        return sessionTimeoutMs;
+    }
+
+    /**
+     * Group membership: milliseconds without a heartbeat after which the broker removes this consumer from the group
+     * and gives its partitions to the others. Heartbeats are sent on their own thread, so a slow route does not
+     * count against it.
+     */
+    public void setSessionTimeoutMs(Integer sessionTimeoutMs) {
+        this.sessionTimeoutMs = sessionTimeoutMs;
+    }
+
+    public Integer getHeartbeatIntervalMs() {
+        return heartbeatIntervalMs;
+    }
+
+    /** Group membership: milliseconds between heartbeats; at most a third of sessionTimeoutMs. */
+    public void setHeartbeatIntervalMs(Integer heartbeatIntervalMs) {
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+    }
+
+    public Integer getRebalanceTimeoutMs() {
+        return rebalanceTimeoutMs;
+    }
+
+    /**
+     * Group membership: how long the broker waits for every member to rejoin during a rebalance. A consumer thread
+     * rejoins when it polls, so this bounds how long one exchange may take while a rebalance is under way.
+     */
+    public void setRebalanceTimeoutMs(Integer rebalanceTimeoutMs) {
+        this.rebalanceTimeoutMs = rebalanceTimeoutMs;
+    }
+
+    public String getPartitionAssignor() {
+        return partitionAssignor;
+    }
+
+    /**
+     * How the group spreads partitions over its members, as a comma-separated preference list of range, roundrobin
+     * and sticky (sticky keeps partitions where they are across rebalances).
+     */
+    public void setPartitionAssignor(String partitionAssignor) {
+        this.partitionAssignor = partitionAssignor;
     }
 
     public Integer getFetchMaxBytes() {

@@ -101,6 +101,13 @@ public final class ClientProperties {
         put(m, ClientConfig.FETCH_QUEUE_MAX_BYTES, c.getFetchQueueMaxBytes());
         put(m, ClientConfig.FETCH_BACKOFF_MS, c.getFetchBackoffMs());
         put(m, ClientConfig.FETCH_COMPRESSION_TYPE, c.getFetchCompressionCodec());
+        put(m, ClientConfig.SESSION_TIMEOUT_MS, c.getSessionTimeoutMs());
+        put(m, ClientConfig.HEARTBEAT_INTERVAL_MS, c.getHeartbeatIntervalMs());
+        put(m, ClientConfig.REBALANCE_TIMEOUT_MS, c.getRebalanceTimeoutMs());
+        put(m, ClientConfig.PARTITION_ASSIGNMENT_STRATEGY, c.getPartitionAssignor());
+        // The component commits what its routes processed; the client's own auto-commit would commit what was
+        // merely polled, so it is always off.
+        m.put(ClientConfig.ENABLE_AUTO_COMMIT, false);
         return m;
     }
 

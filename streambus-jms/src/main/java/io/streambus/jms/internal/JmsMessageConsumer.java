@@ -1,6 +1,5 @@
 package io.streambus.jms.internal;
 
-import io.streambus.client.StreamBusException;
 import io.streambus.client.TopicPartition;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.ConsumerRecord;
@@ -245,7 +244,8 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 records = source.poll(pollTimeout);
             } catch (WakeupException e) {
                 continue;
-            } catch (StreamBusException | IllegalArgumentException | java.lang.IllegalStateException e) {
+            } catch (RuntimeException e) {
+                // Keep the fetcher alive whatever the client throws; transport errors reach the ExceptionListener.
                 onPollError(e);
                 continue;
             }

@@ -1,0 +1,163 @@
+package io.streambus.itests.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streambus.camel.StreamBusConsumer;
+import io.streambus.camel.internal.consumer.ConsumerTask;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Consumer groups: assignment over consumer threads and route instances, rebalancing, seekTo once, commits. */
+class GroupConsumerTest extends CamelTestBase {
+
+    private static final String GROUP_IMPL = "io.streambus.client.internal.group.DefaultGroupConsumerFactory";
+    private static final String FAST_GROUP = "&sessionTimeoutMs=6000&heartbeatIntervalMs=500&rebalanceTimeoutMs=5000"
+            + "&pollTimeoutMs=200&autoCommitIntervalMs=200";
+
+    @BeforeEach
+    void needsGroupConsumer() {
+        boolean present;
+        try {
+            Class.forName(GROUP_IMPL);
+            present = true;
+        } catch (ClassNotFoundException e) {
+            present = false;
+        }
+        Assumptions.assumeTrue(present, "the client library in use has no group consumer yet (" + GROUP_IMPL + ")");
+    }
+
+    /** Counts deliveries per value, to see losses and duplicates. */
+    private static final class Deliveries {
+        final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+        void add(String v) {
+            counts.computeIfAbsent(v, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        int distinct() {
+            return counts.size();
+        }
+
+        int total() {
+            return counts.values().stream().mapToInt(AtomicInteger::get).sum();
+        }
+    }
+
+    private RouteBuilder counting(String routeId, String from, Deliveries d) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(from).routeId(routeId).process(e -> d.add(e.getIn().getBody(String.class)));
+            }
+        };
+    }
+
+    private static void produceAll(String topic, int partitions, int perPartition, String prefix) {
+        for (int p = 0; p < partitions; p++) {
+            sb.produce(topic, p, values(prefix + p + "-", 0, perPartition));
+        }
+    }
+
+    @Test
+    void groupRoundTripCommitsEveryPartition() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("group");
+        sb.createTopic(topic, 3);
+        produceAll(topic, 3, 20, "a");
+        Deliveries d = new Deliveries();
+        CamelContext c = start(counting("g", uri(topic, "groupId=rt-g&autoOffsetReset=earliest" + FAST_GROUP), d));
+        await().atMost(Duration.ofSeconds(20)).until(() -> d.distinct() == 60);
+        c.stop();
+        for (int p = 0; p < 3; p++) {
+            assertThat(sb.committed("rt-g", topic, p)).isEqualTo(20);
+        }
+        assertThat(d.total()).isEqualTo(60);
+    }
+
+    @Test
+    void consumersCountSharesPartitionsAndASecondInstanceTriggersARebalanceWithoutLossOrDuplicates()
+            throws Exception {
+        String topic = BrokerSupport.uniqueTopic("rebalance");
+        sb.createTopic(topic, 6);
+        String from = uri(topic, "groupId=rb-g&autoOffsetReset=earliest&consumersCount=3" + FAST_GROUP);
+        Deliveries d = new Deliveries();
+        CamelContext first = start(counting("first", from, d));
+        StreamBusConsumer c1 = (StreamBusConsumer) first.getRoute("first").getConsumer();
+        await().atMost(Duration.ofSeconds(20)).until(() -> assigned(c1) == 6);
+        for (ConsumerTask t : c1.getTasks()) {
+            assertThat(t.partitions()).as("balanced over 3 threads").hasSize(2);
+        }
+        produceAll(topic, 6, 50, "a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> d.distinct() == 300);
+
+        // a second application instance joins the group: the partitions are shared, nothing lost or read twice
+        Deliveries d2 = new Deliveries();
+        CamelContext second = start(counting("second", from, d2));
+        StreamBusConsumer c2 = (StreamBusConsumer) second.getRoute("second").getConsumer();
+        produceAll(topic, 6, 50, "b");
+        await().atMost(Duration.ofSeconds(30)).until(() -> assigned(c1) + assigned(c2) == 6 && assigned(c2) > 0);
+        produceAll(topic, 6, 50, "c");
+        await().atMost(Duration.ofSeconds(30)).until(() -> d.distinct() + d2.distinct() == 900);
+        Thread.sleep(500);
+        List<String> both = new ArrayList<>(d.counts.keySet());
+        both.retainAll(d2.counts.keySet());
+        assertThat(both).as("no record processed by both instances").isEmpty();
+        assertThat(d.total() + d2.total()).as("no record processed twice").isEqualTo(900);
+        assertThat(d2.distinct()).isPositive();
+    }
+
+    @Test
+    void seekToBeginningIsNotRepeatedWhenPartitionsMoveBetweenThreadsOfTheRoute() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("seekonce");
+        sb.createTopic(topic, 4);
+        produceAll(topic, 4, 25, "a");
+        Deliveries d = new Deliveries();
+        CamelContext c = start(counting("s", uri(topic, "groupId=so-g&seekTo=BEGINNING&consumersCount=2"
+                + FAST_GROUP), d));
+        StreamBusConsumer consumer = (StreamBusConsumer) c.getRoute("s").getConsumer();
+        await().atMost(Duration.ofSeconds(20)).until(() -> d.distinct() == 100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> consumer.getTasks().stream()
+                .allMatch(t -> !t.partitions().isEmpty()));
+        produceAll(topic, 4, 25, "b");
+        await().atMost(Duration.ofSeconds(20)).until(() -> d.distinct() == 200);
+        Thread.sleep(500);
+        assertThat(d.total()).as("partitions moved between threads were not sought to the beginning again")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void manualCommitGroupCommitsOnlyWhatTheRouteCommits() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("gmanual");
+        sb.createTopic(topic, 1);
+        sb.produce(topic, 0, values("m", 0, 10));
+        CamelContext c = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "groupId=gm-g&autoOffsetReset=earliest&allowManualCommit=true" + FAST_GROUP))
+                        .filter(header("CamelStreamBusOffset").isEqualTo(4L))
+                        .process(e -> e.getIn().getHeader("CamelStreamBusManualCommit",
+                                io.streambus.camel.consumer.StreamBusManualCommit.class).commitSync());
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> sb.committed("gm-g", topic, 0) == 5);
+        c.stop();
+        assertThat(sb.committed("gm-g", topic, 0)).as("no commit on revocation or shutdown").isEqualTo(5);
+    }
+
+    private static int assigned(StreamBusConsumer c) {
+        int n = 0;
+        for (ConsumerTask t : c.getTasks()) {
+            n += t.partitions().size();
+        }
+        return n;
+    }
+}

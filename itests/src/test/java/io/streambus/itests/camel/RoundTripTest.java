@@ -192,6 +192,31 @@ class RoundTripTest {
     }
 
     @Test
+    void zeroCopyByteBufBodiesAreReleasedWhenTheExchangeCompletes() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("bytebuf");
+        sb.createTopic(topic, 1);
+        sb.produce(topic, 0, List.of("one", "two"));
+        List<ByteBuf> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "partitions=0&autoOffsetReset=earliest&valueDeserializer=bytebuf"))
+                        .process(e -> {
+                            ByteBuf b = e.getIn().getBody(ByteBuf.class);
+                            assertThat(b.refCnt()).isEqualTo(1);
+                            bodies.add(b);
+                            texts.add(b.toString(StandardCharsets.UTF_8));
+                        });
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> texts.size() == 2);
+        assertThat(texts).containsExactly("one", "two");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> bodies.stream().allMatch(b -> b.refCnt() == 0));
+    }
+
+    @Test
     void badHeadersFailTheExchangeWithAClearError() throws Exception {
         String topic = BrokerSupport.uniqueTopic("bad");
         sb.createTopic(topic, 1);

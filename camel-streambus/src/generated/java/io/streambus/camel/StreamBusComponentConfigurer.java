@@ -114,6 +114,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "maxPollRecords": getOrCreateConfiguration(target).setMaxPollRecords(property(camelContext, int.class, value)); return true;
         case "metadatamaxagems":
         case "metadataMaxAgeMs": getOrCreateConfiguration(target).setMetadataMaxAgeMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "metricscollector":
+        case "metricsCollector": getOrCreateConfiguration(target).setMetricsCollector(property(camelContext, io.streambus.client.metrics.MetricsCollector.class, value)); return true;
         case "offsetrepository":
         case "offsetRepository": getOrCreateConfiguration(target).setOffsetRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
         case "partitionassignor":
@@ -157,6 +159,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "sessionTimeoutMs": getOrCreateConfiguration(target).setSessionTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "sslenabled":
         case "sslEnabled": getOrCreateConfiguration(target).setSslEnabled(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "sslendpointidentificationenabled":
@@ -182,6 +186,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "unsupportedHeaderPolicy": getOrCreateConfiguration(target).setUnsupportedHeaderPolicy(property(camelContext, io.streambus.camel.serde.UnsupportedHeaderPolicy.class, value)); return true;
         case "untypedheadersasbytes":
         case "untypedHeadersAsBytes": getOrCreateConfiguration(target).setUntypedHeadersAsBytes(property(camelContext, boolean.class, value)); return true;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "useiterator":
         case "useIterator": getOrCreateConfiguration(target).setUseIterator(property(camelContext, boolean.class, value)); return true;
         case "valuedeserializer":
@@ -290,6 +296,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "maxPollRecords": return int.class;
         case "metadatamaxagems":
         case "metadataMaxAgeMs": return java.lang.Long.class;
+        case "metricscollector":
+        case "metricsCollector": return io.streambus.client.metrics.MetricsCollector.class;
         case "offsetrepository":
         case "offsetRepository": return org.apache.camel.spi.StateRepository.class;
         case "partitionassignor":
@@ -333,6 +341,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "sessionTimeoutMs": return java.lang.Integer.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "sslenabled":
         case "sslEnabled": return java.lang.Boolean.class;
         case "sslendpointidentificationenabled":
@@ -358,6 +368,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "unsupportedHeaderPolicy": return io.streambus.camel.serde.UnsupportedHeaderPolicy.class;
         case "untypedheadersasbytes":
         case "untypedHeadersAsBytes": return boolean.class;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return boolean.class;
         case "useiterator":
         case "useIterator": return boolean.class;
         case "valuedeserializer":
@@ -462,6 +474,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "maxPollRecords": return getOrCreateConfiguration(target).getMaxPollRecords();
         case "metadatamaxagems":
         case "metadataMaxAgeMs": return getOrCreateConfiguration(target).getMetadataMaxAgeMs();
+        case "metricscollector":
+        case "metricsCollector": return getOrCreateConfiguration(target).getMetricsCollector();
         case "offsetrepository":
         case "offsetRepository": return getOrCreateConfiguration(target).getOffsetRepository();
         case "partitionassignor":
@@ -505,6 +519,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "sessionTimeoutMs": return getOrCreateConfiguration(target).getSessionTimeoutMs();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
+        case "sslcontextparameters":
+        case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "sslenabled":
         case "sslEnabled": return getOrCreateConfiguration(target).getSslEnabled();
         case "sslendpointidentificationenabled":
@@ -530,6 +546,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "unsupportedHeaderPolicy": return getOrCreateConfiguration(target).getUnsupportedHeaderPolicy();
         case "untypedheadersasbytes":
         case "untypedHeadersAsBytes": return getOrCreateConfiguration(target).isUntypedHeadersAsBytes();
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
         case "useiterator":
         case "useIterator": return getOrCreateConfiguration(target).isUseIterator();
         case "valuedeserializer":

@@ -102,6 +102,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "maxPollRecords": target.getConfiguration().setMaxPollRecords(property(camelContext, int.class, value)); return true;
         case "metadatamaxagems":
         case "metadataMaxAgeMs": target.getConfiguration().setMetadataMaxAgeMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "metricscollector":
+        case "metricsCollector": target.getConfiguration().setMetricsCollector(property(camelContext, io.streambus.client.metrics.MetricsCollector.class, value)); return true;
         case "offsetrepository":
         case "offsetRepository": target.getConfiguration().setOffsetRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
         case "partitionassignor":
@@ -145,6 +147,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "sessionTimeoutMs": target.getConfiguration().setSessionTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "sslenabled":
         case "sslEnabled": target.getConfiguration().setSslEnabled(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "sslendpointidentificationenabled":
@@ -268,6 +272,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "maxPollRecords": return int.class;
         case "metadatamaxagems":
         case "metadataMaxAgeMs": return java.lang.Long.class;
+        case "metricscollector":
+        case "metricsCollector": return io.streambus.client.metrics.MetricsCollector.class;
         case "offsetrepository":
         case "offsetRepository": return org.apache.camel.spi.StateRepository.class;
         case "partitionassignor":
@@ -311,6 +317,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "sessionTimeoutMs": return java.lang.Integer.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "sslenabled":
         case "sslEnabled": return java.lang.Boolean.class;
         case "sslendpointidentificationenabled":
@@ -435,6 +443,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "maxPollRecords": return target.getConfiguration().getMaxPollRecords();
         case "metadatamaxagems":
         case "metadataMaxAgeMs": return target.getConfiguration().getMetadataMaxAgeMs();
+        case "metricscollector":
+        case "metricsCollector": return target.getConfiguration().getMetricsCollector();
         case "offsetrepository":
         case "offsetRepository": return target.getConfiguration().getOffsetRepository();
         case "partitionassignor":
@@ -478,6 +488,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "sessionTimeoutMs": return target.getConfiguration().getSessionTimeoutMs();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
+        case "sslcontextparameters":
+        case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "sslenabled":
         case "sslEnabled": return target.getConfiguration().getSslEnabled();
         case "sslendpointidentificationenabled":

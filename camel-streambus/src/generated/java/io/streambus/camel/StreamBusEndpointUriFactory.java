@@ -23,7 +23,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(84);
+        Set<String> props = new HashSet<>(86);
         props.add("additionalProperties");
         props.add("allowManualCommit");
         props.add("apiTimeoutMs");
@@ -65,6 +65,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("maxInFlightRequestsPerConnection");
         props.add("maxPollRecords");
         props.add("metadataMaxAgeMs");
+        props.add("metricsCollector");
         props.add("offsetRepository");
         props.add("partitionAssignor");
         props.add("partitionKey");
@@ -88,6 +89,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("seekTo");
         props.add("sessionTimeoutMs");
         props.add("shutdownTimeout");
+        props.add("sslContextParameters");
         props.add("sslEnabled");
         props.add("sslEndpointIdentificationEnabled");
         props.add("sslKeyPassword");

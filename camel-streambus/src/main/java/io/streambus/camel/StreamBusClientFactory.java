@@ -1,12 +1,16 @@
 package io.streambus.camel;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.producer.Producer;
+import io.streambus.client.security.TlsConfig;
 import io.streambus.client.serialization.Deserializer;
 import io.streambus.client.serialization.Serializer;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Creates the StreamBus clients, producers and consumers the component uses: the seam for custom client set-ups and
@@ -24,6 +28,27 @@ public interface StreamBusClientFactory {
      */
     default StreamBusClient createClient(Map<String, Object> clientProperties) {
         return StreamBusClient.create(clientProperties);
+    }
+
+    /**
+     * As {@link #createClient(Map)}, with what cannot be written as properties: an SSLContext (from the
+     * {@code sslContextParameters} option) and a metrics collector. Either may be null.
+     */
+    default StreamBusClient createClient(Map<String, Object> clientProperties, SSLContext sslContext,
+                                         MetricsCollector metrics) {
+        if (sslContext == null && metrics == null) {
+            return createClient(clientProperties);
+        }
+        StreamBusClient.Builder b = StreamBusClient.builder().properties(clientProperties);
+        if (sslContext != null) {
+            Object verify = clientProperties.get(ClientConfig.SSL_ENDPOINT_IDENTIFICATION);
+            b.tls(TlsConfig.builder().sslContext(sslContext)
+                    .hostnameVerification(!"false".equalsIgnoreCase(String.valueOf(verify))).build());
+        }
+        if (metrics != null) {
+            b.metrics(metrics);
+        }
+        return b.build();
     }
 
     /** Creates a producer on {@code client} with per-producer overrides of producer keys. */

@@ -3,16 +3,21 @@ package io.streambus.camel;
 import io.streambus.camel.internal.ClientLease;
 import io.streambus.camel.internal.ClientProperties;
 import io.streambus.camel.internal.ClientRegistry;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.util.ObjectHelper;
 
 /**
@@ -24,7 +29,7 @@ import org.apache.camel.util.ObjectHelper;
  * share one StreamBus client and its connections, unless a client is supplied with the {@code client} option.
  */
 @Component("streambus")
-public class StreamBusComponent extends HealthCheckComponent {
+public class StreamBusComponent extends HealthCheckComponent implements SSLContextParametersAware {
 
     @Metadata
     private StreamBusConfiguration configuration = new StreamBusConfiguration();
@@ -32,7 +37,12 @@ public class StreamBusComponent extends HealthCheckComponent {
     @Metadata(label = "advanced", autowired = true)
     private StreamBusClientFactory clientFactory = new DefaultStreamBusClientFactory();
 
+    @Metadata(label = "security", defaultValue = "false")
+    private boolean useGlobalSslContextParameters;
+
     private final ClientRegistry clients = new ClientRegistry();
+    /** SSLContexts made from SSLContextParameters, one per parameters object, so that clients can be shared. */
+    private final Map<SSLContextParameters, SSLContext> sslContexts = new ConcurrentHashMap<>();
     private final Set<StreamBusConsumer> consumers = ConcurrentHashMap.newKeySet();
     private final Set<StreamBusProducer> producers = ConcurrentHashMap.newKeySet();
 
@@ -67,7 +77,30 @@ public class StreamBusComponent extends HealthCheckComponent {
             throw new IllegalArgumentException("No StreamBus brokers configured for topic " + config.getTopic()
                     + ": set the brokers option (host:port,...) on the endpoint or the component, or a shared client");
         }
-        return clients.acquire(ClientProperties.client(config), clientFactory);
+        SSLContextParameters ssl = config.getSslContextParameters() != null ? config.getSslContextParameters()
+                : useGlobalSslContextParameters ? retrieveGlobalSslContextParameters() : null;
+        SSLContext sslContext = ssl == null ? null : sslContexts.computeIfAbsent(ssl, this::createSslContext);
+        return clients.acquire(ClientProperties.client(config), sslContext, config.getMetricsCollector(),
+                clientFactory);
+    }
+
+    private SSLContext createSslContext(SSLContextParameters parameters) {
+        try {
+            return parameters.createSSLContext(getCamelContext());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("sslContextParameters: cannot create the SSLContext: " + e, e);
+        }
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    /** Use the CamelContext's global SSLContextParameters for endpoints that set none. */
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
     }
 
     void register(StreamBusConsumer consumer) {

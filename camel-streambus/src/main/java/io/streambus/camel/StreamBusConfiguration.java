@@ -4,6 +4,7 @@ import io.streambus.camel.serde.StreamBusHeaderDeserializer;
 import io.streambus.camel.serde.StreamBusHeaderSerializer;
 import io.streambus.camel.serde.UnsupportedHeaderPolicy;
 import io.streambus.client.StreamBusClient;
+import io.streambus.client.metrics.MetricsCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * Every option of a {@code streambus:} endpoint. The component holds one instance whose values every endpoint
@@ -125,6 +127,12 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
 
     @UriParam(label = "security", defaultValue = "true")
     private Boolean sslEndpointIdentificationEnabled;
+
+    @UriParam(label = "security")
+    private SSLContextParameters sslContextParameters;
+
+    @UriParam(label = "common,advanced")
+    private MetricsCollector metricsCollector;
 
     // ---------------------------------------------------------------- producer
 
@@ -606,6 +614,32 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     /** Verify that the broker's certificate matches its host name. Turn off only for tests. */
     public void setSslEndpointIdentificationEnabled(Boolean sslEndpointIdentificationEnabled) {
         this.sslEndpointIdentificationEnabled = sslEndpointIdentificationEnabled;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    /**
+     * TLS configured with Camel's SSLContextParameters (key managers, trust managers, protocols), used instead of the
+     * ssl* store options. With the component's useGlobalSslContextParameters the context's global parameters apply
+     * when this is not set.
+     */
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public MetricsCollector getMetricsCollector() {
+        return metricsCollector;
+    }
+
+    /**
+     * Receives the client's measurements (send latency, fetches, errors, in-flight requests, connections, circuit
+     * breaker states), for example to publish them with Micrometer. Client-wide: endpoints with different collectors
+     * use different clients.
+     */
+    public void setMetricsCollector(MetricsCollector metricsCollector) {
+        this.metricsCollector = metricsCollector;
     }
 
     public String getKey() {

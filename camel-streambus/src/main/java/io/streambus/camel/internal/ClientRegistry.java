@@ -3,9 +3,11 @@ package io.streambus.camel.internal;
 import io.streambus.camel.StreamBusClientFactory;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
+import io.streambus.client.metrics.MetricsCollector;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +18,22 @@ import org.slf4j.LoggerFactory;
 public final class ClientRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ClientRegistry.class);
 
-    private final Map<Map<String, Object>, Shared> clients = new HashMap<>();
+    private final Map<Key, Shared> clients = new HashMap<>();
+
+    /** Clients are shared when properties are equal and the same SSLContext and metrics collector are used. */
+    private record Key(Map<String, Object> properties, Object sslContext, Object metrics) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && properties.equals(k.properties) && sslContext == k.sslContext
+                    && metrics == k.metrics;
+        }
+
+        @Override
+        public int hashCode() {
+            return properties.hashCode() * 31 + System.identityHashCode(sslContext) * 17
+                    + System.identityHashCode(metrics);
+        }
+    }
 
     private static final class Shared {
         final StreamBusClient client;
@@ -54,10 +71,19 @@ public final class ClientRegistry {
      * @throws io.streambus.client.ConfigException if the properties are invalid (for example no brokers)
      */
     public synchronized ClientLease acquire(Map<String, Object> properties, StreamBusClientFactory factory) {
-        Map<String, Object> key = Map.copyOf(properties);
+        return acquire(properties, null, null, factory);
+    }
+
+    /**
+     * As {@link #acquire(Map, StreamBusClientFactory)} with an SSLContext and a metrics collector (either may be
+     * null), compared by identity.
+     */
+    public synchronized ClientLease acquire(Map<String, Object> properties, SSLContext sslContext,
+                                            MetricsCollector metrics, StreamBusClientFactory factory) {
+        Key key = new Key(Map.copyOf(properties), sslContext, metrics);
         Shared shared = clients.get(key);
         if (shared == null) {
-            shared = new Shared(factory.createClient(new HashMap<>(properties)));
+            shared = new Shared(factory.createClient(new HashMap<>(properties), sslContext, metrics));
             clients.put(key, shared);
             LOG.debug("Created StreamBus client for {}", properties.get(ClientConfig.BOOTSTRAP_SERVERS));
         }

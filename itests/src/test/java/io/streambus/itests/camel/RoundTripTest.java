@@ -217,6 +217,27 @@ class RoundTripTest {
     }
 
     @Test
+    void toDynamicReusesOneEndpointForEveryTopic() throws Exception {
+        String a = BrokerSupport.uniqueTopic("dyn-a");
+        String b = BrokerSupport.uniqueTopic("dyn-b");
+        sb.createTopic(a, 1);
+        sb.createTopic(b, 1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:dyn").toD("streambus:${header.target}?brokers=" + sb.brokers);
+            }
+        });
+        int endpointsBefore = context.getEndpoints().size();
+        for (String t : List.of(a, b, a)) {
+            template.sendBodyAndHeader("direct:dyn", "to " + t, "target", t);
+        }
+        assertThat(context.getEndpoints().size() - endpointsBefore).as("one shared endpoint").isEqualTo(1);
+        assertThat(sb.readAll(a, 1, 2)).extracting(ConsumerRecord::value).containsExactly("to " + a, "to " + a);
+        assertThat(sb.readAll(b, 1, 1)).extracting(ConsumerRecord::value).containsExactly("to " + b);
+    }
+
+    @Test
     void badHeadersFailTheExchangeWithAClearError() throws Exception {
         String topic = BrokerSupport.uniqueTopic("bad");
         sb.createTopic(topic, 1);

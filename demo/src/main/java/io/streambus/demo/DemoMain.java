@@ -1,6 +1,7 @@
 package io.streambus.demo;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,16 +18,21 @@ public final class DemoMain {
         System.exit(run(System.out, args));
     }
 
-    /** The phases to run, in order. */
-    static List<DemoPhase> phases(DemoOptions options) {
-        return List.of(new CamelPhase());
+    /** Option that runs only the JMS phase. */
+    static final String JMS_ONLY = "--jms";
+
+    /** The phases to run, in order: the Camel route, then JMS; only JMS with {@value #JMS_ONLY}. */
+    static List<DemoPhase> phases(DemoOptions options, boolean jmsOnly) {
+        return jmsOnly ? List.of(new JmsDemo()) : List.of(new CamelPhase(), new JmsDemo());
     }
 
     /** Runs the demo; returns the exit code. */
     public static int run(PrintStream out, String... args) {
+        boolean jmsOnly = Arrays.asList(args).contains(JMS_ONLY);
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals(JMS_ONLY)).toArray(String[]::new);
         DemoOptions options;
         try {
-            options = DemoOptions.parse(args);
+            options = DemoOptions.parse(rest);
         } catch (IllegalArgumentException e) {
             out.println("Error: " + e.getMessage());
             out.println(DemoOptions.USAGE);
@@ -34,11 +40,12 @@ public final class DemoMain {
         }
         if (options.help()) {
             out.println(DemoOptions.USAGE);
+            out.println("  " + JMS_ONLY + "                  run only the JMS phase (a JMS producer and listener)");
             return 0;
         }
         try (DemoEnvironment env = DemoEnvironment.start(options, out)) {
             boolean ok = true;
-            for (DemoPhase phase : phases(options)) {
+            for (DemoPhase phase : phases(options, jmsOnly)) {
                 ok &= phase.run(env);
             }
             out.println(ok ? "All messages received." : "Some messages were not received.");

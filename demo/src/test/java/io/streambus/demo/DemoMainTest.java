@@ -34,6 +34,20 @@ class DemoMainTest {
     }
 
     @Test
+    void defaultRunConsumesAsAGroup() {
+        boolean groups;
+        try {
+            Class.forName("io.streambus.client.internal.group.DefaultGroupConsumerFactory");
+            groups = true;
+        } catch (ClassNotFoundException e) {
+            groups = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(groups, "the client library has no group consumer yet");
+        String out = run(0, "--messages", "5000", "--batch", "500");
+        assertThat(out).contains("groupId=demo").contains("[camel] done: sent 5,000, received 5,000 of 5,000");
+    }
+
+    @Test
     void optionsAreCheckedAndExplained() {
         assertThat(run(0, "--help")).contains("--messages N");
         assertThat(run(2, "--messages", "x")).contains("--messages must be a number");

@@ -135,6 +135,41 @@ class GroupConsumerTest extends CamelTestBase {
     }
 
     @Test
+    void aStoppingInstanceCommitsAndHandsItsPartitionsOver() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("handover");
+        sb.createTopic(topic, 4);
+        String from = uri(topic, "groupId=ho-g&autoOffsetReset=earliest&consumersCount=2" + FAST_GROUP);
+        Deliveries d1 = new Deliveries();
+        Deliveries d2 = new Deliveries();
+        CamelContext first = start(counting("one", from, d1));
+        CamelContext second = start(counting("two", from, d2));
+        StreamBusConsumer c2 = (StreamBusConsumer) second.getRoute("two").getConsumer();
+        produceAll(topic, 4, 50, "a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> d1.distinct() + d2.distinct() == 200);
+        first.stop(); // graceful: commits what it processed and leaves the group
+        await().atMost(Duration.ofSeconds(20)).until(() -> assigned(c2) == 4);
+        produceAll(topic, 4, 50, "b");
+        await().atMost(Duration.ofSeconds(20)).until(() -> d1.distinct() + d2.distinct() == 400);
+        Thread.sleep(500);
+        assertThat(d1.total() + d2.total()).as("nothing processed twice across the hand-over").isEqualTo(400);
+    }
+
+    @Test
+    void topicPatternSubscribesToMatchingTopics() throws Exception {
+        String prefix = BrokerSupport.uniqueTopic("pattern");
+        sb.createTopic(prefix + "-x", 1);
+        sb.createTopic(prefix + "-y", 2);
+        sb.createTopic(BrokerSupport.uniqueTopic("other"), 1);
+        sb.produce(prefix + "-x", 0, values("x", 0, 3));
+        sb.produce(prefix + "-y", 1, values("y", 0, 3));
+        Deliveries d = new Deliveries();
+        start(counting("p", "streambus:" + prefix + "-.*?brokers=" + sb.brokers + "&topicIsPattern=true"
+                + "&groupId=pat-g&autoOffsetReset=earliest" + FAST_GROUP, d));
+        await().atMost(Duration.ofSeconds(20)).until(() -> d.distinct() == 6);
+        assertThat(d.counts.keySet()).containsExactlyInAnyOrder("x0", "x1", "x2", "y0", "y1", "y2");
+    }
+
+    @Test
     void manualCommitGroupCommitsOnlyWhatTheRouteCommits() throws Exception {
         String topic = BrokerSupport.uniqueTopic("gmanual");
         sb.createTopic(topic, 1);

@@ -1,0 +1,260 @@
+package io.streambus.client.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streambus.broker.EmbeddedBroker;
+import io.streambus.client.StreamBusClient;
+import io.streambus.client.TopicPartition;
+import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.consumer.NoOffsetException;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.client.itest.LeakCheck;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Committed offsets: manual commits across rebalances, auto-commit, broker restart, seeks. */
+@ExtendWith(LeakCheck.class)
+class GroupOffsetsTest {
+
+    /** Polls until {@code n} records came back or the time is up. */
+    private static List<ConsumerRecord<String, String>> consume(GroupConsumer<String, String> c, int n,
+                                                                Duration max) {
+        List<ConsumerRecord<String, String>> got = new ArrayList<>();
+        long deadline = System.nanoTime() + max.toNanos();
+        while (got.size() < n && System.nanoTime() < deadline) {
+            c.poll(Duration.ofMillis(50)).forEach(got::add);
+        }
+        return got;
+    }
+
+    private static Set<TopicPartition> parts(String topic, int n) {
+        Set<TopicPartition> s = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            s.add(new TopicPartition(topic, i));
+        }
+        return s;
+    }
+
+    /**
+     * Members join and leave while 3000 records are processed; each member commits what it processed after every
+     * poll (manual commit). Nothing is lost, and since every processed record was committed before the member's
+     * next poll (where revocation happens), nothing is processed twice either; records whose commit failed are the
+     * only ones allowed to come again.
+     */
+    @Test
+    void manualCommitAcrossRebalancesLosesNothing(@TempDir Path dir) throws Exception {
+        int total = 3000;
+        try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {
+            client.admin().createTopic("orders", 6).get();
+            GroupTests.produce(client, "orders", 6, 0, total);
+            Map<String, Integer> seen = new HashMap<>();
+            Set<String> uncommitted = new HashSet<>();
+            List<GroupConsumer<String, String>> members = new ArrayList<>();
+            int step = 0;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            try {
+                members.add(GroupTests.consumer(client, "manual", Map.of("max.poll.records", 10)));
+                members.get(0).subscribe(List.of("orders"), null);
+                while (seen.size() < total && System.nanoTime() < deadline) {
+                    if (step == 0 && seen.size() >= 500 || step == 1 && seen.size() >= 1000) {
+                        step++;
+                        GroupConsumer<String, String> c = GroupTests.consumer(client, "manual",
+                                Map.of("max.poll.records", 10));
+                        c.subscribe(List.of("orders"), null);
+                        members.add(c);
+                    }
+                    if (step == 2 && seen.size() >= 1800) {
+                        step++;
+                        members.remove(0).close(Duration.ofSeconds(5)); // leaves mid-stream
+                    }
+                    for (GroupConsumer<String, String> c : members) {
+                        ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(20));
+                        if (rs.isEmpty()) {
+                            continue;
+                        }
+                        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                        List<String> batch = new ArrayList<>();
+                        for (ConsumerRecord<String, String> r : rs) {
+                            String id = GroupTests.id(r);
+                            seen.merge(id, 1, Integer::sum);
+                            batch.add(id);
+                            assertThat(r.value()).isEqualTo("v" + r.key().substring(1));
+                            commit.put(new TopicPartition(r.topic(), r.partition()),
+                                    new OffsetAndMetadata(r.offset() + 1));
+                        }
+                        try {
+                            c.commitSync(commit, Duration.ofSeconds(5));
+                        } catch (RuntimeException e) {
+                            uncommitted.addAll(batch); // at-least-once window: these may come again
+                        }
+                    }
+                }
+            } finally {
+                members.forEach(c -> c.close(Duration.ofSeconds(5)));
+            }
+            assertThat(step).isEqualTo(3); // the joins and the leave happened mid-stream
+            assertThat(seen).hasSize(total);
+            List<String> dups = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                    .toList();
+            assertThat(uncommitted).containsAll(dups);
+            try (GroupConsumer<String, String> probe = GroupTests.consumer(client, "manual", Map.of())) {
+                Map<TopicPartition, OffsetAndMetadata> committed = probe.committed(parts("orders", 6),
+                        Duration.ofSeconds(5));
+                assertThat(committed).hasSize(6);
+                assertThat(committed.values()).allSatisfy(o -> assertThat(o.offset()).isEqualTo(total / 6));
+            }
+        }
+    }
+
+    @Test
+    void committedOffsetsSurviveBrokerRestart(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {
+            client.admin().createTopic("durable", 2).get();
+            GroupTests.produce(client, "durable", 2, 0, 100);
+            GroupTests.Recorder rec = new GroupTests.Recorder();
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "restart", Map.of())) {
+                c.subscribe(List.of("durable"), rec);
+                List<ConsumerRecord<String, String>> first = consume(c, 100, Duration.ofSeconds(10));
+                assertThat(first).hasSize(100);
+                c.commitSync(Duration.ofSeconds(5));
+
+                String before = c.memberId();
+                broker.stop();
+                broker.start();
+                // the restarted broker forgot the member (20/24): it gives up its partitions without committing,
+                // rejoins with a new member id and resumes from the committed offsets
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                while ((c.memberId().equals(before) || c.assignment().size() < 2) && System.nanoTime() < deadline) {
+                    assertThat(c.poll(Duration.ofMillis(50))).isEmpty();
+                }
+                assertThat(c.memberId()).isNotEqualTo(before).isNotEmpty();
+                assertThat(rec.events).containsSubsequence("assigned 2", "lost 2", "assigned 2");
+                GroupTests.produce(client, "durable", 2, 100, 50);
+                List<ConsumerRecord<String, String>> after = consume(c, 50, Duration.ofSeconds(15));
+                assertThat(after).extracting(ConsumerRecord::value).hasSize(50)
+                        .doesNotHaveDuplicates().allMatch(v -> Integer.parseInt(v.substring(1)) >= 100);
+                assertThat(c.assignment()).hasSize(2);
+                c.commitSync(Duration.ofSeconds(5));
+            }
+            broker.stop();
+            broker.start();
+            try (GroupConsumer<String, String> fresh = GroupTests.consumer(client, "restart", Map.of())) {
+                assertThat(fresh.committed(parts("durable", 2), Duration.ofSeconds(5)).values())
+                        .extracting(OffsetAndMetadata::offset).containsExactly(75L, 75L);
+                fresh.subscribe(List.of("durable"), null);
+                GroupTests.produce(client, "durable", 2, 150, 2);
+                List<ConsumerRecord<String, String>> got = consume(fresh, 2, Duration.ofSeconds(10));
+                assertThat(got).extracting(ConsumerRecord::offset).containsOnly(75L);
+            }
+        }
+    }
+
+    @Test
+    void autoCommitCommitsReturnedRecords(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {
+            client.admin().createTopic("auto", 3).get();
+            GroupTests.produce(client, "auto", 3, 0, 300);
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "auto",
+                    Map.of("enable.auto.commit", true, "auto.commit.interval.ms", 100))) {
+                c.subscribe(List.of("auto"), null);
+                assertThat(consume(c, 300, Duration.ofSeconds(10))).hasSize(300);
+                // by interval, from later polls, without closing
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+                while (System.nanoTime() < deadline) {
+                    c.poll(Duration.ofMillis(50));
+                    committed = c.committed(parts("auto", 3), Duration.ofSeconds(5));
+                    if (committed.size() == 3 && committed.values().stream().allMatch(o -> o.offset() == 100)) {
+                        break;
+                    }
+                }
+                assertThat(committed.values()).extracting(OffsetAndMetadata::offset).containsOnly(100L);
+                GroupTests.produce(client, "auto", 3, 300, 30);
+                assertThat(consume(c, 30, Duration.ofSeconds(10))).hasSize(30);
+            } // close commits too
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "auto", Map.of())) {
+                assertThat(c.committed(parts("auto", 3), Duration.ofSeconds(5)).values())
+                        .extracting(OffsetAndMetadata::offset).containsOnly(110L);
+            }
+        }
+    }
+
+    @Test
+    void seeksAndResetPolicy(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {
+            client.admin().createTopic("seek", 1).get();
+            GroupTests.produce(client, "seek", 1, 0, 20);
+            TopicPartition tp = new TopicPartition("seek", 0);
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "seek", Map.of())) {
+                c.subscribe(List.of("seek"), null);
+                assertThat(consume(c, 20, Duration.ofSeconds(10))).hasSize(20);
+                c.seekToBeginning(List.of(tp));
+                assertThat(consume(c, 20, Duration.ofSeconds(10))).extracting(ConsumerRecord::offset)
+                        .startsWith(0L, 1L).hasSize(20);
+                c.seek(tp, 15);
+                assertThat(c.position(tp, Duration.ofSeconds(5))).isEqualTo(15);
+                assertThat(consume(c, 5, Duration.ofSeconds(10))).extracting(ConsumerRecord::offset)
+                        .containsExactly(15L, 16L, 17L, 18L, 19L);
+                c.seekToEnd(List.of(tp));
+                assertThat(c.position(tp, Duration.ofSeconds(5))).isEqualTo(20);
+            }
+            // latest: no committed offset, starts at the end
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "seek-latest",
+                    Map.of("auto.offset.reset", "latest"))) {
+                c.subscribe(List.of("seek"), null);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (c.assignment().isEmpty() && System.nanoTime() < deadline) {
+                    c.poll(Duration.ofMillis(50));
+                }
+                assertThat(c.position(tp, Duration.ofSeconds(5))).isEqualTo(20);
+            }
+            // none: no committed offset is an error naming the partition
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "seek-none",
+                    Map.of("auto.offset.reset", "none"))) {
+                c.subscribe(List.of("seek"), null);
+                assertThatThrownBy(() -> consume(c, 1, Duration.ofSeconds(10)))
+                        .isInstanceOf(NoOffsetException.class).hasMessageContaining("seek");
+            }
+        }
+    }
+
+    @Test
+    void wakeupInterruptsPoll(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {
+            client.admin().createTopic("idle", 1).get();
+            try (GroupConsumer<String, String> c = GroupTests.consumer(client, "wake", Map.of())) {
+                c.subscribe(List.of("idle"), null);
+                new Thread(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    c.wakeup();
+                }).start();
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> c.poll(Duration.ofSeconds(20)))
+                        .isInstanceOf(io.streambus.client.WakeupException.class);
+                assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5000);
+                c.poll(Duration.ofMillis(10)); // usable again
+            }
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static void unused() throws IOException {
+    }
+}

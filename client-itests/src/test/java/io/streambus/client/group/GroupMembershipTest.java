@@ -175,6 +175,19 @@ class GroupMembershipTest {
     }
 
     @Test
+    void topicCreatedAfterSubscribeIsAssignedWithoutWaitingForMetadataMaxAge() throws Exception {
+        // default metadata.max.age.ms (5 min): only the leader's short re-check of missing topics can find it
+        try (StreamBusClient own = GroupTests.client(broker.address(), Map.of());
+             GroupConsumer<String, String> c = GroupTests.consumer(own, "late-topic", Map.of())) {
+            c.subscribe(List.of("late"), null);
+            pollUntil(List.of(c), Duration.ofSeconds(5), () -> !c.memberId().isEmpty());
+            assertThat(c.assignment()).isEmpty();
+            own.admin().createTopic("late", 2).get();
+            pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 2);
+        }
+    }
+
+    @Test
     void sessionTimeoutOutsideBrokerRangeFailsThePoll() {
         try (GroupConsumer<String, String> c = GroupTests.consumer(client, "bad-session",
                 Map.of("session.timeout.ms", 600, "heartbeat.interval.ms", 100))) {

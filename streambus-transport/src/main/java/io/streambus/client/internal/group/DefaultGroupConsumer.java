@@ -156,6 +156,8 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     // ---- poll thread only -----------------------------------------------------------------------------------------
     private volatile boolean userWakeup;
     private long nextAutoCommit;
+    /** The last auto-commit, so that a later synchronous commit is not overtaken by it. */
+    private CompletableFuture<Void> autoCommitInFlight = CompletableFuture.completedFuture(null);
     /** Offsets known to be committed (to skip unchanged partitions in auto-commit). */
     private final Map<TopicPartition, Long> committedPositions = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -535,11 +537,23 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
         if (offsets.isEmpty()) {
             return;
         }
-        commit(offsets, System.nanoTime() + requestTimeoutNanos).whenComplete((v, e) -> {
+        autoCommitInFlight = commit(offsets, System.nanoTime() + requestTimeoutNanos).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("group {}: auto-commit failed: {}", groupId, Errors.unwrap(e).toString());
             }
         });
+    }
+
+    /** Waits (bounded) for the last auto-commit, so that older offsets cannot land after newer ones. */
+    private void awaitAutoCommit(long deadlineNanos) {
+        try {
+            autoCommitInFlight.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // logged by the auto-commit itself; the commit that follows supersedes it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamBusException("interrupted while waiting for an auto-commit", e);
+        }
     }
 
     /** Positions of owned partitions that differ from what is known to be committed. */
@@ -555,6 +569,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     }
 
     private void commitPositions(long deadlineNanos) {
+        awaitAutoCommit(deadlineNanos);
         Map<TopicPartition, OffsetAndMetadata> offsets = changedPositions();
         if (!offsets.isEmpty()) {
             await(commit(offsets, deadlineNanos), deadlineNanos, "OffsetCommit");
@@ -909,10 +924,20 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
             try {
                 if (checkMetadata) {
                     checkMetadata(s);
-                    nextMetadataCheck = System.nanoTime() + metadataMaxAgeNanos;
+                    // a subscribed topic without partitions (not created yet) is looked for again soon
+                    boolean missing = leader && assignedCounts != null && assignedCounts.containsValue(0);
+                    nextMetadataCheck = System.nanoTime() + (missing ? Math.min(metadataMaxAgeNanos,
+                            TimeUnit.SECONDS.toNanos(1)) : metadataMaxAgeNanos);
                 } else if (join) {
                     joinAndSync(s);
                     nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
+                    if (leader && assignedCounts != null && assignedCounts.containsValue(0)) {
+                        // a subscribed topic does not exist yet: look for it soon rather than after max age
+                        long soon = System.nanoTime() + Math.min(metadataMaxAgeNanos, TimeUnit.SECONDS.toNanos(1));
+                        if (nextMetadataCheck - soon > 0) {
+                            nextMetadataCheck = soon;
+                        }
+                    }
                 } else {
                     nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
                     heartbeat();

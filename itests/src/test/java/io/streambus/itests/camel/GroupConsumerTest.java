@@ -155,6 +155,35 @@ class GroupConsumerTest extends CamelTestBase {
     }
 
     @Test
+    void breakOnFirstErrorInAGroupRereadsTheFailedRecord() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("gbreak");
+        sb.createTopic(topic, 2);
+        produceAll(topic, 2, 10, "a");
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        Deliveries ok = new Deliveries();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "groupId=gb-g&autoOffsetReset=earliest&breakOnFirstError=true" + FAST_GROUP))
+                        .process(e -> {
+                            String v = e.getIn().getBody(String.class);
+                            int n = attempts.computeIfAbsent(v, k -> new AtomicInteger()).incrementAndGet();
+                            if (v.equals("a1-4") && n < 3) {
+                                throw new IllegalStateException("fail " + v);
+                            }
+                            ok.add(v);
+                        });
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> ok.distinct() == 20);
+        Thread.sleep(300);
+        assertThat(ok.total()).isEqualTo(20);
+        assertThat(attempts.get("a1-4")).hasValue(3);
+        assertThat(attempts.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(22);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sb.committed("gb-g", topic, 1) == 10);
+    }
+
+    @Test
     void topicPatternSubscribesToMatchingTopics() throws Exception {
         String prefix = BrokerSupport.uniqueTopic("pattern");
         sb.createTopic(prefix + "-x", 1);

@@ -119,6 +119,40 @@ class GroupOffsetsTest {
         }
     }
 
+    /** Auto-commit with a long interval: only the commit on revocation can hand positions over to the new owner. */
+    @Test
+    void autoCommitOnRevocationHandsOverWithoutDuplicates(@TempDir Path dir) throws Exception {
+        int total = 1200;
+        try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {
+            client.admin().createTopic("handover", 4).get();
+            GroupTests.produce(client, "handover", 4, 0, total);
+            Map<String, Integer> seen = new HashMap<>();
+            Map<String, Object> cfg = Map.of("enable.auto.commit", true, "auto.commit.interval.ms", 600_000,
+                    "max.poll.records", 10);
+            GroupTests.Recorder recA = new GroupTests.Recorder();
+            List<GroupConsumer<String, String>> members = new ArrayList<>();
+            try {
+                members.add(GroupTests.consumer(client, "handover", cfg));
+                members.get(0).subscribe(List.of("handover"), recA);
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (seen.size() < total && System.nanoTime() < deadline) {
+                    if (members.size() == 1 && seen.size() >= total / 3) {
+                        members.add(GroupTests.consumer(client, "handover", cfg));
+                        members.get(1).subscribe(List.of("handover"), null);
+                    }
+                    for (GroupConsumer<String, String> c : members) {
+                        c.poll(Duration.ofMillis(20)).forEach(r -> seen.merge(GroupTests.id(r), 1, Integer::sum));
+                    }
+                }
+            } finally {
+                members.forEach(c -> c.close(Duration.ofSeconds(5)));
+            }
+            assertThat(recA.events).contains("revoked 4", "assigned 2");
+            assertThat(seen).hasSize(total);
+            assertThat(seen.entrySet()).filteredOn(e -> e.getValue() > 1).isEmpty();
+        }
+    }
+
     @Test
     void committedOffsetsSurviveBrokerRestart(@TempDir Path dir) throws Exception {
         try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {

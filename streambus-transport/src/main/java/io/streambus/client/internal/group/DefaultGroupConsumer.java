@@ -617,7 +617,8 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
         }
         if (gen < 0 || mid.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("cannot commit offsets for group '"
-                    + groupId + "': this member has not joined the group yet (commit after partitions are assigned)"));
+                    + groupId + "': this member holds no generation of the group (not joined yet, or removed by the broker "
+                    + "and rejoining); commit after partitions are assigned"));
         }
         Map<String, List<PartitionOffset>> byTopic = new TreeMap<>(Utf8Order.STRINGS);
         offsets.forEach((tp, om) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())

@@ -81,6 +81,15 @@ class GroupConsumerTest extends CamelTestBase {
             assertThat(sb.committed("rt-g", topic, p)).isEqualTo(20);
         }
         assertThat(d.total()).isEqualTo(60);
+
+        // restart: the group resumes right after the last processed record of each partition
+        produceAll(topic, 3, 5, "b");
+        Deliveries again = new Deliveries();
+        start(counting("g2", uri(topic, "groupId=rt-g&autoOffsetReset=earliest" + FAST_GROUP), again));
+        await().atMost(Duration.ofSeconds(20)).until(() -> again.distinct() == 15);
+        Thread.sleep(300);
+        assertThat(again.total()).isEqualTo(15);
+        assertThat(again.counts.keySet()).allMatch(v -> v.startsWith("b"));
     }
 
     @Test

@@ -13,7 +13,7 @@ import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.internal.group.DefaultGroupConsumer;
 import io.streambus.client.serialization.Serdes;
-import io.streambus.client.itest.LeakCheck;
+import io.streambus.broker.testing.LeakCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.NoOffsetException;
 import io.streambus.client.consumer.OffsetAndMetadata;
-import io.streambus.client.itest.LeakCheck;
+import io.streambus.broker.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

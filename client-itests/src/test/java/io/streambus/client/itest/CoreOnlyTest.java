@@ -1,5 +1,6 @@
 package io.streambus.client.itest;
 
+import io.streambus.broker.testing.LeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -20,6 +20,8 @@ import javax.security.auth.x500.X500Principal;
  *
  * <p>How the broker combines it with SASL: a SASL login sets the principal; otherwise the certificate's principal
  * is used; otherwise {@link Authorizer#ANONYMOUS}.
+ *
+ * <p>Static helpers only; thread-safe.
  */
 public final class TlsPrincipal {
     private TlsPrincipal() {

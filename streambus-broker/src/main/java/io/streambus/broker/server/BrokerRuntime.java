@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The running parts of one broker start: log, worker pool, request dispatcher and listener. Created by
  * {@link #start}, torn down by {@link #stop}; a restart builds a new one. Used by
- * {@link io.streambus.broker.EmbeddedBroker}, which serialises calls.
+ * {@link io.streambus.broker.EmbeddedBroker}, which serialises calls; not thread-safe on its own.
  */
 public final class BrokerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerRuntime.class);
@@ -34,17 +34,15 @@ public final class BrokerRuntime {
     private final ExecutorService worker;
     private final ScheduledThreadPoolExecutor timers;
     private final GroupCoordinator groups;
-    private final RequestDispatcher dispatcher;
     private final BrokerServer server;
     private final int port;
 
     private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
-            GroupCoordinator groups, RequestDispatcher dispatcher, BrokerServer server, int port) {
+            GroupCoordinator groups, BrokerServer server, int port) {
         this.logs = logs;
         this.worker = worker;
         this.timers = timers;
         this.groups = groups;
-        this.dispatcher = dispatcher;
         this.server = server;
         this.port = port;
     }
@@ -94,7 +92,7 @@ public final class BrokerRuntime {
             server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, config.idleTimeout().toMillis(),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, timers, groups, dispatcher, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, server, bound);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
@@ -139,11 +137,6 @@ public final class BrokerRuntime {
     /** The log (for tests of this module). */
     public LogManager logs() {
         return logs;
-    }
-
-    /** The request dispatcher (for tests of this module). */
-    public RequestDispatcher dispatcher() {
-        return dispatcher;
     }
 
     /**

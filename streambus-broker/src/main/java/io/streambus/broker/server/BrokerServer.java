@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * optional TLS, idle timeout, frame decoder (length limit and CRC, A.3), {@link ConnectionHandler}. Thread-safe:
  * {@link #bind} and {@link #close} are called by the owning broker under its lock.
  */
-public final class BrokerServer {
+final class BrokerServer {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
 
     private final EventLoopGroup bossGroup;

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests is in progress, from the thread completing that request (never both at once, because requests of a
  * connection are handled one at a time), so fields need no locking.
  */
-public final class ClientConnection {
+final class ClientConnection {
     private static final AtomicLong IDS = new AtomicLong();
 
     /** Authentication states of B.5.3. */

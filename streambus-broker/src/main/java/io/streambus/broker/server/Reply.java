@@ -5,8 +5,9 @@ import io.netty.buffer.ByteBuf;
 /**
  * What the connection does after a request: send a response frame, send it and then close (SASL errors, B.5.3), or
  * close without replying (A.8.5, core-only mode on Part B types). Owns {@code frame} until written or released.
+ * Immutable; handed from the worker to the channel's event loop once.
  */
-public final class Reply {
+final class Reply {
     private final ByteBuf frame;
     private final boolean close;
     private final String reason;

@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * (compression) runs on the {@code worker} executor; the {@link ConnectionHandler} keeps replies in request order
  * either way. Thread-safe.
  */
-public final class RequestDispatcher implements RequestProcessor {
+final class RequestDispatcher implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     /** Fetch reply bytes around the messages: length, header (11), high-water mark, count, CRC. */

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 
 /** Handles one request frame of a connection. Implementations are thread-safe (shared by every connection). */
-public interface RequestProcessor {
+interface RequestProcessor {
 
     /**
      * Handles a request frame (the bytes after the length field, CRC already verified and stripped as the frame

@@ -15,6 +15,8 @@ import java.util.List;
  * <p>Errors are {@link FrameTooLargeException}, {@link FrameTooSmallException} or
  * {@link ChecksumMismatchException}, delivered to {@code exceptionCaught}; the stream cannot be resynchronised, so
  * the decoder then discards all further input and the connection must be closed. One instance per channel.
+ *
+ * <p>Not thread-safe: it lives on its channel's event loop.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final int minLength;

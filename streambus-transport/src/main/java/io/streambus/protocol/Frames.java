@@ -4,7 +4,11 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
-/** Frame constants (spec A.3) and the frame checksum. */
+/**
+ * Frame constants (spec A.3) and the frame checksum.
+ *
+ * <p>Static helpers only; thread-safe.
+ */
 public final class Frames {
     /** Largest frame anyone may send, length field included (A.3.6). */
     public static final int MAX_FRAME_SIZE = 10_485_760;

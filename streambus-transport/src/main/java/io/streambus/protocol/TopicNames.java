@@ -1,6 +1,10 @@
 package io.streambus.protocol;
 
-/** Topic name rules a conforming broker enforces (spec A.6.4): {@code [A-Za-z0-9._-]{1,249}}, not "." or "..". */
+/**
+ * Topic name rules a conforming broker enforces (spec A.6.4): {@code [A-Za-z0-9._-]{1,249}}, not "." or "..".
+ *
+ * <p>Static helpers only; thread-safe.
+ */
 public final class TopicNames {
     public static final int MAX_LENGTH = 249;
 

@@ -2,7 +2,11 @@ package io.streambus.security;
 
 import java.util.List;
 
-/** IANA names of the SASL mechanisms StreamBus speaks (spec B.5.1). Names are compared exactly, case included. */
+/**
+ * IANA names of the SASL mechanisms StreamBus speaks (spec B.5.1). Names are compared exactly, case included.
+ *
+ * <p>Constants and static helpers only; thread-safe.
+ */
 public final class SaslMechanisms {
     /** RFC 4616 PLAIN: user name and password in clear, one round trip. Use only over TLS. */
     public static final String PLAIN = "PLAIN";

@@ -9,6 +9,8 @@ import java.util.Comparator;
  * (B.6.3) and group ids (B.6.13). Java's {@link String#compareTo} compares UTF-16 units, which differs from UTF-8 byte
  * order for characters above U+FFFF; comparing code points gives exactly UTF-8 byte order for well-formed strings,
  * without encoding them.
+ *
+ * <p>Static helpers only; thread-safe.
  */
 public final class Utf8Order {
 

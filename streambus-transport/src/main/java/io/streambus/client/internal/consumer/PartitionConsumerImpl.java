@@ -1,5 +1,6 @@
 package io.streambus.client.internal.consumer;
 
+import io.netty.buffer.ByteBufUtil;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.Header;
@@ -32,12 +33,13 @@ import io.streambus.protocol.GetOffsetResponse;
 import io.streambus.protocol.Message;
 import io.streambus.protocol.MessageBlock;
 import io.streambus.protocol.MessageCursor;
-import io.streambus.protocol.MessageHeader;
 import io.streambus.protocol.RequestBody;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -451,12 +453,11 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         if (c.headerCount() == 0) {
             headers = List.of();
         } else {
-            List<MessageHeader> raw = c.headers();
-            List<Header> h = new ArrayList<>(raw.size());
-            for (MessageHeader m : raw) {
-                h.add(new Header(m.key(), m.value()));
-            }
-            headers = List.copyOf(h);
+            // Straight from the frame into the API type: one key string and one value copy per header.
+            List<Header> h = new ArrayList<>(c.headerCount());
+            c.forEachHeader((b, ki, kl, vi, vl) -> h.add(new Header(b.toString(ki, kl, StandardCharsets.UTF_8),
+                    ByteBufUtil.getBytes(b, vi, vl))));
+            headers = Collections.unmodifiableList(h);
         }
         return new ConsumerRecord<>(topic, tp.partition(), c.offset(), ts, key, value, headers);
     }
@@ -489,8 +490,17 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
             @Override
             public RequestBody body(BrokerCapabilities caps, BrokerPool pool) {
-                CompressionCodec codec = fetchCodec != CompressionCodec.NONE && caps.supportsCompression()
-                        ? fetchCodec : CompressionCodec.NONE;
+                CompressionCodec codec = CompressionCodec.NONE;
+                if (fetchCodec != CompressionCodec.NONE) {
+                    if (caps.supportsCompression()) {
+                        codec = fetchCodec;
+                    } else if (pool.firstTime("fetch-compression-unsupported")) {
+                        // Same rule as the producer's (B.11): plain data from such a broker, one warning per address.
+                        LOG.warn("fetch.compression.type={} is configured but broker {} does not advertise "
+                                + "COMPRESSION (spec B.11); fetching uncompressed from it",
+                                fetchCodec.name().toLowerCase(Locale.ROOT), pool.address());
+                    }
+                }
                 return new FetchRequest(ps.tp.topic(), ps.tp.partition(), offset, fetchMaxBytes, codec, false);
             }
         };

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * Error classification. Retriable: connection loss, timeouts, and the codes of {@link ErrorCode#isRetriable}
  * (6, 7, 22, 25, 33, 37); everything else, including unknown codes, is final (spec A.7, B.3).
+ *
+ * <p>Static helpers only; thread-safe.
  */
 public final class Errors {
     private Errors() {

@@ -8,7 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The built-in partitioners and the resolution of the {@code partitioner} setting. */
+/**
+ * The built-in partitioners and the resolution of the {@code partitioner} setting.
+ *
+ * <p>The built-in partitioners are thread-safe (the sticky state is guarded per topic).
+ */
 public final class Partitioners {
     private Partitioners() {
     }

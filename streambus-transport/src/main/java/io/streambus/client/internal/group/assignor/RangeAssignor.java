@@ -12,6 +12,8 @@ import java.util.Set;
  * {@code range} (B.6.3): for each subscribed topic separately, take the members subscribed to it in member order and
  * its partitions 0 … P-1; with M such members, the first P mod M members get ⌈P/M⌉ consecutive partitions and the
  * rest ⌊P/M⌋.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class RangeAssignor implements PartitionAssignor {
 

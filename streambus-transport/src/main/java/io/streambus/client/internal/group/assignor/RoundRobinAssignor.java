@@ -11,6 +11,8 @@ import java.util.Set;
  * {@code roundrobin} (B.6.3): all (topic, partition) pairs of all subscribed topics, sorted by topic then partition,
  * each given to the next member of a circular walk over the member list, skipping members not subscribed to that
  * topic.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class RoundRobinAssignor implements PartitionAssignor {
 

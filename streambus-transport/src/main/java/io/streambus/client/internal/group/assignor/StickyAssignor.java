@@ -24,6 +24,8 @@ import java.util.Set;
  * </ol>
  * Defined only when every member subscribes to the same topics; otherwise this generation is assigned with
  * {@link RoundRobinAssignor} (the group's protocol stays {@code sticky}).
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class StickyAssignor implements PartitionAssignor {
 

@@ -11,6 +11,7 @@ import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Serdes;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The load tool: {@code java -jar benchmarks/target/streambus-perf.jar produce|consume ...}. See
@@ -40,13 +41,13 @@ public final class PerfTool {
             String result;
             if (o.command.startsWith("baseline")) {
                 try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
-                    client.admin().createTopic(o.topic, o.partitions).get();
+                    client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
                 }
                 result = Baseline.run(o, o.command.equals("baseline-sync"));
             } else {
                 try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers)
                         .clientId("streambus-perf").build()) {
-                    client.admin().createTopic(o.topic, o.partitions).get();
+                    client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
                     if (o.command.equals("produce")) {
                         result = ProducePerf.run(client, o);
                     } else {

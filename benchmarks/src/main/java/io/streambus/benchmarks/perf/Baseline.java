@@ -13,12 +13,15 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the broker and the codec do without the client: Produce frames encoded once and written on a plain blocking
@@ -26,6 +29,9 @@ import java.util.concurrent.Semaphore;
  * sends one record per Produce and waits for each reply. The ratios client/baseline show what the client costs.
  */
 public final class Baseline {
+    /** Connect and read timeout, and the longest wait for a pipelining slot or the reader thread. */
+    private static final int IO_TIMEOUT_MS = 30_000;
+
     private Baseline() {
     }
 
@@ -48,7 +54,10 @@ public final class Baseline {
             f.release();
             req.release();
         }
-        try (Socket s = new Socket(hp.getKey(), hp.getValue())) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(hp.getKey(), hp.getValue()), IO_TIMEOUT_MS);
+            // A broker that stops answering must end the run with an error, not hang it.
+            s.setSoTimeout(IO_TIMEOUT_MS);
             s.setTcpNoDelay(true);
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
             DataInputStream in = new DataInputStream(s.getInputStream());
@@ -81,11 +90,15 @@ public final class Baseline {
         }
         Semaphore window = new Semaphore(5);
         BlockingQueue<Long> sent = new ArrayBlockingQueue<>(16);
+        AtomicReference<Exception> readerError = new AtomicReference<>();
         Thread reader = new Thread(() -> {
             try {
                 for (long i = 0; i < requests; i++) {
                     readResponse(in);
-                    long t0 = sent.take();
+                    Long t0 = sent.poll(IO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    if (t0 == null) {
+                        throw new IOException("response without a matching send");
+                    }
                     if (stats != null) {
                         long lat = System.nanoTime() - t0;
                         stats.add(perBatch);
@@ -94,17 +107,26 @@ public final class Baseline {
                     window.release();
                 }
             } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
+                readerError.set(e);
             }
         }, "baseline-reader");
+        reader.setDaemon(true);
         reader.start();
         for (long i = 0; i < requests; i++) {
-            window.acquire();
+            if (!window.tryAcquire(IO_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new IOException("no response within " + IO_TIMEOUT_MS + " ms", readerError.get());
+            }
+            if (readerError.get() != null) {
+                throw new IOException("reading responses failed", readerError.get());
+            }
             sent.put(System.nanoTime());
             out.write(frame);
             out.flush();
         }
-        reader.join();
+        reader.join(IO_TIMEOUT_MS);
+        if (reader.isAlive() || readerError.get() != null) {
+            throw new IOException("not every response arrived within " + IO_TIMEOUT_MS + " ms", readerError.get());
+        }
     }
 
     private static void readResponse(DataInputStream in) throws IOException {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Consume load: reads every partition of the topic from the beginning; latency is the duration of each poll. */
 public final class ConsumePerf {
@@ -16,7 +17,7 @@ public final class ConsumePerf {
     }
 
     public static String run(StreamBusClient client, PerfOptions o) throws Exception {
-        int partitions = client.admin().listTopics().get().getOrDefault(o.topic, 1);
+        int partitions = client.admin().listTopics().get(30, TimeUnit.SECONDS).getOrDefault(o.topic, 1);
         List<TopicPartition> parts = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             parts.add(new TopicPartition(o.topic, p));

@@ -3,6 +3,7 @@ package io.streambus.client.itest;
 import io.streambus.broker.testing.LeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.StreamBusClient;
@@ -99,7 +100,9 @@ class CoreOnlyTest {
             assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(3));
             assertThat(caps.coreOnly()).isTrue();
             assertThat(fake.requestTypes()).containsExactly(0x22);
-            assertThat(fake.connections()).as("probe connection, then one for real work").isEqualTo(2);
+            // the connection for real work is opened after the probe concluded: wait for the fake to accept it
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fake.connections())
+                    .as("probe connection, then one for real work").isEqualTo(2));
 
             assertThat(failureOf(client.admin().listGroups(""))).isInstanceOf(UnsupportedFeatureException.class);
             assertThat(failureOf(client.admin().commitOffsets("g", Map.of(new TopicPartition("t", 0),

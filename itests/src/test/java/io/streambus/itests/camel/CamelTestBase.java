@@ -1,5 +1,8 @@
 package io.streambus.itests.camel;
 
+import io.streambus.broker.testing.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
  * One embedded broker per test class, and Camel contexts that each test starts (and may stop and start again, as an
  * application restart); every context still running is stopped after the test.
  */
+@ExtendWith(LeakCheck.class)
 abstract class CamelTestBase {
     static BrokerSupport sb;
     private final List<CamelContext> contexts = new ArrayList<>();

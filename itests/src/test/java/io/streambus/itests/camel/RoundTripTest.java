@@ -1,5 +1,8 @@
 package io.streambus.itests.camel;
 
+import io.streambus.broker.testing.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Producer and consumer through a real broker: typed headers, keys, partitions, bodies, batches, metadata. */
+@ExtendWith(LeakCheck.class)
 class RoundTripTest {
     private static BrokerSupport sb;
     private CamelContext context;

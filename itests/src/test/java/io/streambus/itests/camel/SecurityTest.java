@@ -1,5 +1,8 @@
 package io.streambus.itests.camel;
 
+import io.streambus.broker.testing.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and SASL through endpoint options, and Camel's SSLContextParameters, against a broker that requires both. */
+@ExtendWith(LeakCheck.class)
 class SecurityTest {
     @TempDir
     static Path dir;

@@ -1,9 +1,10 @@
 package io.streambus.client.itest;
 
-import io.streambus.broker.testing.LeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.testing.LeakCheck;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.TopicPartition;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,8 +111,8 @@ class AdminTest {
     @Test
     void standaloneCommitsAndGroupAdmin() throws Exception {
         BrokerCapabilities caps = admin.capabilities().get();
-        Assumptions.assumeTrue(caps.supportsCommittedOffsets() && caps.serves(0x13) && caps.serves(0x14),
-                "broker does not serve committed offsets and group admin yet: " + caps);
+        assertThat(caps.supportsCommittedOffsets() && caps.serves(0x13) && caps.serves(0x14)).as(caps.toString())
+                .isTrue();
         admin.createTopic("adm-commit", 2).get();
         TopicPartition p0 = new TopicPartition("adm-commit", 0);
         TopicPartition p1 = new TopicPartition("adm-commit", 1);
@@ -127,5 +127,14 @@ class AdminTest {
         admin.deleteGroups(List.of("adm-g")).get();
         assertThat(admin.listGroups("adm-").get()).extracting(GroupListing::groupId).doesNotContain("adm-g");
         assertThat(admin.committedOffsets("adm-g", List.of(p0)).get()).isEmpty();
+
+        // per-entry error codes come back typed, with the code (spec B.2)
+        Throwable unknownGroup = catchThrowable(
+                () -> admin.deleteGroups(List.of("adm-never")).get());
+        assertThat(errorCode(unknownGroup)).isEqualTo(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID);
+        assertThat(unknownGroup).hasMessageContaining("adm-never");
+        Throwable noTopic = catchThrowable(() -> admin.commitOffsets("adm-g",
+                Map.of(new TopicPartition("adm-missing", 0), new OffsetAndMetadata(1))).get());
+        assertThat(errorCode(noTopic)).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
     }
 }

@@ -1,6 +1,5 @@
 package io.streambus.client.internal.admin;
 
-import io.streambus.client.StreamBusException;
 import io.streambus.client.TopicPartition;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.Admin;
@@ -15,6 +14,7 @@ import io.streambus.protocol.CreateTopicRequest;
 import io.streambus.protocol.DeleteGroupsRequest;
 import io.streambus.protocol.DeleteGroupsResponse;
 import io.streambus.protocol.DeleteTopicRequest;
+import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.GetOffsetRequest;
 import io.streambus.protocol.GetOffsetResponse;
 import io.streambus.protocol.GroupInfo;
@@ -38,7 +38,6 @@ import io.streambus.protocol.TopicNames;
 import io.streambus.protocol.TopicPartitions;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,16 +148,13 @@ public final class AdminImpl implements Admin {
         }
         return requiring(BrokerCapabilities.CAP_GROUP_ADMIN, c -> c.serves(0x13), c ->
                 call(new DeleteGroupsRequest(ids), r -> {
-                    List<String> failures = new ArrayList<>();
+                    Map<String, Integer> failures = new LinkedHashMap<>();
                     for (GroupResult g : r.body(DeleteGroupsResponse.class).results()) {
                         if (g.errorCode() != 0) {
-                            failures.add(g.groupId() + ": " + Errors.fromCode(g.errorCode(), "", "group")
-                                    .getMessage());
+                            failures.put(g.groupId(), g.errorCode());
                         }
                     }
-                    if (!failures.isEmpty()) {
-                        throw new StreamBusException("DeleteGroups failed for " + failures);
-                    }
+                    throwIfAny(failures, "DeleteGroups");
                     return null;
                 }));
     }
@@ -173,20 +169,18 @@ public final class AdminImpl implements Admin {
         return requiring(BrokerCapabilities.CAP_GROUPS, BrokerCapabilities::supportsCommittedOffsets, c ->
                 call(new OffsetFetchRequest(groupId, TopicPartitions.of(byTopic)), r -> {
                     Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
-                    List<String> failures = new ArrayList<>();
+                    Map<String, Integer> failures = new LinkedHashMap<>();
                     r.body(OffsetFetchResponse.class).offsets().asMap().forEach((topic, list) -> {
                         for (PartitionOffsetResult p : list) {
                             if (p.errorCode() != 0) {
-                                failures.add(topic + "-" + p.partition() + ": code " + p.errorCode());
+                                failures.put(topic + "-" + p.partition(), p.errorCode());
                             } else if (p.offset() >= 0) {
                                 out.put(new TopicPartition(topic, p.partition()),
                                         new OffsetAndMetadata(p.offset(), p.metadata()));
                             }
                         }
                     });
-                    if (!failures.isEmpty()) {
-                        throw new StreamBusException("OffsetFetch for group " + groupId + " failed for " + failures);
-                    }
+                    throwIfAny(failures, "OffsetFetch for group " + groupId);
                     return out;
                 }));
     }
@@ -201,20 +195,29 @@ public final class AdminImpl implements Admin {
         }
         return requiring(BrokerCapabilities.CAP_GROUPS, BrokerCapabilities::supportsCommittedOffsets, c ->
                 call(new OffsetCommitRequest(groupId, -1, "", TopicPartitions.of(byTopic)), r -> {
-                    Map<String, String> failures = new HashMap<>();
+                    Map<String, Integer> failures = new LinkedHashMap<>();
                     r.body(OffsetCommitResponse.class).results().asMap().forEach((topic, list) -> {
                         for (PartitionResult p : list) {
                             if (p.errorCode() != 0) {
-                                failures.put(topic + "-" + p.partition(), Errors.fromCode(p.errorCode(), "",
-                                        "OffsetCommit").getMessage());
+                                failures.put(topic + "-" + p.partition(), p.errorCode());
                             }
                         }
                     });
-                    if (!failures.isEmpty()) {
-                        throw new StreamBusException("standalone commit for group " + groupId + " failed: "
-                                + failures);
-                    }
+                    throwIfAny(failures, "standalone commit for group " + groupId);
                     return null;
                 }));
+    }
+
+    /**
+     * Per-group or per-partition error codes of a status-0 reply (spec B.2) as one typed exception carrying the first
+     * failure's code, so callers can act on it (e.g. 46 NonEmptyGroup) without parsing text.
+     */
+    private static void throwIfAny(Map<String, Integer> failures, String context) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        StringBuilder detail = new StringBuilder("failed for");
+        failures.forEach((entry, code) -> detail.append(' ').append(entry).append('=').append(ErrorCode.nameOf(code)));
+        throw Errors.fromCode(failures.values().iterator().next(), detail.toString(), context);
     }
 }

@@ -5,7 +5,7 @@ import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.internal.ClientContext;
-import io.streambus.client.internal.GroupConsumerFactory;
+import io.streambus.client.internal.group.DefaultGroupConsumer;
 import io.streambus.client.internal.admin.AdminImpl;
 import io.streambus.client.internal.net.Errors;
 import io.streambus.client.internal.producer.ProducerImpl;
@@ -123,7 +123,7 @@ public final class StreamBusClient implements AutoCloseable {
      * groups: on a core-only broker its operations fail with {@link UnsupportedFeatureException} naming
      * {@code consumer-groups}.
      *
-     * @throws UnsupportedFeatureException if this build of the client library has no group consumer
+     * @throws UnsupportedFeatureException when the broker is known to serve no consumer groups (core-only)
      */
     public <K, V> GroupConsumer<K, V> newGroupConsumer(String groupId, Deserializer<K> keyDeserializer,
                                                        Deserializer<V> valueDeserializer, Map<String, ?> overrides) {
@@ -135,26 +135,7 @@ public final class StreamBusClient implements AutoCloseable {
             throw new IllegalArgumentException("group id must be 1 to 1024 bytes of UTF-8, got '" + groupId + "'");
         }
         ClientConfig cfg = context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
-        return groupConsumerFactory().create(context, groupId, keyDeserializer, valueDeserializer, cfg);
-    }
-
-    private static volatile GroupConsumerFactory groupFactory;
-
-    private static GroupConsumerFactory groupConsumerFactory() {
-        GroupConsumerFactory f = groupFactory;
-        if (f == null) {
-            try {
-                f = (GroupConsumerFactory) Class.forName(GroupConsumerFactory.IMPLEMENTATION, true,
-                        StreamBusClient.class.getClassLoader()).getDeclaredConstructor().newInstance();
-            } catch (ClassNotFoundException e) {
-                throw new UnsupportedFeatureException(BrokerCapabilities.CAP_GROUPS, "this client library (no "
-                        + GroupConsumerFactory.IMPLEMENTATION + ")");
-            } catch (ReflectiveOperationException | ClassCastException e) {
-                throw new StreamBusException("cannot create the group consumer factory: " + e, e);
-            }
-            groupFactory = f;
-        }
-        return f;
+        return DefaultGroupConsumer.create(context, groupId, keyDeserializer, valueDeserializer, cfg);
     }
 
     /** Topic, offset and group administration on this client's connections. */

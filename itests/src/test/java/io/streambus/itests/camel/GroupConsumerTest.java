@@ -13,28 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Consumer groups: assignment over consumer threads and route instances, rebalancing, seekTo once, commits. */
 class GroupConsumerTest extends CamelTestBase {
 
-    private static final String GROUP_IMPL = "io.streambus.client.internal.group.DefaultGroupConsumerFactory";
     private static final String FAST_GROUP = "&sessionTimeoutMs=6000&heartbeatIntervalMs=500&rebalanceTimeoutMs=5000"
             + "&pollTimeoutMs=200&autoCommitIntervalMs=200";
-
-    @BeforeEach
-    void needsGroupConsumer() {
-        boolean present;
-        try {
-            Class.forName(GROUP_IMPL);
-            present = true;
-        } catch (ClassNotFoundException e) {
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "the client library in use has no group consumer yet (" + GROUP_IMPL + ")");
-    }
 
     /** Counts deliveries per value, to see losses and duplicates. */
     private static final class Deliveries {

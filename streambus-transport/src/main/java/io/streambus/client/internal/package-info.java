@@ -4,13 +4,11 @@
  *
  * <h2>For the group consumer ({@code io.streambus.client.internal.group})</h2>
  * <ul>
- *   <li>{@link io.streambus.client.StreamBusClient#newGroupConsumer} instantiates
- *       {@value io.streambus.client.internal.GroupConsumerFactory#IMPLEMENTATION} (public, no-argument constructor,
- *       implementing {@link io.streambus.client.internal.GroupConsumerFactory}) and calls {@code create} with the
- *       {@link io.streambus.client.internal.ClientContext}, the group id and the consumer configuration (group keys
- *       {@code session.timeout.ms}, {@code heartbeat.interval.ms}, {@code rebalance.timeout.ms},
- *       {@code enable.auto.commit}, {@code auto.commit.interval.ms}, {@code partition.assignment.strategy} are in
- *       {@link io.streambus.client.ClientConfig}).</li>
+ *   <li>{@link io.streambus.client.StreamBusClient#newGroupConsumer} calls
+ *       {@code DefaultGroupConsumer.create} with the {@link io.streambus.client.internal.ClientContext}, the group id
+ *       and the consumer configuration (group keys {@code session.timeout.ms}, {@code heartbeat.interval.ms},
+ *       {@code rebalance.timeout.ms}, {@code enable.auto.commit}, {@code auto.commit.interval.ms},
+ *       {@code partition.assignment.strategy} are in {@link io.streambus.client.ClientConfig}).</li>
  *   <li>Fetching: {@code context.newPartitionConsumer(kd, vd, config)} gives a
  *       {@link io.streambus.client.internal.consumer.PartitionConsumerImpl} (assign, seek, position, positions(),
  *       pause/resume, poll with background prefetch, wakeup). A group consumer drives its assignment.</li>

@@ -161,7 +161,14 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     /** Offsets known to be committed (to skip unchanged partitions in auto-commit). */
     private final Map<TopicPartition, Long> committedPositions = new java.util.concurrent.ConcurrentHashMap<>();
 
-    DefaultGroupConsumer(ClientContext ctx, String groupId, Deserializer<K> keyDeserializer,
+    /** Creates a member of {@code groupId}; what {@link io.streambus.client.StreamBusClient#newGroupConsumer} returns. */
+    public static <K, V> DefaultGroupConsumer<K, V> create(ClientContext ctx, String groupId,
+                                                           Deserializer<K> keyDeserializer,
+                                                           Deserializer<V> valueDeserializer, ClientConfig config) {
+        return new DefaultGroupConsumer<>(ctx, groupId, keyDeserializer, valueDeserializer, config);
+    }
+
+    private DefaultGroupConsumer(ClientContext ctx, String groupId, Deserializer<K> keyDeserializer,
                          Deserializer<V> valueDeserializer, ClientConfig config) {
         this.ctx = ctx;
         this.groupId = groupId;

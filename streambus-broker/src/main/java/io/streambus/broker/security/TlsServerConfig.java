@@ -1,20 +1,13 @@
 package io.streambus.broker.security;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import io.streambus.security.TlsStores;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
+import io.streambus.security.TlsSettings;
 import java.util.Objects;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -28,36 +21,12 @@ import javax.net.ssl.SSLException;
  *
  * <p>Immutable and thread-safe; {@link #toString()} never shows passwords.
  */
-public final class TlsServerConfig {
-    /** Default TLS handshake timeout. */
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-
-    private final Path keyStorePath;
-    private final char[] keyStorePassword;
-    private final char[] keyPassword;
-    private final String keyStoreType;
-    private final Path trustStorePath;
-    private final char[] trustStorePassword;
-    private final String trustStoreType;
-    private final SSLContext sslContext;
+public final class TlsServerConfig extends TlsSettings {
     private final ClientAuth clientAuth;
-    private final List<String> protocols;
-    private final List<String> cipherSuites;
-    private final Duration handshakeTimeout;
 
     private TlsServerConfig(Builder b) {
-        this.keyStorePath = b.keyStorePath;
-        this.keyStorePassword = b.keyStorePassword;
-        this.keyPassword = b.keyPassword;
-        this.keyStoreType = b.keyStoreType;
-        this.trustStorePath = b.trustStorePath;
-        this.trustStorePassword = b.trustStorePassword;
-        this.trustStoreType = b.trustStoreType;
-        this.sslContext = b.sslContext;
+        super(b);
         this.clientAuth = b.clientAuth;
-        this.protocols = b.protocols;
-        this.cipherSuites = b.cipherSuites;
-        this.handshakeTimeout = b.handshakeTimeout;
     }
 
     /** A builder: PKCS12 stores, no client authentication, JDK default protocols and ciphers. */
@@ -71,25 +40,10 @@ public final class TlsServerConfig {
      * @throws SSLException naming the store that could not be used and why
      */
     public SslContext newNettySslContext() throws SSLException {
-        String[] protos = protocols == null ? null : protocols.toArray(String[]::new);
-        if (sslContext != null) {
-            return new JdkSslContext(sslContext, false, cipherSuites, IdentityCipherSuiteFilter.INSTANCE,
-                    ApplicationProtocolConfig.DISABLED, clientAuth, protos, false);
+        if (sslContext() != null) {
+            return wrapProvidedContext(false, clientAuth);
         }
-        SslContextBuilder b = SslContextBuilder.forServer(
-                        TlsStores.keyManagerFactory(keyStorePath, keyStoreType, keyStorePassword, keyPassword))
-                .sslProvider(SslProvider.JDK)
-                .clientAuth(clientAuth);
-        if (trustStorePath != null) {
-            b.trustManager(TlsStores.trustManagerFactory(trustStorePath, trustStoreType, trustStorePassword));
-        }
-        if (protos != null) {
-            b.protocols(protos);
-        }
-        if (cipherSuites != null) {
-            b.ciphers(cipherSuites);
-        }
-        return b.build();
+        return finish(SslContextBuilder.forServer(keyManagers()).sslProvider(SslProvider.JDK).clientAuth(clientAuth));
     }
 
     /** A handler for one accepted channel, with the configured handshake timeout. */
@@ -98,7 +52,7 @@ public final class TlsServerConfig {
             throw new IllegalArgumentException("not a server SslContext");
         }
         SslHandler handler = context.newHandler(alloc);
-        handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+        handler.setHandshakeTimeoutMillis(handshakeTimeout().toMillis());
         return handler;
     }
 
@@ -107,85 +61,21 @@ public final class TlsServerConfig {
         return clientAuth;
     }
 
-    /** Server key store, or null when an SSLContext was given. */
-    public Path keyStorePath() {
-        return keyStorePath;
-    }
-
-    /** Trust store for client certificates, or null. */
-    public Path trustStorePath() {
-        return trustStorePath;
-    }
-
-    /** Handshake timeout. */
-    public Duration handshakeTimeout() {
-        return handshakeTimeout;
-    }
-
     @Override
     public String toString() {
-        return "TlsServerConfig[" + (sslContext != null ? "sslContext=" + sslContext.getProtocol()
-                : "keyStore=" + keyStorePath + " (" + keyStoreType + ")" + ", trustStore="
-                        + (trustStorePath == null ? "<none>" : trustStorePath + " (" + trustStoreType + ")"))
-                + ", clientAuth=" + clientAuth
-                + (protocols == null ? "" : ", protocols=" + protocols)
-                + (cipherSuites == null ? "" : ", cipherSuites=" + cipherSuites)
-                + ", handshakeTimeout=" + handshakeTimeout + "]";
+        return "TlsServerConfig[" + describe("<none>", "<none>") + ", clientAuth=" + clientAuth + describeTuning()
+                + "]";
     }
 
-    /** Builder; not thread-safe. */
-    public static final class Builder {
-        private Path keyStorePath;
-        private char[] keyStorePassword;
-        private char[] keyPassword;
-        private String keyStoreType = "PKCS12";
-        private Path trustStorePath;
-        private char[] trustStorePassword;
-        private String trustStoreType = "PKCS12";
-        private SSLContext sslContext;
+    /** Builder; not thread-safe. The key store (or an SSLContext) is required. */
+    public static final class Builder extends TlsSettings.Builder<Builder> {
         private ClientAuth clientAuth = ClientAuth.NONE;
-        private List<String> protocols;
-        private List<String> cipherSuites;
-        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
         private Builder() {
         }
 
-        /** Key store with the broker's private key and certificate chain (required unless an SSLContext is given). */
-        public Builder keyStore(Path path, char[] password) {
-            this.keyStorePath = Objects.requireNonNull(path, "path");
-            this.keyStorePassword = password == null ? null : password.clone();
-            return this;
-        }
-
-        /** Key store type (default {@code PKCS12}). */
-        public Builder keyStoreType(String type) {
-            this.keyStoreType = Objects.requireNonNull(type, "type");
-            return this;
-        }
-
-        /** Password of the key entry when it differs from the store password. */
-        public Builder keyPassword(char[] password) {
-            this.keyPassword = password == null ? null : password.clone();
-            return this;
-        }
-
-        /** Trust store with the CA(s) whose client certificates are accepted (required for OPTIONAL/REQUIRE). */
-        public Builder trustStore(Path path, char[] password) {
-            this.trustStorePath = Objects.requireNonNull(path, "path");
-            this.trustStorePassword = password == null ? null : password.clone();
-            return this;
-        }
-
-        /** Trust store type (default {@code PKCS12}). */
-        public Builder trustStoreType(String type) {
-            this.trustStoreType = Objects.requireNonNull(type, "type");
-            return this;
-        }
-
-        /** A ready, initialized server SSLContext instead of stores. */
-        public Builder sslContext(SSLContext context) {
-            this.sslContext = Objects.requireNonNull(context, "context");
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -195,39 +85,15 @@ public final class TlsServerConfig {
             return this;
         }
 
-        /** Enabled protocols; default: the JDK's. */
-        public Builder protocols(String... protocols) {
-            this.protocols = protocols.length == 0 ? null : List.of(protocols);
-            return this;
-        }
-
-        /** Enabled cipher suites; default: the JDK's. */
-        public Builder cipherSuites(String... suites) {
-            this.cipherSuites = suites.length == 0 ? null : List.of(suites);
-            return this;
-        }
-
-        /** TLS handshake timeout (default 10 s); must be positive. */
-        public Builder handshakeTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handshake timeout must be positive, got " + timeout);
-            }
-            this.handshakeTimeout = timeout;
-            return this;
-        }
-
         /**
          * @throws IllegalStateException without a key store or SSLContext, with both, or with client
          *         authentication but no trust store
          */
         public TlsServerConfig build() {
-            if (sslContext != null && (keyStorePath != null || trustStorePath != null)) {
-                throw new IllegalStateException("give either an SSLContext or key/trust stores, not both");
-            }
-            if (sslContext == null && keyStorePath == null) {
+            if (!hasSslContext() && !hasKeyStore()) {
                 throw new IllegalStateException("a TLS listener needs a key store (or an SSLContext)");
             }
-            if (sslContext == null && clientAuth != ClientAuth.NONE && trustStorePath == null) {
+            if (!hasSslContext() && clientAuth != ClientAuth.NONE && !hasTrustStore()) {
                 throw new IllegalStateException("clientAuth " + clientAuth
                         + " needs a trust store holding the CA of the client certificates");
             }

@@ -21,6 +21,7 @@ public final class LogConfig {
     private final long retentionBytes;
     private final Duration retentionTime;
     private final Duration retentionCheckInterval;
+    private final Duration segmentTime;
 
     private LogConfig(Builder b) {
         this.segmentBytes = b.segmentBytes;
@@ -29,6 +30,7 @@ public final class LogConfig {
         this.retentionBytes = b.retentionBytes;
         this.retentionTime = b.retentionTime;
         this.retentionCheckInterval = b.retentionCheckInterval;
+        this.segmentTime = b.segmentTime;
     }
 
     /** All defaults. */
@@ -48,7 +50,8 @@ public final class LogConfig {
                 .flushPolicy(flushPolicy)
                 .retentionBytes(retentionBytes)
                 .retentionTime(retentionTime)
-                .retentionCheckInterval(retentionCheckInterval);
+                .retentionCheckInterval(retentionCheckInterval)
+                .segmentTime(segmentTime);
     }
 
     /** A segment is rolled when the next batch would take it past this size (default 64 MiB). */
@@ -76,7 +79,8 @@ public final class LogConfig {
 
     /**
      * Per partition: a whole old segment is deleted once its newest batch was appended longer ago than this; null
-     * (default) keeps everything.
+     * (default) keeps everything. An idle active segment that old is rolled by the retention task and then deleted
+     * too (see {@link #segmentTime()}).
      */
     public Duration retentionTime() {
         return retentionTime;
@@ -87,11 +91,21 @@ public final class LogConfig {
         return retentionCheckInterval;
     }
 
+    /**
+     * Age at which the active segment is rolled (Kafka's {@code segment.ms}): the next append starts a new segment
+     * once the first batch of the active one was appended longer ago than this. Default 7 days; null never rolls by
+     * time. Independently of this, the retention task rolls an idle active segment whose newest batch is older than
+     * {@link #retentionTime()}, so retention by age also reaches a partition that stopped receiving messages.
+     */
+    public Duration segmentTime() {
+        return segmentTime;
+    }
+
     @Override
     public String toString() {
         return "LogConfig{segmentBytes=" + segmentBytes + ", indexIntervalBytes=" + indexIntervalBytes
                 + ", flushPolicy=" + flushPolicy + ", retentionBytes=" + retentionBytes
-                + ", retentionTime=" + retentionTime + ", retentionCheckInterval=" + retentionCheckInterval + '}';
+                + ", retentionTime=" + retentionTime + ", retentionCheckInterval=" + retentionCheckInterval + ", segmentTime=" + segmentTime + '}';
     }
 
     /** Builder for {@link LogConfig}; not thread-safe. */
@@ -102,6 +116,7 @@ public final class LogConfig {
         private long retentionBytes = -1;
         private Duration retentionTime;
         private Duration retentionCheckInterval = Duration.ofMinutes(5);
+        private Duration segmentTime = Duration.ofDays(7);
 
         private Builder() {
         }
@@ -156,6 +171,15 @@ public final class LogConfig {
                         "retentionCheckInterval must be at least 1 ms, was " + retentionCheckInterval);
             }
             this.retentionCheckInterval = retentionCheckInterval;
+            return this;
+        }
+
+        /** Null to never roll by time, otherwise at least 1 ms. */
+        public Builder segmentTime(Duration segmentTime) {
+            if (segmentTime != null && segmentTime.toMillis() < 1) {
+                throw new IllegalArgumentException("segmentTime must be at least 1 ms or null, was " + segmentTime);
+            }
+            this.segmentTime = segmentTime;
             return this;
         }
 

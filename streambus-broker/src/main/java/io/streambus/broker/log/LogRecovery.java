@@ -75,6 +75,8 @@ final class LogRecovery {
             } else {
                 recoverSegments(dir, config, name, clean, logs, result);
             }
+            // Rolling by time needs the first append time of the active segment.
+            result.get(result.size() - 1).loadFirstAppendTime();
             Files.deleteIfExists(marker);
             IoUtil.fsyncDirectory(dir);
         } catch (IOException | RuntimeException e) {

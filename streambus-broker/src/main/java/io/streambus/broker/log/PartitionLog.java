@@ -132,6 +132,11 @@ public final class PartitionLog {
      *                                until a restart when the file state is unknown)
      */
     public AppendResult append(ByteBuf messages, int count) {
+        return append(messages, count, System.currentTimeMillis());
+    }
+
+    /** {@link #append(ByteBuf, int)} with the append time given (tests use it to simulate the passing of time). */
+    AppendResult append(ByteBuf messages, int count, long nowMs) {
         Objects.requireNonNull(messages, "messages");
         int len = messages.readableBytes();
         if (count < 1) {
@@ -166,13 +171,13 @@ public final class PartitionLog {
                 throw new InvalidRecordException("message count", p - BatchFormat.HEADER_SIZE,
                         (total - p) + " bytes follow the last of the " + count + " messages");
             }
-            return appendBatch(batch, starts, count);
+            return appendBatch(batch, starts, count, nowMs);
         } finally {
             batch.release();
         }
     }
 
-    private AppendResult appendBatch(ByteBuf batch, int[] starts, int count) {
+    private AppendResult appendBatch(ByteBuf batch, int[] starts, int count, long now) {
         int total = batch.readableBytes();
         appendLock.lock();
         try {
@@ -185,7 +190,6 @@ public final class PartitionLog {
             for (int i = 0; i < count; i++) {
                 batch.setLong(starts[i], base + i);
             }
-            long now = System.currentTimeMillis();
             batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
             batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
             batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
@@ -195,7 +199,7 @@ public final class PartitionLog {
             crc.update(batch.nioBuffer(BatchFormat.CRC_START, total - BatchFormat.CRC_START));
             batch.setInt(BatchFormat.CRC_OFFSET, (int) crc.getValue());
 
-            Segment seg = maybeRoll(total, count);
+            Segment seg = maybeRoll(total, count, now);
             long pos = seg.size;
             int indexEntries = seg.index.count();
             long indexedBefore = seg.lastIndexedPosition;
@@ -218,6 +222,9 @@ public final class PartitionLog {
                 seg.lastIndexedPosition = indexedBefore;
                 undoWrite(seg, pos, e);
                 throw new StorageException("append to " + name + " failed: " + e, e);
+            }
+            if (pos == 0) {
+                seg.firstAppendTimeMs = now;
             }
             seg.lastAppendTimeMs = now;
             seg.size = pos + total;
@@ -243,14 +250,18 @@ public final class PartitionLog {
         }
     }
 
-    private Segment maybeRoll(int batchBytes, int count) {
+    private Segment maybeRoll(int batchBytes, int count, long now) {
         Segment seg = active;
+        long segmentMs = config.segmentTime() == null ? -1 : config.segmentTime().toMillis();
         boolean full = seg.size > 0 && (seg.size + batchBytes > config.segmentBytes()
                 || seg.size + batchBytes > Integer.MAX_VALUE
-                || nextOffset + count - seg.baseOffset > Integer.MAX_VALUE);
-        if (!full) {
-            return seg;
-        }
+                || nextOffset + count - seg.baseOffset > Integer.MAX_VALUE
+                || (segmentMs >= 0 && now - seg.firstAppendTimeMs > segmentMs));
+        return full ? roll(seg) : seg;
+    }
+
+    /** Starts a new active segment at {@code nextOffset} after sealing {@code seg}; caller holds appendLock. */
+    private Segment roll(Segment seg) {
         Segment next;
         try {
             next = Segment.create(dir, nextOffset);
@@ -541,13 +552,18 @@ public final class PartitionLog {
 
     /**
      * Deletes whole old segments (never the active one) that retention by size or age no longer needs, advancing
-     * the start offset. Returns the number of segments deleted.
+     * the start offset. With retention by age, an idle active segment whose newest batch is already too old is
+     * rolled first, so it can be deleted too: the partition is then empty, with the start offset equal to the end
+     * offset, and offsets continue where they were. Returns the number of segments deleted.
      */
     int applyRetention(long nowMs) {
         long retentionBytes = config.retentionBytes();
         long retentionMs = config.retentionTime() == null ? -1 : config.retentionTime().toMillis();
         if (retentionBytes < 0 && retentionMs < 0) {
             return 0;
+        }
+        if (retentionMs >= 0) {
+            rollIfExpired(nowMs, retentionMs);
         }
         List<Segment> doomed = new ArrayList<>();
         ReentrantReadWriteLock.WriteLock lock = segmentsLock.writeLock();
@@ -590,6 +606,32 @@ public final class PartitionLog {
         }
         LOG.info("{}: retention deleted {} segment(s); start offset now {}", name, doomed.size(), startOffset);
         return doomed.size();
+    }
+
+    /** Rolls the active segment when it holds batches and even its newest one is older than the retention time. */
+    private void rollIfExpired(long nowMs, long retentionMs) {
+        Segment seg = active;
+        if (seg.size == 0 || nowMs - seg.lastAppendTimeMs <= retentionMs) {
+            return; // cheap check first: the usual case takes no lock
+        }
+        appendLock.lock();
+        try {
+            seg = active;
+            if (state != State.OPEN || failure != null || seg.size == 0
+                    || nowMs - seg.lastAppendTimeMs <= retentionMs) {
+                return;
+            }
+            try {
+                roll(seg);
+            } catch (StorageException e) {
+                // The old segment stays active and keeps its data; the next run tries again.
+                LOG.warn("{}: could not roll idle segment {} for retention: {}", name, seg, e.getMessage());
+                return;
+            }
+            LOG.info("{}: rolled idle segment {} for retention by age", name, seg);
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     /**

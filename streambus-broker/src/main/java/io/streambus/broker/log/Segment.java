@@ -1,6 +1,7 @@
 package io.streambus.broker.log;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ final class Segment {
     volatile long size;
     /** Offset after the last message of this segment. */
     volatile long endOffset;
+    /** Append time of the first batch, epoch ms; -1 when the segment is empty. Used to roll by time. */
+    volatile long firstAppendTimeMs = -1;
     /** Append time of the newest batch, epoch ms; -1 when the segment is empty. */
     volatile long lastAppendTimeMs = -1;
     /** Position of the batch the last index entry points to (0 when none); appender and recovery only. */
@@ -87,6 +90,17 @@ final class Segment {
             indexChannel = FileChannel.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         }
+    }
+
+    /** Sets {@link #firstAppendTimeMs} from the header of the first batch (recovery; {@code size} must be set). */
+    void loadFirstAppendTime() throws IOException {
+        if (size < BatchFormat.HEADER_SIZE) {
+            firstAppendTimeMs = -1;
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(8);
+        IoUtil.readFully(log, b, BatchFormat.TIME_OFFSET);
+        firstAppendTimeMs = b.getLong(0);
     }
 
     /** Forces log and index and closes the index file: the segment takes no more appends. */

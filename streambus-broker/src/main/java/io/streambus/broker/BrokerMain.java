@@ -32,6 +32,7 @@ public final class BrokerMain {
             "  --segment-bytes N         roll log segments at N bytes (default 67108864)",
             "  --retention-bytes N       keep at most N bytes per partition (default unlimited)",
             "  --retention-ms N          delete segments older than N ms (default forever)",
+            "  --segment-ms N            roll a segment whose first message is N ms old (default 604800000)",
             "  --idle-timeout-ms N       close connections idle for N ms (default 600000)",
             "  --offset-retention R      keep committed offsets of empty groups: 7d, PT24H or never (default 7d)",
             "  --group-initial-delay-ms N  wait N ms in a new group's first rebalance (default 0)",
@@ -123,7 +124,7 @@ public final class BrokerMain {
                 case "--no-auto-create" -> b.autoCreateTopics(false);
                 case "--auth-required" -> b.authRequired(true);
                 case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
-                        "--retention-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
+                        "--retention-ms", "--segment-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",
                         "--tls-truststore", "--tls-truststore-password", "--tls-client-auth", "--offset-retention",
                         "--group-initial-delay-ms" -> {
@@ -145,6 +146,7 @@ public final class BrokerMain {
                         case "--segment-bytes" -> b.segmentBytes(intArg(name, v));
                         case "--retention-bytes" -> b.retentionBytes(longArg(name, v));
                         case "--retention-ms" -> b.retention(Duration.ofMillis(longArg(name, v)));
+                        case "--segment-ms" -> b.segmentTime(Duration.ofMillis(longArg(name, v)));
                         case "--idle-timeout-ms" -> b.idleTimeout(Duration.ofMillis(longArg(name, v)));
                         case "--offset-retention" -> b.offsetRetention(
                                 GroupCoordinatorConfig.parseRetention(v).orElse(null));

@@ -258,6 +258,15 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Roll a partition's active segment once its first message is older than this (Kafka's segment.ms), so
+         * retention can delete it; default 7 days, null never rolls by time.
+         */
+        public Builder segmentTime(Duration age) {
+            cfg.segmentTime(age);
+            return this;
+        }
+
         /** Close connections without traffic for this long (A.8.8); default 10 minutes. */
         public Builder idleTimeout(Duration timeout) {
             cfg.idleTimeout(timeout);

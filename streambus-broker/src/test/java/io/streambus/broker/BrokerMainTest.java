@@ -17,7 +17,8 @@ class BrokerMainTest {
     void parsesEveryOption() {
         EmbeddedBroker b = BrokerMain.parse(new String[] {"--port", "0", "--data-dir", "build-x", "--host=127.0.0.1",
                 "--core-only", "--flush", "interval:250", "--no-auto-create", "--segment-bytes", "1048576",
-                "--retention-bytes", "1000000", "--retention-ms", "60000", "--idle-timeout-ms", "5000"}).build();
+                "--retention-bytes", "1000000", "--retention-ms", "60000", "--segment-ms", "30000",
+                "--idle-timeout-ms", "5000"}).build();
         var cfg = b.config();
         assertThat(cfg.port()).isZero();
         assertThat(cfg.dataDir()).isEqualTo(Path.of("build-x").toAbsolutePath().normalize());
@@ -27,8 +28,11 @@ class BrokerMainTest {
         assertThat(cfg.segmentBytes()).isEqualTo(1 << 20);
         assertThat(cfg.retentionBytes()).isEqualTo(1_000_000);
         assertThat(cfg.retention()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(cfg.segmentTime()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cfg.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config().port()).isEqualTo(9092);
+        assertThat(BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config().segmentTime())
+                .isEqualTo(Duration.ofDays(7));
         assertThat(BrokerMain.parseFlush("every-write")).isEqualTo(FlushPolicy.EVERY_WRITE);
         assertThat(BrokerMain.parseFlush("os")).isEqualTo(FlushPolicy.OS);
     }
@@ -70,7 +74,7 @@ class BrokerMainTest {
     void helpPrintsUsageAndExits0() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(BrokerMain.run(new String[] {"--help"}, new PrintStream(out), System.err)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--data-dir DIR").contains("--flush POLICY");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--data-dir DIR").contains("--flush POLICY").contains("--segment-ms N");
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--port"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port needs a value");
     }

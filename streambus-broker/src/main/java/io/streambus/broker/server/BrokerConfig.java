@@ -31,6 +31,7 @@ public final class BrokerConfig {
     private final int segmentBytes;
     private final long retentionBytes;
     private final Duration retention;
+    private final Duration segmentTime;
     private final Duration idleTimeout;
     private final int maxConnections;
     private final int ioThreads;
@@ -54,6 +55,7 @@ public final class BrokerConfig {
         this.segmentBytes = b.segmentBytes;
         this.retentionBytes = b.retentionBytes;
         this.retention = b.retention;
+        this.segmentTime = b.segmentTime;
         this.idleTimeout = b.idleTimeout;
         this.maxConnections = b.maxConnections;
         this.ioThreads = b.ioThreads;
@@ -110,6 +112,11 @@ public final class BrokerConfig {
     /** null = keep forever. */
     public Duration retention() {
         return retention;
+    }
+
+    /** Age at which the active segment is rolled (segment.ms); null = never by time. */
+    public Duration segmentTime() {
+        return segmentTime;
     }
 
     public Duration idleTimeout() {
@@ -211,6 +218,7 @@ public final class BrokerConfig {
         private int segmentBytes = 64 * 1024 * 1024;
         private long retentionBytes = -1;
         private Duration retention;
+        private Duration segmentTime = Duration.ofDays(7);
         private Duration idleTimeout = Duration.ofMinutes(10);
         private int maxConnections = 10_000;
         private int ioThreads;
@@ -350,6 +358,15 @@ public final class BrokerConfig {
                 throw new IllegalArgumentException("retention must be positive or null (forever), got " + retention);
             }
             this.retention = retention;
+            return this;
+        }
+
+        public Builder segmentTime(Duration segmentTime) {
+            if (segmentTime != null && segmentTime.toMillis() < 1) {
+                throw new IllegalArgumentException("segmentTime must be at least 1 ms or null (never), got "
+                        + segmentTime);
+            }
+            this.segmentTime = segmentTime;
             return this;
         }
 

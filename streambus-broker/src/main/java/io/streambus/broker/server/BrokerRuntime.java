@@ -65,7 +65,8 @@ public final class BrokerRuntime {
                 .segmentBytes(config.segmentBytes())
                 .flushPolicy(config.flushPolicy())
                 .retentionBytes(config.retentionBytes())
-                .retentionTime(config.retention());
+                .retentionTime(config.retention())
+                .segmentTime(config.segmentTime());
         LogManager logs;
         try {
             logs = LogManager.open(config.dataDir(), lc.build());

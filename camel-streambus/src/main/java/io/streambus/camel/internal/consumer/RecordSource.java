@@ -38,112 +38,14 @@ interface RecordSource {
     @SuppressWarnings("unchecked")
     static RecordSource of(GroupConsumer<?, ?> consumer) {
         GroupConsumer<Object, Object> c = (GroupConsumer<Object, Object>) consumer;
-        return new RecordSource() {
-            @Override
-            public ConsumerRecords<Object, Object> poll(Duration timeout) {
-                return c.poll(timeout);
-            }
-
-            @Override
-            public Set<TopicPartition> assignment() {
-                return c.assignment();
-            }
-
-            @Override
-            public void seek(TopicPartition partition, long offset) {
-                c.seek(partition, offset);
-            }
-
-            @Override
-            public void seekToBeginning(Collection<TopicPartition> partitions) {
-                c.seekToBeginning(partitions);
-            }
-
-            @Override
-            public void seekToEnd(Collection<TopicPartition> partitions) {
-                c.seekToEnd(partitions);
-            }
-
-            @Override
-            public long position(TopicPartition partition, Duration timeout) {
-                return c.position(partition, timeout);
-            }
-
-            @Override
-            public void pause(Collection<TopicPartition> partitions) {
-                c.pause(partitions);
-            }
-
-            @Override
-            public void resume(Collection<TopicPartition> partitions) {
-                c.resume(partitions);
-            }
-
-            @Override
-            public void wakeup() {
-                c.wakeup();
-            }
-
-            @Override
-            public void close(Duration timeout) {
-                c.close(timeout);
-            }
-        };
+        return new ForwardingRecordSource(c::poll, c::assignment, c::seek, c::seekToBeginning, c::seekToEnd,
+                c::position, c::pause, c::resume, c::wakeup, c::close);
     }
 
     @SuppressWarnings("unchecked")
     static RecordSource of(Consumer<?, ?> consumer) {
         Consumer<Object, Object> c = (Consumer<Object, Object>) consumer;
-        return new RecordSource() {
-            @Override
-            public ConsumerRecords<Object, Object> poll(Duration timeout) {
-                return c.poll(timeout);
-            }
-
-            @Override
-            public Set<TopicPartition> assignment() {
-                return c.assignment();
-            }
-
-            @Override
-            public void seek(TopicPartition partition, long offset) {
-                c.seek(partition, offset);
-            }
-
-            @Override
-            public void seekToBeginning(Collection<TopicPartition> partitions) {
-                c.seekToBeginning(partitions);
-            }
-
-            @Override
-            public void seekToEnd(Collection<TopicPartition> partitions) {
-                c.seekToEnd(partitions);
-            }
-
-            @Override
-            public long position(TopicPartition partition, Duration timeout) {
-                return c.position(partition, timeout);
-            }
-
-            @Override
-            public void pause(Collection<TopicPartition> partitions) {
-                c.pause(partitions);
-            }
-
-            @Override
-            public void resume(Collection<TopicPartition> partitions) {
-                c.resume(partitions);
-            }
-
-            @Override
-            public void wakeup() {
-                c.wakeup();
-            }
-
-            @Override
-            public void close(Duration timeout) {
-                c.close(timeout);
-            }
-        };
+        return new ForwardingRecordSource(c::poll, c::assignment, c::seek, c::seekToBeginning, c::seekToEnd,
+                c::position, c::pause, c::resume, c::wakeup, c::close);
     }
 }

@@ -24,11 +24,7 @@ public final class StreamBusTemporaryQueue extends StreamBusQueue implements Tem
 
     @Override
     public void delete() throws JMSException {
-        if (owner == null) {
-            throw new jakarta.jms.IllegalStateException("temporary queue " + getName()
-                    + " can only be deleted through the connection that created it");
-        }
-        owner.deleteTemporaryDestination(this);
+        TemporaryDestinations.delete(this, owner);
     }
 
     @Override

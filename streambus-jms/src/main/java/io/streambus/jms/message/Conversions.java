@@ -15,75 +15,52 @@ final class Conversions {
     private Conversions() {
     }
 
+    // Each reader: the boxed types the target may be read from, else a String (or null) parsed by the target's
+    // parse/valueOf method, else a MessageFormatException (see parsed).
+
     static boolean toBoolean(Object v) throws MessageFormatException {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if (v == null || v instanceof String) {
-            return Boolean.parseBoolean((String) v);
-        }
-        throw bad(v, "boolean");
+        return v instanceof Boolean b ? b : Boolean.parseBoolean(parsed(v, "boolean"));
     }
 
     static byte toByte(Object v) throws MessageFormatException {
-        if (v instanceof Byte b) {
-            return b;
-        }
-        if (v == null || v instanceof String) {
-            return Byte.parseByte((String) v);
-        }
-        throw bad(v, "byte");
+        return v instanceof Byte b ? b : Byte.parseByte(parsed(v, "byte"));
     }
 
     static short toShort(Object v) throws MessageFormatException {
-        if (v instanceof Short || v instanceof Byte) {
-            return ((Number) v).shortValue();
-        }
-        if (v == null || v instanceof String) {
-            return Short.parseShort((String) v);
-        }
-        throw bad(v, "short");
+        return v instanceof Short || v instanceof Byte ? ((Number) v).shortValue()
+                : Short.parseShort(parsed(v, "short"));
     }
 
     static int toInt(Object v) throws MessageFormatException {
-        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).intValue();
-        }
-        if (v == null || v instanceof String) {
-            return Integer.parseInt((String) v);
-        }
-        throw bad(v, "int");
+        return v instanceof Integer || v instanceof Short || v instanceof Byte ? ((Number) v).intValue()
+                : Integer.parseInt(parsed(v, "int"));
     }
 
     static long toLong(Object v) throws MessageFormatException {
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
-        }
-        if (v == null || v instanceof String) {
-            return Long.parseLong((String) v);
-        }
-        throw bad(v, "long");
+        return v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                ? ((Number) v).longValue()
+                : Long.parseLong(parsed(v, "long"));
     }
 
     static float toFloat(Object v) throws MessageFormatException {
-        if (v instanceof Float f) {
-            return f;
-        }
-        if (v == null || v instanceof String) {
-            // Float.valueOf(null) throws NullPointerException, which the spec asks for.
-            return Float.valueOf((String) v);
-        }
-        throw bad(v, "float");
+        // Float.valueOf(null) throws NullPointerException, which the spec asks for.
+        return v instanceof Float f ? f : Float.valueOf(parsed(v, "float"));
     }
 
     static double toDouble(Object v) throws MessageFormatException {
-        if (v instanceof Double || v instanceof Float) {
-            return ((Number) v).doubleValue();
-        }
+        return v instanceof Double || v instanceof Float ? ((Number) v).doubleValue()
+                : Double.valueOf(parsed(v, "double"));
+    }
+
+    /**
+     * The String a value of no directly readable type is parsed from: itself when it is a String or null (the
+     * target's parse method then decides, null included), otherwise the value cannot be read as {@code target}.
+     */
+    private static String parsed(Object v, String target) throws MessageFormatException {
         if (v == null || v instanceof String) {
-            return Double.valueOf((String) v);
+            return (String) v;
         }
-        throw bad(v, "double");
+        throw bad(v, target);
     }
 
     /** Only for MapMessage and StreamMessage bodies: a char reads only as char or String. */
@@ -116,6 +93,32 @@ final class Conversions {
             return b;
         }
         throw bad(v, "byte[]");
+    }
+
+    /**
+     * The value a MapMessage or StreamMessage stores for a {@code setObject}/{@code writeObject} argument: checked
+     * against the body value types, byte arrays copied so that the caller's later changes do not show.
+     *
+     * @param where names the call in the error, e.g. {@code "StreamMessage.writeObject"}
+     */
+    static Object bodyValue(Object value, String where) throws MessageFormatException {
+        if (value != null && !isBodyValueType(value)) {
+            throw new MessageFormatException(where + ": " + value.getClass().getName()
+                    + " is not a primitive wrapper, String or byte[]");
+        }
+        return copied(value);
+    }
+
+    /** The value itself, or a copy when it is a byte array (body byte arrays are never shared with callers). */
+    static Object copied(Object value) {
+        return value instanceof byte[] b ? b.clone() : value;
+    }
+
+    /** {@code length} bytes of {@code value} from {@code offset}, for the {@code (value, offset, length)} setters. */
+    static byte[] copied(byte[] value, int offset, int length) {
+        byte[] copy = new byte[length];
+        System.arraycopy(value, offset, copy, 0, length);
+        return copy;
     }
 
     /** True for the object types a JMS property may hold. */

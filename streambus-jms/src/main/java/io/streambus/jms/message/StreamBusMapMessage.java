@@ -78,8 +78,7 @@ public class StreamBusMapMessage extends StreamBusMessage implements MapMessage 
 
     @Override
     public Object getObject(String name) {
-        Object v = get(name);
-        return v instanceof byte[] b ? b.clone() : v;
+        return Conversions.copied(get(name));
     }
 
     @Override
@@ -134,23 +133,17 @@ public class StreamBusMapMessage extends StreamBusMessage implements MapMessage 
 
     @Override
     public void setBytes(String name, byte[] value) throws JMSException {
-        put(name, value == null ? null : value.clone());
+        put(name, Conversions.copied(value));
     }
 
     @Override
     public void setBytes(String name, byte[] value, int offset, int length) throws JMSException {
-        byte[] copy = new byte[length];
-        System.arraycopy(value, offset, copy, 0, length);
-        put(name, copy);
+        put(name, Conversions.copied(value, offset, length));
     }
 
     @Override
     public void setObject(String name, Object value) throws JMSException {
-        if (value != null && !Conversions.isBodyValueType(value)) {
-            throw new MessageFormatException("MapMessage entry '" + name + "': " + value.getClass().getName()
-                    + " is not a primitive wrapper, String or byte[]");
-        }
-        put(name, value instanceof byte[] b ? b.clone() : value);
+        put(name, Conversions.bodyValue(value, "MapMessage entry '" + name + "'"));
     }
 
     @Override

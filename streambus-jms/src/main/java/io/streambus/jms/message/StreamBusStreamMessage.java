@@ -88,7 +88,7 @@ public class StreamBusStreamMessage extends StreamBusMessage implements StreamMe
 
     @Override
     public Object readObject() throws JMSException {
-        return read(v -> v instanceof byte[] b ? b.clone() : v);
+        return read(Conversions::copied);
     }
 
     @Override
@@ -177,23 +177,17 @@ public class StreamBusStreamMessage extends StreamBusMessage implements StreamMe
 
     @Override
     public void writeBytes(byte[] value) throws JMSException {
-        write(value == null ? null : value.clone());
+        write(Conversions.copied(value));
     }
 
     @Override
     public void writeBytes(byte[] value, int offset, int length) throws JMSException {
-        byte[] copy = new byte[length];
-        System.arraycopy(value, offset, copy, 0, length);
-        write(copy);
+        write(Conversions.copied(value, offset, length));
     }
 
     @Override
     public void writeObject(Object value) throws JMSException {
-        if (value != null && !Conversions.isBodyValueType(value)) {
-            throw new MessageFormatException("StreamMessage.writeObject: " + value.getClass().getName()
-                    + " is not a primitive wrapper, String or byte[]");
-        }
-        write(value instanceof byte[] b ? b.clone() : value);
+        write(Conversions.bodyValue(value, "StreamMessage.writeObject"));
     }
 
     @Override

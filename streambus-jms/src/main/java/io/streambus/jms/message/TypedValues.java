@@ -53,17 +53,19 @@ final class TypedValues {
             out.writeByte('D');
             out.writeDouble(d);
         } else if (v instanceof String s) {
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            out.writeByte('T');
-            out.writeInt(utf8.length);
-            out.write(utf8);
+            writeBytes(out, 'T', s.getBytes(StandardCharsets.UTF_8));
         } else if (v instanceof byte[] b) {
-            out.writeByte('b');
-            out.writeInt(b.length);
-            out.write(b);
+            writeBytes(out, 'b', b);
         } else {
             throw new IllegalArgumentException("unsupported body value type " + v.getClass().getName());
         }
+    }
+
+    /** Tag, u32 length, bytes: the layout of strings and byte arrays (read back by {@link #bytes}). */
+    private static void writeBytes(DataOutputStream out, char tag, byte[] b) throws IOException {
+        out.writeByte(tag);
+        out.writeInt(b.length);
+        out.write(b);
     }
 
     /**

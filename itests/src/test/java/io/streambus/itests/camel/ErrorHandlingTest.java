@@ -10,26 +10,30 @@ import io.streambus.camel.StreamBusConsumer;
 import io.streambus.camel.internal.consumer.TaskHealth;
 import io.streambus.camel.serde.StreamBusHeaderDeserializer;
 import io.streambus.camel.serde.TypedHeaderCodec;
+import io.streambus.client.ConnectionException;
 import io.streambus.client.Header;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.TopicPartition;
 import io.streambus.client.consumer.Consumer;
-import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.consumer.NoOffsetException;
+import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Deserializer;
 import io.streambus.client.serialization.Serdes;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -37,29 +41,54 @@ import org.junit.jupiter.api.Test;
 /** breakOnFirstError, each pollOnError strategy, and seekTo, against a real broker. */
 class ErrorHandlingTest extends CamelTestBase {
 
-    /** A record whose type list says Integer for a value that is not one: it cannot become an exchange. */
-    private static void produceWithPoison(String topic, int poisonAt, int total) {
+    /** A new one-partition topic holding {@code v0 .. v<records-1>} in partition 0. */
+    private static String topicWith(String prefix, int records) throws Exception {
+        String topic = BrokerSupport.uniqueTopic(prefix);
+        sb.createTopic(topic, 1);
+        sb.produce(topic, 0, values("v", 0, records));
+        return topic;
+    }
+
+    /**
+     * A new one-partition topic with {@code total} records whose header {@code n} is typed Integer; the record at
+     * {@code poisonAt} (none when -1) says Integer for a value that is not one: it cannot become an exchange.
+     */
+    private static String topicWithPoison(String prefix, int poisonAt, int total) throws Exception {
+        String topic = BrokerSupport.uniqueTopic(prefix);
+        sb.createTopic(topic, 1);
         try (Producer<String, String> p = sb.client.newProducer(Serdes.stringSerializer(), Serdes.stringSerializer())) {
             for (int i = 0; i < total; i++) {
-                List<Header> headers = i == poisonAt
-                        ? List.of(Header.of("n", "not-a-number"), Header.of(StreamBusConstants.WIRE_TYPES_HEADER, "n=I"))
-                        : List.of(Header.of("n", Integer.toString(i)), Header.of(StreamBusConstants.WIRE_TYPES_HEADER,
-                        "n=I"));
+                String n = i == poisonAt ? "not-a-number" : Integer.toString(i);
+                List<Header> headers = List.of(Header.of("n", n),
+                        Header.of(StreamBusConstants.WIRE_TYPES_HEADER, "n=I"));
                 p.send(new ProducerRecord<>(topic, 0, null, null, "v" + i, headers));
             }
             p.flush(Duration.ofSeconds(10));
         }
+        return topic;
     }
 
     private static StreamBusConsumer consumerOf(CamelContext c, String routeId) {
         return (StreamBusConsumer) c.getRoute(routeId).getConsumer();
     }
 
+    /** The health of the route's only consumer task. */
+    private static TaskHealth health(CamelContext c, String routeId) {
+        return consumerOf(c, routeId).getTasks().get(0).health();
+    }
+
+    private static void awaitUntil(Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(10)).until(condition);
+    }
+
+    /** The exception the route's error handler caught for the first exchange that reached the dead letter mock. */
+    private static Exception firstCaught(MockEndpoint dlq) {
+        return dlq.getExchanges().get(0).getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+
     @Test
     void breakOnFirstErrorRereadsFromTheFailedRecordWithoutLossLoopOrSkip() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("break");
-        sb.createTopic(topic, 1);
-        sb.produce(topic, 0, values("v", 0, 10));
+        String topic = topicWith("break", 10);
         Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         List<String> succeeded = new CopyOnWriteArrayList<>();
         start(new RouteBuilder() {
@@ -82,17 +111,15 @@ class ErrorHandlingTest extends CamelTestBase {
         assertThat(attempts.get("v3")).hasValue(2);
         assertThat(attempts.get("v7")).hasValue(3);
         assertThat(attempts.values().stream().mapToInt(AtomicInteger::get).sum()).as("no batch re-read").isEqualTo(13);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sb.committed("break-g", topic, 0) == 10);
+        awaitUntil(() -> sb.committed("break-g", topic, 0) == 10);
     }
 
     @Test
     void aRecordThatKeepsFailingParksItsPartitionUntilResumed() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("park");
-        sb.createTopic(topic, 1);
-        sb.produce(topic, 0, values("v", 0, 6));
+        String topic = topicWith("park", 6);
         AtomicInteger poisonAttempts = new AtomicInteger();
         List<String> succeeded = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean healed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean healed = new AtomicBoolean();
         CamelContext c = start(new RouteBuilder() {
             @Override
             public void configure() {
@@ -108,27 +135,23 @@ class ErrorHandlingTest extends CamelTestBase {
                         });
             }
         });
-        StreamBusConsumer consumer = consumerOf(c, "park");
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> consumer.getTasks().get(0).health().state() == TaskHealth.State.PARKED);
+        awaitUntil(() -> health(c, "park").state() == TaskHealth.State.PARKED);
         Thread.sleep(300);
         assertThat(poisonAttempts).hasValue(3);
         assertThat(succeeded).containsExactly("v0", "v1");
-        assertThat(consumer.getTasks().get(0).health().message()).contains(topic + "-0@2");
+        assertThat(health(c, "park").message()).contains(topic + "-0@2");
         assertThat(sb.committed("park-g", topic, 0)).isEqualTo(2);
 
         healed.set(true);
         c.getRouteController().suspendRoute("park");
         c.getRouteController().resumeRoute("park");
-        await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.size() == 6);
+        awaitUntil(() -> succeeded.size() == 6);
         assertThat(succeeded).containsExactlyElementsOf(values("v", 0, 6));
     }
 
     @Test
     void pollOnErrorDiscardSkipsTheUnreadableRecordOnly() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("discard");
-        sb.createTopic(topic, 1);
-        produceWithPoison(topic, 2, 5);
+        String topic = topicWithPoison("discard", 2, 5);
         List<Object> got = new CopyOnWriteArrayList<>();
         start(new RouteBuilder() {
             @Override
@@ -137,16 +160,14 @@ class ErrorHandlingTest extends CamelTestBase {
                         .process(e -> got.add(e.getIn().getHeader("n")));
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 4);
+        awaitUntil(() -> got.size() == 4);
         assertThat(got).containsExactly(0, 1, 3, 4);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sb.committed("discard-g", topic, 0) == 5);
+        awaitUntil(() -> sb.committed("discard-g", topic, 0) == 5);
     }
 
     @Test
     void pollOnErrorErrorHandlerBridgesIntoTheRouteErrorHandler() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("bridge");
-        sb.createTopic(topic, 1);
-        produceWithPoison(topic, 1, 3);
+        String topic = topicWithPoison("bridge", 1, 3);
         List<Object> got = new CopyOnWriteArrayList<>();
         CamelContext c = start(new RouteBuilder() {
             @Override
@@ -159,18 +180,14 @@ class ErrorHandlingTest extends CamelTestBase {
         MockEndpoint dlq = c.getEndpoint("mock:dlq", MockEndpoint.class);
         dlq.expectedMessageCount(1);
         dlq.assertIsSatisfied(10_000);
-        Exception caught = dlq.getExchanges().get(0).getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT,
-                Exception.class);
-        assertThat(caught).hasMessageContaining("'n'").hasMessageContaining("not-a-number");
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+        assertThat(firstCaught(dlq)).hasMessageContaining("'n'").hasMessageContaining("not-a-number");
+        awaitUntil(() -> got.size() == 2);
         assertThat(got).containsExactly(0, 2);
     }
 
     @Test
     void pollOnErrorStopStopsTheConsumerAtTheUnreadableRecord() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("stop");
-        sb.createTopic(topic, 1);
-        produceWithPoison(topic, 2, 5);
+        String topic = topicWithPoison("stop", 2, 5);
         List<Object> got = new CopyOnWriteArrayList<>();
         CamelContext c = start(new RouteBuilder() {
             @Override
@@ -180,9 +197,9 @@ class ErrorHandlingTest extends CamelTestBase {
             }
         });
         StreamBusConsumer consumer = consumerOf(c, "stop");
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.getTasks().get(0).isDone());
-        assertThat(consumer.getTasks().get(0).health().state()).isEqualTo(TaskHealth.State.FAILED);
-        assertThat(consumer.getTasks().get(0).health().message()).contains("pollOnError=STOP");
+        awaitUntil(() -> consumer.getTasks().get(0).isDone());
+        assertThat(health(c, "stop").state()).isEqualTo(TaskHealth.State.FAILED);
+        assertThat(health(c, "stop").message()).contains("pollOnError=STOP");
         assertThat(got).containsExactly(0, 1);
         assertThat(sb.committed("stop-g", topic, 0)).as("processed records are committed").isEqualTo(2);
     }
@@ -210,9 +227,7 @@ class ErrorHandlingTest extends CamelTestBase {
 
     @Test
     void pollOnErrorRetryReadsTheRecordAgainWithoutSkipping() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("retry");
-        sb.createTopic(topic, 1);
-        produceWithPoison(topic, -1, 5);
+        String topic = topicWithPoison("retry", -1, 5);
         FlakyHeaders flaky = new FlakyHeaders(2);
         List<Object> got = new CopyOnWriteArrayList<>();
         start(new RouteBuilder() {
@@ -224,7 +239,7 @@ class ErrorHandlingTest extends CamelTestBase {
                         .process(e -> got.add(e.getIn().getHeader("n")));
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 5);
+        awaitUntil(() -> got.size() == 5);
         Thread.sleep(200);
         assertThat(got).containsExactly(0, 1, 2, 3, 4);
         assertThat(flaky.calls).hasValue(2);
@@ -233,21 +248,19 @@ class ErrorHandlingTest extends CamelTestBase {
     /** Counts client consumers; the next poll of any of them fails like a lost connection when asked to. */
     static final class FailingPollFactory implements StreamBusClientFactory {
         final AtomicInteger consumers = new AtomicInteger();
-        final java.util.concurrent.atomic.AtomicBoolean failNextPoll = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean failNextPoll = new AtomicBoolean();
 
         @Override
         public <K, V> Consumer<K, V> createConsumer(StreamBusClient client, Deserializer<K> kd, Deserializer<V> vd,
                                                     Map<String, Object> overrides) {
             consumers.incrementAndGet();
-            return new DelegatingConsumer<>(client.newConsumer(kd, vd, overrides), failNextPoll);
+            return failingNextPoll(client.newConsumer(kd, vd, overrides), failNextPoll);
         }
     }
 
     @Test
     void pollOnErrorReconnectCreatesANewConsumerAndContinuesWhereItWas() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("reconnect");
-        sb.createTopic(topic, 1);
-        sb.produce(topic, 0, values("v", 0, 5));
+        String topic = topicWith("reconnect", 5);
         FailingPollFactory factory = new FailingPollFactory();
         factory.failNextPoll.set(true);
         List<String> got = new CopyOnWriteArrayList<>();
@@ -259,15 +272,13 @@ class ErrorHandlingTest extends CamelTestBase {
                         + "&pollErrorBackoffMs=50")).process(e -> got.add(e.getIn().getBody(String.class)));
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 5);
+        awaitUntil(() -> got.size() == 5);
         assertThat(factory.consumers).hasValue(2);
         assertThat(got).containsExactlyElementsOf(values("v", 0, 5));
 
         // RECONNECT after records were processed: the new consumer starts after them
         FlakyHeaders flaky = new FlakyHeaders(1);
-        String topic2 = BrokerSupport.uniqueTopic("reconnect2");
-        sb.createTopic(topic2, 1);
-        produceWithPoison(topic2, -1, 5);
+        String topic2 = topicWithPoison("reconnect2", -1, 5);
         List<Object> got2 = new CopyOnWriteArrayList<>();
         c.getRegistry().bind("flaky2", flaky);
         c.addRoutes(new RouteBuilder() {
@@ -277,7 +288,7 @@ class ErrorHandlingTest extends CamelTestBase {
                         + "&headerDeserializer=#flaky2")).process(e -> got2.add(e.getIn().getHeader("n")));
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> got2.size() == 5);
+        awaitUntil(() -> got2.size() == 5);
         Thread.sleep(200);
         assertThat(got2).containsExactly(0, 1, 2, 3, 4);
         assertThat(factory.consumers).hasValue(4);
@@ -286,9 +297,7 @@ class ErrorHandlingTest extends CamelTestBase {
     @Test
     void pollErrorsOfTheClientGoThroughTheStrategy() throws Exception {
         // autoOffsetReset=none and nothing committed: every poll fails with NoOffsetException
-        String topic = BrokerSupport.uniqueTopic("nooffset");
-        sb.createTopic(topic, 1);
-        sb.produce(topic, 0, values("v", 0, 2));
+        String topic = topicWith("nooffset", 2);
         CamelContext c = start(new RouteBuilder() {
             @Override
             public void configure() {
@@ -300,20 +309,17 @@ class ErrorHandlingTest extends CamelTestBase {
         MockEndpoint dlq = c.getEndpoint("mock:dlq", MockEndpoint.class);
         dlq.expectedMinimumMessageCount(2);
         dlq.assertIsSatisfied(10_000);
-        assertThat(dlq.getExchanges().get(0).getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class))
-                .isInstanceOf(io.streambus.client.consumer.NoOffsetException.class);
+        assertThat(firstCaught(dlq)).isInstanceOf(NoOffsetException.class);
         assertThat(c.getEndpoint("mock:never", MockEndpoint.class).getReceivedCounter()).isZero();
-        assertThat(consumerOf(c, "none").getTasks().get(0).health().state()).isEqualTo(TaskHealth.State.ERROR);
+        assertThat(health(c, "none").state()).isEqualTo(TaskHealth.State.ERROR);
     }
 
     @Test
     void seekToIsAppliedOnceAtStart() throws Exception {
-        String topic = BrokerSupport.uniqueTopic("seek");
-        sb.createTopic(topic, 1);
-        sb.produce(topic, 0, values("v", 0, 4));
+        String topic = topicWith("seek", 4);
         // a committed position in the middle
         sb.client.admin().commitOffsets("seek-g", Map.of(new TopicPartition(topic, 0),
-                new io.streambus.client.consumer.OffsetAndMetadata(3))).get();
+                new OffsetAndMetadata(3))).get();
         List<String> fromBeginning = new CopyOnWriteArrayList<>();
         FailingPollFactory factory = new FailingPollFactory();
         CamelContext c = start(new RouteBuilder() {
@@ -325,13 +331,13 @@ class ErrorHandlingTest extends CamelTestBase {
                         .process(e -> fromBeginning.add(e.getIn().getBody(String.class)));
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> fromBeginning.size() == 4);
+        awaitUntil(() -> fromBeginning.size() == 4);
         assertThat(fromBeginning).containsExactlyElementsOf(values("v", 0, 4));
         // a reconnect creates a new client consumer: it continues at 4, it does not seek to the beginning again
         factory.failNextPoll.set(true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> factory.consumers.get() == 2);
+        awaitUntil(() -> factory.consumers.get() == 2);
         sb.produce(topic, 0, values("v", 4, 6));
-        await().atMost(Duration.ofSeconds(10)).until(() -> fromBeginning.size() == 6);
+        awaitUntil(() -> fromBeginning.size() == 6);
         Thread.sleep(300);
         assertThat(fromBeginning).as("not sought again").containsExactlyElementsOf(values("v", 0, 6));
         c.stop();
@@ -345,90 +351,28 @@ class ErrorHandlingTest extends CamelTestBase {
                         .process(e -> fromEnd.add(e.getIn().getBody(String.class)));
             }
         });
-        StreamBusConsumer consumer = consumerOf(c2, "end");
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> consumer.getTasks().get(0).health().state() == TaskHealth.State.RUNNING);
+        awaitUntil(() -> health(c2, "end").state() == TaskHealth.State.RUNNING);
         sb.produce(topic, 0, values("w", 0, 2));
-        await().atMost(Duration.ofSeconds(10)).until(() -> fromEnd.size() == 2);
+        awaitUntil(() -> fromEnd.size() == 2);
         assertThat(fromEnd).containsExactly("w0", "w1");
     }
 
-    /** A client consumer whose next poll fails, as a lost connection would, when the flag is set. */
-    static final class DelegatingConsumer<K, V> implements Consumer<K, V> {
-        private final Consumer<K, V> real;
-        private final java.util.concurrent.atomic.AtomicBoolean failNext;
-
-        DelegatingConsumer(Consumer<K, V> real, java.util.concurrent.atomic.AtomicBoolean failNext) {
-            this.real = real;
-            this.failNext = failNext;
-        }
-
-        @Override
-        public ConsumerRecords<K, V> poll(Duration timeout) {
-            if (failNext.compareAndSet(true, false)) {
-                throw new io.streambus.client.ConnectionException("simulated connection loss");
-            }
-            return real.poll(timeout);
-        }
-
-        @Override
-        public void assign(String topic, Collection<Integer> partitions) {
-            real.assign(topic, partitions);
-        }
-
-        @Override
-        public void assign(Collection<TopicPartition> partitions) {
-            real.assign(partitions);
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return real.assignment();
-        }
-
-        @Override
-        public void seek(TopicPartition partition, long offset) {
-            real.seek(partition, offset);
-        }
-
-        @Override
-        public void seekToBeginning(Collection<TopicPartition> partitions) {
-            real.seekToBeginning(partitions);
-        }
-
-        @Override
-        public void seekToEnd(Collection<TopicPartition> partitions) {
-            real.seekToEnd(partitions);
-        }
-
-        @Override
-        public long position(TopicPartition partition, Duration timeout) {
-            return real.position(partition, timeout);
-        }
-
-        @Override
-        public void pause(Collection<TopicPartition> partitions) {
-            real.pause(partitions);
-        }
-
-        @Override
-        public void resume(Collection<TopicPartition> partitions) {
-            real.resume(partitions);
-        }
-
-        @Override
-        public Set<TopicPartition> paused() {
-            return real.paused();
-        }
-
-        @Override
-        public void wakeup() {
-            real.wakeup();
-        }
-
-        @Override
-        public void close(Duration timeout) {
-            real.close(timeout);
-        }
+    /**
+     * The client consumer {@code real}, except that its next poll fails, as a lost connection would, when
+     * {@code failNext} is set. A proxy, so that only poll is written out and every other call goes to {@code real}.
+     */
+    @SuppressWarnings("unchecked")
+    static <K, V> Consumer<K, V> failingNextPoll(Consumer<K, V> real, AtomicBoolean failNext) {
+        return (Consumer<K, V>) Proxy.newProxyInstance(Consumer.class.getClassLoader(), new Class<?>[] {Consumer.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("poll") && failNext.compareAndSet(true, false)) {
+                        throw new ConnectionException("simulated connection loss");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

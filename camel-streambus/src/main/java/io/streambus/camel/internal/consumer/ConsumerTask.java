@@ -778,13 +778,7 @@ public final class ConsumerTask implements Runnable {
                         e.toString());
             }
         } else {
-            CompletableFuture<Void> f;
-            try {
-                f = store.commitAsync(offsets);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            f.whenComplete((v, e) -> {
+            commitAsync(offsets).whenComplete((v, e) -> {
                 commands.add(() -> started.forEach(e == null ? PartitionTracker::commitSucceeded
                         : PartitionTracker::commitFailed));
                 if (e != null) {
@@ -792,6 +786,15 @@ public final class ConsumerTask implements Runnable {
                             e.toString());
                 }
             });
+        }
+    }
+
+    /** The store's async commit; one that fails to start fails the future, so callers handle both the same way. */
+    private CompletableFuture<Void> commitAsync(Map<TopicPartition, Long> offsets) {
+        try {
+            return store.commitAsync(offsets);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -827,13 +830,7 @@ public final class ConsumerTask implements Runnable {
                 result.completeExceptionally(e);
             }
         } else {
-            CompletableFuture<Void> f;
-            try {
-                f = store.commitAsync(offsets);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            f.whenComplete((v, e) -> {
+            commitAsync(offsets).whenComplete((v, e) -> {
                 commands.add(() -> {
                     if (e == null) {
                         t.commitSucceeded(nextOffset);

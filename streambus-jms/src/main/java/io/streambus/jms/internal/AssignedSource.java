@@ -5,10 +5,8 @@ import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecords;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * (starting at the queue's in-memory acknowledged positions, one active consumer at a time). Commits are local.
  * Not thread-safe (fetcher thread), except {@link #wakeup()}.
  */
-final class AssignedSource implements RecordSource {
+final class AssignedSource extends ClientConsumerSource {
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final int partitions;
@@ -33,6 +31,7 @@ final class AssignedSource implements RecordSource {
      */
     AssignedSource(Consumer<byte[], byte[]> consumer, String topic, int partitions, TemporaryQueueState queue,
                    Object owner, Listener listener) {
+        super(consumer);
         this.consumer = consumer;
         this.topic = topic;
         this.partitions = partitions;
@@ -86,7 +85,7 @@ final class AssignedSource implements RecordSource {
             LockSupport.parkNanos(timeout.toNanos());
             return ConsumerRecords.empty();
         }
-        return consumer.poll(timeout);
+        return super.poll(timeout);
     }
 
     @Override
@@ -102,34 +101,9 @@ final class AssignedSource implements RecordSource {
     }
 
     @Override
-    public void seek(TopicPartition partition, long offset) {
-        consumer.seek(partition, offset);
-    }
-
-    @Override
-    public Set<TopicPartition> assignment() {
-        return consumer.assignment();
-    }
-
-    @Override
-    public void pause(Collection<TopicPartition> tps) {
-        consumer.pause(tps);
-    }
-
-    @Override
-    public void resume(Collection<TopicPartition> tps) {
-        consumer.resume(tps);
-    }
-
-    @Override
-    public void wakeup() {
-        consumer.wakeup();
-    }
-
-    @Override
     public void close(Duration timeout) {
         try {
-            consumer.close(timeout);
+            super.close(timeout);
         } finally {
             if (queue != null && leased) {
                 queue.release(owner);

@@ -1,7 +1,6 @@
 package io.streambus.jms.internal;
 
 import io.streambus.client.TopicPartition;
-import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.consumer.RebalanceListener;
@@ -10,7 +9,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Records of one topic through a consumer group member: queues, durable and shared subscriptions. Partitions are
@@ -18,13 +16,14 @@ import java.util.Set;
  * and every commit carries the subscription description as metadata. Not thread-safe (fetcher thread), except
  * {@link #wakeup()}.
  */
-final class GroupSource implements RecordSource {
+final class GroupSource extends ClientConsumerSource {
     private final GroupConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String metadata;
     private final Listener listener;
 
     GroupSource(GroupConsumer<byte[], byte[]> consumer, String topic, String metadata, Listener listener) {
+        super(consumer);
         this.consumer = consumer;
         this.topic = topic;
         this.metadata = metadata;
@@ -47,11 +46,6 @@ final class GroupSource implements RecordSource {
     }
 
     @Override
-    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-        return consumer.poll(timeout);
-    }
-
-    @Override
     public boolean assignsInPoll() {
         return true;
     }
@@ -66,35 +60,5 @@ final class GroupSource implements RecordSource {
         Map<TopicPartition, OffsetAndMetadata> m = new LinkedHashMap<>();
         offsets.forEach((tp, off) -> m.put(tp, new OffsetAndMetadata(off, metadata)));
         consumer.commitSync(m, timeout);
-    }
-
-    @Override
-    public void seek(TopicPartition partition, long offset) {
-        consumer.seek(partition, offset);
-    }
-
-    @Override
-    public Set<TopicPartition> assignment() {
-        return consumer.assignment();
-    }
-
-    @Override
-    public void pause(Collection<TopicPartition> partitions) {
-        consumer.pause(partitions);
-    }
-
-    @Override
-    public void resume(Collection<TopicPartition> partitions) {
-        consumer.resume(partitions);
-    }
-
-    @Override
-    public void wakeup() {
-        consumer.wakeup();
-    }
-
-    @Override
-    public void close(Duration timeout) {
-        consumer.close(timeout);
     }
 }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * A member of a consumer group (spec B.6): partitions are assigned by the group, positions start from committed
  * offsets, heartbeats run on their own thread. <b>Not thread-safe</b> except {@link #wakeup()}.
  */
-public interface GroupConsumer<K, V> extends AutoCloseable {
+public interface GroupConsumer<K, V> extends RecordConsumer<K, V> {
 
     void subscribe(Collection<String> topics, RebalanceListener listener);
 
@@ -21,23 +21,9 @@ public interface GroupConsumer<K, V> extends AutoCloseable {
 
     void unsubscribe();
 
-    /** Partitions currently assigned to this member. */
-    Set<TopicPartition> assignment();
-
     /** Polls, taking part in rebalances and auto-commit as configured. */
+    @Override
     ConsumerRecords<K, V> poll(Duration timeout);
-
-    void seek(TopicPartition partition, long offset);
-
-    void seekToBeginning(Collection<TopicPartition> partitions);
-
-    void seekToEnd(Collection<TopicPartition> partitions);
-
-    long position(TopicPartition partition, Duration timeout);
-
-    void pause(Collection<TopicPartition> partitions);
-
-    void resume(Collection<TopicPartition> partitions);
 
     /** Commits the positions of every assigned partition (records returned by poll so far), waiting up to timeout. */
     void commitSync(Duration timeout);
@@ -55,13 +41,7 @@ public interface GroupConsumer<K, V> extends AutoCloseable {
     /** Member id assigned by the broker, empty before the first join. */
     String memberId();
 
-    void wakeup();
-
     /** Commits (if auto-commit), leaves the group and releases resources, within timeout. */
-    void close(Duration timeout);
-
     @Override
-    default void close() {
-        close(Duration.ofSeconds(30));
-    }
+    void close(Duration timeout);
 }

@@ -19,6 +19,7 @@ import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.RebalanceListener;
+import io.streambus.client.consumer.RecordConsumer;
 import io.streambus.client.serialization.Deserializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer thread: owns one client consumer (a group member or a consumer of explicit partitions, behind
- * {@link RecordSource}) and runs the poll → process → commit loop for it. Records are processed synchronously, one
+ * {@link RecordConsumer}) and runs the poll → process → commit loop for it. Records are processed synchronously, one
  * after the other, on this thread, so the order within a partition is kept and the commit state of each partition
  * ({@link PartitionTracker}) is only touched here. Other threads talk to it through {@link #submit commands}
  * (manual commits) and flags (stop, pause), and read its {@link #health() health} snapshot.
@@ -75,7 +76,7 @@ public final class ConsumerTask implements Runnable {
     private volatile boolean paused;
     private volatile boolean done;
     private volatile Thread thread;
-    private volatile RecordSource source;
+    private volatile RecordConsumer<Object, Object> source;
     private volatile TaskHealth health = TaskHealth.of(State.STARTING, "starting", null);
     private volatile long recordsProcessed;
     private volatile long lastPollMs;
@@ -185,7 +186,7 @@ public final class ConsumerTask implements Runnable {
     }
 
     private void wakeSource() {
-        RecordSource s = source;
+        RecordConsumer<Object, Object> s = source;
         if (s != null) {
             try {
                 s.wakeup();
@@ -291,7 +292,7 @@ public final class ConsumerTask implements Runnable {
             if (settings.mode == Mode.GROUP) {
                 GroupConsumer<Object, Object> gc = host.clientFactory().createGroupConsumer(client, settings.groupId,
                         keyDeserializer(), valueDeserializer(), settings.overrides);
-                source = RecordSource.of(gc);
+                source = gc;
                 store = settings.offsetRepository != null ? OffsetStore.repository(settings.offsetRepository)
                         : OffsetStore.group(gc);
                 RebalanceListener listener = new Listener();
@@ -303,7 +304,7 @@ public final class ConsumerTask implements Runnable {
             } else {
                 Consumer<Object, Object> c = host.clientFactory().createConsumer(client, keyDeserializer(),
                         valueDeserializer(), settings.overrides);
-                source = RecordSource.of(c);
+                source = c;
                 store = settings.offsetRepository != null ? OffsetStore.repository(settings.offsetRepository)
                         : settings.groupId != null ? OffsetStore.standalone(client.admin(), settings.groupId) : null;
                 c.assign(assigned);
@@ -883,7 +884,7 @@ public final class ConsumerTask implements Runnable {
     }
 
     private void closeSource() {
-        RecordSource s = source;
+        RecordConsumer<Object, Object> s = source;
         source = null;
         if (s != null) {
             try {

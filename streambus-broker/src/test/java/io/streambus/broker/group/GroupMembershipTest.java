@@ -132,9 +132,7 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void followerRetryIsAnsweredAtOnceButChangedProtocolsRebalance() {
         JoinResult a = stableSingle("g", "a");
-        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
-        joined(join("c1", "g", a.memberId(), "a"));
-        JoinResult b = joined(bJoin);
+        JoinResult b = secondMemberJoins(a);
         get(sync("g", 2, a.memberId()));
         get(sync("g", 2, b.memberId()));
 
@@ -191,9 +189,7 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void heldJoinIsAnsweredWhenThePhaseEndsByTimeout() {
         JoinResult a = stableSingle("g", "a");
-        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
-        joined(join("c1", "g", a.memberId(), "a"));
-        JoinResult b = joined(bJoin);
+        JoinResult b = secondMemberJoins(a);
         get(sync("g", 2, a.memberId()));
         get(sync("g", 2, b.memberId()));
 
@@ -211,9 +207,7 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void syncTimeoutWithoutLeaderAnswers22AndStartsANewPhase() {
         JoinResult a = stableSingle("g", "a");
-        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
-        joined(join("c1", "g", a.memberId(), "a"));
-        JoinResult b = joined(bJoin);
+        JoinResult b = secondMemberJoins(a);
         CompletableFuture<SyncResult> bSync = sync("g", 2, b.memberId());
         timer.advance(REBALANCE - 1);
         assertThat(bSync).isNotDone();
@@ -229,9 +223,7 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void followerWithoutSyncIsRemovedAfterTheSyncPhaseOfAStableGroup() {
         JoinResult a = stableSingle("g", "a");
-        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
-        joined(join("c1", "g", a.memberId(), "a"));
-        JoinResult b = joined(bJoin);
+        JoinResult b = secondMemberJoins(a);
         get(sync("g", 2, a.memberId(), new MemberAssignment(b.memberId(), new byte[] {5})));
         assertThat(snap("g").state()).isEqualTo(GroupState.STABLE);
         timer.advance(REBALANCE);
@@ -263,9 +255,7 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void leaveDuringCompletingRebalance() {
         JoinResult a = stableSingle("g", "a");
-        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
-        joined(join("c1", "g", a.memberId(), "a"));
-        JoinResult b = joined(bJoin);
+        JoinResult b = secondMemberJoins(a);
         CompletableFuture<SyncResult> bSync = sync("g", 2, b.memberId());
         assertThat(get(coordinator.leaveGroup("alice", "g", a.memberId()))).isZero(); // the leader leaves
         assertThat(get(bSync).errorCode()).isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
@@ -284,9 +274,7 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void leaveAnswersTheMembersHeldJoinWith20() {
         JoinResult a = stableSingle("g", "a");
-        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
-        joined(join("c1", "g", a.memberId(), "a"));
-        JoinResult b = joined(bJoin);
+        JoinResult b = secondMemberJoins(a);
         get(sync("g", 2, a.memberId()));
         get(sync("g", 2, b.memberId()));
         CompletableFuture<JoinResult> bRejoin = join("c2", "g", b.memberId(), "b",
@@ -443,5 +431,15 @@ class GroupMembershipTest extends CoordinatorHarness {
         coordinator.close();
         assertThat(get(bJoin).errorCode()).isEqualTo(ErrorCode.REQUEST_TIMEOUT);
         assertThat(heartbeat("g", 1, a.memberId())).isEqualTo(ErrorCode.REQUEST_TIMEOUT);
+    }
+
+    /**
+     * Member "b" joins group "g" whose single member {@code a} is stable; {@code a} rejoins, so the phase ends with
+     * generation 2 and both members; returns b's JoinGroup result (nobody has synced yet).
+     */
+    private JoinResult secondMemberJoins(JoinResult a) {
+        CompletableFuture<JoinResult> bJoin = join("c2", "g", "", "b");
+        joined(join("c1", "g", a.memberId(), "a"));
+        return joined(bJoin);
     }
 }

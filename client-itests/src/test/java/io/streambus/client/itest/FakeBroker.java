@@ -37,6 +37,7 @@ final class FakeBroker implements AutoCloseable {
     private final Behaviour behaviour;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedByClient = new AtomicInteger();
     private final AtomicInteger frames = new AtomicInteger();
     private final List<Integer> requestTypes = new CopyOnWriteArrayList<>();
     private final List<Long> requestIds = new CopyOnWriteArrayList<>();
@@ -56,6 +57,11 @@ final class FakeBroker implements AutoCloseable {
 
     int connections() {
         return connections.get();
+    }
+
+    /** Connections the client closed (end of stream or reset while this fake was still running). */
+    int closedByClient() {
+        return closedByClient.get();
     }
 
     int frames() {
@@ -121,7 +127,9 @@ final class FakeBroker implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            // client went away
+            if (!closed) {
+                closedByClient.incrementAndGet();
+            }
         }
     }
 

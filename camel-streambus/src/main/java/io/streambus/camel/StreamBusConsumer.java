@@ -5,7 +5,7 @@ import io.streambus.camel.internal.ConsumerSettings;
 import io.streambus.camel.internal.consumer.ConsumerHost;
 import io.streambus.camel.internal.consumer.ConsumerTask;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.BrokerCapabilities;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.streambus.camel.internal.ClientProperties;
 import io.streambus.camel.internal.ValueSerializer;
 import io.streambus.camel.serde.StreamBusHeaderSerializer;
 import io.streambus.camel.serde.TypedHeaderCodec;
-import io.streambus.client.Header;
+import io.streambus.common.Header;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;

@@ -14,15 +14,15 @@ import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ApiVersion;
 import io.streambus.protocol.ApiVersionsRequest;
 import io.streambus.protocol.ApiVersionsResponse;
-import io.streambus.protocol.CompressionCodec;
+import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.ErrorCode;
-import io.streambus.protocol.FetchRequest;
+import io.streambus.protocol.core.FetchRequest;
 import io.streambus.protocol.Frames;
-import io.streambus.protocol.HealthCheckRequest;
-import io.streambus.protocol.MessageBlock;
-import io.streambus.protocol.MessageHeader;
-import io.streambus.protocol.ProduceRequest;
-import io.streambus.protocol.ProduceResponse;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.common.Header;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.ProduceResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ class ApiVersionsAndCompressionTest {
         for (int i = 0; i < 50; i++) {
             msgs.add(new Msg(1_000L + i, ("key-" + i).getBytes(StandardCharsets.UTF_8),
                     ("a fairly compressible value number " + i + " ".repeat(40)).getBytes(StandardCharsets.UTF_8),
-                    List.of(MessageHeader.of("i", Integer.toString(i)))));
+                    List.of(Header.of("i", Integer.toString(i)))));
         }
         try (TestClient c = TestClient.connect(broker.port())) {
             ProduceResponse p = c.send(new ProduceRequest(topic, 0, TestClient.block(msgs), codec, null))

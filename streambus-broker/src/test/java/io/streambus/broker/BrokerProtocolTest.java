@@ -8,22 +8,22 @@ import io.streambus.broker.testing.TestClient.Fetched;
 import io.streambus.broker.testing.TestClient.Msg;
 import io.streambus.broker.testing.TestClient.Response;
 import io.streambus.protocol.ApiKey;
-import io.streambus.protocol.CreateTopicRequest;
-import io.streambus.protocol.CreateTopicResponse;
-import io.streambus.protocol.DeleteTopicRequest;
-import io.streambus.protocol.DeleteTopicResponse;
+import io.streambus.protocol.core.CreateTopicRequest;
+import io.streambus.protocol.core.CreateTopicResponse;
+import io.streambus.protocol.core.DeleteTopicRequest;
+import io.streambus.protocol.core.DeleteTopicResponse;
 import io.streambus.protocol.ErrorCode;
-import io.streambus.protocol.FetchRequest;
-import io.streambus.protocol.GetOffsetRequest;
-import io.streambus.protocol.GetOffsetResponse;
-import io.streambus.protocol.HealthCheckRequest;
-import io.streambus.protocol.HealthCheckResponse;
-import io.streambus.protocol.ListTopicsRequest;
-import io.streambus.protocol.ListTopicsResponse;
-import io.streambus.protocol.MessageHeader;
-import io.streambus.protocol.ProduceRequest;
-import io.streambus.protocol.ProduceResponse;
-import io.streambus.protocol.TopicInfo;
+import io.streambus.protocol.core.FetchRequest;
+import io.streambus.protocol.core.GetOffsetRequest;
+import io.streambus.protocol.core.GetOffsetResponse;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.core.HealthCheckResponse;
+import io.streambus.protocol.core.ListTopicsRequest;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.common.Header;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.ProduceResponse;
+import io.streambus.protocol.core.TopicInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -70,10 +70,10 @@ class BrokerProtocolTest {
     void produceThenFetchKeepsOffsetsHeadersAndTimestamps() throws IOException {
         List<Msg> msgs = List.of(
                 new Msg(1_700_000_000_000_000_000L, "k1".getBytes(StandardCharsets.UTF_8), "v1".getBytes(StandardCharsets.UTF_8),
-                        List.of(MessageHeader.of("content-type", "text/plain"), MessageHeader.of("trace", "abc"))),
+                        List.of(Header.of("content-type", "text/plain"), Header.of("trace", "abc"))),
                 new Msg(-5, new byte[0], new byte[0], List.of()),
                 new Msg(1, "k3".getBytes(StandardCharsets.UTF_8), "v3".getBytes(StandardCharsets.UTF_8),
-                        List.of(MessageHeader.of("b", "2"), MessageHeader.of("a", "1"))));
+                        List.of(Header.of("b", "2"), Header.of("a", "1"))));
         ProduceResponse p = client.send(new ProduceRequest(topic, 0, TestClient.block(msgs))).body(ProduceResponse.class);
         assertThat(p.baseOffset()).isZero();
         assertThat(p.messageCount()).isEqualTo(3);
@@ -91,12 +91,12 @@ class BrokerProtocolTest {
         assertThat(first.timestampNanos()).isEqualTo(1_700_000_000_000_000_000L);
         assertThat(new String(first.key(), StandardCharsets.UTF_8)).isEqualTo("k1");
         assertThat(first.valueString()).isEqualTo("v1");
-        assertThat(first.headers()).containsExactly(MessageHeader.of("content-type", "text/plain"),
-                MessageHeader.of("trace", "abc"));
+        assertThat(first.headers()).containsExactly(Header.of("content-type", "text/plain"),
+                Header.of("trace", "abc"));
         assertThat(f.fetched().get(1).timestampNanos()).isEqualTo(-5);
         assertThat(f.fetched().get(1).value()).isEmpty();
         // Header order is the producer's order, not sorted.
-        assertThat(f.fetched().get(2).headers()).containsExactly(MessageHeader.of("b", "2"), MessageHeader.of("a", "1"));
+        assertThat(f.fetched().get(2).headers()).containsExactly(Header.of("b", "2"), Header.of("a", "1"));
         assertThat(f.fetched().get(3).valueString()).isEqualTo("v4");
 
         Response from2 = client.send(new FetchRequest(topic, 0, 2, 1 << 20));

@@ -7,17 +7,17 @@ import io.streambus.broker.testing.TestClient;
 import io.streambus.broker.testing.TestClient.Response;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ApiVersionsRequest;
-import io.streambus.protocol.CompressionCodec;
+import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.ErrorCode;
-import io.streambus.protocol.FetchRequest;
+import io.streambus.protocol.core.FetchRequest;
 import io.streambus.protocol.Frames;
-import io.streambus.protocol.GetOffsetRequest;
-import io.streambus.protocol.GetOffsetResponse;
-import io.streambus.protocol.HealthCheckRequest;
-import io.streambus.protocol.HealthCheckResponse;
-import io.streambus.protocol.MessageHeader;
-import io.streambus.protocol.ProduceRequest;
-import io.streambus.protocol.ProduceResponse;
+import io.streambus.protocol.core.GetOffsetRequest;
+import io.streambus.protocol.core.GetOffsetResponse;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.core.HealthCheckResponse;
+import io.streambus.common.Header;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.ProduceResponse;
 import io.streambus.protocol.Vectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +79,7 @@ class CoreOnlyModeTest {
         try (TestClient c = TestClient.connect(broker.port())) {
             ProduceRequest p = new ProduceRequest("core", 0, TestClient.block(List.of(new TestClient.Msg(7,
                     "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8),
-                    List.of(MessageHeader.of("h", "1"))))));
+                    List.of(Header.of("h", "1"))))));
             assertThat(c.send(p).body(ProduceResponse.class).baseOffset()).isZero();
             Response f = c.send(new FetchRequest("core", 0, 0, 1024));
             assertThat(f.fetched()).singleElement().satisfies(m -> {

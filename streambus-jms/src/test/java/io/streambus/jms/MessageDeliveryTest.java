@@ -3,7 +3,7 @@ package io.streambus.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.serialization.Serdes;

@@ -19,12 +19,12 @@ public record ApiVersionsRequest(String clientSoftwareName, String clientSoftwar
         return ApiKey.API_VERSIONS;
     }
 
-    void write(ByteBuf out) {
+    public void write(ByteBuf out) {
         Wire.string(out, clientSoftwareName);
         Wire.string(out, clientSoftwareVersion);
     }
 
-    static ApiVersionsRequest read(PayloadReader r) {
+    public static ApiVersionsRequest read(PayloadReader r) {
         String name = "";
         String version = "";
         try {

@@ -41,13 +41,13 @@ public record ApiVersionsResponse(List<ApiVersion> apis, int featureBits, String
         return false;
     }
 
-    void write(ByteBuf out) {
+    public void write(ByteBuf out) {
         Wire.array(out, apis, (o, v) -> o.writeByte(v.type()).writeByte(v.minVersion()).writeByte(v.maxVersion()));
         out.writeInt(featureBits);
         Wire.string(out, brokerSoftware);
     }
 
-    static ApiVersionsResponse read(PayloadReader r) {
+    public static ApiVersionsResponse read(PayloadReader r) {
         return new ApiVersionsResponse(r.array("apis", 3,
                 x -> new ApiVersion(x.u8("api type"), x.u8("min version"), x.u8("max version"))),
                 r.i32("feature bits"), r.string("broker software"));

@@ -4,20 +4,20 @@ import java.util.List;
 import java.util.Objects;
 
 /** Argument checks for body constructors: the values must be encodable. */
-final class Checks {
+public final class Checks {
     private static final byte[] EMPTY = new byte[0];
 
     private Checks() {
     }
 
-    static int partition(int p) {
+    public static int partition(int p) {
         if (p < 0) {
             throw new IllegalArgumentException("partition must be >= 0: " + p);
         }
         return p;
     }
 
-    static int nonNegative(String name, int v) {
+    public static int nonNegative(String name, int v) {
         if (v < 0) {
             throw new IllegalArgumentException(name + " must be >= 0: " + v);
         }
@@ -31,14 +31,14 @@ final class Checks {
         return v;
     }
 
-    static int u16(String name, int v) {
+    public static int u16(String name, int v) {
         if ((v & ~0xFFFF) != 0) {
             throw new IllegalArgumentException(name + " must fit in a u16: " + v);
         }
         return v;
     }
 
-    static long u32(String name, long v) {
+    public static long u32(String name, long v) {
         if ((v & ~0xFFFFFFFFL) != 0) {
             throw new IllegalArgumentException(name + " must fit in a u32: " + v);
         }
@@ -46,19 +46,19 @@ final class Checks {
     }
 
     /** The protocol has no null string: null becomes "". */
-    static String str(String s) {
+    public static String str(String s) {
         return s == null ? "" : s;
     }
 
-    static byte[] bytes(byte[] b) {
+    public static byte[] bytes(byte[] b) {
         return b == null ? EMPTY : b;
     }
 
-    static <T> List<T> list(List<T> l) {
+    public static <T> List<T> list(List<T> l) {
         return l == null ? List.of() : List.copyOf(l);
     }
 
-    static <T> T notNull(String name, T t) {
+    public static <T> T notNull(String name, T t) {
         return Objects.requireNonNull(t, name);
     }
 }

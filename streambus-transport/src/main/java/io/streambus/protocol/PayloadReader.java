@@ -1,5 +1,7 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.message.CorruptMessageException;
+import io.streambus.protocol.message.MessageBlock;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -16,19 +18,19 @@ import java.util.function.Function;
  * Bounds-checked reader over one payload. Every length and count is checked against the bytes left before anything
  * is allocated; errors name the field and its byte offset. Not thread-safe; one per decode.
  */
-final class PayloadReader {
-    final ByteBuf buf;
+public final class PayloadReader {
+    public final ByteBuf buf;
     private final int end;
     /** Added to a buffer index to get the offset reported in errors. */
     private final int offsetShift;
     private final boolean corrupt;
-    int pos;
+    public int pos;
 
     /**
      * @param reportedStart offset reported for index {@code start} (e.g. 15 for a response payload in a frame)
      * @param corrupt       report errors as {@link CorruptMessageException} (code 4) instead of code 2
      */
-    PayloadReader(ByteBuf buf, int start, int end, int reportedStart, boolean corrupt) {
+    public PayloadReader(ByteBuf buf, int start, int end, int reportedStart, boolean corrupt) {
         this.buf = buf;
         this.pos = start;
         this.end = end;
@@ -36,7 +38,7 @@ final class PayloadReader {
         this.corrupt = corrupt;
     }
 
-    int remaining() {
+    public int remaining() {
         return end - pos;
     }
 
@@ -44,11 +46,11 @@ final class PayloadReader {
         return end;
     }
 
-    int reportedOffset(int index) {
+    public int reportedOffset(int index) {
         return index + offsetShift;
     }
 
-    ProtocolException error(String field, int index, String message) {
+    public ProtocolException error(String field, int index, String message) {
         return corrupt
                 ? new CorruptMessageException(field, reportedOffset(index), message)
                 : new MalformedPayloadException(field, reportedOffset(index), message);
@@ -60,44 +62,44 @@ final class PayloadReader {
         }
     }
 
-    int u8(String field) {
+    public int u8(String field) {
         need(field, 1);
         return buf.getUnsignedByte(pos++);
     }
 
-    boolean bool(String field) {
+    public boolean bool(String field) {
         return u8(field) == 1;
     }
 
-    int u16(String field) {
+    public int u16(String field) {
         need(field, 2);
         int v = buf.getUnsignedShort(pos);
         pos += 2;
         return v;
     }
 
-    short i16(String field) {
+    public short i16(String field) {
         need(field, 2);
         short v = buf.getShort(pos);
         pos += 2;
         return v;
     }
 
-    int i32(String field) {
+    public int i32(String field) {
         need(field, 4);
         int v = buf.getInt(pos);
         pos += 4;
         return v;
     }
 
-    long u32(String field) {
+    public long u32(String field) {
         need(field, 4);
         long v = buf.getUnsignedInt(pos);
         pos += 4;
         return v;
     }
 
-    long i64(String field) {
+    public long i64(String field) {
         need(field, 8);
         long v = buf.getLong(pos);
         pos += 8;
@@ -105,7 +107,7 @@ final class PayloadReader {
     }
 
     /** A u32 that must be below 2^31 (partition ids, partition counts). */
-    int nonNegative(String field) {
+    public int nonNegative(String field) {
         need(field, 4);
         int v = buf.getInt(pos);
         if (v < 0) {
@@ -116,7 +118,7 @@ final class PayloadReader {
     }
 
     /** An element count; each element takes at least {@code minElementSize} bytes of what is left. */
-    int count(String field, int minElementSize) {
+    public int count(String field, int minElementSize) {
         int at = pos;
         int n = nonNegative(field);
         if ((long) n * minElementSize > end - pos) {
@@ -126,7 +128,7 @@ final class PayloadReader {
     }
 
     /** A u32 byte length followed by that many bytes; returns the length, leaves pos at the first byte. */
-    int length(String field) {
+    public int length(String field) {
         int at = pos;
         int n = nonNegative(field);
         if (n > end - pos) {
@@ -136,12 +138,12 @@ final class PayloadReader {
     }
 
     /** Skips a u32 length and that many bytes. */
-    void skipBytesField(String field) {
+    public void skipBytesField(String field) {
         int n = length(field);
         pos += n;
     }
 
-    String string(String field) {
+    public String string(String field) {
         int n = length(field);
         String s = n == 0 ? "" : buf.toString(pos, n, StandardCharsets.UTF_8);
         pos += n;
@@ -173,11 +175,11 @@ final class PayloadReader {
         return s;
     }
 
-    String topic(String field) {
+    public String topic(String field) {
         return strictString(field);
     }
 
-    byte[] bytes(String field) {
+    public byte[] bytes(String field) {
         int n = length(field);
         byte[] b = bytesAt(pos, n);
         pos += n;
@@ -190,7 +192,7 @@ final class PayloadReader {
         return b;
     }
 
-    <T> List<T> array(String field, int minElementSize, Function<PayloadReader, T> element) {
+    public <T> List<T> array(String field, int minElementSize, Function<PayloadReader, T> element) {
         int n = count(field, minElementSize);
         List<T> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -199,12 +201,12 @@ final class PayloadReader {
         return list;
     }
 
-    List<String> stringArray(String field) {
+    public List<String> stringArray(String field) {
         return array(field, 4, r -> r.string(field));
     }
 
     /** TopicPartitions (B.2); the same topic or (topic, partition) twice is malformed. */
-    <P> TopicPartitions<P> topicPartitions(String field, TopicPartitions.Element<P> element) {
+    public <P> TopicPartitions<P> topicPartitions(String field, TopicPartitions.Element<P> element) {
         int n = count(field + " topic count", 8);
         List<TopicPartitions.Topic<P>> topics = new ArrayList<>(n);
         Set<String> seen = new HashSet<>();
@@ -232,7 +234,7 @@ final class PayloadReader {
     }
 
     /** A message block (u32 count + messages) starting here; returns a retained slice, pos moves past it. */
-    MessageBlock messageBlock(String field) {
+    public MessageBlock messageBlock(String field) {
         int start = pos;
         MessageBlock.Scan scan = MessageBlock.scan(buf, start, end, reportedOffset(start), corrupt);
         pos = scan.end();

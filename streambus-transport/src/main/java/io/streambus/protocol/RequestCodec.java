@@ -1,5 +1,28 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.core.CreateTopicRequest;
+import io.streambus.protocol.core.DeleteTopicRequest;
+import io.streambus.protocol.core.FetchRequest;
+import io.streambus.protocol.core.GetOffsetRequest;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.core.ListTopicsRequest;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.group.DeleteGroupsRequest;
+import io.streambus.protocol.group.HeartbeatRequest;
+import io.streambus.protocol.group.JoinGroupRequest;
+import io.streambus.protocol.group.LeaveGroupRequest;
+import io.streambus.protocol.group.ListGroupsRequest;
+import io.streambus.protocol.group.OffsetCommitRequest;
+import io.streambus.protocol.group.OffsetFetchRequest;
+import io.streambus.protocol.group.SyncGroupRequest;
+import io.streambus.protocol.message.MessageTooLargeException;
+import io.streambus.protocol.security.SaslAuthenticateRequest;
+import io.streambus.protocol.security.SaslHandshakeRequest;
+import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
+import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
+import io.streambus.protocol.txn.EndTxnRequest;
+import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.TxnOffsetCommitRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 

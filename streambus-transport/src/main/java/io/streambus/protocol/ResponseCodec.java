@@ -1,5 +1,27 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.core.CreateTopicResponse;
+import io.streambus.protocol.core.DeleteTopicResponse;
+import io.streambus.protocol.core.FetchResponse;
+import io.streambus.protocol.core.GetOffsetResponse;
+import io.streambus.protocol.core.HealthCheckResponse;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.protocol.core.ProduceResponse;
+import io.streambus.protocol.group.DeleteGroupsResponse;
+import io.streambus.protocol.group.HeartbeatResponse;
+import io.streambus.protocol.group.JoinGroupResponse;
+import io.streambus.protocol.group.LeaveGroupResponse;
+import io.streambus.protocol.group.ListGroupsResponse;
+import io.streambus.protocol.group.OffsetCommitResponse;
+import io.streambus.protocol.group.OffsetFetchResponse;
+import io.streambus.protocol.group.SyncGroupResponse;
+import io.streambus.protocol.security.SaslAuthenticateResponse;
+import io.streambus.protocol.security.SaslHandshakeResponse;
+import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
+import io.streambus.protocol.txn.AddPartitionsToTxnResponse;
+import io.streambus.protocol.txn.EndTxnResponse;
+import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.TxnOffsetCommitResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 

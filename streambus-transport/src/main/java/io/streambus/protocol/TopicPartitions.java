@@ -114,7 +114,7 @@ public record TopicPartitions<P>(List<Topic<P>> topics) {
         int minSize();
     }
 
-    static final Element<Integer> PARTITION = new Element<>() {
+    public static final Element<Integer> PARTITION = new Element<>() {
         @Override
         public int partition(Integer p) {
             return p;
@@ -136,7 +136,7 @@ public record TopicPartitions<P>(List<Topic<P>> topics) {
         }
     };
 
-    static final Element<PartitionResult> PARTITION_RESULT = new Element<>() {
+    public static final Element<PartitionResult> PARTITION_RESULT = new Element<>() {
         @Override
         public int partition(PartitionResult p) {
             return p.partition();
@@ -158,7 +158,7 @@ public record TopicPartitions<P>(List<Topic<P>> topics) {
         }
     };
 
-    static final Element<PartitionOffset> PARTITION_OFFSET = new Element<>() {
+    public static final Element<PartitionOffset> PARTITION_OFFSET = new Element<>() {
         @Override
         public int partition(PartitionOffset p) {
             return p.partition();
@@ -181,7 +181,7 @@ public record TopicPartitions<P>(List<Topic<P>> topics) {
         }
     };
 
-    static final Element<PartitionOffsetResult> PARTITION_OFFSET_RESULT = new Element<>() {
+    public static final Element<PartitionOffsetResult> PARTITION_OFFSET_RESULT = new Element<>() {
         @Override
         public int partition(PartitionOffsetResult p) {
             return p.partition();

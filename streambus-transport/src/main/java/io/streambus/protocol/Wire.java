@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /** Shared writers for the A.2/B.2 field types. Callers validate their ranges in the record constructors. */
-final class Wire {
+public final class Wire {
     private Wire() {
     }
 
-    static void string(ByteBuf out, String s) {
+    public static void string(ByteBuf out, String s) {
         if (s.isEmpty()) {
             out.writeInt(0);
             return;
@@ -21,28 +21,28 @@ final class Wire {
         ByteBufUtil.reserveAndWriteUtf8(out, s, n);
     }
 
-    static void bytes(ByteBuf out, byte[] b) {
+    public static void bytes(ByteBuf out, byte[] b) {
         out.writeInt(b.length);
         out.writeBytes(b);
     }
 
-    static void bool(ByteBuf out, boolean b) {
+    public static void bool(ByteBuf out, boolean b) {
         out.writeByte(b ? 1 : 0);
     }
 
-    static <T> void array(ByteBuf out, Collection<T> items, BiConsumer<ByteBuf, T> element) {
+    public static <T> void array(ByteBuf out, Collection<T> items, BiConsumer<ByteBuf, T> element) {
         out.writeInt(items.size());
         for (T t : items) {
             element.accept(out, t);
         }
     }
 
-    static void stringArray(ByteBuf out, List<String> items) {
+    public static void stringArray(ByteBuf out, List<String> items) {
         array(out, items, Wire::string);
     }
 
     /** TopicPartitions (B.2) in ascending unsigned UTF-8 byte order of topic, partitions ascending. */
-    static <P> void topicPartitions(ByteBuf out, TopicPartitions<P> tp, TopicPartitions.Element<P> element) {
+    public static <P> void topicPartitions(ByteBuf out, TopicPartitions<P> tp, TopicPartitions.Element<P> element) {
         List<TopicPartitions.Topic<P>> topics = tp.sorted(element).topics();
         out.writeInt(topics.size());
         for (TopicPartitions.Topic<P> t : topics) {

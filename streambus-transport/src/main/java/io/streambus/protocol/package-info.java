@@ -11,13 +11,13 @@
  *       thread-safe. {@code encode*} return the complete frame (length + header + payload + CRC), ready to
  *       write; {@code decode} takes what FrameDecoder emits and neither moves its indexes nor releases it.</li>
  *   <li>One immutable record per body ({@code ProduceRequest}, {@code FetchResponse}, {@code JoinGroupRequest},
- *       ...). Bodies that carry messages hold a {@link io.streambus.protocol.MessageBlock} and must be released
+ *       ...). Bodies that carry messages hold a {@link io.streambus.protocol.message.MessageBlock} and must be released
  *       ({@code body.release()}, or close the {@code DecodedRequest}/{@code DecodedResponse}). Encoding never
  *       releases the body.</li>
- *   <li>{@link io.streambus.protocol.MessageBlock}: u32 count + messages (A.5), validated, reference counted;
- *       built with {@link io.streambus.protocol.MessageBlockWriter}, read with a
- *       {@link io.streambus.protocol.MessageCursor} (no allocation per message) or as
- *       {@link io.streambus.protocol.Message} objects (retained slices).</li>
+ *   <li>{@link io.streambus.protocol.message.MessageBlock}: u32 count + messages (A.5), validated, reference counted;
+ *       built with {@link io.streambus.protocol.message.MessageBlockWriter}, read with a
+ *       {@link io.streambus.protocol.message.MessageCursor} (no allocation per message) or as
+ *       {@link io.streambus.protocol.message.Message} objects (retained slices).</li>
  *   <li>Every decode error is a typed {@link io.streambus.protocol.ProtocolException} naming field and byte
  *       offset; {@code errorCode()} is the wire code to answer with, {@code requestHeader()} the header when it
  *       could be read.</li>
@@ -28,7 +28,7 @@
  * MessageBlock block;
  * try (MessageBlockWriter w = new MessageBlockWriter(alloc, 16 * 1024)) {
  *     w.append(0, System.currentTimeMillis() * 1_000_000L, keyBytes, valueBytes,
- *              List.of(MessageHeader.of("content-type", "text/plain")));
+ *              List.of(Header.of("content-type", "text/plain")));
  *     if (w.size() >= batchSize) { ... stop adding ... }
  *     block = w.finish();                         // the writer no longer owns it
  * }
@@ -85,7 +85,7 @@
  * {@code MessageBlock.messageSize(...)} is the A.5 size of one message ({@code MessageBlockWriter.size()} the block
  * so far); {@code ProduceRequest.frameSize(topic, blockSize, txn)} and {@code FetchResponse.frameSize(blockSize,
  * requestFlags)} give whole frame sizes, to keep batches and Fetch replies under {@code Frames.MAX_FRAME_SIZE}
- * (encoders throw {@link io.streambus.protocol.MessageTooLargeException} above it).
+ * (encoders throw {@link io.streambus.protocol.message.MessageTooLargeException} above it).
  *
  * <p>Validation helpers: {@link io.streambus.protocol.TopicNames}. Flag and status constants:
  * {@link io.streambus.protocol.Frames}. Feature bits: {@link io.streambus.protocol.ApiVersionsResponse}.

@@ -1,5 +1,13 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.core.FetchResponse;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.message.CompressionCodec;
+import io.streambus.protocol.message.CorruptMessageException;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageBlockWriter;
+import io.streambus.protocol.message.MessageTooLargeException;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

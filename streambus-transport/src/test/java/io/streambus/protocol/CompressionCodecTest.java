@@ -1,5 +1,7 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.message.CompressionCodec;
+import io.streambus.protocol.message.CorruptMessageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -1,5 +1,9 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.core.GetOffsetRequest;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.protocol.core.TopicInfo;
+import io.streambus.protocol.message.MessageTooLargeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

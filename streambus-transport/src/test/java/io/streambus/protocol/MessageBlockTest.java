@@ -1,5 +1,12 @@
 package io.streambus.protocol;
 
+import io.streambus.common.Header;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.message.DuplicateHeaderException;
+import io.streambus.protocol.message.Message;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageBlockWriter;
+import io.streambus.protocol.message.MessageCursor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,8 +34,8 @@ class MessageBlockTest {
 
     @Test
     void writerProducesTheSpecLayoutAndKnowsItsSize() {
-        List<MessageHeader> headers = List.of(MessageHeader.of("content-type", "text/plain"),
-                MessageHeader.of("trace-id", "abc123"));
+        List<Header> headers = List.of(Header.of("content-type", "text/plain"),
+                Header.of("trace-id", "abc123"));
         try (MessageBlockWriter w = new MessageBlockWriter(alloc, 8)) {
             assertThat(w.size()).isEqualTo(4);
             w.append(0, VectorCases.TS0, b("user-1"), b("hello"), headers);
@@ -58,15 +65,15 @@ class MessageBlockTest {
         try (MessageBlockWriter w = new MessageBlockWriter(alloc, 64)) {
             w.append(1, 1, b("a"), b("1"), List.of());
             int size = w.size();
-            assertThatThrownBy(() -> w.append(2, 2, b("b"), b("2"), List.of(MessageHeader.of("k", "x"),
-                    MessageHeader.of("\u00e9", "y"), MessageHeader.of("k", "z"))))
+            assertThatThrownBy(() -> w.append(2, 2, b("b"), b("2"), List.of(Header.of("k", "x"),
+                    Header.of("\u00e9", "y"), Header.of("k", "z"))))
                     .isInstanceOf(DuplicateHeaderException.class).hasMessageContaining("'k'");
             assertThat(w.size()).isEqualTo(size);
             assertThat(w.count()).isEqualTo(1);
-            w.append(3, 3, null, b("3"), List.of(MessageHeader.of("k", "x"), MessageHeader.of("K", "y")));
+            w.append(3, 3, null, b("3"), List.of(Header.of("k", "x"), Header.of("K", "y")));
             MessageBlock block = w.finish();
             assertThat(Msg.read(block)).containsExactly(Msg.of(1, 1, "a", "1"),
-                    Msg.of(3, 3, null, "3", MessageHeader.of("k", "x"), MessageHeader.of("K", "y")));
+                    Msg.of(3, 3, null, "3", Header.of("k", "x"), Header.of("K", "y")));
             block.release();
         }
     }
@@ -187,7 +194,7 @@ class MessageBlockTest {
     void encodedSizesFollowTheSpecFormula() {
         assertThat(MessageBlock.messageSize(0, 0, 0)).isEqualTo(28);
         assertThat(MessageBlock.headerSize(3, 4)).isEqualTo(15);
-        assertThat(MessageBlock.headersSize(List.of(MessageHeader.of("\u00e9", "xy")))).isEqualTo(8 + 2 + 2);
+        assertThat(MessageBlock.headersSize(List.of(Header.of("\u00e9", "xy")))).isEqualTo(8 + 2 + 2);
         assertThat(MessageBlock.messageSize(null, b("abc"), List.of())).isEqualTo(31);
     }
 

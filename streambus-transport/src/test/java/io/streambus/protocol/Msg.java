@@ -1,5 +1,8 @@
 package io.streambus.protocol;
 
+import io.streambus.common.Header;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageBlockWriter;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,14 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A plain test-side message with value semantics, to build and compare blocks. */
-record Msg(long offset, long timestampNanos, byte[] key, byte[] value, List<MessageHeader> headers) {
+record Msg(long offset, long timestampNanos, byte[] key, byte[] value, List<Header> headers) {
     Msg {
         key = key == null ? new byte[0] : key;
         value = value == null ? new byte[0] : value;
         headers = List.copyOf(headers);
     }
 
-    static Msg of(long offset, long ts, String key, String value, MessageHeader... headers) {
+    static Msg of(long offset, long ts, String key, String value, Header... headers) {
         return new Msg(offset, ts, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8), List.of(headers));
     }

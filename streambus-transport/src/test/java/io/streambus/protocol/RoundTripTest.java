@@ -1,5 +1,59 @@
 package io.streambus.protocol;
 
+import io.streambus.common.Header;
+import io.streambus.protocol.core.CreateTopicRequest;
+import io.streambus.protocol.core.CreateTopicResponse;
+import io.streambus.protocol.core.DeleteTopicRequest;
+import io.streambus.protocol.core.DeleteTopicResponse;
+import io.streambus.protocol.core.FetchRequest;
+import io.streambus.protocol.core.FetchResponse;
+import io.streambus.protocol.core.GetOffsetRequest;
+import io.streambus.protocol.core.GetOffsetResponse;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.core.HealthCheckResponse;
+import io.streambus.protocol.core.ListTopicsRequest;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.ProduceResponse;
+import io.streambus.protocol.core.TopicInfo;
+import io.streambus.protocol.group.DeleteGroupsRequest;
+import io.streambus.protocol.group.DeleteGroupsResponse;
+import io.streambus.protocol.group.GroupInfo;
+import io.streambus.protocol.group.GroupMember;
+import io.streambus.protocol.group.GroupProtocol;
+import io.streambus.protocol.group.GroupResult;
+import io.streambus.protocol.group.HeartbeatRequest;
+import io.streambus.protocol.group.HeartbeatResponse;
+import io.streambus.protocol.group.JoinGroupRequest;
+import io.streambus.protocol.group.JoinGroupResponse;
+import io.streambus.protocol.group.LeaveGroupRequest;
+import io.streambus.protocol.group.LeaveGroupResponse;
+import io.streambus.protocol.group.ListGroupsRequest;
+import io.streambus.protocol.group.ListGroupsResponse;
+import io.streambus.protocol.group.MemberAssignment;
+import io.streambus.protocol.group.OffsetCommitRequest;
+import io.streambus.protocol.group.OffsetCommitResponse;
+import io.streambus.protocol.group.OffsetFetchRequest;
+import io.streambus.protocol.group.OffsetFetchResponse;
+import io.streambus.protocol.group.SyncGroupRequest;
+import io.streambus.protocol.group.SyncGroupResponse;
+import io.streambus.protocol.message.CompressionCodec;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.security.SaslAuthenticateRequest;
+import io.streambus.protocol.security.SaslAuthenticateResponse;
+import io.streambus.protocol.security.SaslHandshakeRequest;
+import io.streambus.protocol.security.SaslHandshakeResponse;
+import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
+import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
+import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
+import io.streambus.protocol.txn.AddPartitionsToTxnResponse;
+import io.streambus.protocol.txn.EndTxnRequest;
+import io.streambus.protocol.txn.EndTxnResponse;
+import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
+import io.streambus.protocol.txn.TxnOffsetCommitRequest;
+import io.streambus.protocol.txn.TxnOffsetCommitResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -156,10 +210,10 @@ class RoundTripTest {
         List<Msg> msgs = new ArrayList<>();
         int n = random.nextInt(maxMessages + 1);
         for (int i = 0; i < n; i++) {
-            List<MessageHeader> headers = new ArrayList<>();
+            List<Header> headers = new ArrayList<>();
             int hc = random.nextInt(3);
             for (int h = 0; h < hc; h++) {
-                headers.add(new MessageHeader("h" + h + string(5), bytes(10)));
+                headers.add(new Header("h" + h + string(5), bytes(10)));
             }
             byte[] value = random.nextInt(4) == 0
                     ? "abcabcabcabcabcabcabcabcabcabc".repeat(10).getBytes(StandardCharsets.UTF_8) : bytes(300);

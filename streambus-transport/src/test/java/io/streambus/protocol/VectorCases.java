@@ -1,5 +1,59 @@
 package io.streambus.protocol;
 
+import io.streambus.common.Header;
+import io.streambus.protocol.core.CreateTopicRequest;
+import io.streambus.protocol.core.CreateTopicResponse;
+import io.streambus.protocol.core.DeleteTopicRequest;
+import io.streambus.protocol.core.DeleteTopicResponse;
+import io.streambus.protocol.core.FetchRequest;
+import io.streambus.protocol.core.FetchResponse;
+import io.streambus.protocol.core.GetOffsetRequest;
+import io.streambus.protocol.core.GetOffsetResponse;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.core.HealthCheckResponse;
+import io.streambus.protocol.core.ListTopicsRequest;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.ProduceResponse;
+import io.streambus.protocol.core.TopicInfo;
+import io.streambus.protocol.group.DeleteGroupsRequest;
+import io.streambus.protocol.group.DeleteGroupsResponse;
+import io.streambus.protocol.group.GroupInfo;
+import io.streambus.protocol.group.GroupMember;
+import io.streambus.protocol.group.GroupProtocol;
+import io.streambus.protocol.group.GroupResult;
+import io.streambus.protocol.group.HeartbeatRequest;
+import io.streambus.protocol.group.HeartbeatResponse;
+import io.streambus.protocol.group.JoinGroupRequest;
+import io.streambus.protocol.group.JoinGroupResponse;
+import io.streambus.protocol.group.LeaveGroupRequest;
+import io.streambus.protocol.group.LeaveGroupResponse;
+import io.streambus.protocol.group.ListGroupsRequest;
+import io.streambus.protocol.group.ListGroupsResponse;
+import io.streambus.protocol.group.MemberAssignment;
+import io.streambus.protocol.group.OffsetCommitRequest;
+import io.streambus.protocol.group.OffsetCommitResponse;
+import io.streambus.protocol.group.OffsetFetchRequest;
+import io.streambus.protocol.group.OffsetFetchResponse;
+import io.streambus.protocol.group.SyncGroupRequest;
+import io.streambus.protocol.group.SyncGroupResponse;
+import io.streambus.protocol.message.CompressionCodec;
+import io.streambus.protocol.message.Message;
+import io.streambus.protocol.security.SaslAuthenticateRequest;
+import io.streambus.protocol.security.SaslAuthenticateResponse;
+import io.streambus.protocol.security.SaslHandshakeRequest;
+import io.streambus.protocol.security.SaslHandshakeResponse;
+import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
+import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
+import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
+import io.streambus.protocol.txn.AddPartitionsToTxnResponse;
+import io.streambus.protocol.txn.EndTxnRequest;
+import io.streambus.protocol.txn.EndTxnResponse;
+import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
+import io.streambus.protocol.txn.TxnOffsetCommitRequest;
+import io.streambus.protocol.txn.TxnOffsetCommitResponse;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +118,8 @@ final class VectorCases {
     }
 
     static final List<Msg> PRODUCE_1 = List.of(
-            Msg.of(0, TS0, "user-1", "hello", MessageHeader.of("content-type", "text/plain"),
-                    MessageHeader.of("trace-id", "abc123")),
+            Msg.of(0, TS0, "user-1", "hello", Header.of("content-type", "text/plain"),
+                    Header.of("trace-id", "abc123")),
             Msg.of(0, TS0 + 1, null, "world"));
 
     static List<Case> all() {
@@ -79,8 +133,8 @@ final class VectorCases {
                 Msg.of(0, Message.REFERENCE_NO_TIMESTAMP, "user-1", "hello"),
                 Msg.of(1, Message.REFERENCE_NO_TIMESTAMP, null, "world"))))));
         c.add(resp("fetch-response-2", ApiKey.FETCH, 2, 0, a -> new FetchResponse(2, Msg.block(a, List.of(
-                Msg.of(0, TS0, "user-1", "hello", MessageHeader.of("content-type", "text/plain"),
-                        MessageHeader.of("trace-id", "abc123")),
+                Msg.of(0, TS0, "user-1", "hello", Header.of("content-type", "text/plain"),
+                        Header.of("trace-id", "abc123")),
                 Msg.of(1, TS0 + 1, null, "world"))))));
         c.add(resp("fetch-response-3", ApiKey.FETCH, 3, 0, a -> new FetchResponse(2, Msg.block(a, List.of()))));
         c.add(req("getoffset-request-1", ApiKey.GET_OFFSET, 4, 0, a -> new GetOffsetRequest("orders", 0)));

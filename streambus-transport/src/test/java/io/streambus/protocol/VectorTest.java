@@ -1,5 +1,12 @@
 package io.streambus.protocol;
 
+import io.streambus.common.Header;
+import io.streambus.protocol.core.FetchResponse;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.TopicInfo;
+import io.streambus.protocol.message.Message;
+import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -148,8 +155,8 @@ class VectorTest {
         ByteBuf frame = Vectors.frame("produce-request-1-swapped-headers");
         try (DecodedRequest d = RequestCodec.decode(frame, alloc)) {
             List<Msg> msgs = Msg.read(((ProduceRequest) d.body()).messages());
-            assertThat(msgs.get(0).headers()).containsExactly(MessageHeader.of("trace-id", "abc123"),
-                    MessageHeader.of("content-type", "text/plain"));
+            assertThat(msgs.get(0).headers()).containsExactly(Header.of("trace-id", "abc123"),
+                    Header.of("content-type", "text/plain"));
             assertThat(msgs.get(1)).isEqualTo(VectorCases.PRODUCE_1.get(1));
         } finally {
             frame.release();

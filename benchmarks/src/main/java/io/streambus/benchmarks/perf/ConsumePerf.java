@@ -1,7 +1,7 @@
 package io.streambus.benchmarks.perf;
 
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.serialization.Serdes;

@@ -1,6 +1,6 @@
 package io.streambus.camel.internal;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 /**
  * The commit state machine of one partition owned by one consumer thread. It knows which offsets were

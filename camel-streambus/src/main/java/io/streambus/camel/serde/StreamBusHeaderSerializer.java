@@ -1,6 +1,6 @@
 package io.streambus.camel.serde;
 
-import io.streambus.client.Header;
+import io.streambus.common.Header;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;

@@ -3,7 +3,7 @@ package io.streambus.camel.serde;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.streambus.camel.StreamBusConstants;
-import io.streambus.client.Header;
+import io.streambus.common.Header;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

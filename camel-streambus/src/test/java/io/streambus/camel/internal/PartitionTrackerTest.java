@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streambus.camel.internal.PartitionTracker.State;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class PartitionTrackerTest {

@@ -7,7 +7,7 @@ import io.streambus.broker.EmbeddedBroker;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.admin.GroupListing;

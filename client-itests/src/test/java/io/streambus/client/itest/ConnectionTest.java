@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.ConnectionException;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.PartitionOffsets;
 import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.producer.Producer;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.StreamBusException;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;

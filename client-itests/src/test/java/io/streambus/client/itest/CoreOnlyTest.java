@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.admin.BrokerCapabilities;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Serdes;

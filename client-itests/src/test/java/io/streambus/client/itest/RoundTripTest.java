@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.producer.Producer;

@@ -2,7 +2,7 @@ package io.streambus.itests.camel;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.OffsetAndMetadata;

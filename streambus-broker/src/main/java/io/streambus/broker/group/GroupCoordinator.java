@@ -1,6 +1,6 @@
 package io.streambus.broker.group;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.Utf8Order;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.streambus.broker.group;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

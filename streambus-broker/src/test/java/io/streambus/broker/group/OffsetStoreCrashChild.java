@@ -1,6 +1,6 @@
 package io.streambus.broker.group;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 import java.nio.file.Path;
 import java.util.Map;

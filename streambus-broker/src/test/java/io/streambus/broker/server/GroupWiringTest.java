@@ -6,34 +6,34 @@ import io.streambus.broker.EmbeddedBroker;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.broker.testing.TestClient;
 import io.streambus.broker.testing.TestClient.Response;
-import io.streambus.protocol.CreateTopicRequest;
-import io.streambus.protocol.CreateTopicResponse;
-import io.streambus.protocol.DeleteGroupsRequest;
-import io.streambus.protocol.DeleteGroupsResponse;
-import io.streambus.protocol.DeleteTopicRequest;
+import io.streambus.protocol.core.CreateTopicRequest;
+import io.streambus.protocol.core.CreateTopicResponse;
+import io.streambus.protocol.group.DeleteGroupsRequest;
+import io.streambus.protocol.group.DeleteGroupsResponse;
+import io.streambus.protocol.core.DeleteTopicRequest;
 import io.streambus.protocol.ErrorCode;
-import io.streambus.protocol.GroupInfo;
-import io.streambus.protocol.GroupMember;
-import io.streambus.protocol.GroupProtocol;
-import io.streambus.protocol.GroupResult;
-import io.streambus.protocol.HealthCheckRequest;
-import io.streambus.protocol.HealthCheckResponse;
-import io.streambus.protocol.HeartbeatRequest;
-import io.streambus.protocol.JoinGroupRequest;
-import io.streambus.protocol.JoinGroupResponse;
-import io.streambus.protocol.LeaveGroupRequest;
-import io.streambus.protocol.ListGroupsRequest;
-import io.streambus.protocol.ListGroupsResponse;
-import io.streambus.protocol.MemberAssignment;
-import io.streambus.protocol.OffsetCommitRequest;
-import io.streambus.protocol.OffsetCommitResponse;
-import io.streambus.protocol.OffsetFetchRequest;
-import io.streambus.protocol.OffsetFetchResponse;
+import io.streambus.protocol.group.GroupInfo;
+import io.streambus.protocol.group.GroupMember;
+import io.streambus.protocol.group.GroupProtocol;
+import io.streambus.protocol.group.GroupResult;
+import io.streambus.protocol.core.HealthCheckRequest;
+import io.streambus.protocol.core.HealthCheckResponse;
+import io.streambus.protocol.group.HeartbeatRequest;
+import io.streambus.protocol.group.JoinGroupRequest;
+import io.streambus.protocol.group.JoinGroupResponse;
+import io.streambus.protocol.group.LeaveGroupRequest;
+import io.streambus.protocol.group.ListGroupsRequest;
+import io.streambus.protocol.group.ListGroupsResponse;
+import io.streambus.protocol.group.MemberAssignment;
+import io.streambus.protocol.group.OffsetCommitRequest;
+import io.streambus.protocol.group.OffsetCommitResponse;
+import io.streambus.protocol.group.OffsetFetchRequest;
+import io.streambus.protocol.group.OffsetFetchResponse;
 import io.streambus.protocol.PartitionOffset;
 import io.streambus.protocol.PartitionOffsetResult;
 import io.streambus.protocol.PartitionResult;
-import io.streambus.protocol.SyncGroupRequest;
-import io.streambus.protocol.SyncGroupResponse;
+import io.streambus.protocol.group.SyncGroupRequest;
+import io.streambus.protocol.group.SyncGroupResponse;
 import io.streambus.protocol.TopicPartitions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +189,7 @@ class GroupWiringTest {
                     .containsExactly(new PartitionOffsetResult(1, 42, "meta", 0));
             assertThat(c.send(new ListGroupsRequest("stand", List.of())).body(ListGroupsResponse.class).groups())
                     .containsExactly(new GroupInfo("standalone", "", "Empty"));
-            c.send(new DeleteTopicRequest("keep")).body(io.streambus.protocol.DeleteTopicResponse.class);
+            c.send(new DeleteTopicRequest("keep")).body(io.streambus.protocol.core.DeleteTopicResponse.class);
             assertThat(c.send(new OffsetFetchRequest("standalone", TopicPartitions.of("keep", List.of(1))))
                     .body(OffsetFetchResponse.class).offsets().asMap().get("keep"))
                     .containsExactly(new PartitionOffsetResult(1, -1, "", 0));
@@ -216,7 +216,7 @@ class GroupWiringTest {
                         .isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
 
                 c.send(new CreateTopicRequest("secret", 1, 1)).body(CreateTopicResponse.class);
-                c.send(new io.streambus.protocol.FetchRequest("orders", 0, 0, 10)); // auto-creates, allowed
+                c.send(new io.streambus.protocol.core.FetchRequest("orders", 0, 0, 10)); // auto-creates, allowed
                 OffsetCommitResponse r = c.send(new OffsetCommitRequest("team-a", -1, "", tp(
                         "orders", List.of(new PartitionOffset(0, 1, "")),
                         "secret", List.of(new PartitionOffset(0, 1, ""))))).body(OffsetCommitResponse.class);

@@ -6,12 +6,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.DecodedResponse;
-import io.streambus.protocol.FetchResponse;
+import io.streambus.protocol.core.FetchResponse;
 import io.streambus.protocol.Frames;
-import io.streambus.protocol.MessageBlock;
-import io.streambus.protocol.MessageBlockWriter;
-import io.streambus.protocol.MessageHeader;
-import io.streambus.protocol.ProduceRequest;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageBlockWriter;
+import io.streambus.common.Header;
+import io.streambus.protocol.core.ProduceRequest;
 import io.streambus.protocol.RequestBody;
 import io.streambus.protocol.RequestCodec;
 import io.streambus.protocol.ResponseBody;
@@ -292,7 +292,7 @@ public final class TestClient implements AutoCloseable {
     }
 
     /** A message for {@link #block}. */
-    public record Msg(long timestampNanos, byte[] key, byte[] value, List<MessageHeader> headers) {
+    public record Msg(long timestampNanos, byte[] key, byte[] value, List<Header> headers) {
         public static Msg of(String key, String value) {
             return new Msg(0, key == null ? new byte[0] : key.getBytes(StandardCharsets.UTF_8),
                     value.getBytes(StandardCharsets.UTF_8), List.of());
@@ -352,7 +352,7 @@ public final class TestClient implements AutoCloseable {
     }
 
     /** A fetched message, copied out of the response. */
-    public record Fetched(long offset, long timestampNanos, byte[] key, byte[] value, List<MessageHeader> headers) {
+    public record Fetched(long offset, long timestampNanos, byte[] key, byte[] value, List<Header> headers) {
         public String valueString() {
             return new String(value, StandardCharsets.UTF_8);
         }

@@ -1,7 +1,7 @@
 package io.streambus.jms.internal;
 
 import io.streambus.client.StreamBusException;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.jms.StreamBusConnectionMetaData;
 import io.streambus.jms.StreamBusDestination;

@@ -1,6 +1,6 @@
 package io.streambus.jms.internal;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.ConsumerRecords;

@@ -1,6 +1,6 @@
 package io.streambus.jms.internal;
 
-import io.streambus.client.Header;
+import io.streambus.common.Header;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.jms.StreamBusDestination;

@@ -1,6 +1,6 @@
 package io.streambus.jms.internal;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.admin.GroupListing;
 import io.streambus.client.admin.PartitionOffsets;

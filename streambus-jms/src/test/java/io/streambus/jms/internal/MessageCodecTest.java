@@ -2,7 +2,7 @@ package io.streambus.jms.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streambus.client.Header;
+import io.streambus.common.Header;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.jms.StreamBusDestination;

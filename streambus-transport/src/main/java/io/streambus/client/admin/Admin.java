@@ -1,6 +1,6 @@
 package io.streambus.client.admin;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import java.util.Collection;
 import java.util.List;

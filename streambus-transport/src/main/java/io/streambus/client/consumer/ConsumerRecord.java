@@ -1,7 +1,7 @@
 package io.streambus.client.consumer;
 
-import io.streambus.client.Header;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.Header;
+import io.streambus.common.TopicPartition;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.streambus.client.consumer;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.streambus.client.consumer;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;

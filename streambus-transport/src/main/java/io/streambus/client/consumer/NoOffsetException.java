@@ -1,7 +1,7 @@
 package io.streambus.client.consumer;
 
 import io.streambus.client.StreamBusException;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 /** A partition has no position and {@code auto.offset.reset} is {@code none}. */
 public class NoOffsetException extends StreamBusException {

@@ -2,9 +2,9 @@ package io.streambus.client.internal;
 
 import io.streambus.client.ClientConfig;
 import io.streambus.client.internal.net.NetworkClient;
-import io.streambus.protocol.ListTopicsRequest;
-import io.streambus.protocol.ListTopicsResponse;
-import io.streambus.protocol.TopicInfo;
+import io.streambus.protocol.core.ListTopicsRequest;
+import io.streambus.protocol.core.ListTopicsResponse;
+import io.streambus.protocol.core.TopicInfo;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

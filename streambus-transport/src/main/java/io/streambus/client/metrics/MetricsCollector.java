@@ -1,6 +1,6 @@
 package io.streambus.client.metrics;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 /**
  * Receives client measurements. Implementations must be thread-safe and fast: they are called on I/O threads and on

@@ -1,6 +1,6 @@
 package io.streambus.client.producer;
 
-import io.streambus.client.Header;
+import io.streambus.common.Header;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.streambus.client.producer;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 /**
  * Where an acknowledged record was stored.

@@ -1,7 +1,7 @@
 package io.streambus.protocol.group;
 
 import io.netty.buffer.ByteBuf;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -2,7 +2,7 @@ package io.streambus.protocol.group;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.streambus.protocol.group;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 
 import java.util.Comparator;
 

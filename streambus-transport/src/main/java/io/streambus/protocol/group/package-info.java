@@ -1,5 +1,6 @@
 /**
- * The consumer protocol metadata of spec B.6.2: the {@link io.streambus.protocol.group.Subscription} a member sends
+ * Consumer groups on the wire (spec B.6): the bodies of JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+ * OffsetCommit, OffsetFetch, DeleteGroups and ListGroups, and the consumer protocol metadata of spec B.6.2: the {@link io.streambus.protocol.group.Subscription} a member sends
  * as JoinGroup protocol metadata and the {@link io.streambus.protocol.group.Assignment} the leader hands out in
  * SyncGroup. The broker treats both as opaque bytes; only clients (the leader's assignor and every member) parse them.
  *

@@ -2,7 +2,7 @@ package io.streambus.camel.internal.consumer;
 
 import io.streambus.camel.StreamBusClientFactory;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ExceptionHandler;

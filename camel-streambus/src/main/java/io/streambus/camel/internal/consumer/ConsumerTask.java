@@ -11,7 +11,7 @@ import io.streambus.camel.internal.consumer.TaskHealth.State;
 import io.streambus.client.ConfigException;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.StreamBusException;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.Consumer;

@@ -3,7 +3,7 @@ package io.streambus.camel.internal.consumer;
 import io.streambus.camel.consumer.StreamBusManualCommit;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.StreamBusTimeoutException;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.streambus.camel.internal.consumer;
 
 import io.streambus.client.StreamBusException;
 import io.streambus.client.StreamBusTimeoutException;
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.OffsetAndMetadata;

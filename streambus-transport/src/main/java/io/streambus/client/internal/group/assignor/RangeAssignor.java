@@ -1,6 +1,6 @@
 package io.streambus.client.internal.group.assignor;
 
-import io.streambus.client.TopicPartition;
+import io.streambus.common.TopicPartition;
 import io.streambus.protocol.group.Subscription;
 
 import java.util.ArrayList;

@@ -1,9 +1,0 @@
-package io.streambus.protocol;
-
-/** One DeleteGroups result (B.6.12). */
-public record GroupResult(String groupId, int errorCode) {
-    public GroupResult {
-        groupId = Checks.str(groupId);
-        Checks.u16("errorCode", errorCode);
-    }
-}

@@ -1,8 +1,0 @@
-package io.streambus.protocol;
-
-/** Receives each message of a block in turn; see {@link MessageBlock#forEach(MessageVisitor)}. */
-@FunctionalInterface
-public interface MessageVisitor {
-    /** The cursor is reused for the next message: read what you need before returning. */
-    void visit(MessageCursor message);
-}

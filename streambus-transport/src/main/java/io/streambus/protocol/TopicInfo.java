@@ -1,9 +1,0 @@
-package io.streambus.protocol;
-
-/** One ListTopics entry (A.6.6). */
-public record TopicInfo(String name, int partitionCount) {
-    public TopicInfo {
-        name = Checks.str(name);
-        Checks.nonNegative("partitionCount", partitionCount);
-    }
-}

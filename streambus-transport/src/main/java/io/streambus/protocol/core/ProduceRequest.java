@@ -1,0 +1,139 @@
+package io.streambus.protocol.core;
+
+import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.Checks;
+import io.streambus.protocol.Frames;
+import io.streambus.protocol.MalformedPayloadException;
+import io.streambus.protocol.PayloadReader;
+import io.streambus.protocol.RequestBody;
+import io.streambus.protocol.Wire;
+import io.streambus.protocol.message.CompressionCodec;
+import io.streambus.protocol.message.CorruptMessageException;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageTooLargeException;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Produce (0x01, A.6.1), optionally compressed (flag 0x0002, B.11) and/or transactional (flag 0x0020, B.7.7).
+ * The frame flags follow from the fields: {@code compression != NONE} sets 0x0002 and the encoder compresses the
+ * block; {@code transaction != null} sets 0x0020 and adds the trailer. Decoding a compressed Produce decompresses
+ * it, so {@link #messages()} is always the plain block and {@link #compression()} tells how it travelled.
+ *
+ * <p>Holds a reference to its block: {@link #release()} it when done (encoding does not release it).
+ *
+ * @param topic       topic name
+ * @param partition   partition id
+ * @param messages    the message block (count at least 1 for a valid request)
+ * @param compression codec for the wire, NONE for the plain A.6.1 layout
+ * @param transaction transactional trailer, or null
+ */
+public record ProduceRequest(String topic, int partition, MessageBlock messages, CompressionCodec compression,
+                             ProducerIdAndEpoch transaction) implements RequestBody {
+    public ProduceRequest {
+        topic = Checks.str(topic);
+        Checks.partition(partition);
+        Checks.notNull("messages", messages);
+        compression = compression == null ? CompressionCodec.NONE : compression;
+    }
+
+    /** A plain, non-transactional Produce. */
+    public ProduceRequest(String topic, int partition, MessageBlock messages) {
+        this(topic, partition, messages, CompressionCodec.NONE, null);
+    }
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.PRODUCE;
+    }
+
+    @Override
+    public int requiredFlags() {
+        return (compression != CompressionCodec.NONE ? Frames.FLAG_COMPRESSED : 0)
+                | (transaction != null ? Frames.FLAG_TRANSACTIONAL : 0);
+    }
+
+    @Override
+    public void release() {
+        messages.release();
+    }
+
+    /**
+     * Size of the uncompressed Produce frame for a block of {@code blockSize} bytes (length field and CRC
+     * included), so a producer can keep batches under {@link Frames#MAX_FRAME_SIZE}.
+     */
+    public static int frameSize(String topic, int blockSize, boolean transactional) {
+        return Frames.LENGTH_FIELD_SIZE + Frames.REQUEST_HEADER_SIZE + 4 + io.netty.buffer.ByteBufUtil.utf8Bytes(topic)
+                + 4 + blockSize + (transactional ? 10 : 0) + Frames.CRC_SIZE;
+    }
+
+    public void write(ByteBuf out, ByteBufAllocator alloc) {
+        Wire.string(out, topic);
+        out.writeInt(partition);
+        if (compression == CompressionCodec.NONE) {
+            messages.writeTo(out);
+        } else {
+            ByteBuf compressed = compression.compress(messages.slice(), alloc);
+            try {
+                out.writeByte(compression.id()).writeInt(messages.sizeInBytes());
+                out.writeInt(compressed.readableBytes()).writeBytes(compressed);
+            } finally {
+                compressed.release();
+            }
+        }
+        if (transaction != null) {
+            out.writeLong(transaction.producerId()).writeShort(transaction.producerEpoch());
+        }
+    }
+
+    public static ProduceRequest read(PayloadReader r, int flags, ByteBufAllocator alloc) {
+        String topic = r.topic("topic");
+        int partition = r.nonNegative("partition");
+        MessageBlock block;
+        CompressionCodec codec = CompressionCodec.NONE;
+        int countAt = -1;
+        if ((flags & Frames.FLAG_COMPRESSED) != 0) {
+            int at = r.pos;
+            int id = r.u8("codec");
+            codec = CompressionCodec.forId(id);
+            if (codec == null || codec == CompressionCodec.NONE) {
+                throw new CorruptMessageException("codec", r.reportedOffset(at), "codec " + id + " is not 1 to 4");
+            }
+            at = r.pos;
+            long size = r.u32("uncompressed size");
+            if (size > Frames.MAX_UNCOMPRESSED_BLOCK_SIZE) {
+                throw new CorruptMessageException("uncompressed size", r.reportedOffset(at), "uncompressed size "
+                        + size + " exceeds the limit of " + Frames.MAX_UNCOMPRESSED_BLOCK_SIZE);
+            }
+            int n = r.length("compressed block length");
+            ByteBuf plain = codec.decompress(r.buf.slice(r.pos, n), (int) size, alloc);
+            r.pos += n;
+            try {
+                block = MessageBlock.wrap(plain, true);
+            } catch (RuntimeException e) {
+                plain.release();
+                throw e;
+            }
+        } else {
+            countAt = r.reportedOffset(r.pos);
+            block = r.messageBlock("messages");
+        }
+        try {
+            ProducerIdAndEpoch txn = null;
+            if ((flags & Frames.FLAG_TRANSACTIONAL) != 0) {
+                txn = new ProducerIdAndEpoch(r.i64("producer id"), r.i16("producer epoch"));
+            }
+            if (block.count() == 0) {
+                throw new MalformedPayloadException("message count", countAt, "a Produce must carry at least one message");
+            }
+            if (codec != CompressionCodec.NONE && block.maxMessageSize() > Frames.MAX_MESSAGE_SIZE) {
+                throw new MessageTooLargeException("message", block.maxMessageSize(), Frames.MAX_MESSAGE_SIZE);
+            }
+            return new ProduceRequest(topic, partition, block, codec, txn);
+        } catch (RuntimeException e) {
+            block.release();
+            throw e;
+        }
+    }
+}

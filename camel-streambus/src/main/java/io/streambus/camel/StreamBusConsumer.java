@@ -1,5 +1,6 @@
 package io.streambus.camel;
 
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import io.streambus.camel.internal.ClientLease;
 import io.streambus.camel.internal.ConsumerSettings;
 import io.streambus.camel.internal.consumer.ConsumerHost;
@@ -180,9 +181,18 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    /** The consumer threads (for health checks and the dev console). */
-    public List<ConsumerTask> getTasks() {
-        return Collections.unmodifiableList(tasks);
+    /**
+     * Snapshots of the consumer threads (for health checks, the dev console and tests): one per thread, in thread
+     * order, taken now. Empty before the first start.
+     *
+     * @return an immutable list of immutable snapshots
+     */
+    public List<StreamBusConsumerTaskInfo> getTasks() {
+        List<StreamBusConsumerTaskInfo> out = new ArrayList<>(tasks.size());
+        for (ConsumerTask t : tasks) {
+            out.add(t.info());
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** The client this consumer uses, or null when stopped. */

@@ -1,9 +1,8 @@
 package io.streambus.camel;
 
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import io.streambus.camel.internal.BrokerProbe;
 import io.streambus.camel.internal.ConsumerSettings;
-import io.streambus.camel.internal.consumer.ConsumerTask;
-import io.streambus.camel.internal.consumer.TaskHealth;
 import io.streambus.client.StreamBusClient;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -37,13 +36,12 @@ final class StreamBusConsumerHealthCheck extends AbstractHealthCheck {
             builder.down().message("consumer is not started");
             return;
         }
-        for (ConsumerTask task : consumer.getTasks()) {
-            TaskHealth h = task.health();
+        for (StreamBusConsumerTaskInfo h : consumer.getTasks()) {
             if (!h.healthy()) {
-                builder.down().message(task.name() + " " + h.state()
+                builder.down().message(h.name() + " " + h.state()
                         + (h.message() != null ? ": " + h.message() : ""));
-                if (h.error() != null) {
-                    builder.error(h.error());
+                if (h.lastError() != null) {
+                    builder.error(h.lastError());
                 }
                 return;
             }

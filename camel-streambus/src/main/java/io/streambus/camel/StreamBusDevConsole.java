@@ -1,8 +1,7 @@
 package io.streambus.camel;
 
-import io.streambus.camel.internal.PartitionTracker;
-import io.streambus.camel.internal.consumer.ConsumerTask;
-import io.streambus.camel.internal.consumer.TaskHealth;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.PartitionInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,12 +37,11 @@ public class StreamBusDevConsole extends AbstractDevConsole {
         for (StreamBusConsumer consumer : c.getConsumers()) {
             sb.append("Consumer ").append(consumer.getEndpoint().getEndpointUri())
                     .append(" (route ").append(consumer.getRouteId()).append(")\n");
-            for (ConsumerTask t : consumer.getTasks()) {
-                TaskHealth h = t.health();
-                sb.append("  ").append(t.name()).append(": ").append(h.state())
-                        .append(h.message() != null ? " - " + h.message() : "")
+            for (StreamBusConsumerTaskInfo t : consumer.getTasks()) {
+                sb.append("  ").append(t.name()).append(": ").append(t.state())
+                        .append(t.message() != null ? " - " + t.message() : "")
                         .append(", records processed: ").append(t.recordsProcessed()).append('\n');
-                for (PartitionTracker p : t.partitions()) {
+                for (PartitionInfo p : t.partitions()) {
                     sb.append("    ").append(p).append('\n');
                 }
             }
@@ -70,25 +68,24 @@ public class StreamBusDevConsole extends AbstractDevConsole {
             jc.put("uri", consumer.getEndpoint().getEndpointUri());
             jc.put("routeId", consumer.getRouteId());
             List<Object> threads = new ArrayList<>();
-            for (ConsumerTask t : consumer.getTasks()) {
+            for (StreamBusConsumerTaskInfo t : consumer.getTasks()) {
                 Map<String, Object> jt = new LinkedHashMap<>();
-                TaskHealth h = t.health();
                 jt.put("name", t.name());
-                jt.put("state", h.state().name());
-                if (h.message() != null) {
-                    jt.put("message", h.message());
+                jt.put("state", t.state().name());
+                if (t.message() != null) {
+                    jt.put("message", t.message());
                 }
                 jt.put("recordsProcessed", t.recordsProcessed());
                 jt.put("lastPollTime", t.lastPollMs());
                 List<Object> partitions = new ArrayList<>();
-                for (PartitionTracker p : t.partitions()) {
+                for (PartitionInfo p : t.partitions()) {
                     Map<String, Object> jp = new LinkedHashMap<>();
                     jp.put("topic", p.partition().topic());
                     jp.put("partition", p.partition().partition());
-                    jp.put("commitState", p.state().name());
+                    jp.put("commitState", p.commitState().name());
                     jp.put("handledOffset", p.handledOffset());
                     jp.put("committedOffset", p.committedOffset());
-                    jp.put("parked", p.isParked());
+                    jp.put("parked", p.parked());
                     partitions.add(jp);
                 }
                 jt.put("partitions", partitions);

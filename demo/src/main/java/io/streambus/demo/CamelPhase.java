@@ -6,7 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import io.streambus.camel.StreamBusConsumer;
-import io.streambus.camel.internal.consumer.ConsumerTask;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
@@ -35,7 +35,7 @@ public final class CamelPhase implements DemoPhase {
         if (route == null || !(route.getConsumer() instanceof StreamBusConsumer consumer)) {
             return false;
         }
-        return !consumer.getTasks().isEmpty() && consumer.getTasks().stream().allMatch(ConsumerTask::isDone);
+        return !consumer.getTasks().isEmpty() && consumer.getTasks().stream().allMatch(StreamBusConsumerTaskInfo::done);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.streambus.camel.internal;
 
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.CommitState;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.PartitionInfo;
 import io.streambus.common.TopicPartition;
 
 /**
@@ -23,20 +25,8 @@ import io.streambus.common.TopicPartition;
  */
 public final class PartitionTracker {
 
-    /** Commit states. */
-    public enum State {
-        /** Everything handled is committed (or nothing handled yet). */
-        CLEAN,
-        /** Handled offsets wait to be committed. */
-        DIRTY,
-        /** A commit is in flight. */
-        COMMITTING,
-        /** The partition is no longer owned; nothing is committed for it any more. */
-        CLOSED
-    }
-
     private final TopicPartition partition;
-    private volatile State state = State.CLEAN;
+    private volatile CommitState state = CommitState.CLEAN;
     private volatile long handled = -1;
     private volatile long committed = -1;
     private volatile long inFlight = -1;
@@ -52,7 +42,7 @@ public final class PartitionTracker {
         return partition;
     }
 
-    public State state() {
+    public CommitState state() {
         return state;
     }
 
@@ -79,7 +69,7 @@ public final class PartitionTracker {
      * @throws IllegalStateException if offsets go backwards, which would mean a record handled twice without a seek
      */
     public void handled(long offset) {
-        if (state == State.CLOSED) {
+        if (state == CommitState.CLOSED) {
             return;
         }
         if (offset < handled) {
@@ -90,8 +80,8 @@ public final class PartitionTracker {
             failedOffset = -1;
             failedAttempts = 0;
         }
-        if (state == State.CLEAN && handled > committed) {
-            state = State.DIRTY;
+        if (state == CommitState.CLEAN && handled > committed) {
+            state = CommitState.DIRTY;
         }
     }
 
@@ -108,8 +98,8 @@ public final class PartitionTracker {
 
     /** The offset to commit now, or -1 when there is nothing new (clean, closed, or already committing it). */
     public long commitTarget() {
-        State s = state;
-        if (s == State.CLOSED) {
+        CommitState s = state;
+        if (s == CommitState.CLOSED) {
             return -1;
         }
         long h = handled;
@@ -118,13 +108,13 @@ public final class PartitionTracker {
 
     /** A commit of {@code target} was sent. */
     public void commitStarted(long target) {
-        if (state == State.CLOSED) {
+        if (state == CommitState.CLOSED) {
             return;
         }
         if (target > inFlight) {
             inFlight = target;
         }
-        state = State.COMMITTING;
+        state = CommitState.COMMITTING;
     }
 
     /** The commit of {@code target} succeeded. */
@@ -147,19 +137,19 @@ public final class PartitionTracker {
     }
 
     private void settle() {
-        if (state == State.CLOSED) {
+        if (state == CommitState.CLOSED) {
             return;
         }
         if (inFlight >= 0) {
-            state = State.COMMITTING;
+            state = CommitState.COMMITTING;
         } else {
-            state = handled > committed ? State.DIRTY : State.CLEAN;
+            state = handled > committed ? CommitState.DIRTY : CommitState.CLEAN;
         }
     }
 
     /** No more commits for this partition. */
     public void close() {
-        state = State.CLOSED;
+        state = CommitState.CLOSED;
     }
 
     /**
@@ -198,6 +188,11 @@ public final class PartitionTracker {
 
     public boolean isParked() {
         return parked;
+    }
+
+    /** An immutable snapshot for {@link io.streambus.camel.consumer.StreamBusConsumerTaskInfo}. */
+    public PartitionInfo info() {
+        return new PartitionInfo(partition, state, handled, committed, parked, toString());
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.streambus.camel.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streambus.camel.internal.PartitionTracker.State;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.CommitState;
 import io.streambus.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -12,23 +12,23 @@ class PartitionTrackerTest {
 
     @Test
     void commitsOnlyWhatWasHandled() {
-        assertThat(t.state()).isEqualTo(State.CLEAN);
+        assertThat(t.state()).isEqualTo(CommitState.CLEAN);
         assertThat(t.commitTarget()).isEqualTo(-1);
         t.handled(0);
         t.handled(1);
-        assertThat(t.state()).isEqualTo(State.DIRTY);
+        assertThat(t.state()).isEqualTo(CommitState.DIRTY);
         assertThat(t.commitTarget()).isEqualTo(2);
         t.commitStarted(2);
-        assertThat(t.state()).isEqualTo(State.COMMITTING);
+        assertThat(t.state()).isEqualTo(CommitState.COMMITTING);
         assertThat(t.commitTarget()).as("nothing new while committing").isEqualTo(-1);
         t.handled(2);
         assertThat(t.commitTarget()).isEqualTo(3);
         t.commitSucceeded(2);
         assertThat(t.committedOffset()).isEqualTo(2);
-        assertThat(t.state()).isEqualTo(State.DIRTY);
+        assertThat(t.state()).isEqualTo(CommitState.DIRTY);
         t.commitStarted(3);
         t.commitSucceeded(3);
-        assertThat(t.state()).isEqualTo(State.CLEAN);
+        assertThat(t.state()).isEqualTo(CommitState.CLEAN);
         assertThat(t.commitTarget()).isEqualTo(-1);
     }
 
@@ -37,7 +37,7 @@ class PartitionTrackerTest {
         t.handled(5);
         t.commitStarted(6);
         t.commitFailed(6);
-        assertThat(t.state()).isEqualTo(State.DIRTY);
+        assertThat(t.state()).isEqualTo(CommitState.DIRTY);
         assertThat(t.commitTarget()).isEqualTo(6);
     }
 
@@ -71,11 +71,11 @@ class PartitionTrackerTest {
     void closedPartitionCommitsNothing() {
         t.handled(0);
         t.close();
-        assertThat(t.state()).isEqualTo(State.CLOSED);
+        assertThat(t.state()).isEqualTo(CommitState.CLOSED);
         assertThat(t.commitTarget()).isEqualTo(-1);
         t.handled(1);
         t.commitSucceeded(2);
-        assertThat(t.state()).isEqualTo(State.CLOSED);
+        assertThat(t.state()).isEqualTo(CommitState.CLOSED);
     }
 
     @Test
@@ -85,10 +85,10 @@ class PartitionTrackerTest {
         t.handled(1);
         t.commitStarted(2);
         t.commitSucceeded(2);
-        assertThat(t.state()).isEqualTo(State.CLEAN);
+        assertThat(t.state()).isEqualTo(CommitState.CLEAN);
         t.commitSucceeded(1);
         assertThat(t.committedOffset()).isEqualTo(2);
-        assertThat(t.state()).isEqualTo(State.CLEAN);
+        assertThat(t.state()).isEqualTo(CommitState.CLEAN);
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.streambus.camel.StreamBusClientFactory;
 import io.streambus.camel.StreamBusComponent;
 import io.streambus.camel.StreamBusConstants;
 import io.streambus.camel.StreamBusConsumer;
-import io.streambus.camel.internal.consumer.TaskHealth;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import io.streambus.camel.serde.StreamBusHeaderDeserializer;
 import io.streambus.camel.serde.TypedHeaderCodec;
 import io.streambus.client.ConnectionException;
@@ -73,8 +73,8 @@ class ErrorHandlingTest extends CamelTestBase {
     }
 
     /** The health of the route's only consumer task. */
-    private static TaskHealth health(CamelContext c, String routeId) {
-        return consumerOf(c, routeId).getTasks().get(0).health();
+    private static StreamBusConsumerTaskInfo health(CamelContext c, String routeId) {
+        return consumerOf(c, routeId).getTasks().get(0);
     }
 
     private static void awaitUntil(Callable<Boolean> condition) {
@@ -135,7 +135,7 @@ class ErrorHandlingTest extends CamelTestBase {
                         });
             }
         });
-        awaitUntil(() -> health(c, "park").state() == TaskHealth.State.PARKED);
+        awaitUntil(() -> health(c, "park").state() == StreamBusConsumerTaskInfo.State.PARKED);
         Thread.sleep(300);
         assertThat(poisonAttempts).hasValue(3);
         assertThat(succeeded).containsExactly("v0", "v1");
@@ -197,8 +197,8 @@ class ErrorHandlingTest extends CamelTestBase {
             }
         });
         StreamBusConsumer consumer = consumerOf(c, "stop");
-        awaitUntil(() -> consumer.getTasks().get(0).isDone());
-        assertThat(health(c, "stop").state()).isEqualTo(TaskHealth.State.FAILED);
+        awaitUntil(() -> consumer.getTasks().get(0).done());
+        assertThat(health(c, "stop").state()).isEqualTo(StreamBusConsumerTaskInfo.State.FAILED);
         assertThat(health(c, "stop").message()).contains("pollOnError=STOP");
         assertThat(got).containsExactly(0, 1);
         assertThat(sb.committed("stop-g", topic, 0)).as("processed records are committed").isEqualTo(2);
@@ -311,7 +311,7 @@ class ErrorHandlingTest extends CamelTestBase {
         dlq.assertIsSatisfied(10_000);
         assertThat(firstCaught(dlq)).isInstanceOf(NoOffsetException.class);
         assertThat(c.getEndpoint("mock:never", MockEndpoint.class).getReceivedCounter()).isZero();
-        assertThat(health(c, "none").state()).isEqualTo(TaskHealth.State.ERROR);
+        assertThat(health(c, "none").state()).isEqualTo(StreamBusConsumerTaskInfo.State.ERROR);
     }
 
     @Test
@@ -351,7 +351,7 @@ class ErrorHandlingTest extends CamelTestBase {
                         .process(e -> fromEnd.add(e.getIn().getBody(String.class)));
             }
         });
-        awaitUntil(() -> health(c2, "end").state() == TaskHealth.State.RUNNING);
+        awaitUntil(() -> health(c2, "end").state() == StreamBusConsumerTaskInfo.State.RUNNING);
         sb.produce(topic, 0, values("w", 0, 2));
         awaitUntil(() -> fromEnd.size() == 2);
         assertThat(fromEnd).containsExactly("w0", "w1");

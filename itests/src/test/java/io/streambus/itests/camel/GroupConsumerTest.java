@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streambus.camel.StreamBusConsumer;
-import io.streambus.camel.internal.consumer.ConsumerTask;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +89,7 @@ class GroupConsumerTest extends CamelTestBase {
         // the first task to join may own all 6 until the other two join: wait for the settled generation
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(c1.getTasks()).hasSize(3);
-            for (ConsumerTask t : c1.getTasks()) {
+            for (StreamBusConsumerTaskInfo t : c1.getTasks()) {
                 assertThat(t.partitions()).as("balanced over 3 threads").hasSize(2);
             }
         });
@@ -216,7 +216,7 @@ class GroupConsumerTest extends CamelTestBase {
 
     private static int assigned(StreamBusConsumer c) {
         int n = 0;
-        for (ConsumerTask t : c.getTasks()) {
+        for (StreamBusConsumerTaskInfo t : c.getTasks()) {
             n += t.partitions().size();
         }
         return n;

@@ -99,7 +99,7 @@ class HealthAndLifecycleTest extends CamelTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 3);
         c.getRouteController().suspendRoute("s");
         StreamBusConsumer consumer = (StreamBusConsumer) c.getRoute("s").getConsumer();
-        assertThat(consumer.getTasks().get(0).isPaused()).isTrue();
+        assertThat(consumer.getTasks().get(0).paused()).isTrue();
         sb.produce(topic, 0, values("v", 3, 6));
         Thread.sleep(600);
         assertThat(got).hasSize(3);

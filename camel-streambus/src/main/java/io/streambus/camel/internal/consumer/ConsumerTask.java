@@ -3,15 +3,16 @@ package io.streambus.camel.internal.consumer;
 import io.netty.util.ReferenceCountUtil;
 import io.streambus.camel.StreamBusCapabilityException;
 import io.streambus.camel.StreamBusConstants;
+import io.streambus.camel.consumer.StreamBusManualCommit;
 import io.streambus.camel.internal.ConsumerSettings;
-import io.streambus.camel.internal.ConsumerSettings.CommitMode;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.CommitState;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.PartitionInfo;
+import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.State;
 import io.streambus.camel.internal.ConsumerSettings.Mode;
 import io.streambus.camel.internal.PartitionTracker;
-import io.streambus.camel.internal.consumer.TaskHealth.State;
 import io.streambus.client.ConfigException;
 import io.streambus.client.StreamBusClient;
-import io.streambus.client.StreamBusException;
-import io.streambus.common.TopicPartition;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.Consumer;
@@ -21,6 +22,7 @@ import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.RebalanceListener;
 import io.streambus.client.consumer.RecordConsumer;
 import io.streambus.client.serialization.Deserializer;
+import io.streambus.common.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,21 +49,13 @@ import org.slf4j.LoggerFactory;
  * One consumer thread: owns one client consumer (a group member or a consumer of explicit partitions, behind
  * {@link RecordConsumer}) and runs the poll → process → commit loop for it. Records are processed synchronously, one
  * after the other, on this thread, so the order within a partition is kept and the commit state of each partition
- * ({@link PartitionTracker}) is only touched here. Other threads talk to it through {@link #submit commands}
- * (manual commits) and flags (stop, pause), and read its {@link #health() health} snapshot.
+ * ({@link PartitionTracker}) is only touched here. How offsets are committed is the {@link CommitManager}'s
+ * business, what a failed poll leads to the {@link PollErrorStrategy}'s. Other threads talk to it through
+ * {@link #submit commands} (manual commits) and flags (stop, pause), and read its {@link #info() snapshot}.
+ * Thread-safe in that sense: the control methods may be called from any thread.
  */
 public final class ConsumerTask implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerTask.class);
-
-    /** What the loop does after one record. */
-    private enum Outcome {
-        /** Go on with the next record. */
-        CONTINUE,
-        /** The partition was repositioned by the handler; skip the rest of its records in this poll. */
-        REPOSITIONED,
-        /** Stop processing this poll; the current record and all after it are unprocessed. */
-        HALT
-    }
 
     private final ConsumerHost host;
     private final ConsumerSettings settings;
@@ -81,8 +76,10 @@ public final class ConsumerTask implements Runnable {
     private volatile long recordsProcessed;
     private volatile long lastPollMs;
 
-    private OffsetStore store;
-    private long nextAutoCommit;
+    private final PollErrorStrategy onError;
+    private final Loop loopControl = new Loop();
+    private CommitTarget target;
+    private CommitManager commits = new NoCommitManager();
     private boolean reconnectRequested;
     private boolean stopOnError;
     private Map<TopicPartition, Long> resumeFrom = new HashMap<>();
@@ -96,6 +93,7 @@ public final class ConsumerTask implements Runnable {
         this.settings = settings;
         this.name = name;
         this.assigned = List.copyOf(assigned);
+        this.onError = PollErrorStrategies.of(settings.pollOnError);
     }
 
     // ------------------------------------------------------------------ control from other threads
@@ -129,29 +127,25 @@ public final class ConsumerTask implements Runnable {
         return paused || done;
     }
 
+    /** True once the thread has finished (stopped or failed). */
     public boolean isDone() {
         return done;
     }
 
-    public TaskHealth health() {
-        return health;
-    }
-
+    /** The thread's name, for logs. */
     public String name() {
         return name;
     }
 
-    /** Snapshot of the partitions this thread owns, with their commit state. */
-    public List<PartitionTracker> partitions() {
-        return new ArrayList<>(trackers.values());
-    }
-
-    public long recordsProcessed() {
-        return recordsProcessed;
-    }
-
-    public long lastPollMs() {
-        return lastPollMs;
+    /** An immutable snapshot of this thread: state, owned partitions with their commit state, last error. */
+    public StreamBusConsumerTaskInfo info() {
+        TaskHealth h = health;
+        List<PartitionInfo> partitions = new ArrayList<>();
+        for (PartitionTracker t : trackers.values()) {
+            partitions.add(t.info());
+        }
+        return new StreamBusConsumerTaskInfo(name, h.state(), h.message(), h.error(), h.sinceMs(), isPaused(), done,
+                recordsProcessed, lastPollMs, partitions);
     }
 
     /**
@@ -177,7 +171,19 @@ public final class ConsumerTask implements Runnable {
      */
     CompletableFuture<Void> manualCommit(TopicPartition partition, long nextOffset, boolean sync) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        submit(() -> doManualCommit(partition, nextOffset, sync, result));
+        submit(() -> {
+            if (done) {
+                result.completeExceptionally(CommitManager.notAssigned(partition, nextOffset));
+                return;
+            }
+            commits.commitManually(partition, nextOffset, sync).whenComplete((v, e) -> {
+                if (e == null) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(e);
+                }
+            });
+        });
         return result;
     }
 
@@ -231,11 +237,11 @@ public final class ConsumerTask implements Runnable {
             applyPauseState();
             ConsumerRecords<Object, Object> records;
             try {
-                records = source.poll(pollTimeout());
+                records = source.poll(commits.pollTimeout(settings.pollTimeout));
             } catch (WakeupException e) {
                 continue;
             } catch (RuntimeException e) {
-                if (!onPollError(e)) {
+                if (!pollFailed(e)) {
                     return;
                 }
                 continue;
@@ -252,24 +258,8 @@ public final class ConsumerTask implements Runnable {
                 reconnect();
                 continue;
             }
-            maybeAutoCommit();
+            commits.maybeCommit();
         }
-    }
-
-    /** The poll timeout, shortened so that a due automatic commit is not held back by a long poll. */
-    private Duration pollTimeout() {
-        if (settings.commitMode == CommitMode.AUTO) {
-            for (PartitionTracker t : trackers.values()) {
-                if (t.commitTarget() >= 0) {
-                    long untilCommit = nextAutoCommit - System.currentTimeMillis();
-                    if (untilCommit < settings.pollTimeout.toMillis()) {
-                        return Duration.ofMillis(Math.max(1, untilCommit));
-                    }
-                    break;
-                }
-            }
-        }
-        return settings.pollTimeout;
     }
 
     private void polledOk() {
@@ -293,8 +283,9 @@ public final class ConsumerTask implements Runnable {
                 GroupConsumer<Object, Object> gc = host.clientFactory().createGroupConsumer(client, settings.groupId,
                         keyDeserializer(), valueDeserializer(), settings.overrides);
                 source = gc;
-                store = settings.offsetRepository != null ? OffsetStore.repository(settings.offsetRepository)
-                        : OffsetStore.group(gc);
+                target = settings.offsetRepository != null ? CommitTarget.repository(settings.offsetRepository)
+                        : CommitTarget.group(gc);
+                commits = newCommitManager();
                 RebalanceListener listener = new Listener();
                 if (settings.pattern != null) {
                     gc.subscribe(settings.pattern, listener);
@@ -305,17 +296,15 @@ public final class ConsumerTask implements Runnable {
                 Consumer<Object, Object> c = host.clientFactory().createConsumer(client, keyDeserializer(),
                         valueDeserializer(), settings.overrides);
                 source = c;
-                store = settings.offsetRepository != null ? OffsetStore.repository(settings.offsetRepository)
-                        : settings.groupId != null ? OffsetStore.standalone(client.admin(), settings.groupId) : null;
+                target = settings.offsetRepository != null ? CommitTarget.repository(settings.offsetRepository)
+                        : settings.groupId != null ? CommitTarget.standalone(client.admin(), settings.groupId) : null;
+                commits = newCommitManager();
                 c.assign(assigned);
                 onAssigned(assigned);
             }
             LOG.info("{}: consuming {} ({}{}, commits: {})", name, settings.mode == Mode.GROUP
                             ? settings.describeTopics() + " as a member of group " + settings.groupId : assigned,
-                    host.describe(), settings.seekTo != null ? ", seekTo " + settings.seekTo : "",
-                    settings.commitMode == CommitMode.NONE || store == null ? "none"
-                            : settings.commitMode.name().toLowerCase() + " to " + store.describe());
-            nextAutoCommit = System.currentTimeMillis() + settings.autoCommitIntervalMs;
+                    host.describe(), settings.seekTo != null ? ", seekTo " + settings.seekTo : "", commits.describe());
             // Created, subscribed or assigned: healthy as far as this thread knows (the health check also asks the
             // broker itself); a failing poll turns it to ERROR.
             setHealth(State.RUNNING, null, null);
@@ -331,6 +320,11 @@ public final class ConsumerTask implements Runnable {
                     e.toString());
             return false;
         }
+    }
+
+    private CommitManager newCommitManager() {
+        return CommitManagers.create(settings, target, name, trackers, commands::add,
+                (tp, offset) -> new DefaultManualCommit(this, tp, offset));
     }
 
     @SuppressWarnings("unchecked")
@@ -349,10 +343,11 @@ public final class ConsumerTask implements Runnable {
             return;
         }
         Map<TopicPartition, Long> committed = Map.of();
-        boolean positionsFromStore = store != null
+        // A group member starts from the group's commits by itself; other consumers are positioned here.
+        boolean positionsFromTarget = target != null
                 && (settings.mode == Mode.ASSIGNED || settings.offsetRepository != null);
-        if (positionsFromStore) {
-            committed = store.fetch(new HashSet<>(partitions), settings.commitTimeout);
+        if (positionsFromTarget) {
+            committed = target.fetch(new HashSet<>(partitions), settings.commitTimeout);
         }
         List<TopicPartition> toBeginning = new ArrayList<>();
         List<TopicPartition> toEnd = new ArrayList<>();
@@ -392,9 +387,7 @@ public final class ConsumerTask implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             runCommands();
-            if (settings.commitMode == CommitMode.AUTO) {
-                commit(partitions, true);
-            }
+            commits.commitHandled(partitions);
             for (TopicPartition tp : partitions) {
                 PartitionTracker t = trackers.remove(tp);
                 if (t != null) {
@@ -433,7 +426,7 @@ public final class ConsumerTask implements Runnable {
             List<ConsumerRecord<Object, Object>> list = records.records(tp);
             PartitionTracker tracker = trackers.computeIfAbsent(tp, PartitionTracker::new);
             int i = 0;
-            boolean skipRest = tracker.isParked() || tracker.state() == PartitionTracker.State.CLOSED;
+            boolean skipRest = tracker.isParked() || tracker.state() == CommitState.CLOSED;
             while (!halted && !skipRest && i < list.size()) {
                 if (stopRequested || pauseRequested || reconnectRequested || stopOnError) {
                     halted = true;
@@ -441,14 +434,14 @@ public final class ConsumerTask implements Runnable {
                 }
                 ConsumerRecord<Object, Object> rec = list.get(i);
                 seen++;
-                Outcome o = processRecord(rec, tracker, i == list.size() - 1, seen == total);
+                RecordOutcome o = processRecord(rec, tracker, i == list.size() - 1, seen == total);
                 runCommands();
-                maybeAutoCommit(); // also within a long poll batch, so slow routes commit as they go
-                if (o == Outcome.HALT) {
+                commits.maybeCommit(); // also within a long poll batch, so slow routes commit as they go
+                if (o == RecordOutcome.HALT) {
                     halted = true;
                 } else {
                     i++;
-                    if (o == Outcome.REPOSITIONED) {
+                    if (o == RecordOutcome.REPOSITIONED) {
                         skipRest = true;
                     }
                 }
@@ -479,7 +472,7 @@ public final class ConsumerTask implements Runnable {
         source.seek(tp, offset);
     }
 
-    private Outcome processRecord(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
+    private RecordOutcome processRecord(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
                                   boolean lastInPartition, boolean lastInPoll) {
         Exchange exchange = null;
         try {
@@ -489,8 +482,10 @@ public final class ConsumerTask implements Runnable {
             if (exchange != null) {
                 host.releaseExchange(exchange);
             }
-            Outcome o = onRecordError(rec, tracker, e);
-            if (o != Outcome.HALT) {
+            String msg = "record " + where(rec) + " cannot be turned into an exchange: " + e.getMessage();
+            setHealth(State.ERROR, msg, e);
+            RecordOutcome o = onError.onRecordError(loopControl, rec, tracker, e, msg);
+            if (o != RecordOutcome.HALT) {
                 release(rec); // a halted record counts as unprocessed and is released with the rest
             }
             return o;
@@ -504,7 +499,7 @@ public final class ConsumerTask implements Runnable {
         }
         recordsProcessed++;
         Exception failure = exchange.getException();
-        Outcome outcome = Outcome.CONTINUE;
+        RecordOutcome outcome = RecordOutcome.CONTINUE;
         if (failure == null) {
             tracker.handled(rec.offset());
         } else if (settings.breakOnFirstError) {
@@ -546,21 +541,20 @@ public final class ConsumerTask implements Runnable {
             m.setHeader(StreamBusConstants.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
             m.setHeader(StreamBusConstants.LAST_POLL_RECORD, lastInPoll);
         }
-        if (settings.commitMode == CommitMode.MANUAL) {
-            m.setHeader(StreamBusConstants.MANUAL_COMMIT, new DefaultManualCommit(this, rec.topicPartition(),
-                    rec.offset()));
+        StreamBusManualCommit handle = commits.manualCommitHandle(rec.topicPartition(), rec.offset());
+        if (handle != null) {
+            m.setHeader(StreamBusConstants.MANUAL_COMMIT, handle);
         }
         m.setBody(rec.value());
     }
 
-    private Outcome breakOnError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker, Exception failure) {
+    private RecordOutcome breakOnError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
+                                       Exception failure) {
         TopicPartition tp = rec.topicPartition();
         int attempts = tracker.failed(rec.offset());
         tracker.rewound(rec.offset());
         source.seek(tp, rec.offset());
-        if (settings.commitMode == CommitMode.AUTO) {
-            commit(List.of(tp), true);
-        }
+        commits.commitHandled(List.of(tp));
         int max = settings.breakOnFirstErrorMaxAttempts;
         if (max > 0 && attempts >= max) {
             source.pause(List.of(tp));
@@ -574,88 +568,18 @@ public final class ConsumerTask implements Runnable {
             LOG.warn("{}: breakOnFirstError: the exchange of record {} failed (attempt {}); partition {} is read "
                     + "again from this record: {}", name, where(rec), attempts, tp, failure.toString());
         }
-        return Outcome.REPOSITIONED;
-    }
-
-    private Outcome onRecordError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker, RuntimeException e) {
-        String msg = "record " + where(rec) + " cannot be turned into an exchange: " + e.getMessage();
-        setHealth(State.ERROR, msg, e);
-        switch (settings.pollOnError) {
-            case DISCARD -> {
-                LOG.warn("{}: {} (pollOnError=DISCARD: skipped)", name, msg);
-                tracker.handled(rec.offset());
-                return Outcome.CONTINUE;
-            }
-            case ERROR_HANDLER -> {
-                host.exceptionHandler().handleException(msg, e);
-                tracker.handled(rec.offset());
-                return Outcome.CONTINUE;
-            }
-            case RETRY -> {
-                LOG.warn("{}: {} (pollOnError=RETRY: read again in {} ms)", name, msg, settings.pollErrorBackoffMs);
-                rewind(rec.topicPartition(), rec.offset());
-                backoff();
-                return Outcome.REPOSITIONED;
-            }
-            case RECONNECT -> {
-                LOG.warn("{}: {} (pollOnError=RECONNECT)", name, msg);
-                reconnectRequested = true;
-                return Outcome.HALT;
-            }
-            default -> {
-                LOG.error("{}: {} (pollOnError=STOP: this consumer stops)", name, msg);
-                stopOnError = true;
-                setHealth(State.FAILED, msg + " (pollOnError=STOP)", e);
-                return Outcome.HALT;
-            }
-        }
+        return RecordOutcome.REPOSITIONED;
     }
 
     /** @return false if the loop must end */
-    private boolean onPollError(RuntimeException e) {
+    private boolean pollFailed(RuntimeException e) {
         if (isFatal(e)) {
             failFatally(e);
             return false;
         }
         String msg = "poll failed: " + e.getMessage();
         setHealth(State.ERROR, msg, e);
-        switch (settings.pollOnError) {
-            case DISCARD -> {
-                LOG.warn("{}: {} (pollOnError=DISCARD: polling again in {} ms)", name, e.toString(),
-                        settings.pollErrorBackoffMs);
-                backoff();
-            }
-            case ERROR_HANDLER -> {
-                host.exceptionHandler().handleException("Poll of " + host.describe() + " failed", e);
-                backoff();
-            }
-            case RETRY -> {
-                LOG.warn("{}: {} (pollOnError=RETRY: polling again from the last processed records in {} ms)",
-                        name, e.toString(), settings.pollErrorBackoffMs);
-                for (PartitionTracker t : trackers.values()) {
-                    if (t.handledOffset() >= 0 && !t.isParked()) {
-                        try {
-                            source.seek(t.partition(), t.handledOffset());
-                        } catch (RuntimeException se) {
-                            LOG.debug("seek failed", se);
-                        }
-                    }
-                }
-                backoff();
-            }
-            case RECONNECT -> {
-                LOG.warn("{}: {} (pollOnError=RECONNECT: new consumer in {} ms)", name, e.toString(),
-                        settings.pollErrorBackoffMs);
-                reconnect();
-            }
-            default -> {
-                LOG.error("{}: {} (pollOnError=STOP: this consumer stops)", name, e.toString());
-                stopOnError = true;
-                setHealth(State.FAILED, msg + " (pollOnError=STOP)", e);
-                return false;
-            }
-        }
-        return true;
+        return onError.onPollError(loopControl, e, msg);
     }
 
     /** Errors that no retry can fix: a missing broker capability, invalid configuration. */
@@ -693,9 +617,7 @@ public final class ConsumerTask implements Runnable {
             }
         }
         resume.putAll(resumeFrom);
-        if (settings.commitMode == CommitMode.AUTO) {
-            commit(trackers.keySet(), true);
-        }
+        commits.commitHandled(trackers.keySet());
         closeTrackers();
         closeSource();
         resumeFrom = resume;
@@ -737,117 +659,6 @@ public final class ConsumerTask implements Runnable {
         }
     }
 
-    // ------------------------------------------------------------------ commits
-
-    private void maybeAutoCommit() {
-        if (settings.commitMode != CommitMode.AUTO) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        if (now >= nextAutoCommit) {
-            nextAutoCommit = now + settings.autoCommitIntervalMs;
-            commit(trackers.keySet(), false);
-        }
-    }
-
-    /** Commits what was handled on these partitions and not committed yet. Only from this thread. */
-    private void commit(Collection<TopicPartition> partitions, boolean sync) {
-        if (store == null) {
-            return;
-        }
-        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        Map<PartitionTracker, Long> started = new LinkedHashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionTracker t = trackers.get(tp);
-            long target = t == null ? -1 : t.commitTarget();
-            if (target >= 0) {
-                offsets.put(tp, target);
-                started.put(t, target);
-            }
-        }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        started.forEach(PartitionTracker::commitStarted);
-        if (sync) {
-            try {
-                commitSync(offsets);
-                started.forEach(PartitionTracker::commitSucceeded);
-            } catch (RuntimeException e) {
-                started.forEach(PartitionTracker::commitFailed);
-                LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets, store.describe(),
-                        e.toString());
-            }
-        } else {
-            commitAsync(offsets).whenComplete((v, e) -> {
-                commands.add(() -> started.forEach(e == null ? PartitionTracker::commitSucceeded
-                        : PartitionTracker::commitFailed));
-                if (e != null) {
-                    LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets, store.describe(),
-                            e.toString());
-                }
-            });
-        }
-    }
-
-    /** The store's async commit; one that fails to start fails the future, so callers handle both the same way. */
-    private CompletableFuture<Void> commitAsync(Map<TopicPartition, Long> offsets) {
-        try {
-            return store.commitAsync(offsets);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** A pending wakeup (from a stop or a command) may surface in the commit; it is retried once then. */
-    private void commitSync(Map<TopicPartition, Long> offsets) {
-        try {
-            store.commitSync(offsets, settings.commitTimeout);
-        } catch (WakeupException e) {
-            store.commitSync(offsets, settings.commitTimeout);
-        }
-    }
-
-    private void doManualCommit(TopicPartition tp, long nextOffset, boolean sync, CompletableFuture<Void> result) {
-        PartitionTracker t = trackers.get(tp);
-        if (t == null || t.state() == PartitionTracker.State.CLOSED || store == null || done) {
-            result.completeExceptionally(new StreamBusException("cannot commit offset " + (nextOffset - 1) + " of "
-                    + tp + ": the partition is no longer assigned to this consumer (rebalanced or stopped)"));
-            return;
-        }
-        if (nextOffset <= t.committedOffset()) {
-            result.complete(null);
-            return;
-        }
-        Map<TopicPartition, Long> offsets = Map.of(tp, nextOffset);
-        t.commitStarted(nextOffset);
-        if (sync) {
-            try {
-                commitSync(offsets);
-                t.commitSucceeded(nextOffset);
-                result.complete(null);
-            } catch (RuntimeException e) {
-                t.commitFailed(nextOffset);
-                result.completeExceptionally(e);
-            }
-        } else {
-            commitAsync(offsets).whenComplete((v, e) -> {
-                commands.add(() -> {
-                    if (e == null) {
-                        t.commitSucceeded(nextOffset);
-                    } else {
-                        t.commitFailed(nextOffset);
-                    }
-                });
-                if (e == null) {
-                    result.complete(null);
-                } else {
-                    result.completeExceptionally(e);
-                }
-            });
-        }
-    }
-
     private void runCommands() {
         Runnable r;
         while ((r = commands.poll()) != null) {
@@ -864,8 +675,8 @@ public final class ConsumerTask implements Runnable {
     private void shutdown() {
         try {
             runCommands();
-            if (source != null && settings.commitMode == CommitMode.AUTO) {
-                commit(trackers.keySet(), true);
+            if (source != null) {
+                commits.commitHandled(trackers.keySet());
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: final commit failed: {}", name, e.toString());
@@ -923,5 +734,67 @@ public final class ConsumerTask implements Runnable {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** What the poll-error strategies may do to this thread; consumer thread only. */
+    private final class Loop implements PollErrorStrategy.ConsumerLoop {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public long backoffMs() {
+            return settings.pollErrorBackoffMs;
+        }
+
+        @Override
+        public void backoff() {
+            ConsumerTask.this.backoff();
+        }
+
+        @Override
+        public ExceptionHandler exceptionHandler() {
+            return host.exceptionHandler();
+        }
+
+        @Override
+        public String describeSource() {
+            return host.describe();
+        }
+
+        @Override
+        public void seekToHandled() {
+            for (PartitionTracker t : trackers.values()) {
+                if (t.handledOffset() >= 0 && !t.isParked()) {
+                    try {
+                        source.seek(t.partition(), t.handledOffset());
+                    } catch (RuntimeException se) {
+                        LOG.debug("seek failed", se);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void rewind(TopicPartition partition, long offset) {
+            ConsumerTask.this.rewind(partition, offset);
+        }
+
+        @Override
+        public void reconnectNow() {
+            reconnect();
+        }
+
+        @Override
+        public void reconnectAfterPoll() {
+            reconnectRequested = true;
+        }
+
+        @Override
+        public void fail(String message, Throwable error) {
+            stopOnError = true;
+            setHealth(State.FAILED, message, error);
+        }
     }
 }

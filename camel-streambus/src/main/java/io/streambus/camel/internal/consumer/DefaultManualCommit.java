@@ -1,15 +1,15 @@
 package io.streambus.camel.internal.consumer;
 
 import io.streambus.camel.consumer.StreamBusManualCommit;
-import io.streambus.client.StreamBusException;
-import io.streambus.client.StreamBusTimeoutException;
+import io.streambus.client.Futures;
 import io.streambus.common.TopicPartition;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-/** The manual-commit handle of one record; the commit runs on the consumer thread that owns the partition. */
+/**
+ * The manual-commit handle of one record; the commit runs on the consumer thread that owns the partition. Immutable
+ * and thread-safe.
+ */
 final class DefaultManualCommit implements StreamBusManualCommit {
     private final ConsumerTask task;
     private final TopicPartition partition;
@@ -24,23 +24,9 @@ final class DefaultManualCommit implements StreamBusManualCommit {
     @Override
     public void commitSync() {
         CompletableFuture<Void> f = task.manualCommit(partition, offset + 1, true);
-        long timeoutMs = task.commitTimeout().toMillis();
-        try {
-            // The consumer thread applies its own commit timeout; the extra second covers the wait for its turn.
-            f.get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new StreamBusTimeoutException("commit of " + partition + "@" + offset + " did not complete within "
-                    + timeoutMs + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamBusException("interrupted while committing " + partition + "@" + offset, e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof StreamBusException sbe) {
-                throw sbe;
-            }
-            throw new StreamBusException("commit of " + partition + "@" + offset + " failed: " + c, c);
-        }
+        // The consumer thread applies its own commit timeout; the extra second covers the wait for its turn.
+        long timeoutNanos = task.commitTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        Futures.await(f, timeoutNanos, "commit of " + partition + "@" + offset);
     }
 
     @Override

@@ -1,0 +1,104 @@
+package io.streambus.camel.internal.consumer;
+
+import io.streambus.camel.consumer.StreamBusManualCommit;
+import io.streambus.camel.internal.PartitionTracker;
+import io.streambus.common.TopicPartition;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code AUTO} commits: what was handled is committed every {@code autoCommitIntervalMs} without waiting, and with
+ * waiting before partitions are given up or read again. A failed commit is logged and retried with the next one. Not
+ * thread-safe: consumer thread only.
+ */
+final class AutoCommitManager implements CommitManager {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoCommitManager.class);
+
+    private final TrackedCommits commits;
+    private final String name;
+    private final long intervalMs;
+    private long nextCommit;
+
+    AutoCommitManager(TrackedCommits commits, String name, long intervalMs) {
+        this.commits = commits;
+        this.name = name;
+        this.intervalMs = intervalMs;
+        this.nextCommit = System.currentTimeMillis() + intervalMs;
+    }
+
+    @Override
+    public Duration pollTimeout(Duration configured) {
+        // Shortened only while something waits to be committed, so that a long poll does not hold the commit back.
+        for (PartitionTracker t : commits.trackers().values()) {
+            if (t.commitTarget() >= 0) {
+                long untilCommit = nextCommit - System.currentTimeMillis();
+                if (untilCommit < configured.toMillis()) {
+                    return Duration.ofMillis(Math.max(1, untilCommit));
+                }
+                break;
+            }
+        }
+        return configured;
+    }
+
+    @Override
+    public void maybeCommit() {
+        long now = System.currentTimeMillis();
+        if (now >= nextCommit) {
+            nextCommit = now + intervalMs;
+            commit(commits.trackers().keySet(), false);
+        }
+    }
+
+    @Override
+    public void commitHandled(Collection<TopicPartition> partitions) {
+        commit(partitions, true);
+    }
+
+    @Override
+    public StreamBusManualCommit manualCommitHandle(TopicPartition partition, long offset) {
+        return null;
+    }
+
+    @Override
+    public CompletableFuture<Void> commitManually(TopicPartition partition, long nextOffset, boolean sync) {
+        return CompletableFuture.failedFuture(CommitManager.notAssigned(partition, nextOffset));
+    }
+
+    @Override
+    public String describe() {
+        return "auto to " + commits.target().describe();
+    }
+
+    /** Commits what was handled on these partitions and not committed yet. */
+    private void commit(Collection<TopicPartition> partitions, boolean sync) {
+        Map<PartitionTracker, Long> targets = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionTracker t = commits.tracker(tp);
+            long target = t == null ? -1 : t.commitTarget();
+            if (target >= 0) {
+                targets.put(t, target);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        commits.commit(targets, sync).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets(targets),
+                        commits.target().describe(), e.toString());
+            }
+        });
+    }
+
+    private static Map<TopicPartition, Long> offsets(Map<PartitionTracker, Long> targets) {
+        Map<TopicPartition, Long> m = new LinkedHashMap<>();
+        targets.forEach((t, o) -> m.put(t.partition(), o));
+        return m;
+    }
+}

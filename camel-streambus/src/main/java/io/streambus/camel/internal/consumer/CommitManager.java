@@ -1,0 +1,59 @@
+package io.streambus.camel.internal.consumer;
+
+import io.streambus.camel.consumer.StreamBusManualCommit;
+import io.streambus.client.StreamBusException;
+import io.streambus.common.TopicPartition;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How one consumer thread commits the offsets it handled: automatically on an interval and before it gives
+ * partitions up ({@code AUTO}), only when the route says so through the manual-commit header ({@code MANUAL}), or not
+ * at all ({@code NONE}). Built by {@link CommitManagers}; one per client consumer, replaced when the thread creates a
+ * new client consumer. Not thread-safe: called only from the consumer thread that owns it (futures may complete on
+ * client threads; tracker updates are handed back to the consumer thread).
+ */
+interface CommitManager {
+
+    /**
+     * The timeout of the next poll.
+     *
+     * @param configured the configured poll timeout
+     * @return {@code configured}, or less when an automatic commit falls due earlier
+     */
+    Duration pollTimeout(Duration configured);
+
+    /** Called after each poll and each record: commits if an automatic commit is due. */
+    void maybeCommit();
+
+    /**
+     * The thread is about to give these partitions up (revocation, reconnect, shutdown) or to read one again from a
+     * failed record: commits what was handled on them and not yet committed, waiting for the answer. A failed commit
+     * is logged; it is retried at the next chance.
+     */
+    void commitHandled(Collection<TopicPartition> partitions);
+
+    /**
+     * The manual-commit handle to put on the exchange of a record.
+     *
+     * @return the handle, or null when the route does not commit
+     */
+    StreamBusManualCommit manualCommitHandle(TopicPartition partition, long offset);
+
+    /**
+     * Commits {@code nextOffset} for {@code partition} at the route's request (manual commit).
+     *
+     * @return completes when committed; fails when the partition is not owned any more or the commit failed
+     */
+    CompletableFuture<Void> commitManually(TopicPartition partition, long nextOffset, boolean sync);
+
+    /** For logs: how and where offsets are committed ("none", "auto to group g"). */
+    String describe();
+
+    /** The failure of a manual commit for a partition this thread does not own (any more). */
+    static StreamBusException notAssigned(TopicPartition partition, long nextOffset) {
+        return new StreamBusException("cannot commit offset " + (nextOffset - 1) + " of " + partition
+                + ": the partition is no longer assigned to this consumer (rebalanced or stopped)");
+    }
+}

@@ -3,8 +3,12 @@ package io.streambus.itests.camel;
 import io.streambus.broker.testing.LeakCheck;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -57,6 +61,14 @@ abstract class CamelTestBase {
 
     String uri(String topic, String options) {
         return "streambus:" + topic + "?brokers=" + sb.brokers + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /**
+     * Checks that {@code condition} keeps holding for {@code period}, failing as soon as it does not: for "nothing
+     * more arrives" checks after the expected records came (a duplicate would show up within the period).
+     */
+    static void holdsFor(Duration period, Callable<Boolean> condition) {
+        await().during(period).atMost(period.plusSeconds(5)).until(condition);
     }
 
     static List<String> values(String prefix, int from, int to) {

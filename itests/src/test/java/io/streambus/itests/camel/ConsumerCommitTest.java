@@ -49,7 +49,7 @@ class ConsumerCommitTest extends CamelTestBase {
         List<String> second = new CopyOnWriteArrayList<>();
         start(collecting(from, second));
         await().atMost(Duration.ofSeconds(10)).until(() -> second.size() == 3);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> second.size() == 3);
         assertThat(second).containsExactly("a10", "a11", "a12");
     }
 
@@ -66,7 +66,7 @@ class ConsumerCommitTest extends CamelTestBase {
             public void configure() {
                 from(from).process(e -> {
                     started.countDown();
-                    Thread.sleep(300); // slow route: the stop arrives while an exchange is in progress
+                    Thread.sleep(300); // simulates a slow route, so the stop arrives while an exchange is in progress
                     done.add(e.getIn().getBody(String.class));
                 });
             }
@@ -80,7 +80,7 @@ class ConsumerCommitTest extends CamelTestBase {
         List<String> rest = new CopyOnWriteArrayList<>();
         start(collecting(from, rest));
         await().atMost(Duration.ofSeconds(10)).until(() -> processed + rest.size() == 6);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> processed + rest.size() == 6);
         List<String> all = new java.util.ArrayList<>(done);
         all.addAll(rest);
         assertThat(all).as("nothing lost, nothing twice").containsExactlyElementsOf(values("m", 0, 6));
@@ -102,7 +102,7 @@ class ConsumerCommitTest extends CamelTestBase {
                             if (v.equals("x5")) {
                                 release.await(10, TimeUnit.SECONDS); // hold record 5 in processing
                             } else {
-                                Thread.sleep(60); // longer than the interval: a commit is due after each record
+                                Thread.sleep(60); // simulated work > interval: a commit is due after each record
                             }
                             seen.add(v);
                         });
@@ -110,7 +110,7 @@ class ConsumerCommitTest extends CamelTestBase {
         });
         // while x5 is being processed, 0..4 are done: the interval commits exactly 5, never the polled 8
         await().atMost(Duration.ofSeconds(10)).until(() -> sb.committed("interval-g", topic, 0) == 5);
-        Thread.sleep(200);
+        holdsFor(Duration.ofMillis(200), () -> sb.committed("interval-g", topic, 0) == 5);
         assertThat(sb.committed("interval-g", topic, 0)).isEqualTo(5);
         release.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> sb.committed("interval-g", topic, 0) == 8);
@@ -203,7 +203,7 @@ class ConsumerCommitTest extends CamelTestBase {
             }
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> second.size() == 2);
-        Thread.sleep(200);
+        holdsFor(Duration.ofMillis(200), () -> second.size() == 2);
         assertThat(second).containsExactly("p4", "p5");
     }
 

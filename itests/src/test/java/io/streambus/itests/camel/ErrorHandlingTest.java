@@ -106,7 +106,7 @@ class ErrorHandlingTest extends CamelTestBase {
             }
         });
         await().atMost(Duration.ofSeconds(15)).until(() -> succeeded.size() == 10);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> succeeded.size() == 10);
         assertThat(succeeded).containsExactlyElementsOf(values("v", 0, 10));
         assertThat(attempts.get("v3")).hasValue(2);
         assertThat(attempts.get("v7")).hasValue(3);
@@ -136,7 +136,7 @@ class ErrorHandlingTest extends CamelTestBase {
             }
         });
         awaitUntil(() -> health(c, "park").state() == StreamBusConsumerTaskInfo.State.PARKED);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> poisonAttempts.get() == 3);
         assertThat(poisonAttempts).hasValue(3);
         assertThat(succeeded).containsExactly("v0", "v1");
         assertThat(health(c, "park").message()).contains(topic + "-0@2");
@@ -240,7 +240,7 @@ class ErrorHandlingTest extends CamelTestBase {
             }
         });
         awaitUntil(() -> got.size() == 5);
-        Thread.sleep(200);
+        holdsFor(Duration.ofMillis(200), () -> got.size() == 5);
         assertThat(got).containsExactly(0, 1, 2, 3, 4);
         assertThat(flaky.calls).hasValue(2);
     }
@@ -289,7 +289,7 @@ class ErrorHandlingTest extends CamelTestBase {
             }
         });
         awaitUntil(() -> got2.size() == 5);
-        Thread.sleep(200);
+        holdsFor(Duration.ofMillis(200), () -> got2.size() == 5);
         assertThat(got2).containsExactly(0, 1, 2, 3, 4);
         assertThat(factory.consumers).hasValue(4);
     }
@@ -338,7 +338,7 @@ class ErrorHandlingTest extends CamelTestBase {
         awaitUntil(() -> factory.consumers.get() == 2);
         sb.produce(topic, 0, values("v", 4, 6));
         awaitUntil(() -> fromBeginning.size() == 6);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> fromBeginning.size() == 6);
         assertThat(fromBeginning).as("not sought again").containsExactlyElementsOf(values("v", 0, 6));
         c.stop();
 

@@ -72,7 +72,7 @@ class GroupConsumerTest extends CamelTestBase {
         Deliveries again = new Deliveries();
         start(counting("g2", uri(topic, "groupId=rt-g&autoOffsetReset=earliest" + FAST_GROUP), again));
         await().atMost(Duration.ofSeconds(20)).until(() -> again.distinct() == 15);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> again.total() == 15);
         assertThat(again.total()).isEqualTo(15);
         assertThat(again.counts.keySet()).allMatch(v -> v.startsWith("b"));
     }
@@ -104,7 +104,7 @@ class GroupConsumerTest extends CamelTestBase {
         await().atMost(Duration.ofSeconds(30)).until(() -> assigned(c1) + assigned(c2) == 6 && assigned(c2) > 0);
         produceAll(topic, 6, 50, "c");
         await().atMost(Duration.ofSeconds(30)).until(() -> d.distinct() + d2.distinct() == 900);
-        Thread.sleep(500);
+        holdsFor(Duration.ofMillis(500), () -> d.total() + d2.total() == 900);
         List<String> both = new ArrayList<>(d.counts.keySet());
         both.retainAll(d2.counts.keySet());
         assertThat(both).as("no record processed by both instances").isEmpty();
@@ -126,7 +126,7 @@ class GroupConsumerTest extends CamelTestBase {
                 .allMatch(t -> !t.partitions().isEmpty()));
         produceAll(topic, 4, 25, "b");
         await().atMost(Duration.ofSeconds(20)).until(() -> d.distinct() == 200);
-        Thread.sleep(500);
+        holdsFor(Duration.ofMillis(500), () -> d.total() == 200);
         assertThat(d.total()).as("partitions moved between threads were not sought to the beginning again")
                 .isEqualTo(200);
     }
@@ -147,7 +147,7 @@ class GroupConsumerTest extends CamelTestBase {
         await().atMost(Duration.ofSeconds(20)).until(() -> assigned(c2) == 4);
         produceAll(topic, 4, 50, "b");
         await().atMost(Duration.ofSeconds(20)).until(() -> d1.distinct() + d2.distinct() == 400);
-        Thread.sleep(500);
+        holdsFor(Duration.ofMillis(500), () -> d1.total() + d2.total() == 400);
         assertThat(d1.total() + d2.total()).as("nothing processed twice across the hand-over").isEqualTo(400);
     }
 
@@ -173,7 +173,7 @@ class GroupConsumerTest extends CamelTestBase {
             }
         });
         await().atMost(Duration.ofSeconds(20)).until(() -> ok.distinct() == 20);
-        Thread.sleep(300);
+        holdsFor(Duration.ofMillis(300), () -> ok.total() == 20);
         assertThat(ok.total()).isEqualTo(20);
         assertThat(attempts.get("a1-4")).hasValue(3);
         assertThat(attempts.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(22);

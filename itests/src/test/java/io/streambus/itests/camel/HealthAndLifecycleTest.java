@@ -101,7 +101,7 @@ class HealthAndLifecycleTest extends CamelTestBase {
         StreamBusConsumer consumer = (StreamBusConsumer) c.getRoute("s").getConsumer();
         assertThat(consumer.getTasks().get(0).paused()).isTrue();
         sb.produce(topic, 0, values("v", 3, 6));
-        Thread.sleep(600);
+        holdsFor(Duration.ofMillis(600), () -> got.size() == 3); // suspended: the new records stay unread
         assertThat(got).hasSize(3);
         c.getRouteController().resumeRoute("s");
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 6);

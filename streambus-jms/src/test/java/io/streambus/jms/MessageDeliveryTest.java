@@ -2,6 +2,7 @@ package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
@@ -163,7 +164,7 @@ class MessageDeliveryTest extends BrokerSupport {
     @Test
     void groupIdIsTheRecordKeySoAGroupStaysOnOnePartition() throws Exception {
         String topic = unique("groups");
-        try (StreamBusClient client = StreamBusClient.create(Map.of("bootstrap.servers", "127.0.0.1:" + port))) {
+        try (StreamBusClient client = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             client.admin().createTopic(topic, 4).get();
             Connection c = connect();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -183,7 +184,7 @@ class MessageDeliveryTest extends BrokerSupport {
 
             // Seen from a plain StreamBus consumer: key = group id, properties are readable headers.
             try (Consumer<byte[], byte[]> raw = client.newConsumer(Serdes.byteArrayDeserializer(),
-                    Serdes.byteArrayDeserializer(), Map.of("auto.offset.reset", "earliest"))) {
+                    Serdes.byteArrayDeserializer(), Map.of(ClientConfig.AUTO_OFFSET_RESET, "earliest"))) {
                 int partition = partitionsByGroup.get("g0").iterator().next();
                 raw.assign(List.of(new TopicPartition(topic, partition)));
                 ConsumerRecord<byte[], byte[]> r = null;

@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusException;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.BrokerCapabilities;
@@ -116,7 +117,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         }
         try {
             BrokerCapabilities caps = Jms.await(transport.admin().capabilities(), config.requestTimeoutMs(),
-                    "connecting to " + config.clientProperties().get("bootstrap.servers"));
+                    "connecting to " + config.clientProperties().get(ClientConfig.BOOTSTRAP_SERVERS));
             return new JmsConnection(config, transport, caps);
         } catch (JMSException | RuntimeException e) {
             transport.close(Duration.ofMillis(config.closeTimeoutMs()));

@@ -220,17 +220,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
         checkOpen();
         freezeClientId();
-        int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
-        if (!transacted && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
-                && mode != Session.DUPS_OK_ACKNOWLEDGE) {
-            if (mode == Session.SESSION_TRANSACTED) {
-                transacted = true;
-            } else {
-                throw new JMSException("invalid acknowledge mode " + acknowledgeMode + " (AUTO_ACKNOWLEDGE=1, "
-                        + "CLIENT_ACKNOWLEDGE=2, DUPS_OK_ACKNOWLEDGE=3, SESSION_TRANSACTED=0)");
-            }
-        }
-        JmsSession s = new JmsSession(this, transacted, mode);
+        JmsSession s = new JmsSession(this, AckPolicy.sessionMode(transacted, acknowledgeMode));
         sessions.add(s);
         if (closing) {
             sessions.remove(s);
@@ -241,7 +231,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     @Override
     public Session createSession(int sessionMode) throws JMSException {
-        return createSession(sessionMode == Session.SESSION_TRANSACTED, sessionMode);
+        return createSession(false, sessionMode); // AckPolicy.sessionMode: SESSION_TRANSACTED means transacted
     }
 
     @Override

@@ -132,7 +132,7 @@ class DurableSubscriptionTest extends BrokerSupport {
         MessageConsumer a = s1.createSharedDurableConsumer(t, "workers");
         MessageConsumer b = s2.createSharedDurableConsumer(t, "workers");
         MessageConsumer plain = s1.createSharedConsumer(t, "others");
-        Thread.sleep(1500);
+        awaitGroupStable("jms.sd..workers"); // a and b both have their partition
         MessageProducer p = s1.createProducer(t);
         for (int i = 0; i < 20; i++) {
             TextMessage m = s1.createTextMessage("m" + i);

@@ -1,6 +1,7 @@
 package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
@@ -124,13 +125,15 @@ class MessageDeliveryTest extends BrokerSupport {
         MessageConsumer consumer = s.createConsumer(t);
         c.stop(); // hold delivery so that the short-lived message expires before anyone can take it
         MessageProducer p = s.createProducer(t);
-        p.send(s.createTextMessage("short"), DeliveryMode.PERSISTENT, 4, 50);
+        TextMessage shortLived = s.createTextMessage("short");
+        p.send(shortLived, DeliveryMode.PERSISTENT, 4, 50);
         TextMessage longLived = s.createTextMessage("long");
         p.setTimeToLive(60_000);
         p.send(longLived);
         assertThat(longLived.getJMSExpiration()).isBetween(longLived.getJMSTimestamp() + 59_000,
                 longLived.getJMSTimestamp() + 61_000);
-        Thread.sleep(150);
+        await("short-lived message expired").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> System.currentTimeMillis() > shortLived.getJMSExpiration());
         c.start();
         TextMessage got = (TextMessage) consumer.receive(5000);
         assertThat(got.getText()).isEqualTo("long");

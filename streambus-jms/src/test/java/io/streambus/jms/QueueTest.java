@@ -69,7 +69,7 @@ class QueueTest extends BrokerSupport {
         Queue q = s1.createQueue(name);
         MessageConsumer a = s1.createConsumer(q);
         MessageConsumer b = s2.createConsumer(q);
-        Thread.sleep(1500); // let the group settle on two members
+        awaitGroupStable("jms.q." + name); // both members have their partition
         MessageProducer p = s1.createProducer(q);
         for (int i = 0; i < 40; i++) {
             TextMessage m = s1.createTextMessage("w" + i);

@@ -460,7 +460,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     /**
      * Before sending to a temporary destination of another connection (a JMSReplyTo): refuses one that no longer
-     * exists, instead of letting the broker's auto-create bring it back forever. Positive answers are cached 10 s.
+     * exists, instead of letting the broker's auto-create bring it back forever. Positive answers are cached 1 s.
      */
     void checkSendable(StreamBusDestination d) throws JMSException {
         if (!d.isTemporary() || temporaries.containsKey(d.getName())) {

@@ -1,5 +1,6 @@
 package io.streambus.jms;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.jms.internal.JmsConfig;
 import io.streambus.jms.internal.JmsConnection;
 import io.streambus.jms.internal.JmsContextImpl;
@@ -156,7 +157,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
      */
     public void setProperty(String name, String value) {
         if (name.indexOf('.') > 0) {
-            if (name.equals("bootstrap.servers")) {
+            if (name.equals(ClientConfig.BOOTSTRAP_SERVERS)) {
                 setBootstrapServers(value);
             } else {
                 clientProperties.put(name, value);
@@ -444,11 +445,11 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
     /** Provider use: the settings snapshot for a new connection. */
     JmsConfig config(String userName, String pass) {
         Map<String, Object> cp = new LinkedHashMap<>(clientProperties);
-        cp.put("bootstrap.servers", bootstrapServers);
+        cp.put(ClientConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         if (userName != null) {
-            cp.putIfAbsent("sasl.mechanism", saslMechanism);
-            cp.put("sasl.username", userName);
-            cp.put("sasl.password", pass == null ? "" : pass);
+            cp.putIfAbsent(ClientConfig.SASL_MECHANISM, saslMechanism);
+            cp.put(ClientConfig.SASL_USERNAME, userName);
+            cp.put(ClientConfig.SASL_PASSWORD, pass == null ? "" : pass);
         }
         return new JmsConfig(cp, clientID, new DeserializationPolicy(objectMessageAllowList), groupPrefix,
                 sendTimeout, closeTimeout, requestTimeout, prefetch, dupsOkBatchSize, dupsOkInterval,

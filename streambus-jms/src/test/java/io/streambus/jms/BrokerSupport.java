@@ -2,13 +2,19 @@ package io.streambus.jms;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.broker.testing.LeakCheck;
+import io.streambus.client.ClientConfig;
+import io.streambus.client.StreamBusClient;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +84,20 @@ public abstract class BrokerSupport {
             c.start();
         }
         return c;
+    }
+
+    /**
+     * Waits until consumer group {@code group} is Stable: its rebalance finished and every member has its
+     * partitions (the members that joined before this call).
+     */
+    protected static void awaitGroupStable(String group) {
+        try (StreamBusClient raw = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS,
+                "127.0.0.1:" + port))) {
+            Awaitility.await("group " + group + " stable").atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> raw.admin().listGroups(group).get(5, TimeUnit.SECONDS).stream()
+                            .anyMatch(g -> g.groupId().equals(group) && g.state().equals("Stable")));
+        }
     }
 
     /** A topic name unique in this JVM run. */

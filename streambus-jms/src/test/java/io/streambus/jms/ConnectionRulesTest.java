@@ -2,6 +2,7 @@ package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.Connection;
 import jakarta.jms.IllegalStateException;
@@ -12,6 +13,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -70,25 +72,21 @@ class ConnectionRulesTest extends BrokerSupport {
         });
         MessageProducer p = s.createProducer(t);
         p.send(s.createTextMessage("one"));
-        Thread.sleep(200);
-        assertThat(got).isEmpty();
+        await("nothing before start").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .until(got::isEmpty);
         c.start();
         awaitSize(got, 1);
         c.stop();
         p.send(s.createTextMessage("two"));
-        Thread.sleep(200);
-        assertThat(got).containsExactly("one");
+        await("nothing while stopped").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .until(() -> got.equals(List.of("one")));
         c.start();
         assertThat(two.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(got).containsExactly("one", "two");
     }
 
-    private static void awaitSize(List<?> list, int n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (list.size() < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(list).hasSize(n);
+    private static void awaitSize(List<?> list, int n) {
+        await(n + " received").atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(list).hasSize(n));
     }
 
     @Test
@@ -114,7 +112,7 @@ class ConnectionRulesTest extends BrokerSupport {
             }
             entered.countDown();
             try {
-                Thread.sleep(400);
+                Thread.sleep(400); // a slow onMessage: the elapsed time close() must wait out
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -150,8 +148,8 @@ class ConnectionRulesTest extends BrokerSupport {
         p.send(s.createTextMessage("first"));
         p.send(s.createTextMessage("second"));
         awaitSize(got, 1);
-        Thread.sleep(200);
-        assertThat(got).containsExactly("first");
+        await("the closed consumer gets no more").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .until(() -> got.equals(List.of("first")));
         assertThat(error.get()).isNull();
         assertThatThrownBy(consumer::receiveNoWait).isInstanceOf(IllegalStateException.class);
     }

@@ -3,6 +3,7 @@ package io.streambus.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
 import jakarta.jms.Connection;
 import jakarta.jms.IllegalStateException;
@@ -79,7 +80,7 @@ class DurableSubscriptionTest extends BrokerSupport {
         Topic t = s.createTopic(unique("meta"));
         s.createDurableConsumer(t, "sub", "x > 1", true).close();
         String group = "jms.d.durable-meta.sub";
-        try (StreamBusClient raw = StreamBusClient.create(Map.of("bootstrap.servers", "127.0.0.1:" + port))) {
+        try (StreamBusClient raw = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             var offsets = raw.admin().committedOffsets(group, List.of()).get();
             assertThat(offsets).isNotEmpty();
             assertThat(offsets.values().iterator().next().metadata())
@@ -120,7 +121,7 @@ class DurableSubscriptionTest extends BrokerSupport {
     @Test
     void sharedSubscriptionsSplitMessagesBetweenConsumers() throws Exception {
         String topic = unique("shared");
-        try (StreamBusClient raw = StreamBusClient.create(Map.of("bootstrap.servers", "127.0.0.1:" + port))) {
+        try (StreamBusClient raw = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             raw.admin().createTopic(topic, 2).get();
         }
         Connection c1 = connect();
@@ -131,7 +132,7 @@ class DurableSubscriptionTest extends BrokerSupport {
         MessageConsumer a = s1.createSharedDurableConsumer(t, "workers");
         MessageConsumer b = s2.createSharedDurableConsumer(t, "workers");
         MessageConsumer plain = s1.createSharedConsumer(t, "others");
-        Thread.sleep(1500);
+        awaitGroupStable("jms.sd..workers"); // a and b both have their partition
         MessageProducer p = s1.createProducer(t);
         for (int i = 0; i < 20; i++) {
             TextMessage m = s1.createTextMessage("m" + i);

@@ -1,7 +1,9 @@
 package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
@@ -123,13 +125,15 @@ class MessageDeliveryTest extends BrokerSupport {
         MessageConsumer consumer = s.createConsumer(t);
         c.stop(); // hold delivery so that the short-lived message expires before anyone can take it
         MessageProducer p = s.createProducer(t);
-        p.send(s.createTextMessage("short"), DeliveryMode.PERSISTENT, 4, 50);
+        TextMessage shortLived = s.createTextMessage("short");
+        p.send(shortLived, DeliveryMode.PERSISTENT, 4, 50);
         TextMessage longLived = s.createTextMessage("long");
         p.setTimeToLive(60_000);
         p.send(longLived);
         assertThat(longLived.getJMSExpiration()).isBetween(longLived.getJMSTimestamp() + 59_000,
                 longLived.getJMSTimestamp() + 61_000);
-        Thread.sleep(150);
+        await("short-lived message expired").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> System.currentTimeMillis() > shortLived.getJMSExpiration());
         c.start();
         TextMessage got = (TextMessage) consumer.receive(5000);
         assertThat(got.getText()).isEqualTo("long");
@@ -163,7 +167,7 @@ class MessageDeliveryTest extends BrokerSupport {
     @Test
     void groupIdIsTheRecordKeySoAGroupStaysOnOnePartition() throws Exception {
         String topic = unique("groups");
-        try (StreamBusClient client = StreamBusClient.create(Map.of("bootstrap.servers", "127.0.0.1:" + port))) {
+        try (StreamBusClient client = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             client.admin().createTopic(topic, 4).get();
             Connection c = connect();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -183,7 +187,7 @@ class MessageDeliveryTest extends BrokerSupport {
 
             // Seen from a plain StreamBus consumer: key = group id, properties are readable headers.
             try (Consumer<byte[], byte[]> raw = client.newConsumer(Serdes.byteArrayDeserializer(),
-                    Serdes.byteArrayDeserializer(), Map.of("auto.offset.reset", "earliest"))) {
+                    Serdes.byteArrayDeserializer(), Map.of(ClientConfig.AUTO_OFFSET_RESET, "earliest"))) {
                 int partition = partitionsByGroup.get("g0").iterator().next();
                 raw.assign(List.of(new TopicPartition(topic, partition)));
                 ConsumerRecord<byte[], byte[]> r = null;

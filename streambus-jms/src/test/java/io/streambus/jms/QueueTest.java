@@ -2,6 +2,7 @@ package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -58,7 +59,7 @@ class QueueTest extends BrokerSupport {
     @Test
     void competingConsumersSplitPartitionsAndEachMessageGoesToOne() throws Exception {
         String name = unique("work");
-        try (StreamBusClient client = StreamBusClient.create(Map.of("bootstrap.servers", "127.0.0.1:" + port))) {
+        try (StreamBusClient client = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             client.admin().createTopic(name, 2).get();
         }
         Connection c1 = connect();
@@ -68,7 +69,7 @@ class QueueTest extends BrokerSupport {
         Queue q = s1.createQueue(name);
         MessageConsumer a = s1.createConsumer(q);
         MessageConsumer b = s2.createConsumer(q);
-        Thread.sleep(1500); // let the group settle on two members
+        awaitGroupStable("jms.q." + name); // both members have their partition
         MessageProducer p = s1.createProducer(q);
         for (int i = 0; i < 40; i++) {
             TextMessage m = s1.createTextMessage("w" + i);

@@ -1,10 +1,12 @@
 package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.Message;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +22,6 @@ import org.springframework.jms.listener.SessionAwareMessageListener;
 
 /** Spring JMS on StreamBus, unchanged: JmsTemplate (with CachingConnectionFactory) and the listener container. */
 class SpringJmsTest extends BrokerSupport {
-
-    private static void await(java.util.function.BooleanSupplier cond, long ms) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + ms;
-        while (!cond.getAsBoolean() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(cond.getAsBoolean()).as("condition within %d ms", ms).isTrue();
-    }
 
     @Test
     void jmsTemplateSendReceiveConvertAndBrowse() throws Exception {
@@ -122,7 +116,7 @@ class SpringJmsTest extends BrokerSupport {
             for (int i = 0; i < 10; i++) {
                 template.convertAndSend(queue, "m" + i);
             }
-            await(() -> processed.size() >= 10, 15_000);
+            await("10 messages processed").atMost(Duration.ofSeconds(15)).until(() -> processed.size() >= 10);
             assertThat(processed).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
             assertThat(redelivered.get()).isPositive();
         } finally {

@@ -2,6 +2,7 @@ package io.streambus.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidDestinationException;
@@ -12,8 +13,10 @@ import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Topics with non-durable subscribers, temporary queues and request-reply, over a real embedded broker. */
@@ -63,6 +66,7 @@ class TopicAndTemporaryTest extends BrokerSupport {
         TextMessage reply = ss.createTextMessage("pong");
         reply.setJMSCorrelationID(got.getJMSCorrelationID());
         anon.send(got.getJMSReplyTo(), reply);
+        long checkedBy = System.nanoTime(); // the existence check of the reply destination was cached before this
 
         TextMessage answer = (TextMessage) replyConsumer.receive(5000);
         assertThat(answer.getText()).isEqualTo("pong");
@@ -74,8 +78,10 @@ class TopicAndTemporaryTest extends BrokerSupport {
         assertThatThrownBy(replies::delete).isInstanceOf(jakarta.jms.IllegalStateException.class);
         replyConsumer.close();
         replies.delete();
-        // Existence checks of foreign temporary destinations are cached for a second.
-        Thread.sleep(1100);
+        // Existence checks of foreign temporary destinations are cached for a second. Sending earlier would let the
+        // broker's auto-create bring the topic back, so wait for the cache entry to age out, not for a send to fail.
+        await("existence check cache expired").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> System.nanoTime() - checkedBy > TimeUnit.MILLISECONDS.toNanos(1050));
         assertThatThrownBy(() -> anon.send(got.getJMSReplyTo(), ss.createTextMessage("late")))
                 .isInstanceOf(InvalidDestinationException.class);
     }

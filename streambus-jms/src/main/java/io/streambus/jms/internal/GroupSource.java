@@ -2,11 +2,10 @@ package io.streambus.jms.internal;
 
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.GroupConsumer;
-import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.client.consumer.OffsetCommits;
 import io.streambus.client.consumer.RebalanceListener;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,14 +18,14 @@ import java.util.Map;
 final class GroupSource extends ClientConsumerSource {
     private final GroupConsumer<byte[], byte[]> consumer;
     private final String topic;
-    private final String metadata;
+    private final OffsetCommits commits;
     private final Listener listener;
 
     GroupSource(GroupConsumer<byte[], byte[]> consumer, String topic, String metadata, Listener listener) {
         super(consumer);
         this.consumer = consumer;
         this.topic = topic;
-        this.metadata = metadata;
+        this.commits = OffsetCommits.of(consumer, metadata);
         this.listener = listener;
     }
 
@@ -57,8 +56,6 @@ final class GroupSource extends ClientConsumerSource {
 
     @Override
     public void commit(Map<TopicPartition, Long> offsets, Duration timeout) {
-        Map<TopicPartition, OffsetAndMetadata> m = new LinkedHashMap<>();
-        offsets.forEach((tp, off) -> m.put(tp, new OffsetAndMetadata(off, metadata)));
-        consumer.commitSync(m, timeout);
+        commits.commitSync(offsets, timeout);
     }
 }

@@ -3,14 +3,15 @@ package io.streambus.jms.internal;
 import io.streambus.client.AuthenticationException;
 import io.streambus.client.AuthorizationException;
 import io.streambus.client.BrokerErrorException;
+import io.streambus.client.Futures;
+import io.streambus.client.StreamBusException;
 import io.streambus.client.UnsupportedFeatureException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Exception translation and bounded waits shared by the provider's classes. Stateless, thread-safe. */
 final class Jms {
@@ -31,7 +32,9 @@ final class Jms {
         if (c instanceof JMSException j) {
             return j;
         }
-        String msg = what + ": " + (c.getMessage() == null ? c.toString() : c.getMessage());
+        String text = c.getMessage() == null ? c.toString() : c.getMessage();
+        // Futures names what was awaited in the exceptions it makes itself (timeout, interrupt): not twice.
+        String msg = text.startsWith(what) ? text : what + ": " + text;
         JMSException e;
         if (c instanceof AuthenticationException || c instanceof AuthorizationException
                 || (c instanceof BrokerErrorException b && (b.code() == 40 || b.code() == 41 || b.code() == 27))) {
@@ -49,18 +52,16 @@ final class Jms {
         return e;
     }
 
-    /** Waits for a client future, at most {@code timeoutMs}. */
-    static <T> T await(CompletableFuture<T> f, long timeoutMs, String what) throws JMSException {
+    /**
+     * Waits for a client future, at most {@code timeoutMs}, through the client's {@link Futures#await}; this is the
+     * one place where its {@link StreamBusException} becomes a {@link JMSException}.
+     */
+    static <T> T await(Future<T> f, long timeoutMs, String what) throws JMSException {
         try {
-            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw jms(what + " interrupted", e);
-        } catch (TimeoutException e) {
-            f.cancel(false);
-            throw jms(what + " did not complete within " + timeoutMs + " ms", e);
-        } catch (ExecutionException e) {
-            throw jms(what + " failed", e);
+            return Futures.await(f, TimeUnit.MILLISECONDS.toNanos(timeoutMs), what);
+        } catch (StreamBusException e) {
+            String text = String.valueOf(e.getMessage());
+            throw jms(text.startsWith(what) ? what : what + " failed", e);
         }
     }
 

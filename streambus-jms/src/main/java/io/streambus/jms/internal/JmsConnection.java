@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusException;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.BrokerCapabilities;
@@ -116,7 +117,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         }
         try {
             BrokerCapabilities caps = Jms.await(transport.admin().capabilities(), config.requestTimeoutMs(),
-                    "connecting to " + config.clientProperties().get("bootstrap.servers"));
+                    "connecting to " + config.clientProperties().get(ClientConfig.BOOTSTRAP_SERVERS));
             return new JmsConnection(config, transport, caps);
         } catch (JMSException | RuntimeException e) {
             transport.close(Duration.ofMillis(config.closeTimeoutMs()));
@@ -219,17 +220,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
         checkOpen();
         freezeClientId();
-        int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
-        if (!transacted && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
-                && mode != Session.DUPS_OK_ACKNOWLEDGE) {
-            if (mode == Session.SESSION_TRANSACTED) {
-                transacted = true;
-            } else {
-                throw new JMSException("invalid acknowledge mode " + acknowledgeMode + " (AUTO_ACKNOWLEDGE=1, "
-                        + "CLIENT_ACKNOWLEDGE=2, DUPS_OK_ACKNOWLEDGE=3, SESSION_TRANSACTED=0)");
-            }
-        }
-        JmsSession s = new JmsSession(this, transacted, mode);
+        JmsSession s = new JmsSession(this, AckPolicy.sessionMode(transacted, acknowledgeMode));
         sessions.add(s);
         if (closing) {
             sessions.remove(s);
@@ -240,7 +231,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     @Override
     public Session createSession(int sessionMode) throws JMSException {
-        return createSession(sessionMode == Session.SESSION_TRANSACTED, sessionMode);
+        return createSession(false, sessionMode); // AckPolicy.sessionMode: SESSION_TRANSACTED means transacted
     }
 
     @Override
@@ -469,7 +460,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     /**
      * Before sending to a temporary destination of another connection (a JMSReplyTo): refuses one that no longer
-     * exists, instead of letting the broker's auto-create bring it back forever. Positive answers are cached 10 s.
+     * exists, instead of letting the broker's auto-create bring it back forever. Positive answers are cached 1 s.
      */
     void checkSendable(StreamBusDestination d) throws JMSException {
         if (!d.isTemporary() || temporaries.containsKey(d.getName())) {

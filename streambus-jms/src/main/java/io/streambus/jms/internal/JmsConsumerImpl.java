@@ -7,7 +7,6 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageListener;
-import jakarta.jms.Session;
 
 /** The simplified-API consumer: a {@link JmsMessageConsumer} with runtime exceptions. Not thread-safe. */
 final class JmsConsumerImpl implements JMSConsumer {
@@ -86,19 +85,15 @@ final class JmsConsumerImpl implements JMSConsumer {
             if (m == null) {
                 return null;
             }
-            JmsSession session = consumer.session();
+            AckPolicy policy = consumer.session().ackPolicy();
             T body;
             try {
                 body = m.getBody(c);
             } catch (MessageFormatException e) {
-                if (session.ackMode() == Session.AUTO_ACKNOWLEDGE || session.ackMode() == Session.DUPS_OK_ACKNOWLEDGE) {
-                    consumer.rewind();
-                } else {
-                    session.afterReceive(consumer, m);
-                }
+                policy.bodyRejected(consumer);
                 throw e;
             }
-            session.afterReceive(consumer, m);
+            policy.afterReceive(consumer);
             return body;
         });
     }

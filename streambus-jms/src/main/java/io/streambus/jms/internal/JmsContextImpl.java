@@ -30,7 +30,6 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.ResourceAllocationRuntimeException;
-import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TemporaryTopic;
@@ -70,8 +69,7 @@ public final class JmsContextImpl implements JMSContext {
 
     /** Validates a JMSContext session mode. */
     public static void checkSessionMode(int mode) {
-        if (mode != JMSContext.AUTO_ACKNOWLEDGE && mode != JMSContext.CLIENT_ACKNOWLEDGE
-                && mode != JMSContext.DUPS_OK_ACKNOWLEDGE && mode != JMSContext.SESSION_TRANSACTED) {
+        if (!AckPolicy.isValidMode(mode)) {
             throw new JMSRuntimeException("invalid session mode " + mode + " (AUTO_ACKNOWLEDGE=1, "
                     + "CLIENT_ACKNOWLEDGE=2, DUPS_OK_ACKNOWLEDGE=3, SESSION_TRANSACTED=0)");
         }
@@ -425,11 +423,9 @@ public final class JmsContextImpl implements JMSContext {
     @Override
     public void acknowledge() {
         JmsSession s = session();
-        if (s.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
-            rt(() -> {
-                s.acknowledger().acknowledge();
-                return null;
-            });
-        }
+        rt(() -> {
+            s.ackPolicy().acknowledgeSession();
+            return null;
+        });
     }
 }

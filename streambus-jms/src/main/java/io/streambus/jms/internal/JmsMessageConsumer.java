@@ -13,7 +13,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueReceiver;
-import jakarta.jms.Session;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicSubscriber;
 import java.time.Duration;
@@ -39,12 +38,9 @@ import org.slf4j.LoggerFactory;
  * selector or noLocal rejects, and runs the commands that must touch the client consumer (commits, seeks).
  * {@code receive} and the session's listener dispatcher take from the buffer.
  *
- * <p>Acknowledgement bookkeeping per partition: where consumption started or was last committed ({@code base}), the
- * highest offset handed out or skipped in order ({@code consumedUpTo}), the delivered-but-unacknowledged offsets
- * (for delivery counts) and the delayed messages still held back. A commit moves the partition to
- * {@code min(consumedUpTo + 1, lowest held offset)}; a rewind (recover, rollback) seeks back to {@code base} and
- * counts one more delivery for each unacknowledged offset, which gives {@code JMSRedelivered} and
- * {@code JMSXDeliveryCount}.
+ * <p>What was delivered, acknowledged and committable per partition is kept in an {@link AckLedger}; when to commit
+ * or rewind is the session's {@link AckPolicy}'s decision. This class provides the mechanisms: committing (on the
+ * fetcher thread when the client consumer needs it), lazy batched commits, and rewinding (seeking back).
  *
  * <p>Thread-safety: the JMS methods follow the JMS rule that a session (and its consumers) is used by one thread;
  * {@link #close()} may be called from any thread.
@@ -71,7 +67,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private final ArrayDeque<Delivery> ready = new ArrayDeque<>();
     private final PriorityQueue<Delivery> held = new PriorityQueue<>(
             Comparator.comparingLong((Delivery d) -> d.deliveryTime).thenComparingLong(d -> d.offset));
-    private final Map<TopicPartition, PartState> parts = new LinkedHashMap<>();
+    private final AckLedger ledger = new AckLedger();
     private final ArrayDeque<Runnable> commands = new ArrayDeque<>();
     private Thread fetcher;
     private volatile boolean stopFetcher;
@@ -80,8 +76,9 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private boolean paused;
     /** Set under the lock when the buffer drained while paused; the fetcher is woken after unlocking. */
     private boolean resumeWanted;
-    private int dupsPending;
-    private long dupsSinceNanos;
+    /** Deliveries and skipped records since the last commit, for lazy (batched) commits. */
+    private int lazyPending;
+    private long lazySinceNanos;
     private long lastPollErrorLog;
     /** Completed by the first assignment of a group source (fetcher thread only). */
     private CompletableFuture<Void> firstAssignment;
@@ -101,15 +98,6 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             this.deliveryTime = message == null ? 0 : message.getJMSDeliveryTime();
             this.expiration = message == null ? 0 : message.getJMSExpiration();
         }
-    }
-
-    /** Acknowledgement state of one assigned partition; guarded by {@link #lock}. */
-    private static final class PartState {
-        long base = -1;
-        long committed = -1;
-        long consumedUpTo = -1;
-        final ArrayList<Long> unacked = new ArrayList<>();
-        final HashMap<Long, Integer> previousDeliveries = new HashMap<>();
     }
 
     JmsMessageConsumer(JmsSession session, StreamBusDestination destination, Selector selector, boolean noLocal,
@@ -155,9 +143,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             public void assigned(Collection<TopicPartition> partitions) {
                 lock.lock();
                 try {
-                    for (TopicPartition tp : partitions) {
-                        parts.put(tp, new PartState());
-                    }
+                    ledger.assigned(partitions);
                 } finally {
                     lock.unlock();
                 }
@@ -180,31 +166,12 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     }
 
     private void onRevoked(Collection<TopicPartition> partitions) {
-        // Runs on the fetcher thread inside poll: commit what was consumed (auto modes), then forget the partitions.
-        // Deliveries that were not acknowledged go to the partition's next owner.
-        Map<TopicPartition, Long> toCommit = null;
+        // Runs on the fetcher thread inside poll. Deliveries that were not acknowledged go to the partition's next
+        // owner; the policy may commit what was consumed first.
+        session.ackPolicy().partitionsRevoked(this, partitions);
         lock.lock();
         try {
-            int mode = session.ackMode();
-            if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
-                toCommit = commitTargets(partitions);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (toCommit != null && !toCommit.isEmpty()) {
-            try {
-                source.commit(toCommit, Duration.ofMillis(config.requestTimeoutMs()));
-            } catch (RuntimeException e) {
-                LOG.warn("{}: commit on partition revocation failed (the records may be delivered again): {}",
-                        this, e.toString());
-            }
-        }
-        lock.lock();
-        try {
-            for (TopicPartition tp : partitions) {
-                parts.remove(tp);
-            }
+            ledger.revoked(partitions);
             ready.removeIf(d -> partitions.contains(d.tp));
             held.removeIf(d -> partitions.contains(d.tp));
             changed.signalAll();
@@ -237,7 +204,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 opened.complete(null);
             }
             runCommands();
-            maybeCommitDupsOk();
+            session.ackPolicy().fetcherRound(this);
             managePause();
             ConsumerRecords<byte[], byte[]> records;
             try {
@@ -254,7 +221,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             }
         }
         runCommands();
-        flushAutoCommits();
+        session.ackPolicy().consumerClosing(this);
         closeSource();
     }
 
@@ -310,14 +277,9 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         lock.lock();
         try {
             for (Delivery d : batch) {
-                PartState ps = parts.get(d.tp);
-                if (ps == null) {
-                    continue; // revoked meanwhile
+                if (ledger.fetched(d.tp, d.offset)) { // else revoked meanwhile
+                    ready.add(d);
                 }
-                if (ps.base < 0) {
-                    ps.base = d.offset;
-                }
-                ready.add(d);
             }
             changed.signalAll();
         } finally {
@@ -482,12 +444,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     /** Under the lock: the message to hand out for {@code d}, or null when it was skipped or held back. */
     private StreamBusMessage deliver(Delivery d, long now) {
-        PartState ps = parts.get(d.tp);
-        if (ps == null) {
+        if (!ledger.owns(d.tp)) {
             return null;
         }
         if (d.message == null || (d.expiration != 0 && d.expiration <= now)) {
-            consumed(ps, d.offset);
+            ledger.skipped(d.tp, d.offset);
             if (d.message == null) {
                 markSkipped();
             } else {
@@ -500,12 +461,10 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             held.add(d);
             return null;
         }
-        consumed(ps, d.offset);
-        ps.unacked.add(d.offset);
-        int previous = ps.previousDeliveries.getOrDefault(d.offset, 0);
+        int deliveryCount = ledger.delivered(d.tp, d.offset);
         StreamBusMessage m = d.message;
-        m.setJMSRedelivered(previous > 0);
-        m.putPropertyUnchecked(StreamBusMessage.JMSX_DELIVERY_COUNT, previous + 1);
+        m.setJMSRedelivered(deliveryCount > 1);
+        m.putPropertyUnchecked(StreamBusMessage.JMSX_DELIVERY_COUNT, deliveryCount);
         m.setAcknowledger(session.acknowledger());
         if (paused && ready.size() + held.size() < Math.max(1, config.prefetch() / 2)) {
             resumeWanted = true; // the caller wakes the fetcher once the lock is released
@@ -513,18 +472,12 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         return m;
     }
 
-    private static void consumed(PartState ps, long offset) {
-        if (offset > ps.consumedUpTo) {
-            ps.consumedUpTo = offset;
-        }
-    }
-
     private void markSkipped() {
-        // Skipped records need a commit too, eventually; the auto modes piggy-back on the DUPS_OK timer.
-        if (dupsPending == 0) {
-            dupsSinceNanos = System.nanoTime();
+        // Skipped records need a commit too, eventually: the auto modes commit them lazily (commitLazily).
+        if (lazyPending == 0) {
+            lazySinceNanos = System.nanoTime();
         }
-        dupsPending++;
+        lazyPending++;
     }
 
     /** True when a message is ready or due now (the dispatcher's check, no waiting). */
@@ -561,43 +514,17 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     /** Under the lock: per partition the offset to commit, where it advances. */
     private Map<TopicPartition, Long> commitTargets(Collection<TopicPartition> only) {
-        Map<TopicPartition, Long> minHeld = new HashMap<>();
+        Map<TopicPartition, Long> lowestHeld = new HashMap<>();
         for (Delivery d : held) {
-            minHeld.merge(d.tp, d.offset, Math::min);
+            lowestHeld.merge(d.tp, d.offset, Math::min);
         }
-        Map<TopicPartition, Long> out = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, PartState> e : parts.entrySet()) {
-            if (only != null && !only.contains(e.getKey())) {
-                continue;
-            }
-            PartState ps = e.getValue();
-            if (ps.consumedUpTo < 0) {
-                continue;
-            }
-            long target = ps.consumedUpTo + 1;
-            Long h = minHeld.get(e.getKey());
-            if (h != null && h < target) {
-                target = h;
-            }
-            if (target > ps.committed && target > ps.base - 1) {
-                out.put(e.getKey(), target);
-            }
-        }
-        return out;
+        return ledger.commitTargets(only, lowestHeld);
     }
 
     private void applyCommitted(Map<TopicPartition, Long> offsets) {
         lock.lock();
         try {
-            offsets.forEach((tp, off) -> {
-                PartState ps = parts.get(tp);
-                if (ps != null) {
-                    ps.committed = Math.max(ps.committed, off);
-                    ps.base = Math.max(ps.base, off);
-                    ps.unacked.removeIf(o -> o < off);
-                    ps.previousDeliveries.keySet().removeIf(o -> o < off);
-                }
-            });
+            ledger.committed(offsets);
         } finally {
             lock.unlock();
         }
@@ -612,7 +539,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         lock.lock();
         try {
             targets = commitTargets(null);
-            dupsPending = 0;
+            lazyPending = 0;
         } finally {
             lock.unlock();
         }
@@ -634,13 +561,13 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         });
     }
 
-    /** Called after each delivery in a DUPS_OK session: commits in batches, from the fetcher thread. */
-    void deliveredDupsOk() {
+    /** Counts a delivery toward the next lazy commit (DUPS_OK); a full batch wakes the fetcher to commit it. */
+    void deliveredLazily() {
         boolean wake;
         lock.lock();
         try {
             markSkipped();
-            wake = dupsPending >= config.dupsOkBatch();
+            wake = lazyPending >= config.dupsOkBatch();
         } finally {
             lock.unlock();
         }
@@ -649,33 +576,34 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
     }
 
-    private void maybeCommitDupsOk() {
+    /**
+     * Fetcher thread: commits what was consumed once a batch ({@code dupsOkBatch}) is full or {@code dupsOkInterval}
+     * has passed since the first uncommitted record.
+     *
+     * @param withUnacknowledged false to leave out partitions with delivered records whose acknowledgement is still
+     *                           to come (AUTO commits those itself after the delivery)
+     */
+    void commitLazily(boolean withUnacknowledged) {
         Map<TopicPartition, Long> targets;
         lock.lock();
         try {
-            int mode = session.ackMode();
-            boolean auto = mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE;
-            if (!auto || dupsPending == 0 || (dupsPending < config.dupsOkBatch()
-                    && System.nanoTime() - dupsSinceNanos < TimeUnit.MILLISECONDS.toNanos(config.dupsOkIntervalMs()))) {
+            if (lazyPending == 0 || (lazyPending < config.dupsOkBatch()
+                    && System.nanoTime() - lazySinceNanos < TimeUnit.MILLISECONDS.toNanos(config.dupsOkIntervalMs()))) {
                 return;
             }
-            dupsPending = 0;
+            lazyPending = 0;
             targets = commitTargets(null);
-            if (mode == Session.AUTO_ACKNOWLEDGE) {
-                // In AUTO the delivered ones are committed by their receive; here only skipped records remain.
-                targets.keySet().removeIf(tp -> !parts.get(tp).unacked.isEmpty());
+            if (!withUnacknowledged) {
+                targets.keySet().removeIf(ledger::hasUnacknowledged);
             }
         } finally {
             lock.unlock();
         }
-        commitQuietly(targets);
+        commitOwnedQuietly(targets, "lazy commit");
     }
 
-    private void flushAutoCommits() {
-        int mode = session.ackMode();
-        if (mode != Session.AUTO_ACKNOWLEDGE && mode != Session.DUPS_OK_ACKNOWLEDGE) {
-            return;
-        }
+    /** Fetcher thread, when it stops: commits everything consumed. */
+    void flushCommits() {
         Map<TopicPartition, Long> targets;
         lock.lock();
         try {
@@ -683,19 +611,36 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         } finally {
             lock.unlock();
         }
-        commitQuietly(targets);
+        commitOwnedQuietly(targets, "commit at close");
     }
 
-    private void commitQuietly(Map<TopicPartition, Long> targets) {
+    /** Fetcher thread, inside poll: commits what was consumed of partitions a rebalance takes away. */
+    void commitRevoked(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> targets;
+        lock.lock();
+        try {
+            targets = commitTargets(partitions);
+        } finally {
+            lock.unlock();
+        }
+        commitQuietly(targets, "commit on partition revocation");
+    }
+
+    /** Commits {@code targets} where this consumer still owns the partition. */
+    private void commitOwnedQuietly(Map<TopicPartition, Long> targets, String what) {
+        targets.keySet().retainAll(source.assignment());
+        commitQuietly(targets, what);
+    }
+
+    private void commitQuietly(Map<TopicPartition, Long> targets, String what) {
         if (targets.isEmpty()) {
             return;
         }
-        targets.keySet().retainAll(source.assignment());
         try {
             source.commit(targets, Duration.ofMillis(config.requestTimeoutMs()));
             applyCommitted(targets);
         } catch (RuntimeException e) {
-            LOG.warn("{}: lazy commit failed (records may be delivered again): {}", this, e.toString());
+            LOG.warn("{}: {} failed (the records may be delivered again): {}", this, what, e.toString());
         }
     }
 
@@ -708,26 +653,13 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             return;
         }
         onFetcher("rewinding " + this, () -> {
-            Map<TopicPartition, Long> seeks = new LinkedHashMap<>();
+            Map<TopicPartition, Long> seeks;
             lock.lock();
             try {
-                for (Map.Entry<TopicPartition, PartState> e : parts.entrySet()) {
-                    PartState ps = e.getValue();
-                    if (ps.base < 0 || ps.consumedUpTo < ps.base) {
-                        // Nothing handed out since the last commit: keep the prefetched records (cached sessions
-                        // are rolled back on every logical close by Spring and pooled-jms).
-                        continue;
-                    }
-                    for (Long o : ps.unacked) {
-                        ps.previousDeliveries.merge(o, 1, Integer::sum);
-                    }
-                    ps.unacked.clear();
-                    ps.consumedUpTo = ps.base - 1;
-                    seeks.put(e.getKey(), ps.base);
-                }
+                seeks = ledger.rewind();
                 ready.removeIf(d -> seeks.containsKey(d.tp));
                 held.removeIf(d -> seeks.containsKey(d.tp));
-                dupsPending = 0;
+                lazyPending = 0;
             } finally {
                 lock.unlock();
             }
@@ -780,7 +712,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
         StreamBusMessage m = next(timeout <= 0 ? -1 : timeout);
         if (m != null) {
-            session.afterReceive(this, m);
+            session.ackPolicy().afterReceive(this);
         }
         return m;
     }
@@ -793,7 +725,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
         StreamBusMessage m = next(0);
         if (m != null) {
-            session.afterReceive(this, m);
+            session.ackPolicy().afterReceive(this);
         }
         return m;
     }

@@ -296,21 +296,15 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             // The record still needs a time for the broker; JMSTimestamp stays 0 for the receiver.
             record = new ProducerRecord<>(record.topic(), null, now, record.key(), record.value(), record.headers());
         }
-        if (session.isTransacted()) {
-            session.hold(record, message, m);
-            if (listener != null) {
-                // Held sends complete at commit; the listener learns it is accepted now (JMS 3.1 §7.3.8 allows it).
-                ExecutorService ex = session.completions();
-                ex.execute(() -> {
-                    try {
-                        listener.onCompletion(message);
-                    } finally {
-                        session.asyncCompleted();
-                    }
-                });
-            }
-            return;
-        }
+        ProducerRecord<byte[], byte[]> toSend = record;
+        // Without a transaction the send goes out now; a transacted session holds it until commit.
+        session.ackPolicy().send(toSend, message, m, listener,
+                () -> sendNow(connection, dest, toSend, message, m, listener));
+    }
+
+    /** Sends {@code record} now: waits for the broker's acknowledgement, or hands it to {@code listener}. */
+    private void sendNow(JmsConnection connection, StreamBusDestination dest, ProducerRecord<byte[], byte[]> record,
+                         Message message, StreamBusMessage m, CompletionListener listener) throws JMSException {
         CompletableFuture<RecordMetadata> f = connection.transport().producer().send(record);
         if (listener == null) {
             RecordMetadata md = Jms.await(f, connection.config().sendTimeoutMs(), "send to " + dest);

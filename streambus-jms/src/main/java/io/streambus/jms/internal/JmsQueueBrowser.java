@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusException;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.Consumer;
@@ -136,7 +137,7 @@ public class JmsQueueBrowser implements QueueBrowser {
             this.end = end;
             this.remaining = new HashMap<>(end);
             if (!start.isEmpty()) {
-                consumer = session.connection().transport().newConsumer(Map.of("auto.offset.reset", "earliest"));
+                consumer = session.connection().transport().newConsumer(Map.of(ClientConfig.AUTO_OFFSET_RESET, "earliest"));
                 consumer.assign(new ArrayList<>(start.keySet()));
                 start.forEach(consumer::seek);
             }

@@ -1,7 +1,5 @@
 package io.streambus.jms.internal;
 
-import io.streambus.client.producer.ProducerRecord;
-import io.streambus.client.producer.RecordMetadata;
 import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.StreamBusQueue;
 import io.streambus.jms.StreamBusTemporaryQueue;
@@ -38,12 +36,9 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
-import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +62,8 @@ import org.slf4j.LoggerFactory;
  * messages although the sends were made. {@link #rollback()} drops held sends and rewinds the consumers.</li>
  * <li>Message listeners of the session run one at a time on the session's dispatcher thread.</li>
  * </ul>
+ * What each mode does is decided in one place, the session's {@link AckPolicy}; this class keeps the session's
+ * consumers, producers and browsers, its listener dispatcher and its asynchronous send bookkeeping.
  * Thread-safety: as JMS requires, one thread at a time uses a session; {@link #close()} may come from any thread.
  */
 public class JmsSession implements Session, QueueSession, TopicSession {
@@ -77,12 +74,10 @@ public class JmsSession implements Session, QueueSession, TopicSession {
 
     private final JmsConnection connection;
     private final int sessionId = SESSION_IDS.incrementAndGet();
-    private final boolean transacted;
-    private final int ackMode;
+    private final AckPolicy policy;
     private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
-    private final List<HeldSend> heldSends = new ArrayList<>();
     private final StreamBusMessage.Acknowledger acknowledger;
     private volatile boolean closed;
 
@@ -101,29 +96,25 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     private final Condition asyncDone = asyncLock.newCondition();
     private int asyncPending;
 
-    /** A send held until commit. */
-    private record HeldSend(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent) {
-    }
-
-    JmsSession(JmsConnection connection, boolean transacted, int ackMode) {
+    /**
+     * @param mode the session mode as {@link AckPolicy#sessionMode} validated it
+     */
+    JmsSession(JmsConnection connection, int mode) {
         this.connection = connection;
-        this.transacted = transacted;
-        this.ackMode = transacted ? Session.SESSION_TRANSACTED : ackMode;
-        this.acknowledger = this.ackMode == Session.CLIENT_ACKNOWLEDGE ? this::acknowledgeAll : () -> {
-            if (closed) {
-                throw new IllegalStateException("the session of this message is closed");
-            }
-        };
+        this.policy = AckPolicy.create(this, mode);
+        this.acknowledger = policy::acknowledgeMessage;
     }
 
     JmsConnection connection() {
         return connection;
     }
 
-    int ackMode() {
-        return ackMode;
+    /** What this session's acknowledgement mode or transaction does; the consumers and producers delegate to it. */
+    AckPolicy ackPolicy() {
+        return policy;
     }
 
+    /** What {@link Message#acknowledge()} of a message this session delivered calls. */
     StreamBusMessage.Acknowledger acknowledger() {
         return acknowledger;
     }
@@ -192,122 +183,31 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public boolean getTransacted() throws JMSException {
         checkOpen();
-        return transacted;
+        return policy.transacted();
     }
 
     @Override
     public int getAcknowledgeMode() throws JMSException {
         checkOpen();
-        return ackMode;
-    }
-
-    boolean isTransacted() {
-        return transacted;
-    }
-
-    /** Holds a send of a transacted session until commit. */
-    void hold(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent) {
-        synchronized (heldSends) {
-            heldSends.add(new HeldSend(record, original, sent));
-        }
+        return policy.mode();
     }
 
     @Override
     public void commit() throws JMSException {
         checkOpen();
-        if (!transacted) {
-            throw new IllegalStateException("commit() needs a transacted session");
-        }
-        List<HeldSend> sends;
-        synchronized (heldSends) {
-            sends = new ArrayList<>(heldSends);
-            heldSends.clear();
-        }
-        // 1. Sends, all acknowledged by the broker.
-        if (!sends.isEmpty()) {
-            List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(sends.size());
-            for (HeldSend h : sends) {
-                futures.add(connection.transport().producer().send(h.record()));
-            }
-            int failed = 0;
-            JMSException first = null;
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    RecordMetadata md = Jms.await(futures.get(i), connection.config().sendTimeoutMs(),
-                            "transacted send to " + sends.get(i).record().topic());
-                    String id = MessageCodec.messageId(md.topic(), md.partition(), md.offset());
-                    sends.get(i).original().setJMSMessageID(id);
-                    if (sends.get(i).sent() != sends.get(i).original()) {
-                        sends.get(i).sent().setJMSMessageID(id);
-                    }
-                } catch (JMSException e) {
-                    failed++;
-                    if (first == null) {
-                        first = e;
-                    }
-                }
-            }
-            if (first != null) {
-                rewindConsumers();
-                TransactionRolledBackException tre = new TransactionRolledBackException("commit failed: " + failed
-                        + " of " + sends.size() + " sends were not acknowledged (the others were delivered: a "
-                        + "StreamBus transaction is not atomic); consumed messages will be delivered again. First "
-                        + "failure: " + first.getMessage());
-                tre.setLinkedException(first);
-                tre.initCause(first);
-                throw tre;
-            }
-        }
-        // 2. Consumer positions. A failure here redelivers consumed messages (the non-atomic window).
-        for (JmsMessageConsumer c : consumers) {
-            c.commitConsumed();
-        }
+        policy.commit();
     }
 
     @Override
     public void rollback() throws JMSException {
         checkOpen();
-        if (!transacted) {
-            throw new IllegalStateException("rollback() needs a transacted session");
-        }
-        synchronized (heldSends) {
-            heldSends.clear();
-        }
-        rewindConsumers();
-    }
-
-    private void rewindConsumers() throws JMSException {
-        for (JmsMessageConsumer c : consumers) {
-            c.rewind();
-        }
+        policy.rollback();
     }
 
     @Override
     public void recover() throws JMSException {
         checkOpen();
-        if (transacted) {
-            throw new IllegalStateException("recover() is not allowed in a transacted session; use rollback()");
-        }
-        rewindConsumers();
-    }
-
-    /** {@link Message#acknowledge()} of a CLIENT_ACKNOWLEDGE session: commits every consumer of the session. */
-    private void acknowledgeAll() throws JMSException {
-        if (closed) {
-            throw new IllegalStateException("the session of this message is closed");
-        }
-        for (JmsMessageConsumer c : consumers) {
-            c.commitConsumed();
-        }
-    }
-
-    /** After {@code receive} returned a message: the auto acknowledgement modes. */
-    void afterReceive(JmsMessageConsumer c, StreamBusMessage m) throws JMSException {
-        if (ackMode == Session.AUTO_ACKNOWLEDGE) {
-            c.commitConsumed();
-        } else if (ackMode == Session.DUPS_OK_ACKNOWLEDGE) {
-            c.deliveredDupsOk();
-        }
+        policy.recover();
     }
 
     // ---------------------------------------------------------------- listener dispatch
@@ -429,21 +329,11 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             ok = true;
         } catch (RuntimeException | Error e) {
             LOG.warn("MessageListener of {} threw on message {}; {}", c, m.getJMSMessageID(),
-                    ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE
-                            ? "it will be delivered again" : "the session decides (recover/rollback)", e);
+                    policy.listenerFailureOutcome(), e);
         } finally {
             try {
                 if (!c.isClosed() || closeAfterDelivery.contains(c)) {
-                    if (ok) {
-                        if (ackMode == Session.AUTO_ACKNOWLEDGE) {
-                            c.commitConsumed();
-                        } else if (ackMode == Session.DUPS_OK_ACKNOWLEDGE) {
-                            c.deliveredDupsOk();
-                        }
-                    } else if (ackMode == Session.AUTO_ACKNOWLEDGE || ackMode == Session.DUPS_OK_ACKNOWLEDGE) {
-                        // JMS 3.1 §8.7: a listener that throws in an auto mode gets the message again at once.
-                        c.rewind();
-                    }
+                    policy.afterListener(c, ok);
                 }
             } catch (JMSException e) {
                 LOG.warn("acknowledging message {} of {} failed: {}", m.getJMSMessageID(), c, e.getMessage());
@@ -587,9 +477,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
                 Thread.currentThread().interrupt();
             }
         }
-        synchronized (heldSends) {
-            heldSends.clear(); // closing a transacted session rolls back
-        }
+        policy.sessionClosing();
         for (JmsQueueBrowser b : browsers) {
             b.close();
         }
@@ -829,6 +717,6 @@ public class JmsSession implements Session, QueueSession, TopicSession {
 
     @Override
     public String toString() {
-        return "JmsSession[" + connection.id() + ", " + (transacted ? "transacted" : "ack mode " + ackMode) + "]";
+        return "JmsSession[" + connection.id() + ", " + policy.getClass().getSimpleName() + "]";
     }
 }

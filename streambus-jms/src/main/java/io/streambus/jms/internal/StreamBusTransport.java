@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.consumer.Consumer;
@@ -51,7 +52,7 @@ final class StreamBusTransport implements Transport {
     public GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides) {
         Map<String, Object> o = new java.util.HashMap<>(overrides);
         // JMS decides when positions are committed (acknowledgement modes), never a timer.
-        o.put("enable.auto.commit", false);
+        o.put(ClientConfig.ENABLE_AUTO_COMMIT, false);
         return client.newGroupConsumer(groupId, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), o);
     }
 

@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.ClientConfig;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.admin.GroupListing;
@@ -60,7 +61,7 @@ final class SubscriptionManager {
                     null, null);
             int partitions = connection.partitions(d.getName(), false);
             AssignedSource src = new AssignedSource(connection.transport().newConsumer(
-                    Map.of("auto.offset.reset", "earliest")), d.getName(), partitions,
+                    Map.of(ClientConfig.AUTO_OFFSET_RESET, "earliest")), d.getName(), partitions,
                     d instanceof StreamBusTemporaryQueue ? state : null, c, c.rebalanceListener());
             state.consumers().incrementAndGet();
             c.start(src, () -> state.consumers().decrementAndGet());
@@ -71,7 +72,7 @@ final class SubscriptionManager {
                     null, null);
             int partitions = connection.partitions(d.getName(), true);
             AssignedSource src = new AssignedSource(connection.transport().newConsumer(
-                    Map.of("auto.offset.reset", "latest")), d.getName(), partitions, null, c, c.rebalanceListener());
+                    Map.of(ClientConfig.AUTO_OFFSET_RESET, "latest")), d.getName(), partitions, null, c, c.rebalanceListener());
             c.start(src, () -> { });
             return c;
         }
@@ -89,7 +90,7 @@ final class SubscriptionManager {
         JmsMessageConsumer c = new JmsMessageConsumer(session, d, sel, noLocal, kind, name, group);
         GroupConsumer<byte[], byte[]> gc;
         try {
-            gc = connection.transport().newGroupConsumer(group, Map.of("auto.offset.reset", reset));
+            gc = connection.transport().newGroupConsumer(group, Map.of(ClientConfig.AUTO_OFFSET_RESET, reset));
         } catch (RuntimeException e) {
             throw Jms.jms("cannot create a member of consumer group " + group, e);
         }

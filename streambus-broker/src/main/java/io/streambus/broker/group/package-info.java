@@ -28,8 +28,8 @@
  * <table>
  * <caption>Request → method</caption>
  * <tr><th>Request</th><th>Method</th><th>Result</th></tr>
- * <tr><td>JoinGroup 0x08</td><td>{@code joinGroup(connectionId, principal, groupId, sessionTimeoutMs,
- *     rebalanceTimeoutMs, memberId, clientId, protocolType, List<Protocol>)}</td>
+ * <tr><td>JoinGroup 0x08</td><td>{@code joinGroup(new JoinRequest(connectionId, principal, groupId, sessionTimeoutMs,
+ *     rebalanceTimeoutMs, memberId, clientId, protocolType, List<Protocol>))}</td>
  *     <td>{@link io.streambus.broker.group.JoinResult} (held until the join phase ends)</td></tr>
  * <tr><td>SyncGroup 0x09</td><td>{@code syncGroup(principal, groupId, generation, memberId,
  *     List<MemberAssignment>)}</td><td>{@link io.streambus.broker.group.SyncResult} (followers held until the

@@ -31,9 +31,7 @@ class FetchZeroCopyTest {
 
             ByteBuf normal = ResponseCodec.encodeSuccess(alloc, requestId, body, 0);
             // The messages without the block's count field, in a buffer of their own, as a log read returns them.
-            ByteBuf messages = alloc.buffer(block.sizeInBytes());
-            messages.writeBytes(block.buffer(), block.buffer().readerIndex() + MessageBlock.BLOCK_OVERHEAD,
-                    block.sizeInBytes() - MessageBlock.BLOCK_OVERHEAD);
+            ByteBuf messages = alloc.buffer(block.sizeInBytes()).writeBytes(block.messagesSlice());
             ByteBuf zeroCopy = FetchResponse.encodeZeroCopy(alloc, requestId, body.highWaterMark(), block.count(),
                     messages);
             try {

@@ -246,7 +246,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
-        /** Delete old segments once a partition is larger than this; default -1 (unlimited). */
+        /**
+         * Delete old segments while a partition would still hold this many bytes without them; 0 keeps only the
+         * active segment; default -1 (unlimited). The rule of {@link io.streambus.broker.log.LogConfig#retentionBytes()}.
+         */
         public Builder retentionBytes(long bytes) {
             cfg.retentionBytes(bytes);
             return this;

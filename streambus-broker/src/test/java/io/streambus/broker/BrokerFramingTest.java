@@ -156,7 +156,7 @@ class BrokerFramingTest {
             try (TestClient c = TestClient.connect(port)) {
                 for (int i = 0; i < 6; i++) {
                     assertThat(c.send(new HealthCheckRequest()).isError()).isFalse();
-                    sleep(100);
+                    sleep(100); // elapsed time against Netty's idle timer, which takes no injected clock
                 }
             }
         }

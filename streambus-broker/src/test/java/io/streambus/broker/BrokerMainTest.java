@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.LogConfig;
+import io.streambus.broker.server.BrokerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,25 @@ class BrokerMainTest {
                 .isEqualTo(Duration.ofDays(7));
         assertThat(BrokerMain.parseFlush("every-write")).isEqualTo(FlushPolicy.EVERY_WRITE);
         assertThat(BrokerMain.parseFlush("os")).isEqualTo(FlushPolicy.OS);
+    }
+
+    @Test
+    void retentionBytesHasOneRuleOnTheCommandLineTheBrokerAndTheLog() {
+        // -1 = unlimited; 0 and up = a limit (0 keeps only the active segment); below -1 is refused everywhere.
+        for (long v : new long[] {-1, 0, 1, 1L << 40}) {
+            var cfg = BrokerMain.parse(new String[] {"--data-dir", "d", "--retention-bytes", Long.toString(v)})
+                    .build().config();
+            assertThat(cfg.retentionBytes()).isEqualTo(v);
+            assertThat(LogConfig.builder().retentionBytes(cfg.retentionBytes()).build().retentionBytes())
+                    .isEqualTo(v);
+        }
+        assertThat(BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config().retentionBytes())
+                .as("default").isEqualTo(-1);
+        assertThat(LogConfig.defaults().retentionBytes()).isEqualTo(-1);
+        assertThatThrownBy(() -> BrokerConfig.builder().retentionBytes(-2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LogConfig.builder().retentionBytes(-2))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
 import io.streambus.broker.log.PartitionLog;
 import io.streambus.broker.log.ReadResult;
+import io.streambus.protocol.message.MessageBlock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,15 +59,16 @@ public class LogReadBenchmark {
         manager.createTopic("bench", 1);
         log = manager.partition("bench", 0);
         ByteBuf batch = PooledByteBufAllocator.DEFAULT.directBuffer(100 * 128);
+        for (int i = 0; i < 100; i++) {
+            batch.writeLong(0).writeLong(i).writeInt(0).writeInt(100).writeZero(100).writeInt(0);
+        }
+        MessageBlock block = MessageBlock.of(PooledByteBufAllocator.DEFAULT, 100, batch); // takes the buffer
         try {
-            for (int i = 0; i < 100; i++) {
-                batch.writeLong(0).writeLong(i).writeInt(0).writeInt(100).writeZero(100).writeInt(0);
-            }
             for (int i = 0; i < MESSAGES / 100; i++) {
-                log.append(batch, 100);
+                log.append(block);
             }
         } finally {
-            batch.release();
+            block.release();
         }
     }
 

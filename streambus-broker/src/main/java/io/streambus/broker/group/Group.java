@@ -3,10 +3,14 @@ package io.streambus.broker.group;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Mutable state of one group; guarded by its own monitor ({@code synchronized (group)}). */
+/**
+ * Mutable state of one group. Not thread-safe by itself: guarded by its own monitor ({@code synchronized (group)}),
+ * which every reader and writer holds. The state changes only through {@link #transitionTo}.
+ */
 final class Group {
     final String id;
-    GroupState state = GroupState.EMPTY;
+    /** Every group starts Empty (a new group, or one recovered from the offsets log). */
+    private GroupState state = GroupState.EMPTY;
     /** "" until the first member joins; "" forever for a group that only receives standalone commits. */
     String protocolType = "";
     int generation;
@@ -33,6 +37,43 @@ final class Group {
 
     Group(String id) {
         this.id = id;
+    }
+
+    /** The current state. */
+    GroupState state() {
+        return state;
+    }
+
+    /**
+     * Moves the group to {@code next}.
+     *
+     * @throws IllegalStateException naming both states when {@code next} may not follow the current state
+     *                               ({@link GroupState#validPreviousStates()})
+     */
+    void transitionTo(GroupState next) {
+        if (!next.validPreviousStates().contains(state)) {
+            throw new IllegalStateException("group " + id + ": illegal transition from " + state + " to " + next);
+        }
+        state = next;
+    }
+
+    /** Cancels the join/sync phase timer; a firing already under way sees the new sequence and does nothing. */
+    void cancelPhaseTimer() {
+        if (phaseTimer != null) {
+            phaseTimer.cancel();
+            phaseTimer = null;
+        }
+        phaseTimerAtMs = Long.MAX_VALUE;
+        phaseTimerSeq++;
+    }
+
+    /** Cancels the retention countdown, likewise. */
+    void cancelRetention() {
+        if (retentionTimer != null) {
+            retentionTimer.cancel();
+            retentionTimer = null;
+        }
+        retentionTimerSeq++;
     }
 
     boolean isStandaloneOnly() {

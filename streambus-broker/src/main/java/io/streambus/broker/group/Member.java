@@ -3,7 +3,7 @@ package io.streambus.broker.group;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A member of a group; guarded by the group's monitor. */
+/** A member of a group. Not thread-safe: guarded by the group's monitor. */
 final class Member {
     final String id;
     String clientId;
@@ -30,6 +30,16 @@ final class Member {
 
     Member(String id) {
         this.id = id;
+    }
+
+    /** Cancels the session timer; a firing already under way sees the new sequence and does nothing. */
+    void cancelSessionTimer() {
+        if (sessionTimer != null) {
+            sessionTimer.cancel();
+            sessionTimer = null;
+        }
+        sessionTimerAtMs = Long.MAX_VALUE;
+        sessionTimerSeq++;
     }
 
     boolean isHeld() {

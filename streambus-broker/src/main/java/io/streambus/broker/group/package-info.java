@@ -1,6 +1,16 @@
 /**
  * Consumer groups and committed offsets on the broker (spec B.6): the {@link io.streambus.broker.group.GroupCoordinator}
- * and its durable {@link io.streambus.broker.group.OffsetStore}.
+ * and its durable {@link io.streambus.broker.group.OffsetStore}. Used by {@code io.streambus.broker.server} and the
+ * broker's root package; the public types are the coordinator's API, the rest is internal.
+ *
+ * <h2>Structure</h2>
+ * {@code GroupCoordinator} is a façade: it checks each request's validity and authorization in the order B.6 gives
+ * and delegates to {@code GroupMembershipManager} (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, rebalances, session
+ * expiry) and {@code OffsetManager} (OffsetCommit, OffsetFetch, transactional offsets, offset retention, topic
+ * deletion cleanup, group deletion; it owns the {@code OffsetStore}). Both share the {@code GroupRegistry} of live
+ * groups. A {@code Group}'s state changes only through {@code Group.transitionTo}, which refuses any transition
+ * that {@link io.streambus.broker.group.GroupState} does not allow (modelled on Kafka's classic group state
+ * machine).
  *
  * <h2>Wiring (server side)</h2>
  * <pre>{@code
@@ -28,8 +38,8 @@
  * <table>
  * <caption>Request → method</caption>
  * <tr><th>Request</th><th>Method</th><th>Result</th></tr>
- * <tr><td>JoinGroup 0x08</td><td>{@code joinGroup(connectionId, principal, groupId, sessionTimeoutMs,
- *     rebalanceTimeoutMs, memberId, clientId, protocolType, List<Protocol>)}</td>
+ * <tr><td>JoinGroup 0x08</td><td>{@code joinGroup(new JoinRequest(connectionId, principal, groupId, sessionTimeoutMs,
+ *     rebalanceTimeoutMs, memberId, clientId, protocolType, List<Protocol>))}</td>
  *     <td>{@link io.streambus.broker.group.JoinResult} (held until the join phase ends)</td></tr>
  * <tr><td>SyncGroup 0x09</td><td>{@code syncGroup(principal, groupId, generation, memberId,
  *     List<MemberAssignment>)}</td><td>{@link io.streambus.broker.group.SyncResult} (followers held until the

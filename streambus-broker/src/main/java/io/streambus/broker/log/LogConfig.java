@@ -71,7 +71,9 @@ public final class LogConfig {
 
     /**
      * Per partition: whole old segments are deleted while the partition would still hold at least this many bytes
-     * without them; -1 (default) keeps everything.
+     * without them; -1 (default) keeps everything. 0 is a limit like any other: every closed segment goes and only
+     * the active one stays (retention never deletes the active segment). {@code BrokerConfig} and the command line
+     * follow the same rule.
      */
     public long retentionBytes() {
         return retentionBytes;
@@ -145,7 +147,7 @@ public final class LogConfig {
             return this;
         }
 
-        /** -1 for unlimited, otherwise at least 0. */
+        /** -1 for unlimited, otherwise at least 0 (see {@link LogConfig#retentionBytes()}). */
         public Builder retentionBytes(long retentionBytes) {
             if (retentionBytes < -1) {
                 throw new IllegalArgumentException("retentionBytes must be -1 or at least 0, was " + retentionBytes);

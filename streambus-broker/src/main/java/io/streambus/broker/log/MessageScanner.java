@@ -1,17 +1,25 @@
 package io.streambus.broker.log;
 
 import io.netty.buffer.ByteBuf;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageRecords;
 
 /**
- * Walks A.5 message records in a buffer without copying them: offset i64, timestamp i64, key bytes, value bytes,
- * header count u32, headers (key string, value bytes); every length is u32 and checked against what remains, so a
- * corrupt length can neither read out of bounds nor loop.
+ * The log's view of the codec's A.5 record walk ({@link MessageRecords}), for bytes read back from disk: the same
+ * checks in the same order, reported as {@link InvalidRecordException} with byte offsets from a caller-chosen origin
+ * and the log's field names (the codec's without the leading "message "). Stateless and thread-safe.
  */
 final class MessageScanner {
-    /** Encoded size of a message with empty key, value and no headers. */
-    static final int MIN_MESSAGE_SIZE = 28;
+    /** Encoded size of a message with empty key, value and no headers (the codec's constant). */
+    static final int MIN_MESSAGE_SIZE = MessageBlock.MESSAGE_OVERHEAD;
     /** Returned by {@link #measure} when the message continues past {@code avail} but may end before {@code hard}. */
-    static final int NEED_MORE = -1;
+    static final int NEED_MORE = MessageRecords.NEED_MORE;
+
+    /**
+     * Reports a problem with its absolute index; {@link #measure} rebases it on its origin. A stateless factory
+     * (no capture per call) keeps the hot read path free of allocation.
+     */
+    private static final MessageRecords.ErrorFactory ERRORS = Violation::new;
 
     private MessageScanner() {
     }
@@ -27,75 +35,46 @@ final class MessageScanner {
      * @throws InvalidRecordException when a field does not fit before {@code hard}
      */
     static int measure(ByteBuf buf, int start, int avail, int hard, int origin) {
-        int p = start;
-        if (hard - p < 8) {
-            throw tooShort("offset", p, origin, 8, hard - p);
+        try {
+            return MessageRecords.measure(buf, start, avail, hard, ERRORS);
+        } catch (Violation v) {
+            throw v.toInvalidRecord(origin);
         }
-        if (hard - p < 16) {
-            throw tooShort("timestamp", p + 8, origin, 8, hard - p - 8);
-        }
-        p += 16;
-        p = skipBytes(buf, p, avail, hard, origin, "key");
-        if (p < 0) {
-            return NEED_MORE;
-        }
-        p = skipBytes(buf, p, avail, hard, origin, "value");
-        if (p < 0) {
-            return NEED_MORE;
-        }
-        if (hard - p < 4) {
-            throw tooShort("header count", p, origin, 4, hard - p);
-        }
-        if (avail - p < 4) {
-            return NEED_MORE;
-        }
-        long headers = buf.getUnsignedInt(p);
-        // Each header takes at least 8 bytes: refuse impossible counts before looping over them.
-        if (headers > (hard - p - 4) / 8) {
-            throw new InvalidRecordException("header count", p - origin, "count " + headers
-                    + " needs at least " + headers * 8 + " bytes but only " + (hard - p - 4) + " remain");
-        }
-        p += 4;
-        for (long i = 0; i < headers; i++) {
-            p = skipBytes(buf, p, avail, hard, origin, "header key");
-            if (p < 0) {
-                return NEED_MORE;
-            }
-            p = skipBytes(buf, p, avail, hard, origin, "header value");
-            if (p < 0) {
-                return NEED_MORE;
-            }
-        }
-        return p - start;
     }
 
     /** Key length plus value length of a message known to be complete at {@code start}. */
     static long keyValueBytes(ByteBuf buf, int start) {
-        long key = buf.getUnsignedInt(start + 16);
-        long value = buf.getUnsignedInt(start + 20 + (int) key);
-        return key + value;
+        return MessageRecords.keyValueBytes(buf, start);
     }
 
-    private static int skipBytes(ByteBuf buf, int p, int avail, int hard, int origin, String name) {
-        if (hard - p < 4) {
-            throw tooShort(name + " length", p, origin, 4, hard - p);
-        }
-        if (avail - p < 4) {
-            return -1;
-        }
-        long len = buf.getUnsignedInt(p);
-        if (len > hard - p - 4) {
-            throw new InvalidRecordException(name + " length", p - origin,
-                    "length " + len + " exceeds the " + (hard - p - 4) + " bytes remaining");
-        }
-        if (len > avail - p - 4) {
-            return -1;
-        }
-        return p + 4 + (int) len;
-    }
+    /** A problem found by the walk, before it is given the caller's origin. Never escapes this class. */
+    private static final class Violation extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    private static InvalidRecordException tooShort(String field, int p, int origin, int needed, int remaining) {
-        return new InvalidRecordException(field, p - origin,
-                "needs " + needed + " bytes but only " + Math.max(0, remaining) + " remain");
+        private final String field;
+        private final int index;
+        private final MessageRecords.Problem problem;
+        private final long value;
+        private final long available;
+
+        Violation(String field, int index, MessageRecords.Problem problem, long value, long available) {
+            super(null, null, false, false); // control flow only: no stack trace
+            this.field = field;
+            this.index = index;
+            this.problem = problem;
+            this.value = value;
+            this.available = available;
+        }
+
+        InvalidRecordException toInvalidRecord(int origin) {
+            String name = field.startsWith("message ") ? field.substring("message ".length()) : field;
+            String detail = switch (problem) {
+                case TRUNCATED -> "needs " + value + " bytes but only " + available + " remain";
+                case LENGTH_EXCEEDS -> "length " + value + " exceeds the " + available + " bytes remaining";
+                case COUNT_EXCEEDS -> "count " + value + " needs at least " + value * MessageRecords.HEADER_OVERHEAD
+                        + " bytes but only " + available + " remain";
+            };
+            return new InvalidRecordException(name, index - origin, detail);
+        }
     }
 }

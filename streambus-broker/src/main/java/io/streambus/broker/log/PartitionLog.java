@@ -3,6 +3,8 @@ package io.streambus.broker.log;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageCursor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -121,31 +123,28 @@ public final class PartitionLog {
     }
 
     /**
-     * Appends {@code count} A.5 messages as one stored batch with the offsets {@code base .. base + count - 1}, written
-     * into each message's offset field (the value the producer sent is ignored, A.5). The caller keeps ownership of
-     * {@code messages}; neither its content nor its indexes are changed.
+     * Appends the messages of {@code block} as one stored batch with the offsets {@code base .. base + count - 1},
+     * written into each message's offset field of the stored copy (the value the producer sent is ignored, A.5).
+     * The block was validated when the codec made it, so its A.5 records are not walked for errors again. The
+     * caller keeps ownership of {@code block}; neither its content nor its indexes are changed.
      *
-     * @param messages exactly {@code count} A.5 messages (no count prefix) in the readable bytes
-     * @throws InvalidRecordException when the bytes are not exactly {@code count} well-formed messages (nothing is
-     *                                appended)
+     * @throws InvalidRecordException when the block is empty or larger than a batch may be (nothing is appended)
      * @throws StorageException       on an I/O error (nothing is appended, or the partition refuses further appends
      *                                until a restart when the file state is unknown)
      */
-    public AppendResult append(ByteBuf messages, int count) {
-        return append(messages, count, System.currentTimeMillis());
+    public AppendResult append(MessageBlock block) {
+        return append(block, System.currentTimeMillis());
     }
 
-    /** {@link #append(ByteBuf, int)} with the append time given (tests use it to simulate the passing of time). */
-    AppendResult append(ByteBuf messages, int count, long nowMs) {
-        Objects.requireNonNull(messages, "messages");
-        int len = messages.readableBytes();
+    /** {@link #append(MessageBlock)} with the append time given (tests use it to simulate the passing of time). */
+    AppendResult append(MessageBlock block, long nowMs) {
+        Objects.requireNonNull(block, "block");
+        int count = block.count();
         if (count < 1) {
             throw new InvalidRecordException("message count", 0, "must be at least 1, was " + count);
         }
-        if (count > len / MessageScanner.MIN_MESSAGE_SIZE) {
-            throw new InvalidRecordException("message count", 0, "count " + count + " needs at least "
-                    + (long) count * MessageScanner.MIN_MESSAGE_SIZE + " bytes but only " + len + " are present");
-        }
+        ByteBuf messages = block.messagesSlice();
+        int len = messages.readableBytes();
         if (len > BatchFormat.MAX_BATCH_BYTES - BatchFormat.HEADER_SIZE) {
             throw new InvalidRecordException("messages", 0, len + " bytes exceed the batch limit of "
                     + (BatchFormat.MAX_BATCH_BYTES - BatchFormat.HEADER_SIZE));
@@ -157,19 +156,12 @@ public final class PartitionLog {
         try {
             batch.writerIndex(BatchFormat.HEADER_SIZE);
             batch.writeBytes(messages, messages.readerIndex(), len);
+            // Where each message starts in the batch, from the block's own (validated) layout.
             int[] starts = new int[count];
-            int p = BatchFormat.HEADER_SIZE;
-            for (int i = 0; i < count; i++) {
-                if (p == total) {
-                    throw new InvalidRecordException("message count", p - BatchFormat.HEADER_SIZE,
-                            "count is " + count + " but the data ends after " + i + " messages");
-                }
-                starts[i] = p;
-                p += MessageScanner.measure(batch, p, total, total, BatchFormat.HEADER_SIZE);
-            }
-            if (p != total) {
-                throw new InvalidRecordException("message count", p - BatchFormat.HEADER_SIZE,
-                        (total - p) + " bytes follow the last of the " + count + " messages");
+            MessageCursor c = block.cursor();
+            for (int i = 0; c.next(); i++) {
+                starts[i] = c.messageIndex() - (block.buffer().readerIndex() + MessageBlock.BLOCK_OVERHEAD)
+                        + BatchFormat.HEADER_SIZE;
             }
             return appendBatch(batch, starts, count, nowMs);
         } finally {

@@ -104,7 +104,11 @@ public final class BrokerConfig {
         return segmentBytes;
     }
 
-    /** -1 = unlimited. */
+    /**
+     * Size retention per partition, with the rule of {@link io.streambus.broker.log.LogConfig#retentionBytes()}:
+     * -1 (default) keeps everything; N &ge; 0 deletes whole old segments while the partition would still hold at
+     * least N bytes without them, so 0 keeps only the active segment.
+     */
     public long retentionBytes() {
         return retentionBytes;
     }
@@ -344,9 +348,10 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** -1 for unlimited, otherwise at least 0 (see {@link BrokerConfig#retentionBytes()}). */
         public Builder retentionBytes(long retentionBytes) {
-            if (retentionBytes < -1 || retentionBytes == 0) {
-                throw new IllegalArgumentException("retentionBytes must be positive or -1 (unlimited), got "
+            if (retentionBytes < -1) {
+                throw new IllegalArgumentException("retentionBytes must be -1 (unlimited) or at least 0, got "
                         + retentionBytes);
             }
             this.retentionBytes = retentionBytes;

@@ -9,6 +9,7 @@ import io.streambus.broker.group.CommitPartition;
 import io.streambus.broker.group.FetchedOffset;
 import io.streambus.broker.group.GroupCoordinator;
 import io.streambus.broker.group.GroupOverview;
+import io.streambus.broker.group.JoinRequest;
 import io.streambus.broker.group.MemberMetadata;
 import io.streambus.broker.group.Protocol;
 import io.streambus.broker.group.TopicData;
@@ -83,8 +84,8 @@ final class GroupRequests {
             protocols.add(new Protocol(p.name(), p.metadata()));
         }
         // Held until the join phase ends; the connection handles nothing else meanwhile (B.2).
-        return groups.joinGroup(conn.id(), conn.principal(), r.groupId(), r.sessionTimeoutMs(),
-                r.rebalanceTimeoutMs(), r.memberId(), r.clientId(), r.protocolType(), protocols).thenApply(res -> {
+        return groups.joinGroup(new JoinRequest(conn.id(), conn.principal(), r.groupId(), r.sessionTimeoutMs(),
+                r.rebalanceTimeoutMs(), r.memberId(), r.clientId(), r.protocolType(), protocols)).thenApply(res -> {
                     if (res.errorCode() != ErrorCode.NONE) {
                         return groupError(conn, h, res.errorCode(), r.groupId());
                     }

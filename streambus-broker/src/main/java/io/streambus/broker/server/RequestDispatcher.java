@@ -2,7 +2,6 @@ package io.streambus.broker.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.streambus.broker.group.GroupCoordinator;
 import io.streambus.broker.log.AppendResult;
 import io.streambus.broker.log.FlushPolicy;
@@ -72,9 +71,10 @@ final class RequestDispatcher implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     /** Fetch reply bytes around the messages: length, header (11), high-water mark, count, CRC. */
-    static final int FETCH_OVERHEAD = Frames.LENGTH_FIELD_SIZE + Frames.RESPONSE_HEADER_SIZE + 8 + 4 + Frames.CRC_SIZE;
+    static final int FETCH_OVERHEAD = FetchResponse.PLAIN_FRAME_OVERHEAD;
     /** Compressed-layout Fetch reply overhead: as above plus codec (1), uncompressed size (4), block length (4). */
-    static final int COMPRESSED_FETCH_OVERHEAD = FETCH_OVERHEAD + 1 + 4 + 4;
+    static final int COMPRESSED_FETCH_OVERHEAD = FetchResponse.frameSize(MessageBlock.BLOCK_OVERHEAD,
+            Frames.FLAG_COMPRESSED);
 
     /** Name the broker gives itself in ApiVersions. */
     public static final String SOFTWARE = "streambus-java-broker/" + version();
@@ -316,11 +316,7 @@ final class RequestDispatcher implements RequestProcessor {
                 return denied; // before auto-create: a denied Produce creates nothing
             }
             PartitionLog log = writablePartition(p.topic(), p.partition());
-            MessageBlock block = p.messages();
-            ByteBuf buf = block.buffer();
-            ByteBuf messages = buf.slice(buf.readerIndex() + MessageBlock.BLOCK_OVERHEAD,
-                    block.sizeInBytes() - MessageBlock.BLOCK_OVERHEAD);
-            AppendResult r = log.append(messages, block.count());
+            AppendResult r = log.append(p.messages()); // validated by the codec when the request was decoded
             return success(conn, h, new ProduceResponse(r.baseOffset(), r.count(), r.highWaterMark()));
         } catch (LogException e) {
             return logError(conn, h, e, "");
@@ -359,7 +355,9 @@ final class RequestDispatcher implements RequestProcessor {
             PartitionLog log = readablePartition(f.topic(), f.partition());
             if (f.acceptedCodec() == CompressionCodec.NONE) {
                 ReadResult rr = log.read(f.offset(), (int) f.maxBytes(), Frames.MAX_FRAME_SIZE - FETCH_OVERHEAD);
-                return Reply.send(fetchFrame(alloc, h.requestId(), rr));
+                // The log's bytes go out as they are, inside a frame the codec lays out (no copy).
+                return Reply.send(FetchResponse.encodeZeroCopy(alloc, h.requestId(), rr.highWaterMark(),
+                        rr.count(), rr.messages()));
             }
             ReadResult rr = log.read(f.offset(), (int) f.maxBytes(),
                     Frames.MAX_FRAME_SIZE - COMPRESSED_FETCH_OVERHEAD);
@@ -379,49 +377,6 @@ final class RequestDispatcher implements RequestProcessor {
             }
         } catch (LogException e) {
             return logError(conn, h, e, "");
-        }
-    }
-
-    /**
-     * The Fetch success frame built around the log's bytes without copying them: [length, header, high-water mark,
-     * count] + the read buffer + [CRC]. Takes ownership of {@code rr}'s buffer.
-     */
-    static ByteBuf fetchFrame(ByteBufAllocator alloc, long requestId, ReadResult rr) {
-        ByteBuf messages = rr.messages();
-        int n = messages.readableBytes();
-        int headLen = FETCH_OVERHEAD - Frames.CRC_SIZE;
-        ByteBuf head = null;
-        try {
-            head = alloc.buffer(n == 0 ? FETCH_OVERHEAD : headLen);
-            head.writeInt(FETCH_OVERHEAD - Frames.LENGTH_FIELD_SIZE + n).writeLong(requestId)
-                    .writeByte(Frames.STATUS_OK).writeShort(ErrorCode.NONE)
-                    .writeLong(rr.highWaterMark()).writeInt(rr.count());
-            if (n == 0) {
-                messages.release();
-                int crc = Frames.crc32(head, Frames.LENGTH_FIELD_SIZE, headLen - Frames.LENGTH_FIELD_SIZE);
-                return head.writeInt(crc);
-            }
-            CompositeByteBuf c = alloc.compositeBuffer(3);
-            c.addComponent(true, head);
-            head = null;
-            c.addComponent(true, messages);
-            messages = null;
-            try {
-                int crc = Frames.crc32(c, Frames.LENGTH_FIELD_SIZE, headLen - Frames.LENGTH_FIELD_SIZE + n);
-                c.addComponent(true, alloc.buffer(Frames.CRC_SIZE, Frames.CRC_SIZE).writeInt(crc));
-                return c;
-            } catch (RuntimeException e) {
-                c.release();
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            if (head != null) {
-                head.release();
-            }
-            if (messages != null && messages.refCnt() > 0) {
-                messages.release();
-            }
-            throw e;
         }
     }
 

@@ -88,14 +88,14 @@ abstract class CoordinatorHarness {
     }
 
     CompletableFuture<JoinResult> join(Object conn, String group, String memberId, String clientId) {
-        return coordinator.joinGroup(conn, "alice", group, SESSION, REBALANCE, memberId, clientId, "consumer",
-                protocols("range", "roundrobin"));
+        return coordinator.joinGroup(new JoinRequest(conn, "alice", group, SESSION, REBALANCE, memberId, clientId, "consumer",
+                protocols("range", "roundrobin")));
     }
 
     CompletableFuture<JoinResult> join(Object conn, String group, String memberId, String clientId,
                                        List<Protocol> protocols) {
-        return coordinator.joinGroup(conn, "alice", group, SESSION, REBALANCE, memberId, clientId, "consumer",
-                protocols);
+        return coordinator.joinGroup(new JoinRequest(conn, "alice", group, SESSION, REBALANCE, memberId, clientId, "consumer",
+                protocols));
     }
 
     CompletableFuture<SyncResult> sync(String group, int generation, String memberId,

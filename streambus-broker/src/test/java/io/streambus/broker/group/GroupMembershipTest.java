@@ -51,9 +51,9 @@ class GroupMembershipTest extends CoordinatorHarness {
         assertThat(bJoin).isNotDone();
         assertThat(snap("billing").state()).isEqualTo(GroupState.PREPARING_REBALANCE);
         assertThat(heartbeat("billing", 1, a1.memberId())).isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
-        CompletableFuture<JoinResult> aJoin = coordinator.joinGroup("c1", "alice", "billing", SESSION, REBALANCE,
+        CompletableFuture<JoinResult> aJoin = coordinator.joinGroup(new JoinRequest("c1", "alice", "billing", SESSION, REBALANCE,
                 a1.memberId(), "svc-a", "consumer", List.of(new Protocol("range", subscription("orders", "payments")),
-                        new Protocol("roundrobin", subscription("orders", "payments"))));
+                        new Protocol("roundrobin", subscription("orders", "payments")))));
         JoinResult a2 = joined(aJoin);
         JoinResult b2 = joined(bJoin);
         assertThat(a2.generation()).isEqualTo(2);
@@ -152,13 +152,13 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void memberThatStopsHeartbeatingIsRemovedAndTheGroupRebalances() {
         // session 6 s, rebalance 10 s
-        JoinResult a1 = joined(coordinator.joinGroup("c1", "alice", "g", 6000, 10_000, "", "a", "consumer",
-                protocols("range")));
+        JoinResult a1 = joined(coordinator.joinGroup(new JoinRequest("c1", "alice", "g", 6000, 10_000, "", "a", "consumer",
+                protocols("range"))));
         get(sync("g", 1, a1.memberId()));
-        CompletableFuture<JoinResult> bJoin = coordinator.joinGroup("c2", "alice", "g", 6000, 10_000, "", "b",
-                "consumer", protocols("range"));
-        JoinResult a = joined(coordinator.joinGroup("c1", "alice", "g", 6000, 10_000, a1.memberId(), "a",
+        CompletableFuture<JoinResult> bJoin = coordinator.joinGroup(new JoinRequest("c2", "alice", "g", 6000, 10_000, "", "b",
                 "consumer", protocols("range")));
+        JoinResult a = joined(coordinator.joinGroup(new JoinRequest("c1", "alice", "g", 6000, 10_000, a1.memberId(), "a",
+                "consumer", protocols("range"))));
         JoinResult b = joined(bJoin);
         CompletableFuture<SyncResult> bSync = sync("g", 2, b.memberId()); // held until the leader's
         get(sync("g", 2, a.memberId()));
@@ -174,8 +174,8 @@ class GroupMembershipTest extends CoordinatorHarness {
         assertThat(snap("g").state()).isEqualTo(GroupState.PREPARING_REBALANCE);
         assertThat(heartbeat("g", 2, b.memberId())).isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
         assertThat(heartbeat("g", 2, a.memberId())).isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
-        JoinResult a3 = joined(coordinator.joinGroup("c1", "alice", "g", 6000, 10_000, a.memberId(), "a",
-                "consumer", protocols("range")));
+        JoinResult a3 = joined(coordinator.joinGroup(new JoinRequest("c1", "alice", "g", 6000, 10_000, a.memberId(), "a",
+                "consumer", protocols("range"))));
         assertThat(a3.generation()).isEqualTo(3);
         assertThat(a3.members()).extracting(MemberMetadata::memberId).containsExactly(a.memberId());
         // heartbeats keep a member alive indefinitely
@@ -235,19 +235,19 @@ class GroupMembershipTest extends CoordinatorHarness {
     @Test
     void heldRequestsNeverExpire() {
         // session 6 s < rebalance 20 s: a member waiting in a held JoinGroup must not expire meanwhile
-        JoinResult a = joined(coordinator.joinGroup("c1", "alice", "g", 6000, 20_000, "", "a", "consumer",
-                protocols("range")));
+        JoinResult a = joined(coordinator.joinGroup(new JoinRequest("c1", "alice", "g", 6000, 20_000, "", "a", "consumer",
+                protocols("range"))));
         get(sync("g", 1, a.memberId()));
-        CompletableFuture<JoinResult> bJoin = coordinator.joinGroup("c2", "alice", "g", 6000, 20_000, "", "b",
-                "consumer", protocols("range"));
+        CompletableFuture<JoinResult> bJoin = coordinator.joinGroup(new JoinRequest("c2", "alice", "g", 6000, 20_000, "", "b",
+                "consumer", protocols("range")));
         timer.advance(5000);
         assertThat(heartbeat("g", 1, a.memberId())).isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
         timer.advance(5000);
         assertThat(heartbeat("g", 1, a.memberId())).isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
         timer.advance(5000); // b held for 15 s, well past its session timeout
         assertThat(bJoin).isNotDone();
-        JoinResult a2 = joined(coordinator.joinGroup("c1", "alice", "g", 6000, 20_000, a.memberId(), "a",
-                "consumer", protocols("range")));
+        JoinResult a2 = joined(coordinator.joinGroup(new JoinRequest("c1", "alice", "g", 6000, 20_000, a.memberId(), "a",
+                "consumer", protocols("range"))));
         assertThat(joined(bJoin).generation()).isEqualTo(2);
         assertThat(a2.members()).hasSize(2);
     }
@@ -336,23 +336,23 @@ class GroupMembershipTest extends CoordinatorHarness {
         @Test
         void invalidRequests() {
             String longClient = "c".repeat(256);
-            assertThat(code(coordinator.joinGroup("c", "alice", "", SESSION, REBALANCE, "", "x", "consumer",
-                    protocols("range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g".repeat(1025), SESSION, REBALANCE, "", "x",
-                    "consumer", protocols("range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, REBALANCE, "", "x", "",
-                    protocols("range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, REBALANCE, "", "x", "consumer",
-                    List.of()))).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, REBALANCE, "", "x", "consumer",
-                    protocols("range", "range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, 0, "", "x", "consumer",
-                    protocols("range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, REBALANCE, "", longClient,
-                    "consumer", protocols("range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "", SESSION, REBALANCE, "", "x", "consumer",
+                    protocols("range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g".repeat(1025), SESSION, REBALANCE, "", "x",
+                    "consumer", protocols("range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, REBALANCE, "", "x", "",
+                    protocols("range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, REBALANCE, "", "x", "consumer",
+                    List.of())))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, REBALANCE, "", "x", "consumer",
+                    protocols("range", "range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, 0, "", "x", "consumer",
+                    protocols("range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, REBALANCE, "", longClient,
+                    "consumer", protocols("range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
             // 1024 bytes of group id and 255 of client id are fine
-            assertThat(code(coordinator.joinGroup("c", "alice", "g".repeat(1024), SESSION, REBALANCE, "",
-                    "c".repeat(255), "consumer", protocols("range")))).isZero();
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g".repeat(1024), SESSION, REBALANCE, "",
+                    "c".repeat(255), "consumer", protocols("range"))))).isZero();
             assertThat(snap("g")).isNull();
         }
 
@@ -360,17 +360,17 @@ class GroupMembershipTest extends CoordinatorHarness {
         void checksInSpecOrder() {
             denied.add("alice|GROUP|JOIN|g");
             // 2 before 27
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, 0, "", "x", "consumer",
-                    protocols("range")))).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, 0, "", "x", "consumer",
+                    protocols("range"))))).isEqualTo(ErrorCode.INVALID_REQUEST);
             // 27 before 21
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", 10, REBALANCE, "", "x", "consumer",
-                    protocols("range")))).isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", 10, REBALANCE, "", "x", "consumer",
+                    protocols("range"))))).isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
             denied.clear();
             // 21 before 20
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", 5999, REBALANCE, "unknown", "x", "consumer",
-                    protocols("range")))).isEqualTo(ErrorCode.INVALID_SESSION_TIMEOUT);
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", 300_001, REBALANCE, "", "x", "consumer",
-                    protocols("range")))).isEqualTo(ErrorCode.INVALID_SESSION_TIMEOUT);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", 5999, REBALANCE, "unknown", "x", "consumer",
+                    protocols("range"))))).isEqualTo(ErrorCode.INVALID_SESSION_TIMEOUT);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", 300_001, REBALANCE, "", "x", "consumer",
+                    protocols("range"))))).isEqualTo(ErrorCode.INVALID_SESSION_TIMEOUT);
             // 20 for a member id of an unknown group, which is not created
             assertThat(code(join("c", "g", "ghost-1", "x"))).isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
             assertThat(snap("g")).isNull();
@@ -380,8 +380,8 @@ class GroupMembershipTest extends CoordinatorHarness {
         @Test
         void inconsistentProtocols() {
             JoinResult a = stableSingle("g", "a");
-            assertThat(code(coordinator.joinGroup("c", "alice", "g", SESSION, REBALANCE, "", "x", "connect",
-                    protocols("range")))).isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+            assertThat(code(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, REBALANCE, "", "x", "connect",
+                    protocols("range"))))).isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
             assertThat(code(join("c", "g", "", "x", protocols("sticky")))).isEqualTo(
                     ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
             assertThat(code(join("c", "g", a.memberId(), "a", protocols("sticky")))).as("alone: no other member")
@@ -395,8 +395,8 @@ class GroupMembershipTest extends CoordinatorHarness {
         void emptyGroupAcceptsAnyProtocolType() {
             JoinResult a = stableSingle("g", "a");
             get(coordinator.leaveGroup("alice", "g", a.memberId()));
-            JoinResult r = joined(coordinator.joinGroup("c", "alice", "g", SESSION, REBALANCE, "", "x", "connect",
-                    protocols("assign")));
+            JoinResult r = joined(coordinator.joinGroup(new JoinRequest("c", "alice", "g", SESSION, REBALANCE, "", "x", "connect",
+                    protocols("assign"))));
             assertThat(r.generation()).isEqualTo(2);
             assertThat(snap("g").protocolType()).isEqualTo("connect");
         }

@@ -367,7 +367,7 @@ class GroupOffsetsTest extends CoordinatorHarness {
         try (GroupCoordinator real = GroupCoordinator.open(dataDir.resolve("real"),
                 GroupCoordinatorConfig.builder().sessionTimeoutRange(50, 1000).build(),
                 t -> 1, GroupAuthorizer.ALLOW_ALL, scheduler)) {
-            JoinResult r = get(real.joinGroup("c", "u", "g", 100, 200, "", "x", "consumer", protocols("range")));
+            JoinResult r = get(real.joinGroup(new JoinRequest("c", "u", "g", 100, 200, "", "x", "consumer", protocols("range"))));
             assertThat(r.errorCode()).isZero();
             get(real.syncGroup("u", "g", 1, r.memberId(), List.of()));
             assertThat(get(real.offsetCommit("u", "g", 1, r.memberId(), commits("t", 0, 5L))).errorCode()).isZero();

@@ -2,6 +2,8 @@ package io.streambus.broker.log;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.streambus.protocol.message.MessageBlock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,17 +98,34 @@ record Msg(long offset, long timestamp, byte[] key, byte[] value, List<Map.Entry
         return out;
     }
 
-    /** Appends {@code msgs} through the log, releasing the encoded buffer. */
+    /** Appends {@code msgs} through the log as one validated block, releasing it afterwards. */
     static AppendResult append(PartitionLog log, List<Msg> msgs) {
-        ByteBuf b = encode(msgs);
+        MessageBlock block = block(msgs);
         try {
-            return log.append(b, msgs.size());
+            return log.append(block);
         } finally {
-            b.release();
+            block.release();
         }
     }
 
-    /** Reads and decodes, releasing the result buffer. */
+    /** {@code msgs} as a validated block, as the codec hands a Produce to the log; the caller releases it. */
+    static MessageBlock block(List<Msg> msgs) {
+        return block(encode(msgs), msgs.size());
+    }
+
+    /**
+     * A validated block of {@code count} and the encoded {@code messages}, whose reference it takes (released if the
+     * codec refuses them, so that a test may assert the refusal without leaking).
+     */
+    static MessageBlock block(ByteBuf messages, int count) {
+        try {
+            return MessageBlock.of(UnpooledByteBufAllocator.DEFAULT, count, messages);
+        } catch (RuntimeException e) {
+            messages.release();
+            throw e;
+        }
+    }
+
     static List<Msg> read(PartitionLog log, long offset, int maxBytes, int maxBlockBytes) {
         try (ReadResult r = log.read(offset, maxBytes, maxBlockBytes)) {
             List<Msg> msgs = decode(r.messages(), r.count());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.streambus.protocol.MalformedPayloadException;
+import io.streambus.protocol.message.MessageBlock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,11 +80,13 @@ class PartitionLogTest {
     void appendLeavesTheCallersBufferUntouched() {
         PartitionLog log = open(LogConfig.defaults());
         Msg.append(log, values("a", 3));
-        ByteBuf in = Msg.encode(List.of(Msg.of("k", "v").withOffset(999), Msg.of("k2", "v2").withOffset(-1)));
+        MessageBlock block = Msg.block(List.of(Msg.of("k", "v").withOffset(999),
+                Msg.of("k2", "v2").withOffset(-1)));
+        ByteBuf in = block.buffer();
         try {
             byte[] before = ByteBufUtil.getBytes(in);
             int reader = in.readerIndex();
-            AppendResult r = log.append(in, 2);
+            AppendResult r = log.append(block);
             assertThat(r.baseOffset()).isEqualTo(3);
             assertThat(ByteBufUtil.getBytes(in)).isEqualTo(before);
             assertThat(in.readerIndex()).isEqualTo(reader);
@@ -199,49 +203,45 @@ class PartitionLogTest {
     }
 
     @Test
-    void malformedInputIsRefusedWithFieldAndOffsetAndNothingIsAppended() {
+    void malformedInputNeverReachesTheLogAndNothingIsAppended() {
         PartitionLog log = open(LogConfig.defaults());
         Msg.append(log, values("v", 2));
+        assertThatThrownBy(() -> log.append(MessageBlock.empty())).as("an empty block")
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.field()).isEqualTo("message count");
+                    assertThat(e.errorCode()).isEqualTo(2);
+                });
+        // Bytes that are not exactly the declared messages cannot become a MessageBlock: the codec refuses them
+        // with the field and offset (from the count field), so the log only ever sees validated blocks.
         String forty = "v".repeat(40);
         ByteBuf two = Msg.encode(List.of(Msg.of("a", forty), Msg.of("c", forty))); // 69 bytes each
         try {
-            assertThatThrownBy(() -> log.append(two, 0)).isInstanceOfSatisfying(InvalidRecordException.class,
-                    e -> assertThat(e.field()).isEqualTo("message count"));
-            assertThatThrownBy(() -> log.append(two, 5)).as("more messages than bytes allow")
-                    .isInstanceOfSatisfying(InvalidRecordException.class,
-                            e -> assertThat(e.getMessage()).contains("needs at least 140 bytes"));
-            assertThatThrownBy(() -> log.append(two, 3)).isInstanceOfSatisfying(InvalidRecordException.class,
-                    e -> {
-                        assertThat(e.field()).isEqualTo("message count");
-                        assertThat(e.byteOffset()).isEqualTo(138);
-                        assertThat(e.errorCode()).isEqualTo(2);
-                    });
-            assertThatThrownBy(() -> log.append(two, 1)).isInstanceOfSatisfying(InvalidRecordException.class,
-                    e -> assertThat(e.getMessage()).contains("69 bytes follow"));
+            assertThatThrownBy(() -> Msg.block(two.retain(), 5)).as("more messages than bytes allow")
+                    .isInstanceOfSatisfying(MalformedPayloadException.class,
+                            e -> assertThat(e.field()).isEqualTo("message count"));
+            assertThatThrownBy(() -> Msg.block(two.retain(), 3)).isInstanceOf(MalformedPayloadException.class);
+            assertThatThrownBy(() -> Msg.block(two.retain(), 1)).as("bytes after the last message")
+                    .isInstanceOf(MalformedPayloadException.class);
             ByteBuf corrupt = two.copy();
             try {
                 corrupt.setInt(69 + 16, 1000); // key length of the second message
-                assertThatThrownBy(() -> log.append(corrupt, 2)).isInstanceOfSatisfying(
-                        InvalidRecordException.class, e -> {
-                            assertThat(e.field()).isEqualTo("key length");
-                            assertThat(e.byteOffset()).isEqualTo(85);
+                assertThatThrownBy(() -> Msg.block(corrupt.retain(), 2)).isInstanceOfSatisfying(
+                        MalformedPayloadException.class, e -> {
+                            assertThat(e.field()).isEqualTo("message key length");
+                            assertThat(e.offset()).isEqualTo(4 + 85);
                         });
                 corrupt.setInt(69 + 16, 1);
                 corrupt.setInt(69 + 65, -1); // header count 0xFFFFFFFF
-                assertThatThrownBy(() -> log.append(corrupt, 2)).isInstanceOfSatisfying(
-                        InvalidRecordException.class, e -> {
-                            assertThat(e.field()).isEqualTo("header count");
-                            assertThat(e.byteOffset()).isEqualTo(134);
+                assertThatThrownBy(() -> Msg.block(corrupt.retain(), 2)).isInstanceOfSatisfying(
+                        MalformedPayloadException.class, e -> {
+                            assertThat(e.field()).isEqualTo("message header count");
+                            assertThat(e.offset()).isEqualTo(4 + 134);
                         });
             } finally {
                 corrupt.release();
             }
-            ByteBuf truncated = two.retainedSlice(0, 137);
-            try {
-                assertThatThrownBy(() -> log.append(truncated, 2)).isInstanceOf(InvalidRecordException.class);
-            } finally {
-                truncated.release();
-            }
+            assertThatThrownBy(() -> Msg.block(two.retainedSlice(0, 137), 2))
+                    .isInstanceOf(MalformedPayloadException.class);
         } finally {
             two.release();
         }

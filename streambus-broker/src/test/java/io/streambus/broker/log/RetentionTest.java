@@ -80,6 +80,22 @@ class RetentionTest {
     }
 
     @Test
+    void retentionBytesZeroKeepsOnlyTheActiveSegment() {
+        // 0 is a limit like any other (not "unlimited", which is -1): every closed segment goes.
+        LogConfig config = LogConfig.builder().segmentBytes(600).retentionBytes(0).build();
+        try (LogManager m = LogManager.open(dir, config)) {
+            m.createTopic("t", 1);
+            PartitionLog log = m.partition("t", 0);
+            fill(log, 6); // 2 batches (570 bytes) per segment: 3 segments, the last one active
+            assertThat(log.segmentCount()).isEqualTo(3);
+            assertThat(m.enforceRetention(System.currentTimeMillis())).isEqualTo(2);
+            assertThat(log.segmentCount()).isEqualTo(1);
+            assertThat(log.startOffset()).isEqualTo(8);
+            assertThat(Msg.readAll(log, 8, 500)).hasSize(4);
+        }
+    }
+
+    @Test
     void retentionNeverDeletesTheActiveSegment() {
         LogConfig config = LogConfig.builder().segmentBytes(1 << 20).retentionBytes(0).build();
         try (LogManager m = LogManager.open(dir, config)) {

@@ -3,7 +3,7 @@ package io.streambus.broker.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.ByteBuf;
+import io.streambus.protocol.message.MessageBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +24,9 @@ class SegmentRollTest {
 
     /** Appends one batch of two messages with the given append time. */
     private static AppendResult appendAt(PartitionLog log, long nowMs) {
-        ByteBuf b = Msg.encode(List.of(Msg.of("k", "v1"), Msg.of("k", "v2")));
+        MessageBlock b = Msg.block(List.of(Msg.of("k", "v1"), Msg.of("k", "v2")));
         try {
-            return log.append(b, 2, nowMs);
+            return log.append(b, nowMs);
         } finally {
             b.release();
         }

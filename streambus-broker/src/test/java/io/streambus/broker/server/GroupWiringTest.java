@@ -1,8 +1,12 @@
 package io.streambus.broker.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.streambus.broker.BrokerInternals;
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.group.GroupCoordinator;
+import io.streambus.broker.group.GroupProbe;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.broker.testing.TestClient;
 import io.streambus.broker.testing.TestClient.Response;
@@ -120,7 +124,7 @@ class GroupWiringTest {
     }
 
     @Test
-    void heldJoinGroupDelaysRequestsBehindItOnItsConnectionOnly() throws IOException, InterruptedException {
+    void heldJoinGroupDelaysRequestsBehindItOnItsConnectionOnly() throws IOException {
         try (EmbeddedBroker b = broker()) {
             int port = b.start();
             try (TestClient a = TestClient.connect(port); TestClient bConn = TestClient.connect(port)) {
@@ -132,11 +136,14 @@ class GroupWiringTest {
                 // B joins: held until A rejoins. A HealthCheck pipelined behind it must wait for it.
                 bConn.sendAsync(joinRequest("g2", ""));
                 bConn.sendAsync(new HealthCheckRequest());
-                Thread.sleep(200);
-                assertThat(bConn.socket().getInputStream().available()).isZero();
+                GroupCoordinator groups = BrokerInternals.groups(b);
+                await().atMost(Duration.ofSeconds(5)).until(() -> GroupProbe.members(groups, "g2").size() == 2);
                 // Other connections are not held up.
                 assertThat(a.send(new HeartbeatRequest("g2", 1, memberA)).errorCode())
                         .isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
+                // B's JoinGroup is held; that nothing comes back meanwhile can only be observed over a while.
+                await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                        .until(() -> bConn.socket().getInputStream().available() == 0);
 
                 JoinGroupResponse ja2 = join(a, "g2", memberA);
                 Response jb = bConn.receive();
@@ -152,17 +159,20 @@ class GroupWiringTest {
     }
 
     @Test
-    void closingTheConnectionOfAHeldNewMemberRemovesIt() throws IOException, InterruptedException {
+    void closingTheConnectionOfAHeldNewMemberRemovesIt() throws IOException {
         try (EmbeddedBroker b = broker()) {
             int port = b.start();
             try (TestClient a = TestClient.connect(port)) {
                 String memberA = join(a, "g3", "").memberId();
                 a.send(new SyncGroupRequest("g3", 1, memberA, List.of())).body(SyncGroupResponse.class);
+                GroupCoordinator groups = BrokerInternals.groups(b);
                 try (TestClient bConn = TestClient.connect(port)) {
                     bConn.sendAsync(joinRequest("g3", ""));
-                    Thread.sleep(100);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> GroupProbe.members(groups, "g3").size() == 2);
                 }
-                Thread.sleep(200); // let the broker see the close
+                // The broker sees the close and removes the new member whose held JoinGroup was on it.
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> GroupProbe.members(groups, "g3").equals(List.of(memberA)));
                 JoinGroupResponse again = join(a, "g3", memberA);
                 assertThat(again.members()).extracting(GroupMember::memberId).containsExactly(memberA);
             }

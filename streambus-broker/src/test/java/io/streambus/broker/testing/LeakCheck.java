@@ -67,7 +67,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         for (int round = 0; round < 3; round++) {
             System.gc();
             try {
-                Thread.sleep(30);
+                Thread.sleep(30); // gives the GC's reference handler time to enqueue; there is no event to wait for
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

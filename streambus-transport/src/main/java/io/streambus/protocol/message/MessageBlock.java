@@ -24,9 +24,9 @@ public final class MessageBlock implements ReferenceCounted {
     /** Bytes of the count field. */
     public static final int BLOCK_OVERHEAD = 4;
     /** Fixed bytes of one message: offset, timestamp, key length, value length, header count. */
-    public static final int MESSAGE_OVERHEAD = 28;
+    public static final int MESSAGE_OVERHEAD = MessageRecords.MESSAGE_OVERHEAD;
     /** Fixed bytes of one header: key length, value length. */
-    public static final int HEADER_OVERHEAD = 8;
+    public static final int HEADER_OVERHEAD = MessageRecords.HEADER_OVERHEAD;
 
     private final ByteBuf buf;
     private final int start;
@@ -95,21 +95,31 @@ public final class MessageBlock implements ReferenceCounted {
     /** Checks one block from the reader's position; the reader ends just after it. */
     public static Scan scan(PayloadReader r) {
         int count = r.count("message count", MESSAGE_OVERHEAD);
+        int end = r.pos + r.remaining();
+        MessageRecords.ErrorFactory errors = (field, index, problem, value, available) -> r.error(field, index,
+                switch (problem) {
+                    case TRUNCATED -> "needs " + value + " bytes, only " + available + " left";
+                    // A u32 of 2^31 or more is reported as such, as PayloadReader does for every length and count.
+                    case LENGTH_EXCEEDS -> value > Integer.MAX_VALUE ? "value " + value + " is 2^31 or more"
+                            : "length " + value + " exceeds the " + available + " bytes left";
+                    case COUNT_EXCEEDS -> value > Integer.MAX_VALUE ? "value " + value + " is 2^31 or more"
+                            : "count " + value + " cannot fit in the " + available + " bytes left";
+                });
         int max = 0;
         for (int i = 0; i < count; i++) {
-            int at = r.pos;
-            r.i64("message offset");
-            r.i64("message timestamp");
-            r.skipBytesField("message key length");
-            r.skipBytesField("message value length");
-            int headers = r.count("message header count", HEADER_OVERHEAD);
-            for (int h = 0; h < headers; h++) {
-                r.skipBytesField("header key length");
-                r.skipBytesField("header value length");
-            }
-            max = Math.max(max, r.pos - at);
+            int size = MessageRecords.measure(r.buf, r.pos, end, end, errors);
+            r.pos += size;
+            max = Math.max(max, size);
         }
         return new Scan(r.pos, count, max);
+    }
+
+    /**
+     * The messages without the count field: a non-retained slice of the block's bytes after its first
+     * {@link #BLOCK_OVERHEAD} bytes (what a log stores). Shared, not a copy; valid while the block is alive.
+     */
+    public ByteBuf messagesSlice() {
+        return buf.slice(start + BLOCK_OVERHEAD, length - BLOCK_OVERHEAD);
     }
 
     /** Number of messages. */

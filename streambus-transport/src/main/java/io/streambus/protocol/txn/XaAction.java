@@ -2,8 +2,11 @@ package io.streambus.protocol.txn;
 
 /** The action of an EndXaBranch (spec B.7.8.4), with its u8 wire code. Immutable and thread-safe. */
 public enum XaAction {
+    /** Commit a Prepared branch (or repeat a commit). */
     COMMIT(1),
+    /** Roll a branch back. */
     ROLLBACK(2),
+    /** Forget a complete or heuristically completed branch. */
     FORGET(3);
 
     private final int code;

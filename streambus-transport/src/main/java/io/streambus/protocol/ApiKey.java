@@ -1,6 +1,9 @@
 package io.streambus.protocol;
 
-/** Request types (spec A.6 and B.1). The response frame does not carry its type, so callers remember it per id. */
+/**
+ * Request types (spec A.6 and B.1). The response frame does not carry its type, so callers remember it per id.
+ * Immutable and thread-safe.
+ */
 public enum ApiKey {
     PRODUCE(0x01, false),
     FETCH(0x02, false),
@@ -22,6 +25,14 @@ public enum ApiKey {
     TXN_OFFSET_COMMIT(0x12, true),
     DELETE_GROUPS(0x13, true),
     LIST_GROUPS(0x14, true),
+    SHARE_GROUP_HEARTBEAT(0x15, true),
+    SHARE_FETCH(0x16, true),
+    SHARE_ACKNOWLEDGE(0x17, true),
+    SHARE_GROUP_CONFIGURE(0x18, true),
+    INIT_XA_BRANCH(0x19, true),
+    PREPARE_TXN(0x1A, true),
+    END_XA_BRANCH(0x1B, true),
+    LIST_XA_BRANCHES(0x1C, true),
     SASL_HANDSHAKE(0x20, true),
     SASL_AUTHENTICATE(0x21, true),
     API_VERSIONS(0x22, true);

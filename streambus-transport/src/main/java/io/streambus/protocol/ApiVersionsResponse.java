@@ -16,6 +16,14 @@ public record ApiVersionsResponse(List<ApiVersion> apis, int featureBits, String
     public static final int FEATURE_AUTH_REQUIRED = 0x00000002;
     public static final int FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS = 0x00000004;
     public static final int FEATURE_COMPRESSION = 0x00000008;
+    /** Flag 0x0080 on Produce and idempotent-only producer ids (B.12). */
+    public static final int FEATURE_IDEMPOTENT_PRODUCE = 0x00000010;
+    /** Share groups, 0x15-0x18 (B.13). */
+    public static final int FEATURE_SHARE_GROUPS = 0x00000020;
+    /** Two-phase commit, 0x19-0x1C (B.7.8). */
+    public static final int FEATURE_TWO_PHASE_COMMIT = 0x00000040;
+    /** Flag 0x0020 on ShareAcknowledge and share groups in AddOffsetsToTxn (B.13.15). */
+    public static final int FEATURE_TXN_SHARE_ACKS = 0x00000080;
 
     public ApiVersionsResponse {
         apis = Checks.list(apis);

@@ -45,6 +45,30 @@ public final class ErrorCode {
     public static final int UNSUPPORTED_SASL_MECHANISM = 44;
     public static final int ILLEGAL_SASL_STATE = 45;
     public static final int NON_EMPTY_GROUP = 46;
+    /** A sequenced batch is ahead of the next expected sequence (B.12.3). */
+    public static final int OUT_OF_ORDER_SEQUENCE = 47;
+    /** A sequenced batch was stored earlier but is no longer among the 5 remembered (B.12.3). */
+    public static final int DUPLICATE_SEQUENCE = 48;
+    /** Producer id never issued, or expired (B.12.3). */
+    public static final int UNKNOWN_PRODUCER_ID = 49;
+    /** The group id names a group of the other type (B.13.3). */
+    public static final int GROUP_TYPE_MISMATCH = 50;
+    /** A ShareFetch filter that does not parse or is too long (B.13.9). */
+    public static final int INVALID_FILTER = 51;
+    /** Share acknowledgements that could not be applied (B.13.8). */
+    public static final int INVALID_RECORD_STATE = 52;
+    /** The partition is not in the share-group member's assignment (B.13.5). */
+    public static final int PARTITION_NOT_ASSIGNED = 53;
+    /** A ShareGroupConfigure setting outside its allowed values (B.13.7). */
+    public static final int INVALID_GROUP_CONFIG = 54;
+    /** No XA branch with this xid, or it was forgotten (B.7.8.4). */
+    public static final int UNKNOWN_XID = 55;
+    /** The xid's branch already exists (B.7.8.2). */
+    public static final int DUPLICATE_XID = 56;
+    /** An operator committed the XA branch (B.7.8.7). */
+    public static final int HEURISTIC_COMMIT = 57;
+    /** An operator rolled the XA branch back (B.7.8.7). */
+    public static final int HEURISTIC_ROLLBACK = 58;
     public static final int QUOTA_EXCEEDED = 1100;
 
     private ErrorCode() {
@@ -93,6 +117,18 @@ public final class ErrorCode {
             case UNSUPPORTED_SASL_MECHANISM -> "UnsupportedSaslMechanism";
             case ILLEGAL_SASL_STATE -> "IllegalSaslState";
             case NON_EMPTY_GROUP -> "NonEmptyGroup";
+            case OUT_OF_ORDER_SEQUENCE -> "OutOfOrderSequence";
+            case DUPLICATE_SEQUENCE -> "DuplicateSequence";
+            case UNKNOWN_PRODUCER_ID -> "UnknownProducerId";
+            case GROUP_TYPE_MISMATCH -> "GroupTypeMismatch";
+            case INVALID_FILTER -> "InvalidFilter";
+            case INVALID_RECORD_STATE -> "InvalidRecordState";
+            case PARTITION_NOT_ASSIGNED -> "PartitionNotAssigned";
+            case INVALID_GROUP_CONFIG -> "InvalidGroupConfig";
+            case UNKNOWN_XID -> "UnknownXid";
+            case DUPLICATE_XID -> "DuplicateXid";
+            case HEURISTIC_COMMIT -> "HeuristicCommit";
+            case HEURISTIC_ROLLBACK -> "HeuristicRollback";
             case QUOTA_EXCEEDED -> "QuotaExceeded";
             default -> "UNKNOWN_" + code;
         };

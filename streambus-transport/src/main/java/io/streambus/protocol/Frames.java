@@ -29,7 +29,7 @@ public final class Frames {
     /** Largest uncompressed size of a compressed message block (B.11). */
     public static final int MAX_UNCOMPRESSED_BLOCK_SIZE = 64 * 1024 * 1024;
 
-    /** Request flag bits (A.3.5, B.7.7, B.11). */
+    /** Request flag bits (A.3.5, B.7.7, B.11, B.12, B.13.15). */
     public static final int FLAG_REQUIRE_ACK = 0x0001;
     public static final int FLAG_COMPRESSED = 0x0002;
     public static final int FLAG_BATCH = 0x0004;
@@ -37,8 +37,14 @@ public final class Frames {
     public static final int FLAG_IDEMPOTENT = 0x0010;
     public static final int FLAG_TRANSACTIONAL = 0x0020;
     public static final int FLAG_READ_COMMITTED = 0x0040;
-    /** The flags that add or change payload layouts; only valid on some core types (B.2). */
-    public static final int EXTENSION_FLAGS = FLAG_COMPRESSED | FLAG_TRANSACTIONAL | FLAG_READ_COMMITTED;
+    /** Sequenced (idempotent) Produce: adds the sequence trailer (B.12.3). */
+    public static final int FLAG_SEQUENCED = 0x0080;
+    /**
+     * The flags that add or change payload layouts; only valid on some types (B.2): 0x0002 on Produce and Fetch,
+     * 0x0020 on Produce and ShareAcknowledge, 0x0040 on Fetch, 0x0080 on Produce.
+     */
+    public static final int EXTENSION_FLAGS = FLAG_COMPRESSED | FLAG_TRANSACTIONAL | FLAG_READ_COMMITTED
+            | FLAG_SEQUENCED;
 
     /** Response status byte (A.7). */
     public static final int STATUS_OK = 0;

@@ -18,16 +18,24 @@ import io.streambus.protocol.group.SyncGroupRequest;
 import io.streambus.protocol.message.MessageTooLargeException;
 import io.streambus.protocol.security.SaslAuthenticateRequest;
 import io.streambus.protocol.security.SaslHandshakeRequest;
+import io.streambus.protocol.share.ShareAcknowledgeRequest;
+import io.streambus.protocol.share.ShareFetchRequest;
+import io.streambus.protocol.share.ShareGroupConfigureRequest;
+import io.streambus.protocol.share.ShareGroupHeartbeatRequest;
 import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
 import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
 import io.streambus.protocol.txn.EndTxnRequest;
+import io.streambus.protocol.txn.EndXaBranchRequest;
 import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.InitXaBranchRequest;
+import io.streambus.protocol.txn.ListXaBranchesRequest;
+import io.streambus.protocol.txn.PrepareTxnRequest;
 import io.streambus.protocol.txn.TxnOffsetCommitRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Encodes request frames and decodes request payloads (spec A.3.1, A.6, B.4-B.7, B.11). Stateless and
+ * Encodes request frames and decodes request payloads (spec A.3.1, A.6, B.4-B.7, B.11-B.13). Stateless and
  * thread-safe.
  */
 public final class RequestCodec {
@@ -39,7 +47,7 @@ public final class RequestCodec {
 
     /**
      * The complete frame (length, header, payload, CRC) for {@code body} with version 1. The frame flags are
-     * {@code flags | body.requiredFlags()}; giving an extension flag (0x0002, 0x0020, 0x0040) that the body does
+     * {@code flags | body.requiredFlags()}; giving an extension flag (0x0002, 0x0020, 0x0040, 0x0080) that the body does
      * not carry is an {@link IllegalArgumentException}. The body is not released. Throws
      * {@link MessageTooLargeException} if the frame would exceed {@link Frames#MAX_FRAME_SIZE}.
      */
@@ -100,6 +108,14 @@ public final class RequestCodec {
             case SASL_HANDSHAKE -> ((SaslHandshakeRequest) body).write(out);
             case SASL_AUTHENTICATE -> ((SaslAuthenticateRequest) body).write(out);
             case API_VERSIONS -> ((ApiVersionsRequest) body).write(out);
+            case SHARE_GROUP_HEARTBEAT -> ((ShareGroupHeartbeatRequest) body).write(out);
+            case SHARE_FETCH -> ((ShareFetchRequest) body).write(out);
+            case SHARE_ACKNOWLEDGE -> ((ShareAcknowledgeRequest) body).write(out);
+            case SHARE_GROUP_CONFIGURE -> ((ShareGroupConfigureRequest) body).write(out);
+            case INIT_XA_BRANCH -> ((InitXaBranchRequest) body).write(out);
+            case PREPARE_TXN -> ((PrepareTxnRequest) body).write(out);
+            case END_XA_BRANCH -> ((EndXaBranchRequest) body).write(out);
+            case LIST_XA_BRANCHES -> ((ListXaBranchesRequest) body).write(out);
         }
     }
 
@@ -141,7 +157,8 @@ public final class RequestCodec {
      * <p>Errors, each carrying the header ({@link ProtocolException#requestHeader()}):
      * {@link UnknownRequestTypeException} (code 1); {@link MalformedPayloadException} (code 2) for a bad payload,
      * a 0-message Produce, or an extension flag on a type that has none (B.2) or a non-zero flag other than
-     * 0x0001 on a Part B type (except ApiVersions); {@link CorruptMessageException} (code 4) and
+     * 0x0001 on a Part B type (except ApiVersions, and 0x0020 on ShareAcknowledge, B.13.15);
+     * {@link CorruptMessageException} (code 4) and
      * {@link MessageTooLargeException} (code 12) for compressed Produce blocks (B.11).
      */
     public static DecodedRequest decode(ByteBuf frame, ByteBufAllocator alloc) {
@@ -168,10 +185,13 @@ public final class RequestCodec {
         int allowed;
         if (key.isExtension()) {
             allowed = Frames.FLAG_REQUIRE_ACK;
+            if (key == ApiKey.SHARE_ACKNOWLEDGE) {
+                allowed |= Frames.FLAG_TRANSACTIONAL;
+            }
         } else {
             allowed = ~Frames.EXTENSION_FLAGS;
             if (key == ApiKey.PRODUCE) {
-                allowed |= Frames.FLAG_COMPRESSED | Frames.FLAG_TRANSACTIONAL;
+                allowed |= Frames.FLAG_COMPRESSED | Frames.FLAG_TRANSACTIONAL | Frames.FLAG_SEQUENCED;
             } else if (key == ApiKey.FETCH) {
                 allowed |= Frames.FLAG_COMPRESSED | Frames.FLAG_READ_COMMITTED;
             }
@@ -207,6 +227,14 @@ public final class RequestCodec {
             case SASL_HANDSHAKE -> SaslHandshakeRequest.read(r);
             case SASL_AUTHENTICATE -> SaslAuthenticateRequest.read(r);
             case API_VERSIONS -> ApiVersionsRequest.read(r);
+            case SHARE_GROUP_HEARTBEAT -> ShareGroupHeartbeatRequest.read(r);
+            case SHARE_FETCH -> ShareFetchRequest.read(r);
+            case SHARE_ACKNOWLEDGE -> ShareAcknowledgeRequest.read(r, flags);
+            case SHARE_GROUP_CONFIGURE -> ShareGroupConfigureRequest.read(r);
+            case INIT_XA_BRANCH -> InitXaBranchRequest.read(r);
+            case PREPARE_TXN -> PrepareTxnRequest.read(r);
+            case END_XA_BRANCH -> EndXaBranchRequest.read(r);
+            case LIST_XA_BRANCHES -> ListXaBranchesRequest.read(r);
         };
     }
 }

@@ -17,16 +17,24 @@ import io.streambus.protocol.group.OffsetFetchResponse;
 import io.streambus.protocol.group.SyncGroupResponse;
 import io.streambus.protocol.security.SaslAuthenticateResponse;
 import io.streambus.protocol.security.SaslHandshakeResponse;
+import io.streambus.protocol.share.ShareAcknowledgeResponse;
+import io.streambus.protocol.share.ShareFetchResponse;
+import io.streambus.protocol.share.ShareGroupConfigureResponse;
+import io.streambus.protocol.share.ShareGroupHeartbeatResponse;
 import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
 import io.streambus.protocol.txn.AddPartitionsToTxnResponse;
 import io.streambus.protocol.txn.EndTxnResponse;
+import io.streambus.protocol.txn.EndXaBranchResponse;
 import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.InitXaBranchResponse;
+import io.streambus.protocol.txn.ListXaBranchesResponse;
+import io.streambus.protocol.txn.PrepareTxnResponse;
 import io.streambus.protocol.txn.TxnOffsetCommitResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Encodes response frames and decodes response payloads (spec A.3.2, A.4, A.6, B.4-B.7, B.11). A response does
+ * Encodes response frames and decodes response payloads (spec A.3.2, A.4, A.6, B.4-B.7, B.11-B.13). A response does
  * not name its type, so decoding needs the type and flags of the request it answers. Stateless and thread-safe.
  */
 public final class ResponseCodec {
@@ -45,7 +53,8 @@ public final class ResponseCodec {
         if (body instanceof ErrorResponse) {
             throw new IllegalArgumentException("use encodeError for error responses");
         }
-        ByteBuf out = alloc.buffer(body instanceof FetchResponse f ? 64 + f.messages().sizeInBytes() : 128);
+        ByteBuf out = alloc.buffer(body instanceof FetchResponse f ? 64 + f.messages().sizeInBytes()
+                : body instanceof ShareFetchResponse s ? 32 + s.sizeInBytes() : 128);
         try {
             out.writeInt(0).writeLong(requestId).writeByte(Frames.STATUS_OK).writeShort(ErrorCode.NONE);
             writePayload(out, body, requestFlags, alloc);
@@ -80,7 +89,7 @@ public final class ResponseCodec {
             case HEALTH_CHECK -> ((HealthCheckResponse) body).write(out);
             case JOIN_GROUP -> ((JoinGroupResponse) body).write(out);
             case SYNC_GROUP -> ((SyncGroupResponse) body).write(out);
-            case HEARTBEAT, LEAVE_GROUP, ADD_OFFSETS_TO_TXN, END_TXN -> {
+            case HEARTBEAT, LEAVE_GROUP, ADD_OFFSETS_TO_TXN, END_TXN, PREPARE_TXN, END_XA_BRANCH -> {
             }
             case OFFSET_COMMIT -> ((OffsetCommitResponse) body).write(out);
             case OFFSET_FETCH -> ((OffsetFetchResponse) body).write(out);
@@ -92,6 +101,12 @@ public final class ResponseCodec {
             case SASL_HANDSHAKE -> ((SaslHandshakeResponse) body).write(out);
             case SASL_AUTHENTICATE -> ((SaslAuthenticateResponse) body).write(out);
             case API_VERSIONS -> ((ApiVersionsResponse) body).write(out);
+            case SHARE_GROUP_HEARTBEAT -> ((ShareGroupHeartbeatResponse) body).write(out);
+            case SHARE_FETCH -> ((ShareFetchResponse) body).write(out);
+            case SHARE_ACKNOWLEDGE -> ((ShareAcknowledgeResponse) body).write(out);
+            case SHARE_GROUP_CONFIGURE -> ((ShareGroupConfigureResponse) body).write(out);
+            case INIT_XA_BRANCH -> ((InitXaBranchResponse) body).write(out);
+            case LIST_XA_BRANCHES -> ((ListXaBranchesResponse) body).write(out);
         }
     }
 
@@ -113,7 +128,8 @@ public final class ResponseCodec {
      * Decodes a frame as {@link FrameDecoder} emits it (header + payload, no length, no CRC) without moving its
      * indexes or releasing it. Status 0 gives the success body of {@code requestType} (laid out per
      * {@code requestFlags}); any other status an {@link ErrorResponse} (a frame with no payload gives message "").
-     * A Fetch body holds a retained slice of the frame or a buffer from {@code alloc}: close the result.
+     * A Fetch or ShareFetch body holds retained slices of the frame (or a buffer from {@code alloc}): close the
+     * result.
      *
      * <p>Errors: {@link MalformedPayloadException} for a payload that does not match the layout (a protocol
      * error: close the connection); {@link CorruptMessageException} for a compressed Fetch block that does not
@@ -156,6 +172,14 @@ public final class ResponseCodec {
             case SASL_HANDSHAKE -> SaslHandshakeResponse.read(r);
             case SASL_AUTHENTICATE -> SaslAuthenticateResponse.read(r);
             case API_VERSIONS -> ApiVersionsResponse.read(r);
+            case SHARE_GROUP_HEARTBEAT -> ShareGroupHeartbeatResponse.read(r);
+            case SHARE_FETCH -> ShareFetchResponse.read(r);
+            case SHARE_ACKNOWLEDGE -> ShareAcknowledgeResponse.read(r);
+            case SHARE_GROUP_CONFIGURE -> ShareGroupConfigureResponse.read(r);
+            case INIT_XA_BRANCH -> InitXaBranchResponse.read(r);
+            case PREPARE_TXN -> PrepareTxnResponse.INSTANCE;
+            case END_XA_BRANCH -> EndXaBranchResponse.INSTANCE;
+            case LIST_XA_BRANCHES -> ListXaBranchesResponse.read(r);
         };
     }
 }

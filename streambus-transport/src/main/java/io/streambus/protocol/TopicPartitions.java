@@ -102,12 +102,18 @@ public record TopicPartitions<P>(List<Topic<P>> topics) {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    /** Layout of one entry. */
-    interface Element<P> {
+    /**
+     * Layout of one entry; {@link #read} checks every count and length against the bytes left. Implementations
+     * are stateless and thread-safe.
+     */
+    public interface Element<P> {
+        /** The entry's partition id. */
         int partition(P p);
 
+        /** Writes one entry, partition first. */
         void write(ByteBuf out, P p);
 
+        /** Reads one entry, partition first. */
         P read(PayloadReader r);
 
         /** Fewest bytes one entry takes on the wire. */

@@ -12,8 +12,11 @@
  *       write; {@code decode} takes what FrameDecoder emits and neither moves its indexes nor releases it.</li>
  *   <li>One immutable record per body ({@code ProduceRequest}, {@code FetchResponse}, {@code JoinGroupRequest},
  *       ...). Bodies that carry messages hold a {@link io.streambus.protocol.message.MessageBlock} and must be released
- *       ({@code body.release()}, or close the {@code DecodedRequest}/{@code DecodedResponse}). Encoding never
- *       releases the body.</li>
+ *       ({@code body.release()}, or close the {@code DecodedRequest}/{@code DecodedResponse}); so does a
+ *       {@code ShareFetchResponse}, whose partitions hold {@link io.streambus.protocol.share.ShareRecords}. Encoding
+ *       never releases the body. Bodies live in {@code protocol.core} (Part A), {@code protocol.group},
+ *       {@code protocol.txn} (transactions and two-phase commit), {@code protocol.security} and
+ *       {@code protocol.share} (share groups).</li>
  *   <li>{@link io.streambus.protocol.message.MessageBlock}: u32 count + messages (A.5), validated, reference counted;
  *       built with {@link io.streambus.protocol.message.MessageBlockWriter}, read with a
  *       {@link io.streambus.protocol.message.MessageCursor} (no allocation per message) or as

@@ -287,7 +287,7 @@ class MalformedInputTest {
 
     @Test
     void unknownTypesCarryTheHeader() {
-        for (int type : new int[] {0x00, 0x15, 0x1F, 0x23, 0xFF}) {
+        for (int type : new int[] {0x00, 0x1D, 0x1F, 0x23, 0xFF}) {
             ByteBuf content = requestContent(type, 0x8000, new byte[0]);
             assertThatThrownBy(() -> RequestCodec.decode(content, alloc))
                     .isInstanceOfSatisfying(UnknownRequestTypeException.class, e -> {

@@ -15,6 +15,7 @@ import io.streambus.protocol.core.ListTopicsRequest;
 import io.streambus.protocol.core.ListTopicsResponse;
 import io.streambus.protocol.core.ProduceRequest;
 import io.streambus.protocol.core.ProduceResponse;
+import io.streambus.protocol.core.ProducerSequence;
 import io.streambus.protocol.core.TopicInfo;
 import io.streambus.protocol.group.DeleteGroupsRequest;
 import io.streambus.protocol.group.DeleteGroupsResponse;
@@ -43,15 +44,44 @@ import io.streambus.protocol.security.SaslAuthenticateRequest;
 import io.streambus.protocol.security.SaslAuthenticateResponse;
 import io.streambus.protocol.security.SaslHandshakeRequest;
 import io.streambus.protocol.security.SaslHandshakeResponse;
+import io.streambus.protocol.share.AcknowledgeType;
+import io.streambus.protocol.share.Acknowledgement;
+import io.streambus.protocol.share.AcquiredRecord;
+import io.streambus.protocol.share.OffsetRange;
+import io.streambus.protocol.share.ShareAcknowledgePartition;
+import io.streambus.protocol.share.ShareAcknowledgePartitionResult;
+import io.streambus.protocol.share.ShareAcknowledgeRequest;
+import io.streambus.protocol.share.ShareAcknowledgeResponse;
+import io.streambus.protocol.share.ShareFetchPartition;
+import io.streambus.protocol.share.ShareFetchPartitionData;
+import io.streambus.protocol.share.ShareFetchRequest;
+import io.streambus.protocol.share.ShareFetchResponse;
+import io.streambus.protocol.share.ShareGroupConfigureRequest;
+import io.streambus.protocol.share.ShareGroupConfigureResponse;
+import io.streambus.protocol.share.ShareGroupHeartbeatRequest;
+import io.streambus.protocol.share.ShareGroupHeartbeatResponse;
+import io.streambus.protocol.share.SharePartitionState;
+import io.streambus.protocol.share.ShareRecords;
 import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
 import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
 import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
 import io.streambus.protocol.txn.AddPartitionsToTxnResponse;
 import io.streambus.protocol.txn.EndTxnRequest;
 import io.streambus.protocol.txn.EndTxnResponse;
+import io.streambus.protocol.txn.EndXaBranchRequest;
+import io.streambus.protocol.txn.EndXaBranchResponse;
 import io.streambus.protocol.txn.InitProducerIdRequest;
 import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.InitXaBranchRequest;
+import io.streambus.protocol.txn.InitXaBranchResponse;
+import io.streambus.protocol.txn.ListXaBranchesRequest;
+import io.streambus.protocol.txn.ListXaBranchesResponse;
+import io.streambus.protocol.txn.PrepareTxnRequest;
+import io.streambus.protocol.txn.PrepareTxnResponse;
 import io.streambus.protocol.txn.ProducerIdAndEpoch;
+import io.streambus.protocol.txn.XaAction;
+import io.streambus.protocol.txn.XaBranch;
+import io.streambus.protocol.txn.Xid;
 import io.streambus.protocol.txn.TxnOffsetCommitRequest;
 import io.streambus.protocol.txn.TxnOffsetCommitResponse;
 import io.netty.buffer.ByteBufAllocator;
@@ -258,7 +288,162 @@ final class VectorCases {
         c.add(resp("ext-fetch-compressed-response-1", ApiKey.FETCH, 123, 0x0002,
                 a -> new FetchResponse(2, Msg.block(a, List.of(Msg.of(0, TS0 + 4, "k1", "v1"),
                         Msg.of(1, TS0 + 5, "k2", "v2"))), CompressionCodec.NONE, FetchResponse.NO_LAST_STABLE_OFFSET)));
+        idempotentProduce(c);
+        shareGroups(c);
+        twoPhaseCommit(c);
         return c;
+    }
+
+    /** Spec B.12: idempotent-only producer 1002 and the sequenced producer 1001. */
+    private static void idempotentProduce(List<Case> c) {
+        c.add(req("ext-initproducerid-request-2", ApiKey.INIT_PRODUCER_ID, 124, 0,
+                a -> new InitProducerIdRequest("", 0)));
+        c.add(resp("ext-initproducerid-response-2", ApiKey.INIT_PRODUCER_ID, 124, 0,
+                a -> new InitProducerIdResponse(1002, (short) 0)));
+        List<Msg> batch = List.of(Msg.of(0, TS0 + 10, "order-17", "created"), Msg.of(0, TS0 + 11, "order-18", "created"));
+        ProducerSequence seq0 = new ProducerSequence(1002, (short) 0, 0);
+        c.add(req("ext-produce-idempotent-request-1", ApiKey.PRODUCE, 125, 0x0081,
+                a -> new ProduceRequest("orders", 1, Msg.block(a, batch), CompressionCodec.NONE, null, seq0)));
+        c.add(resp("ext-produce-idempotent-response-1", ApiKey.PRODUCE, 125, 0x0081,
+                a -> new ProduceResponse(17, 2, 19)));
+        c.add(req("ext-produce-idempotent-request-2", ApiKey.PRODUCE, 126, 0x0081,
+                a -> new ProduceRequest("orders", 1, Msg.block(a, batch), CompressionCodec.NONE, null, seq0)));
+        c.add(resp("ext-produce-idempotent-response-2", ApiKey.PRODUCE, 126, 0x0081,
+                a -> new ProduceResponse(17, 2, 23)));
+        c.add(req("ext-produce-idempotent-transactional-request-1", ApiKey.PRODUCE, 128, 0x00a1,
+                a -> new ProduceRequest("payments", 0, Msg.block(a, List.of(Msg.of(0, TS0 + 12, "pay-1", "debit"))),
+                        CompressionCodec.NONE, new ProducerIdAndEpoch(1001, (short) 0),
+                        new ProducerSequence(1001, (short) 0, 0))));
+        c.add(resp("ext-produce-idempotent-transactional-response-1", ApiKey.PRODUCE, 128, 0x00a1,
+                a -> new ProduceResponse(0, 1, 1)));
+        c.add(req("ext-produce-compressed-idempotent-request-1", ApiKey.PRODUCE, 127, 0x0083,
+                a -> new ProduceRequest("orders", 1, Msg.block(a, COMPRESSED_PRODUCE), CompressionCodec.GZIP, null,
+                        new ProducerSequence(1002, (short) 0, 2))));
+        c.add(error("ext-produce-idempotent-response-3", ApiKey.PRODUCE, 129, ErrorCode.OUT_OF_ORDER_SEQUENCE,
+                "out of order sequence for producer 1002 on orders/1: expected 4, got 6"));
+    }
+
+    /** Spec B.13: share group "queue.orders", its member "svc-q-1", its dead-letter topic. */
+    private static void shareGroups(List<Case> c) {
+        c.add(req("ext-sharegroupconfigure-request-1", ApiKey.SHARE_GROUP_CONFIGURE, 130, 0,
+                a -> new ShareGroupConfigureRequest("queue.orders", 0x0d, 5, 0, "orders.dlq", 0, 0)));
+        c.add(resp("ext-sharegroupconfigure-response-1", ApiKey.SHARE_GROUP_CONFIGURE, 130, 0,
+                a -> new ShareGroupConfigureResponse("Empty", 0, 5, 30000, "orders.dlq", 0, 2000,
+                        TopicPartitions.empty())));
+        c.add(req("ext-sharegroupheartbeat-request-1", ApiKey.SHARE_GROUP_HEARTBEAT, 131, 0,
+                a -> new ShareGroupHeartbeatRequest("queue.orders", "", false, "svc-q", List.of("orders"))));
+        c.add(resp("ext-sharegroupheartbeat-response-1", ApiKey.SHARE_GROUP_HEARTBEAT, 131, 0,
+                a -> new ShareGroupHeartbeatResponse("svc-q-1", 5000, TopicPartitions.of("orders", List.of(0, 1, 2)))));
+        c.add(req("ext-sharefetch-request-1", ApiKey.SHARE_FETCH, 132, 0,
+                a -> new ShareFetchRequest("queue.orders", "svc-q-1", 500, "region = 'eu' AND amount > 100",
+                        TopicPartitions.of("orders", List.of(
+                                new ShareFetchPartition(0, 10, 1_048_576, List.of(
+                                        new Acknowledgement(40, 41, AcknowledgeType.ACCEPT),
+                                        new Acknowledgement(42, 42, AcknowledgeType.RELEASE),
+                                        new Acknowledgement(43, 43, AcknowledgeType.REJECT))),
+                                new ShareFetchPartition(1, 10, 1_048_576, List.of()))))));
+        c.add(resp("ext-sharefetch-response-1", ApiKey.SHARE_FETCH, 132, 0, a -> {
+            ShareRecords records;
+            try (ShareRecords.Builder b = new ShareRecords.Builder(a, 64)) {
+                records = b.append(2, 42, TS0 + 42, utf8("order-42"), utf8("amount=250"),
+                                List.of(Header.of("region", "eu"), Header.of("amount", "250")))
+                        .append(1, 44, TS0 + 44, utf8("order-44"), utf8("amount=120"),
+                                List.of(Header.of("region", "eu"), Header.of("amount", "120")))
+                        .finish();
+            }
+            return new ShareFetchResponse(30000, TopicPartitions.of("orders", List.of(
+                    new ShareFetchPartitionData(0, 0, 0, List.of(), false, records),
+                    new ShareFetchPartitionData(1, 0, 0, List.of(), true, ShareRecords.empty()))));
+        }));
+        c.add(error("ext-sharefetch-response-2", ApiKey.SHARE_FETCH, 135, ErrorCode.INVALID_FILTER,
+                "invalid filter at character 10: expected an expression after '='"));
+        c.add(req("ext-shareacknowledge-request-1", ApiKey.SHARE_ACKNOWLEDGE, 133, 0,
+                a -> new ShareAcknowledgeRequest("queue.orders", "svc-q-1", TopicPartitions.of("orders", List.of(
+                        new ShareAcknowledgePartition(0, List.of(new Acknowledgement(42, 42, AcknowledgeType.ACCEPT),
+                                new Acknowledgement(44, 44, AcknowledgeType.RENEW))),
+                        new ShareAcknowledgePartition(1, List.of(new Acknowledgement(7, 7, AcknowledgeType.ACCEPT))))))));
+        c.add(resp("ext-shareacknowledge-response-1", ApiKey.SHARE_ACKNOWLEDGE, 133, 0,
+                a -> new ShareAcknowledgeResponse(30000, TopicPartitions.of("orders", List.of(
+                        new ShareAcknowledgePartitionResult(0, 0, List.of()),
+                        new ShareAcknowledgePartitionResult(1, ErrorCode.INVALID_RECORD_STATE,
+                                List.of(new OffsetRange(7, 7))))))));
+        c.add(req("ext-sharegroupconfigure-request-2", ApiKey.SHARE_GROUP_CONFIGURE, 134, 0,
+                a -> ShareGroupConfigureRequest.describe("queue.orders")));
+        c.add(resp("ext-sharegroupconfigure-response-2", ApiKey.SHARE_GROUP_CONFIGURE, 134, 0,
+                a -> new ShareGroupConfigureResponse("Stable", 2, 5, 30000, "orders.dlq", 0, 2000,
+                        TopicPartitions.of("orders", List.of(new SharePartitionState(0, 44, 2, false),
+                                new SharePartitionState(1, 5, 2000, true), new SharePartitionState(2, 0, 0, false))))));
+        c.add(req("ext-sharegroupheartbeat-request-2", ApiKey.SHARE_GROUP_HEARTBEAT, 136, 0,
+                a -> new ShareGroupHeartbeatRequest("queue.orders", "svc-q-1", true, "svc-q", List.of())));
+        c.add(resp("ext-sharegroupheartbeat-response-2", ApiKey.SHARE_GROUP_HEARTBEAT, 136, 0,
+                a -> new ShareGroupHeartbeatResponse("svc-q-1", 0, TopicPartitions.empty())));
+        c.add(resp("ext-fetch-deadletter-response-1", ApiKey.FETCH, 137, 0, a -> new FetchResponse(1, Msg.block(a,
+                List.of(Msg.of(0, TS0 + 43, "order-43", "amount=900", Header.of("region", "eu"),
+                        Header.of("amount", "900"), Header.of("sb_dlq_group", "queue.orders"),
+                        Header.of("sb_dlq_topic", "orders"), Header.of("sb_dlq_partition", "0"),
+                        Header.of("sb_dlq_offset", "43"), Header.of("sb_dlq_delivery_count", "1"),
+                        Header.of("sb_dlq_reason", "REJECT")))))));
+        c.add(resp("ext-listgroups-response-2", ApiKey.LIST_GROUPS, 121, 0, a -> new ListGroupsResponse(List.of(
+                new GroupInfo("billing", "consumer", "Stable"), new GroupInfo("queue.orders", "share", "Stable"),
+                new GroupInfo("reports", "", "Empty")))));
+        List<ApiVersion> apis = IntStream.concat(IntStream.rangeClosed(0x01, 0x18), IntStream.rangeClosed(0x20, 0x22))
+                .mapToObj(t -> new ApiVersion(t, 1, 1)).toList();
+        c.add(resp("ext-apiversions-response-2", ApiKey.API_VERSIONS, 119, 0,
+                a -> new ApiVersionsResponse(apis, ApiVersionsResponse.FEATURE_TXN_DATA_PATH
+                        | ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
+                        | ApiVersionsResponse.FEATURE_COMPRESSION | ApiVersionsResponse.FEATURE_IDEMPOTENT_PRODUCE
+                        | ApiVersionsResponse.FEATURE_SHARE_GROUPS, "streambus-java-broker/0.2.0")));
+    }
+
+    static final String XA_PREFIX = "jms.app1";
+    static final Xid XID_42 = new Xid(131077, utf8("tm1.000042"), utf8("br1"));
+    static final Xid XID_41 = new Xid(131077, utf8("tm1.000041"), utf8("br1"));
+    static final String TXN_42 = "jms.app1:xa:00020005:746d312e303030303432:627231";
+    static final String TXN_41 = "jms.app1:xa:00020005:746d312e303030303431:627231";
+
+    /** Spec B.7.8 and B.13.15: XA branch tm1.000042/br1 of application "app1", and branch tm1.000041. */
+    private static void twoPhaseCommit(List<Case> c) {
+        c.add(req("ext-initxabranch-request-1", ApiKey.INIT_XA_BRANCH, 138, 0,
+                a -> new InitXaBranchRequest(XID_42.transactionId(XA_PREFIX), XID_42, 60000)));
+        c.add(resp("ext-initxabranch-response-1", ApiKey.INIT_XA_BRANCH, 138, 0,
+                a -> new InitXaBranchResponse(1004, (short) 0)));
+        c.add(req("ext-addoffsetstotxn-request-2", ApiKey.ADD_OFFSETS_TO_TXN, 139, 0,
+                a -> new AddOffsetsToTxnRequest(TXN_42, 1004, (short) 0, "queue.orders")));
+        c.add(req("ext-shareacknowledge-request-2", ApiKey.SHARE_ACKNOWLEDGE, 140, 0x0021,
+                a -> new ShareAcknowledgeRequest("queue.orders", "svc-xa-1", TopicPartitions.of("orders", List.of(
+                        new ShareAcknowledgePartition(0, List.of(new Acknowledgement(44, 45, AcknowledgeType.ACCEPT))))),
+                        new ProducerIdAndEpoch(1004, (short) 0))));
+        c.add(resp("ext-shareacknowledge-response-2", ApiKey.SHARE_ACKNOWLEDGE, 140, 0x0021,
+                a -> new ShareAcknowledgeResponse(30000, TopicPartitions.of("orders", List.of(
+                        new ShareAcknowledgePartitionResult(0, 0, List.of()))))));
+        c.add(req("ext-preparetxn-request-1", ApiKey.PREPARE_TXN, 141, 0,
+                a -> new PrepareTxnRequest(TXN_42, 1004, (short) 0)));
+        c.add(resp("ext-preparetxn-response-1", ApiKey.PREPARE_TXN, 141, 0, a -> PrepareTxnResponse.INSTANCE));
+        c.add(error("ext-initxabranch-response-2", ApiKey.INIT_XA_BRANCH, 142, ErrorCode.DUPLICATE_XID,
+                "xid 131077:746d312e303030303432:627231 is already in use (branch Prepared)"));
+        c.add(req("ext-listxabranches-request-1", ApiKey.LIST_XA_BRANCHES, 143, 0,
+                a -> new ListXaBranchesRequest("jms.app1:xa:", List.of("Prepared", "HeuristicCommit",
+                        "HeuristicRollback"))));
+        c.add(resp("ext-listxabranches-response-1", ApiKey.LIST_XA_BRANCHES, 143, 0,
+                a -> new ListXaBranchesResponse(List.of(
+                        new XaBranch(TXN_41, XID_41, "HeuristicRollback", 1003, (short) 1, 1_700_000_100_000L,
+                                TopicPartitions.empty(), List.of()),
+                        new XaBranch(TXN_42, XID_42, "Prepared", 1004, (short) 0, 1_700_000_200_000L,
+                                TopicPartitions.of("payments", List.of(0)), List.of("queue.orders"))))));
+        c.add(req("ext-endxabranch-request-1", ApiKey.END_XA_BRANCH, 144, 0,
+                a -> new EndXaBranchRequest(TXN_42, XID_42, XaAction.COMMIT, false)));
+        c.add(resp("ext-endxabranch-response-1", ApiKey.END_XA_BRANCH, 144, 0, a -> EndXaBranchResponse.INSTANCE));
+        c.add(req("ext-endxabranch-request-2", ApiKey.END_XA_BRANCH, 145, 0,
+                a -> new EndXaBranchRequest(TXN_41, XID_41, XaAction.COMMIT, false)));
+        c.add(error("ext-endxabranch-response-2", ApiKey.END_XA_BRANCH, 145, ErrorCode.HEURISTIC_ROLLBACK,
+                "branch was rolled back by an operator (heuristic) at 1700000100000"));
+        c.add(req("ext-endxabranch-request-3", ApiKey.END_XA_BRANCH, 146, 0,
+                a -> new EndXaBranchRequest(TXN_41, XID_41, XaAction.FORGET, false)));
+        c.add(resp("ext-endxabranch-response-3", ApiKey.END_XA_BRANCH, 146, 0, a -> EndXaBranchResponse.INSTANCE));
+        List<ApiVersion> apis = IntStream.concat(IntStream.rangeClosed(0x01, 0x1C), IntStream.rangeClosed(0x20, 0x22))
+                .mapToObj(t -> new ApiVersion(t, 1, 1)).toList();
+        c.add(resp("ext-apiversions-response-3", ApiKey.API_VERSIONS, 119, 0,
+                a -> new ApiVersionsResponse(apis, 0x000000fd, "streambus-java-broker/0.3.0")));
     }
 
     static final List<Msg> COMPRESSED_PRODUCE = List.of(
@@ -282,12 +467,34 @@ final class VectorCases {
     static Object comparable(Object body) {
         if (body instanceof ProduceRequest p) {
             return List.of(p.topic(), p.partition(), Msg.read(p.messages()), p.compression(),
-                    String.valueOf(p.transaction()));
+                    String.valueOf(p.transaction()), String.valueOf(p.sequence()));
+        }
+        if (body instanceof ShareFetchResponse f) {
+            List<Object> parts = new ArrayList<>();
+            for (TopicPartitions.Topic<ShareFetchPartitionData> t : f.partitions().topics()) {
+                for (ShareFetchPartitionData p : t.partitions()) {
+                    parts.add(List.of(t.name(), p.partition(), p.errorCode(), p.acknowledgeErrorCode(),
+                            p.unappliedAcknowledgements(), p.inFlightLimitReached(), records(p.records())));
+                }
+            }
+            return List.of(f.acquisitionLockMs(), parts);
         }
         if (body instanceof FetchResponse f) {
             return List.of(f.highWaterMark(), Msg.read(f.messages()), f.codec(), f.lastStableOffset());
         }
         return body;
+    }
+
+    /** Records as comparable (delivery count, {@link Msg}) pairs. */
+    static List<List<Object>> records(ShareRecords records) {
+        List<List<Object>> list = new ArrayList<>();
+        for (AcquiredRecord r : records.toRecords()) {
+            Message m = r.message();
+            list.add(List.of(r.deliveryCount(), new Msg(m.offset(), m.timestampNanos(), m.keyBytes(), m.valueBytes(),
+                    m.headers())));
+            r.release();
+        }
+        return list;
     }
 
     static void release(Object body) {

@@ -28,7 +28,8 @@ public record ClientSettings(String bootstrap, Path commandConfig) {
             ClientConfig.CLIENT_ID, "streambus-cli",
             ClientConfig.CONNECT_TIMEOUT_MS, 5_000,
             ClientConfig.API_TIMEOUT_MS, 15_000,
-            ClientConfig.REQUEST_TIMEOUT_MS, 15_000);
+            ClientConfig.REQUEST_TIMEOUT_MS, 15_000,
+            ClientConfig.RETRIES, 3);
 
     /**
      * The settings for a client.

@@ -58,9 +58,13 @@ public record ClientSettings(String bootstrap, Path commandConfig) {
         return props;
     }
 
-    /** The broker list in effect, for messages. */
+    /** The broker list in effect, for messages; never fails (an unreadable config file counts as empty). */
     public String effectiveBootstrap() {
-        return String.valueOf(properties().get(ClientConfig.BOOTSTRAP_SERVERS));
+        try {
+            return String.valueOf(properties().get(ClientConfig.BOOTSTRAP_SERVERS));
+        } catch (CliFailure unreadableFile) {
+            return bootstrap != null ? bootstrap : DEFAULT_BOOTSTRAP;
+        }
     }
 
     /**

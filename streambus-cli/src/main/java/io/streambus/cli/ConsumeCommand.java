@@ -17,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -116,8 +114,10 @@ public final class ConsumeCommand extends BrokerCommand {
         int printed;
         if (group != null) {
             s.requireGroups("consume --group");
-            try (GroupConsumer<String, String> consumer = s.client().newGroupConsumer(group,
+            try (ShutdownHook hook = new ShutdownHook();
+                 GroupConsumer<String, String> consumer = s.client().newGroupConsumer(group,
                     Serdes.stringDeserializer(), Serdes.stringDeserializer(), overrides)) {
+                hook.onSignal(consumer::wakeup);
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                 consumer.subscribe(List.of(topic), new RebalanceListener() {
                     @Override
@@ -152,9 +152,11 @@ public final class ConsumeCommand extends BrokerCommand {
                     tps.add(new TopicPartition(topic, p));
                 }
             }
-            try (Consumer<String, String> consumer = s.client().newConsumer(Serdes.stringDeserializer(),
+            try (ShutdownHook hook = new ShutdownHook();
+                 Consumer<String, String> consumer = s.client().newConsumer(Serdes.stringDeserializer(),
                     Serdes.stringDeserializer(), Map.of("auto.offset.reset", fromBeginning ? "earliest"
                             : "latest"))) {
+                hook.onSignal(consumer::wakeup);
                 consumer.assign(tps);
                 if (fromBeginning) {
                     consumer.seekToBeginning(tps);
@@ -171,17 +173,6 @@ public final class ConsumeCommand extends BrokerCommand {
     /** Polls and prints until --max, --timeout or Ctrl-C; records the next offset of each printed partition. */
     private int loop(RecordConsumer<String, String> consumer, PrintWriter out, RecordFormat.Fields fields,
                      Map<TopicPartition, OffsetAndMetadata> done) {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            consumer.wakeup();
-            try {
-                // let the loop commit and close before the JVM exits
-                finished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "streambus-consume-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         int printed = 0;
         try {
             long idleSince = System.nanoTime();
@@ -204,15 +195,9 @@ public final class ConsumeCommand extends BrokerCommand {
                 }
             }
         } catch (WakeupException e) {
-            // Ctrl-C: stop quietly, commit below
+            // Ctrl-C (ShutdownHook): stop quietly; the caller commits and closes before the JVM exits
         } finally {
             out.flush();
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down (Ctrl-C): the hook is running
-            }
         }
         return printed;
     }

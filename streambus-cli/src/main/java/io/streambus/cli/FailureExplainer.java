@@ -37,8 +37,8 @@ public final class FailureExplainer {
         }
         if (t instanceof UnsupportedFeatureException u) {
             return "this command needs an extended broker (" + u.capability() + "); the broker at " + bootstrap
-                    + " does not serve it" + (isGroupCapability(u.capability()) ? " (it is core-only)" : "")
-                    + ": point --bootstrap at a broker that does (an extended StreamBus broker, not --core-only)";
+                    + " does not serve it (`streambus capabilities` shows what it serves): point --bootstrap at a "
+                    + "broker that does";
         }
         if (t instanceof ConnectionException || t instanceof StreamBusTimeoutException) {
             return "cannot reach " + bootstrap + ": is a broker running there? use --bootstrap host:port ("
@@ -68,10 +68,6 @@ public final class FailureExplainer {
     /** The exit code for {@code failure}: {@link #USAGE} for bad settings, {@link #FAILED} otherwise. */
     public static int exitCode(Throwable failure) {
         return unwrap(failure) instanceof ConfigException ? USAGE : FAILED;
-    }
-
-    private static boolean isGroupCapability(String capability) {
-        return "consumer-groups".equals(capability) || "group-admin".equals(capability);
     }
 
     private static String hint(int code) {

@@ -102,6 +102,47 @@ class StreamBusLauncherIT {
     }
 
     @Test
+    void sigtermStopsAGroupConsumerThatCommitsWhatItPrinted() throws Exception {
+        String b = broker.address();
+        assertThat(launcher("", "topics", "create", "term", "--partitions", "1", "-b", b).exit()).isZero();
+        assertThat(launcher("r1\nr2\nr3\n", "produce", "term", "-b", b).exit()).isZero();
+
+        Path launcher = Path.of(System.getProperty("streambus.launcher"));
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "consume", "term", "--group", "terminators",
+                "--from-beginning", "-b", b);
+        pb.environment().put("STREAMBUS_JAR", System.getProperty("streambus.jar"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> lines.size() == 3);
+        } finally {
+            p.destroy(); // SIGTERM: the launcher exec'd java, so this reaches the JVM and its shutdown hook
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        reader.join(10_000);
+        assertThat(lines).containsExactly("r1", "r2", "r3");
+        try (io.streambus.client.StreamBusClient client = io.streambus.client.StreamBusClient.builder()
+                .bootstrap(b).build()) {
+            assertThat(client.admin().committedOffsets("terminators", List.of()).get(10, TimeUnit.SECONDS))
+                    .containsEntry(new io.streambus.common.TopicPartition("term", 0),
+                            new io.streambus.client.consumer.OffsetAndMetadata(3));
+        }
+    }
+
+    @Test
     void theLauncherSaysHowToBuildAMissingJar() throws Exception {
         Path launcher = Path.of(System.getProperty("streambus.launcher"));
         ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "health");

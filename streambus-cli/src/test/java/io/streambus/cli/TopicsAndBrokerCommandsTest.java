@@ -88,6 +88,13 @@ class TopicsAndBrokerCommandsTest {
     }
 
     @Test
+    void anInvalidTopicNameIsExplained() {
+        Cli.Result r = cli.run("topics", "create", "bad name!");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: invalid topic name 'bad name!'");
+    }
+
+    @Test
     void healthInTableAndJson() {
         Cli.Result table = cli.run("health");
         assertThat(table.exit()).as(table.toString()).isZero();

@@ -58,6 +58,10 @@ class UsageAndFailureTest {
         assertUsage(Cli.raw("", "consume", "t", "--group", "g", "--partition", "0", "-b", bootstrap),
                 "--partition cannot be used with --group");
         assertUsage(Cli.raw("", "consume", "t", "--max", "0", "-b", bootstrap), "--max must be at least 1");
+        assertUsage(Cli.raw("", "groups", "reset-offsets", "g", "--topic", "t", "--to-offset", "-1", "-b",
+                bootstrap), "--to-offset must be 0 or more");
+        assertUsage(Cli.raw("", "produce", "t", "--key-separator", "", "-b", bootstrap),
+                "--key-separator must not be empty");
     }
 
     @Test

@@ -120,6 +120,7 @@ class GroupsCommandTest {
         topicWithRecords("reset-in", 4);
         commit("resetters", "reset-in", 1, 1);
         try (GroupConsumer<String, String> m = member("resetters", "reset-in")) {
+            assertThat(m.assignment()).hasSize(2);
             Cli.Result refused = cli.run("groups", "reset-offsets", "resetters", "--topic", "reset-in",
                     "--to-earliest");
             assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);

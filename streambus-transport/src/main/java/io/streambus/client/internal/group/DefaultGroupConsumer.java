@@ -289,7 +289,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
             throw new StreamBusException("interrupted while checking the broker's capabilities", e);
         }
         if (!caps.supportsGroups()) {
-            throw new UnsupportedFeatureException(BrokerCapabilities.CAP_GROUPS, ctx.network().activePool().address());
+            throw new UnsupportedFeatureException(BrokerCapabilities.CAP_GROUPS, ctx.network().activeAddress());
         }
         lock.lock();
         try {

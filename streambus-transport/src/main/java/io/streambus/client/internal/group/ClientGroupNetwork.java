@@ -126,7 +126,7 @@ final class ClientGroupNetwork implements GroupNetwork {
 
     @Override
     public String brokerAddress() {
-        return ctx.network().activePool().address();
+        return ctx.network().activeAddress();
     }
 
     @Override

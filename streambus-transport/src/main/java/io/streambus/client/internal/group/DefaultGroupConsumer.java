@@ -77,7 +77,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
         ClientGroupNetwork network = new ClientGroupNetwork(ctx);
         GroupSettings settings = GroupSettings.of(config, network.requestTimeoutNanos(), network.apiTimeoutNanos());
         DefaultGroupConsumer<K, V> consumer = new DefaultGroupConsumer<>(groupId, ctx.clientId(), settings, network,
-                System::nanoTime, true, () -> {
+                ctx.time()::nanoTime, true, () -> {
                     PartitionConsumerImpl<K, V> e = ctx.newPartitionConsumer(keyDeserializer, valueDeserializer,
                             config);
                     ctx.unregister(e); // closed by this consumer, after its commit on close

@@ -9,6 +9,7 @@ import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.consumer.RebalanceListener;
 import io.streambus.client.internal.ClientContext;
+import io.streambus.client.internal.Time;
 import io.streambus.client.internal.consumer.PartitionConsumerImpl;
 import io.streambus.client.serialization.Deserializer;
 import io.streambus.common.TopicPartition;
@@ -25,7 +26,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -61,7 +61,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
 
     private final String groupId;
     private final GroupSettings settings;
-    private final LongSupplier clock;
+    private final Time time;
     private final boolean coordinatorThread;
     private final GroupMembership membership;
     private final Consumer<K, V> engine;
@@ -74,10 +74,10 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     public static <K, V> DefaultGroupConsumer<K, V> create(ClientContext ctx, String groupId,
                                                            Deserializer<K> keyDeserializer,
                                                            Deserializer<V> valueDeserializer, ClientConfig config) {
-        ClientGroupNetwork network = new ClientGroupNetwork(ctx);
+        GroupNetwork network = new GroupNetwork(ctx);
         GroupSettings settings = GroupSettings.of(config, network.requestTimeoutNanos(), network.apiTimeoutNanos());
         DefaultGroupConsumer<K, V> consumer = new DefaultGroupConsumer<>(groupId, ctx.clientId(), settings, network,
-                ctx.time()::nanoTime, true, () -> {
+                ctx.time(), true, () -> {
                     PartitionConsumerImpl<K, V> e = ctx.newPartitionConsumer(keyDeserializer, valueDeserializer,
                             config);
                     ctx.unregister(e); // closed by this consumer, after its commit on close
@@ -91,25 +91,25 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     /**
      * Wires a consumer. Fails before creating the engine if the broker is known not to serve groups (B.4).
      *
-     * @param clock             {@link System#nanoTime()}, or a test clock
+     * @param time              the client's clock (a manual one in tests)
      * @param coordinatorThread start the coordinator thread on subscribe; without it, whoever constructs the
      *                          consumer drives {@link GroupMembership#runOnce()} (tests)
      * @param engineFactory     creates the fetch engine
      * @param positions         the engine's known positions (next offset poll returns) of its partitions
      */
     <E extends Consumer<K, V>> DefaultGroupConsumer(String groupId, String clientId, GroupSettings settings,
-                                                    GroupNetwork network, LongSupplier clock,
+                                                    GroupNetwork network, Time time,
                                                     boolean coordinatorThread, Supplier<E> engineFactory,
                                                     Function<E, Map<TopicPartition, Long>> positions) {
         this.groupId = groupId;
         this.settings = settings;
-        this.clock = clock;
+        this.time = time;
         this.coordinatorThread = coordinatorThread;
-        this.membership = new GroupMembership(groupId, clientId, settings, network, clock, this::wakeEngine);
+        this.membership = new GroupMembership(groupId, clientId, settings, network, time, this::wakeEngine);
         membership.checkGroupsSupported();
         E e = engineFactory.get();
         this.engine = e;
-        this.committer = new OffsetCommitter(groupId, settings, network, membership, clock,
+        this.committer = new OffsetCommitter(groupId, settings, network, membership, time,
                 () -> positions.apply(e));
     }
 
@@ -163,10 +163,10 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     @Override
     public void unsubscribe() {
         membership.ensureOpen();
-        revoke(false, clock.getAsLong() + settings.apiTimeoutNanos());
+        revoke(false, time.nanoTime() + settings.apiTimeoutNanos());
         String leaving = membership.unsubscribe();
         if (!leaving.isEmpty()) {
-            membership.leaveGroup(leaving, clock.getAsLong() + settings.requestTimeoutNanos());
+            membership.leaveGroup(leaving, time.nanoTime() + settings.requestTimeoutNanos());
         }
     }
 
@@ -189,7 +189,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
 
     @Override
     public ConsumerRecords<K, V> poll(Duration timeout) {
-        long deadline = clock.getAsLong() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         membership.ensureOpen();
         if (membership.subscription() == null) {
             throw new IllegalStateException("group consumer of group '" + groupId + "' is not subscribed");
@@ -198,7 +198,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
             checkWakeup();
             GroupMembership.Step step = membership.nextStep();
             if (step instanceof GroupMembership.Step.Revoke r) {
-                revoke(r.lost(), clock.getAsLong() + Math.min(settings.apiTimeoutNanos(),
+                revoke(r.lost(), time.nanoTime() + Math.min(settings.apiTimeoutNanos(),
                         TimeUnit.MILLISECONDS.toNanos(settings.rebalanceTimeoutMs())));
                 continue;
             }
@@ -207,7 +207,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
                 continue;
             }
             committer.maybeAutoCommit();
-            long remaining = deadline - clock.getAsLong();
+            long remaining = deadline - time.nanoTime();
             if (assignment().isEmpty()) {
                 if (remaining <= 0) {
                     return ConsumerRecords.empty();
@@ -225,7 +225,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
             if (!records.isEmpty()) {
                 return records;
             }
-            if (deadline - clock.getAsLong() <= 0) {
+            if (deadline - time.nanoTime() <= 0) {
                 return ConsumerRecords.empty();
             }
         }
@@ -242,7 +242,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     private void apply(PendingAssignment p) {
         Map<TopicPartition, OffsetAndMetadata> committed = p.partitions().isEmpty() ? Map.of()
                 : committer.fetchCommitted(new HashSet<>(p.partitions()),
-                clock.getAsLong() + settings.requestTimeoutNanos());
+                time.nanoTime() + settings.requestTimeoutNanos());
         GroupSubscription s = membership.accept(p);
         if (s == null) {
             return; // superseded meanwhile; the caller loops
@@ -306,13 +306,13 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
 
     @Override
     public long position(TopicPartition partition, Duration timeout) {
-        long deadline = clock.getAsLong() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         while (true) {
             checkWakeup();
             try {
-                return engine.position(partition, Duration.ofNanos(Math.max(0, deadline - clock.getAsLong())));
+                return engine.position(partition, Duration.ofNanos(Math.max(0, deadline - time.nanoTime())));
             } catch (WakeupException e) {
-                if (deadline - clock.getAsLong() <= 0) {
+                if (deadline - time.nanoTime() <= 0) {
                     throw new StreamBusTimeoutException("position of " + partition + " not resolved within "
                             + timeout.toMillis() + " ms");
                 }
@@ -335,13 +335,13 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     @Override
     public void commitSync(Duration timeout) {
         membership.ensureOpen();
-        committer.commitPositions(clock.getAsLong() + timeout.toNanos());
+        committer.commitPositions(time.nanoTime() + timeout.toNanos());
     }
 
     @Override
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
         membership.ensureOpen();
-        committer.commitSync(offsets, clock.getAsLong() + timeout.toNanos());
+        committer.commitSync(offsets, time.nanoTime() + timeout.toNanos());
     }
 
     @Override
@@ -353,7 +353,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
         membership.ensureOpen();
-        return committer.fetchCommitted(partitions, clock.getAsLong() + timeout.toNanos());
+        return committer.fetchCommitted(partitions, time.nanoTime() + timeout.toNanos());
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------------------------
@@ -368,7 +368,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     /** Gives up the partitions (committing them if auto-commit), leaves the group and closes the engine. */
     @Override
     public void close(Duration timeout) {
-        long deadline = clock.getAsLong() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         if (membership.isClosing()) {
             return;
         }
@@ -378,7 +378,7 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
             LOG.warn("group {}: revocation on close failed: {}", groupId, e.toString());
         }
         membership.close(deadline);
-        engine.close(Duration.ofNanos(Math.max(0, deadline - clock.getAsLong())));
+        engine.close(Duration.ofNanos(Math.max(0, deadline - time.nanoTime())));
         onClose.run();
     }
 

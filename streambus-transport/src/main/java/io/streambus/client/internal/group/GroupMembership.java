@@ -6,13 +6,12 @@ import io.streambus.client.StreamBusException;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.RebalanceListener;
-import io.streambus.client.internal.group.assignor.PartitionAssignor;
+import io.streambus.client.internal.Time;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.RequestBody;
 import io.streambus.protocol.ResponseBody;
 import io.streambus.protocol.group.Assignment;
-import io.streambus.protocol.group.GroupMember;
 import io.streambus.protocol.group.GroupProtocol;
 import io.streambus.protocol.group.HeartbeatRequest;
 import io.streambus.protocol.group.HeartbeatResponse;
@@ -26,8 +25,6 @@ import io.streambus.protocol.group.SyncGroupRequest;
 import io.streambus.protocol.group.SyncGroupResponse;
 import io.streambus.protocol.group.Utf8Order;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +95,7 @@ final class GroupMembership {
     private final String clientId;
     private final GroupSettings settings;
     private final GroupNetwork network;
-    private final LongSupplier clock;
+    private final Time time;
     private final Runnable wakeConsumer;
 
     // ---- shared state: guarded by lock ------------------------------------------------------------------------
@@ -126,8 +122,7 @@ final class GroupMembership {
 
     // ---- coordinator loop only --------------------------------------------------------------------------------
     private boolean leader;
-    /** Leader: partition counts of the topics its last assignment covered. */
-    private Map<String, Integer> assignedCounts;
+    private final LeaderAssignment leaderAssignment;
     private long nextHeartbeat;
     private long nextMetadataCheck;
     private int failures;
@@ -136,17 +131,19 @@ final class GroupMembership {
     /**
      * @param wakeConsumer run when the consumer thread has something to do (a rebalance, a hand-off, a fatal
      *                     error); must not block
-     * @param clock        {@link System#nanoTime()}, or a test clock; deadlines given to {@code network} use it
+     * @param time         the client's clock ({@link Time#SYSTEM}, or a manual one in tests); deadlines given to
+     *                     {@code network} are its readings
      */
     GroupMembership(String groupId, String clientId, GroupSettings settings, GroupNetwork network,
-                    LongSupplier clock, Runnable wakeConsumer) {
+                    Time time, Runnable wakeConsumer) {
         this.groupId = groupId;
         this.clientId = clientId;
         this.settings = settings;
         this.network = network;
-        this.clock = clock;
+        this.time = time;
         this.wakeConsumer = wakeConsumer;
-        long now = clock.getAsLong();
+        this.leaderAssignment = new LeaderAssignment(groupId);
+        long now = time.nanoTime();
         this.nextHeartbeat = now;
         this.nextMetadataCheck = now;
     }
@@ -170,7 +167,7 @@ final class GroupMembership {
         }
         BrokerCapabilities caps;
         try {
-            caps = Futures.await(network.capabilities(clock.getAsLong() + settings.requestTimeoutNanos()),
+            caps = Futures.await(network.capabilities(time.nanoTime() + settings.requestTimeoutNanos()),
                     settings.requestTimeoutNanos() + WAIT_MARGIN_NANOS, "capabilities of the broker");
         } catch (StreamBusException e) {
             if (Thread.currentThread().isInterrupted()) {
@@ -501,7 +498,7 @@ final class GroupMembership {
         } finally {
             lock.unlock();
         }
-        stopCoordinator(t, clock.getAsLong() + TimeUnit.SECONDS.toNanos(5));
+        stopCoordinator(t, time.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         network.closeCoordinatorConnection();
     }
 
@@ -511,7 +508,7 @@ final class GroupMembership {
         }
         t.interrupt();
         try {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - clock.getAsLong())));
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - time.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -519,10 +516,10 @@ final class GroupMembership {
 
     /** LeaveGroup for {@code leavingId}; failures are logged (the broker expires the member anyway). */
     void leaveGroup(String leavingId, long deadlineNanos) {
-        long deadline = Math.min(deadlineNanos, clock.getAsLong() + settings.requestTimeoutNanos());
+        long deadline = Math.min(deadlineNanos, time.nanoTime() + settings.requestTimeoutNanos());
         try {
             Futures.await(network.call(new LeaveGroupRequest(groupId, leavingId), LeaveGroupResponse.class,
-                    deadline), deadlineNanos - clock.getAsLong() + WAIT_MARGIN_NANOS,
+                    deadline), deadlineNanos - time.nanoTime() + WAIT_MARGIN_NANOS,
                     "LeaveGroup of group '" + groupId + "'");
             LOG.info("group {}: member {} left", groupId, leavingId);
         } catch (BrokerErrorException e) {
@@ -614,7 +611,7 @@ final class GroupMembership {
                 return IDLE_WAIT_NANOS;
             }
             s = sub;
-            long now = clock.getAsLong();
+            long now = time.nanoTime();
             checkMetadata = metadataCheckNow || now - nextMetadataCheck >= 0;
             boolean hasId = generation >= 0 && !memberId.isEmpty();
             boolean heartbeatDue = now - nextHeartbeat >= 0 && hasId;
@@ -630,21 +627,21 @@ final class GroupMembership {
         try {
             if (checkMetadata) {
                 checkMetadata(s);
-                nextMetadataCheck = clock.getAsLong() + (missingTopics() ? Math.min(settings.metadataMaxAgeNanos(),
+                nextMetadataCheck = time.nanoTime() + (missingTopics() ? Math.min(settings.metadataMaxAgeNanos(),
                         MISSING_TOPIC_RECHECK_NANOS) : settings.metadataMaxAgeNanos());
             } else if (join) {
                 joinAndSync(s);
-                nextHeartbeat = clock.getAsLong() + settings.heartbeatIntervalNanos();
+                nextHeartbeat = time.nanoTime() + settings.heartbeatIntervalNanos();
                 if (missingTopics()) {
                     // a subscribed topic does not exist yet: look for it soon rather than after max age
-                    long soon = clock.getAsLong() + Math.min(settings.metadataMaxAgeNanos(),
+                    long soon = time.nanoTime() + Math.min(settings.metadataMaxAgeNanos(),
                             MISSING_TOPIC_RECHECK_NANOS);
                     if (nextMetadataCheck - soon > 0) {
                         nextMetadataCheck = soon;
                     }
                 }
             } else {
-                nextHeartbeat = clock.getAsLong() + settings.heartbeatIntervalNanos();
+                nextHeartbeat = time.nanoTime() + settings.heartbeatIntervalNanos();
                 heartbeat();
             }
             failures = 0;
@@ -683,7 +680,7 @@ final class GroupMembership {
 
     /** Leader: a topic of its last assignment had no partitions (not created yet). */
     private boolean missingTopics() {
-        return leader && assignedCounts != null && assignedCounts.containsValue(0);
+        return leader && leaderAssignment.hasMissingTopics();
     }
 
     /**
@@ -723,14 +720,10 @@ final class GroupMembership {
                     rejoin = true;
                 }
             }
-            if (leader && state.hasGeneration() && assignedCounts != null) {
-                for (Map.Entry<String, Integer> e : assignedCounts.entrySet()) {
-                    if (all.getOrDefault(e.getKey(), 0).intValue() != e.getValue()) {
-                        LOG.info("group {}: partition count of {} changed; rejoining", groupId, e.getKey());
-                        rejoin = true;
-                        break;
-                    }
-                }
+            String changedTopic = leader && state.hasGeneration() ? leaderAssignment.changedTopic(all) : null;
+            if (changedTopic != null) {
+                LOG.info("group {}: partition count of {} changed; rejoining", groupId, changedTopic);
+                rejoin = true;
             }
             if (rejoin && state == MemberState.STABLE) {
                 transition(MemberState.REBALANCE_PENDING);
@@ -816,11 +809,12 @@ final class GroupMembership {
         } finally {
             lock.unlock();
             if (leaveNow) {
-                leaveGroup(jr.memberId(), clock.getAsLong() + settings.requestTimeoutNanos());
+                leaveGroup(jr.memberId(), time.nanoTime() + settings.requestTimeoutNanos());
             }
         }
         leader = jr.memberId().equals(jr.leaderId());
-        List<MemberAssignment> assignments = leader ? assign(jr) : List.of();
+        List<MemberAssignment> assignments = leader ? leaderAssignment.assign(jr, () -> await(
+                network.topicPartitionCounts(), settings.requestTimeoutNanos(), "ListTopics")) : List.of();
         SyncGroupResponse sr;
         try {
             sr = request(new SyncGroupRequest(groupId, gen, jr.memberId(), assignments), SyncGroupResponse.class,
@@ -884,45 +878,6 @@ final class GroupMembership {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Leader: the assignment of the generation with the selected strategy over ListTopics counts (B.6.3). */
-    private List<MemberAssignment> assign(JoinGroupResponse jr) {
-        PartitionAssignor assignor = PartitionAssignor.forName(jr.protocolName());
-        if (assignor == null) {
-            throw new FatalGroupError(new StreamBusException("group '" + groupId + "' selected protocol '"
-                    + jr.protocolName() + "', which this client does not implement"));
-        }
-        Map<String, Subscription> subs = new HashMap<>();
-        Set<String> topics = new LinkedHashSet<>();
-        for (GroupMember m : jr.members()) {
-            Subscription subscription;
-            try {
-                subscription = Subscription.fromBytes(m.metadata());
-            } catch (RuntimeException e) {
-                LOG.warn("group {}: cannot parse the subscription of member {} ({}); it gets nothing", groupId,
-                        m.memberId(), e.toString());
-                subscription = PartitionAssignor.EMPTY_SUBSCRIPTION;
-            }
-            subs.put(m.memberId(), subscription);
-            topics.addAll(subscription.topics());
-        }
-        Map<String, Integer> all = await(network.topicPartitionCounts(), settings.requestTimeoutNanos(),
-                "ListTopics");
-        Map<String, Integer> counts = new HashMap<>();
-        for (String t : topics) {
-            counts.put(t, all.getOrDefault(t, 0));
-        }
-        assignedCounts = counts;
-        Map<String, List<TopicPartition>> result = assignor.assign(subs, counts);
-        List<MemberAssignment> out = new ArrayList<>();
-        for (GroupMember m : jr.members()) {
-            List<TopicPartition> parts = result.getOrDefault(m.memberId(), List.of());
-            out.add(new MemberAssignment(m.memberId(), new Assignment(parts).toBytes()));
-        }
-        LOG.info("group {}: leader {} assigned generation {} with {}: {}", groupId, jr.memberId(),
-                jr.generationId(), assignor.name(), result);
-        return out;
     }
 
     private void heartbeat() {

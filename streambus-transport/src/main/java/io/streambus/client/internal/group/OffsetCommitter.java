@@ -5,6 +5,7 @@ import io.streambus.client.BrokerErrorException;
 import io.streambus.client.Futures;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.client.internal.Time;
 import io.streambus.client.internal.net.Errors;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ErrorCode;
@@ -28,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,7 @@ final class OffsetCommitter {
     private final GroupSettings settings;
     private final GroupNetwork network;
     private final GroupMembership membership;
-    private final LongSupplier clock;
+    private final Time time;
     private final Supplier<Map<TopicPartition, Long>> positions;
 
     // ---- consumer thread only -------------------------------------------------------------------------------------
@@ -70,12 +70,12 @@ final class OffsetCommitter {
      *                  {@link #commitPositions} commit
      */
     OffsetCommitter(String groupId, GroupSettings settings, GroupNetwork network, GroupMembership membership,
-                    LongSupplier clock, Supplier<Map<TopicPartition, Long>> positions) {
+                    Time time, Supplier<Map<TopicPartition, Long>> positions) {
         this.groupId = groupId;
         this.settings = settings;
         this.network = network;
         this.membership = membership;
-        this.clock = clock;
+        this.time = time;
         this.positions = positions;
     }
 
@@ -83,7 +83,7 @@ final class OffsetCommitter {
     void assigned(Map<TopicPartition, OffsetAndMetadata> committed) {
         committedPositions.clear();
         committed.forEach((tp, om) -> committedPositions.put(tp, om.offset()));
-        nextAutoCommit = clock.getAsLong() + settings.autoCommitIntervalNanos();
+        nextAutoCommit = time.nanoTime() + settings.autoCommitIntervalNanos();
     }
 
     /** Every partition was given up. */
@@ -93,17 +93,17 @@ final class OffsetCommitter {
 
     /** Auto-commit (asynchronous) if enabled and the interval has passed. */
     void maybeAutoCommit() {
-        if (!settings.autoCommit() || clock.getAsLong() - nextAutoCommit < 0) {
+        if (!settings.autoCommit() || time.nanoTime() - nextAutoCommit < 0) {
             return;
         }
-        nextAutoCommit = clock.getAsLong() + settings.autoCommitIntervalNanos();
+        nextAutoCommit = time.nanoTime() + settings.autoCommitIntervalNanos();
         Map<TopicPartition, OffsetAndMetadata> offsets = changedPositions();
         if (offsets.isEmpty()) {
             return;
         }
         CompletableFuture<Void> f;
         try {
-            f = commit(offsets, clock.getAsLong() + settings.requestTimeoutNanos());
+            f = commit(offsets, time.nanoTime() + settings.requestTimeoutNanos());
         } catch (IllegalStateException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -152,7 +152,7 @@ final class OffsetCommitter {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            return commit(Map.copyOf(offsets), clock.getAsLong() + settings.apiTimeoutNanos());
+            return commit(Map.copyOf(offsets), time.nanoTime() + settings.apiTimeoutNanos());
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -161,7 +161,7 @@ final class OffsetCommitter {
     /** Waits (bounded) for the last auto-commit, so that older offsets cannot land after newer ones. */
     private void awaitAutoCommit(long deadlineNanos) {
         try {
-            autoCommitInFlight.get(Math.max(0, deadlineNanos - clock.getAsLong()), TimeUnit.NANOSECONDS);
+            autoCommitInFlight.get(Math.max(0, deadlineNanos - time.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // logged by the auto-commit itself; the commit that follows supersedes it
         } catch (InterruptedException e) {
@@ -263,7 +263,7 @@ final class OffsetCommitter {
     }
 
     private <T> T await(CompletableFuture<T> f, long deadlineNanos, String what) {
-        return Futures.await(f, deadlineNanos - clock.getAsLong() + WAIT_MARGIN_NANOS,
+        return Futures.await(f, deadlineNanos - time.nanoTime() + WAIT_MARGIN_NANOS,
                 what + " of group '" + groupId + "'");
     }
 }

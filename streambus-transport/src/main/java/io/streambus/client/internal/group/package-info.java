@@ -11,8 +11,9 @@
  *       the assignor when leader, B.6.11 reactions), its state a {@code MemberState}, and the one-slot hand-off
  *       of assignments to the consumer thread;</li>
  *   <li>{@code OffsetCommitter}: OffsetCommit and OffsetFetch, auto-commit;</li>
- *   <li>{@code GroupNetwork}: the narrow view of the network these use ({@code ClientGroupNetwork} over the
- *       client's connections), where tests put a fake.</li>
+ *   <li>{@code GroupNetwork}: what these ask of the cluster, over the client's
+ *       {@link io.streambus.client.internal.net.RequestSender} (a scripted fake in unit tests) and a dedicated
+ *       coordinator connection.</li>
  * </ul>
  * The assignment strategies are in {@link io.streambus.client.internal.group.assignor}.
  */

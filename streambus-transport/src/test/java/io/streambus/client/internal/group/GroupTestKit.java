@@ -98,10 +98,10 @@ final class GroupTestKit implements AutoCloseable {
         ClientConfig config = FakeNetwork.config(settings);
         net = new FakeNetwork(config);
         ctx = net.newContext();
-        ClientGroupNetwork network = new ClientGroupNetwork(ctx);
+        GroupNetwork network = new GroupNetwork(ctx);
         consumer = new DefaultGroupConsumer<>(GROUP, ctx.clientId(),
                 GroupSettings.of(config, network.requestTimeoutNanos(), network.apiTimeoutNanos()), network,
-                net.time()::nanoTime, false, () -> engine, FakeEngine::positions);
+                net.time(), false, () -> engine, FakeEngine::positions);
         membership = consumer.membership();
     }
 

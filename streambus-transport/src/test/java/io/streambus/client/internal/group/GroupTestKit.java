@@ -88,6 +88,11 @@ final class GroupTestKit implements AutoCloseable {
     }
 
     GroupTestKit(Map<String, ?> overrides) {
+        this(overrides, net -> { });
+    }
+
+    /** A kit whose fake broker is set up by {@code broker} before the consumer is created. */
+    GroupTestKit(Map<String, ?> overrides, java.util.function.Consumer<FakeNetwork> broker) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put(ClientConfig.CLIENT_ID, "c");
         settings.put(ClientConfig.HEARTBEAT_INTERVAL_MS, HEARTBEAT_MS);
@@ -97,6 +102,7 @@ final class GroupTestKit implements AutoCloseable {
         settings.putAll(overrides);
         ClientConfig config = FakeNetwork.config(settings);
         net = new FakeNetwork(config);
+        broker.accept(net);
         ctx = net.newContext();
         GroupNetwork network = new GroupNetwork(ctx);
         consumer = new DefaultGroupConsumer<>(GROUP, ctx.clientId(),

@@ -10,6 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streambus.client.BrokerErrorException;
+import io.streambus.client.ClientConfig;
+import io.streambus.client.ConnectionException;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.internal.ClientContext;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.internal.net.FakeNetwork;
 import io.streambus.protocol.ApiKey;
@@ -17,10 +22,13 @@ import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.HeartbeatRequest;
 import io.streambus.protocol.group.JoinGroupRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -221,6 +229,46 @@ class MemberErrorCodesTest {
 
             kit.subscribe(); // a new subscription tries again
             assertThat(kit.join(1, "m-1", List.of(P0)).memberId()).isEmpty();
+        }
+    }
+
+    // ---- B.4: a broker that does not serve groups ---------------------------------------------------------------
+
+    private static final BrokerCapabilities NO_GROUPS = new BrokerCapabilities(false, Set.of(1, 2, 3, 4, 5, 6, 7), 0,
+            "core only");
+
+    @Test
+    void aBrokerWithoutGroupsFailsTheConsumerBeforeItCreatesAnEngine() {
+        ClientConfig config = FakeNetwork.config(Map.of());
+        FakeNetwork net = new FakeNetwork(config).capabilities(NO_GROUPS);
+        ClientContext ctx = net.newContext();
+        try {
+            GroupNetwork network = new GroupNetwork(ctx);
+            AtomicBoolean engineCreated = new AtomicBoolean();
+            assertThatThrownBy(() -> new DefaultGroupConsumer<String, String>(GroupTestKit.GROUP, "c",
+                    GroupSettings.of(config, network.requestTimeoutNanos(), network.apiTimeoutNanos()), network,
+                    net.time(), false, () -> {
+                        engineCreated.set(true);
+                        return new FakeEngine(new ArrayList<>());
+                    }, FakeEngine::positions))
+                    .isInstanceOf(UnsupportedFeatureException.class);
+            assertThat(engineCreated).isFalse();
+        } finally {
+            ctx.close(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aCoordinatorConnectionWithoutGroupsFailsTheSubscription() throws Exception {
+        try (GroupTestKit kit = new GroupTestKit(Map.of(), net -> net
+                .failCapabilities(new ConnectionException("broker not reachable yet")).capabilities(NO_GROUPS))) {
+            kit.subscribe(); // capabilities unknown: the coordinator finds out when it connects
+            done(kit.step()); // topic list check (nothing to ask for a topic list subscription)
+            done(kit.step()); // connects: the connection's capabilities lack groups
+            assertThat(kit.net.requests(ApiKey.JOIN_GROUP)).isEmpty();
+            assertThatThrownBy(() -> done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO))))
+                    .isInstanceOf(UnsupportedFeatureException.class);
+            kit.idleStep();
         }
     }
 

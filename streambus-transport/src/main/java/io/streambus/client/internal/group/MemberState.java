@@ -13,7 +13,8 @@ import java.util.Set;
  *   UNJOINED ──► JOINING ──► AWAITING_SYNC ──► STABLE ──► REBALANCE_PENDING ──► JOINING ...
  *      ▲            │              │             │               │
  *      └────────────┴──────────────┘             └──► FENCED ◄───┘ ──► JOINING ...
- *   every state but CLOSED ──► LEAVING ──► CLOSED (close); every state but LEAVING/CLOSED ──► UNJOINED (unsubscribe)
+ *   every state but LEAVING/CLOSED ──► LEAVING ──► CLOSED (close), or ──► CLOSED (crash for tests);
+ *   every state from JOINING to FENCED ──► UNJOINED (unsubscribe)
  * </pre>
  *
  * <p>Immutable; thread-safe.

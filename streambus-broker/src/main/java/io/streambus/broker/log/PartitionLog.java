@@ -3,6 +3,7 @@ package io.streambus.broker.log;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -657,7 +658,7 @@ public final class PartitionLog {
                             seg.indexChannel.force(true);
                         }
                         if (failure == null) {
-                            Files.write(dir.resolve(BatchFormat.CLEAN_MARKER), new byte[0]);
+                            PrivateFiles.write(dir.resolve(BatchFormat.CLEAN_MARKER), new byte[0]);
                             IoUtil.fsyncDirectory(dir);
                         }
                     } catch (IOException e) {

@@ -40,8 +40,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_QUEUED_FRAMES = 512;
     static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
 
+    /** A held failure reply leaves at least this long before the authentication deadline. */
+    private static final long AUTH_DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final RequestProcessor processor;
     private final ConnectionSettings settings;
+    private final long openedNanos = System.nanoTime();
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
     private long queuedBytes;
     private ClientConnection connection;
@@ -55,6 +59,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The last reply future {@link #failureDelayNanos} judged, and its delay. */
     private CompletableFuture<Reply> delayedFor;
     private long delayNanos;
+    /** A failed-login reply being held, and the timer that will send it; released if the channel closes first. */
+    private CompletableFuture<Reply> heldReply;
+    private io.netty.util.concurrent.ScheduledFuture<?> heldReplyTimer;
 
     ConnectionHandler(RequestProcessor processor, ConnectionSettings settings) {
         this.processor = processor;
@@ -129,7 +136,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                             // A failed login: hold the reply (and its close) without blocking the event loop.
                             long delay = failureDelayNanos(f, authenticate);
                             if (delay > 0) {
-                                ctx.executor().schedule(() -> finish(ctx, f), delay, TimeUnit.NANOSECONDS);
+                                heldReply = f;
+                                heldReplyTimer = ctx.executor().schedule(() -> {
+                                    heldReply = null;
+                                    heldReplyTimer = null;
+                                    finish(ctx, f);
+                                }, delay, TimeUnit.NANOSECONDS);
                             } else {
                                 finish(ctx, f);
                             }
@@ -187,6 +199,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Reply r = f.join();
         long d = r.closeAfter() && connection.saslState() != ClientConnection.SaslState.AUTHENTICATED
                 ? settings.loginThrottle().failureDelayNanos(remoteAddress()) : 0;
+        if (d > 0 && settings.authDeadlineMillis() > 0) {
+            // Answer before the authentication deadline closes the connection, so the client learns why it failed.
+            long left = openedNanos + TimeUnit.MILLISECONDS.toNanos(settings.authDeadlineMillis()) - System.nanoTime()
+                    - AUTH_DEADLINE_MARGIN_NANOS;
+            d = Math.max(0, Math.min(d, left));
+        }
         delayedFor = f;
         delayNanos = d;
         return d;
@@ -286,6 +304,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         releaseQueue();
+        if (heldReplyTimer != null && heldReplyTimer.cancel(false)) {
+            heldReply.join().discard(); // the timer will not run (broker stopping): release the reply here
+        }
+        heldReply = null;
+        heldReplyTimer = null;
         try {
             processor.connectionClosed(connection);
         } catch (RuntimeException e) {

@@ -149,6 +149,17 @@ class ConnectionGuardsTest {
         }
     }
 
+    @Test
+    void heldFailureIsStillAnsweredBeforeTheAuthenticationDeadline() throws Exception {
+        try (EmbeddedBroker b = EmbeddedBroker.builder().temporary().users(users).authRequired(true)
+                .authTimeout(Duration.ofMillis(700)).authFailureDelay(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .build()) {
+            int port = b.start();
+            // Without the cap the 2 s hold would outlast the 700 ms deadline and the client would never see 42.
+            assertThat(failedPlainLogin(port)).isLessThan(700);
+        }
+    }
+
     /** A PLAIN login with a wrong password; returns how long the failure reply took, in ms. */
     private static long failedPlainLogin(int port) throws IOException {
         try (TestClient c = TestClient.connect(port)) {

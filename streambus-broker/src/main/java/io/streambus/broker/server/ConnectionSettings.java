@@ -5,7 +5,7 @@ import io.streambus.broker.security.TlsPrincipalMapper;
 import java.util.Objects;
 
 /**
- * Per-connection guards the listener applies, resolved once per broker start.
+ * Per-connection guards the listener applies, resolved once per broker start. Immutable; thread-safe.
  *
  * @param idleTimeoutMillis   close connections idle this long
  * @param frameTimeoutMillis  close an unauthenticated connection whose frame stays incomplete this long; 0 = never

@@ -52,7 +52,7 @@ class TlsServerConfigTest {
             TlsLoopback.Outcome ok = connect(server, client(certs.caTrustStore(), certs.clientKeyStore()),
                     "127.0.0.1");
             assertThat(ok.succeeded()).isTrue();
-            assertThat(TlsPrincipal.fromSession(ok.serverSession())).contains(TestCertificates.CLIENT_CN);
+            assertThat(TlsPrincipal.fromSession(ok.serverSession())).contains("tls:CN=" + TestCertificates.CLIENT_CN + ",O=StreamBus");
 
             TlsLoopback.Outcome noCert = connect(server, client(certs.caTrustStore(), null), "127.0.0.1");
             assertThat(noCert.succeeded()).isFalse();
@@ -73,7 +73,7 @@ class TlsServerConfigTest {
             assertThat(TlsPrincipal.fromSession(anonymous.serverSession())).isEmpty();
             TlsLoopback.Outcome withCert = connect(server, client(certs.caTrustStore(), certs.clientKeyStore()),
                     "127.0.0.1");
-            assertThat(TlsPrincipal.fromSession(withCert.serverSession())).contains(TestCertificates.CLIENT_CN);
+            assertThat(TlsPrincipal.fromSession(withCert.serverSession())).contains("tls:CN=" + TestCertificates.CLIENT_CN + ",O=StreamBus");
         }
     }
 

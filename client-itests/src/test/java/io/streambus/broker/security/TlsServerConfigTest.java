@@ -14,7 +14,10 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Real TLS handshakes over 127.0.0.1 between {@link TlsServerConfig} and the client's {@link TlsConfig}. */
+/**
+ * Real TLS handshakes over 127.0.0.1 between {@link TlsServerConfig} and the client's {@link TlsConfig}. Lives in
+ * client-itests because it uses the client, which the broker module must not import.
+ */
 class TlsServerConfigTest {
     private static TestCertificates certs;
 

@@ -117,8 +117,9 @@ final class TxnMetadata {
 
     static TxnMetadata deserialize(ByteBuffer b) {
         try {
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(
-                    b.array(), b.arrayOffset() + b.position(), b.remaining()));
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes));
             String id = in.readUTF();
             Xid xid = null;
             if (in.readBoolean()) {

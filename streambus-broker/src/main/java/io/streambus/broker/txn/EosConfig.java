@@ -31,9 +31,9 @@ public record EosConfig(boolean idempotence, boolean transactions, Duration prod
         }
     }
 
-    /** The defaults: idempotence on, transactions off (until the unit is complete), 7 days, 60 s, 900 s, 1 s. */
+    /** The defaults: idempotence, transactions and two-phase commit on, 7 days, 60 s, 900 s, 1 s. */
     public static EosConfig defaults() {
-        return new EosConfig(true, false, DEFAULT_EXPIRATION, Duration.ofSeconds(60), Duration.ofSeconds(900),
+        return new EosConfig(true, true, DEFAULT_EXPIRATION, Duration.ofSeconds(60), Duration.ofSeconds(900),
                 Duration.ofSeconds(1), Duration.ofHours(24));
     }
 

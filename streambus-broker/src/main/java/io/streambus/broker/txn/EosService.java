@@ -140,8 +140,11 @@ public final class EosService implements AutoCloseable {
         String key = log.topic() + "/" + log.partition();
         return partitions.computeIfAbsent(key, k -> {
             try {
-                return PartitionProducerState.open(partitionsDir.resolve(log.topic())
+                PartitionProducerState s = PartitionProducerState.open(partitionsDir.resolve(log.topic())
                         .resolve(log.partition() + ".journal"), log, policy, registry::isKnown);
+                // Retention keeps the batches of open and prepared transactions (B.7.8.6).
+                log.retentionFloor(() -> s.lastStableOffset(log));
+                return s;
             } catch (IOException e) {
                 throw new TxnException(ErrorCode.STORAGE_ERROR, "cannot open the producer journal of "
                         + key + ": " + e.getMessage());
@@ -281,6 +284,9 @@ public final class EosService implements AutoCloseable {
             }
             if (transactions != null) {
                 transactions.periodic(now);
+                if (policy.kind() == FlushPolicy.Kind.INTERVAL) {
+                    transactions.flushIfDirty();
+                }
             }
             if (policy.kind() == FlushPolicy.Kind.INTERVAL) {
                 for (PartitionProducerState s : partitions.values()) {

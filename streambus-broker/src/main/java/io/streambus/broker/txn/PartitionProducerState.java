@@ -244,6 +244,14 @@ final class PartitionProducerState {
             return Outcome.error(ErrorCode.STORAGE_ERROR, "producer journal write failed: " + e.getMessage());
         }
         applyBatch(pid, epoch, seq, r.baseOffset(), r.count(), nowMs, txn);
+        if (journal.size() > SNAPSHOT_THRESHOLD_BYTES) {
+            try {
+                pruneAborted(log.startOffset());
+                snapshot(); // forced; the record just written is in it
+            } catch (IOException e) {
+                LOG.warn("{}: producer journal snapshot failed, keeping the journal: {}", name, e.toString());
+            }
+        }
         return new Outcome(0, null, r.baseOffset(), r.count(), r.highWaterMark(), pos);
     }
 

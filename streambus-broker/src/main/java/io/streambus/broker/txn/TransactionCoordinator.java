@@ -872,6 +872,11 @@ public final class TransactionCoordinator implements AutoCloseable {
         return journal.forceCount();
     }
 
+    /** Forces transaction-log records written since the last force (interval flush policy). */
+    void flushIfDirty() throws IOException {
+        journal.flushIfDirty();
+    }
+
     @Override
     public void close() {
         try {

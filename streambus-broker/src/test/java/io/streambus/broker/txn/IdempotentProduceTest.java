@@ -97,7 +97,8 @@ class IdempotentProduceTest {
 
     @Test
     void sequenceErrors() throws IOException {
-        try (EmbeddedBroker b = broker(EosConfig.defaults()); TestClient c = TestClient.connect(b.start())) {
+        try (EmbeddedBroker b = broker(EosConfig.defaults().withTransactions(false));
+                TestClient c = TestClient.connect(b.start())) {
             c.send(new CreateTopicRequest("t", 2, 1));
             long pid = newProducer(c).producerId();
             // First batch must start at 0 (47), a gap is 47.

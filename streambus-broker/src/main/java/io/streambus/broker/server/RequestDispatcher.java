@@ -105,7 +105,22 @@ final class RequestDispatcher implements RequestProcessor {
             GroupCoordinator groups, EosService eos) {
         this.config = config;
         this.eos = eos;
-        this.txnRequests = eos == null ? null : new TxnRequests(eos, this::authorize);
+        this.txnRequests = eos == null ? null : new TxnRequests(eos, new TxnRequests.Access() {
+            @Override
+            public Reply check(ClientConnection conn, RequestHeader h, String resource) {
+                return authorize(conn, h, resource);
+            }
+
+            @Override
+            public boolean itemAllowed(ClientConnection conn, RequestHeader h, String resource) {
+                return allowed(conn, h, resource, RequestAuthorization.Scope.PER_ITEM);
+            }
+
+            @Override
+            public boolean visible(ClientConnection conn, RequestHeader h, String resource) {
+                return allowed(conn, h, resource, RequestAuthorization.Scope.FILTER);
+            }
+        });
         this.groups = groups;
         this.groupRequests = groups == null ? null : new GroupRequests(groups);
         this.logs = logs;
@@ -531,6 +546,19 @@ final class RequestDispatcher implements RequestProcessor {
         LOG.warn("{}: denied {} ({} on {} '{}') for principal '{}'", conn, typeName(h), check.action(),
                 check.resourceType().fileName(), Texts.printable(resource, 100), conn.principal());
         return error(conn, h, check.denialCode(), message);
+    }
+
+    /** True if the principal passes every check of {@code scope} of this type on {@code resource}. */
+    private boolean allowed(ClientConnection conn, RequestHeader h, String resource, RequestAuthorization.Scope scope) {
+        if (authorizer == null) {
+            return true;
+        }
+        for (RequestAuthorization.Check check : checksOf(h)) {
+            if (check.scope() == scope && !authorizer.authorize(conn.principal(), check, resource)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True if the principal passes the FILTER check of this type on {@code resource} (listings). */

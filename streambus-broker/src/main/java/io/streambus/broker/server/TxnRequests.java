@@ -38,18 +38,23 @@ final class TxnRequests {
     private static final Logger LOG = LoggerFactory.getLogger(TxnRequests.class);
 
     private final EosService eos;
-    /** The request-level authorization check of the dispatcher: null if allowed, else the denial reply. */
-    private final Authorize authorize;
+    private final Access access;
 
-    /** The dispatcher's request-level authorization (codes 41/27). */
-    @FunctionalInterface
-    interface Authorize {
+    /** The dispatcher's authorization checks of a request type ({@code RequestAuthorization}), by scope. */
+    interface Access {
+        /** Request-level checks: null if allowed, else the denial reply (41 or 27). */
         Reply check(ClientConnection conn, RequestHeader h, String resource);
+
+        /** Per-item checks (41 per partition). */
+        boolean itemAllowed(ClientConnection conn, RequestHeader h, String resource);
+
+        /** Listing filters. */
+        boolean visible(ClientConnection conn, RequestHeader h, String resource);
     }
 
-    TxnRequests(EosService eos, Authorize authorize) {
+    TxnRequests(EosService eos, Access access) {
         this.eos = eos;
-        this.authorize = authorize;
+        this.access = access;
     }
 
     /** True if {@code key} is one of the types this class handles. */
@@ -68,7 +73,7 @@ final class TxnRequests {
             if (denied != null) {
                 return denied;
             }
-            ResponseBody reply = execute(body);
+            ResponseBody reply = execute(conn, h, body);
             return RequestDispatcher.success(conn, h, reply);
         } catch (TxnException e) {
             if (e.errorCode() == ErrorCode.INVALID_REQUEST) {
@@ -87,11 +92,15 @@ final class TxnRequests {
             resource = r.groupId();
         } else if (body instanceof TxnOffsetCommitRequest r) {
             resource = r.groupId();
+        } else if (body instanceof InitXaBranchRequest r) {
+            resource = r.transactionalId();
+        } else if (body instanceof EndXaBranchRequest r) {
+            resource = r.transactionalId();
         }
-        return resource == null ? null : authorize.check(conn, h, resource);
+        return resource == null ? null : access.check(conn, h, resource);
     }
 
-    private ResponseBody execute(RequestBody body) {
+    private ResponseBody execute(ClientConnection conn, RequestHeader h, RequestBody body) {
         TransactionCoordinator tc = eos.transactions();
         if (body instanceof InitProducerIdRequest r) {
             return eos.initProducerId(r.transactionalId(), r.transactionTimeoutMs());
@@ -100,14 +109,14 @@ final class TxnRequests {
             throw new IllegalStateException("transaction request routed without a transaction coordinator");
         }
         if (body instanceof AddPartitionsToTxnRequest r) {
-            return new AddPartitionsToTxnResponse(tc.addPartitions(r));
+            return new AddPartitionsToTxnResponse(tc.addPartitions(r, t -> access.itemAllowed(conn, h, t)));
         }
         if (body instanceof AddOffsetsToTxnRequest r) {
             tc.addOffsets(r.transactionalId(), r.producerId(), r.producerEpoch(), r.groupId());
             return AddOffsetsToTxnResponse.INSTANCE;
         }
         if (body instanceof TxnOffsetCommitRequest r) {
-            return new TxnOffsetCommitResponse(tc.txnOffsetCommit(r));
+            return new TxnOffsetCommitResponse(tc.txnOffsetCommit(r, t -> access.itemAllowed(conn, h, t)));
         }
         if (body instanceof EndTxnRequest r) {
             tc.endTxn(r.transactionalId(), r.producerId(), r.producerEpoch(), r.commit());
@@ -126,7 +135,8 @@ final class TxnRequests {
             return EndXaBranchResponse.INSTANCE;
         }
         if (body instanceof ListXaBranchesRequest r) {
-            return new ListXaBranchesResponse(tc.listXaBranches(r.transactionalIdPrefix(), r.states()));
+            return new ListXaBranchesResponse(tc.listXaBranches(r.transactionalIdPrefix(), r.states(),
+                    id -> access.visible(conn, h, id)));
         }
         throw new IllegalStateException("not a transaction request: " + body.apiKey());
     }

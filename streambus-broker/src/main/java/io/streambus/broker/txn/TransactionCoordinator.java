@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +147,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             throw new TxnException(ErrorCode.INVALID_PRODUCER_ID_MAPPING, "producer id " + producerId
                     + " belongs to no transaction id");
         }
+        failIfCompleting(m, producerId, epoch);
         synchronized (m) {
             validate(m, producerId, epoch, true);
             if (m.state != TxnState.ONGOING || (groupId != null && !m.groups.contains(groupId))) {
@@ -172,6 +174,10 @@ public final class TransactionCoordinator implements AutoCloseable {
             TxnMetadata m = byId.get(transactionalId);
             if (m == null) {
                 continue;
+            }
+            if (m.xid == null && (m.state == TxnState.PREPARE_COMMIT || m.state == TxnState.PREPARE_ABORT)) {
+                throw new TxnException(ErrorCode.CONCURRENT_TRANSACTIONS, "the previous transaction of '"
+                        + transactionalId + "' is still completing");
             }
             synchronized (m) {
                 if (m.dead) {
@@ -275,13 +281,27 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    private TxnMetadata lookup(String transactionalId, long producerId) {
+    private TxnMetadata lookup(String transactionalId, long producerId, short epoch) {
         TxnMetadata m = byId.get(transactionalId);
         if (m == null) {
             throw new TxnException(ErrorCode.INVALID_PRODUCER_ID_MAPPING, "transaction id '" + transactionalId
                     + "' is not mapped to producer id " + producerId);
         }
+        failIfCompleting(m, producerId, epoch);
         return m;
+    }
+
+    /**
+     * B.7.1 step 5 without waiting: the thread writing an outcome holds the record's monitor, so a request of the
+     * same producer that finds PrepareCommit/PrepareAbort (volatile) gets 37 at once instead of queueing.
+     */
+    private static void failIfCompleting(TxnMetadata m, long producerId, short epoch) {
+        TxnState s = m.state;
+        if ((s == TxnState.PREPARE_COMMIT || s == TxnState.PREPARE_ABORT) && m.producerId == producerId
+                && m.epoch == epoch && !m.abortedByBroker) {
+            throw new TxnException(ErrorCode.CONCURRENT_TRANSACTIONS, "the transaction of '" + m.transactionalId
+                    + "' is still completing");
+        }
     }
 
     /** Starts a transaction on the first AddPartitions/AddOffsets (B.7.1). Caller holds m. */
@@ -303,12 +323,17 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- B.7.3 - B.7.6
 
-    /** AddPartitionsToTxn (B.7.3). */
-    public TopicPartitions<PartitionResult> addPartitions(AddPartitionsToTxnRequest r) {
+    /**
+     * AddPartitionsToTxn (B.7.3).
+     *
+     * @param topicAllowed whether the principal may write a topic (41 per partition otherwise)
+     */
+    public TopicPartitions<PartitionResult> addPartitions(AddPartitionsToTxnRequest r,
+            Predicate<String> topicAllowed) {
         if (r.partitions().isEmpty() || r.partitions().topics().stream().anyMatch(t -> t.partitions().isEmpty())) {
             throw new TxnException(ErrorCode.INVALID_PARTITION_LIST, "no partitions, or a topic without partitions");
         }
-        TxnMetadata m = lookup(r.transactionalId(), r.producerId());
+        TxnMetadata m = lookup(r.transactionalId(), r.producerId(), r.producerEpoch());
         synchronized (m) {
             validate(m, r.producerId(), r.producerEpoch(), true);
             if (m.xid != null && m.state.complete()) {
@@ -320,7 +345,8 @@ public final class TransactionCoordinator implements AutoCloseable {
                 int count = eos.partitionCount(t.name());
                 List<PartitionResult> list = new ArrayList<>();
                 for (int p : t.partitions()) {
-                    int code = count < 0 ? ErrorCode.TOPIC_NOT_FOUND
+                    int code = !topicAllowed.test(t.name()) ? ErrorCode.AUTHORIZATION_FAILED
+                            : count < 0 ? ErrorCode.TOPIC_NOT_FOUND
                             : p >= count ? ErrorCode.PARTITION_NOT_FOUND : 0;
                     list.add(new PartitionResult(p, code));
                     if (code == 0) {
@@ -343,7 +369,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (groupId.isEmpty()) {
             throw new TxnException(ErrorCode.INVALID_REQUEST, "empty group id");
         }
-        TxnMetadata m = lookup(transactionalId, producerId);
+        TxnMetadata m = lookup(transactionalId, producerId, epoch);
         synchronized (m) {
             validate(m, producerId, epoch, true);
             begin(m);
@@ -352,12 +378,20 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    /** TxnOffsetCommit (B.7.5): stages the offsets. */
-    public TopicPartitions<PartitionResult> txnOffsetCommit(TxnOffsetCommitRequest r) {
+    /**
+     * TxnOffsetCommit (B.7.5): stages the offsets.
+     *
+     * @param topicAllowed whether the principal may read a topic (41 per partition otherwise)
+     */
+    public TopicPartitions<PartitionResult> txnOffsetCommit(TxnOffsetCommitRequest r,
+            Predicate<String> topicAllowed) {
         if (r.groupId().isEmpty()) {
             throw new TxnException(ErrorCode.INVALID_REQUEST, "empty group id");
         }
-        TxnMetadata m = lookup(r.transactionalId(), r.producerId());
+        if (r.offsets().topics().stream().anyMatch(t -> t.partitions().isEmpty())) {
+            throw new TxnException(ErrorCode.INVALID_REQUEST, "a topic without partitions");
+        }
+        TxnMetadata m = lookup(r.transactionalId(), r.producerId(), r.producerEpoch());
         synchronized (m) {
             validate(m, r.producerId(), r.producerEpoch(), true);
             if (m.state != TxnState.ONGOING || !m.groups.contains(r.groupId())) {
@@ -372,6 +406,10 @@ public final class TransactionCoordinator implements AutoCloseable {
                 List<PartitionResult> list = new ArrayList<>();
                 for (PartitionOffset po : t.partitions()) {
                     String md = po.metadata();
+                    if (!topicAllowed.test(t.name())) {
+                        list.add(new PartitionResult(po.partition(), ErrorCode.AUTHORIZATION_FAILED));
+                        continue;
+                    }
                     if (md.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
                         list.add(new PartitionResult(po.partition(), ErrorCode.INVALID_COMMIT_OFFSET_SIZE));
                         continue;
@@ -389,7 +427,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** EndTxn (B.7.6): answers once the outcome is durable and visible. */
     public void endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
-        TxnMetadata m = lookup(transactionalId, producerId);
+        TxnMetadata m = lookup(transactionalId, producerId, epoch);
         synchronized (m) {
             validate(m, producerId, epoch, true);
             switch (m.state) {
@@ -428,6 +466,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             throw new TxnException(ErrorCode.INVALID_PRODUCER_ID_MAPPING, "producer id " + pid
                     + " is idempotent-only, unknown or expired: it belongs to no transaction id");
         }
+        failIfCompleting(m, pid, epoch);
         synchronized (m) {
             validate(m, pid, epoch, true);
             TreeSet<Integer> ps = m.partitions.get(log.topic());
@@ -571,7 +610,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** PrepareTxn (B.7.8.3). */
     public void prepare(String transactionalId, long producerId, short epoch) {
-        TxnMetadata m = lookup(transactionalId, producerId);
+        TxnMetadata m = lookup(transactionalId, producerId, epoch);
         synchronized (m) {
             validate(m, producerId, epoch, false);
             if (m.xid == null) {
@@ -619,6 +658,10 @@ public final class TransactionCoordinator implements AutoCloseable {
         TxnMetadata m = byId.get(transactionalId);
         if (m == null || m.xid == null || !m.xid.equals(xid)) {
             throw new TxnException(ErrorCode.UNKNOWN_XID, "no XA branch '" + transactionalId + "'");
+        }
+        if (m.state == TxnState.PREPARE_COMMIT || m.state == TxnState.PREPARE_ABORT) {
+            throw new TxnException(ErrorCode.CONCURRENT_TRANSACTIONS, "the outcome of '" + transactionalId
+                    + "' is being written");
         }
         synchronized (m) {
             if (m.dead) {
@@ -700,11 +743,11 @@ public final class TransactionCoordinator implements AutoCloseable {
      * ListXaBranches (B.7.8.5): branches whose transaction id starts with {@code prefix} and whose state is one of
      * {@code states} (empty = all), in ascending byte order of transaction id.
      */
-    public List<XaBranch> listXaBranches(String prefix, List<String> states) {
+    public List<XaBranch> listXaBranches(String prefix, List<String> states, Predicate<String> visible) {
         Set<String> wanted = new HashSet<>(states);
         List<XaBranch> out = new ArrayList<>();
         for (TxnMetadata m : byId.values()) {
-            if (m.xid == null || !m.transactionalId.startsWith(prefix)) {
+            if (m.xid == null || !m.transactionalId.startsWith(prefix) || !visible.test(m.transactionalId)) {
                 continue;
             }
             synchronized (m) {

@@ -24,10 +24,11 @@ final class TxnMetadata {
     final String transactionalId;
     /** The branch's xid, or null for an ordinary transaction id. */
     final Xid xid;
-    long producerId;
-    short epoch;
+    volatile long producerId;
+    volatile short epoch;
     int timeoutMs;
-    TxnState state = TxnState.EMPTY;
+    /** Volatile so that requests can see PrepareCommit/PrepareAbort without waiting for the monitor (37). */
+    volatile TxnState state = TxnState.EMPTY;
     long stateSinceMs;
     /** When the timeout started (first AddPartitions/AddOffsets; InitXaBranch for a branch). */
     long txnStartMs;

@@ -78,6 +78,11 @@ final class RequestDispatcher implements RequestProcessor {
     static final int COMPRESSED_FETCH_OVERHEAD = FetchResponse.frameSize(MessageBlock.BLOCK_OVERHEAD,
             Frames.FLAG_COMPRESSED);
 
+    /** What an operator's heuristic EndXaBranch needs besides write on the transaction id (B.7.8.4). */
+    private static final RequestAuthorization.Check CLUSTER_ALTER = new RequestAuthorization.Check(
+            io.streambus.broker.security.Operation.ADMIN, io.streambus.broker.security.ResourceType.CLUSTER,
+            RequestAuthorization.Scope.REQUEST, ErrorCode.AUTHORIZATION_FAILED, "CLUSTER_ALTER");
+
     /** Name the broker gives itself in ApiVersions. */
     public static final String SOFTWARE = "streambus-java-broker/" + version();
 
@@ -119,6 +124,15 @@ final class RequestDispatcher implements RequestProcessor {
             @Override
             public boolean visible(ClientConnection conn, RequestHeader h, String resource) {
                 return allowed(conn, h, resource, RequestAuthorization.Scope.FILTER);
+            }
+
+            @Override
+            public Reply clusterAlter(ClientConnection conn, RequestHeader h) {
+                if (authorizer == null || authorizer.authorize(conn.principal(), CLUSTER_ALTER,
+                        io.streambus.broker.security.ResourceType.CLUSTER_NAME)) {
+                    return null;
+                }
+                return denied(conn, h, CLUSTER_ALTER, io.streambus.broker.security.ResourceType.CLUSTER_NAME);
             }
         });
         this.groups = groups;

@@ -50,6 +50,9 @@ final class TxnRequests {
 
         /** Listing filters. */
         boolean visible(ClientConnection conn, RequestHeader h, String resource);
+
+        /** The cluster-level check of an operator's heuristic decision (B.7.8.4): null if allowed, else 41. */
+        Reply clusterAlter(ClientConnection conn, RequestHeader h);
     }
 
     TxnRequests(EosService eos, Access access) {
@@ -97,7 +100,11 @@ final class TxnRequests {
         } else if (body instanceof EndXaBranchRequest r) {
             resource = r.transactionalId();
         }
-        return resource == null ? null : access.check(conn, h, resource);
+        Reply denied = resource == null ? null : access.check(conn, h, resource);
+        if (denied == null && body instanceof EndXaBranchRequest r && r.heuristic()) {
+            denied = access.clusterAlter(conn, h);
+        }
+        return denied;
     }
 
     private ResponseBody execute(ClientConnection conn, RequestHeader h, RequestBody body) {

@@ -135,6 +135,9 @@ class CoordinatorHooksTest {
             assertThat(c.send(new InitXaBranchRequest(x.transactionId("app"), x, 0)).isError()).isFalse();
             assertThat(c.send(new EndXaBranchRequest(hidden.transactionId("other"), hidden, XaAction.ROLLBACK,
                     false)).errorCode()).isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
+            // An operator's heuristic decision also needs admin on the cluster.
+            assertThat(c.send(new EndXaBranchRequest(x.transactionId("app"), x, XaAction.ROLLBACK, true))
+                    .errorCode()).isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
             // Only the branch the principal may describe is listed.
             assertThat(c.send(new ListXaBranchesRequest("", List.of())).body(ListXaBranchesResponse.class)
                     .branches()).extracting(XaBranch::transactionalId).containsExactly(x.transactionId("app"));

@@ -721,7 +721,10 @@ public final class TransactionCoordinator implements AutoCloseable {
                 + " is not allowed on the branch '" + m.transactionalId + "' in state " + m.state.wireName());
     }
 
-    /** Forgets a branch durably with its producer id (B.7.8.1 retention or forget). Caller holds m. */
+    /**
+     * Forgets a transaction id durably with its producer id (XA retention or forget, B.7.8.1; expiry of an idle
+     * transaction id, B.12.5). Caller holds m.
+     */
     private void forget(TxnMetadata m) {
         byte[] id = m.transactionalId.getBytes(StandardCharsets.UTF_8);
         append(ByteBuffer.allocate(5 + id.length).put(R_FORGET).putInt(id.length).put(id).array(), true);
@@ -816,6 +819,12 @@ public final class TransactionCoordinator implements AutoCloseable {
                     } else if (m.xid != null && (m.state == TxnState.COMPLETE_COMMIT
                             || m.state == TxnState.COMPLETE_ABORT)
                             && now - m.stateSinceMs > config.xaRetention().toMillis()) {
+                        forget(m);
+                    } else if (m.xid == null && !m.state.inProgress() && !m.abortedByBroker
+                            && config.producerIdExpiration() != null
+                            && now - m.stateSinceMs > config.producerIdExpiration().toMillis()) {
+                        // B.12.5: an idle transaction id is forgotten with its producer id.
+                        LOG.info("transaction id '{}' expired", m.transactionalId);
                         forget(m);
                     }
                 } catch (TxnException e) {

@@ -273,6 +273,31 @@ class TransactionsTest {
     }
 
     @Test
+    void idleTransactionIdExpires() throws IOException {
+        EosConfig eos = txnConfig().withProducerIdExpiration(Duration.ofMillis(300));
+        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("exp")).exactlyOnce(eos).build();
+                TestClient c = TestClient.connect(b.start())) {
+            c.send(new CreateTopicRequest("t", 1, 1));
+            InitProducerIdResponse p = init(c, "idle", 0);
+            addPartition(c, "idle", p, "t", 0);
+            // An open transaction never expires: wait past the expiration, then commit it.
+            TransactionCoordinator tc = EosInternals.eos(b).transactions();
+            long since = System.nanoTime();
+            await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5))
+                    .until(() -> System.nanoTime() - since > 350_000_000L);
+            assertThat(tc.state("idle")).isEqualTo(TxnState.ONGOING);
+            assertThat(endTxn(c, "idle", p, true)).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> tc.state("idle") == null);
+            assertThat(endTxn(c, "idle", p, true)).isEqualTo(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+            assertThat(c.send(sequenced("t", 0, p.producerId(), p.producerEpoch(), 0, false, "x")).errorCode())
+                    .isEqualTo(ErrorCode.UNKNOWN_PRODUCER_ID);
+            InitProducerIdResponse fresh = init(c, "idle", 0);
+            assertThat(fresh.producerId()).isGreaterThan(p.producerId());
+            assertThat(fresh.producerEpoch()).isZero();
+        }
+    }
+
+    @Test
     void sequencedTransactionalProduceDetectsDuplicates() throws IOException {
         try (EmbeddedBroker b = broker(); TestClient c = TestClient.connect(b.start())) {
             c.send(new CreateTopicRequest("t", 1, 1));

@@ -94,7 +94,7 @@ public final class BrokerRuntime {
                         new AclGroupAuthorizer(security.authorizer()), timers);
             }
             if (groups != null && (config.eos().idempotence() || config.eos().transactions())) {
-                eos = EosService.open(config.dataDir(), logs, config.flushPolicy(), config.eos(), timers,
+                eos = EosService.open(config.dataDir(), logs, config.flushPolicy(), config.eos(),
                         System::currentTimeMillis, groups::applyTransactionOffsets);
             }
             RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos);

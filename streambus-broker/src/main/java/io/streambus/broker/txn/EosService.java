@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -46,10 +46,11 @@ public final class EosService implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<String, PartitionProducerState> partitions = new ConcurrentHashMap<>();
     private final TransactionCoordinator transactions;
-    private final ScheduledFuture<?> expiryTask;
+    /** Own thread: timeouts and outcomes wait for fsyncs and participants, which must not hold up other timers. */
+    private final ScheduledExecutorService timer;
 
     private EosService(EosConfig config, LogManager logs, FlushPolicy policy, Path dir, ProducerRegistry registry,
-            LongSupplier clock, ScheduledExecutorService timers, TxnOffsetSink sink) throws IOException {
+            LongSupplier clock, TxnOffsetSink sink) throws IOException {
         this.config = config;
         this.logs = logs;
         this.policy = policy;
@@ -69,24 +70,28 @@ public final class EosService implements AutoCloseable {
         this.transactions = config.transactions()
                 ? TransactionCoordinator.open(dir, policy, config, registry, this, clock, sink) : null;
         long every = config.expiryCheckInterval().toMillis();
-        this.expiryTask = timers.scheduleWithFixedDelay(this::periodic, every, every, TimeUnit.MILLISECONDS);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "streambus-eos-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::periodic, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Opens the exactly-once state of the broker whose log is {@code logs}, rebuilding producer state and
      * transactions (B.12.5, B.7.8.6).
      *
-     * @param timers runs expiry and transaction timeouts (not closed by this service)
      * @param clock  broker wall clock, ms since the epoch
      * @param sink   where committed transactions' staged offsets go (null when groups are not served)
      */
     public static EosService open(Path dataDir, LogManager logs, FlushPolicy policy, EosConfig config,
-            ScheduledExecutorService timers, LongSupplier clock, TxnOffsetSink sink) throws IOException {
+            LongSupplier clock, TxnOffsetSink sink) throws IOException {
         Path dir = dataDir.resolve(DIRECTORY);
         Files.createDirectories(dir);
         ProducerRegistry registry = ProducerRegistry.open(dir, policy);
         try {
-            return new EosService(config, logs, policy, dir, registry, clock, timers, sink);
+            return new EosService(config, logs, policy, dir, registry, clock, sink);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw e;
@@ -320,7 +325,16 @@ public final class EosService implements AutoCloseable {
 
     @Override
     public void close() {
-        expiryTask.cancel(false);
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("the exactly-once timer task did not finish within 30 s");
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            timer.shutdownNow();
+        }
         if (transactions != null) {
             transactions.close();
         }

@@ -28,6 +28,10 @@ import java.util.Optional;
  *   <tr><td>0x12 TxnOffsetCommit</td><td>group on group; fetch on each topic</td><td>27 request; 41 per partition</td></tr>
  *   <tr><td>0x13 DeleteGroups</td><td>admin on each group</td><td>27 per group (GROUP_DELETE)</td></tr>
  *   <tr><td>0x14 ListGroups</td><td>describe on each group</td><td>group left out of the list</td></tr>
+ *   <tr><td>0x19 InitXaBranch</td><td>produce on transactional id</td><td>41, request</td></tr>
+ *   <tr><td>0x1A PrepareTxn</td><td>none (as EndTxn)</td><td>—</td></tr>
+ *   <tr><td>0x1B EndXaBranch</td><td>produce on transactional id</td><td>41, request</td></tr>
+ *   <tr><td>0x1C ListXaBranches</td><td>describe on each transactional id</td><td>branch left out</td></tr>
  *   <tr><td>0x20–0x22 SASL, ApiVersions</td><td>none</td><td>—</td></tr>
  * </table>
  *
@@ -60,6 +64,13 @@ public enum RequestAuthorization {
             perItem(Operation.FETCH, ResourceType.TOPIC, 41, "TOPIC_READ")),
     DELETE_GROUPS(0x13, "DeleteGroups", perItem(Operation.ADMIN, ResourceType.GROUP, 27, "GROUP_DELETE")),
     LIST_GROUPS(0x14, "ListGroups", filter(Operation.DESCRIBE, ResourceType.GROUP, "GROUP_DESCRIBE")),
+    INIT_XA_BRANCH(0x19, "InitXaBranch",
+            request(Operation.PRODUCE, ResourceType.TRANSACTIONAL_ID, 41, "TRANSACTIONAL_ID_WRITE")),
+    PREPARE_TXN(0x1A, "PrepareTxn"),
+    END_XA_BRANCH(0x1B, "EndXaBranch",
+            request(Operation.PRODUCE, ResourceType.TRANSACTIONAL_ID, 41, "TRANSACTIONAL_ID_WRITE")),
+    LIST_XA_BRANCHES(0x1C, "ListXaBranches",
+            filter(Operation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, "TRANSACTIONAL_ID_DESCRIBE")),
     SASL_HANDSHAKE(0x20, "SaslHandshake"),
     SASL_AUTHENTICATE(0x21, "SaslAuthenticate"),
     API_VERSIONS(0x22, "ApiVersions");

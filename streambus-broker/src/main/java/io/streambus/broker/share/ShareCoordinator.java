@@ -135,6 +135,7 @@ public final class ShareCoordinator implements AutoCloseable {
         this.clock = clock;
         this.deadLetters = new DeadLetterWriter(logs, worker, timers, this::copied);
         restore();
+        store.compactWith(this::snapshot, ShareStateStore.DEFAULT_COMPACTION_BYTES);
         this.sweep = timers.scheduleWithFixedDelay(this::scheduleSweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -154,6 +155,21 @@ public final class ShareCoordinator implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /** Writes every live group (writer thread of the store, during a compaction). */
+    private void snapshot(ShareStateStore.SnapshotWriter out) {
+        for (ShareGroup g : groups.values()) {
+            synchronized (g) {
+                if (g.deleted) {
+                    continue;
+                }
+                out.settings(g.id, g.settings);
+                for (SharePartition p : g.partitions.values()) {
+                    out.partition(p.snapshot(g.id));
+                }
+            }
         }
     }
 

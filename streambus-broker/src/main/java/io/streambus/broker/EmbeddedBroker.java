@@ -358,8 +358,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         /**
-         * Serves share groups (spec B.13: ShareGroupHeartbeat, ShareFetch, ShareAcknowledge, ShareGroupConfigure,
-         * feature bit SHARE_GROUPS) with these broker-wide settings; null (the default) does not.
+         * Broker-wide share-group settings (spec B.13: ShareGroupHeartbeat, ShareFetch, ShareAcknowledge,
+         * ShareGroupConfigure, feature bit SHARE_GROUPS); default {@code ShareCoordinatorConfig.DEFAULTS}. Null
+         * switches share groups off (the broker then answers 0x15-0x18 with code 1).
          */
         public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
             cfg.shareGroups(shareGroups);

@@ -58,10 +58,11 @@ class ApiVersionsAndCompressionTest {
             assertThat(v.apis()).extracting(ApiVersion::type)
                     .containsExactly(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, // Part A
                             0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x13, 0x14,      // groups and offsets
+                            0x15, 0x16, 0x17, 0x18,                              // share groups
                             0x22);                                               // no transactions, no SASL here
             assertThat(v.apis()).allSatisfy(a -> assertThat(a.servesVersion1()).isTrue());
             assertThat(v.featureBits()).isEqualTo(ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
-                    | ApiVersionsResponse.FEATURE_COMPRESSION);
+                    | ApiVersionsResponse.FEATURE_COMPRESSION | ApiVersionsResponse.FEATURE_SHARE_GROUPS);
             assertThat(v.brokerSoftware()).startsWith("streambus-java-broker/");
             // Every type not listed really is refused with code 1.
             for (ApiKey k : ApiKey.values()) {

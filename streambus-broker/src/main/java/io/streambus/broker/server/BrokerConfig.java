@@ -69,7 +69,7 @@ public final class BrokerConfig {
         this.authorizer = b.authorizer;
         this.tls = b.tls;
         this.groups = b.groups.build();
-        this.shareGroups = b.shareGroups;
+        this.shareGroups = b.coreOnly ? null : b.shareGroups; // core-only mode serves no Part B type
     }
 
     /** A builder with defaults. */
@@ -193,8 +193,8 @@ public final class BrokerConfig {
     }
 
     /**
-     * Share-group settings (spec B.13), or null when share groups are not served (the default). When set, the
-     * broker serves 0x15-0x18 and advertises SHARE_GROUPS.
+     * Share-group settings (spec B.13), or null when share groups are not served (core-only mode, or switched off).
+     * When set, the broker serves 0x15-0x18 and advertises SHARE_GROUPS.
      */
     public io.streambus.broker.share.ShareCoordinatorConfig shareGroups() {
         return shareGroups;
@@ -245,7 +245,8 @@ public final class BrokerConfig {
         private Authorizer authorizer;
         private TlsServerConfig tls;
         private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
-        private io.streambus.broker.share.ShareCoordinatorConfig shareGroups;
+        private io.streambus.broker.share.ShareCoordinatorConfig shareGroups =
+                io.streambus.broker.share.ShareCoordinatorConfig.DEFAULTS;
 
         private Builder() {
         }
@@ -411,7 +412,10 @@ public final class BrokerConfig {
             return this;
         }
 
-        /** Serves share groups (B.13) with these settings; null (the default) does not. */
+        /**
+         * Share-group settings (B.13); default {@link io.streambus.broker.share.ShareCoordinatorConfig#DEFAULTS}.
+         * Null switches share groups off. Ignored in core-only mode.
+         */
         public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
             this.shareGroups = shareGroups;
             return this;
@@ -430,9 +434,6 @@ public final class BrokerConfig {
             }
             if (authRequired && !sasl) {
                 throw new IllegalStateException("authRequired needs a users file or credentials");
-            }
-            if (coreOnly && shareGroups != null) {
-                throw new IllegalStateException("core-only mode serves no share groups (Part B)");
             }
             if (coreOnly && sasl) {
                 throw new IllegalStateException("core-only mode serves no SASL (Part B); remove users/credentials");

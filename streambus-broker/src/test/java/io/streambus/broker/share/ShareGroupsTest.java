@@ -92,7 +92,7 @@ class ShareGroupsTest {
             assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS).isNotZero();
             assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_TXN_SHARE_ACKS).isZero();
         }
-        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("plain")).build();
+        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("plain")).shareGroups(null).build();
              TestClient c = TestClient.connect(b.start())) {
             ApiVersionsResponse v = c.send(new ApiVersionsRequest("test", "1")).body(ApiVersionsResponse.class);
             assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_SHARE_GROUPS).isZero();
@@ -424,6 +424,35 @@ class ShareGroupsTest {
                 assertThat(header(dead.get(0), "sb_dlq_reason")).isEqualTo("BROKER_RESTART");
                 assertThat(header(dead.get(0), "sb_dlq_offset")).isEqualTo("2");
             }
+        }
+    }
+
+    @Test
+    void resetLatestAndTopicsThatComeAndGo() throws IOException {
+        try (EmbeddedBroker b = broker(); TestClient c = TestClient.connect(b.start())) {
+            configure(c, "q", ShareGroupConfigureRequest.CHANGE_AUTO_OFFSET_RESET, 0, 0, "", 1, 0);
+            produce(c, "t", "old1", "old2");
+            ShareGroupHeartbeatResponse hb = c.send(new ShareGroupHeartbeatRequest("q", "", false, "",
+                    List.of("t", "later"))).body(ShareGroupHeartbeatResponse.class);
+            String m = hb.memberId();
+            assertThat(fetch(c, "q", m, "", "t", 0, 10).records()).isEmpty(); // latest: the old records are skipped
+            produce(c, "t", "new");
+            assertThat(offsets(fetch(c, "q", m, "", "t", 0, 10))).containsExactly(2L);
+            // A subscribed topic created later starts at its start offset, whatever the reset policy.
+            produce(c, "later", "first");
+            ShareGroupHeartbeatResponse again = c.send(new ShareGroupHeartbeatRequest("q", m, false, "",
+                    List.of("t", "later"))).body(ShareGroupHeartbeatResponse.class);
+            assertThat(again.assignment().asMap()).containsOnlyKeys("t", "later");
+            assertThat(offsets(fetch(c, "q", m, "", "later", 0, 10))).containsExactly(0L);
+            // Deleted: it leaves the assignment, its share-partition goes; created again it is a new topic.
+            assertThat(c.send(new io.streambus.protocol.core.DeleteTopicRequest("later")).isError()).isFalse();
+            assertThat(c.send(new ShareGroupHeartbeatRequest("q", m, false, "", List.of("t", "later")))
+                    .body(ShareGroupHeartbeatResponse.class).assignment().asMap()).containsOnlyKeys("t");
+            assertThat(configure(c, "q", 0, 0, 0, "", 0, 0).sharePartitions().asMap()).containsOnlyKeys("t");
+            produce(c, "later", "second life");
+            ShareFetchCopy f = fetch(c, "q", m, "", "later", 0, 10);
+            assertThat(f.records()).extracting(ShareFetchCopy.Record::valueString).containsExactly("second life");
+            assertThat(counts(f)).containsExactly(1);
         }
     }
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * B.13.11 across SIGKILL: a broker in a child JVM ({@code BrokerMain --share-groups}) is killed after
+ * B.13.11 across SIGKILL: a broker in a child JVM ({@code BrokerMain}, share groups on by default) is killed after
  * acknowledgements and acquisitions were answered; the restarted broker never delivers an acknowledged or rejected
  * record again, delivers an acquired one again with its count + 1, and dead-letters one at its limit.
  */
@@ -50,7 +50,7 @@ class ShareKillTest {
         for (int i = 0; i < values.length; i++) {
             values[i] = "v" + i;
         }
-        try (ChildBroker child = ChildBroker.start(data, "--share-groups", "--flush", flush);
+        try (ChildBroker child = ChildBroker.start(data, "--flush", flush);
              TestClient c = TestClient.connect(child.port())) {
             configure(c, "q", ShareGroupConfigureRequest.CHANGE_DEAD_LETTER_TOPIC
                     | ShareGroupConfigureRequest.CHANGE_MAX_DELIVERY_ATTEMPTS, 2, 0, "dlq", 0, 0);
@@ -63,7 +63,7 @@ class ShareKillTest {
             assertThat(counts(again)).containsExactly(2);
             assertThat(child.kill()).isEqualTo(137);
         }
-        try (ChildBroker child = ChildBroker.start(data, "--share-groups", "--flush", flush);
+        try (ChildBroker child = ChildBroker.start(data, "--flush", flush);
              TestClient c = TestClient.connect(child.port())) {
             String m = join(c, "q", "t");
             ShareFetchCopy f = fetch(c, "q", m, "", "t", 0, 100);
@@ -80,7 +80,7 @@ class ShareKillTest {
             ack(c, "q", m, "t", 0, a(7, 19, ACCEPT));
             assertThat(child.kill()).isEqualTo(137);
         }
-        try (ChildBroker child = ChildBroker.start(data, "--share-groups", "--flush", flush);
+        try (ChildBroker child = ChildBroker.start(data, "--flush", flush);
              TestClient c = TestClient.connect(child.port())) {
             String m = join(c, "q", "t");
             assertThat(fetch(c, "q", m, "", "t", 0, 100).records()).isEmpty();

@@ -225,6 +225,11 @@ public final class ShareCoordinator implements AutoCloseable {
                 return Outcome.now(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id (group '" + r.groupId()
                         + "' does not exist)");
             }
+            synchronized (g) {
+                if (!g.members.containsKey(r.memberId())) {
+                    return Outcome.now(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id"); // 20 before 41
+                }
+            }
         }
         if (!r.leave()) {
             for (String t : r.subscribedTopics()) {

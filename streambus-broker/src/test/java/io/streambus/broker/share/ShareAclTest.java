@@ -64,6 +64,8 @@ class ShareAclTest {
             assertThat(c.send(ShareGroupConfigureRequest.describe("team-1")).errorCode())
                     .as("the refused join created nothing").isEqualTo(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID);
             String m = join(c, "team-1", "readable");
+            assertThat(c.send(new ShareGroupHeartbeatRequest("team-1", "stranger", false, "", List.of("secret")))
+                    .errorCode()).as("20 comes before 41").isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
             // Per partition 41 on a topic the principal may not read (checked before the assignment, 53).
             ShareFetchCopy f = c.send(new ShareFetchRequest("team-1", m, 0, "", TopicPartitions.of(Map.of(
                     "readable", List.of(new ShareFetchPartition(0, 1, 100, List.of())),

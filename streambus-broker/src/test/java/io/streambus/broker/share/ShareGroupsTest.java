@@ -215,11 +215,12 @@ class ShareGroupsTest {
             produce(c, "t", "x", "y");
             String m = join(c, "q", "t");
             assertThat(offsets(fetch(c, "q", m, "", "t", 0, 10))).containsExactly(0L, 1L);
+            // Renew record 0 every 300 ms until record 1's lock (1 s) has ended.
             long until = System.nanoTime() + Duration.ofMillis(1600).toNanos();
-            while (System.nanoTime() < until) { // renew record 0 every 300 ms; record 1's lock ends
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 ack(c, "q", m, "t", 0, a(0, 0, RENEW));
-                Thread.sleep(300); // the renewal cadence under test, not a wait for a condition
-            }
+                return System.nanoTime() >= until;
+            });
             ShareAcknowledgeResponse r = ack(c, "q", m, "t", 0, a(0, 1, ACCEPT));
             assertThat(r.partitions().asMap().get("t").get(0).errorCode()).isEqualTo(ErrorCode.INVALID_RECORD_STATE);
             assertThat(r.partitions().asMap().get("t").get(0).unappliedAcknowledgements())

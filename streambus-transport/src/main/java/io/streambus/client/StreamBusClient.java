@@ -7,7 +7,6 @@ import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.internal.ClientContext;
 import io.streambus.client.internal.group.DefaultGroupConsumer;
 import io.streambus.client.internal.admin.AdminImpl;
-import io.streambus.client.internal.net.Errors;
 import io.streambus.client.internal.producer.ProducerImpl;
 import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.producer.Producer;
@@ -21,9 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Entry point of the StreamBus client: one connection pool per broker address, shared by every producer, consumer
@@ -152,17 +149,9 @@ public final class StreamBusClient implements AutoCloseable {
     public BrokerCapabilities capabilities() {
         ensureOpen();
         long timeout = context.network().apiTimeoutNanos();
-        try {
-            return context.network().capabilities(System.nanoTime() + timeout)
-                    .get(timeout + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamBusException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw Errors.toStreamBus(e, "capabilities");
-        } catch (TimeoutException e) {
-            throw new StreamBusTimeoutException("broker capabilities not known within api.timeout.ms");
-        }
+        // The probe fails by itself at the deadline; the extra second only guards against a lost completion.
+        return Futures.await(context.network().capabilities(context.time().nanoTime() + timeout),
+                timeout + TimeUnit.SECONDS.toNanos(1), "learning the broker capabilities (api.timeout.ms)");
     }
 
     /** The validated configuration. */
@@ -176,10 +165,10 @@ public final class StreamBusClient implements AutoCloseable {
     }
 
     /**
-     * Internal: the client's connections, configuration and fetch engine for other parts of this library (the group
-     * consumer). Not an application API; it may change without notice.
+     * The client's internals (connections, allocator, fetch engine). Package-private: not an application API; tests
+     * of this project reach it through a helper in their own copy of this package.
      */
-    public ClientContext internalContext() {
+    ClientContext internalContext() {
         return context;
     }
 

@@ -1,6 +1,7 @@
 package io.streambus.client.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streambus.broker.EmbeddedBroker;
@@ -273,12 +274,11 @@ class GroupOffsetsTest {
             client.admin().createTopic("idle", 1).get();
             try (GroupConsumer<String, String> c = GroupTests.consumer(client, "wake", Map.of())) {
                 c.subscribe(List.of("idle"), null);
+                Thread poller = Thread.currentThread();
+                // wakes the poll up once it is blocked (not before, which would not test interrupting it)
                 new Thread(() -> {
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> poller.getState() == Thread.State.TIMED_WAITING);
                     c.wakeup();
                 }).start();
                 long t0 = System.nanoTime();

@@ -57,11 +57,11 @@ class BrokerRestartTest {
                     broker.stop();
                 }
                 if (i == COUNT / 3 + 500) {
-                    Thread.sleep(700);
+                    Thread.sleep(700); // the broker's downtime, while the producer keeps records pending
                     Brokers.restart(broker);
                 }
                 if (i % 50 == 0) {
-                    Thread.sleep(1);
+                    Thread.sleep(1); // an application sending over time, so that sends span the restart
                 }
             }
             p.flush(Duration.ofSeconds(30));

@@ -101,7 +101,7 @@ class ConnectionTest {
              StreamBusClient client = StreamBusClient.builder().bootstrap(broker.address()).metrics(metrics)
                      .property("connections.max.idle.ms", 200).build()) {
             assertThat(client.admin().health().get()).isNotEmpty();
-            Thread.sleep(2500);
+            Thread.sleep(2500); // idle for more than twice the broker's idle timeout: only elapsed time shows that
             assertThat(broker.connectionCount()).isEqualTo(1);
             assertThat(client.admin().health().get()).isNotEmpty();
             assertThat(opened.get()).as("no reconnect was needed").isEqualTo(1);

@@ -2,6 +2,7 @@ package io.streambus.client.itest;
 
 import io.streambus.broker.testing.LeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streambus.broker.EmbeddedBroker;
@@ -158,12 +159,10 @@ class ConsumerTest {
             c.resume(List.of(p0));
             assertThat(poll(c, 100)).allMatch(r -> r.partition() == 0).hasSize(100);
 
+            Thread poller = Thread.currentThread();
+            // wakes the poll up once it is blocked (not before, which would not test interrupting it)
             CompletableFuture<Void> waker = CompletableFuture.runAsync(() -> {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
                 c.wakeup();
             });
             long t0 = System.nanoTime();
@@ -192,7 +191,7 @@ class ConsumerTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (read < 2000 && System.nanoTime() < deadline) {
                 read += c.poll(Duration.ofMillis(50)).count();
-                Thread.sleep(1);
+                Thread.sleep(1); // a slow application: lets the background prefetch run ahead between polls
                 maxBuffered = Math.max(maxBuffered, impl.bufferedBytes());
             }
             assertThat(read).isEqualTo(2000);

@@ -4,6 +4,7 @@ import io.streambus.broker.testing.LeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.client.ClientInternals;
 import io.streambus.client.StreamBusClient;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.producer.Producer;
@@ -41,7 +42,7 @@ class FailoverTest {
             p.flush(Duration.ofSeconds(15));
             assertThat(direct2.admin().offsets(new TopicPartition("fo", 0)).get().end()).isEqualTo(50);
             assertThat(client.admin().health().get()).isNotEmpty();
-            assertThat(client.internalContext().network().activePool().address()).isEqualTo(b2.address());
+            assertThat(ClientInternals.activeBroker(client)).isEqualTo(b2.address());
         }
     }
 }

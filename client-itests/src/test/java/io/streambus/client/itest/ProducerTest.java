@@ -4,6 +4,7 @@ import io.streambus.broker.testing.LeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.common.Header;
@@ -176,7 +177,8 @@ class ProducerTest {
         Partitioner last = (topic, key, keyBytes, n) -> n - 1;
         Producer<byte[], ByteBuf> p = client.newProducer(Serdes.byteArraySerializer(), Serdes.byteBufSerializer(),
                 Map.of("partitioner", last));
-        ByteBuf value = client.internalContext().alloc().buffer().writeBytes("zero-copy".getBytes(
+        // The pooled allocator the client itself uses, so the producer writes the value without a copy.
+        ByteBuf value = PooledByteBufAllocator.DEFAULT.buffer().writeBytes("zero-copy".getBytes(
                 StandardCharsets.UTF_8));
         RecordMetadata md = p.sendAndWait(new ProducerRecord<>("prod-custom", "key".getBytes(StandardCharsets.UTF_8),
                 value));

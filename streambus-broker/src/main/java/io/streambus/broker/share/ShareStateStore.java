@@ -1,6 +1,7 @@
 package io.streambus.broker.share;
 
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -112,7 +113,7 @@ public final class ShareStateStore implements AutoCloseable {
      */
     public static ShareStateStore open(Path dataDir, FlushPolicy policy) throws IOException {
         Path dir = dataDir.resolve("__share_groups");
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir); // queue progress is the broker's business only (700/600)
         Path file = dir.resolve("state.log");
         Map<String, GroupImage> groups = new LinkedHashMap<>();
         if (Files.exists(file)) {
@@ -120,7 +121,7 @@ public final class ShareStateStore implements AutoCloseable {
         }
         // Rewrite compacted: the live state only, forced, then renamed over the log.
         Path tmp = dir.resolve("state.log.tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel out = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (Map.Entry<String, GroupImage> g : groups.entrySet()) {
                 writeFully(out, frame(encodeSettings(g.getKey(), g.getValue().settings)));
@@ -280,7 +281,7 @@ public final class ShareStateStore implements AutoCloseable {
     private void compactNow() throws IOException {
         Path tmp = file.resolveSibling("state.log.tmp");
         long[] size = {0};
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel out = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             IOException[] failed = {null};
             snapshotSource.snapshot(new SnapshotWriter() {

@@ -1,7 +1,7 @@
 package io.streambus.client.internal;
 
 import io.streambus.client.ClientConfig;
-import io.streambus.client.internal.net.NetworkClient;
+import io.streambus.client.internal.net.RequestSender;
 import io.streambus.protocol.core.ListTopicsRequest;
 import io.streambus.protocol.core.ListTopicsResponse;
 import io.streambus.protocol.core.TopicInfo;
@@ -22,13 +22,16 @@ public final class MetadataCache {
     private record Entry(int partitions, long fetchedAt, boolean assumed) {
     }
 
-    private final NetworkClient network;
+    private final RequestSender network;
+    private final Time time;
     private final long maxAgeNanos;
     private final ConcurrentHashMap<String, Entry> topics = new ConcurrentHashMap<>();
     private CompletableFuture<Map<String, Integer>> refreshing;
 
-    public MetadataCache(NetworkClient network, ClientConfig config) {
+    /** A cache asking {@code network}, with entries aged by {@code time} against {@code metadata.max.age.ms}. */
+    public MetadataCache(RequestSender network, ClientConfig config, Time time) {
         this.network = network;
+        this.time = time;
         this.maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(ClientConfig.METADATA_MAX_AGE_MS));
     }
 
@@ -38,7 +41,7 @@ public final class MetadataCache {
         if (e == null) {
             return -1;
         }
-        if (e.assumed || System.nanoTime() - e.fetchedAt > maxAgeNanos) {
+        if (e.assumed || time.nanoTime() - e.fetchedAt > maxAgeNanos) {
             refresh();
         }
         return e.partitions;
@@ -53,7 +56,7 @@ public final class MetadataCache {
         return refresh().thenApply(all -> {
             Integer c = all.get(topic);
             return c != null && c > 0 ? c : topics.computeIfAbsent(topic,
-                    t -> new Entry(1, System.nanoTime(), true)).partitions;
+                    t -> new Entry(1, time.nanoTime(), true)).partitions;
         });
     }
 
@@ -71,7 +74,7 @@ public final class MetadataCache {
         });
         refreshing = f;
         f.thenAccept(m -> {
-            long now = System.nanoTime();
+            long now = time.nanoTime();
             m.forEach((t, n) -> {
                 if (n > 0) {
                     topics.put(t, new Entry(n, now, false));
@@ -89,6 +92,6 @@ public final class MetadataCache {
 
     /** Records a count learnt otherwise (our own CreateTopic). */
     public void update(String topic, int partitions) {
-        topics.put(topic, new Entry(partitions, System.nanoTime(), false));
+        topics.put(topic, new Entry(partitions, time.nanoTime(), false));
     }
 }

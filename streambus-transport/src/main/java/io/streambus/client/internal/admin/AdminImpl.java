@@ -9,7 +9,7 @@ import io.streambus.client.admin.PartitionOffsets;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.internal.ClientContext;
 import io.streambus.client.internal.net.Errors;
-import io.streambus.client.internal.net.NetworkClient;
+import io.streambus.client.internal.net.RequestSender;
 import io.streambus.protocol.core.CreateTopicRequest;
 import io.streambus.protocol.group.DeleteGroupsRequest;
 import io.streambus.protocol.group.DeleteGroupsResponse;
@@ -53,8 +53,9 @@ import java.util.function.Predicate;
  */
 public final class AdminImpl implements Admin {
     private final ClientContext client;
-    private final NetworkClient network;
+    private final RequestSender network;
 
+    /** Admin operations on the connections of {@code client}. */
     public AdminImpl(ClientContext client) {
         this.client = client;
         this.network = client.network();
@@ -113,7 +114,7 @@ public final class AdminImpl implements Admin {
 
     @Override
     public CompletableFuture<BrokerCapabilities> capabilities() {
-        return network.capabilities(System.nanoTime() + network.apiTimeoutNanos());
+        return network.capabilities(client.time().nanoTime() + network.apiTimeoutNanos());
     }
 
     /** Fails at once unless the active broker serves what {@code test} checks. */
@@ -122,7 +123,7 @@ public final class AdminImpl implements Admin {
         return capabilities().thenCompose(caps -> {
             if (!test.test(caps)) {
                 return CompletableFuture.failedFuture(new UnsupportedFeatureException(capability,
-                        network.activePool().address()));
+                        network.activeAddress()));
             }
             return then.apply(caps);
         });

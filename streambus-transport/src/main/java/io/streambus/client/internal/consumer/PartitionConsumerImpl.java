@@ -15,10 +15,11 @@ import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.consumer.NoOffsetException;
 import io.streambus.client.consumer.OffsetResetStrategy;
 import io.streambus.client.internal.ClientContext;
+import io.streambus.client.internal.Time;
 import io.streambus.client.internal.net.BodySupplier;
-import io.streambus.client.internal.net.BrokerPool;
+import io.streambus.client.internal.net.BrokerView;
 import io.streambus.client.internal.net.Errors;
-import io.streambus.client.internal.net.NetworkClient;
+import io.streambus.client.internal.net.RequestSender;
 import io.streambus.client.internal.net.ResponseHandler;
 import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.serialization.Deserializer;
@@ -47,7 +48,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -71,7 +71,8 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionConsumerImpl.class);
 
     private final ClientContext client;
-    private final NetworkClient network;
+    private final RequestSender network;
+    private final Time time;
     private final MetricsCollector metrics;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
@@ -123,10 +124,12 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         }
     }
 
+    /** A consumer on the connections of {@code client}, under the consumer-scope settings of {@code config}. */
     public PartitionConsumerImpl(ClientContext client, Deserializer<K> keyDeserializer,
                                  Deserializer<V> valueDeserializer, ClientConfig config) {
         this.client = client;
         this.network = client.network();
+        this.time = client.time();
         this.metrics = client.metrics();
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
@@ -231,7 +234,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
     @Override
     public long position(TopicPartition partition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
             PState ps = state(partition);
@@ -249,7 +252,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
                     ps.error = null;
                     throw e;
                 }
-                long rem = deadline - System.nanoTime();
+                long rem = deadline - time.nanoTime();
                 if (rem <= 0) {
                     throw new StreamBusTimeoutException("position of " + partition + " not resolved within "
                             + timeout.toMillis() + " ms");
@@ -330,7 +333,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
     @Override
     public ConsumerRecords<K, V> poll(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
             ensureOpen();
@@ -350,7 +353,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
                 for (PState ps : partitions.values()) {
                     maybeFetch(ps);
                 }
-                long rem = deadline - System.nanoTime();
+                long rem = deadline - time.nanoTime();
                 if (rem <= 0) {
                     return ConsumerRecords.empty();
                 }
@@ -481,7 +484,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         ps.fetchInFlight = true;
         int epoch = ps.epoch;
         long offset = ps.fetchOffset;
-        long sentAt = System.nanoTime();
+        long sentAt = time.nanoTime();
         BodySupplier body = new BodySupplier() {
             @Override
             public ApiKey apiKey() {
@@ -489,16 +492,16 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             }
 
             @Override
-            public RequestBody body(BrokerCapabilities caps, BrokerPool pool) {
+            public RequestBody body(BrokerCapabilities caps, BrokerView broker) {
                 CompressionCodec codec = CompressionCodec.NONE;
                 if (fetchCodec != CompressionCodec.NONE) {
                     if (caps.supportsCompression()) {
                         codec = fetchCodec;
-                    } else if (pool.firstTime("fetch-compression-unsupported")) {
+                    } else if (broker.firstTime("fetch-compression-unsupported")) {
                         // Same rule as the producer's (B.11): plain data from such a broker, one warning per address.
                         LOG.warn("fetch.compression.type={} is configured but broker {} does not advertise "
                                 + "COMPRESSION (spec B.11); fetching uncompressed from it",
-                                fetchCodec.name().toLowerCase(Locale.ROOT), pool.address());
+                                fetchCodec.name().toLowerCase(Locale.ROOT), broker.address());
                     }
                 }
                 return new FetchRequest(ps.tp.topic(), ps.tp.partition(), offset, fetchMaxBytes, codec, false);
@@ -531,7 +534,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             }
             FetchResponse f = r.body(FetchResponse.class);
             MessageBlock block = f.messages();
-            metrics.recordFetch(ps.tp, block.count(), block.sizeInBytes(), System.nanoTime() - sentAt);
+            metrics.recordFetch(ps.tp, block.count(), block.sizeInBytes(), time.nanoTime() - sentAt);
             if (closed || ps.epoch != epoch || partitions.get(ps.tp) != ps) {
                 r.close();
                 return;
@@ -626,7 +629,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
     private void onFetchErrorLocked(PState ps, int epoch, Throwable error) {
         Throwable e = Errors.unwrap(error);
-        metrics.recordError("Fetch", network.activePool().address(), e);
+        metrics.recordError("Fetch", network.activeAddress(), e);
         if (closed || ps.epoch != epoch || partitions.get(ps.tp) != ps) {
             return;
         }

@@ -17,10 +17,10 @@ public interface BodySupplier {
 
     /**
      * @param capabilities what the broker of this connection serves
-     * @param pool         the broker address's pool (for per-address decisions such as one warning per broker)
+     * @param broker       the broker's address and once-per-address latch (for one warning per broker)
      * @return the body to encode; may throw {@link io.streambus.client.UnsupportedFeatureException}
      */
-    RequestBody body(BrokerCapabilities capabilities, BrokerPool pool);
+    RequestBody body(BrokerCapabilities capabilities, BrokerView broker);
 
     /** A supplier of a fixed body. */
     static BodySupplier of(RequestBody body) {
@@ -31,7 +31,7 @@ public interface BodySupplier {
             }
 
             @Override
-            public RequestBody body(BrokerCapabilities capabilities, BrokerPool pool) {
+            public RequestBody body(BrokerCapabilities capabilities, BrokerView broker) {
                 return body;
             }
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * least load, a new one opened when all are at {@code max.in.flight}. Also owns the address's circuit breaker, its
  * reconnect backoff and its core-only mark (spec B.4). Thread-safe.
  */
-public final class BrokerPool {
+public final class BrokerPool implements BrokerView {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerPool.class);
 
     private final String host;
@@ -30,8 +30,8 @@ public final class BrokerPool {
     private final Backoff reconnectBackoff;
     private final int maxConnections;
     private final long capabilityCacheNanos;
-    private final List<Connection> shared = new ArrayList<>();
-    private final List<Connection> dedicated = new ArrayList<>();
+    private final List<NettyConnection> shared = new ArrayList<>();
+    private final List<NettyConnection> dedicated = new ArrayList<>();
     private final Set<String> warnedOnce = ConcurrentHashMap.newKeySet();
     private int connectFailures;
     private boolean coreOnlyMark;
@@ -66,6 +66,7 @@ public final class BrokerPool {
     }
 
     /** {@code host:port}. */
+    @Override
     public String address() {
         return address;
     }
@@ -80,13 +81,14 @@ public final class BrokerPool {
     }
 
     /** True the first time for {@code key} on this address (for "one warning per broker" rules, B.11). */
+    @Override
     public boolean firstTime(String key) {
         return warnedOnce.add(key);
     }
 
     /** Sends on the least loaded shared connection, opening one if needed. */
     public void send(BodySupplier supplier, int flags, ResponseHandler handler, long timeoutNanos) {
-        Connection c;
+        NettyConnection c;
         try {
             c = select();
         } catch (StreamBusException e) {
@@ -96,15 +98,15 @@ public final class BrokerPool {
         c.send(supplier, flags, handler, timeoutNanos);
     }
 
-    /** A shared connection (maybe still being set up); its {@link Connection#ready()} tells when it is usable. */
-    public Connection connection() {
+    /** A shared connection (maybe still being set up); its {@link NettyConnection#ready()} tells when it is usable. */
+    public NettyConnection connection() {
         return select();
     }
 
     /** A new connection used only by the caller (group coordination); pinged when idle; the caller closes it. */
-    public Connection openDedicated() {
+    public NettyConnection openDedicated() {
         synchronized (this) {
-            Connection c = newConnection(true);
+            NettyConnection c = newConnection(true);
             if (c == null) {
                 throw breakerOpen();
             }
@@ -112,19 +114,19 @@ public final class BrokerPool {
         }
     }
 
-    private synchronized Connection select() {
+    private synchronized NettyConnection select() {
         if (closed) {
             throw new StreamBusException("client is closed");
         }
         shared.removeIf(c -> !c.isOpen());
-        Connection best = null;
-        for (Connection c : shared) {
+        NettyConnection best = null;
+        for (NettyConnection c : shared) {
             if (best == null || c.load() < best.load()) {
                 best = c;
             }
         }
         if (best == null || (best.load() >= ctx.maxInFlight() && shared.size() < maxConnections)) {
-            Connection n = newConnection(false);
+            NettyConnection n = newConnection(false);
             if (n != null) {
                 return n;
             }
@@ -140,11 +142,11 @@ public final class BrokerPool {
                 + ", next attempt in " + TimeUnit.NANOSECONDS.toMillis(breaker.nanosUntilHalfOpen()) + " ms");
     }
 
-    private Connection newConnection(boolean isDedicated) {
+    private NettyConnection newConnection(boolean isDedicated) {
         if (closed || !breaker.tryAcquire()) {
             return null;
         }
-        Connection c = new Connection(this, ctx, ctx.group().next(), isDedicated);
+        NettyConnection c = new NettyConnection(this, ctx, ctx.group().next(), isDedicated);
         (isDedicated ? dedicated : shared).add(c);
         long delay = connectFailures == 0 ? 0 : reconnectBackoff.delayMs(connectFailures - 1);
         ctx.metrics().connections(address, shared.size() + dedicated.size());
@@ -184,8 +186,8 @@ public final class BrokerPool {
 
     /** True if another open connection to this address is known to be extended (B.4 step 4). */
     synchronized boolean hasExtendedConnection() {
-        for (List<Connection> l : List.of(shared, dedicated)) {
-            for (Connection c : l) {
+        for (List<NettyConnection> l : List.of(shared, dedicated)) {
+            for (NettyConnection c : l) {
                 BrokerCapabilities caps = c.capabilities();
                 if (c.isOpen() && caps != null && !caps.coreOnly()) {
                     return true;
@@ -195,13 +197,13 @@ public final class BrokerPool {
         return false;
     }
 
-    synchronized void onReady(Connection c) {
+    synchronized void onReady(NettyConnection c) {
         connectFailures = 0;
         lastCapabilities = c.capabilities();
         breaker.onSuccess();
     }
 
-    synchronized void onSetupFailed(Connection c, StreamBusException error) {
+    synchronized void onSetupFailed(NettyConnection c, StreamBusException error) {
         remove(c);
         if (error.isRetriable()) {
             connectFailures++;
@@ -215,7 +217,7 @@ public final class BrokerPool {
         }
     }
 
-    synchronized void onClosed(Connection c, boolean remoteCloseOfEstablished, boolean failure) {
+    synchronized void onClosed(NettyConnection c, boolean remoteCloseOfEstablished, boolean failure) {
         remove(c);
         if (remoteCloseOfEstablished) {
             dropCoreOnlyMark("broker closed an established connection");
@@ -226,11 +228,11 @@ public final class BrokerPool {
     }
 
     /** Idle policy: dedicated connections and the first shared one are pinged, the others closed (A.8.8). */
-    synchronized boolean keepAlive(Connection c) {
+    synchronized boolean keepAlive(NettyConnection c) {
         if (c.isDedicated()) {
             return true;
         }
-        for (Connection s : shared) {
+        for (NettyConnection s : shared) {
             if (s.isOpen()) {
                 return s == c;
             }
@@ -238,7 +240,7 @@ public final class BrokerPool {
         return false;
     }
 
-    private void remove(Connection c) {
+    private void remove(NettyConnection c) {
         if (shared.remove(c) || dedicated.remove(c)) {
             ctx.metrics().connections(address, shared.size() + dedicated.size());
         }
@@ -246,8 +248,8 @@ public final class BrokerPool {
 
     /** Open connections (shared and dedicated). */
     public synchronized int connectionCount() {
-        return (int) (shared.stream().filter(Connection::isOpen).count()
-                + dedicated.stream().filter(Connection::isOpen).count());
+        return (int) (shared.stream().filter(NettyConnection::isOpen).count()
+                + dedicated.stream().filter(NettyConnection::isOpen).count());
     }
 
     /** Requests written and unanswered over all connections. */
@@ -261,13 +263,13 @@ public final class BrokerPool {
 
     /** Closes every connection; further sends fail. */
     public void close() {
-        List<Connection> all;
+        List<NettyConnection> all;
         synchronized (this) {
             closed = true;
             all = new ArrayList<>(shared);
             all.addAll(dedicated);
         }
-        all.forEach(Connection::close);
+        all.forEach(NettyConnection::close);
     }
 
     /** A shared connection's readiness, for capability queries. */

@@ -6,18 +6,17 @@ import io.netty.buffer.ByteBufUtil;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.ConfigException;
+import io.streambus.client.Futures;
 import io.streambus.common.Header;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.StreamBusTimeoutException;
 import io.streambus.common.TopicPartition;
-import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.internal.ClientContext;
 import io.streambus.client.internal.MetadataCache;
+import io.streambus.client.internal.Time;
 import io.streambus.client.internal.net.Backoff;
-import io.streambus.client.internal.net.BodySupplier;
-import io.streambus.client.internal.net.BrokerPool;
 import io.streambus.client.internal.net.Errors;
-import io.streambus.client.internal.net.NetworkClient;
+import io.streambus.client.internal.net.RequestSender;
 import io.streambus.client.internal.net.ResponseHandler;
 import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.producer.Partitioner;
@@ -26,7 +25,6 @@ import io.streambus.client.producer.ProducerInterceptor;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.producer.RecordMetadata;
 import io.streambus.client.serialization.Serializer;
-import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.DecodedResponse;
 import io.streambus.protocol.message.DuplicateHeaderException;
@@ -34,9 +32,7 @@ import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.Frames;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageBlockWriter;
-import io.streambus.protocol.core.ProduceRequest;
 import io.streambus.protocol.core.ProduceResponse;
-import io.streambus.protocol.RequestBody;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,10 +40,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -69,7 +62,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private static final int PRODUCE_OVERHEAD = 64;
 
     private final ClientContext client;
-    private final NetworkClient network;
+    private final RequestSender network;
+    private final Time time;
     private final MetadataCache metadata;
     private final MetricsCollector metrics;
     private final ByteBufAllocator alloc;
@@ -91,7 +85,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private final ConcurrentHashMap<String, Object[]> queuesByTopic = new ConcurrentHashMap<>();
     private final Set<Batch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
-    private final ScheduledFuture<?> sweeper;
+    private final RequestSender.Cancellable sweeper;
     private volatile boolean closed;
 
     /** The batches of one partition: queued (the last one maybe still open) and the one in flight. */
@@ -106,70 +100,15 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         }
     }
 
-    private record RecordEntry(CompletableFuture<RecordMetadata> future, long timestamp, int keySize,
-                               int valueSize) {
-    }
-
-    private final class Batch implements BodySupplier {
-        final TopicPartition tp;
-        final long createdAt;
-        final long deadline;
-        final List<RecordEntry> records = new ArrayList<>();
-        final CompletableFuture<Void> completion = new CompletableFuture<>();
-        MessageBlockWriter writer;
-        MessageBlock block;
-        long reserved;
-        int attempts;
-        boolean full;
-        volatile boolean done;
-        boolean released;
-        boolean sending;
-        volatile boolean retryPending;
-
-        Batch(TopicPartition tp, long now, MessageBlockWriter writer) {
-            this.tp = tp;
-            this.createdAt = now;
-            this.deadline = now + deliveryTimeoutNanos;
-            this.writer = writer;
-        }
-
-        boolean isOpen() {
-            return writer != null;
-        }
-
-        void close() {
-            if (writer != null) {
-                block = writer.finish();
-                writer = null;
-            }
-        }
-
-        @Override
-        public ApiKey apiKey() {
-            return ApiKey.PRODUCE;
-        }
-
-        @Override
-        public RequestBody body(BrokerCapabilities caps, BrokerPool pool) {
-            CompressionCodec codec = CompressionCodec.NONE;
-            if (compression != CompressionCodec.NONE) {
-                if (caps.supportsCompression()) {
-                    codec = compression;
-                } else if (pool.firstTime("compression-unsupported")) {
-                    LOG.warn("compression.type={} is configured but broker {} does not advertise COMPRESSION "
-                                    + "(spec B.11); sending uncompressed batches to it",
-                            compression.name().toLowerCase(), pool.address());
-                }
-            }
-            // The block stays owned by the batch (released when the batch completes), so retries can resend it.
-            return new ProduceRequest(tp.topic(), tp.partition(), block, codec, null);
-        }
-    }
-
+    /**
+     * A producer on the connections of {@code client}, under the producer-scope settings of {@code config}; it
+     * registers with the client, which closes it on close.
+     */
     public ProducerImpl(ClientContext client, Serializer<K> keySerializer, Serializer<V> valueSerializer,
                         ClientConfig config) {
         this.client = client;
         this.network = client.network();
+        this.time = client.time();
         this.metadata = client.metadata();
         this.metrics = client.metrics();
         this.alloc = client.alloc();
@@ -187,7 +126,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         this.partitioner = Partitioners.create(config.get(ClientConfig.PARTITIONER), batchSize);
         this.appendAware = partitioner instanceof Partitioners.AppendAware a ? a : null;
         this.interceptors = createInterceptors(config.get(ClientConfig.INTERCEPTOR_CLASSES));
-        this.sweeper = client.scheduler().scheduleAtFixedRate(this::sweep, 50, 50, TimeUnit.MILLISECONDS);
+        this.sweeper = network.schedulePeriodic(this::sweep, 50);
         client.register(this);
     }
 
@@ -248,17 +187,9 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     @Override
     public RecordMetadata sendAndWait(ProducerRecord<K, V> record) {
         CompletableFuture<RecordMetadata> f = send(record);
+        // The future always completes within delivery.timeout.ms; the bound only guards against a lost completion.
         long waitNanos = deliveryTimeoutNanos + maxBlockNanos + TimeUnit.SECONDS.toNanos(1);
-        try {
-            return f.get(waitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamBusException("interrupted while waiting for the acknowledgement", e);
-        } catch (ExecutionException e) {
-            throw Errors.toStreamBus(e, "send to " + record.topic() + " failed");
-        } catch (TimeoutException e) {
-            throw new StreamBusTimeoutException("no acknowledgement within delivery.timeout.ms + max.block.ms");
-        }
+        return Futures.await(f, waitNanos, "acknowledgement of a record sent to " + record.topic());
     }
 
     private void failEarly(CompletableFuture<RecordMetadata> future, Throwable error) {
@@ -277,7 +208,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         if (closed) {
             throw new StreamBusException("producer is closed");
         }
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         ProducerRecord<K, V> record = original;
         for (ProducerInterceptor<K, V> i : interceptors) {
             try {
@@ -290,7 +221,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             }
         }
         String topic = record.topic();
-        long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
+        long timestamp = record.timestamp() != null ? record.timestamp() : time.currentTimeMillis();
         long timestampNanos;
         try {
             timestampNanos = Math.multiplyExact(timestamp, 1_000_000L);
@@ -333,7 +264,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             }
             int partition = choosePartition(record, key, start);
             TopicPartition tp = new TopicPartition(topic, partition);
-            long remaining = maxBlockNanos - (System.nanoTime() - start);
+            long remaining = maxBlockNanos - (time.nanoTime() - start);
             memory.reserve(size, Math.max(0, remaining));
             try {
                 append(tp, timestamp, timestampNanos, key, value, record.headers(), size, keySize, valueSize, future);
@@ -351,14 +282,14 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         }
     }
 
-    private int choosePartition(ProducerRecord<K, V> record, ByteBuf key, long start) throws InterruptedException {
+    private int choosePartition(ProducerRecord<K, V> record, ByteBuf key, long start) {
         if (record.partition() != null) {
             return record.partition();
         }
         String topic = record.topic();
         int n = metadata.cachedPartitionCount(topic);
         if (n <= 0) {
-            n = awaitPartitionCount(topic, maxBlockNanos - (System.nanoTime() - start));
+            n = awaitPartitionCount(topic, maxBlockNanos - (time.nanoTime() - start));
         }
         int p;
         try {
@@ -373,16 +304,9 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         return p;
     }
 
-    private int awaitPartitionCount(String topic, long remainingNanos) throws InterruptedException {
-        try {
-            return metadata.partitionCount(topic).get(Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw new StreamBusException("cannot learn the partition count of topic " + topic + ": "
-                    + Errors.unwrap(e).getMessage(), Errors.unwrap(e));
-        } catch (TimeoutException e) {
-            throw new StreamBusTimeoutException("partition count of topic " + topic
-                    + " not known within max.block.ms (is the broker reachable?)");
-        }
+    private int awaitPartitionCount(String topic, long remainingNanos) {
+        return Futures.await(metadata.partitionCount(topic), remainingNanos, "learning the partition count of topic "
+                + topic + " (max.block.ms; is the broker reachable?)");
     }
 
     private void append(TopicPartition tp, long timestamp, long timestampNanos, ByteBuf key, ByteBuf value,
@@ -395,17 +319,18 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 throw new StreamBusException("producer is closed");
             }
             Batch b = pq.queue.peekLast();
-            long now = System.nanoTime();
-            if (b == null || !b.isOpen() || (!b.records.isEmpty() && b.writer.size() + size > batchSize)) {
+            long now = time.nanoTime();
+            if (b == null || !b.isOpen() || (!b.records.isEmpty() && b.writer().size() + size > batchSize)) {
                 if (b != null && b.isOpen()) {
-                    b.full = true;
+                    b.markFull();
                 }
                 int capacity = Math.max(size + MessageBlock.BLOCK_OVERHEAD, Math.min(batchSize, 65536));
-                b = new Batch(tp, now, new MessageBlockWriter(alloc, capacity));
+                b = new Batch(tp, now, now + deliveryTimeoutNanos, new MessageBlockWriter(alloc, capacity),
+                        compression);
                 pq.queue.add(b);
                 incomplete.add(b);
             }
-            MessageBlockWriter w = b.writer;
+            MessageBlockWriter w = b.writer();
             w.beginMessage(0, timestampNanos, key, value, headers.size());
             try {
                 for (Header h : headers) {
@@ -417,10 +342,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 throw new StreamBusException("cannot write the headers of a record for " + tp + ": " + e, e);
             }
             w.endMessage();
-            b.records.add(new RecordEntry(future, timestamp, keySize, valueSize));
+            b.records.add(new Batch.Entry(future, timestamp, keySize, valueSize));
             b.reserved += size;
             if (w.size() >= batchSize) {
-                b.full = true;
+                b.markFull();
             }
             if (appendAware != null) {
                 appendAware.onAppend(tp.topic(), tp.partition(), size);
@@ -460,7 +385,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 return null;
             }
             if (b.isOpen()) {
-                boolean ready = b.full || lingerNanos == 0 || now - b.createdAt >= lingerNanos || flushing.get() > 0
+                boolean ready = b.isFull() || lingerNanos == 0 || now - b.createdAt >= lingerNanos || flushing.get() > 0
                         || closed;
                 if (!ready) {
                     if (!pq.lingerTimer) {
@@ -475,7 +400,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                     }
                     return null;
                 }
-                b.close();
+                b.seal();
             }
             pq.queue.pollFirst();
             if (now - b.deadline > 0) {
@@ -486,7 +411,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 continue;
             }
             pq.inFlight = b;
-            b.sending = true;
+            b.startSending();
             return b;
         }
         return null;
@@ -495,7 +420,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private void dispatch(PartitionQueue pq) {
         Batch b;
         synchronized (pq) {
-            b = nextToSend(pq, System.nanoTime());
+            b = nextToSend(pq, time.nanoTime());
         }
         if (b != null) {
             sendBatch(pq, b);
@@ -503,14 +428,12 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     }
 
     private void sendBatch(PartitionQueue pq, Batch b) {
-        b.retryPending = false;
-        if (b.done) {
+        if (!b.beginAttempt()) {
             // failed explicitly (producer closed) while waiting for a retry: give its buffer back, send nothing
             finishInFlight(pq, b, null, null);
             return;
         }
-        b.attempts++;
-        long remaining = b.deadline - System.nanoTime();
+        long remaining = b.deadline - time.nanoTime();
         if (remaining <= 0) {
             onBatchFailure(pq, b, new StreamBusTimeoutException("delivery.timeout.ms expired"));
             return;
@@ -539,24 +462,27 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         if (r.messageCount() != b.records.size()) {
             LOG.warn("Produce to {} stored {} records but {} were sent", b.tp, r.messageCount(), b.records.size());
         }
-        metrics.recordSend(b.tp, b.records.size(), b.block.sizeInBytes(), System.nanoTime() - b.createdAt);
+        metrics.recordSend(b.tp, b.records.size(), b.block().sizeInBytes(), time.nanoTime() - b.createdAt);
         finishInFlight(pq, b, r, null);
     }
 
     private void onBatchFailure(PartitionQueue pq, Batch b, Throwable error) {
         Throwable e = Errors.unwrap(error);
-        metrics.recordError("Produce", network.activePool().address(), e);
+        metrics.recordError("Produce", network.activeAddress(), e);
         if (e instanceof BrokerErrorException be && be.code() == ErrorCode.TOPIC_NOT_FOUND) {
             metadata.invalidate(b.tp.topic());
         }
-        if (!b.done && Errors.isRetriable(e) && b.attempts <= retries) {
+        if (!b.state().isCompleted() && Errors.isRetriable(e) && b.attempts <= retries) {
             long delayMs = retryBackoff.delayMs(b.attempts - 1);
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - b.deadline < 0) {
-                LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1,
-                        e.toString());
-                metrics.recordSendRetry(b.tp, e);
-                b.retryPending = true;
-                network.schedule(() -> sendBatch(pq, b), delayMs);
+            if (time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - b.deadline < 0) {
+                if (b.startBackoff()) {
+                    LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1,
+                            e.toString());
+                    metrics.recordSendRetry(b.tp, e);
+                    network.schedule(() -> sendBatch(pq, b), delayMs);
+                    return;
+                }
+                finishInFlight(pq, b, null, e);
                 return;
             }
             e = new StreamBusTimeoutException(b.records.size() + " record(s) for " + b.tp
@@ -576,7 +502,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             if (pq.inFlight == b) {
                 pq.inFlight = null;
             }
-            next = nextToSend(pq, System.nanoTime());
+            next = nextToSend(pq, time.nanoTime());
         }
         if (next != null) {
             sendBatch(pq, next);
@@ -587,18 +513,20 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         releaseBatch(b);
     }
 
-    /** Completes every record future of the batch exactly once (success or failure). */
-    private void completeBatch(Batch b, ProduceResponse r, Throwable error) {
-        synchronized (b) {
-            if (b.done) {
-                return;
-            }
-            b.done = true;
+    /**
+     * Completes every record future of the batch exactly once (success or failure).
+     *
+     * @return the batch's state before, or null if its records were completed already
+     */
+    private Batch.State completeBatch(Batch b, ProduceResponse r, Throwable error) {
+        Batch.State before = b.markCompleted();
+        if (before == null) {
+            return null;
         }
         for (int i = 0; i < b.records.size(); i++) {
-            RecordEntry e = b.records.get(i);
-            RecordMetadata md = new RecordMetadata(b.tp, r == null ? -1 : r.baseOffset() + i, e.timestamp,
-                    e.keySize, e.valueSize);
+            Batch.Entry e = b.records.get(i);
+            RecordMetadata md = new RecordMetadata(b.tp, r == null ? -1 : r.baseOffset() + i, e.timestamp(),
+                    e.keySize(), e.valueSize());
             for (ProducerInterceptor<K, V> ic : interceptors) {
                 try {
                     ic.onAcknowledgement(md, error);
@@ -607,36 +535,26 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 }
             }
             if (error == null) {
-                e.future.complete(md);
+                e.future().complete(md);
             } else {
-                e.future.completeExceptionally(error);
+                e.future().completeExceptionally(error);
             }
         }
         incomplete.remove(b);
         b.completion.complete(null);
+        return before;
     }
 
     /** Gives back the batch's memory and buffer; called once the network no longer uses the batch. */
     private void releaseBatch(Batch b) {
-        synchronized (b) {
-            if (b.released) {
-                return;
-            }
-            b.released = true;
+        if (b.release()) {
+            memory.release(b.reserved);
         }
-        if (b.writer != null) {
-            b.writer.close();
-            b.writer = null;
-        }
-        if (b.block != null) {
-            b.block.release();
-        }
-        memory.release(b.reserved);
     }
 
     /** Fails queued batches whose delivery timeout passed (they may wait behind a retrying batch). */
     private void sweep() {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         for (PartitionQueue pq : queues.values()) {
             List<Batch> expired = null;
             synchronized (pq) {
@@ -672,16 +590,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 waits.add(b.completion);
             }
             queues.values().forEach(this::dispatch);
-            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
-                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamBusException("interrupted during flush", e);
-        } catch (ExecutionException e) {
-            throw Errors.toStreamBus(e, "flush failed");
-        } catch (TimeoutException e) {
-            throw new StreamBusTimeoutException("flush did not complete within " + timeout.toMillis() + " ms; "
-                    + incomplete.size() + " batch(es) still outstanding");
+            Futures.await(CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)), timeout.toNanos(),
+                    "flush of " + waits.size() + " batch(es)");
         } finally {
             flushing.decrementAndGet();
         }
@@ -689,12 +599,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     @Override
     public int partitionCount(String topic) {
-        try {
-            return awaitPartitionCount(topic, maxBlockNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamBusException("interrupted", e);
-        }
+        return awaitPartitionCount(topic, maxBlockNanos);
     }
 
     @Override
@@ -705,19 +610,17 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             }
             closed = true;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (Batch b : incomplete) {
             waits.add(b.completion);
         }
         queues.values().forEach(this::dispatch);
         try {
-            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // whatever is left is failed explicitly below
+            Futures.await(CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)),
+                    deadline - time.nanoTime(), "delivering the accepted records on close");
+        } catch (StreamBusException e) {
+            // timed out or interrupted (the flag is kept): whatever is left is failed explicitly below
         }
         StreamBusException closedError = new StreamBusException("producer closed before the record was "
                 + "acknowledged (close timeout " + timeout.toMillis() + " ms); it may or may not have been stored");
@@ -734,13 +637,12 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         }
         // Batches in flight: fail their records now; their buffers go back when the network reports.
         for (Batch b : new ArrayList<>(incomplete)) {
-            completeBatch(b, null, closedError);
-            if (b.retryPending) {
+            if (completeBatch(b, null, closedError) == Batch.State.BACKOFF) {
                 // its retry timer may never run if the client shuts down next
                 releaseBatch(b);
             }
         }
-        sweeper.cancel(false);
+        sweeper.cancel();
         try {
             partitioner.close();
         } catch (RuntimeException e) {

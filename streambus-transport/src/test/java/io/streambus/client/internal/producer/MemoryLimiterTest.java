@@ -2,8 +2,10 @@ package io.streambus.client.internal.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streambus.client.BufferExhaustedException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,14 +16,17 @@ class MemoryLimiterTest {
     void blocksUntilReleasedThenProceeds() throws Exception {
         MemoryLimiter m = new MemoryLimiter(1000);
         m.reserve(800, 0);
-        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
             try {
                 m.reserve(500, TimeUnit.SECONDS.toNanos(5));
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
+                waiter.complete(null);
+            } catch (InterruptedException | RuntimeException e) {
+                waiter.completeExceptionally(e);
             }
-        });
-        Thread.sleep(50);
+        }, "reserving");
+        t.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
         assertThat(waiter).isNotDone();
         m.release(800);
         waiter.get(5, TimeUnit.SECONDS);

@@ -1,0 +1,238 @@
+package io.streambus.client.internal.producer;
+
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.internal.net.BodySupplier;
+import io.streambus.client.internal.net.BrokerView;
+import io.streambus.client.producer.RecordMetadata;
+import io.streambus.common.TopicPartition;
+import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.RequestBody;
+import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.message.CompressionCodec;
+import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.MessageBlockWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The records of one partition sent as one Produce, and where they are in their life: see {@link State}. It is also
+ * the {@link BodySupplier} of its Produce, choosing per connection whether to compress (spec B.11), so a retry
+ * resends the same block.
+ *
+ * <p>Thread-safety: the state moves under the batch's monitor (the network, the linger timer, the sweeper and
+ * {@code close} may race for it) and is readable without it; the records and the writer are guarded by the lock of
+ * the batch's partition queue in {@link ProducerImpl} until the batch leaves the queue.
+ */
+final class Batch implements BodySupplier {
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerImpl.class);
+
+    /**
+     * The life of a batch. Records are appended while {@link #OPEN}; a batch leaves its partition's queue to be sent
+     * ({@link #IN_FLIGHT}), retried after a backoff ({@link #BACKOFF}), and ends {@link #COMPLETED} (every record
+     * future completed, success or failure) then {@link #RELEASED} (its buffer and {@code buffer.memory} given back,
+     * once the network no longer holds it). A batch completed while the network holds it (the producer closed)
+     * stays {@link #COMPLETED} until the network reports.
+     */
+    enum State {
+        /** Accepting records, in its partition's queue. */
+        OPEN,
+        /** In the queue, no more records: the next one would not fit, or it reached {@code batch.size}. */
+        FULL,
+        /** Out of the queue; a Produce of it is outstanding (or about to be sent). */
+        IN_FLIGHT,
+        /** Out of the queue; waiting for the retry backoff after a retriable failure. */
+        BACKOFF,
+        /** Every record future is completed; the buffer may still be in use by the network. */
+        COMPLETED,
+        /** Terminal: buffer released and memory given back. */
+        RELEASED;
+
+        boolean canMoveTo(State next) {
+            return switch (this) {
+                case OPEN -> next == FULL || next == IN_FLIGHT || next == COMPLETED;
+                case FULL, BACKOFF -> next == IN_FLIGHT || next == COMPLETED;
+                case IN_FLIGHT -> next == BACKOFF || next == COMPLETED;
+                case COMPLETED -> next == RELEASED;
+                case RELEASED -> false;
+            };
+        }
+
+        /** True once the records are completed. */
+        boolean isCompleted() {
+            return this == COMPLETED || this == RELEASED;
+        }
+    }
+
+    /** One appended record: its future and what its metadata reports. */
+    record Entry(CompletableFuture<RecordMetadata> future, long timestamp, int keySize, int valueSize) {
+    }
+
+    final TopicPartition tp;
+    /** Engine-clock time of creation (linger counts from it). */
+    final long createdAt;
+    /** Engine-clock time after which the records fail ({@code delivery.timeout.ms}). */
+    final long deadline;
+    final List<Entry> records = new ArrayList<>();
+    /** Completes (normally) when the records are completed. */
+    final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private final CompressionCodec compression;
+    private MessageBlockWriter writer;
+    private MessageBlock block;
+    /** Bytes of {@code buffer.memory} reserved for the records. */
+    long reserved;
+    /** Produce attempts started. */
+    int attempts;
+    private volatile State state = State.OPEN;
+
+    Batch(TopicPartition tp, long createdAt, long deadline, MessageBlockWriter writer, CompressionCodec compression) {
+        this.tp = tp;
+        this.createdAt = createdAt;
+        this.deadline = deadline;
+        this.writer = writer;
+        this.compression = compression;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The writer records are appended to; only while {@link #isOpen()}. */
+    MessageBlockWriter writer() {
+        return writer;
+    }
+
+    /** The finished block (null before the batch is sealed). */
+    MessageBlock block() {
+        return block;
+    }
+
+    /** True while records may still be appended by the queue (OPEN or FULL: the writer is not finished). */
+    boolean isOpen() {
+        State s = state;
+        return s == State.OPEN || s == State.FULL;
+    }
+
+    boolean isFull() {
+        return state == State.FULL;
+    }
+
+    /** Marks the batch full (idempotent). */
+    synchronized void markFull() {
+        if (state != State.FULL) {
+            moveTo(State.FULL);
+        }
+    }
+
+    /** Finishes the writer and leaves the queue to be sent. */
+    synchronized void startSending() {
+        seal();
+        moveTo(State.IN_FLIGHT);
+    }
+
+    /** Finishes the writer into the block (idempotent). */
+    synchronized void seal() {
+        if (writer != null) {
+            block = writer.finish();
+            writer = null;
+        }
+    }
+
+    /**
+     * Starts an attempt: after a backoff, back in flight. False if the records were completed meanwhile (the
+     * producer closed), in which case nothing is to be sent.
+     */
+    synchronized boolean beginAttempt() {
+        if (state.isCompleted()) {
+            return false;
+        }
+        if (state == State.BACKOFF) {
+            moveTo(State.IN_FLIGHT);
+        } else if (state != State.IN_FLIGHT) {
+            throw new IllegalStateException("batch for " + tp + ": cannot send in state " + state);
+        }
+        attempts++;
+        return true;
+    }
+
+    /** Waits for a retry. False if the records were completed meanwhile (nothing to retry). */
+    synchronized boolean startBackoff() {
+        if (state.isCompleted()) {
+            return false;
+        }
+        moveTo(State.BACKOFF);
+        return true;
+    }
+
+    /**
+     * Marks the records completed, once.
+     *
+     * @return the state before, or null if they were already completed (the caller then completes nothing)
+     */
+    synchronized State markCompleted() {
+        State before = state;
+        if (before.isCompleted()) {
+            return null;
+        }
+        moveTo(State.COMPLETED);
+        return before;
+    }
+
+    /**
+     * Gives back the writer or block, once the records are completed and the network no longer uses the batch.
+     *
+     * @return false if it was released already
+     */
+    boolean release() {
+        synchronized (this) {
+            if (state == State.RELEASED) {
+                return false;
+            }
+            moveTo(State.RELEASED);
+        }
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+        if (block != null) {
+            block.release();
+        }
+        return true;
+    }
+
+    private void moveTo(State next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("batch for " + tp + ": illegal transition " + state + " -> " + next);
+        }
+        state = next;
+    }
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.PRODUCE;
+    }
+
+    @Override
+    public RequestBody body(BrokerCapabilities caps, BrokerView broker) {
+        CompressionCodec codec = CompressionCodec.NONE;
+        if (compression != CompressionCodec.NONE) {
+            if (caps.supportsCompression()) {
+                codec = compression;
+            } else if (broker.firstTime("compression-unsupported")) {
+                LOG.warn("compression.type={} is configured but broker {} does not advertise COMPRESSION "
+                                + "(spec B.11); sending uncompressed batches to it",
+                        compression.name().toLowerCase(Locale.ROOT), broker.address());
+            }
+        }
+        // The block stays owned by the batch (released when the batch completes), so retries can resend it.
+        return new ProduceRequest(tp.topic(), tp.partition(), block, codec, null);
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[" + tp + ", " + records.size() + " record(s), " + state + "]";
+    }
+}

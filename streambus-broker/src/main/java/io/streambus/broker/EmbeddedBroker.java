@@ -393,6 +393,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Broker-wide share-group settings (spec B.13: ShareGroupHeartbeat, ShareFetch, ShareAcknowledge,
+         * ShareGroupConfigure, feature bit SHARE_GROUPS); default {@code ShareCoordinatorConfig.DEFAULTS}. Null
+         * switches share groups off (the broker then answers 0x15-0x18 with code 1).
+         */
+        public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
+            cfg.shareGroups(shareGroups);
+            return this;
+        }
+
         /** Wait this long in a group's first join phase for more members (Kafka's initial delay); default 0. */
         public Builder groupInitialRebalanceDelay(Duration delay) {
             cfg.groups().initialRebalanceDelayMs(Math.toIntExact(delay.toMillis()));

@@ -31,6 +31,7 @@ public final class BrokerConfig {
     private final io.streambus.broker.txn.EosConfig eos;
     private final boolean autoCreateTopics;
     private final FlushPolicy flushPolicy;
+    private final io.streambus.broker.share.ShareCoordinatorConfig shareGroups;
     private final int segmentBytes;
     private final long retentionBytes;
     private final Duration retention;
@@ -80,6 +81,7 @@ public final class BrokerConfig {
         this.authFailureDelay = b.authFailureDelay;
         this.authFailureDelayMax = b.authFailureDelayMax;
         this.groups = b.groups.build();
+        this.shareGroups = b.coreOnly ? null : b.shareGroups; // core-only mode serves no Part B type
     }
 
     /** A builder with defaults. */
@@ -230,6 +232,14 @@ public final class BrokerConfig {
         return eos;
     }
 
+    /**
+     * Share-group settings (spec B.13), or null when share groups are not served (core-only mode, or switched off).
+     * When set, the broker serves 0x15-0x18 and advertises SHARE_GROUPS.
+     */
+    public io.streambus.broker.share.ShareCoordinatorConfig shareGroups() {
+        return shareGroups;
+    }
+
     /** One-line summary for the start log line. */
     public String describe() {
         StringBuilder b = new StringBuilder();
@@ -280,6 +290,8 @@ public final class BrokerConfig {
         private Duration authFailureDelayMax = LoginThrottle.DEFAULT_MAX_DELAY;
         private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
         private io.streambus.broker.txn.EosConfig eos = io.streambus.broker.txn.EosConfig.defaults();
+        private io.streambus.broker.share.ShareCoordinatorConfig shareGroups =
+                io.streambus.broker.share.ShareCoordinatorConfig.DEFAULTS;
 
         private Builder() {
         }
@@ -471,6 +483,15 @@ public final class BrokerConfig {
                 throw new IllegalArgumentException("ioThreads must be >= 0, got " + ioThreads);
             }
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /**
+         * Share-group settings (B.13); default {@link io.streambus.broker.share.ShareCoordinatorConfig#DEFAULTS}.
+         * Null switches share groups off. Ignored in core-only mode.
+         */
+        public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
+            this.shareGroups = shareGroups;
             return this;
         }
 

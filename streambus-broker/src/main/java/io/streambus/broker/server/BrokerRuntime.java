@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.streambus.broker.group.GroupCoordinator;
+import io.streambus.broker.share.ShareAccess;
+import io.streambus.broker.share.ShareCoordinator;
 import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
 import io.streambus.broker.security.Authenticator;
@@ -40,16 +42,18 @@ public final class BrokerRuntime {
     private final ScheduledThreadPoolExecutor timers;
     private final GroupCoordinator groups;
     private final EosService eos;
+    private final ShareCoordinator shares;
     private final BrokerServer server;
     private final int port;
 
     private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
-            GroupCoordinator groups, EosService eos, BrokerServer server, int port) {
+            GroupCoordinator groups, EosService eos, ShareCoordinator shares, BrokerServer server, int port) {
         this.logs = logs;
         this.worker = worker;
         this.timers = timers;
         this.groups = groups;
         this.eos = eos;
+        this.shares = shares;
         this.server = server;
         this.port = port;
     }
@@ -86,6 +90,7 @@ public final class BrokerRuntime {
         ScheduledThreadPoolExecutor timers = null;
         GroupCoordinator groups = null;
         EosService eos = null;
+        ShareCoordinator shares = null;
         BrokerServer server = null;
         try {
             worker = newWorkerPool(config);
@@ -103,17 +108,24 @@ public final class BrokerRuntime {
                 eos = EosService.open(config.dataDir(), logs, config.flushPolicy(), config.eos(),
                         System::currentTimeMillis, groups::applyTransactionOffsets);
             }
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos);
+            if (groups != null && config.shareGroups() != null) {
+                shares = ShareCoordinator.open(config.dataDir(), config.flushPolicy(), config.shareGroups(), logs,
+                        new ShareAccess(security.authorizer()), groups::hasGroup, worker, timers);
+            }
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos, shares);
             server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, ConnectionSettings.of(config),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, timers, groups, eos, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, eos, shares, server, bound);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
             }
             if (worker != null) {
                 worker.shutdownNow();
+            }
+            if (shares != null) {
+                shares.close();
             }
             if (eos != null) {
                 eos.close();
@@ -173,6 +185,13 @@ public final class BrokerRuntime {
             Thread.currentThread().interrupt();
             worker.shutdownNow();
         }
+        if (shares != null) {
+            try {
+                shares.close(); // writes what is queued and closes the share state log
+            } catch (RuntimeException e) {
+                LOG.warn("closing the share coordinator: {}", e.getMessage());
+            }
+        }
         if (eos != null) {
             eos.close();
         }
@@ -194,6 +213,11 @@ public final class BrokerRuntime {
     /** The exactly-once service, or null when not served (for tests of this module). */
     public EosService eos() {
         return eos;
+    }
+
+    /** The share coordinator, or null when share groups are not served (for tests of this module). */
+    public ShareCoordinator shares() {
+        return shares;
     }
 
     /** The group coordinator, or null in core-only mode (for tests of this module). */

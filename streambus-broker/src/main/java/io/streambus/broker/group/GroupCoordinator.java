@@ -98,7 +98,8 @@ public final class GroupCoordinator implements AutoCloseable {
         List<Protocol> protocols = request.protocols();
         if (!validGroupId(request.groupId()) || request.protocolType() == null || request.protocolType().isEmpty()
                 || protocols == null || protocols.isEmpty() || hasDuplicateNames(protocols)
-                || request.rebalanceTimeoutMs() <= 0 || utf8Length(cid) > MAX_CLIENT_ID_BYTES) {
+                || request.rebalanceTimeoutMs() <= 0 || request.rebalanceTimeoutMs() > config.maxRebalanceTimeoutMs()
+                || utf8Length(cid) > MAX_CLIENT_ID_BYTES) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.INVALID_REQUEST));
         }
         if (!authorizer.authorizeGroup(request.principal(), GroupAction.JOIN, request.groupId())) {

@@ -40,9 +40,11 @@ public final class BrokerRuntime {
     private final GroupCoordinator groups;
     private final BrokerServer server;
     private final int port;
+    private final io.streambus.broker.limits.MemoryBudget budget;
 
     private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
-            GroupCoordinator groups, BrokerServer server, int port) {
+            GroupCoordinator groups, BrokerServer server, int port, io.streambus.broker.limits.MemoryBudget budget) {
+        this.budget = budget;
         this.logs = logs;
         this.worker = worker;
         this.timers = timers;
@@ -95,11 +97,13 @@ public final class BrokerRuntime {
                 groups = GroupCoordinator.open(config.dataDir(), config.groups(), logs::partitionCount,
                         new AclGroupAuthorizer(security.authorizer()), timers);
             }
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups);
-            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, ConnectionSettings.of(config),
-                    config.maxConnections(), config.ioThreads());
+            var budget = new io.streambus.broker.limits.MemoryBudget(config.limits().memoryBudgetBytes());
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, budget);
+            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers,
+                    ConnectionSettings.of(config, budget), config.maxConnections(),
+                    config.limits().maxConnectionsPerAddress(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, timers, groups, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, server, bound, budget);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
@@ -175,6 +179,11 @@ public final class BrokerRuntime {
         } catch (RuntimeException e) {
             LOG.warn("closing the log: {}", e.getMessage());
         }
+    }
+
+    /** The broker-wide memory budget (its counters are the broker's memory accounting). */
+    public io.streambus.broker.limits.MemoryBudget memoryBudget() {
+        return budget;
     }
 
     /** The group coordinator, or null in core-only mode (for tests of this module). */

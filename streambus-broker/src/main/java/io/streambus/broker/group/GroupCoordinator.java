@@ -1,5 +1,6 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.limits.LogText;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.Utf8Order;
 import org.slf4j.Logger;
@@ -430,7 +431,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Logs an internal bug and fails the request's future with it. */
     static void fail(CompletableFuture<?> f, String request, String groupId, RuntimeException e) {
-        log.error("{} for group {} failed", request, groupId, e);
+        log.error("{} for group {} failed", LogText.safe(request), LogText.safe(groupId), e);
         f.completeExceptionally(e);
     }
 }

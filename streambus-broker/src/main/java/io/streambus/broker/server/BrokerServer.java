@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP listener: one Netty server channel, an accept thread and a pool of I/O threads. Pipeline per connection:
- * optional TLS, idle timeout, frame deadline before authentication ({@link FrameDeadlineHandler}), frame decoder
- * (length limit and CRC, A.3), {@link ConnectionHandler}. Thread-safe:
+ * optional TLS, idle timeout, frame deadline and pre-authentication frame limit ({@link FrameDeadlineHandler}),
+ * memory accounting of the bytes read ({@link ConnectionHandler#inputAccounting()}), frame decoder (length limit and
+ * CRC, A.3), {@link ConnectionHandler}. Connections above the total or per-address limit are closed at once. Thread-safe:
  * {@link #bind} and {@link #close} are called by the owning broker under its lock.
  */
 final class BrokerServer {
@@ -115,6 +116,7 @@ final class BrokerServer {
                             p.addLast("frame-deadline", new FrameDeadlineHandler(settings.frameTimeoutMillis(),
                                     preAuthMax, () -> !requests.connection().authenticated()));
                         }
+                        p.addLast("accounting", requests.inputAccounting());
                         p.addLast("frames", frameDecoders.get());
                         p.addLast("requests", requests);
                     }

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * a held JoinGroup). Backpressure: reading stops while the queue is long, the socket is not writable or the
  * broker-wide {@link MemoryBudget} is exhausted.
  *
- * <p>Memory accounting: every frame is charged to the budget from its arrival until its reply is decided (queued
- * and in-progress bytes), every reply from its write until the socket took it. Before authentication, when it is
+ * <p>Memory accounting: every byte read is charged to the budget on arrival by the {@link #inputAccounting()}
+ * handler, which sits before the frame decoder (so a frame still being assembled counts too), and stays charged until
+ * the reply to its frame is decided (queued and in-progress bytes); every reply is charged from its write until the
+ * socket took it; whatever a connection still holds when it closes is released then. Before authentication, when it is
  * required, a connection gets a queue of one frame and replies are not written ahead of a client that does not read
  * them. A paused connection is probed: while it holds little, one read is issued per {@link #PROBE_INTERVAL_MILLIS}
  * so that the peer's close (FIN or reset) is noticed and everything is released; a connection holding more is
@@ -66,7 +68,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final MemoryBudget budget;
     /** Nonzero: authentication is required and this is the reply backlog allowed before it. */
     private final int preAuthReplyBacklog;
-    /** Bytes this connection has charged to the budget for frames (queued or in progress). */
+    /** Bytes read by this connection and charged to the budget, not yet released (partial, queued, in progress). */
     private long frameCharge;
     /** Charge of the frame in progress, released when its reply is decided. */
     private long inProgressCharge;
@@ -78,6 +80,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
     private long queuedBytes;
     private ClientConnection connection;
+    private ChannelHandlerContext ctx;
     /** A request is in progress (its future has not completed yet). */
     private boolean busy;
     private boolean readPaused;
@@ -104,6 +107,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return preAuthReplyBacklog > 0 && !connection.authenticated();
     }
 
+    /**
+     * The handler that charges every byte read to the budget; the pipeline puts it before the frame decoder (after
+     * TLS). It shares this handler's accounting and is confined to the same event loop.
+     */
+    ChannelInboundHandlerAdapter inputAccounting() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf b && !closed) {
+                    frameCharge += b.readableBytes();
+                    budget.charge(b.readableBytes());
+                }
+                ctx.fireChannelRead(msg);
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                // Frames complete or not: a spent budget stops reading on this connection too.
+                if (budget.exhausted() && !readPaused && !closed) {
+                    pause(ConnectionHandler.this.ctx);
+                    awaitBudget(ConnectionHandler.this.ctx);
+                }
+                ctx.fireChannelReadComplete();
+            }
+        };
+    }
+
     private int maxQueuedFrames() {
         return preAuth() ? 1 : MAX_QUEUED_FRAMES;
     }
@@ -114,6 +144,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         connection = new ClientConnection(ctx.channel());
     }
 
@@ -135,9 +166,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         queue.addLast(frame);
         queuedBytes += frame.readableBytes();
-        long charge = frame.readableBytes() + FRAME_ENVELOPE;
-        frameCharge += charge;
-        budget.charge(charge);
         if (!readPaused && (queue.size() >= maxQueuedFrames() || queuedBytes >= MAX_QUEUED_BYTES
                 || budget.exhausted())) {
             pause(ctx);
@@ -209,8 +237,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (readPaused && !closed && closeAfterQueue == null && queue.size() <= maxQueuedFrames() / 2
-                && queuedBytes < MAX_QUEUED_BYTES / 2) {
+        if (readPaused && !waitingForBudget && !closed && closeAfterQueue == null
+                && queue.size() <= maxQueuedFrames() / 2 && queuedBytes < MAX_QUEUED_BYTES / 2) {
             if (budget.exhausted()) {
                 awaitBudget(ctx);
             } else {

@@ -76,6 +76,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long pendingReplyBytes;
     private io.netty.util.concurrent.ScheduledFuture<?> probe;
     private boolean waitingForBudget;
+    /** A probe's read is on its way down the pipeline (the accounting handler lets it pass). */
+    private boolean probing;
     private final long openedNanos = System.nanoTime();
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
     private long queuedBytes;
@@ -111,25 +113,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * The handler that charges every byte read to the budget; the pipeline puts it before the frame decoder (after
      * TLS). It shares this handler's accounting and is confined to the same event loop.
      */
-    ChannelInboundHandlerAdapter inputAccounting() {
-        return new ChannelInboundHandlerAdapter() {
+    io.netty.channel.ChannelDuplexHandler inputAccounting() {
+        return new io.netty.channel.ChannelDuplexHandler() {
+            /**
+             * The frame decoder asks for another read whenever a read loop completed no frame, even with auto-read
+             * off: while paused, only the probe's reads pass, so a frame being assembled does not grow.
+             */
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                if (!readPaused || probing || closed) {
+                    ctx.read();
+                }
+            }
+
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof ByteBuf b && !closed) {
                     frameCharge += b.readableBytes();
                     budget.charge(b.readableBytes());
+                    // Frames complete or not: a spent budget stops reading at once (this read loop ends here).
+                    if (budget.exhausted() && !readPaused) {
+                        pause(ConnectionHandler.this.ctx);
+                        awaitBudget(ConnectionHandler.this.ctx);
+                    }
                 }
                 ctx.fireChannelRead(msg);
-            }
-
-            @Override
-            public void channelReadComplete(ChannelHandlerContext ctx) {
-                // Frames complete or not: a spent budget stops reading on this connection too.
-                if (budget.exhausted() && !readPaused && !closed) {
-                    pause(ConnectionHandler.this.ctx);
-                    awaitBudget(ConnectionHandler.this.ctx);
-                }
-                ctx.fireChannelReadComplete();
             }
         };
     }
@@ -270,7 +278,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frameCharge + pendingReplyBytes < PROBE_ALLOWANCE_BYTES) {
-            ctx.read();
+            probing = true;
+            try {
+                ctx.read();
+            } finally {
+                probing = false;
+            }
         }
     }
 

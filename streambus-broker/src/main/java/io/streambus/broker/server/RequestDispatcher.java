@@ -12,6 +12,8 @@ import io.streambus.broker.log.ReadResult;
 import io.streambus.broker.log.UnknownTopicException;
 import io.streambus.broker.security.Authenticator;
 import io.streambus.broker.security.Authorizer;
+import io.streambus.broker.security.Operation;
+import io.streambus.broker.security.ResourceType;
 import io.streambus.broker.security.RequestAuthorization;
 import io.streambus.broker.security.SaslServerSession;
 import io.streambus.protocol.ApiKey;
@@ -516,18 +518,11 @@ final class RequestDispatcher implements RequestProcessor {
         return error(conn, h, check.denialCode(), message);
     }
 
-    /** True if the principal may create {@code topic} (the REQUEST checks of CreateTopic). */
+    /** True if the principal may have {@code topic} auto-created: the create right, or admin (CreateTopic's). */
     private boolean mayCreate(ClientConnection conn, String topic) {
-        if (authorizer == null) {
-            return true;
-        }
-        for (RequestAuthorization.Check check : RequestAuthorization.CREATE_TOPIC.checks()) {
-            if (check.scope() == RequestAuthorization.Scope.REQUEST
-                    && !authorizer.authorize(conn.principal(), check, topic)) {
-                return false;
-            }
-        }
-        return true;
+        return authorizer == null
+                || authorizer.authorize(conn.principal(), Operation.CREATE, ResourceType.TOPIC, topic)
+                || authorizer.authorize(conn.principal(), Operation.ADMIN, ResourceType.TOPIC, topic);
     }
 
     /** True if the principal passes the FILTER check of this type on {@code resource} (listings). */

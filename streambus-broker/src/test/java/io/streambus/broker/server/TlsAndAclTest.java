@@ -57,11 +57,12 @@ class TlsAndAclTest {
         acl = dir.resolve("acl.txt");
         Files.writeString(acl, String.join("\n",
                 "# test ACLs",
-                "allow " + CLIENT_PRINCIPAL + " produce,fetch topic:cert-*",
+                // create: Produce and Fetch may auto-create these topics.
+                "allow " + CLIENT_PRINCIPAL + " produce,fetch,create topic:cert-*",
                 // A bare CN is a SASL-namespace name: it must not grant anything to the certificate.
-                "allow " + TestCertificates.CLIENT_CN + " produce,fetch topic:bare-*",
-                "allow tls:STREAMBUS-CLIENT produce,fetch topic:mapped-*",
-                "allow alice produce,fetch topic:orders",
+                "allow " + TestCertificates.CLIENT_CN + " produce,fetch,create topic:bare-*",
+                "allow tls:STREAMBUS-CLIENT produce,fetch,create topic:mapped-*",
+                "allow alice produce,fetch,create topic:orders",
                 "allow alice describe topic:orders",
                 "allow admin * topic:*",
                 "allow anonymous fetch topic:public",

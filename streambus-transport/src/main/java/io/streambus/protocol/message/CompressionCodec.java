@@ -105,8 +105,11 @@ public enum CompressionCodec {
         ByteBuf out = alloc.buffer(Math.min(expectedSize, INFLATE_CHUNK), expectedSize);
         try (InputStream in = decompressor(new ByteBufInputStream(src.duplicate()))) {
             while (out.writerIndex() < expectedSize) {
-                // writeBytes grows the buffer by what this step may add, never beyond expectedSize.
-                if (out.writeBytes(in, Math.min(INFLATE_CHUNK, expectedSize - out.writerIndex())) < 0) {
+                // Fill what is allocated; grow (by at most a chunk, never beyond expectedSize) only once it is full,
+                // so the buffer tracks the bytes the stream really produces.
+                int step = out.isWritable() ? out.writableBytes()
+                        : Math.min(INFLATE_CHUNK, expectedSize - out.writerIndex());
+                if (out.writeBytes(in, step) < 0) {
                     break;
                 }
             }

@@ -121,7 +121,8 @@ public final class GroupCoordinatorConfig {
     @Override
     public String toString() {
         return "GroupCoordinatorConfig[sessionTimeout=" + minSessionTimeoutMs + ".." + maxSessionTimeoutMs
-                + " ms, maxRebalanceTimeout=" + maxRebalanceTimeoutMs + " ms, initialRebalanceDelay=" + initialRebalanceDelayMs + " ms, offsetRetention="
+                + " ms, maxRebalanceTimeout=" + maxRebalanceTimeoutMs + " ms, initialRebalanceDelay="
+                + initialRebalanceDelayMs + " ms, offsetRetention="
                 + offsetRetention.map(Duration::toString).orElse("never") + ", compactionThreshold="
                 + offsetsCompactionThresholdBytes + " B]";
     }

@@ -461,7 +461,8 @@ final class OffsetManager {
                         return;
                     }
                     groups.remove(g);
-                    log.info("group {} expired after {} ms Empty; its offsets are deleted", LogText.safe(g.id), retentionMs);
+                    log.info("group {} expired after {} ms Empty; its offsets are deleted", LogText.safe(g.id),
+                            retentionMs);
                     store.deleteGroup(g.id).whenComplete((v, e) -> {
                         if (e != null) {
                             log.warn("group {}: expiry could not be stored: {}", LogText.safe(g.id), e.toString());

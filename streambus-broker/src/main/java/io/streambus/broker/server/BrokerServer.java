@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The TCP listener: one Netty server channel, an accept thread and a pool of I/O threads. Pipeline per connection:
  * optional TLS, idle timeout, frame deadline and pre-authentication frame limit ({@link FrameDeadlineHandler}),
  * memory accounting of the bytes read ({@link ConnectionHandler#inputAccounting()}), frame decoder (length limit and
- * CRC, A.3), {@link ConnectionHandler}. Connections above the total or per-address limit are closed at once. Thread-safe:
+ * CRC, A.3), {@link ConnectionHandler}. Connections above the total or per-address limit are closed at once.
+ * Thread-safe:
  * {@link #bind} and {@link #close} are called by the owning broker under its lock.
  */
 final class BrokerServer {

@@ -514,7 +514,8 @@ final class RequestDispatcher implements RequestProcessor {
     private Reply denied(ClientConnection conn, RequestHeader h, RequestAuthorization.Check check, String resource) {
         String message = check.denialMessage(conn.principal(), resource);
         conn.warn(LOG, "{}: denied {} ({} on {} '{}') for principal '{}'", conn, typeName(h), check.action(),
-                check.resourceType().fileName(), Texts.printable(resource, 100), Texts.printable(conn.principal(), 100));
+                check.resourceType().fileName(), Texts.printable(resource, 100),
+                Texts.printable(conn.principal(), 100));
         return error(conn, h, check.denialCode(), message);
     }
 

@@ -58,7 +58,8 @@ class LogHygieneTest {
             String log = captureErr(() -> {
                 try (TestClient c = TestClient.connect(port)) {
                     JoinGroupRequest join = new JoinGroupRequest("g\n[main] WARN forged - admin logged in", 10_000,
-                            5_000, "", "client\r\nforged", "consumer", List.of(new GroupProtocol("range", new byte[0])));
+                            5_000, "", "client\r\nforged", "consumer",
+                            List.of(new GroupProtocol("range", new byte[0])));
                     assertThat(c.send(join).isError()).isFalse();
                 }
             });

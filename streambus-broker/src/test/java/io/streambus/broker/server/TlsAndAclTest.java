@@ -206,6 +206,8 @@ class TlsAndAclTest {
                 // Fetch alone does not create topics: "public" does not exist and anonymous may not create it.
                 assertThat(anon.send(new FetchRequest("public", 0, 0, 100)).errorCode())
                         .isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
+                assertThat(admin.send(new CreateTopicRequest("public", 1, 1)).isError()).isFalse();
+                assertThat(anon.send(new FetchRequest("public", 0, 0, 100)).isError()).isFalse();
                 // HealthCheck needs no permission.
                 assertThat(anon.send(new HealthCheckRequest()).isError()).isFalse();
 

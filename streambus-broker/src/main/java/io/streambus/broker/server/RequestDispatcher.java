@@ -12,8 +12,6 @@ import io.streambus.broker.log.ReadResult;
 import io.streambus.broker.log.UnknownTopicException;
 import io.streambus.broker.security.Authenticator;
 import io.streambus.broker.security.Authorizer;
-import io.streambus.broker.security.Operation;
-import io.streambus.broker.security.ResourceType;
 import io.streambus.broker.security.RequestAuthorization;
 import io.streambus.broker.security.SaslServerSession;
 import io.streambus.protocol.ApiKey;
@@ -98,6 +96,7 @@ final class RequestDispatcher implements RequestProcessor {
     private final GroupRequests groupRequests;
     private final io.streambus.broker.limits.MemoryBudget budget;
     private final String dataDir;
+    private final TopicCreationPolicy topicCreation;
 
     /**
      * @param groups the group coordinator, or null when groups are not served (core-only mode)
@@ -116,6 +115,7 @@ final class RequestDispatcher implements RequestProcessor {
         this.authenticator = security.authenticator();
         this.authorizer = security.authorizer().isAllowAll() ? null : security.authorizer();
         this.authRequired = config.authRequired() && authenticator != null;
+        this.topicCreation = new TopicCreationPolicy(config.limits(), logs, authorizer);
         List<ApiVersion> apis = new ArrayList<>();
         for (ApiKey k : ApiKey.values()) {
             boolean serve = !k.isExtension()
@@ -519,13 +519,6 @@ final class RequestDispatcher implements RequestProcessor {
         return error(conn, h, check.denialCode(), message);
     }
 
-    /** True if the principal may have {@code topic} auto-created: the create right, or admin (CreateTopic's). */
-    private boolean mayCreate(ClientConnection conn, String topic) {
-        return authorizer == null
-                || authorizer.authorize(conn.principal(), Operation.CREATE, ResourceType.TOPIC, topic)
-                || authorizer.authorize(conn.principal(), Operation.ADMIN, ResourceType.TOPIC, topic);
-    }
-
     /** True if the principal passes the FILTER check of this type on {@code resource} (listings). */
     private boolean visible(ClientConnection conn, RequestHeader h, String resource) {
         if (authorizer == null) {
@@ -574,7 +567,7 @@ final class RequestDispatcher implements RequestProcessor {
         if (denied != null) {
             return done(denied);
         }
-        String limit = topicLimitProblem(c.topic(), c.partitionCount());
+        String limit = topicCreation.limitProblem(c.topic(), c.partitionCount());
         if (limit != null) {
             return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, limit));
         }
@@ -651,32 +644,15 @@ final class RequestDispatcher implements RequestProcessor {
     }
 
     /**
-     * Null if a topic of {@code partitions} partitions may be created under the broker's limits (topics held,
-     * partitions per topic), else why not. An existing topic is never refused here (CreateTopic answers it as A.6.4
-     * says).
-     */
-    private String topicLimitProblem(String topic, int partitions) {
-        var limits = config.limits();
-        if (Integer.compareUnsigned(partitions, limits.maxPartitionsPerTopic()) > 0) {
-            return "partition count " + Integer.toUnsignedString(partitions) + " exceeds the broker's limit of "
-                    + limits.maxPartitionsPerTopic();
-        }
-        if (logs.partitionCount(topic) < 0 && logs.topics().size() >= limits.maxTopics()) {
-            return "the broker holds its limit of " + limits.maxTopics() + " topics";
-        }
-        return null;
-    }
-
-    /**
      * Auto-creates a missing topic for Produce and Fetch (A.6.1) when the broker allows it, the principal holds the
-     * create right on it (as CreateTopic needs; the model is Kafka, whose auto-create needs CREATE) and the topic
+     * create right on it, or admin ({@link TopicCreationPolicy}), and the topic
      * limit is not reached; otherwise the topic is unknown (code 8).
      */
     private void ensureTopic(ClientConnection conn, String topic) {
         if (logs.partitionCount(topic) >= 0) {
             return;
         }
-        if (!config.autoCreateTopics() || !mayCreate(conn, topic) || topicLimitProblem(topic, 1) != null) {
+        if (!config.autoCreateTopics() || !topicCreation.mayAutoCreate(conn.principal(), topic)) {
             throw new UnknownTopicException(topic);
         }
         // A concurrent create with another count throws TopicExistsException: code 9, as the reference reports a

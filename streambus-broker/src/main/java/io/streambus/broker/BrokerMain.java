@@ -39,6 +39,17 @@ public final class BrokerMain {
             "  --offset-retention R      keep committed offsets of empty groups: 7d, PT24H or never (default 7d)",
             "  --no-share-groups         do not serve share groups (B.13; served by default)",
             "  --group-initial-delay-ms N  wait N ms in a new group's first rebalance (default 0)",
+            "  --group-max-rebalance-timeout-ms N  largest rebalance timeout a JoinGroup may ask for (default 300000)",
+            "",
+            "Limits:",
+            "  --memory-budget-bytes N   bytes of unanswered requests, unwritten replies and blocks being",
+            "                            decompressed (default a quarter of the max heap, at least 64 MiB)",
+            "  --max-connections N       open connections (default 10000)",
+            "  --max-connections-per-address N  open connections from one IP address (default 1000)",
+            "  --pre-auth-max-frame-bytes N  with --auth-required, largest frame before authentication (default 65536)",
+            "  --max-partitions-per-request N  partitions in one OffsetCommit/OffsetFetch (default 10000)",
+            "  --max-topics N            topics the broker holds (default 10000)",
+            "  --max-partitions-per-topic N  partitions of one topic (default 1000)",
             "",
             "Security (passwords: a literal, env:VARIABLE or file:PATH):",
             "  --users FILE              serve SASL PLAIN/SCRAM with these users (see UsersTool)",
@@ -141,7 +152,10 @@ public final class BrokerMain {
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",
                         "--tls-truststore", "--tls-truststore-password", "--tls-client-auth", "--offset-retention",
                         "--group-initial-delay-ms", "--tls-principal-mapping", "--frame-timeout-ms",
-                        "--auth-failure-delay-ms", "--auth-failure-delay-max-ms" -> {
+                        "--auth-failure-delay-ms", "--auth-failure-delay-max-ms", "--group-max-rebalance-timeout-ms",
+                        "--memory-budget-bytes", "--max-connections", "--max-connections-per-address",
+                        "--pre-auth-max-frame-bytes", "--max-partitions-per-request", "--max-topics",
+                        "--max-partitions-per-topic" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= args.length) {
@@ -170,6 +184,15 @@ public final class BrokerMain {
                         case "--acl" -> b.acl(Path.of(v));
                         case "--tls-principal-mapping" -> b.tlsPrincipalMapping(v);
                         case "--frame-timeout-ms" -> b.frameTimeout(Duration.ofMillis(longArg(name, v)));
+                        case "--group-max-rebalance-timeout-ms" ->
+                                b.groupMaxRebalanceTimeout(Duration.ofMillis(longArg(name, v)));
+                        case "--memory-budget-bytes" -> b.memoryBudget(longArg(name, v));
+                        case "--max-connections" -> b.maxConnections(intArg(name, v));
+                        case "--max-connections-per-address" -> b.maxConnectionsPerAddress(intArg(name, v));
+                        case "--pre-auth-max-frame-bytes" -> b.preAuthMaxFrameBytes(intArg(name, v));
+                        case "--max-partitions-per-request" -> b.maxPartitionsPerRequest(intArg(name, v));
+                        case "--max-topics" -> b.maxTopics(intArg(name, v));
+                        case "--max-partitions-per-topic" -> b.maxPartitionsPerTopic(intArg(name, v));
                         case "--auth-failure-delay-ms" -> authDelay[0] = Duration.ofMillis(longArg(name, v));
                         case "--auth-failure-delay-max-ms" -> authDelay[1] = Duration.ofMillis(longArg(name, v));
                         case "--tls-keystore" -> tls.keyStore = Path.of(v);

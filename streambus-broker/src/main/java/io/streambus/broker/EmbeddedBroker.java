@@ -284,6 +284,49 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Broker-wide budget, in bytes, for frames read but not answered, replies not yet written and blocks being
+         * decompressed: reading pauses while it is spent, and a compressed Produce that does not fit is answered
+         * with code 6. Default: a quarter of the maximum heap, at least 64 MiB.
+         */
+        public Builder memoryBudget(long bytes) {
+            cfg.limits(cfg.limits().withMemoryBudgetBytes(bytes));
+            return this;
+        }
+
+        /** Open connections allowed from one remote IP address; more are accepted and closed at once. Default 1000. */
+        public Builder maxConnectionsPerAddress(int max) {
+            cfg.limits(cfg.limits().withMaxConnectionsPerAddress(max));
+            return this;
+        }
+
+        /**
+         * With {@link #authRequired}: the largest frame an unauthenticated connection may send (a larger one closes it
+         * before it is buffered); such a connection also gets a queue of one request. Default 64 KiB, at least 1 KiB.
+         */
+        public Builder preAuthMaxFrameBytes(int bytes) {
+            cfg.limits(cfg.limits().withPreAuthMaxFrameBytes(bytes));
+            return this;
+        }
+
+        /** (topic, partition) entries allowed in one OffsetCommit or OffsetFetch (code 2 above). Default 10000. */
+        public Builder maxPartitionsPerRequest(int max) {
+            cfg.limits(cfg.limits().withMaxPartitionsPerRequest(max));
+            return this;
+        }
+
+        /** Topics the broker holds; CreateTopic above it gets code 2 and auto-create code 8. Default 10000. */
+        public Builder maxTopics(int max) {
+            cfg.limits(cfg.limits().withMaxTopics(max));
+            return this;
+        }
+
+        /** Partitions of one topic; a CreateTopic asking for more gets code 2. Default 1000. */
+        public Builder maxPartitionsPerTopic(int max) {
+            cfg.limits(cfg.limits().withMaxPartitionsPerTopic(max));
+            return this;
+        }
+
         /** Number of network I/O threads; default 0 = Netty's default (two per core). */
         public Builder ioThreads(int threads) {
             cfg.ioThreads(threads);
@@ -400,6 +443,12 @@ public final class EmbeddedBroker implements AutoCloseable {
          */
         public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
             cfg.shareGroups(shareGroups);
+            return this;
+        }
+
+        /** The largest rebalance timeout a JoinGroup may ask for (code 2 above it). Default 5 minutes. */
+        public Builder groupMaxRebalanceTimeout(Duration max) {
+            cfg.groups().maxRebalanceTimeoutMs(Math.toIntExact(max.toMillis()));
             return this;
         }
 

@@ -10,6 +10,11 @@ public final class BrokerInternals {
     private BrokerInternals() {
     }
 
+    /** The memory budget of a started broker: its counters are the broker's memory accounting. */
+    public static io.streambus.broker.limits.MemoryBudget memoryBudget(EmbeddedBroker broker) {
+        return broker.runtime().memoryBudget();
+    }
+
     /** The group coordinator of a started broker. */
     public static GroupCoordinator groups(EmbeddedBroker broker) {
         return broker.runtime().groups();

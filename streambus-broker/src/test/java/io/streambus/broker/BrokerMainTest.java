@@ -99,6 +99,35 @@ class BrokerMainTest {
     }
 
     @Test
+    void parsesLimitOptionsWithTheirDefaults() {
+        var cfg = BrokerMain.parse(new String[] {"--data-dir", "d", "--memory-budget-bytes", "100000000",
+                "--max-connections", "50", "--max-connections-per-address=5", "--pre-auth-max-frame-bytes", "4096",
+                "--max-partitions-per-request", "77", "--max-topics", "12", "--max-partitions-per-topic", "3",
+                "--group-max-rebalance-timeout-ms", "60000"}).build().config();
+        var limits = cfg.limits();
+        assertThat(limits.memoryBudgetBytes()).isEqualTo(100_000_000L);
+        assertThat(cfg.maxConnections()).isEqualTo(50);
+        assertThat(limits.maxConnectionsPerAddress()).isEqualTo(5);
+        assertThat(limits.preAuthMaxFrameBytes()).isEqualTo(4096);
+        assertThat(limits.maxPartitionsPerRequest()).isEqualTo(77);
+        assertThat(limits.maxTopics()).isEqualTo(12);
+        assertThat(limits.maxPartitionsPerTopic()).isEqualTo(3);
+        assertThat(cfg.groups().maxRebalanceTimeoutMs()).isEqualTo(60_000);
+        var defaults = BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config();
+        assertThat(defaults.limits()).isEqualTo(io.streambus.broker.limits.BrokerLimits.defaults());
+        assertThat(defaults.maxConnections()).isEqualTo(10_000);
+        assertThat(defaults.groups().maxRebalanceTimeoutMs()).isEqualTo(300_000);
+        for (String[] bad : new String[][] {{"--max-topics", "0"}, {"--pre-auth-max-frame-bytes", "100"},
+                {"--memory-budget-bytes", "-1"}, {"--group-max-rebalance-timeout-ms", "0"}}) {
+            String[] args = new String[bad.length + 2];
+            args[0] = "--data-dir";
+            args[1] = "d";
+            System.arraycopy(bad, 0, args, 2, bad.length);
+            assertThatThrownBy(() -> BrokerMain.parse(args)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void badArgumentsPrintUsageAndExit2() {
         for (String[] args : new String[][] {{}, {"--bogus", "--data-dir", "d"}, {"--data-dir"},
                 {"--data-dir", "d", "--port", "x"}, {"--data-dir", "d", "--port", "70000"},

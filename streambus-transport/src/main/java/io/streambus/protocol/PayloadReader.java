@@ -218,7 +218,8 @@ public final class PayloadReader {
             }
             int pc = count(field + " partition count", element.minSize());
             List<P> partitions = new ArrayList<>(pc);
-            Set<Integer> seenPartitions = pc > 1 ? new HashSet<>() : null;
+            // Primitive set: no Integer per partition for the duplicate check (requests may list many).
+            IntSet seenPartitions = pc > 1 ? new IntSet(pc) : null;
             for (int j = 0; j < pc; j++) {
                 int pat = pos;
                 P p = element.read(this);

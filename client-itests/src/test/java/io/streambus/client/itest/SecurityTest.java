@@ -148,7 +148,7 @@ class SecurityTest {
     @Test
     void aclDenialIsAnAuthorizationException(@TempDir Path data) throws Exception {
         Path acl = dir.resolve("acl.txt");
-        Files.writeString(acl, "allow alice produce,fetch,describe topic:allowed\n");
+        Files.writeString(acl, "allow alice produce,fetch,describe,create topic:allowed\n");
         try (EmbeddedBroker b = Brokers.start(EmbeddedBroker.builder().port(0).dataDir(data).users(users).acl(acl));
              StreamBusClient c = client(b, SaslConfig.scramSha256("alice", "s3cret"), null)) {
             Producer<String, String> p = c.newProducer(Serdes.stringSerializer(), Serdes.stringSerializer());

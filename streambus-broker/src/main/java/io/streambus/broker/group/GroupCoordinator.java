@@ -1,5 +1,6 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.limits.LogText;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.Utf8Order;
 import org.slf4j.Logger;
@@ -98,7 +99,8 @@ public final class GroupCoordinator implements AutoCloseable {
         List<Protocol> protocols = request.protocols();
         if (!validGroupId(request.groupId()) || request.protocolType() == null || request.protocolType().isEmpty()
                 || protocols == null || protocols.isEmpty() || hasDuplicateNames(protocols)
-                || request.rebalanceTimeoutMs() <= 0 || utf8Length(cid) > MAX_CLIENT_ID_BYTES) {
+                || request.rebalanceTimeoutMs() <= 0 || request.rebalanceTimeoutMs() > config.maxRebalanceTimeoutMs()
+                || utf8Length(cid) > MAX_CLIENT_ID_BYTES) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.INVALID_REQUEST));
         }
         if (!authorizer.authorizeGroup(request.principal(), GroupAction.JOIN, request.groupId())) {
@@ -443,7 +445,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Logs an internal bug and fails the request's future with it. */
     static void fail(CompletableFuture<?> f, String request, String groupId, RuntimeException e) {
-        log.error("{} for group {} failed", request, groupId, e);
+        log.error("{} for group {} failed", LogText.safe(request), LogText.safe(groupId), e);
         f.completeExceptionally(e);
     }
 }

@@ -20,9 +20,13 @@ import java.util.Optional;
  */
 public final class GroupCoordinatorConfig {
 
+    /** Default largest rebalance timeout: 5 minutes, the default session timeout maximum. */
+    public static final int DEFAULT_MAX_REBALANCE_TIMEOUT_MS = 300_000;
+
     private final int minSessionTimeoutMs;
     private final int maxSessionTimeoutMs;
     private final int initialRebalanceDelayMs;
+    private final int maxRebalanceTimeoutMs;
     private final Optional<Duration> offsetRetention;
     private final long offsetsCompactionThresholdBytes;
 
@@ -30,6 +34,7 @@ public final class GroupCoordinatorConfig {
         this.minSessionTimeoutMs = b.minSessionTimeoutMs;
         this.maxSessionTimeoutMs = b.maxSessionTimeoutMs;
         this.initialRebalanceDelayMs = b.initialRebalanceDelayMs;
+        this.maxRebalanceTimeoutMs = b.maxRebalanceTimeoutMs;
         this.offsetRetention = b.offsetRetention;
         this.offsetsCompactionThresholdBytes = b.offsetsCompactionThresholdBytes;
     }
@@ -53,6 +58,14 @@ public final class GroupCoordinatorConfig {
 
     public int initialRebalanceDelayMs() {
         return initialRebalanceDelayMs;
+    }
+
+    /**
+     * The largest rebalance timeout a JoinGroup may ask for; above it the JoinGroup is invalid (code 2), so that no
+     * client can hold a join phase, and the requests queued behind its held JoinGroup, for longer.
+     */
+    public int maxRebalanceTimeoutMs() {
+        return maxRebalanceTimeoutMs;
     }
 
     /** The retention period, or empty for "never". */
@@ -108,7 +121,8 @@ public final class GroupCoordinatorConfig {
     @Override
     public String toString() {
         return "GroupCoordinatorConfig[sessionTimeout=" + minSessionTimeoutMs + ".." + maxSessionTimeoutMs
-                + " ms, initialRebalanceDelay=" + initialRebalanceDelayMs + " ms, offsetRetention="
+                + " ms, maxRebalanceTimeout=" + maxRebalanceTimeoutMs + " ms, initialRebalanceDelay="
+                + initialRebalanceDelayMs + " ms, offsetRetention="
                 + offsetRetention.map(Duration::toString).orElse("never") + ", compactionThreshold="
                 + offsetsCompactionThresholdBytes + " B]";
     }
@@ -118,6 +132,7 @@ public final class GroupCoordinatorConfig {
         private int minSessionTimeoutMs = 6000;
         private int maxSessionTimeoutMs = 300_000;
         private int initialRebalanceDelayMs = 0;
+        private int maxRebalanceTimeoutMs = DEFAULT_MAX_REBALANCE_TIMEOUT_MS;
         private Optional<Duration> offsetRetention = Optional.of(Duration.ofDays(7));
         private long offsetsCompactionThresholdBytes = OffsetStore.DEFAULT_COMPACTION_THRESHOLD_BYTES;
 
@@ -131,6 +146,15 @@ public final class GroupCoordinatorConfig {
             }
             this.minSessionTimeoutMs = minMs;
             this.maxSessionTimeoutMs = maxMs;
+            return this;
+        }
+
+        /** @param ms the largest accepted rebalance timeout, at least 1 */
+        public Builder maxRebalanceTimeoutMs(int ms) {
+            if (ms < 1) {
+                throw new IllegalArgumentException("max rebalance timeout must be at least 1 ms, was " + ms);
+            }
+            this.maxRebalanceTimeoutMs = ms;
             return this;
         }
 

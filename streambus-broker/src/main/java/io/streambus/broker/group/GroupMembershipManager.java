@@ -1,5 +1,6 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.limits.LogText;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.Utf8Order;
 import org.slf4j.Logger;
@@ -104,7 +105,7 @@ final class GroupMembershipManager {
             m.isNew = true;
             update(m, cid, r, protocols);
             g.members.put(m.id, m);
-            log.info("group {}: new member {} joins", g.id, m.id);
+            log.info("group {}: new member {} joins", LogText.safe(g.id), LogText.safe(m.id));
             if (g.state() != GroupState.PREPARING_REBALANCE) {
                 prepareRebalance(g, c, "new member " + m.id);
                 if (wasEmpty) {
@@ -218,7 +219,8 @@ final class GroupMembershipManager {
         for (Member m : g.members.values()) {
             m.phaseJoinSeq = -1;
         }
-        log.info("group {}: rebalance from generation {}: {}", g.id, g.generation, reason);
+        log.info("group {}: rebalance from generation {}: {}", LogText.safe(g.id), g.generation,
+                LogText.safe(reason));
     }
 
     /** Ends the join phase if every member has a held JoinGroup (after the initial delay) or its time is up. */
@@ -297,8 +299,8 @@ final class GroupMembershipManager {
                     m == leader ? list : List.of()));
             restartSession(g, m); // its timer was held with the request
         }
-        log.info("group {}: generation {} with {} members, leader {}, protocol {}", g.id, g.generation,
-                g.members.size(), g.leaderId, g.protocol);
+        log.info("group {}: generation {} with {} members, leader {}, protocol {}", LogText.safe(g.id), g.generation,
+                g.members.size(), LogText.safe(g.leaderId), LogText.safe(g.protocol));
         int generation = g.generation;
         setPhaseTimer(g, timer.monotonicMs() + g.rebalanceTimeoutMs(),
                 (gg, cc) -> onSyncDeadline(gg, generation, cc));
@@ -355,7 +357,7 @@ final class GroupMembershipManager {
         g.protocol = null;
         g.emptySinceWallMs = timer.wallClockMs();
         offsets.groupEmptied(g);
-        log.info("group {} is empty (generation {})", g.id, g.generation);
+        log.info("group {} is empty (generation {})", LogText.safe(g.id), g.generation);
     }
 
     private String selectProtocol(Group g, Member leader) {
@@ -372,7 +374,7 @@ final class GroupMembershipManager {
             }
         }
         // Check 29 keeps a common protocol; reaching this means a bug, but the leader's first is a sane answer.
-        log.warn("group {}: no protocol supported by every member; using the leader's first", g.id);
+        log.warn("group {}: no protocol supported by every member; using the leader's first", LogText.safe(g.id));
         return leader.protocols.get(0).name();
     }
 
@@ -444,7 +446,7 @@ final class GroupMembershipManager {
                         }
                     }
                     c.complete(f, new SyncResult(ErrorCode.NONE, m.assignment));
-                    log.info("group {}: generation {} is stable", g.id, g.generation);
+                    log.info("group {}: generation {} is stable", LogText.safe(g.id), g.generation);
                 } else {
                     if (m.heldSync != null) {
                         c.complete(m.heldSync, SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
@@ -550,7 +552,7 @@ final class GroupMembershipManager {
             c.complete(m.heldSync, SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
             m.heldSync = null;
         }
-        log.info("group {}: member {} removed: {}", g.id, m.id, reason);
+        log.info("group {}: member {} removed: {}", LogText.safe(g.id), LogText.safe(m.id), LogText.safe(reason));
     }
 
     /** What follows a removal (B.6.10): Empty, an earlier end of the join phase, or a new join phase. */
@@ -608,7 +610,7 @@ final class GroupMembershipManager {
                 removeMember(g, m, c, "session timeout of " + m.sessionTimeoutMs + " ms expired");
             }
         } catch (RuntimeException e) {
-            log.error("group {}: session timer failed", g.id, e);
+            log.error("group {}: session timer failed", LogText.safe(g.id), e);
         }
         c.run();
     }
@@ -632,7 +634,7 @@ final class GroupMembershipManager {
                 action.accept(g, c);
             }
         } catch (RuntimeException e) {
-            log.error("group {}: phase timer failed", g.id, e);
+            log.error("group {}: phase timer failed", LogText.safe(g.id), e);
         }
         c.run();
     }

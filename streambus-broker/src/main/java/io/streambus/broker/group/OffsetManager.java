@@ -1,5 +1,6 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.limits.LogText;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.Utf8Order;
@@ -215,7 +216,7 @@ final class OffsetManager {
 
     private void commitDone(Group g, PendingCommit p, Throwable error) {
         if (error != null) {
-            log.warn("group {}: committed offsets could not be stored: {}", g.id, error.toString());
+            log.warn("group {}: committed offsets could not be stored: {}", LogText.safe(g.id), error.toString());
         }
         try {
             synchronized (g) {
@@ -225,7 +226,7 @@ final class OffsetManager {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("group {}: after commit", g.id, e);
+            log.error("group {}: after commit", LogText.safe(g.id), e);
         }
         p.f().complete(commitResult(p.offsets(), p.codes(),
                 error == null ? ErrorCode.NONE : ErrorCode.STORAGE_ERROR));
@@ -361,10 +362,10 @@ final class OffsetManager {
             groups.remove(g);
             write = store.deleteGroup(id);
         }
-        log.info("group {} deleted", id);
+        log.info("group {} deleted", LogText.safe(id));
         return write.handle((v, e) -> {
             if (e != null) {
-                log.warn("group {}: deletion could not be stored: {}", id, e.toString());
+                log.warn("group {}: deletion could not be stored: {}", LogText.safe(id), e.toString());
             }
             return new GroupResult(id, e == null ? ErrorCode.NONE : ErrorCode.STORAGE_ERROR);
         });
@@ -395,7 +396,7 @@ final class OffsetManager {
         long emptySince = g.state() == GroupState.EMPTY ? g.emptySinceWallMs : -1;
         store.putGroup(g.id, new StoredGroup(g.protocolType, emptySince)).whenComplete((v, e) -> {
             if (e != null) {
-                log.warn("group {}: state could not be stored: {}", g.id, e.toString());
+                log.warn("group {}: state could not be stored: {}", LogText.safe(g.id), e.toString());
             }
         });
     }
@@ -436,7 +437,7 @@ final class OffsetManager {
         if (g.state() == GroupState.EMPTY && g.isStandaloneOnly() && g.pendingWrites == 0
                 && store.offsets(g.id).isEmpty() && store.storedGroup(g.id) == null) {
             groups.remove(g);
-            log.debug("standalone group {} has no committed offsets left and ceases to exist", g.id);
+            log.debug("standalone group {} has no committed offsets left and ceases to exist", LogText.safe(g.id));
             return true;
         }
         return false;
@@ -460,10 +461,11 @@ final class OffsetManager {
                         return;
                     }
                     groups.remove(g);
-                    log.info("group {} expired after {} ms Empty; its offsets are deleted", g.id, retentionMs);
+                    log.info("group {} expired after {} ms Empty; its offsets are deleted", LogText.safe(g.id),
+                            retentionMs);
                     store.deleteGroup(g.id).whenComplete((v, e) -> {
                         if (e != null) {
-                            log.warn("group {}: expiry could not be stored: {}", g.id, e.toString());
+                            log.warn("group {}: expiry could not be stored: {}", LogText.safe(g.id), e.toString());
                         }
                     });
                     return;
@@ -471,7 +473,7 @@ final class OffsetManager {
                 expirePartitions(g, retentionMs, now);
             }
         } catch (RuntimeException e) {
-            log.error("group {}: retention timer failed", g.id, e);
+            log.error("group {}: retention timer failed", LogText.safe(g.id), e);
         }
     }
 
@@ -487,11 +489,11 @@ final class OffsetManager {
             scheduleRetention(g);
             return;
         }
-        log.info("group {}: offsets of {} partitions expired", g.id, expired.size());
+        log.info("group {}: offsets of {} partitions expired", LogText.safe(g.id), expired.size());
         g.pendingWrites++;
         store.deletePartitions(g.id, expired).whenComplete((v, e) -> {
             if (e != null) {
-                log.warn("group {}: offset expiry could not be stored: {}", g.id, e.toString());
+                log.warn("group {}: offset expiry could not be stored: {}", LogText.safe(g.id), e.toString());
             }
             synchronized (g) {
                 g.pendingWrites--;

@@ -30,8 +30,8 @@ import java.util.Set;
  *   <li>Principal: a user name (SASL), a certificate principal ({@code tls:CN=alice,O=Acme} by default, see
  *       {@link TlsPrincipalMapper}), {@code anonymous} for unauthenticated connections, {@code *} for everyone, or {@code prefix*}. Quote names containing spaces or
  *       {@code #} with double quotes ({@code \"} and {@code \\} escape inside quotes).</li>
- *   <li>Operations: a comma-separated list of {@code produce}, {@code fetch}, {@code admin}, {@code group},
- *       {@code describe}, or {@code *} for every operation that applies to the resource type
+ *   <li>Operations: a comma-separated list of {@code produce}, {@code fetch}, {@code admin}, {@code create},
+ *       {@code group}, {@code describe}, or {@code *} for every operation that applies to the resource type
  *       ({@link ResourceType#operations()}). An operation that does not apply (e.g. {@code fetch group:x}) is an
  *       error.</li>
  *   <li>Resource: {@code topic:<pattern>}, {@code group:<pattern>}, {@code txn:<pattern>} (transactional ids) or
@@ -128,7 +128,7 @@ public final class AclFile {
             }
             if (op == null) {
                 throw new AclFileException(source, line, "unknown operation '" + word
-                        + "' (expected produce, fetch, admin, group, describe or *)");
+                        + "' (expected produce, fetch, admin, create, group, describe or *)");
             }
             if (!type.operations().contains(op)) {
                 throw new AclFileException(source, line, "operation '" + word + "' does not apply to "

@@ -5,7 +5,8 @@ import java.util.Set;
 
 /** What an ACL rule protects: a topic, a consumer group, a transactional id, or the cluster itself. */
 public enum ResourceType {
-    TOPIC("topic", EnumSet.of(Operation.PRODUCE, Operation.FETCH, Operation.ADMIN, Operation.DESCRIBE)),
+    TOPIC("topic", EnumSet.of(Operation.PRODUCE, Operation.FETCH, Operation.ADMIN, Operation.CREATE,
+            Operation.DESCRIBE)),
     GROUP("group", EnumSet.of(Operation.GROUP, Operation.ADMIN, Operation.DESCRIBE)),
     TRANSACTIONAL_ID("txn", EnumSet.of(Operation.PRODUCE, Operation.DESCRIBE)),
     CLUSTER("cluster", EnumSet.of(Operation.ADMIN, Operation.DESCRIBE));

@@ -49,6 +49,7 @@ public final class BrokerConfig {
     private final TlsServerConfig tls;
     private final TlsPrincipalMapper tlsPrincipalMapper;
     private final Duration frameTimeout;
+    private final io.streambus.broker.limits.BrokerLimits limits;
     private final Duration authFailureDelay;
     private final Duration authFailureDelayMax;
     private final GroupCoordinatorConfig groups;
@@ -78,6 +79,7 @@ public final class BrokerConfig {
         this.tls = b.tls;
         this.tlsPrincipalMapper = b.tlsPrincipalMapper;
         this.frameTimeout = b.frameTimeout;
+        this.limits = b.limits;
         this.authFailureDelay = b.authFailureDelay;
         this.authFailureDelayMax = b.authFailureDelayMax;
         this.groups = b.groups.build();
@@ -207,6 +209,11 @@ public final class BrokerConfig {
         return frameTimeout;
     }
 
+    /** Memory, connection, request-size and topic limits. */
+    public io.streambus.broker.limits.BrokerLimits limits() {
+        return limits;
+    }
+
     /** Delay of the reply to a first failed authentication from an address; zero disables throttling. */
     public Duration authFailureDelay() {
         return authFailureDelay;
@@ -286,6 +293,7 @@ public final class BrokerConfig {
         private TlsServerConfig tls;
         private TlsPrincipalMapper tlsPrincipalMapper = TlsPrincipalMapper.defaultMapper();
         private Duration frameTimeout = Duration.ofSeconds(10);
+        private io.streambus.broker.limits.BrokerLimits limits = io.streambus.broker.limits.BrokerLimits.defaults();
         private Duration authFailureDelay = LoginThrottle.DEFAULT_INITIAL_DELAY;
         private Duration authFailureDelayMax = LoginThrottle.DEFAULT_MAX_DELAY;
         private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
@@ -364,6 +372,17 @@ public final class BrokerConfig {
         public Builder tlsPrincipalMapper(TlsPrincipalMapper mapper) {
             this.tlsPrincipalMapper = Objects.requireNonNull(mapper, "mapper");
             return this;
+        }
+
+        /** The resource limits (default {@link io.streambus.broker.limits.BrokerLimits#defaults()}). */
+        public Builder limits(io.streambus.broker.limits.BrokerLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The resource limits being built. */
+        public io.streambus.broker.limits.BrokerLimits limits() {
+            return limits;
         }
 
         /** @param frameTimeout zero disables; otherwise at least 1 ms */

@@ -45,9 +45,12 @@ public final class BrokerRuntime {
     private final ShareCoordinator shares;
     private final BrokerServer server;
     private final int port;
+    private final io.streambus.broker.limits.MemoryBudget budget;
 
     private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
-            GroupCoordinator groups, EosService eos, ShareCoordinator shares, BrokerServer server, int port) {
+            GroupCoordinator groups, EosService eos, ShareCoordinator shares, BrokerServer server, int port,
+            io.streambus.broker.limits.MemoryBudget budget) {
+        this.budget = budget;
         this.logs = logs;
         this.worker = worker;
         this.timers = timers;
@@ -112,11 +115,14 @@ public final class BrokerRuntime {
                 shares = ShareCoordinator.open(config.dataDir(), config.flushPolicy(), config.shareGroups(), logs,
                         new ShareAccess(security.authorizer()), groups::hasGroup, worker, timers);
             }
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos, shares);
-            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, ConnectionSettings.of(config),
-                    config.maxConnections(), config.ioThreads());
+            var budget = new io.streambus.broker.limits.MemoryBudget(config.limits().memoryBudgetBytes());
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos, shares,
+                    budget);
+            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers,
+                    ConnectionSettings.of(config, budget), config.maxConnections(),
+                    config.limits().maxConnectionsPerAddress(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, timers, groups, eos, shares, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, eos, shares, server, bound, budget);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
@@ -218,6 +224,11 @@ public final class BrokerRuntime {
     /** The share coordinator, or null when share groups are not served (for tests of this module). */
     public ShareCoordinator shares() {
         return shares;
+    }
+
+    /** The broker-wide memory budget (its counters are the broker's memory accounting). */
+    public io.streambus.broker.limits.MemoryBudget memoryBudget() {
+        return budget;
     }
 
     /** The group coordinator, or null in core-only mode (for tests of this module). */

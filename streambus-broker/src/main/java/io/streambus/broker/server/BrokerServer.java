@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP listener: one Netty server channel, an accept thread and a pool of I/O threads. Pipeline per connection:
- * optional TLS, idle timeout, frame deadline before authentication ({@link FrameDeadlineHandler}), frame decoder
- * (length limit and CRC, A.3), {@link ConnectionHandler}. Thread-safe:
+ * optional TLS, idle timeout, frame deadline and pre-authentication frame limit ({@link FrameDeadlineHandler}),
+ * memory accounting of the bytes read ({@link ConnectionHandler#inputAccounting()}), frame decoder (length limit and
+ * CRC, A.3), {@link ConnectionHandler}. Connections above the total or per-address limit are closed at once.
+ * Thread-safe:
  * {@link #bind} and {@link #close} are called by the owning broker under its lock.
  */
 final class BrokerServer {
@@ -42,17 +44,23 @@ final class BrokerServer {
     private final Function<SocketChannel, ChannelHandler> tlsHandlers;
     private final ConnectionSettings settings;
     private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perAddress =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private Channel serverChannel;
 
     /**
      * @param frameDecoders  a fresh request frame decoder per connection
      * @param tlsHandlers    a TLS handler per connection, or null for plain TCP
      * @param settings       idle and frame timeouts, certificate principal mapping, failed-login throttle
+     * @param maxConnections open connections in all
+     * @param maxConnectionsPerAddress open connections from one remote IP address
      * @param ioThreads      number of I/O threads (0 = Netty's default, twice the cores)
      */
     public BrokerServer(RequestProcessor processor, Supplier<ChannelHandler> frameDecoders,
             Function<SocketChannel, ChannelHandler> tlsHandlers, ConnectionSettings settings, int maxConnections,
-            int ioThreads) {
+            int maxConnectionsPerAddress, int ioThreads) {
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
         this.processor = processor;
         this.frameDecoders = frameDecoders;
         this.tlsHandlers = tlsHandlers;
@@ -84,8 +92,15 @@ final class BrokerServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (channels.size() >= maxConnections) {
-                            LOG.warn("connection from {} rejected: {} connections open (limit {})",
-                                    addr(ch), channels.size(), maxConnections);
+                            ConnectionHandler.warnConnection("connection from {} rejected: {} connections open "
+                                    + "(limit {})", addr(ch), channels.size(), maxConnections);
+                            ch.close();
+                            return;
+                        }
+                        if (!admitAddress(ch)) {
+                            ConnectionHandler.warnConnection("connection from {} rejected: {} connections open from "
+                                    + "that address (limit {})", addr(ch), maxConnectionsPerAddress,
+                                    maxConnectionsPerAddress);
                             ch.close();
                             return;
                         }
@@ -97,10 +112,12 @@ final class BrokerServer {
                         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeoutMillis(),
                                 TimeUnit.MILLISECONDS));
                         ConnectionHandler requests = new ConnectionHandler(processor, settings);
-                        if (settings.frameTimeoutMillis() > 0) {
+                        int preAuthMax = settings.authDeadlineMillis() > 0 ? settings.preAuthMaxFrameBytes() : 0;
+                        if (settings.frameTimeoutMillis() > 0 || preAuthMax > 0) {
                             p.addLast("frame-deadline", new FrameDeadlineHandler(settings.frameTimeoutMillis(),
-                                    () -> !requests.connection().authenticated()));
+                                    preAuthMax, () -> !requests.connection().authenticated()));
                         }
+                        p.addLast("accounting", requests.inputAccounting());
                         p.addLast("frames", frameDecoders.get());
                         p.addLast("requests", requests);
                     }
@@ -111,6 +128,28 @@ final class BrokerServer {
             throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Counts {@code ch} against its remote address; false (nothing counted) if the address is at its limit. */
+    private boolean admitAddress(SocketChannel ch) {
+        InetSocketAddress isa = ch.remoteAddress();
+        if (isa == null || isa.getAddress() == null) {
+            return true;
+        }
+        java.net.InetAddress a = isa.getAddress();
+        boolean[] admitted = {false};
+        perAddress.compute(a, (k, n) -> {
+            int c = n == null ? 0 : n;
+            if (c >= maxConnectionsPerAddress) {
+                return n;
+            }
+            admitted[0] = true;
+            return c + 1;
+        });
+        if (admitted[0]) {
+            ch.closeFuture().addListener(f -> perAddress.computeIfPresent(a, (k, n) -> n <= 1 ? null : n - 1));
+        }
+        return admitted[0];
     }
 
     /** Number of open client connections. */

@@ -21,6 +21,7 @@ final class ClientConnection {
     }
 
     private final long id = IDS.incrementAndGet();
+    private final io.streambus.broker.limits.WarnLimiter warnings = new io.streambus.broker.limits.WarnLimiter();
     private final Channel channel;
     private final String remote;
     private volatile String principal = "anonymous";
@@ -95,6 +96,20 @@ final class ClientConnection {
 
     void saslSession(Object session) {
         this.saslSession = session;
+    }
+
+    /**
+     * Logs a warning caused by this connection's input, rate-limited per connection (the first
+     * {@link io.streambus.broker.limits.WarnLimiter#DEFAULT_BURST}, then one per interval carrying the count of
+     * suppressed ones). Remote-supplied strings among {@code args} must already be escaped
+     * ({@link io.streambus.broker.limits.LogText}).
+     */
+    void warn(org.slf4j.Logger log, String format, Object... args) {
+        long suppressed = warnings.tryAcquire();
+        if (suppressed < 0 || !log.isWarnEnabled()) {
+            return;
+        }
+        log.warn(suppressed == 0 ? format : format + " (" + suppressed + " similar warnings suppressed)", args);
     }
 
     @Override

@@ -244,8 +244,8 @@ final class GroupRequests {
             for (io.streambus.broker.group.GroupResult g : res.results()) {
                 results.add(new GroupResult(g.groupId(), g.errorCode()));
                 if (g.errorCode() == ErrorCode.GROUP_AUTHORIZATION_FAILED) {
-                    LOG.warn("{}: denied DeleteGroups (GROUP_DELETE on group '{}') for principal '{}'", conn,
-                            Texts.printable(g.groupId(), 100), conn.principal());
+                    conn.warn(LOG, "{}: denied DeleteGroups (GROUP_DELETE on group '{}') for principal '{}'", conn,
+                            Texts.printable(g.groupId(), 100), Texts.printable(conn.principal(), 100));
                 }
             }
             return success(conn, h, new DeleteGroupsResponse(results));
@@ -281,8 +281,8 @@ final class GroupRequests {
     private static Reply groupError(ClientConnection conn, RequestHeader h, int code, String groupId) {
         String message = ErrorCode.nameOf(code) + " (group '" + Texts.printable(groupId, 200) + "')";
         if (code == ErrorCode.GROUP_AUTHORIZATION_FAILED) {
-            LOG.warn("{}: denied {} (GROUP_READ on group '{}') for principal '{}'", conn, typeName(h),
-                    Texts.printable(groupId, 100), conn.principal());
+            conn.warn(LOG, "{}: denied {} (GROUP_READ on group '{}') for principal '{}'", conn, typeName(h),
+                    Texts.printable(groupId, 100), Texts.printable(conn.principal(), 100));
             message = Authorizer.denialMessage(conn.principal(), "GROUP_READ", groupId);
         } else if (code == ErrorCode.INVALID_REQUEST) {
             return badInput(conn, h, code, message);
@@ -292,8 +292,8 @@ final class GroupRequests {
 
     private static void logPartitionDenials(ClientConnection conn, RequestHeader h, int denied) {
         if (denied > 0) {
-            LOG.warn("{}: denied {} on {} partition(s) (code 41) for principal '{}'", conn, typeName(h), denied,
-                    conn.principal());
+            conn.warn(LOG, "{}: denied {} on {} partition(s) (code 41) for principal '{}'", conn, typeName(h), denied,
+                    Texts.printable(conn.principal(), 100));
         }
     }
 }

@@ -84,6 +84,9 @@ final class RequestDispatcher implements RequestProcessor {
             io.streambus.broker.security.Operation.ADMIN, io.streambus.broker.security.ResourceType.CLUSTER,
             RequestAuthorization.Scope.REQUEST, ErrorCode.AUTHORIZATION_FAILED, "CLUSTER_ALTER");
 
+    /** Requests (other than Produce and Fetch) larger than this are decoded on the worker, not the event loop. */
+    static final int LARGE_DECODE_BYTES = 64 * 1024;
+
     /** Name the broker gives itself in ApiVersions. */
     public static final String SOFTWARE = "streambus-java-broker/" + version();
 
@@ -104,15 +107,22 @@ final class RequestDispatcher implements RequestProcessor {
     private final TxnRequests txnRequests;
     private final ShareCoordinator shares;
     private final ShareRequests shareRequests;
+    private final io.streambus.broker.limits.MemoryBudget budget;
+    private final String dataDir;
+    private final TopicCreationPolicy topicCreation;
 
     /**
      * @param groups the group coordinator, or null when groups are not served (core-only mode)
      * @param eos    the exactly-once layer, or null when idempotence and transactions are not served
      * @param shares the share-group coordinator, or null when share groups are not served
+     * @param budget the broker-wide memory budget; decompression reserves from it
      */
     public RequestDispatcher(BrokerConfig config, LogManager logs, Executor worker, BrokerRuntime.Security security,
-            GroupCoordinator groups, EosService eos, ShareCoordinator shares) {
+            GroupCoordinator groups, EosService eos, ShareCoordinator shares,
+            io.streambus.broker.limits.MemoryBudget budget) {
         this.config = config;
+        this.budget = budget;
+        this.dataDir = config.dataDir().toAbsolutePath().toString();
         this.eos = eos;
         this.txnRequests = eos == null ? null : new TxnRequests(eos, new TxnRequests.Access() {
             @Override
@@ -149,6 +159,7 @@ final class RequestDispatcher implements RequestProcessor {
         this.authenticator = security.authenticator();
         this.authorizer = security.authorizer().isAllowAll() ? null : security.authorizer();
         this.authRequired = config.authRequired() && authenticator != null;
+        this.topicCreation = new TopicCreationPolicy(config.limits(), logs, authorizer);
         List<ApiVersion> apis = new ArrayList<>();
         for (ApiKey k : ApiKey.values()) {
             boolean serve = !k.isExtension()
@@ -215,7 +226,8 @@ final class RequestDispatcher implements RequestProcessor {
             if (config.coreOnly()) {
                 return done(Reply.close(String.format("request type 0x%02x is not served in core-only mode", h.type())));
             }
-            LOG.warn("{}: unknown request type 0x{} (request id {})", conn, hex(h.type()), Long.toUnsignedString(h.requestId()));
+            conn.warn(LOG, "{}: unknown request type 0x{} (request id {})", conn, hex(h.type()),
+                    Long.toUnsignedString(h.requestId()));
             return done(error(conn, h, ErrorCode.UNKNOWN_REQUEST,
                     String.format("unknown request type 0x%02x", h.type())));
         }
@@ -246,21 +258,44 @@ final class RequestDispatcher implements RequestProcessor {
             frame.release();
             return done(fail(conn, h, ErrorCode.INVALID_REQUEST, flagProblem));
         }
+        if (PartitionCountScan.applies(key)) {
+            int cap = config.limits().maxPartitionsPerRequest();
+            long n = PartitionCountScan.count(key, frame, cap);
+            if (n > cap) {
+                frame.release();
+                return done(fail(conn, h, ErrorCode.INVALID_REQUEST, "the request lists more than " + cap
+                        + " partitions, the broker's limit per request"));
+            }
+        }
+        if (frame.readableBytes() > LARGE_DECODE_BYTES && key != ApiKey.PRODUCE && key != ApiKey.FETCH) {
+            // Decoding builds an object per entry: a large request is decoded off the event loop.
+            CompletableFuture<CompletableFuture<Reply>> decoded;
+            try {
+                decoded = CompletableFuture.supplyAsync(() -> decodeAndHandle(conn, h, frame), worker);
+            } catch (RejectedExecutionException e) {
+                frame.release();
+                return done(error(conn, h, ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
+            }
+            return decoded.thenCompose(f -> f);
+        }
         return switch (key) {
             case PRODUCE -> produce(conn, h, frame);
             case FETCH -> fetch(conn, h, frame);
-            default -> {
-                DecodedRequest req;
-                try {
-                    req = RequestCodec.decode(frame, conn.channel().alloc());
-                } catch (ProtocolException e) {
-                    yield done(fail(conn, h, e.errorCode(), e.getMessage()));
-                } finally {
-                    frame.release();
-                }
-                yield handleDecoded(conn, h, req);
-            }
+            default -> decodeAndHandle(conn, h, frame);
         };
+    }
+
+    /** Decodes a request other than Produce and Fetch, releasing the frame, and handles it. */
+    private CompletableFuture<Reply> decodeAndHandle(ClientConnection conn, RequestHeader h, ByteBuf frame) {
+        DecodedRequest req;
+        try {
+            req = RequestCodec.decode(frame, conn.channel().alloc());
+        } catch (ProtocolException e) {
+            return done(fail(conn, h, e.errorCode(), e.getMessage()));
+        } finally {
+            frame.release();
+        }
+        return handleDecoded(conn, h, req);
     }
 
     /**
@@ -363,8 +398,26 @@ final class RequestDispatcher implements RequestProcessor {
 
     private CompletableFuture<Reply> produce(ClientConnection conn, RequestHeader h, ByteBuf frame) {
         if (h.hasFlag(Frames.FLAG_COMPRESSED)) {
+            // Topic checked and authorized, memory reserved, before anything is inflated (see CompressedProducePeek).
+            CompressedProducePeek peek = CompressedProducePeek.of(frame);
+            long reserved = 0;
+            if (peek != null) {
+                String problem = TopicNames.problem(peek.topic());
+                Reply refused = problem != null ? badInput(conn, h, ErrorCode.INVALID_REQUEST, problem)
+                        : authorize(conn, h, peek.topic());
+                if (refused == null && !budget.tryReserve(peek.reservation())) {
+                    refused = error(conn, h, ErrorCode.REQUEST_TIMEOUT,
+                            "the broker has no memory free to decompress this block now; retry later");
+                }
+                if (refused != null) {
+                    frame.release();
+                    return done(refused);
+                }
+                reserved = peek.reservation();
+            }
+            long release = reserved;
             // Decompression is CPU work: off the event loop, frame and all.
-            return async(conn, h, () -> {
+            CompletableFuture<Reply> f = async(conn, h, () -> {
                 DecodedRequest req;
                 try {
                     req = RequestCodec.decode(frame, conn.channel().alloc());
@@ -375,6 +428,7 @@ final class RequestDispatcher implements RequestProcessor {
                 }
                 return executeProduce(conn, h, req);
             }, frame::release);
+            return f.whenComplete((r, e) -> budget.release(release));
         }
         DecodedRequest req;
         try {
@@ -402,7 +456,7 @@ final class RequestDispatcher implements RequestProcessor {
             if (denied != null) {
                 return denied; // before auto-create: a denied Produce creates nothing
             }
-            PartitionLog log = writablePartition(p.topic(), p.partition());
+            PartitionLog log = writablePartition(conn, p.topic(), p.partition());
             if (p.sequence() != null || p.transaction() != null) {
                 return eosProduce(conn, h, log, p);
             }
@@ -452,7 +506,7 @@ final class RequestDispatcher implements RequestProcessor {
         }
         ByteBufAllocator alloc = conn.channel().alloc();
         try {
-            PartitionLog log = readablePartition(f.topic(), f.partition());
+            PartitionLog log = readablePartition(conn, f.topic(), f.partition());
             if (f.readCommitted()) {
                 return readCommittedFetch(h, f, log, alloc);
             }
@@ -584,8 +638,9 @@ final class RequestDispatcher implements RequestProcessor {
 
     private Reply denied(ClientConnection conn, RequestHeader h, RequestAuthorization.Check check, String resource) {
         String message = check.denialMessage(conn.principal(), resource);
-        LOG.warn("{}: denied {} ({} on {} '{}') for principal '{}'", conn, typeName(h), check.action(),
-                check.resourceType().fileName(), Texts.printable(resource, 100), conn.principal());
+        conn.warn(LOG, "{}: denied {} ({} on {} '{}') for principal '{}'", conn, typeName(h), check.action(),
+                check.resourceType().fileName(), Texts.printable(resource, 100),
+                Texts.printable(conn.principal(), 100));
         return error(conn, h, check.denialCode(), message);
     }
 
@@ -649,6 +704,10 @@ final class RequestDispatcher implements RequestProcessor {
         Reply denied = authorize(conn, h, c.topic());
         if (denied != null) {
             return done(denied);
+        }
+        String limit = topicCreation.limitProblem(c.topic(), c.partitionCount());
+        if (limit != null) {
+            return done(badInput(conn, h, ErrorCode.INVALID_REQUEST, limit));
         }
         return async(conn, h, () -> {
             try {
@@ -729,21 +788,26 @@ final class RequestDispatcher implements RequestProcessor {
     }
 
     /** Produce's topic lookup: auto-create with one partition (A.6.1); a failed create is code 9. */
-    private PartitionLog writablePartition(String topic, int partition) {
-        ensureTopic(topic);
+    private PartitionLog writablePartition(ClientConnection conn, String topic, int partition) {
+        ensureTopic(conn, topic);
         return logs.partition(topic, partition);
     }
 
-    private PartitionLog readablePartition(String topic, int partition) {
-        ensureTopic(topic);
+    private PartitionLog readablePartition(ClientConnection conn, String topic, int partition) {
+        ensureTopic(conn, topic);
         return logs.partition(topic, partition);
     }
 
-    private void ensureTopic(String topic) {
+    /**
+     * Auto-creates a missing topic for Produce and Fetch (A.6.1) when the broker allows it, the principal holds the
+     * create right on it, or admin ({@link TopicCreationPolicy}), and the topic
+     * limit is not reached; otherwise the topic is unknown (code 8).
+     */
+    private void ensureTopic(ClientConnection conn, String topic) {
         if (logs.partitionCount(topic) >= 0) {
             return;
         }
-        if (!config.autoCreateTopics()) {
+        if (!config.autoCreateTopics() || !topicCreation.mayAutoCreate(conn.principal(), topic)) {
             throw new UnknownTopicException(topic);
         }
         // A concurrent create with another count throws TopicExistsException: code 9, as the reference reports a
@@ -812,18 +876,30 @@ final class RequestDispatcher implements RequestProcessor {
     /** An error reply for bad input, with the WARN line the brief asks for. */
     static Reply badInput(ClientConnection conn, RequestHeader h, int code, String message) {
         String text = Texts.printable(message, 400);
-        LOG.warn("{}: rejected {} (request id {}) with code {}: {}", conn, typeName(h),
+        conn.warn(LOG, "{}: rejected {} (request id {}) with code {}: {}", conn, typeName(h),
                 Long.toUnsignedString(h.requestId()), code, text);
         return error(conn, h, code, text);
     }
 
+    /**
+     * The reply to a failed log operation. Storage errors are logged in full on the broker and answered with a
+     * generic text: their messages name files, and no server path goes on the wire; other messages are stripped of
+     * the data directory too, in case one names it.
+     */
     private Reply logError(ClientConnection conn, RequestHeader h, LogException e, String prefix) {
         if (e.errorCode() == ErrorCode.STORAGE_ERROR) {
             LOG.warn("{}: {} failed: {}", conn, typeName(h), e.getMessage());
-        } else if (e.errorCode() == ErrorCode.INVALID_REQUEST) {
-            return badInput(conn, h, e.errorCode(), prefix + e.getMessage());
+            return error(conn, h, e.errorCode(), prefix + "storage error on the broker (details in its log)");
         }
-        return error(conn, h, e.errorCode(), prefix + e.getMessage());
+        String text = prefix + withoutDataDir(e.getMessage());
+        if (e.errorCode() == ErrorCode.INVALID_REQUEST) {
+            return badInput(conn, h, e.errorCode(), text);
+        }
+        return error(conn, h, e.errorCode(), text);
+    }
+
+    private String withoutDataDir(String message) {
+        return message == null ? "" : message.replace(dataDir, "<data-dir>");
     }
 
     static String typeName(RequestHeader h) {

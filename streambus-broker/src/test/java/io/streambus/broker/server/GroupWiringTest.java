@@ -213,6 +213,7 @@ class GroupWiringTest {
         Files.writeString(acl, String.join("\n",
                 "allow anonymous group group:team-*",
                 "allow anonymous fetch topic:orders",
+                "allow anonymous create topic:orders", // auto-create needs the create right
                 "allow anonymous describe group:team-*",
                 "allow anonymous admin topic:secret",
                 ""));
@@ -226,7 +227,8 @@ class GroupWiringTest {
                         .isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
 
                 c.send(new CreateTopicRequest("secret", 1, 1)).body(CreateTopicResponse.class);
-                c.send(new io.streambus.protocol.core.FetchRequest("orders", 0, 0, 10)); // auto-creates, allowed
+                // Auto-creates: allowed (create).
+                c.send(new io.streambus.protocol.core.FetchRequest("orders", 0, 0, 10));
                 OffsetCommitResponse r = c.send(new OffsetCommitRequest("team-a", -1, "", tp(
                         "orders", List.of(new PartitionOffset(0, 1, "")),
                         "secret", List.of(new PartitionOffset(0, 1, ""))))).body(OffsetCommitResponse.class);

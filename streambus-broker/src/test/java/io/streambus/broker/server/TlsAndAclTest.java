@@ -57,11 +57,12 @@ class TlsAndAclTest {
         acl = dir.resolve("acl.txt");
         Files.writeString(acl, String.join("\n",
                 "# test ACLs",
-                "allow " + CLIENT_PRINCIPAL + " produce,fetch topic:cert-*",
+                // create: Produce and Fetch may auto-create these topics.
+                "allow " + CLIENT_PRINCIPAL + " produce,fetch,create topic:cert-*",
                 // A bare CN is a SASL-namespace name: it must not grant anything to the certificate.
-                "allow " + TestCertificates.CLIENT_CN + " produce,fetch topic:bare-*",
-                "allow tls:STREAMBUS-CLIENT produce,fetch topic:mapped-*",
-                "allow alice produce,fetch topic:orders",
+                "allow " + TestCertificates.CLIENT_CN + " produce,fetch,create topic:bare-*",
+                "allow tls:STREAMBUS-CLIENT produce,fetch,create topic:mapped-*",
+                "allow alice produce,fetch,create topic:orders",
                 "allow alice describe topic:orders",
                 "allow admin * topic:*",
                 "allow anonymous fetch topic:public",
@@ -202,6 +203,10 @@ class TlsAndAclTest {
                         .isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
                 assertThat(anon.send(new FetchRequest("orders", 0, 0, 100)).errorCode())
                         .isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
+                // Fetch alone does not create topics: "public" does not exist and anonymous may not create it.
+                assertThat(anon.send(new FetchRequest("public", 0, 0, 100)).errorCode())
+                        .isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
+                assertThat(admin.send(new CreateTopicRequest("public", 1, 1)).isError()).isFalse();
                 assertThat(anon.send(new FetchRequest("public", 0, 0, 100)).isError()).isFalse();
                 // HealthCheck needs no permission.
                 assertThat(anon.send(new HealthCheckRequest()).isError()).isFalse();

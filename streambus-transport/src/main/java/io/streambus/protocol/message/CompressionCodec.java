@@ -31,6 +31,8 @@ public enum CompressionCodec {
     LZ4(3),
     ZSTD(4);
 
+    /** Output grows in steps of at most this many bytes: memory follows the data, not the claimed size. */
+    static final int INFLATE_CHUNK = 64 * 1024;
     /** zstd window log limit: 2^23 = 8 MiB (B.11). */
     private static final int ZSTD_MAX_WINDOW_LOG = 23;
     private static final CompressionCodec[] BY_ID = values();
@@ -80,6 +82,10 @@ public enum CompressionCodec {
      * {@code expectedSize} bytes. Stops as soon as the output would exceed {@code expectedSize}. Every failure
      * (bad data, wrong size, size above 64 MiB) is a {@link CorruptMessageException}. NONE checks the size and
      * returns a retained slice. The caller releases the result.
+     *
+     * <p>The claimed size is not trusted for allocation: stream codecs inflate in chunks of at most 64 KiB into a
+     * buffer that grows with the data actually produced, and LZ4 first walks the frame to learn the true size, so a
+     * small block that claims a large size but does not deliver it costs no more memory than it produces.
      */
     public ByteBuf decompress(ByteBuf src, int expectedSize, ByteBufAllocator alloc) {
         if (expectedSize < 0 || expectedSize > Frames.MAX_UNCOMPRESSED_BLOCK_SIZE) {
@@ -96,14 +102,18 @@ public enum CompressionCodec {
         if (this == LZ4) {
             return decompressLz4(src, expectedSize, alloc);
         }
-        ByteBuf out = alloc.buffer(expectedSize, expectedSize);
+        ByteBuf out = alloc.buffer(Math.min(expectedSize, INFLATE_CHUNK), expectedSize);
         try (InputStream in = decompressor(new ByteBufInputStream(src.duplicate()))) {
-            while (out.isWritable()) {
-                if (out.writeBytes(in, out.writableBytes()) < 0) {
+            while (out.writerIndex() < expectedSize) {
+                // Fill what is allocated; grow (by at most a chunk, never beyond expectedSize) only once it is full,
+                // so the buffer tracks the bytes the stream really produces.
+                int step = out.isWritable() ? out.writableBytes()
+                        : Math.min(INFLATE_CHUNK, expectedSize - out.writerIndex());
+                if (out.writeBytes(in, step) < 0) {
                     break;
                 }
             }
-            if (out.isWritable()) {
+            if (out.writerIndex() < expectedSize) {
                 throw new CorruptMessageException("uncompressed size", -1, name() + " block decompresses to "
                         + out.readableBytes() + " bytes, uncompressed size says " + expectedSize);
             }
@@ -131,6 +141,18 @@ public enum CompressionCodec {
         } else {
             in = io.netty.buffer.ByteBufUtil.getBytes(src);
             off = 0;
+        }
+        // Size pass first: parses the frames without writing, so a bomb is refused before anything is allocated.
+        int size;
+        try {
+            size = Lz4FrameDecompressor.decompress(in, off, len, null, 0, expectedSize);
+        } catch (RuntimeException e) {
+            throw e instanceof CorruptMessageException ? e
+                    : new CorruptMessageException("LZ4 block does not decompress: " + e, e);
+        }
+        if (size != expectedSize) {
+            throw new CorruptMessageException("uncompressed size", -1, "LZ4 block decompresses to " + size
+                    + " bytes, uncompressed size says " + expectedSize);
         }
         ByteBuf out = alloc.heapBuffer(expectedSize, expectedSize);
         try {

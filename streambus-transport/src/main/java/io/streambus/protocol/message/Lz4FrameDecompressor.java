@@ -19,7 +19,12 @@ final class Lz4FrameDecompressor {
     private Lz4FrameDecompressor() {
     }
 
-    /** Decompresses {@code src[off, off+len)} into {@code dst[dstOff, dstOff+dstLen)}; returns the bytes written. */
+    /**
+     * Decompresses {@code src[off, off+len)} into {@code dst[dstOff, dstOff+dstLen)}; returns the bytes written. With
+     * {@code dst == null} nothing is written and content checksums are not verified: the call only parses the frames
+     * and returns the decompressed size (still failing as soon as it would exceed {@code dstLen}), so that a caller
+     * can learn the true size before allocating anything.
+     */
     static int decompress(byte[] src, int off, int len, byte[] dst, int dstOff, int dstLen) {
         int sp = off;
         int end = off + len;
@@ -96,7 +101,9 @@ final class Lz4FrameDecompressor {
                     if (size > dLimit - dp) {
                         throw tooLarge(dstLen);
                     }
-                    System.arraycopy(src, sp, dst, dp, size);
+                    if (dst != null) {
+                        System.arraycopy(src, sp, dst, dp, size);
+                    }
                     dp += size;
                 } else {
                     dp = decompressBlock(src, sp, sp + size, dst, dp, dLimit, independent ? dp : frameStart, dstLen);
@@ -105,7 +112,7 @@ final class Lz4FrameDecompressor {
             }
             if (contentChecksum) {
                 need(sp, 4, end, "content checksum");
-                if (XXHASH.hash(dst, frameStart, dp - frameStart, 0) != le32(src, sp)) {
+                if (dst != null && XXHASH.hash(dst, frameStart, dp - frameStart, 0) != le32(src, sp)) {
                     throw corrupt("LZ4 content checksum mismatch");
                 }
                 sp += 4;
@@ -145,7 +152,9 @@ final class Lz4FrameDecompressor {
             if (literals > dLimit - dp) {
                 throw tooLarge(dstLen);
             }
-            System.arraycopy(src, sp, dst, dp, literals);
+            if (dst != null) {
+                System.arraycopy(src, sp, dst, dp, literals);
+            }
             sp += literals;
             dp += literals;
             if (sp == se) {
@@ -178,7 +187,9 @@ final class Lz4FrameDecompressor {
             if (length > dLimit - dp) {
                 throw tooLarge(dstLen);
             }
-            if (offset >= length) {
+            if (dst == null) {
+                dp += length;
+            } else if (offset >= length) {
                 System.arraycopy(dst, match, dst, dp, length);
                 dp += length;
             } else {

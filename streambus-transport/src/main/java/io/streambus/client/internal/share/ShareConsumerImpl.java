@@ -324,7 +324,9 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
                 }
             }
             lastPolled.clear();
-            if (!maybeFetch()) {
+            // Acknowledgements ride on the next ShareFetch (B.13.5); while one is held they wait for its reply
+            // (at most share.fetch.max.wait.ms), and go on their own when no fetch can carry them.
+            if (!maybeFetch() && !fetchInFlight && !fetchScheduled) {
                 sendAcknowledgements();
             }
         } finally {
@@ -639,13 +641,16 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
                 try (r) {
                     resp = r.body(ShareAcknowledgeResponse.class);
                 }
+                Set<TopicPartition> unanswered = new HashSet<>(sent);
                 for (TopicPartitions.Topic<ShareAcknowledgePartitionResult> t : resp.partitions().topics()) {
                     for (ShareAcknowledgePartitionResult p : t.partitions()) {
-                        partitionAckResult(flush, new TopicPartition(t.name(), p.partition()), p.errorCode(),
-                                p.unappliedAcknowledgements());
+                        TopicPartition tp = new TopicPartition(t.name(), p.partition());
+                        if (unanswered.remove(tp)) {
+                            partitionAckResult(flush, tp, p.errorCode(), p.unappliedAcknowledgements());
+                        }
                     }
                 }
-                for (TopicPartition tp : sent) { // a conforming broker answers every partition
+                for (TopicPartition tp : unanswered) { // a conforming broker answers every partition
                     flush.complete(tp, new StreamBusException("no answer for " + tp), RecordState.LOST);
                 }
             }
@@ -1002,18 +1007,20 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
             }
             fetchFailures = 0;
             ShareFetchResponse resp;
+            Set<TopicPartition> unanswered = new HashSet<>(ackParts);
             try (r) {
                 resp = r.body(ShareFetchResponse.class);
                 for (TopicPartitions.Topic<ShareFetchPartitionData> t : resp.partitions().topics()) {
                     for (ShareFetchPartitionData p : t.partitions()) {
                         List<AcquiredRecord> recs = p.records().toRecords();
                         toRelease.addAll(recs);
-                        fetchedPartition(flush, new TopicPartition(t.name(), p.partition()), p, recs, sentAt,
-                                resp.acquisitionLockMs());
+                        TopicPartition tp = new TopicPartition(t.name(), p.partition());
+                        unanswered.remove(tp);
+                        fetchedPartition(flush, tp, p, recs, sentAt, resp.acquisitionLockMs());
                     }
                 }
             }
-            for (TopicPartition tp : ackParts) { // a conforming broker answers every partition
+            for (TopicPartition tp : unanswered) { // a conforming broker answers every partition
                 flush.complete(tp, new StreamBusException("no answer for " + tp), RecordState.LOST);
             }
             lockMs = resp.acquisitionLockMs();
@@ -1021,16 +1028,16 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
             if (fatal == null && !closing && !closed) {
                 if (toRelease.isEmpty() && maxWaitMs == 0) {
                     scheduleFetch(fetchBackoffMs);
-                } else {
-                    maybeFetch();
+                } else if (!maybeFetch()) {
+                    sendAcknowledgements(); // no fetch to carry them (prefetch bound reached)
                 }
             }
         } finally {
             lock.unlock();
             toRelease.forEach(AcquiredRecord::release);
-        }
-        if (lost) {
-            membership.memberLost();
+            if (lost) {
+                membership.memberLost();
+            }
         }
     }
 
@@ -1154,7 +1161,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
     /** B.13.12: 53, 8, 5 — stop using the partition and refresh the assignment at once. Under lock. */
     private void partitionGone(TopicPartition tp) {
         dropPartition(tp);
-        sender.schedule(() -> membership.partitionGone(tp), 0);
+        membership.partitionGone(tp);
     }
 
     private void dropPartition(TopicPartition tp) {

@@ -36,6 +36,7 @@ public final class BrokerMain {
             "  --segment-ms N            roll a segment whose first message is N ms old (default 604800000)",
             "  --idle-timeout-ms N       close connections idle for N ms (default 600000)",
             "  --offset-retention R      keep committed offsets of empty groups: 7d, PT24H or never (default 7d)",
+            "  --share-groups            serve share groups (B.13) with the default settings",
             "  --group-initial-delay-ms N  wait N ms in a new group's first rebalance (default 0)",
             "",
             "Security (passwords: a literal, env:VARIABLE or file:PATH):",
@@ -124,6 +125,7 @@ public final class BrokerMain {
                 case "--core-only" -> b.coreOnly(true);
                 case "--no-auto-create" -> b.autoCreateTopics(false);
                 case "--auth-required" -> b.authRequired(true);
+                case "--share-groups" -> b.shareGroups(io.streambus.broker.share.ShareCoordinatorConfig.DEFAULTS);
                 case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
                         "--retention-ms", "--segment-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",

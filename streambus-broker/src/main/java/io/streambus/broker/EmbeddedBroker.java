@@ -357,6 +357,15 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves share groups (spec B.13: ShareGroupHeartbeat, ShareFetch, ShareAcknowledge, ShareGroupConfigure,
+         * feature bit SHARE_GROUPS) with these broker-wide settings; null (the default) does not.
+         */
+        public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
+            cfg.shareGroups(shareGroups);
+            return this;
+        }
+
         /** Wait this long in a group's first join phase for more members (Kafka's initial delay); default 0. */
         public Builder groupInitialRebalanceDelay(Duration delay) {
             cfg.groups().initialRebalanceDelayMs(Math.toIntExact(delay.toMillis()));

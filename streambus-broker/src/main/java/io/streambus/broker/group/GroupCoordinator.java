@@ -322,6 +322,20 @@ public final class GroupCoordinator implements AutoCloseable {
     // =========================================================================================== misc
 
     /**
+     * True if {@code groupId} names a live consumer group, including an Empty one that only holds committed offsets
+     * (share groups share the namespace and get 50 for it, B.13.3). Non-blocking.
+     */
+    public boolean hasGroup(String groupId) {
+        Group g = groups.get(groupId);
+        if (g == null) {
+            return false;
+        }
+        synchronized (g) {
+            return g.state() != GroupState.DEAD;
+        }
+    }
+
+    /**
      * Stops the coordinator: held JoinGroup/SyncGroup requests and later calls are answered with 6
      * RequestTimeout (retriable, B.8), timers are cancelled, and an owned store is closed (queued writes finish).
      */

@@ -28,6 +28,7 @@ public final class BrokerConfig {
     private final boolean coreOnly;
     private final boolean autoCreateTopics;
     private final FlushPolicy flushPolicy;
+    private final io.streambus.broker.share.ShareCoordinatorConfig shareGroups;
     private final int segmentBytes;
     private final long retentionBytes;
     private final Duration retention;
@@ -68,6 +69,7 @@ public final class BrokerConfig {
         this.authorizer = b.authorizer;
         this.tls = b.tls;
         this.groups = b.groups.build();
+        this.shareGroups = b.shareGroups;
     }
 
     /** A builder with defaults. */
@@ -190,6 +192,14 @@ public final class BrokerConfig {
         return groups;
     }
 
+    /**
+     * Share-group settings (spec B.13), or null when share groups are not served (the default). When set, the
+     * broker serves 0x15-0x18 and advertises SHARE_GROUPS.
+     */
+    public io.streambus.broker.share.ShareCoordinatorConfig shareGroups() {
+        return shareGroups;
+    }
+
     /** One-line summary for the start log line. */
     public String describe() {
         StringBuilder b = new StringBuilder();
@@ -235,6 +245,7 @@ public final class BrokerConfig {
         private Authorizer authorizer;
         private TlsServerConfig tls;
         private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
+        private io.streambus.broker.share.ShareCoordinatorConfig shareGroups;
 
         private Builder() {
         }
@@ -400,6 +411,12 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** Serves share groups (B.13) with these settings; null (the default) does not. */
+        public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
+            this.shareGroups = shareGroups;
+            return this;
+        }
+
         public BrokerConfig build() {
             if (dataDir == null) {
                 throw new IllegalStateException("dataDir is required");
@@ -413,6 +430,9 @@ public final class BrokerConfig {
             }
             if (authRequired && !sasl) {
                 throw new IllegalStateException("authRequired needs a users file or credentials");
+            }
+            if (coreOnly && shareGroups != null) {
+                throw new IllegalStateException("core-only mode serves no share groups (Part B)");
             }
             if (coreOnly && sasl) {
                 throw new IllegalStateException("core-only mode serves no SASL (Part B); remove users/credentials");

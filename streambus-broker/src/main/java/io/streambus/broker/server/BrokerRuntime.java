@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.streambus.broker.group.GroupCoordinator;
+import io.streambus.broker.share.ShareAccess;
+import io.streambus.broker.share.ShareCoordinator;
 import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
 import io.streambus.broker.security.Authenticator;
@@ -34,15 +36,17 @@ public final class BrokerRuntime {
     private final ExecutorService worker;
     private final ScheduledThreadPoolExecutor timers;
     private final GroupCoordinator groups;
+    private final ShareCoordinator shares;
     private final BrokerServer server;
     private final int port;
 
     private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
-            GroupCoordinator groups, BrokerServer server, int port) {
+            GroupCoordinator groups, ShareCoordinator shares, BrokerServer server, int port) {
         this.logs = logs;
         this.worker = worker;
         this.timers = timers;
         this.groups = groups;
+        this.shares = shares;
         this.server = server;
         this.port = port;
     }
@@ -76,6 +80,7 @@ public final class BrokerRuntime {
         ExecutorService worker = null;
         ScheduledThreadPoolExecutor timers = null;
         GroupCoordinator groups = null;
+        ShareCoordinator shares = null;
         BrokerServer server = null;
         try {
             worker = newWorkerPool(config);
@@ -89,17 +94,24 @@ public final class BrokerRuntime {
                 groups = GroupCoordinator.open(config.dataDir(), config.groups(), logs::partitionCount,
                         new AclGroupAuthorizer(security.authorizer()), timers);
             }
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups);
+            if (groups != null && config.shareGroups() != null) {
+                shares = ShareCoordinator.open(config.dataDir(), config.flushPolicy(), config.shareGroups(), logs,
+                        new ShareAccess(security.authorizer()), groups::hasGroup, worker, timers);
+            }
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, shares);
             server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, config.idleTimeout().toMillis(),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, timers, groups, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, shares, server, bound);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
             }
             if (worker != null) {
                 worker.shutdownNow();
+            }
+            if (shares != null) {
+                shares.close();
             }
             if (groups != null) {
                 groups.close();
@@ -156,6 +168,13 @@ public final class BrokerRuntime {
             Thread.currentThread().interrupt();
             worker.shutdownNow();
         }
+        if (shares != null) {
+            try {
+                shares.close(); // writes what is queued and closes the share state log
+            } catch (RuntimeException e) {
+                LOG.warn("closing the share coordinator: {}", e.getMessage());
+            }
+        }
         if (groups != null) {
             try {
                 groups.close(); // answers anything still held with 6, syncs and closes the offsets log
@@ -169,6 +188,11 @@ public final class BrokerRuntime {
         } catch (RuntimeException e) {
             LOG.warn("closing the log: {}", e.getMessage());
         }
+    }
+
+    /** The share coordinator, or null when share groups are not served (for tests of this module). */
+    public ShareCoordinator shares() {
+        return shares;
     }
 
     /** The group coordinator, or null in core-only mode (for tests of this module). */

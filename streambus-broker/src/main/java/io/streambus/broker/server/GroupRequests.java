@@ -14,6 +14,7 @@ import io.streambus.broker.group.MemberMetadata;
 import io.streambus.broker.group.Protocol;
 import io.streambus.broker.group.TopicData;
 import io.streambus.broker.security.Authorizer;
+import io.streambus.broker.share.ShareCoordinator;
 import io.streambus.protocol.group.DeleteGroupsRequest;
 import io.streambus.protocol.group.DeleteGroupsResponse;
 import io.streambus.protocol.ErrorCode;
@@ -59,12 +60,19 @@ final class GroupRequests {
     private static final Logger LOG = LoggerFactory.getLogger(GroupRequests.class);
 
     private final GroupCoordinator groups;
+    private final ShareCoordinator shares;
 
-    GroupRequests(GroupCoordinator groups) {
+    /** @param shares the share-group coordinator, or null when share groups are not served */
+    GroupRequests(GroupCoordinator groups, ShareCoordinator shares) {
         this.groups = groups;
+        this.shares = shares;
     }
 
     CompletableFuture<Reply> handle(ClientConnection conn, RequestHeader h, RequestBody body) {
+        Reply other = shareGroupNamed(conn, h, body);
+        if (other != null) {
+            return CompletableFuture.completedFuture(other);
+        }
         return switch (h.apiKey()) {
             case JOIN_GROUP -> joinGroup(conn, h, (JoinGroupRequest) body);
             case SYNC_GROUP -> syncGroup(conn, h, (SyncGroupRequest) body);
@@ -76,6 +84,41 @@ final class GroupRequests {
             case LIST_GROUPS -> listGroups(conn, h, (ListGroupsRequest) body);
             default -> throw new IllegalArgumentException("not a group request: " + h.apiKey());
         };
+    }
+
+    /**
+     * B.13.3: a B.6 request naming a share group gets 27 (no group right) or 50; JoinGroup with protocol type
+     * {@code share} gets 2. Null when the request goes on to the group coordinator.
+     */
+    private Reply shareGroupNamed(ClientConnection conn, RequestHeader h, RequestBody body) {
+        if (shares == null) {
+            return null;
+        }
+        String groupId = switch (h.apiKey()) {
+            case JOIN_GROUP -> ((JoinGroupRequest) body).groupId();
+            case SYNC_GROUP -> ((SyncGroupRequest) body).groupId();
+            case HEARTBEAT -> ((HeartbeatRequest) body).groupId();
+            case LEAVE_GROUP -> ((LeaveGroupRequest) body).groupId();
+            case OFFSET_COMMIT -> ((OffsetCommitRequest) body).groupId();
+            case OFFSET_FETCH -> ((OffsetFetchRequest) body).groupId();
+            default -> null;
+        };
+        if (groupId == null) {
+            return null;
+        }
+        if (h.apiKey() == io.streambus.protocol.ApiKey.JOIN_GROUP
+                && "share".equals(((JoinGroupRequest) body).protocolType())) {
+            return badInput(conn, h, ErrorCode.INVALID_REQUEST,
+                    "protocol type 'share' is reserved for share groups (B.13.3)");
+        }
+        if (!shares.exists(groupId)) {
+            return null;
+        }
+        if (!shares.mayRead(conn.principal(), groupId)) {
+            return groupError(conn, h, ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId);
+        }
+        return error(conn, h, ErrorCode.GROUP_TYPE_MISMATCH, "group '" + Texts.printable(groupId, 200)
+                + "' is a share group");
     }
 
     private CompletableFuture<Reply> joinGroup(ClientConnection conn, RequestHeader h, JoinGroupRequest r) {
@@ -176,7 +219,24 @@ final class GroupRequests {
     }
 
     private CompletableFuture<Reply> deleteGroups(ClientConnection conn, RequestHeader h, DeleteGroupsRequest r) {
-        return groups.deleteGroups(conn.principal(), r.groupIds()).thenApply(res -> {
+        return groups.deleteGroups(conn.principal(), r.groupIds()).thenCompose(res -> {
+            if (res.errorCode() != ErrorCode.NONE || shares == null) {
+                return CompletableFuture.completedFuture(res);
+            }
+            // Share groups are deleted by their coordinator (B.13.3); the consumer side found no group there.
+            List<CompletableFuture<io.streambus.broker.group.GroupResult>> parts = new ArrayList<>();
+            for (io.streambus.broker.group.GroupResult g : res.results()) {
+                CompletableFuture<Integer> share = g.errorCode() == ErrorCode.UNKNOWN_CONSUMER_GROUP_ID
+                        ? shares.delete(g.groupId()) : null;
+                parts.add(share == null ? CompletableFuture.completedFuture(g)
+                        : share.thenApply(code -> new io.streambus.broker.group.GroupResult(g.groupId(), code)));
+            }
+            return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                List<io.streambus.broker.group.GroupResult> merged = new ArrayList<>();
+                parts.forEach(p -> merged.add(p.join()));
+                return new io.streambus.broker.group.DeleteGroupsResult(ErrorCode.NONE, merged);
+            });
+        }).thenApply(res -> {
             if (res.errorCode() != ErrorCode.NONE) {
                 return groupError(conn, h, res.errorCode(), String.join(",", r.groupIds()));
             }
@@ -200,6 +260,13 @@ final class GroupRequests {
             List<GroupInfo> list = new ArrayList<>(res.groups().size());
             for (GroupOverview g : res.groups()) {
                 list.add(new GroupInfo(g.groupId(), g.protocolType(), g.state().wireName()));
+            }
+            if (shares != null) {
+                // B.13.3: share groups too, protocol type "share", in the same unsigned byte order of group id.
+                for (ShareCoordinator.Listing s : shares.list(conn.principal(), r.groupIdPrefix(), r.states())) {
+                    list.add(new GroupInfo(s.groupId(), "share", s.state()));
+                }
+                list.sort((a, b) -> io.streambus.protocol.group.Utf8Order.compare(a.groupId(), b.groupId()));
             }
             try {
                 return success(conn, h, new ListGroupsResponse(list));

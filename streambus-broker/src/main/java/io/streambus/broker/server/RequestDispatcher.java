@@ -14,6 +14,7 @@ import io.streambus.broker.security.Authenticator;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.RequestAuthorization;
 import io.streambus.broker.security.SaslServerSession;
+import io.streambus.broker.share.ShareCoordinator;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ApiVersion;
 import io.streambus.protocol.ApiVersionsResponse;
@@ -91,15 +92,20 @@ final class RequestDispatcher implements RequestProcessor {
     private final boolean authRequired;
     private final GroupCoordinator groups;
     private final GroupRequests groupRequests;
+    private final ShareCoordinator shares;
+    private final ShareRequests shareRequests;
 
     /**
      * @param groups the group coordinator, or null when groups are not served (core-only mode)
+     * @param shares the share-group coordinator, or null when share groups are not served
      */
     public RequestDispatcher(BrokerConfig config, LogManager logs, Executor worker, BrokerRuntime.Security security,
-            GroupCoordinator groups) {
+            GroupCoordinator groups, ShareCoordinator shares) {
         this.config = config;
         this.groups = groups;
-        this.groupRequests = groups == null ? null : new GroupRequests(groups);
+        this.shares = shares;
+        this.groupRequests = groups == null ? null : new GroupRequests(groups, shares);
+        this.shareRequests = shares == null ? null : new ShareRequests(shares);
         this.logs = logs;
         this.worker = worker;
         this.syncEveryWrite = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE;
@@ -111,6 +117,7 @@ final class RequestDispatcher implements RequestProcessor {
             boolean serve = !k.isExtension()
                     || (!config.coreOnly() && k == ApiKey.API_VERSIONS)
                     || (groups != null && isGroupType(k))
+                    || (shares != null && isShareType(k))
                     || (authenticator != null && (k == ApiKey.SASL_HANDSHAKE || k == ApiKey.SASL_AUTHENTICATE));
             if (serve) {
                 served[k.code()] = true;
@@ -120,7 +127,8 @@ final class RequestDispatcher implements RequestProcessor {
         apis.sort(java.util.Comparator.comparingInt(ApiVersion::type));
         int features = ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
                 | ApiVersionsResponse.FEATURE_COMPRESSION
-                | (authRequired ? ApiVersionsResponse.FEATURE_AUTH_REQUIRED : 0);
+                | (authRequired ? ApiVersionsResponse.FEATURE_AUTH_REQUIRED : 0)
+                | (shares != null ? ApiVersionsResponse.FEATURE_SHARE_GROUPS : 0);
         this.apiVersions = new ApiVersionsResponse(List.copyOf(apis), features, SOFTWARE);
     }
 
@@ -130,6 +138,11 @@ final class RequestDispatcher implements RequestProcessor {
                     LIST_GROUPS -> true;
             default -> false;
         };
+    }
+
+    private static boolean isShareType(ApiKey k) {
+        return k == ApiKey.SHARE_GROUP_HEARTBEAT || k == ApiKey.SHARE_FETCH || k == ApiKey.SHARE_ACKNOWLEDGE
+                || k == ApiKey.SHARE_GROUP_CONFIGURE;
     }
 
     private static String version() {
@@ -247,10 +260,24 @@ final class RequestDispatcher implements RequestProcessor {
                 case SASL_AUTHENTICATE -> saslAuthenticate(conn, h, (SaslAuthenticateRequest) req.body());
                 case JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH, DELETE_GROUPS,
                         LIST_GROUPS -> groupRequests.handle(conn, h, req.body());
+                // Off the event loop: acquisition reads the log, and replies wait for the share state log.
+                case SHARE_GROUP_HEARTBEAT, SHARE_FETCH, SHARE_ACKNOWLEDGE, SHARE_GROUP_CONFIGURE ->
+                        shareAsync(conn, h, req.body());
                 case HEALTH_CHECK -> done(success(conn, h,
                         new HealthCheckResponse("healthy", (System.nanoTime() - startNanos) / 1_000_000_000L)));
                 default -> throw new IllegalStateException("no handler for served type " + h.apiKey());
             };
+        }
+    }
+
+    /** Runs a share-group request on the worker (its body holds no buffer, so it outlives the decoded frame). */
+    private CompletableFuture<Reply> shareAsync(ClientConnection conn, RequestHeader h,
+            io.streambus.protocol.RequestBody body) {
+        try {
+            return CompletableFuture.supplyAsync(() -> shareRequests.handle(conn, h, body), worker)
+                    .thenCompose(f -> f);
+        } catch (RejectedExecutionException e) {
+            return done(error(conn, h, ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
         }
     }
 
@@ -539,6 +566,9 @@ final class RequestDispatcher implements RequestProcessor {
                 if (groups != null) {
                     awaitOffsetsDeleted(d.topic());
                 }
+                if (shares != null) {
+                    awaitSharePartitionsDeleted(d.topic());
+                }
                 return success(conn, h, new DeleteTopicResponse(d.topic(), true));
             } catch (LogException e) {
                 return logError(conn, h, e, "failed to delete topic: ");
@@ -555,6 +585,17 @@ final class RequestDispatcher implements RequestProcessor {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // The topic is gone; its offsets are unreachable and removed at the latest by retention.
             LOG.warn("deleting committed offsets of deleted topic {} did not finish: {}", topic, e.toString());
+        }
+    }
+
+    /** Share-partitions of a deleted topic go in every share group (B.13.1); waits (worker) until durable. */
+    private void awaitSharePartitionsDeleted(String topic) {
+        try {
+            shares.topicDeleted(topic).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("deleting share-partitions of deleted topic {} did not finish: {}", topic, e.toString());
         }
     }
 

@@ -335,6 +335,9 @@ public final class TestClient implements AutoCloseable {
                         c.valueBytes(), c.headers())));
                 return new Response(h, 0, null, null, list, f.highWaterMark(), f.codec().id(), frameSize);
             }
+            if (r.body() instanceof io.streambus.protocol.share.ShareFetchResponse sf) {
+                return new Response(h, 0, null, ShareFetchCopy.of(sf), List.of(), -1, -1, frameSize);
+            }
             return new Response(h, 0, null, r.body(), List.of(), -1, -1, frameSize);
         }
 

@@ -1,0 +1,1072 @@
+package io.streambus.broker.share;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.LogManager;
+import io.streambus.broker.log.PartitionLog;
+import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.Frames;
+import io.streambus.protocol.TopicNames;
+import io.streambus.protocol.TopicPartitions;
+import io.streambus.protocol.message.MessageCursor;
+import io.streambus.protocol.share.Acknowledgement;
+import io.streambus.protocol.share.OffsetRange;
+import io.streambus.protocol.share.ShareAcknowledgePartition;
+import io.streambus.protocol.share.ShareAcknowledgePartitionResult;
+import io.streambus.protocol.share.ShareAcknowledgeRequest;
+import io.streambus.protocol.share.ShareAcknowledgeResponse;
+import io.streambus.protocol.share.ShareFetchPartition;
+import io.streambus.protocol.share.ShareFetchPartitionData;
+import io.streambus.protocol.share.ShareFetchRequest;
+import io.streambus.protocol.share.ShareFetchResponse;
+import io.streambus.protocol.share.ShareGroupConfigureRequest;
+import io.streambus.protocol.share.ShareGroupConfigureResponse;
+import io.streambus.protocol.share.ShareGroupHeartbeatRequest;
+import io.streambus.protocol.share.ShareGroupHeartbeatResponse;
+import io.streambus.protocol.share.SharePartitionState;
+import io.streambus.protocol.share.ShareRecords;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The share-group coordinator (spec B.13): ShareGroupHeartbeat, ShareFetch, ShareAcknowledge and
+ * ShareGroupConfigure with their checks in the order of the spec, plus what DeleteGroups, ListGroups and DeleteTopic
+ * need. Requests come in decoded and go out as reply bodies or error codes ({@link Outcome}); the server maps them
+ * onto frames.
+ *
+ * <p><b>Durability.</b> Every change a reply depends on (group creation and settings, new share-partitions, the
+ * delivery counts of acquired records, acknowledgements) is queued to the {@link ShareStateStore} under the group's
+ * lock, and the reply's future completes only when the store has written it (group commit across concurrent
+ * requests). Dead-letter copies start once the Archiving state is durable.
+ *
+ * <p><b>Threading.</b> Thread-safe. Each group's state is guarded by its monitor, held only for in-memory work and
+ * the log reads of acquisition. Methods return futures; the work after a durable write continues on the
+ * {@code worker} executor (never on the store's writer thread). A background sweep (every 200 ms on
+ * {@code timers}) ends passed locks and expired sessions.
+ */
+public final class ShareCoordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShareCoordinator.class);
+    /** Longest group id in UTF-8 bytes (B.6.1). */
+    static final int MAX_GROUP_ID_BYTES = 1024;
+    /** Longest client id in UTF-8 bytes. */
+    static final int MAX_CLIENT_ID_BYTES = 255;
+    /** Unapplied acknowledgement ranges per request at most (16 bytes each: 3.2 MB of a 10 MiB reply frame). */
+    static final long MAX_UNAPPLIED_RANGES = 200_000;
+    /** Time one ShareFetch may spend evaluating its filter per partition before it answers with what it has. */
+    static final long FILTER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a held ShareFetch tries again to acquire records. */
+    static final long HOLD_POLL_MS = 20;
+    private static final long SWEEP_MS = 200;
+
+    /**
+     * A request's result: a request-level error code (with its message), or the reply body. Immutable.
+     *
+     * @param errorCode 0 on success
+     * @param message   the error message, or null
+     * @param body      the reply body on success, else null
+     * @param <T>       the body type
+     */
+    public record Outcome<T>(int errorCode, String message, T body) {
+        static <T> Outcome<T> ok(T body) {
+            return new Outcome<>(ErrorCode.NONE, null, body);
+        }
+
+        static <T> Outcome<T> error(int code, String message) {
+            return new Outcome<>(code, message, null);
+        }
+
+        static <T> CompletableFuture<Outcome<T>> now(int code, String message) {
+            return CompletableFuture.completedFuture(error(code, message));
+        }
+    }
+
+    /**
+     * One share group in a ListGroups answer. Immutable.
+     *
+     * @param groupId the group id
+     * @param state   {@code Empty} or {@code Stable}
+     */
+    public record Listing(String groupId, String state) {
+    }
+
+    private final ShareCoordinatorConfig config;
+    private final LogManager logs;
+    private final ShareStateStore store;
+    private final ShareAccess access;
+    private final Predicate<String> consumerGroups;
+    private final Executor worker;
+    private final ScheduledExecutorService timers;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, ShareGroup> groups = new ConcurrentHashMap<>();
+    private final DeadLetterWriter deadLetters;
+    private final ScheduledFuture<?> sweep;
+    private volatile boolean closed;
+
+    private ShareCoordinator(ShareCoordinatorConfig config, LogManager logs, ShareStateStore store, ShareAccess access,
+                             Predicate<String> consumerGroups, Executor worker, ScheduledExecutorService timers,
+                             LongSupplier clock) {
+        this.config = config;
+        this.logs = logs;
+        this.store = store;
+        this.access = access;
+        this.consumerGroups = consumerGroups;
+        this.worker = worker;
+        this.timers = timers;
+        this.clock = clock;
+        this.deadLetters = new DeadLetterWriter(logs, worker, timers, this::copied);
+        restore();
+        this.sweep = timers.scheduleWithFixedDelay(this::scheduleSweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens the share state under {@code dataDir} (syncing as {@code policy} says) and starts a coordinator that
+     * owns it.
+     *
+     * @param consumerGroups tells whether a group id names a consumer group (code 50)
+     */
+    public static ShareCoordinator open(Path dataDir, FlushPolicy policy, ShareCoordinatorConfig config,
+                                        LogManager logs, ShareAccess access, Predicate<String> consumerGroups,
+                                        Executor worker, ScheduledExecutorService timers) throws IOException {
+        ShareStateStore store = ShareStateStore.open(dataDir, policy);
+        try {
+            return new ShareCoordinator(config, logs, store, access, consumerGroups, worker, timers,
+                    () -> System.nanoTime() / 1_000_000L);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The share state log (for tests: bytes written). */
+    public ShareStateStore store() {
+        return store;
+    }
+
+    private void restore() {
+        for (Map.Entry<String, ShareStateStore.GroupImage> e : store.restored().entrySet()) {
+            ShareGroup g = new ShareGroup(e.getKey(), e.getValue().settings);
+            g.partitions.putAll(e.getValue().partitions);
+            synchronized (g) {
+                for (SharePartition p : g.partitions.values()) {
+                    p.afterRestart(g.settings);
+                }
+                groups.put(g.id, g);
+                persistLocked(g);
+            }
+        }
+        store.restored().clear();
+        if (!groups.isEmpty()) {
+            LOG.info("restored {} share group(s)", groups.size());
+        }
+    }
+
+    // =========================================================================================== heartbeat
+
+    /** ShareGroupHeartbeat (B.13.4). */
+    public CompletableFuture<Outcome<ShareGroupHeartbeatResponse>> heartbeat(String principal,
+                                                                          ShareGroupHeartbeatRequest r) {
+        if (closed) {
+            return Outcome.now(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down");
+        }
+        String problem = heartbeatProblem(r);
+        if (problem != null) {
+            return Outcome.now(ErrorCode.INVALID_REQUEST, problem);
+        }
+        if (!access.readGroup(principal, r.groupId())) {
+            return Outcome.now(ErrorCode.GROUP_AUTHORIZATION_FAILED, null);
+        }
+        if (consumerGroups.test(r.groupId())) {
+            return mismatch(r.groupId());
+        }
+        boolean join = r.memberId().isEmpty();
+        if (!join) {
+            ShareGroup g = groups.get(r.groupId());
+            if (g == null) {
+                return Outcome.now(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id (group '" + r.groupId()
+                        + "' does not exist)");
+            }
+        }
+        if (!r.leave()) {
+            for (String t : r.subscribedTopics()) {
+                if (!access.readTopic(principal, t)) {
+                    return Outcome.now(ErrorCode.AUTHORIZATION_FAILED, "not authorized to read topic '" + t + "'");
+                }
+            }
+        }
+        while (true) {
+            boolean[] created = {false};
+            ShareGroup g = join ? groups.computeIfAbsent(r.groupId(), id -> {
+                created[0] = true;
+                return new ShareGroup(id, config.defaults());
+            }) : groups.get(r.groupId());
+            if (g == null) {
+                return Outcome.now(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id");
+            }
+            synchronized (g) {
+                if (g.deleted) {
+                    continue;
+                }
+                List<CompletableFuture<Void>> durable = new ArrayList<>();
+                if (created[0]) {
+                    durable.add(store.appendSettings(g.id, g.settings));
+                }
+                long now = clock.getAsLong();
+                ShareMember m;
+                if (join) {
+                    m = new ShareMember("sb-" + UUID.randomUUID(), r.clientId(), List.copyOf(r.subscribedTopics()),
+                            now + config.sessionTimeout().toMillis());
+                    g.members.put(m.id, m);
+                } else {
+                    m = g.members.get(r.memberId());
+                    if (m == null) {
+                        return Outcome.now(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id");
+                    }
+                    if (r.leave()) {
+                        removeMember(g, m, now);
+                        durable.add(persistLocked(g));
+                        return whenDurable(durable, () -> Outcome.ok(
+                                new ShareGroupHeartbeatResponse(m.id, 0, TopicPartitions.empty())));
+                    }
+                    m.deadlineMs = now + config.sessionTimeout().toMillis();
+                    m.clientId = r.clientId();
+                    m.subscription = List.copyOf(r.subscribedTopics());
+                }
+                ensurePartitions(g, m.subscription);
+                durable.add(persistLocked(g));
+                TopicPartitions<Integer> assignment = assignment(m.subscription);
+                int interval = (int) config.heartbeatInterval().toMillis();
+                return whenDurable(durable, () -> Outcome.ok(new ShareGroupHeartbeatResponse(m.id, interval,
+                        assignment)));
+            }
+        }
+    }
+
+    private static String heartbeatProblem(ShareGroupHeartbeatRequest r) {
+        String g = groupIdProblem(r.groupId());
+        if (g != null) {
+            return g;
+        }
+        if (utf8Length(r.clientId()) > MAX_CLIENT_ID_BYTES) {
+            return "client id is over " + MAX_CLIENT_ID_BYTES + " bytes";
+        }
+        if (r.leave() && r.memberId().isEmpty()) {
+            return "leave needs a member id";
+        }
+        if (!r.leave() && r.subscribedTopics().isEmpty()) {
+            return "no subscribed topic";
+        }
+        Set<String> seen = new HashSet<>();
+        for (String t : r.subscribedTopics()) {
+            if (!seen.add(t)) {
+                return "topic '" + t + "' is subscribed twice";
+            }
+            String p = TopicNames.problem(t);
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void removeMember(ShareGroup g, ShareMember m, long now) {
+        g.members.remove(m.id);
+        for (SharePartition p : g.partitions.values()) {
+            p.expire(now, m.id, g.settings);
+        }
+    }
+
+    /** Creates the share-partitions that {@code topics} need (B.13.1). Caller holds the group's lock. */
+    private void ensurePartitions(ShareGroup g, List<String> topics) {
+        for (String t : topics) {
+            int n = logs.partitionCount(t);
+            if (n < 0) {
+                g.awaitedTopics.add(t);
+                continue;
+            }
+            boolean awaited = g.awaitedTopics.remove(t);
+            for (int p = 0; p < n; p++) {
+                if (g.partition(t, p) != null) {
+                    continue;
+                }
+                PartitionLog log = logs.partition(t, p);
+                long start = !awaited && g.settings.autoOffsetReset() == ShareGroupConfigureRequest.AUTO_OFFSET_RESET_LATEST
+                        ? log.highWaterMark() : log.startOffset();
+                g.partitions.put(ShareStateStore.key(t, p), new SharePartition(t, p, start));
+            }
+        }
+    }
+
+    private TopicPartitions<Integer> assignment(List<String> subscription) {
+        TreeMap<String, List<Integer>> map = new TreeMap<>();
+        for (String t : subscription) {
+            int n = logs.partitionCount(t);
+            if (n > 0) {
+                List<Integer> ps = new ArrayList<>(n);
+                for (int p = 0; p < n; p++) {
+                    ps.add(p);
+                }
+                map.put(t, ps);
+            }
+        }
+        return TopicPartitions.of(map);
+    }
+
+    // =========================================================================================== membership checks
+
+    /** The result of the request-level checks 1 to 4 of ShareFetch/ShareAcknowledge. */
+    private record Member(ShareGroup group, ShareMember member, Outcome<?> error) {
+    }
+
+    private Member checkMember(String principal, String groupId, String memberId) {
+        String problem = groupIdProblem(groupId);
+        if (problem == null && memberId.isEmpty()) {
+            problem = "member id is empty";
+        }
+        if (problem != null) {
+            return new Member(null, null, Outcome.error(ErrorCode.INVALID_REQUEST, problem));
+        }
+        if (!access.readGroup(principal, groupId)) {
+            return new Member(null, null, Outcome.error(ErrorCode.GROUP_AUTHORIZATION_FAILED, null));
+        }
+        if (consumerGroups.test(groupId)) {
+            return new Member(null, null, mismatch(groupId).join());
+        }
+        ShareGroup g = groups.get(groupId);
+        if (g == null) {
+            return new Member(null, null, Outcome.error(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID,
+                    "share group '" + groupId + "' does not exist"));
+        }
+        synchronized (g) {
+            ShareMember m = g.deleted ? null : g.members.get(memberId);
+            if (g.deleted) {
+                return new Member(null, null, Outcome.error(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID,
+                        "share group '" + groupId + "' does not exist"));
+            }
+            if (m == null) {
+                return new Member(null, null, Outcome.error(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id"));
+            }
+            m.deadlineMs = clock.getAsLong() + config.sessionTimeout().toMillis();
+            return new Member(g, m, null);
+        }
+    }
+
+    /** Per-partition checks 8, 5, 41, 53 (B.13.5); 0 if the partition may be used. Caller holds the lock. */
+    private int partitionCode(String principal, ShareMember m, String topic, int partition) {
+        int n = logs.partitionCount(topic);
+        if (n < 0) {
+            return ErrorCode.TOPIC_NOT_FOUND;
+        }
+        if (partition >= n) {
+            return ErrorCode.PARTITION_NOT_FOUND;
+        }
+        if (!access.readTopic(principal, topic)) {
+            return ErrorCode.AUTHORIZATION_FAILED;
+        }
+        if (!m.subscription.contains(topic)) {
+            return ErrorCode.PARTITION_NOT_ASSIGNED;
+        }
+        return ErrorCode.NONE;
+    }
+
+    /** The share-partition of an assigned partition, created at the log start if it is missing. Under the lock. */
+    private SharePartition sharePartition(ShareGroup g, String topic, int partition) {
+        SharePartition sp = g.partition(topic, partition);
+        if (sp == null) {
+            // The topic came into existence while a member already subscribed to it (B.13.1).
+            g.awaitedTopics.add(topic);
+            ensurePartitions(g, List.of(topic));
+            sp = g.partition(topic, partition);
+        }
+        return sp;
+    }
+
+    // =========================================================================================== ShareFetch
+
+    /** One partition of a ShareFetch in progress. Guarded by the group's lock while acquiring. */
+    private static final class Slot {
+        final String topic;
+        final ShareFetchPartition request;
+        int error;
+        List<OffsetRange> unapplied = List.of();
+        boolean limitReached;
+        ShareRecords records;
+        final List<Long> acquired = new ArrayList<>();
+
+        Slot(String topic, ShareFetchPartition request) {
+            this.topic = topic;
+            this.request = request;
+        }
+    }
+
+    /**
+     * ShareFetch (B.13.5). Acknowledgements are applied and made durable first; then records are acquired, their
+     * delivery counts made durable, and the reply completes. With nothing to give, the request is held up to its
+     * max wait while {@code open} says the connection is open.
+     */
+    public CompletableFuture<Outcome<ShareFetchResponse>> fetch(String principal, ShareFetchRequest r,
+                                                             BooleanSupplier open, ByteBufAllocator alloc) {
+        if (closed) {
+            return Outcome.now(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down");
+        }
+        if (r.maxWaitMs() < 0 || r.maxWaitMs() > 30_000) {
+            String g = groupIdProblem(r.groupId());
+            return Outcome.now(ErrorCode.INVALID_REQUEST, g != null ? g : r.memberId().isEmpty()
+                    ? "member id is empty" : "max wait ms " + r.maxWaitMs() + " is outside 0 to 30000");
+        }
+        Member mc = checkMember(principal, r.groupId(), r.memberId());
+        if (mc.error() != null) {
+            return CompletableFuture.completedFuture(cast(mc.error()));
+        }
+        RecordFilter filter;
+        try {
+            filter = RecordFilter.parse(r.filter());
+        } catch (RecordFilter.InvalidFilterException e) {
+            return Outcome.now(ErrorCode.INVALID_FILTER, e.getMessage());
+        }
+        ShareGroup g = mc.group();
+        ShareMember m = mc.member();
+        List<Slot> slots = new ArrayList<>();
+        CompletableFuture<Void> acksDurable;
+        synchronized (g) {
+            long now = clock.getAsLong();
+            long budget = MAX_UNAPPLIED_RANGES;
+            for (TopicPartitions.Topic<ShareFetchPartition> t : r.partitions().topics()) {
+                for (ShareFetchPartition p : t.partitions()) {
+                    Slot s = new Slot(t.name(), p);
+                    slots.add(s);
+                    s.error = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
+                            : partitionCode(principal, m, t.name(), p.partition());
+                    if (s.error != 0 || p.acknowledgements().isEmpty()) {
+                        continue;
+                    }
+                    SharePartition sp = sharePartition(g, t.name(), p.partition());
+                    SharePartition.AckOutcome out = sp.acknowledge(m.id, p.acknowledgements(), now, g.settings,
+                            budget);
+                    budget = out.rangesLeft();
+                    s.unapplied = out.unapplied();
+                }
+            }
+            acksDurable = persistLocked(g);
+        }
+        long deadline = clock.getAsLong() + r.maxWaitMs();
+        CompletableFuture<Outcome<ShareFetchResponse>> result = new CompletableFuture<>();
+        acksDurable.handle((v, e) -> {
+            if (e != null) {
+                for (Slot s : slots) {
+                    if (s.error == 0 && !s.request.acknowledgements().isEmpty()) {
+                        s.error = ErrorCode.STORAGE_ERROR;
+                        s.unapplied = List.of();
+                    }
+                }
+            }
+            return null;
+        }).thenRunAsync(() -> acquirePass(principal, g, m, r, filter, slots, deadline, open, alloc, result, false),
+                worker).exceptionally(e -> {
+                    result.completeExceptionally(e);
+                    return null;
+                });
+        return result;
+    }
+
+    private void acquirePass(String principal, ShareGroup g, ShareMember m, ShareFetchRequest r, RecordFilter filter,
+                             List<Slot> slots, long deadline, BooleanSupplier open, ByteBufAllocator alloc,
+                             CompletableFuture<Outcome<ShareFetchResponse>> result, boolean held) {
+        try {
+            CompletableFuture<Void> countsDurable;
+            boolean any = false;
+            boolean failed = false;
+            boolean hold;
+            synchronized (g) {
+                long now = clock.getAsLong();
+                boolean member = !g.deleted && g.members.get(m.id) == m;
+                long room = Frames.MAX_FRAME_SIZE - Frames.RESPONSE_HEADER_SIZE - Frames.CRC_SIZE - 64;
+                for (Slot s : slots) {
+                    room -= 16 + utf8Length(s.topic) + (long) OffsetRange.SIZE * s.unapplied.size();
+                }
+                for (Slot s : slots) {
+                    failed |= s.error != 0;
+                    if (s.error != 0 || !member || !open.getAsBoolean()) {
+                        continue;
+                    }
+                    SharePartition sp = sharePartition(g, s.topic, s.request.partition());
+                    sp.expire(now, null, g.settings);
+                    room = acquire(g, m, sp, s, filter, now, room, alloc);
+                    any |= !s.acquired.isEmpty();
+                }
+                hold = !any && !failed && member && clock.getAsLong() < deadline && open.getAsBoolean();
+                if (hold && !held) {
+                    m.heldFetches++;
+                } else if (!hold && held) {
+                    m.heldFetches--;
+                    m.deadlineMs = Math.max(m.deadlineMs, now + config.sessionTimeout().toMillis());
+                }
+                countsDurable = persistLocked(g);
+            }
+            if (hold) {
+                for (Slot s : slots) {
+                    if (s.records != null) {
+                        s.records.release();
+                        s.records = null;
+                    }
+                }
+                long delay = Math.max(1, Math.min(HOLD_POLL_MS, deadline - clock.getAsLong()));
+                try {
+                    timers.schedule(() -> worker.execute(() -> acquirePass(principal, g, m, r, filter, slots,
+                            deadline, open, alloc, result, true)), delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    synchronized (g) {
+                        m.heldFetches--;
+                    }
+                    result.complete(Outcome.error(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
+                }
+                return;
+            }
+            countsDurable.handle((v, e) -> {
+                if (e != null) {
+                    synchronized (g) {
+                        for (Slot s : slots) {
+                            SharePartition sp = g.partition(s.topic, s.request.partition());
+                            for (long o : s.acquired) {
+                                if (sp != null) {
+                                    sp.unacquire(o);
+                                }
+                            }
+                            if (!s.acquired.isEmpty()) {
+                                s.error = ErrorCode.STORAGE_ERROR;
+                            }
+                        }
+                    }
+                }
+                result.complete(Outcome.ok(fetchResponse(g, r, slots)));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.error("ShareFetch for group {} failed", g.id, e);
+            for (Slot s : slots) {
+                if (s.records != null) {
+                    s.records.release();
+                    s.records = null;
+                }
+            }
+            result.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Acquires records of one partition for {@code m} (B.13.5); returns the reply room left. Caller holds the lock.
+     */
+    private long acquire(ShareGroup g, ShareMember m, SharePartition sp, Slot s, RecordFilter filter, long now,
+                         long room, ByteBufAllocator alloc) {
+        ShareGroupSettings settings = g.settings;
+        PartitionLog log = logs.partition(s.topic, s.request.partition());
+        sp.advance(log.startOffset());
+        long hwm = log.highWaterMark();
+        long maxRecords = s.request.maxRecords();
+        long maxBytes = s.request.maxBytes();
+        ShareRecords.Builder b = new ShareRecords.Builder(alloc, 256);
+        try (LogRecordReader reader = new LogRecordReader(log, alloc)) {
+            long taken = 0;
+            long bytes = 0;
+            long filterDeadline = System.nanoTime() + FILTER_BUDGET_NANOS;
+            long o = sp.spso();
+            while (maxRecords > 0 && maxBytes > 0 && taken < maxRecords && bytes < maxBytes) {
+                int count;
+                if (o < sp.speo()) {
+                    SharePartition.Rec rec = sp.get(o);
+                    if (rec != null && rec.state != RecordState.AVAILABLE) {
+                        o++;
+                        continue;
+                    }
+                    count = rec == null ? 0 : rec.count;
+                } else {
+                    if (sp.speo() - sp.spso() >= settings.maxInFlightRecords() || o >= hwm) {
+                        break;
+                    }
+                    sp.extend();
+                    count = 0;
+                }
+                MessageCursor c = reader.seek(o);
+                if (c == null || c.offset() != o) {
+                    sp.archiveGap(o); // no deliverable record at this offset
+                    o++;
+                    continue;
+                }
+                if (count >= settings.maxDeliveryAttempts()) {
+                    sp.archiveUndelivered(o, ArchiveReason.LIMIT_CHANGED, settings);
+                    o++;
+                    continue;
+                }
+                long size = 2L + c.messageLength();
+                if (size > Frames.MAX_FRAME_SIZE - 1024) {
+                    sp.archiveUndelivered(o, ArchiveReason.TOO_LARGE, settings);
+                    o++;
+                    continue;
+                }
+                if (!filter.matchesAll()) {
+                    if (System.nanoTime() > filterDeadline) {
+                        break; // bound the evaluation cost of one request; the rest waits for the next fetch
+                    }
+                    if (!filter.matches(c)) {
+                        o++;
+                        continue;
+                    }
+                }
+                if (size > room) {
+                    break;
+                }
+                int dc = sp.acquire(o, m.id, now + settings.acquisitionLockMs());
+                b.append(dc, c);
+                s.acquired.add(o);
+                room -= size;
+                taken++;
+                bytes += c.keyLength() + c.valueLength();
+                o++;
+            }
+            s.records = b.finish();
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
+        sp.advance(log.startOffset());
+        s.limitReached = sp.speo() - sp.spso() >= settings.maxInFlightRecords() && hwm > sp.speo();
+        if (s.limitReached && !sp.limitLogged) {
+            sp.limitLogged = true;
+            LOG.warn("share group '{}': {}-{} reached max in-flight records ({}) with records beyond its window; "
+                    + "no further offset is examined until records are finished", g.id, s.topic,
+                    s.request.partition(), settings.maxInFlightRecords());
+        } else if (!s.limitReached) {
+            sp.limitLogged = false;
+        }
+        return room;
+    }
+
+    private ShareFetchResponse fetchResponse(ShareGroup g, ShareFetchRequest r, List<Slot> slots) {
+        List<TopicPartitions.Topic<ShareFetchPartitionData>> topics = new ArrayList<>();
+        int i = 0;
+        for (TopicPartitions.Topic<ShareFetchPartition> t : r.partitions().topics()) {
+            List<ShareFetchPartitionData> parts = new ArrayList<>(t.partitions().size());
+            for (int k = 0; k < t.partitions().size(); k++) {
+                Slot s = slots.get(i++);
+                if (s.error != 0) {
+                    if (s.records != null) {
+                        s.records.release();
+                    }
+                    parts.add(ShareFetchPartitionData.failed(s.request.partition(), s.error));
+                } else {
+                    parts.add(new ShareFetchPartitionData(s.request.partition(), 0,
+                            s.unapplied.isEmpty() ? 0 : ErrorCode.INVALID_RECORD_STATE, s.unapplied, s.limitReached,
+                            s.records != null ? s.records : ShareRecords.empty()));
+                }
+            }
+            topics.add(new TopicPartitions.Topic<>(t.name(), parts));
+        }
+        int lock;
+        synchronized (g) {
+            lock = g.settings.acquisitionLockMs();
+        }
+        return new ShareFetchResponse(lock, new TopicPartitions<>(topics));
+    }
+
+    // =========================================================================================== ShareAcknowledge
+
+    /** ShareAcknowledge (B.13.6), without flag 0x0020 (TXN_SHARE_ACKS is not served). */
+    public CompletableFuture<Outcome<ShareAcknowledgeResponse>> acknowledge(String principal,
+                                                                         ShareAcknowledgeRequest r) {
+        if (closed) {
+            return Outcome.now(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down");
+        }
+        Member mc = checkMember(principal, r.groupId(), r.memberId());
+        if (mc.error() != null) {
+            return CompletableFuture.completedFuture(cast(mc.error()));
+        }
+        ShareGroup g = mc.group();
+        ShareMember m = mc.member();
+        List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = new ArrayList<>();
+        List<int[]> withAcks = new ArrayList<>();
+        CompletableFuture<Void> durable;
+        synchronized (g) {
+            long now = clock.getAsLong();
+            long budget = MAX_UNAPPLIED_RANGES;
+            for (TopicPartitions.Topic<ShareAcknowledgePartition> t : r.partitions().topics()) {
+                List<ShareAcknowledgePartitionResult> parts = new ArrayList<>();
+                for (ShareAcknowledgePartition p : t.partitions()) {
+                    int code = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
+                            : partitionCode(principal, m, t.name(), p.partition());
+                    if (code != 0) {
+                        parts.add(new ShareAcknowledgePartitionResult(p.partition(), code, List.of()));
+                        continue;
+                    }
+                    SharePartition sp = sharePartition(g, t.name(), p.partition());
+                    SharePartition.AckOutcome out = sp.acknowledge(m.id, p.acknowledgements(), now, g.settings,
+                            budget);
+                    budget = out.rangesLeft();
+                    withAcks.add(new int[] {topics.size(), parts.size()});
+                    parts.add(new ShareAcknowledgePartitionResult(p.partition(),
+                            out.unapplied().isEmpty() ? 0 : ErrorCode.INVALID_RECORD_STATE, out.unapplied()));
+                }
+                topics.add(new TopicPartitions.Topic<>(t.name(), parts));
+            }
+            durable = persistLocked(g);
+        }
+        return durable.handle((v, e) -> {
+            List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> out = topics;
+            if (e != null) {
+                out = new ArrayList<>();
+                for (TopicPartitions.Topic<ShareAcknowledgePartitionResult> t : topics) {
+                    List<ShareAcknowledgePartitionResult> ps = new ArrayList<>();
+                    for (ShareAcknowledgePartitionResult p : t.partitions()) {
+                        ps.add(p.errorCode() == 0 || p.errorCode() == ErrorCode.INVALID_RECORD_STATE
+                                ? new ShareAcknowledgePartitionResult(p.partition(), ErrorCode.STORAGE_ERROR,
+                                        List.of()) : p);
+                    }
+                    out.add(new TopicPartitions.Topic<>(t.name(), ps));
+                }
+            }
+            int lock;
+            synchronized (g) {
+                lock = g.settings.acquisitionLockMs();
+            }
+            return Outcome.ok(new ShareAcknowledgeResponse(lock, new TopicPartitions<>(out)));
+        });
+    }
+
+    // =========================================================================================== configure
+
+    /** ShareGroupConfigure (B.13.7). */
+    public CompletableFuture<Outcome<ShareGroupConfigureResponse>> configure(String principal,
+                                                                          ShareGroupConfigureRequest r) {
+        if (closed) {
+            return Outcome.now(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down");
+        }
+        String problem = groupIdProblem(r.groupId());
+        if (problem == null && (r.changeMask() & ~ShareGroupConfigureRequest.CHANGE_ALL) != 0) {
+            problem = String.format("change mask 0x%08x has bits other than 0x01 to 0x10", r.changeMask());
+        }
+        if (problem != null) {
+            return Outcome.now(ErrorCode.INVALID_REQUEST, problem);
+        }
+        int mask = r.changeMask();
+        boolean allowed = mask == 0 ? access.describeGroup(principal, r.groupId())
+                : access.alterGroup(principal, r.groupId());
+        if (!allowed) {
+            return Outcome.now(ErrorCode.GROUP_AUTHORIZATION_FAILED, null);
+        }
+        if (consumerGroups.test(r.groupId())) {
+            return mismatch(r.groupId());
+        }
+        if (mask == 0) {
+            ShareGroup g = groups.get(r.groupId());
+            if (g == null) {
+                return Outcome.now(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID, "share group '" + r.groupId()
+                        + "' does not exist");
+            }
+            synchronized (g) {
+                if (g.deleted) {
+                    return Outcome.now(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID, "share group '" + r.groupId()
+                            + "' does not exist");
+                }
+                return CompletableFuture.completedFuture(describe(g));
+            }
+        }
+        while (true) {
+            ShareGroup existing = groups.get(r.groupId());
+            ShareGroupSettings base = existing == null ? config.defaults() : existing.settings;
+            ShareGroupSettings next = merged(base, r);
+            String bad = next.problem();
+            if (bad != null) {
+                return Outcome.now(ErrorCode.INVALID_GROUP_CONFIG, bad);
+            }
+            if (r.changes(ShareGroupConfigureRequest.CHANGE_DEAD_LETTER_TOPIC) && !r.deadLetterTopic().isEmpty()
+                    && !access.writeTopic(principal, r.deadLetterTopic())) {
+                return Outcome.now(ErrorCode.AUTHORIZATION_FAILED, "not authorized to write to dead-letter topic '"
+                        + r.deadLetterTopic() + "'");
+            }
+            ShareGroup g = groups.computeIfAbsent(r.groupId(), id -> new ShareGroup(id, config.defaults()));
+            synchronized (g) {
+                if (g.deleted) {
+                    continue;
+                }
+                ShareGroupSettings old = g.settings;
+                g.settings = merged(g.settings, r);
+                Outcome<ShareGroupConfigureResponse> reply = describe(g);
+                if (reply.errorCode() != 0) {
+                    g.settings = old;
+                    return CompletableFuture.completedFuture(reply);
+                }
+                CompletableFuture<Void> durable = store.appendSettings(g.id, g.settings);
+                return whenDurable(List.of(durable), () -> reply);
+            }
+        }
+    }
+
+    private static ShareGroupSettings merged(ShareGroupSettings s, ShareGroupConfigureRequest r) {
+        return new ShareGroupSettings(
+                r.changes(ShareGroupConfigureRequest.CHANGE_MAX_DELIVERY_ATTEMPTS) ? r.maxDeliveryAttempts()
+                        : s.maxDeliveryAttempts(),
+                r.changes(ShareGroupConfigureRequest.CHANGE_ACQUISITION_LOCK_MS) ? r.acquisitionLockMs()
+                        : s.acquisitionLockMs(),
+                r.changes(ShareGroupConfigureRequest.CHANGE_DEAD_LETTER_TOPIC) ? r.deadLetterTopic()
+                        : s.deadLetterTopic(),
+                r.changes(ShareGroupConfigureRequest.CHANGE_AUTO_OFFSET_RESET) ? r.autoOffsetReset()
+                        : s.autoOffsetReset(),
+                r.changes(ShareGroupConfigureRequest.CHANGE_MAX_IN_FLIGHT_RECORDS) ? r.maxInFlightRecords()
+                        : s.maxInFlightRecords());
+    }
+
+    /** The ShareGroupConfigure reply for {@code g}; 12 if it would not fit a frame. Caller holds the lock. */
+    private Outcome<ShareGroupConfigureResponse> describe(ShareGroup g) {
+        TreeMap<String, List<SharePartitionState>> map = new TreeMap<>();
+        long size = 64 + utf8Length(g.settings.deadLetterTopic());
+        for (SharePartition p : g.partitions.values()) {
+            long hwm = logs.partitionCount(p.topic) > p.partition
+                    ? logs.partition(p.topic, p.partition).highWaterMark() : p.speo();
+            long inFlight = p.speo() - p.spso();
+            List<SharePartitionState> list = map.computeIfAbsent(p.topic, t -> new ArrayList<>());
+            if (list.isEmpty()) {
+                size += 8 + utf8Length(p.topic);
+            }
+            list.add(new SharePartitionState(p.partition, p.spso(), inFlight,
+                    inFlight >= g.settings.maxInFlightRecords() && hwm > p.speo()));
+            size += 17;
+        }
+        if (size > Frames.MAX_FRAME_SIZE - Frames.RESPONSE_HEADER_SIZE - Frames.CRC_SIZE) {
+            return Outcome.error(ErrorCode.MESSAGE_TOO_LARGE, "the share group has too many share-partitions "
+                    + "to describe in one frame");
+        }
+        for (List<SharePartitionState> l : map.values()) {
+            l.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+        }
+        ShareGroupSettings s = g.settings;
+        return Outcome.ok(new ShareGroupConfigureResponse(g.stateName(), g.members.size(), s.maxDeliveryAttempts(),
+                s.acquisitionLockMs(), s.deadLetterTopic(), s.autoOffsetReset(), s.maxInFlightRecords(),
+                TopicPartitions.of(map)));
+    }
+
+    // =========================================================================================== administration
+
+    /** True if {@code groupId} names a share group (B.13.3: consumer-group requests then get 50). */
+    public boolean exists(String groupId) {
+        return groups.containsKey(groupId);
+    }
+
+    /** True if {@code principal} has the group read right on {@code groupId} (checked before code 50). */
+    public boolean mayRead(String principal, String groupId) {
+        return access.readGroup(principal, groupId);
+    }
+
+    /**
+     * DeleteGroups of one share group (B.13.3), already authorized: 46 with members, else deleted with its
+     * configuration and share-partitions; completes with 0 once the deletion is durable. Null if the id names no
+     * share group.
+     */
+    public CompletableFuture<Integer> delete(String groupId) {
+        ShareGroup g = groups.get(groupId);
+        if (g == null) {
+            return null;
+        }
+        synchronized (g) {
+            if (g.deleted) {
+                return null;
+            }
+            if (!g.members.isEmpty()) {
+                return CompletableFuture.completedFuture(ErrorCode.NON_EMPTY_GROUP);
+            }
+            g.deleted = true;
+            groups.remove(groupId, g);
+            return store.appendDeleteGroup(groupId).handle((v, e) -> e == null ? ErrorCode.NONE
+                    : ErrorCode.STORAGE_ERROR);
+        }
+    }
+
+    /** ListGroups (B.13.3): share groups with the prefix, in one of {@code states} (empty: all), describable. */
+    public List<Listing> list(String principal, String prefix, List<String> states) {
+        List<Listing> out = new ArrayList<>();
+        for (ShareGroup g : groups.values()) {
+            if (!g.id.startsWith(prefix)) {
+                continue;
+            }
+            String state;
+            synchronized (g) {
+                if (g.deleted) {
+                    continue;
+                }
+                state = g.stateName();
+            }
+            if ((states.isEmpty() || states.contains(state)) && access.describeGroup(principal, g.id)) {
+                out.add(new Listing(g.id, state));
+            }
+        }
+        return out;
+    }
+
+    /** A topic was deleted: its share-partitions go, in every group (B.13.1). Completes when durable. */
+    public CompletableFuture<Void> topicDeleted(String topic) {
+        for (ShareGroup g : groups.values()) {
+            synchronized (g) {
+                g.partitions.values().removeIf(p -> p.topic.equals(topic));
+                if (g.subscribed(topic)) {
+                    g.awaitedTopics.add(topic); // created again: a new topic, read from its start
+                }
+            }
+        }
+        return store.appendDeleteTopic(topic);
+    }
+
+    // =========================================================================================== background
+
+    private void scheduleSweep() {
+        try {
+            worker.execute(this::sweep);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** Ends expired sessions and passed locks (B.13.4, B.13.8), and persists what changed. */
+    void sweep() {
+        if (closed) {
+            return;
+        }
+        long now = clock.getAsLong();
+        for (ShareGroup g : groups.values()) {
+            try {
+                synchronized (g) {
+                    if (g.deleted) {
+                        continue;
+                    }
+                    for (ShareMember m : new ArrayList<>(g.members.values())) {
+                        if (m.heldFetches == 0 && m.deadlineMs <= now) {
+                            LOG.info("share group '{}': member {} expired", g.id, m.id);
+                            removeMember(g, m, now);
+                        }
+                    }
+                    for (SharePartition p : g.partitions.values()) {
+                        p.expire(now, null, g.settings);
+                    }
+                    persistLocked(g);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("share group '{}': sweep failed", g.id, e);
+            }
+        }
+    }
+
+    private void copied(String group, String topic, int partition, long offset) {
+        ShareGroup g = groups.get(group);
+        if (g == null) {
+            return;
+        }
+        synchronized (g) {
+            SharePartition p = g.partition(topic, partition);
+            if (!g.deleted && p != null) {
+                p.copied(offset);
+                persistLocked(g);
+            }
+        }
+    }
+
+    /**
+     * Queues the group's changes to the store and starts the dead-letter copies once they are durable. Caller holds
+     * the lock (so the log order is the order of the changes).
+     */
+    private CompletableFuture<Void> persistLocked(ShareGroup g) {
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        List<DeadLetterWriter.Job> jobs = new ArrayList<>();
+        for (SharePartition p : g.partitions.values()) {
+            if (logs.partitionCount(p.topic) > p.partition) {
+                p.advance(logs.partition(p.topic, p.partition).startOffset());
+            }
+            ShareStateStore.Delta d = p.drainChanges(g.id);
+            if (d != null) {
+                fs.add(store.appendDelta(d));
+            }
+            for (long o : p.takeCopies()) {
+                SharePartition.Rec r = p.get(o);
+                if (r != null && r.state == RecordState.ARCHIVING) {
+                    jobs.add(new DeadLetterWriter.Job(g.id, g.settings.deadLetterTopic().isEmpty() ? p.topic
+                            : g.settings.deadLetterTopic(), p.topic, p.partition, o, r.count, r.reason));
+                }
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
+        if (!jobs.isEmpty()) {
+            all.thenRun(() -> jobs.forEach(j -> {
+                if (j.deadLetterTopic().equals(j.topic())) {
+                    copied(j.group(), j.topic(), j.partition(), j.offset()); // topic changed meanwhile: no loop
+                } else {
+                    deadLetters.submit(j);
+                }
+            }));
+        }
+        return all;
+    }
+
+    private <T> CompletableFuture<Outcome<T>> whenDurable(List<CompletableFuture<Void>> durable,
+                                                          java.util.function.Supplier<Outcome<T>> reply) {
+        return CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0])).handle((v, e) -> {
+            if (e != null) {
+                return Outcome.error(ErrorCode.STORAGE_ERROR, "the share group state could not be made durable: "
+                        + e.getMessage());
+            }
+            return reply.get();
+        });
+    }
+
+    /** Stops the sweep and dead-letter retries, then writes what is queued and closes the store. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sweep.cancel(false);
+        deadLetters.close();
+        store.close();
+    }
+
+    // =========================================================================================== helpers
+
+    private static <T> CompletableFuture<Outcome<T>> mismatch(String groupId) {
+        return Outcome.now(ErrorCode.GROUP_TYPE_MISMATCH, "group '" + groupId
+                + "' is a group of the other type (share groups and consumer groups share one namespace)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Outcome<T> cast(Outcome<?> o) {
+        return (Outcome<T>) o;
+    }
+
+    private static String groupIdProblem(String id) {
+        if (id.isEmpty()) {
+            return "group id is empty";
+        }
+        if (utf8Length(id) > MAX_GROUP_ID_BYTES) {
+            return "group id is over " + MAX_GROUP_ID_BYTES + " bytes";
+        }
+        return null;
+    }
+
+    static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

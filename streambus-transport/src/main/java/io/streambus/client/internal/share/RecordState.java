@@ -10,7 +10,7 @@ import java.util.Set;
  * PREFETCHED --handed to the application--> DELIVERED --acknowledge--> ACKNOWLEDGED --sent--> SENDING
  * PREFETCHED --close/unsubscribe (RETURN)--> ACKNOWLEDGED
  * ACKNOWLEDGED --acknowledged again before sending--> ACKNOWLEDGED
- * SENDING --answered--> DONE;  SENDING --retriable failure (6, 7, 25, connection)--> ACKNOWLEDGED
+ * SENDING --answered--> DONE   (a retriable failure, 6, 7, 25 or connection loss, keeps it SENDING: sent again)
  * PREFETCHED, DELIVERED, ACKNOWLEDGED, SENDING --member lost, partition lost, lock ended, failed--> LOST
  * </pre>
  * DONE and LOST are terminal: the record is forgotten. Immutable and thread-safe.
@@ -34,7 +34,7 @@ enum RecordState {
             case PREFETCHED -> EnumSet.of(DELIVERED, ACKNOWLEDGED, LOST);
             case DELIVERED -> EnumSet.of(ACKNOWLEDGED, LOST);
             case ACKNOWLEDGED -> EnumSet.of(ACKNOWLEDGED, SENDING, LOST);
-            case SENDING -> EnumSet.of(DONE, ACKNOWLEDGED, LOST);
+            case SENDING -> EnumSet.of(DONE, LOST);
             case DONE, LOST -> EnumSet.noneOf(RecordState.class);
         };
     }

@@ -719,7 +719,10 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
         return false;
     }
 
-    /** B.13.12: 6, 7, 25 and connection loss retry after a backoff (none was applied), until the deadline. */
+    /**
+     * B.13.12: 6, 7, 25 and connection loss retry after a backoff (none was applied), until the flush's deadline.
+     * The records stay SENDING, owned by {@code flush}, so that no other sending takes them meanwhile. Under lock.
+     */
     private void retryLater(AckFlush flush, Set<TopicPartition> which, Throwable cause) {
         if (time.nanoTime() >= flush.deadlineNanos || closed) {
             for (TopicPartition tp : which) {
@@ -727,31 +730,22 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
             }
             return;
         }
-        for (TopicPartition tp : which) {
-            for (InFlight f : flush.parts.get(tp)) {
-                if (f.state == RecordState.SENDING) {
-                    f.move(RecordState.ACKNOWLEDGED);
-                }
-            }
-        }
-        long delay = backoff.delayMs(flush.attempts - 1);
+        long delay = closing ? 0 : backoff.delayMs(flush.attempts - 1);
         sender.schedule(() -> {
             lock.lock();
             try {
                 Set<TopicPartition> again = new LinkedHashSet<>();
                 for (TopicPartition tp : which) {
-                    boolean any = false;
-                    for (InFlight f : flush.parts.get(tp)) {
-                        if (f.state == RecordState.ACKNOWLEDGED) {
-                            f.move(RecordState.SENDING);
-                            any = true;
-                        }
-                    }
-                    if (any) {
+                    if (!flush.results.containsKey(tp)) {
                         again.add(tp);
                     }
                 }
-                if (!again.isEmpty()) {
+                if (closed) {
+                    for (TopicPartition tp : again) {
+                        flush.complete(tp, Errors.toStreamBus(cause, "acknowledgements of " + tp),
+                                RecordState.LOST);
+                    }
+                } else if (!again.isEmpty()) {
                     sendAcknowledge(flush, again);
                 }
             } finally {
@@ -988,11 +982,12 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
                             + "' (" + ((BrokerErrorException) cause).getMessage() + ")"));
                     return;
                 }
-                if (Errors.isRetriable(cause) && !closing && !closed) {
+                if (Errors.isRetriable(cause)) {
                     if (!c.isOpen() && fetchConn == c) {
                         fetchConn = null;
                     }
-                    // Acknowledgements carried by the failed fetch go again on their own (none was applied).
+                    // Acknowledgements carried by the failed fetch go again on their own (none was applied);
+                    // at once when closing, whose own fetch connection close caused this.
                     if (!ackParts.isEmpty()) {
                         retryLater(flush, ackParts, cause);
                     }

@@ -379,6 +379,31 @@ class ShareConsumerImplTest {
     }
 
     @Test
+    void closeWhileAFetchCarriesAcknowledgementsSendsThemAgainAtOnce() throws Exception {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request f = fetch();
+        consumer.poll(Duration.ZERO);
+        f.respond(fetchReply(TP));
+        FakeNetwork.Request withAcks = fetch();
+        assertThat(acks(withAcks)).hasSize(1);
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            net.runDue();
+            return !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty();
+        });
+        assertThat(withAcks.outcome()).isEqualTo("disconnect");
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 0,
+                TopicPartitions.empty()));
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(callbacks).containsExactly("t-0 [0] ok");
+    }
+
+    @Test
     void implicitCloseAcceptsTheLastPoll() throws Exception {
         start(Map.of());
         subscribedWith(4, 5);
@@ -582,8 +607,7 @@ class ShareConsumerImplTest {
                 // not allowed
             }
         }
-        assertThat(fromSending).containsExactlyInAnyOrder(RecordState.DONE, RecordState.ACKNOWLEDGED,
-                RecordState.LOST);
+        assertThat(fromSending).containsExactlyInAnyOrder(RecordState.DONE, RecordState.LOST);
     }
 
     @Test

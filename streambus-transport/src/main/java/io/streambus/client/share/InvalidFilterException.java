@@ -9,6 +9,7 @@ import io.streambus.client.StreamBusException;
 public class InvalidFilterException extends StreamBusException {
     private static final long serialVersionUID = 1L;
 
+    /** The broker refused the filter; {@code message} says why. */
     public InvalidFilterException(String message) {
         super(message);
     }

@@ -72,8 +72,12 @@ public final class ShareCoordinator implements AutoCloseable {
     static final int MAX_CLIENT_ID_BYTES = 255;
     /** Unapplied acknowledgement ranges per request at most (16 bytes each: 3.2 MB of a 10 MiB reply frame). */
     static final long MAX_UNAPPLIED_RANGES = 200_000;
-    /** Time one ShareFetch may spend evaluating its filter per partition before it answers with what it has. */
-    static final long FILTER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * Filter evaluation work one ShareFetch may do per partition, in filter characters times records evaluated:
+     * a short filter examines the whole window (at most 100000 records), a 64 KiB one about 3000 records. Counted,
+     * not timed, so that replies do not depend on the machine's speed.
+     */
+    static final long FILTER_WORK_BUDGET = 200_000_000L;
     /** How often a held ShareFetch tries again to acquire records. */
     static final long HOLD_POLL_MS = 20;
     private static final long SWEEP_MS = 200;
@@ -135,6 +139,7 @@ public final class ShareCoordinator implements AutoCloseable {
         this.clock = clock;
         this.deadLetters = new DeadLetterWriter(logs, worker, timers, this::copied);
         restore();
+        store.compactWith(this::snapshot, ShareStateStore.DEFAULT_COMPACTION_BYTES);
         this.sweep = timers.scheduleWithFixedDelay(this::scheduleSweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -154,6 +159,21 @@ public final class ShareCoordinator implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /** Writes every live group (writer thread of the store, during a compaction). */
+    private void snapshot(ShareStateStore.SnapshotWriter out) {
+        for (ShareGroup g : groups.values()) {
+            synchronized (g) {
+                if (g.deleted) {
+                    continue;
+                }
+                out.settings(g.id, g.settings);
+                for (SharePartition p : g.partitions.values()) {
+                    out.partition(p.snapshot(g.id));
+                }
+            }
         }
     }
 
@@ -587,7 +607,7 @@ public final class ShareCoordinator implements AutoCloseable {
         try (LogRecordReader reader = new LogRecordReader(log, alloc)) {
             long taken = 0;
             long bytes = 0;
-            long filterDeadline = System.nanoTime() + FILTER_BUDGET_NANOS;
+            long evaluationsLeft = FILTER_WORK_BUDGET / Math.max(1, filter.text().length());
             long o = sp.spso();
             while (maxRecords > 0 && maxBytes > 0 && taken < maxRecords && bytes < maxBytes) {
                 int count;
@@ -623,7 +643,7 @@ public final class ShareCoordinator implements AutoCloseable {
                     continue;
                 }
                 if (!filter.matchesAll()) {
-                    if (System.nanoTime() > filterDeadline) {
+                    if (evaluationsLeft-- <= 0) {
                         break; // bound the evaluation cost of one request; the rest waits for the next fetch
                     }
                     if (!filter.matches(c)) {

@@ -62,9 +62,31 @@ public final class ShareStateStore implements AutoCloseable {
     private record Pending(byte[] bytes, CompletableFuture<Void> done) {
     }
 
+    /** Default size of the log above which it is rewritten compacted while running. */
+    public static final long DEFAULT_COMPACTION_BYTES = 64L * 1024 * 1024;
+
+    /** Writes the live state of every group for a compaction; called on the writer thread. */
+    public interface SnapshotSource {
+        /** Writes every live group's settings and share-partitions to {@code out}. */
+        void snapshot(SnapshotWriter out);
+    }
+
+    /** Receives a compaction snapshot. Not thread-safe; used on the writer thread only. */
+    public interface SnapshotWriter {
+        /** One group's settings. */
+        void settings(String group, ShareGroupSettings settings);
+
+        /** One share-partition, complete. */
+        void partition(Delta snapshot);
+    }
+
     private final Path file;
     private final FlushPolicy policy;
-    private final FileChannel channel;
+    private FileChannel channel;
+    private volatile SnapshotSource snapshotSource;
+    private volatile long compactionBytes = DEFAULT_COMPACTION_BYTES;
+    private volatile long compactionBase = DEFAULT_COMPACTION_BYTES;
+    private long fileBytes;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final Map<String, GroupImage> restored;
@@ -73,10 +95,12 @@ public final class ShareStateStore implements AutoCloseable {
     private long lastForceNanos = System.nanoTime();
     private long bytesWritten;
 
-    private ShareStateStore(Path file, FlushPolicy policy, FileChannel channel, Map<String, GroupImage> restored) {
+    private ShareStateStore(Path file, FlushPolicy policy, FileChannel channel, Map<String, GroupImage> restored)
+            throws IOException {
         this.file = file;
         this.policy = policy;
         this.channel = channel;
+        this.fileBytes = channel.size();
         this.restored = restored;
         this.writer = new Thread(this::run, "streambus-share-state-writer");
         this.writer.setDaemon(true);
@@ -111,6 +135,25 @@ public final class ShareStateStore implements AutoCloseable {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         return new ShareStateStore(file, policy, ch, groups);
     }
+
+    /**
+     * Enables compaction while running: once the log holds more than {@code thresholdBytes}, the writer thread asks
+     * {@code source} for the live state and rewrites the log with it before writing further records. Records queued
+     * meanwhile are written after the snapshot; replaying them over it gives the same state, because every change
+     * is queued in the same critical section that makes it (so a queued record is never newer than the snapshot).
+     */
+    public void compactWith(SnapshotSource source, long thresholdBytes) {
+        this.compactionBase = thresholdBytes;
+        this.compactionBytes = thresholdBytes;
+        this.snapshotSource = source;
+    }
+
+    /** Number of compactions while running (for tests). */
+    public int compactions() {
+        return compactions;
+    }
+
+    private volatile int compactions;
 
     /** The groups found on open (the caller takes them over). */
     public Map<String, GroupImage> restored() {
@@ -203,6 +246,7 @@ public final class ShareStateStore implements AutoCloseable {
                 buf.flip();
                 writeFully(channel, buf);
                 bytesWritten += size;
+                fileBytes += size;
                 if (policy.kind() == FlushPolicy.Kind.EVERY_WRITE) {
                     channel.force(false);
                     lastForceNanos = System.nanoTime();
@@ -215,6 +259,14 @@ public final class ShareStateStore implements AutoCloseable {
                 error = e;
             }
         }
+        if (error == null && snapshotSource != null && fileBytes > compactionBytes) {
+            try {
+                compactNow();
+            } catch (IOException e) {
+                // The old log is intact (the rename did not happen, or did and the new one is complete).
+                LOG.warn("share state log {}: compaction failed: {}", file, e.toString());
+            }
+        }
         for (Pending p : batch) {
             if (error == null) {
                 p.done.complete(null);
@@ -222,6 +274,54 @@ public final class ShareStateStore implements AutoCloseable {
                 p.done.completeExceptionally(error);
             }
         }
+    }
+
+    /** Rewrites the log with a snapshot of the live state (writer thread). */
+    private void compactNow() throws IOException {
+        Path tmp = file.resolveSibling("state.log.tmp");
+        long[] size = {0};
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            IOException[] failed = {null};
+            snapshotSource.snapshot(new SnapshotWriter() {
+                @Override
+                public void settings(String group, ShareGroupSettings settings) {
+                    write(encodeSettings(group, settings));
+                }
+
+                @Override
+                public void partition(Delta snapshot) {
+                    write(encodeDelta(snapshot));
+                }
+
+                private void write(byte[] body) {
+                    if (failed[0] == null) {
+                        try {
+                            byte[] f = frame(body);
+                            writeFully(out, f);
+                            size[0] += f.length;
+                        } catch (IOException e) {
+                            failed[0] = e;
+                        }
+                    }
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            out.force(true);
+        }
+        channel.force(true);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.getParent());
+        FileChannel old = channel;
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        old.close();
+        LOG.info("share state log {}: compacted from {} to {} bytes", file, fileBytes, size[0]);
+        fileBytes = size[0];
+        // Do not compact again before the log has grown by the threshold above the live state.
+        compactionBytes = Math.max(compactionBase, 2 * size[0]);
+        compactions++;
     }
 
     private void maybeForceOnInterval() {

@@ -55,7 +55,7 @@ public record ShareFetchCopy(int acquisitionLockMs, List<Partition> partitions) 
     }
 
     /** Copies {@code f} (which stays owned by the caller). */
-    static ShareFetchCopy of(ShareFetchResponse f) {
+    public static ShareFetchCopy of(ShareFetchResponse f) {
         List<Partition> parts = new ArrayList<>();
         for (TopicPartitions.Topic<ShareFetchPartitionData> t : f.partitions().topics()) {
             for (ShareFetchPartitionData p : t.partitions()) {

@@ -1074,6 +1074,13 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
             }
             return;
         }
+        if (!membership.assignment().contains(tp)) {
+            // Fetched before the partition left the assignment: they cannot be acknowledged any more (53), so
+            // they are not handed out; their locks end and the broker delivers them again.
+            LOG.debug("share group '{}': {} records of {} dropped, the partition is no longer assigned", groupId,
+                    recs.size(), tp);
+            return;
+        }
         long lockEnd = sentAt + TimeUnit.MILLISECONDS.toNanos(lockDurationMs);
         TreeMap<Long, InFlight> m = held.computeIfAbsent(tp, k -> new TreeMap<>());
         for (AcquiredRecord a : recs) {

@@ -568,6 +568,73 @@ class ShareConsumerImplTest {
     }
 
     @Test
+    void aRetriableHeartbeatFailureIsRetriedAfterABackoff() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respondError(ErrorCode.REQUEST_TIMEOUT, "busy");
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).isEmpty();
+        net.advanceMs(200);
+        join();
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.STABLE);
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
+    void aTopicGoneOnAShareAcknowledgeDropsThePartitionAndHeartbeatsAtOnce() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(ErrorCode.TOPIC_NOT_FOUND, List.of()));
+        FakeNetwork.Request hb = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(hb.body(ShareGroupHeartbeatRequest.class).memberId()).isEqualTo("m1");
+        hb.respond(new ShareGroupHeartbeatResponse("m1", 5000, TopicPartitions.empty()));
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0] BrokerErrorException");
+        held.respond(fetchReply(TP, 1)); // fetched before the assignment changed: dropped with the partition
+        assertThat(consumer.poll(Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void aPartitionAuthorizationFailureOnAFetchFailsTheConsumer() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        join();
+        fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(
+                ShareFetchPartitionData.failed(0, ErrorCode.AUTHORIZATION_FAILED)))));
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO))
+                .isInstanceOf(io.streambus.client.AuthorizationException.class);
+    }
+
+    @Test
+    void unsubscribeReturnsWhatWasNeverSeenLeavesAndASubscribeJoinsAfresh() throws Exception {
+        start(Map.of("max.poll.records", 1));
+        subscribedWith(0, 1, 2);
+        CompletableFuture<Void> left = CompletableFuture.runAsync(consumer::unsubscribe);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(1, 2, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        a.respond(ackReply(0, List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        FakeNetwork.Request leave = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(leave.body(ShareGroupHeartbeatRequest.class).leave()).isTrue();
+        leave.respond(new ShareGroupHeartbeatResponse("m1", 0, TopicPartitions.empty()));
+        left.get(10, TimeUnit.SECONDS);
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.UNSUBSCRIBED);
+        assertThat(consumer.subscription()).isEmpty();
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+        consumer.subscribe(List.of("t"));
+        FakeNetwork.Request rejoin = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(rejoin.body(ShareGroupHeartbeatRequest.class).memberId()).isEmpty();
+        rejoin.respond(new ShareGroupHeartbeatResponse("m2", 5000, TopicPartitions.of("t", List.of(0))));
+        net.advanceMs(200); // the fetch connection closed by unsubscribe is opened again after the backoff
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).memberId()).isEqualTo("m2");
+        f.respond(fetchReply(TP));
+    }
+
+    @Test
     void wakeupInterruptsPoll() {
         start(Map.of());
         consumer.subscribe(List.of("t"));

@@ -13,4 +13,12 @@ public final class ClientInternals {
     public static String activeBroker(StreamBusClient client) {
         return client.internalContext().network().activeAddress();
     }
+
+    /**
+     * Simulates a client process that dies: every connection closes and nothing more is sent, while its producers
+     * and consumers are not closed (a share consumer neither acknowledges nor leaves).
+     */
+    public static void crash(StreamBusClient client) {
+        client.internalContext().network().close();
+    }
 }

@@ -65,6 +65,11 @@ import java.util.function.Consumer;
  * <tr><td>enable.auto.commit</td><td>consumer</td><td>true</td><td>Group consumer: commit the positions of returned records every auto.commit.interval.ms, before a rebalance and on close.</td></tr>
  * <tr><td>auto.commit.interval.ms</td><td>consumer</td><td>5000</td><td>Group consumer: auto-commit period.</td></tr>
  * <tr><td>partition.assignment.strategy</td><td>consumer</td><td>range,roundrobin,sticky</td><td>Group consumer: assignors offered in JoinGroup, in preference order (B.6.3).</td></tr>
+ * <tr><td>share.acknowledgement.mode</td><td>consumer</td><td>implicit</td><td>Share consumer: implicit (the next poll, commit or close accepts every record of the previous poll) or explicit (every record must be acknowledged before the next poll), as Kafka.</td></tr>
+ * <tr><td>share.fetch.max.wait.ms</td><td>consumer</td><td>500</td><td>Share consumer: how long the broker may hold a ShareFetch that has no record to give (0 to 30000, B.13.5); the fetch's request timeout is this plus 5 s.</td></tr>
+ * <tr><td>share.prefetch.max.records</td><td>consumer</td><td>500</td><td>Share consumer: records acquired and not yet handed to the application at most (prefetch bound; each is locked for this member meanwhile).</td></tr>
+ * <tr><td>share.filter</td><td>consumer</td><td>(empty)</td><td>Share consumer: a broker-side record filter, a Jakarta Messaging selector on header names, $key and $timestamp (B.13.9); empty = every record.</td></tr>
+ * <tr><td>share.lock.auto.renew</td><td>consumer</td><td>true</td><td>Share consumer: renew (RENEW) the acquisition lock of records the application holds, once half of the lock has passed, until they are acknowledged (B.13.8).</td></tr>
  * <tr><td>sasl.mechanism</td><td>security</td><td>(empty)</td><td>PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. When set, every connection authenticates; a broker that cannot is refused (never unauthenticated).</td></tr>
  * <tr><td>sasl.username</td><td>security</td><td>(empty)</td><td>SASL user name.</td></tr>
  * <tr><td>sasl.password</td><td>security</td><td>(empty)</td><td>SASL password.</td></tr>
@@ -122,6 +127,12 @@ public final class ClientConfig {
     public static final String ENABLE_AUTO_COMMIT = "enable.auto.commit";
     public static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
     public static final String PARTITION_ASSIGNMENT_STRATEGY = "partition.assignment.strategy";
+
+    public static final String SHARE_ACKNOWLEDGEMENT_MODE = "share.acknowledgement.mode";
+    public static final String SHARE_FETCH_MAX_WAIT_MS = "share.fetch.max.wait.ms";
+    public static final String SHARE_PREFETCH_MAX_RECORDS = "share.prefetch.max.records";
+    public static final String SHARE_FILTER = "share.filter";
+    public static final String SHARE_LOCK_AUTO_RENEW = "share.lock.auto.renew";
 
     public static final String SASL_MECHANISM = "sasl.mechanism";
     public static final String SASL_USERNAME = "sasl.username";
@@ -192,6 +203,12 @@ public final class ClientConfig {
         intDef(AUTO_COMMIT_INTERVAL_MS, Scope.CONSUMER, 5_000, 1, Integer.MAX_VALUE, "Auto-commit period.");
         def(PARTITION_ASSIGNMENT_STRATEGY, Scope.CONSUMER, Type.LIST, List.of("range", "roundrobin", "sticky"),
                 "Assignors in preference order.");
+        choiceDef(SHARE_ACKNOWLEDGEMENT_MODE, Scope.CONSUMER, "implicit", List.of("implicit", "explicit"),
+                "Share acknowledgement mode.");
+        intDef(SHARE_FETCH_MAX_WAIT_MS, Scope.CONSUMER, 500, 0, 30_000, "ShareFetch max wait.");
+        intDef(SHARE_PREFETCH_MAX_RECORDS, Scope.CONSUMER, 500, 1, 100_000, "Share prefetch bound.");
+        def(SHARE_FILTER, Scope.CONSUMER, Type.STRING, "", "Share record filter.");
+        def(SHARE_LOCK_AUTO_RENEW, Scope.CONSUMER, Type.BOOLEAN, true, "Share lock renewal.");
 
         choiceDef(SASL_MECHANISM, Scope.SECURITY, "", List.of("", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
                 "SASL mechanism.");

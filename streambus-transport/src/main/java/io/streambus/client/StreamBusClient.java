@@ -1,6 +1,7 @@
 package io.streambus.client;
 
 import io.streambus.client.admin.Admin;
+import io.streambus.client.share.ShareConsumer;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
@@ -133,6 +134,35 @@ public final class StreamBusClient implements AutoCloseable {
         }
         ClientConfig cfg = context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
         return DefaultGroupConsumer.create(context, groupId, keyDeserializer, valueDeserializer, cfg);
+    }
+
+    /** A share consumer with the client's consumer settings; see the overload. */
+    public <K, V> ShareConsumer<K, V> newShareConsumer(String groupId, Deserializer<K> keyDeserializer,
+                                                       Deserializer<V> valueDeserializer) {
+        return newShareConsumer(groupId, keyDeserializer, valueDeserializer, Map.of());
+    }
+
+    /**
+     * A member of share group {@code groupId} (queues on the log, spec B.13; Kafka's {@code ShareConsumer}), with
+     * per-consumer overrides of consumer-scope keys ({@code share.acknowledgement.mode}, {@code share.filter},
+     * {@code share.prefetch.max.records}, {@code share.fetch.max.wait.ms}, {@code share.lock.auto.renew},
+     * {@code max.poll.records}, ...). Configure the group itself (delivery limit, lock duration, dead-letter topic)
+     * with {@link Admin#configureShareGroup}.
+     *
+     * @throws UnsupportedFeatureException naming {@code share-groups}, at once, when the broker does not serve
+     *                                     share groups (B.4)
+     */
+    public <K, V> ShareConsumer<K, V> newShareConsumer(String groupId, Deserializer<K> keyDeserializer,
+                                                       Deserializer<V> valueDeserializer, Map<String, ?> overrides) {
+        ensureOpen();
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(keyDeserializer, "keyDeserializer");
+        Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+        if (groupId.isEmpty() || groupId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
+            throw new IllegalArgumentException("group id must be 1 to 1024 bytes of UTF-8, got '" + groupId + "'");
+        }
+        ClientConfig cfg = context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
+        return context.newShareConsumer(groupId, keyDeserializer, valueDeserializer, cfg);
     }
 
     /** Topic, offset and group administration on this client's connections. */

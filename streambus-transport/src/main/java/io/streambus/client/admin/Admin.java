@@ -30,10 +30,28 @@ public interface Admin {
     /** Capabilities of the first reachable bootstrap broker. */
     CompletableFuture<BrokerCapabilities> capabilities();
 
+    /**
+     * Groups whose id starts with {@code prefix}, of both types: {@link GroupListing#isShareGroup()} tells share
+     * groups (protocol type {@code share}, spec B.13.3) from consumer groups.
+     */
     CompletableFuture<List<GroupListing>> listGroups(String prefix);
 
-    /** Deletes empty groups with their committed offsets; per-group failures complete the future exceptionally. */
+    /**
+     * Deletes empty groups (consumer groups with their committed offsets, share groups with their configuration and
+     * share-partitions, B.13.3); per-group failures complete the future exceptionally. */
     CompletableFuture<Void> deleteGroups(Collection<String> groupIds);
+
+    /**
+     * Creates or changes share group {@code groupId} (ShareGroupConfigure, spec B.13.7): delivery limit, lock
+     * duration, dead-letter topic, reset policy, in-flight limit. Completes with the configuration in effect.
+     * Fails with {@link io.streambus.client.BrokerErrorException} code 54 for a setting out of range, 50 when the
+     * id names a consumer group, and at once with {@link io.streambus.client.UnsupportedFeatureException}
+     * ({@code share-groups}) on a broker without share groups.
+     */
+    CompletableFuture<ShareGroupDescription> configureShareGroup(String groupId, ShareGroupSettings settings);
+
+    /** Describes share group {@code groupId} (ShareGroupConfigure with no change); code 24 if it does not exist. */
+    CompletableFuture<ShareGroupDescription> describeShareGroup(String groupId);
 
     /** Committed offsets of a group; an empty collection means every committed partition. */
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId,

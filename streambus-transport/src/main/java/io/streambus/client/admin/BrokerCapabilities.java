@@ -17,6 +17,8 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final int AUTH_REQUIRED = 0x2;
     public static final int PRESERVES_HEADERS_AND_TIMESTAMPS = 0x4;
     public static final int COMPRESSION = 0x8;
+    /** Feature bit SHARE_GROUPS (spec B.4, B.13). */
+    public static final int SHARE_GROUPS = 0x20;
 
     /** Capability names used in {@link io.streambus.client.UnsupportedFeatureException#capability()}. */
     public static final String CAP_GROUPS = "consumer-groups";
@@ -24,6 +26,8 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final String CAP_TRANSACTIONS = "transactions";
     public static final String CAP_SASL = "sasl";
     public static final String CAP_COMPRESSION = "compression";
+    /** Share groups (spec B.13): ShareGroupHeartbeat..ShareGroupConfigure and feature bit SHARE_GROUPS. */
+    public static final String CAP_SHARE_GROUPS = "share-groups";
 
     private static final BrokerCapabilities CORE_ONLY =
             new BrokerCapabilities(true, Set.of(1, 2, 3, 4, 5, 6, 7), 0, "");
@@ -76,6 +80,19 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
         return has(PRESERVES_HEADERS_AND_TIMESTAMPS);
     }
 
+    /** Share groups served (spec B.13.12 rule 1): feature bit SHARE_GROUPS and request types 0x15-0x18. */
+    public boolean supportsShareGroups() {
+        if (!has(SHARE_GROUPS)) {
+            return false;
+        }
+        for (int t = 0x15; t <= 0x18; t++) {
+            if (!serves(t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The capability name a request type belongs to (for error messages). */
     public static String capabilityOf(int requestType) {
         if (requestType >= 0x08 && requestType <= 0x0D) {
@@ -86,6 +103,9 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
         }
         if (requestType >= 0x0E && requestType <= 0x12) {
             return CAP_TRANSACTIONS;
+        }
+        if (requestType >= 0x15 && requestType <= 0x18) {
+            return CAP_SHARE_GROUPS;
         }
         if (requestType == 0x20 || requestType == 0x21) {
             return CAP_SASL;

@@ -1,5 +1,7 @@
 package io.streambus.client.internal;
 
+import io.streambus.client.internal.share.ShareConsumerImpl;
+import io.streambus.client.share.ShareConsumer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
@@ -180,6 +182,22 @@ public final class ClientContext {
                                                                  Deserializer<V> valueDeserializer,
                                                                  ClientConfig consumerConfig) {
         return new PartitionConsumerImpl<>(this, keyDeserializer, valueDeserializer, consumerConfig);
+    }
+
+    /**
+     * A share consumer of {@code groupId} under {@code consumerConfig}, closed with the client; fails at once with
+     * {@link io.streambus.client.UnsupportedFeatureException} when the broker does not serve share groups.
+     */
+    public <K, V> ShareConsumer<K, V> newShareConsumer(String groupId, Deserializer<K> keyDeserializer,
+                                                       Deserializer<V> valueDeserializer,
+                                                       ClientConfig consumerConfig) {
+        ShareConsumerImpl.checkSupported(network, time);
+        Object[] self = new Object[1];
+        ShareConsumerImpl<K, V> c = new ShareConsumerImpl<>(groupId, clientId, network, time, consumerConfig,
+                keyDeserializer, valueDeserializer, () -> unregister(self[0]));
+        self[0] = c;
+        consumers.put(c, c::close);
+        return c;
     }
 
     /** Closes {@code producer} when the client closes (unless unregistered before), before any consumer. */

@@ -5,6 +5,10 @@ import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.admin.GroupListing;
+import io.streambus.client.admin.ShareGroupDescription;
+import io.streambus.client.admin.ShareGroupSettings;
+import io.streambus.protocol.share.ShareGroupConfigureRequest;
+import io.streambus.protocol.share.ShareGroupConfigureResponse;
 import io.streambus.client.admin.PartitionOffsets;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.internal.ClientContext;
@@ -127,6 +131,48 @@ public final class AdminImpl implements Admin {
             }
             return then.apply(caps);
         });
+    }
+
+    @Override
+    public CompletableFuture<ShareGroupDescription> configureShareGroup(String groupId, ShareGroupSettings settings) {
+        int mask = 0;
+        mask |= settings.maxDeliveryAttempts().isPresent() ? ShareGroupConfigureRequest.CHANGE_MAX_DELIVERY_ATTEMPTS : 0;
+        mask |= settings.acquisitionLockMs().isPresent() ? ShareGroupConfigureRequest.CHANGE_ACQUISITION_LOCK_MS : 0;
+        mask |= settings.deadLetterTopic().isPresent() ? ShareGroupConfigureRequest.CHANGE_DEAD_LETTER_TOPIC : 0;
+        mask |= settings.autoOffsetReset().isPresent() ? ShareGroupConfigureRequest.CHANGE_AUTO_OFFSET_RESET : 0;
+        mask |= settings.maxInFlightRecords().isPresent() ? ShareGroupConfigureRequest.CHANGE_MAX_IN_FLIGHT_RECORDS
+                : 0;
+        if (mask == 0) {
+            return describeShareGroup(groupId);
+        }
+        return shareGroupConfigure(groupId, new ShareGroupConfigureRequest(groupId, mask,
+                settings.maxDeliveryAttempts().orElse(0), settings.acquisitionLockMs().orElse(0),
+                settings.deadLetterTopic().orElse(""),
+                "latest".equals(settings.autoOffsetReset().orElse("earliest"))
+                        ? ShareGroupConfigureRequest.AUTO_OFFSET_RESET_LATEST
+                        : ShareGroupConfigureRequest.AUTO_OFFSET_RESET_EARLIEST,
+                settings.maxInFlightRecords().orElse(0)));
+    }
+
+    @Override
+    public CompletableFuture<ShareGroupDescription> describeShareGroup(String groupId) {
+        return shareGroupConfigure(groupId, ShareGroupConfigureRequest.describe(groupId));
+    }
+
+    private CompletableFuture<ShareGroupDescription> shareGroupConfigure(String groupId,
+                                                                         ShareGroupConfigureRequest request) {
+        return requiring(BrokerCapabilities.CAP_SHARE_GROUPS, BrokerCapabilities::supportsShareGroups, c ->
+                call(request, r -> {
+                    ShareGroupConfigureResponse b = r.body(ShareGroupConfigureResponse.class);
+                    Map<TopicPartition, ShareGroupDescription.SharePartitionInfo> parts = new LinkedHashMap<>();
+                    b.sharePartitions().asMap().forEach((t, ps) -> ps.forEach(p -> parts.put(
+                            new TopicPartition(t, p.partition()), new ShareGroupDescription.SharePartitionInfo(
+                                    p.startOffset(), p.inFlightRecords(), p.inFlightLimitReached()))));
+                    return new ShareGroupDescription(groupId, b.state(), b.memberCount(), b.maxDeliveryAttempts(),
+                            b.acquisitionLockMs(), b.deadLetterTopic(),
+                            b.autoOffsetReset() == ShareGroupConfigureRequest.AUTO_OFFSET_RESET_LATEST ? "latest"
+                                    : "earliest", b.maxInFlightRecords(), parts);
+                }));
     }
 
     @Override

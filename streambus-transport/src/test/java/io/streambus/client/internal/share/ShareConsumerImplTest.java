@@ -1,0 +1,687 @@
+package io.streambus.client.internal.share;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.streambus.client.BrokerErrorException;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.WakeupException;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.internal.ClientContext;
+import io.streambus.client.internal.net.FakeNetwork;
+import io.streambus.client.internal.net.ManualTime;
+import io.streambus.client.serialization.Serdes;
+import io.streambus.client.share.AcknowledgeType;
+import io.streambus.client.share.InvalidFilterException;
+import io.streambus.client.share.InvalidRecordStateException;
+import io.streambus.client.share.ShareRecord;
+import io.streambus.common.Header;
+import io.streambus.common.TopicPartition;
+import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.TopicPartitions;
+import io.streambus.protocol.TrackingAllocator;
+import io.streambus.protocol.share.Acknowledgement;
+import io.streambus.protocol.share.OffsetRange;
+import io.streambus.protocol.share.ShareAcknowledgePartitionResult;
+import io.streambus.protocol.share.ShareAcknowledgeRequest;
+import io.streambus.protocol.share.ShareAcknowledgeResponse;
+import io.streambus.protocol.share.ShareFetchPartitionData;
+import io.streambus.protocol.share.ShareFetchRequest;
+import io.streambus.protocol.share.ShareFetchResponse;
+import io.streambus.protocol.share.ShareGroupHeartbeatRequest;
+import io.streambus.protocol.share.ShareGroupHeartbeatResponse;
+import io.streambus.protocol.share.ShareRecords;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The share consumer over the scripted {@link FakeNetwork} and its manual clock (spec B.13.12): membership by
+ * heartbeat, fetches on a dedicated connection with piggy-backed acknowledgements, implicit and explicit modes,
+ * commit results, lock renewal, close, and every reaction of B.13.12's table. Every record buffer must be released
+ * by the end of each test ({@link TrackingAllocator}).
+ */
+class ShareConsumerImplTest {
+    static final BrokerCapabilities SHARE_CAPS = new BrokerCapabilities(false,
+            FakeNetwork.FULL_CAPABILITIES.requestTypes(), FakeNetwork.FULL_CAPABILITIES.featureBits()
+            | BrokerCapabilities.SHARE_GROUPS, "fake");
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final int LOCK_MS = 30_000;
+
+    private final TrackingAllocator alloc = new TrackingAllocator();
+    private FakeNetwork net;
+    private ShareConsumerImpl<String, String> consumer;
+    private final List<String> callbacks = new ArrayList<>();
+
+    private void start(Map<String, ?> settings) {
+        Map<String, Object> m = new HashMap<>(Map.of("retry.backoff.ms", 100, "retry.backoff.max.ms", 100));
+        m.putAll(settings);
+        net = new FakeNetwork(FakeNetwork.config(m), new ManualTime(), alloc);
+        net.capabilities(SHARE_CAPS);
+        consumer = new ShareConsumerImpl<>("g", "cid", net, net.time(), FakeNetwork.config(m),
+                Serdes.stringDeserializer(), Serdes.stringDeserializer(), () -> { });
+        consumer.setAcknowledgementCommitCallback((tp, offsets, e) -> callbacks.add(tp + " " + offsets + " "
+                + (e == null ? "ok" : e.getClass().getSimpleName())));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (net != null) {
+            for (FakeNetwork.Request r : net.pending(ApiKey.SHARE_FETCH)) {
+                r.respond(fetchReply(TP, 99)); // a late reply is released too
+            }
+            net.close();
+            alloc.assertAllReleased();
+        }
+    }
+
+    // ---- script helpers ----------------------------------------------------------------------------------------
+
+    private ShareFetchResponse fetchReply(TopicPartition tp, long... offsets) {
+        return new ShareFetchResponse(LOCK_MS, TopicPartitions.of(tp.topic(), List.of(data(tp.partition(), 1,
+                0, List.of(), false, offsets))));
+    }
+
+    private ShareFetchPartitionData data(int partition, int deliveryCount, int ackError, List<OffsetRange> unapplied,
+                                         boolean limit, long... offsets) {
+        ShareRecords.Builder b = new ShareRecords.Builder(alloc, 64);
+        for (long o : offsets) {
+            b.append(deliveryCount, o, TimeUnit.MILLISECONDS.toNanos(1_700_000_000_000L + o),
+                    "k".getBytes(StandardCharsets.UTF_8), ("v" + o).getBytes(StandardCharsets.UTF_8),
+                    List.of(new Header("h", "x".getBytes(StandardCharsets.UTF_8))));
+        }
+        return new ShareFetchPartitionData(partition, 0, ackError, unapplied, limit, b.finish());
+    }
+
+    /** Answers the pending heartbeat: member m1, the given interval, partition 0 of t. */
+    private FakeNetwork.Request join() {
+        FakeNetwork.Request hb = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        hb.respond(new ShareGroupHeartbeatResponse("m1", 5000, TopicPartitions.of("t", List.of(0))));
+        return hb;
+    }
+
+    private FakeNetwork.Request fetch() {
+        return net.next(ApiKey.SHARE_FETCH);
+    }
+
+    private List<Long> offsets(List<ShareRecord<String, String>> records) {
+        List<Long> out = new ArrayList<>();
+        records.forEach(r -> out.add(r.offset()));
+        return out;
+    }
+
+    private static List<Acknowledgement> acks(FakeNetwork.Request r) {
+        if (r.apiKey() == ApiKey.SHARE_FETCH) {
+            return r.body(ShareFetchRequest.class).partitions().topics().get(0).partitions().get(0).acknowledgements();
+        }
+        return r.body(ShareAcknowledgeRequest.class).partitions().topics().get(0).partitions().get(0)
+                .acknowledgements();
+    }
+
+    private static Acknowledgement ack(long first, long last, io.streambus.protocol.share.AcknowledgeType type) {
+        return new Acknowledgement(first, last, type);
+    }
+
+    private static ShareAcknowledgeResponse ackReply(int code, List<OffsetRange> unapplied) {
+        return new ShareAcknowledgeResponse(LOCK_MS, TopicPartitions.of("t", List.of(
+                new ShareAcknowledgePartitionResult(0, code, unapplied))));
+    }
+
+    /** Subscribed, joined, and the first fetch answered with {@code offsets}; returns them polled. */
+    private List<ShareRecord<String, String>> subscribedWith(long... offsets) {
+        consumer.subscribe(List.of("t"));
+        join();
+        fetch().respond(fetchReply(TP, offsets));
+        return consumer.poll(Duration.ZERO);
+    }
+
+    // ---- membership and fetching -------------------------------------------------------------------------------
+
+    @Test
+    void joinsWithItsSubscriptionThenHeartbeatsAtTheRepliedIntervalOnTheSharedPath() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.JOINING);
+        FakeNetwork.Request hb = join();
+        ShareGroupHeartbeatRequest q = hb.body(ShareGroupHeartbeatRequest.class);
+        assertThat(q.memberId()).isEmpty();
+        assertThat(q.subscribedTopics()).containsExactly("t");
+        assertThat(q.leave()).isFalse();
+        assertThat(hb.connection()).as("heartbeats go on the shared path").isNull();
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.STABLE);
+
+        FakeNetwork.Request f = fetch();
+        assertThat(f.connection()).as("ShareFetch on a dedicated connection (B.13.12 rule 3)").isNotNull();
+        assertThat(f.deadlineNanos() - f.sentAtNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(500 + 5000));
+        ShareFetchRequest fq = f.body(ShareFetchRequest.class);
+        assertThat(fq.memberId()).isEqualTo("m1");
+        assertThat(fq.maxWaitMs()).isEqualTo(500);
+
+        net.advanceMs(4999);
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).isEmpty();
+        net.advanceMs(1);
+        FakeNetwork.Request next = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(next.body(ShareGroupHeartbeatRequest.class).memberId()).isEqualTo("m1");
+        assertThat(next.body(ShareGroupHeartbeatRequest.class).subscribedTopics()).containsExactly("t");
+        next.respond(new ShareGroupHeartbeatResponse("m1", 5000, TopicPartitions.of("t", List.of(0))));
+        f.respond(fetchReply(TP));
+    }
+
+    @Test
+    void recordsCarryTheirDeliveryCountAndPrefetchIsBounded() {
+        start(Map.of("share.prefetch.max.records", 4, "max.poll.records", 3));
+        consumer.subscribe(List.of("t"));
+        join();
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).partitions().topics().get(0).partitions().get(0).maxRecords())
+                .isEqualTo(4);
+        f.respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 3, 0, List.of(), false,
+                10, 11, 12, 13)))));
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).as("the prefetch bound is reached").isEmpty();
+        List<ShareRecord<String, String>> polled = consumer.poll(Duration.ZERO);
+        assertThat(offsets(polled)).containsExactly(10L, 11L, 12L);
+        assertThat(polled.get(0).deliveryCount()).isEqualTo(3);
+        assertThat(polled.get(0).value()).isEqualTo("v10");
+        assertThat(polled.get(0).header("h").value()).isEqualTo("x".getBytes(StandardCharsets.UTF_8));
+        FakeNetwork.Request more = fetch();
+        assertThat(more.body(ShareFetchRequest.class).partitions().topics().get(0).partitions().get(0).maxRecords())
+                .as("room left: 4 minus the one still buffered").isEqualTo(3);
+        more.respond(fetchReply(TP));
+    }
+
+    @Test
+    void theFilterTravelsInEveryShareFetch() {
+        start(Map.of("share.filter", "color = 'red'"));
+        consumer.subscribe(List.of("t"));
+        join();
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).filter()).isEqualTo("color = 'red'");
+        f.respond(fetchReply(TP));
+    }
+
+    // ---- acknowledgement modes ---------------------------------------------------------------------------------
+
+    @Test
+    void implicitModeAcceptsThePreviousPollPiggyBackedOnTheNextFetch() {
+        start(Map.of());
+        assertThat(offsets(subscribedWith(0, 1, 2, 4))).containsExactly(0L, 1L, 2L, 4L);
+        FakeNetwork.Request held = fetch();
+        assertThat(acks(held)).as("nothing acknowledged before the next poll").isEmpty();
+        assertThat(consumer.poll(Duration.ZERO)).isEmpty();
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("they wait for the held fetch").isEmpty();
+        held.respond(fetchReply(TP, 5));
+        FakeNetwork.Request next = fetch();
+        assertThat(acks(next)).containsExactly(ack(0, 2, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(4, 4, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        next.respond(fetchReply(TP));
+        assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(5L);
+        assertThat(callbacks).containsExactly("t-0 [0, 1, 2, 4] ok");
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+    }
+
+    @Test
+    void acknowledgementsGoOnAShareAcknowledgeWhenNoFetchCanCarryThem() {
+        start(Map.of("share.prefetch.max.records", 2, "max.poll.records", 2));
+        assertThat(offsets(subscribedWith(0, 1))).containsExactly(0L, 1L);
+        FakeNetwork.Request held = fetch();
+        consumer.poll(Duration.ZERO);
+        held.respond(fetchReply(TP, 2, 3)); // the prefetch bound is reached: no fetch follows
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).isEmpty();
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(a.connection()).as("acknowledgements go on the shared path").isNull();
+        assertThat(acks(a)).containsExactly(ack(0, 1, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(2L, 3L);
+        assertThat(callbacks).containsExactly("t-0 [0, 1] ok");
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
+    void explicitModeNeedsEveryRecordAcknowledgedAndSendsOneRangePerRunOfAType() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1, 2, 3, 4);
+        FakeNetwork.Request held = fetch();
+        consumer.acknowledge(polled.get(0));
+        consumer.acknowledge(polled.get(1), AcknowledgeType.ACCEPT);
+        consumer.acknowledge(polled.get(2), AcknowledgeType.REJECT);
+        consumer.acknowledge(polled.get(3), AcknowledgeType.RELEASE);
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("t-0@4");
+        consumer.acknowledge(polled.get(4), AcknowledgeType.RELEASE);
+        consumer.poll(Duration.ZERO);
+        held.respond(fetchReply(TP));
+        FakeNetwork.Request a = fetch();
+        assertThat(acks(a)).containsExactly(ack(0, 1, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(2, 2, io.streambus.protocol.share.AcknowledgeType.REJECT),
+                ack(3, 4, io.streambus.protocol.share.AcknowledgeType.RELEASE));
+        assertThatThrownBy(() -> consumer.acknowledge(polled.get(0))).as("already sent")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("SENDING");
+        a.respond(fetchReply(TP));
+    }
+
+    @Test
+    void commitSyncReportsPerPartitionResultsAndNeverRepeatsUnappliedAcknowledgements() throws Exception {
+        start(Map.of());
+        subscribedWith(0, 1, 2);
+        FakeNetwork.Request held = fetch();
+        CompletableFuture<Map<TopicPartition, Optional<Exception>>> result =
+                CompletableFuture.supplyAsync(() -> consumer.commitSync(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 2, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(ErrorCode.INVALID_RECORD_STATE, List.of(new OffsetRange(1, 2))));
+        Map<TopicPartition, Optional<Exception>> r = result.get(10, TimeUnit.SECONDS);
+        assertThat(r.get(TP)).get().isInstanceOfSatisfying(InvalidRecordStateException.class,
+                e -> assertThat(e.offsets()).containsExactlyInAnyOrder(1L, 2L));
+        assertThat(callbacks).containsExactly("t-0 [0, 1, 2] InvalidRecordStateException");
+        consumer.commitAsync();
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("52 is not retried (B.13.12)").isEmpty();
+        held.respond(fetchReply(TP));
+    }
+
+    @Test
+    void commitSyncWithNothingPendingReturnsAnEmptyResult() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        subscribedWith(0);
+        assertThat(consumer.commitSync(Duration.ZERO)).isEmpty();
+        fetch().respond(fetchReply(TP));
+    }
+
+    // ---- lock renewal ------------------------------------------------------------------------------------------
+
+    @Test
+    void locksOfRecordsTheApplicationHoldsAreRenewedOnceHalfOfTheLockHasPassed() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(7, 8);
+        FakeNetwork.Request held = fetch();
+        assertThat(consumer.acquisitionLockTimeoutMs()).contains(LOCK_MS);
+        net.advanceMs(LOCK_MS / 2 - 1);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(LOCK_MS / 4);
+        FakeNetwork.Request renew = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(renew)).containsExactly(ack(7, 8, io.streambus.protocol.share.AcknowledgeType.RENEW));
+        renew.respond(ackReply(0, List.of()));
+        // The lock now ends LOCK_MS after the renewal was sent: no second renewal until half of that has passed.
+        net.advanceMs(LOCK_MS / 4);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        consumer.acknowledge(polled.get(0));
+        consumer.acknowledge(polled.get(1));
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(0, List.of()));
+        net.advanceMs(LOCK_MS);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("acknowledged records are not renewed").isEmpty();
+        // the held fetch timed out meanwhile and was sent again; tearDown answers it
+    }
+
+    @Test
+    void anExplicitRenewIsSentAtOnceAndTheRecordStillNeedsItsAcknowledgement() {
+        start(Map.of("share.acknowledgement.mode", "explicit", "share.lock.auto.renew", false));
+        List<ShareRecord<String, String>> polled = subscribedWith(3);
+        FakeNetwork.Request held = fetch();
+        consumer.acknowledge(polled.get(0), AcknowledgeType.RENEW);
+        FakeNetwork.Request renew = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(renew)).containsExactly(ack(3, 3, io.streambus.protocol.share.AcknowledgeType.RENEW));
+        renew.respond(ackReply(0, List.of()));
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+        net.advanceMs(LOCK_MS * 2);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("auto renewal off").isEmpty();
+        // the held fetch timed out meanwhile and was sent again; tearDown answers it
+    }
+
+    @Test
+    void aPrefetchedRecordWhoseLockHasEndedIsNeverHandedOut() {
+        start(Map.of("max.poll.records", 1));
+        List<ShareRecord<String, String>> first = subscribedWith(0, 1);
+        assertThat(offsets(first)).containsExactly(0L);
+        FakeNetwork.Request held = fetch();
+        net.advanceMs(LOCK_MS);
+        assertThat(consumer.poll(Duration.ZERO)).isEmpty();
+        // the held fetch timed out meanwhile and was sent again; tearDown answers it
+    }
+
+    // ---- close and unsubscribe ---------------------------------------------------------------------------------
+
+    @Test
+    void closeReleasesWhatTheApplicationHoldsReturnsWhatItNeverSawThenLeaves() throws Exception {
+        start(Map.of("share.acknowledgement.mode", "explicit", "max.poll.records", 2));
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1, 2, 3);
+        consumer.acknowledge(polled.get(0));
+        FakeNetwork.Request held = fetch();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        assertThat(held.outcome()).as("the fetch connection is closed first").isEqualTo("disconnect");
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(1, 1, io.streambus.protocol.share.AcknowledgeType.RELEASE),
+                ack(2, 3, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        a.respond(ackReply(0, List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        FakeNetwork.Request leave = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(leave.body(ShareGroupHeartbeatRequest.class).leave()).isTrue();
+        assertThat(leave.body(ShareGroupHeartbeatRequest.class).memberId()).isEqualTo("m1");
+        assertThat(leave.body(ShareGroupHeartbeatRequest.class).subscribedTopics()).isEmpty();
+        leave.respondError(ErrorCode.UNKNOWN_MEMBER_ID, "gone already"); // 20 on leave is success
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.CLOSED);
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closeWhileAFetchCarriesAcknowledgementsSendsThemAgainAtOnce() throws Exception {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request f = fetch();
+        consumer.poll(Duration.ZERO);
+        f.respond(fetchReply(TP));
+        FakeNetwork.Request withAcks = fetch();
+        assertThat(acks(withAcks)).hasSize(1);
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            net.runDue();
+            return !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty();
+        });
+        assertThat(withAcks.outcome()).isEqualTo("disconnect");
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 0,
+                TopicPartitions.empty()));
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(callbacks).containsExactly("t-0 [0] ok");
+    }
+
+    @Test
+    void implicitCloseAcceptsTheLastPoll() throws Exception {
+        start(Map.of());
+        subscribedWith(4, 5);
+        fetch();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(4, 5, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 0,
+                TopicPartitions.empty()));
+        closed.get(10, TimeUnit.SECONDS);
+    }
+
+    // ---- B.13.12 reactions -------------------------------------------------------------------------------------
+
+    @Test
+    void unknownMemberOnAFetchForgetsTheMemberAndEveryRecordAndJoinsAgain() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1);
+        fetch().respondError(ErrorCode.UNKNOWN_MEMBER_ID, "session expired");
+        net.runDue();
+        FakeNetwork.Request rejoin = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(rejoin.body(ShareGroupHeartbeatRequest.class).memberId()).as("joins with an empty id").isEmpty();
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.JOINING);
+        consumer.acknowledge(polled.get(0)); // no longer held: ignored, it will be delivered again
+        rejoin.respond(new ShareGroupHeartbeatResponse("m2", 5000, TopicPartitions.of("t", List.of(0))));
+        assertThat(consumer.poll(Duration.ZERO)).as("the lost records are not acknowledgeable any more").isEmpty();
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).memberId()).isEqualTo("m2");
+        assertThat(acks(f)).isEmpty();
+        f.respond(fetchReply(TP));
+    }
+
+    @Test
+    void unknownGroupOnAShareAcknowledgeFailsTheAcknowledgementsAndJoinsAgain() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respondError(ErrorCode.UNKNOWN_CONSUMER_GROUP_ID, "deleted");
+        net.runDue();
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0] BrokerErrorException");
+        assertThat(net.next(ApiKey.SHARE_GROUP_HEARTBEAT).body(ShareGroupHeartbeatRequest.class).memberId())
+                .isEmpty();
+        held.respond(fetchReply(TP));
+    }
+
+    @Test
+    void groupTypeMismatchFailsTheConsumer() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respondError(ErrorCode.GROUP_TYPE_MISMATCH, "a consumer group");
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOfSatisfying(BrokerErrorException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.GROUP_TYPE_MISMATCH));
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.FAILED);
+        net.advanceMs(60_000);
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).as("no more heartbeats").isEmpty();
+    }
+
+    @Test
+    void authorizationFailureFailsTheConsumer() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respondError(ErrorCode.AUTHORIZATION_FAILED, "topic t");
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(
+                io.streambus.client.AuthorizationException.class);
+    }
+
+    @Test
+    void anInvalidFilterFailsTheConsumer() {
+        start(Map.of("share.filter", "color = "));
+        consumer.subscribe(List.of("t"));
+        join();
+        fetch().respondError(ErrorCode.INVALID_FILTER, "does not parse");
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(InvalidFilterException.class)
+                .hasMessageContaining("does not parse");
+    }
+
+    @Test
+    void partitionNotAssignedDropsThePartitionAndHeartbeatsAtOnce() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        join();
+        FakeNetwork.Request f = fetch();
+        f.respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(
+                ShareFetchPartitionData.failed(0, ErrorCode.PARTITION_NOT_ASSIGNED)))));
+        net.runDue();
+        FakeNetwork.Request hb = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(hb.body(ShareGroupHeartbeatRequest.class).memberId()).isEqualTo("m1");
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).as("the partition is not fetched meanwhile").isEmpty();
+        hb.respond(new ShareGroupHeartbeatResponse("m1", 5000, TopicPartitions.of("t", List.of(0))));
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
+    void aStorageErrorOnAPartitionsAcknowledgementsIsRetriedAfterABackoff() {
+        start(Map.of());
+        subscribedWith(0, 1);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(ErrorCode.STORAGE_ERROR, List.of()));
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(200);
+        FakeNetwork.Request again = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(again)).containsExactly(ack(0, 1, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        again.respond(ackReply(0, List.of()));
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0, 1] ok");
+        held.respond(fetchReply(TP));
+    }
+
+    @Test
+    void aRequestTimeoutStatusIsRetriedAfterABackoff() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respondError(ErrorCode.REQUEST_TIMEOUT, "busy");
+        net.advanceMs(200);
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(0, List.of()));
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0] ok");
+        held.respond(fetchReply(TP));
+    }
+
+    @Test
+    void aPartitionAtItsInFlightLimitWithoutRecordsIsLeftOutForOneSecond() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        join();
+        fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
+                true)))));
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).isEmpty();
+        net.advanceMs(999);
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).isEmpty();
+        net.advanceMs(1);
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
+    void aLostFetchConnectionIsReopenedAfterABackoffAndItsAcknowledgementsSentOnTheirOwn() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request f = fetch();
+        consumer.poll(Duration.ZERO);
+        f.respond(fetchReply(TP));
+        FakeNetwork.Request withAcks = fetch();
+        assertThat(acks(withAcks)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        withAcks.connection().close();
+        net.advanceMs(200);
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        FakeNetwork.Request refetch = fetch();
+        assertThat(refetch.connection()).isNotSameAs(withAcks.connection());
+        refetch.respond(fetchReply(TP));
+        consumer.poll(Duration.ZERO);
+        assertThat(callbacks).containsExactly("t-0 [0] ok");
+    }
+
+    @Test
+    void aRetriableHeartbeatFailureIsRetriedAfterABackoff() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respondError(ErrorCode.REQUEST_TIMEOUT, "busy");
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).isEmpty();
+        net.advanceMs(200);
+        join();
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.STABLE);
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
+    void aTopicGoneOnAShareAcknowledgeDropsThePartitionAndHeartbeatsAtOnce() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(ErrorCode.TOPIC_NOT_FOUND, List.of()));
+        FakeNetwork.Request hb = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(hb.body(ShareGroupHeartbeatRequest.class).memberId()).isEqualTo("m1");
+        hb.respond(new ShareGroupHeartbeatResponse("m1", 5000, TopicPartitions.empty()));
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0] BrokerErrorException");
+        held.respond(fetchReply(TP, 1)); // fetched before the assignment changed: dropped with the partition
+        assertThat(consumer.poll(Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void aPartitionAuthorizationFailureOnAFetchFailsTheConsumer() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        join();
+        fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(
+                ShareFetchPartitionData.failed(0, ErrorCode.AUTHORIZATION_FAILED)))));
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO))
+                .isInstanceOf(io.streambus.client.AuthorizationException.class);
+    }
+
+    @Test
+    void unsubscribeReturnsWhatWasNeverSeenLeavesAndASubscribeJoinsAfresh() throws Exception {
+        start(Map.of("max.poll.records", 1));
+        subscribedWith(0, 1, 2);
+        CompletableFuture<Void> left = CompletableFuture.runAsync(consumer::unsubscribe);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(1, 2, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        a.respond(ackReply(0, List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        FakeNetwork.Request leave = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(leave.body(ShareGroupHeartbeatRequest.class).leave()).isTrue();
+        leave.respond(new ShareGroupHeartbeatResponse("m1", 0, TopicPartitions.empty()));
+        left.get(10, TimeUnit.SECONDS);
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.UNSUBSCRIBED);
+        assertThat(consumer.subscription()).isEmpty();
+        assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+        consumer.subscribe(List.of("t"));
+        FakeNetwork.Request rejoin = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
+        assertThat(rejoin.body(ShareGroupHeartbeatRequest.class).memberId()).isEmpty();
+        rejoin.respond(new ShareGroupHeartbeatResponse("m2", 5000, TopicPartitions.of("t", List.of(0))));
+        net.advanceMs(200); // the fetch connection closed by unsubscribe is opened again after the backoff
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).memberId()).isEqualTo("m2");
+        f.respond(fetchReply(TP));
+    }
+
+    @Test
+    void wakeupInterruptsPoll() {
+        start(Map.of());
+        consumer.subscribe(List.of("t"));
+        consumer.wakeup();
+        assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(5))).isInstanceOf(WakeupException.class);
+    }
+
+    @Test
+    void aBrokerWithoutShareGroupsFailsAtOnce() {
+        net = new FakeNetwork(FakeNetwork.config(Map.of()), new ManualTime(), alloc);
+        ClientContext ctx = net.newContext();
+        assertThatThrownBy(() -> ctx.newShareConsumer("g", Serdes.stringDeserializer(), Serdes.stringDeserializer(),
+                ctx.config())).isInstanceOfSatisfying(UnsupportedFeatureException.class,
+                        e -> assertThat(e.capability()).isEqualTo("share-groups"));
+        assertThat(net.requests()).isEmpty();
+    }
+
+    @Test
+    void stateMachinesRefuseIllegalTransitionsNamingBothStates() {
+        assertThatThrownBy(() -> ShareMemberState.UNSUBSCRIBED.moveTo(ShareMemberState.STABLE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("UNSUBSCRIBED")
+                .hasMessageContaining("STABLE");
+        assertThatThrownBy(() -> ShareMemberState.CLOSED.moveTo(ShareMemberState.JOINING))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(ShareMemberState.STABLE.moveTo(ShareMemberState.JOINING)).isEqualTo(ShareMemberState.JOINING);
+        assertThatThrownBy(() -> RecordState.DONE.moveTo(RecordState.ACKNOWLEDGED))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("DONE")
+                .hasMessageContaining("ACKNOWLEDGED");
+        assertThatThrownBy(() -> RecordState.PREFETCHED.moveTo(RecordState.SENDING))
+                .isInstanceOf(IllegalStateException.class);
+        Set<RecordState> fromSending = new HashSet<>();
+        for (RecordState s : RecordState.values()) {
+            try {
+                RecordState.SENDING.moveTo(s);
+                fromSending.add(s);
+            } catch (IllegalStateException e) {
+                // not allowed
+            }
+        }
+        assertThat(fromSending).containsExactlyInAnyOrder(RecordState.DONE, RecordState.LOST);
+    }
+
+    @Test
+    void rangesCoverOnlyConsecutiveOffsetsOfOneType() {
+        var accept = io.streambus.protocol.share.AcknowledgeType.ACCEPT;
+        var reject = io.streambus.protocol.share.AcknowledgeType.REJECT;
+        assertThat(ShareConsumerImpl.ranges(List.of(1L, 2L, 3L, 5L, 6L, 7L), List.of(accept, accept, accept, accept,
+                reject, reject))).containsExactly(ack(1, 3, accept), ack(5, 5, accept), ack(6, 7, reject));
+    }
+}

@@ -77,7 +77,8 @@ public final class BrokerConfig {
         this.frameTimeout = b.frameTimeout;
         this.authFailureDelay = b.authFailureDelay;
         this.authFailureDelayMax = b.authFailureDelayMax;
-        this.groups = b.groups.build();
+        // Group membership is as durable as the log: forced with every-write, left to the OS otherwise.
+        this.groups = b.groups.forceMembershipWrites(b.flushPolicy.kind() == FlushPolicy.Kind.EVERY_WRITE).build();
     }
 
     /** A builder with defaults. */

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on 127.0.0.1 that forwards every accepted connection to one target and injects faults on demand:
  * latency with jitter (order kept), a bandwidth limit per connection and direction, dropped replies, refused or reset
- * connections, a black hole (bytes silently discarded both ways, like a network partition) and half-open connections
- * (one end closed without the other being told). Faults apply to connections already open and to new ones, and can
+ * connections, a black hole (bytes silently discarded both ways, like a network partition), half-open connections
+ * (one end closed without the other being told) and replies lost with their connection ({@link #dropReplyEvery},
+ * {@link #dropNextReply}: the broker processed the request, the client never hears of it). Faults apply to connections already open and to new ones, and can
  * be changed at any time. Thread-safe.
  *
  * <p>Bytes are handled in read chunks: dropping or black-holing starts and ends at a chunk boundary, which may cut a
@@ -41,6 +42,10 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean blackHole;
     private volatile boolean refuse;
     private volatile boolean closed;
+    private volatile int dropReplyEvery;
+    private final java.util.concurrent.atomic.AtomicBoolean dropNextReply = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong countedReplies = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger faults = new java.util.concurrent.atomic.AtomicInteger();
 
     private FaultProxy(InetSocketAddress target, int listenPort) throws IOException {
         if (!target.getAddress().isLoopbackAddress()) {
@@ -79,6 +84,19 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the fault proxy", e);
         }
+    }
+
+    /**
+     * Starts a proxy forwarding to {@code hostPort} ({@code host:port}; the host must be a loopback address or
+     * {@code localhost}).
+     */
+    public static FaultProxy start(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        if (!host.equals("localhost") && !host.equals("127.0.0.1") && !host.equals("::1")) {
+            throw new IllegalArgumentException("loopback targets only: " + hostPort);
+        }
+        return start(Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     /** The port clients connect to. */
@@ -145,13 +163,38 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Drops every {@code n}-th reply chunk (counted over all connections, leaving out each connection's first reply
+     * chunk, so that connections can always be set up, e.g. the ApiVersions probe of B.4) and resets that chunk's
+     * connection at once: the client sees a lost connection with requests unanswered (A.8.4, B.12.4). 0 turns it off.
+     */
+    public FaultProxy dropReplyEvery(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0: " + n);
+        }
+        this.dropReplyEvery = n;
+        return this;
+    }
+
+    /** Drops the next reply chunk (of any connection, past its first) and resets its connection; acts once. */
+    public FaultProxy dropNextReply() {
+        dropNextReply.set(true);
+        return this;
+    }
+
+    /** Faults injected so far: replies dropped with their connection by the two methods above, and resets. */
+    public int faults() {
+        return faults.get();
+    }
+
     /** Resets (TCP RST) both ends of every open connection. Returns how many connections were reset. */
-    public int resetConnections() {
+    public int resetAll() {
         int n = 0;
         for (ProxiedConnection c : connections) {
             c.reset();
             n++;
         }
+        faults.addAndGet(n);
         return n;
     }
 
@@ -174,7 +217,7 @@ public final class FaultProxy implements AutoCloseable {
     // ---- statistics ---------------------------------------------------------------------------------------------
 
     /** Connections accepted since the start. */
-    public long acceptedConnections() {
+    public long connectionsAccepted() {
         return accepted.get();
     }
 
@@ -234,6 +277,17 @@ public final class FaultProxy implements AutoCloseable {
     /** True if a chunk read in {@code d} is to be discarded now. */
     boolean discards(Direction d) {
         return blackHole || (d == Direction.TO_CLIENT && dropReplies);
+    }
+
+    /** True if this reply chunk (not a connection's first) is to be dropped with its connection; counts it. */
+    boolean dropsReply() {
+        long k = countedReplies.incrementAndGet();
+        int every = dropReplyEvery;
+        if (dropNextReply.compareAndSet(true, false) || (every > 0 && k % every == 0)) {
+            faults.incrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     void countForwarded(Direction d, int n) {

@@ -26,6 +26,8 @@ final class ProxiedConnection {
     /** The side left with a stale open connection, or null while the connection is whole. */
     private volatile Side stale;
     private volatile boolean closed;
+    /** Reply chunks read so far (reader of TO_CLIENT only). */
+    private long replyChunks;
 
     ProxiedConnection(FaultProxy proxy, Socket client) {
         this.proxy = proxy;
@@ -136,6 +138,11 @@ final class ProxiedConnection {
                 if (discarding(d)) {
                     proxy.countDropped(d, n);
                     continue;
+                }
+                if (d == Direction.TO_CLIENT && replyChunks++ > 0 && proxy.dropsReply()) {
+                    proxy.countDropped(d, n);
+                    reset();
+                    return;
                 }
                 long jitter = proxy.jitterNanos();
                 long delay = proxy.latencyNanos() + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter + 1));

@@ -87,7 +87,7 @@ class FaultProxyTest {
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "hello")).isEqualTo("hello");
         }
-        assertThat(proxy.acceptedConnections()).isEqualTo(1);
+        assertThat(proxy.connectionsAccepted()).isEqualTo(1);
         assertThat(proxy.bytesForwarded(Direction.TO_SERVER)).isEqualTo(5);
         await().atMost(Duration.ofSeconds(5)).until(() -> proxy.bytesForwarded(Direction.TO_CLIENT) == 5
                 && proxy.openConnections() == 0);
@@ -141,7 +141,7 @@ class FaultProxyTest {
     void resetGivesBothEndsAnError() throws IOException {
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "a")).isEqualTo("a");
-            assertThat(proxy.resetConnections()).isEqualTo(1);
+            assertThat(proxy.resetAll()).isEqualTo(1);
             assertThatThrownBy(() -> {
                 s.getOutputStream().write('x');
                 if (s.getInputStream().read() >= 0) {
@@ -164,6 +164,8 @@ class FaultProxyTest {
             try (Socket late = connect()) {
                 late.setSoTimeout(300);
                 late.getOutputStream().write('z');
+                // Whether a connection is black-holed is decided when the proxy accepts it.
+                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.connectionsAccepted() == 2);
                 proxy.blackHole(false);
                 assertThatThrownBy(() -> late.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             }
@@ -189,16 +191,47 @@ class FaultProxyTest {
     }
 
     @Test
-    void refusedConnectionsAreResetAtOnce() throws IOException {
-        proxy.refuseConnections(true);
+    void dropReplyEveryResetsThatConnectionButNeverDropsTheFirstReply() throws IOException {
+        proxy.dropReplyEvery(2);
         try (Socket s = connect()) {
+            assertThat(roundTrip(s, "1")).as("a connection's first reply always passes").isEqualTo("1");
+            assertThat(roundTrip(s, "2")).as("reply chunk 1 of the counted ones passes").isEqualTo("2");
+            s.getOutputStream().write('3');
             assertThatThrownBy(() -> {
-                s.getOutputStream().write('x');
+                if (s.getInputStream().read() < 0) {
+                    throw new SocketException("end of stream");
+                }
+            }).as("reply chunk 2 dropped and the connection reset").isInstanceOf(SocketException.class);
+        }
+        assertThat(proxy.faults()).isEqualTo(1);
+        proxy.dropReplyEvery(0).dropNextReply();
+        try (Socket s = connect()) {
+            assertThat(roundTrip(s, "a")).isEqualTo("a");
+            s.getOutputStream().write('b');
+            assertThatThrownBy(() -> {
                 if (s.getInputStream().read() < 0) {
                     throw new SocketException("end of stream");
                 }
             }).isInstanceOf(SocketException.class);
         }
+        assertThat(proxy.faults()).isEqualTo(2);
+        try (Socket s = connect()) {
+            assertThat(roundTrip(s, "x")).isEqualTo("x");
+            assertThat(roundTrip(s, "y")).as("dropNextReply acts once").isEqualTo("y");
+        }
+    }
+
+    @Test
+    void refusedConnectionsAreResetAtOnce() throws IOException {
+        proxy.refuseConnections(true);
+        assertThatThrownBy(() -> {
+            try (Socket s = connect()) {
+                s.getOutputStream().write('x');
+                if (s.getInputStream().read() < 0) {
+                    throw new SocketException("end of stream");
+                }
+            }
+        }).isInstanceOf(SocketException.class);
         proxy.refuseConnections(false);
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "ok")).isEqualTo("ok");

@@ -49,36 +49,59 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupRegistry groups = new GroupRegistry();
     private final OffsetManager offsets;
     private final GroupMembershipManager membership;
+    private final MembershipStore membershipStore;
     private volatile boolean closed;
 
     /**
      * A coordinator over an open store, which the caller keeps ownership of (close it after the coordinator).
-     * Groups that hold stored offsets or state come back Empty (membership does not survive a restart, B.6.1).
+     * Groups that hold stored offsets or state come back Empty: this coordinator keeps no membership across
+     * restarts (B.6.1); {@link #open} keeps it (see {@link GroupCoordinatorConfig#durableMembership()}).
      */
     public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, TopicMetadata topics,
                             GroupAuthorizer authorizer, GroupTimer timer) {
-        this(config, store, false, topics, authorizer, timer);
+        this(config, store, false, topics, authorizer, timer, MembershipStore.disabled());
+    }
+
+    /**
+     * As the public constructor, with membership kept in {@code membershipStore} (which the coordinator closes);
+     * for tests that restart a coordinator on a manual timer.
+     */
+    GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, TopicMetadata topics,
+                     GroupAuthorizer authorizer, GroupTimer timer, MembershipStore membershipStore) {
+        this(config, store, false, topics, authorizer, timer, membershipStore);
     }
 
     private GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, boolean ownsStore,
-                             TopicMetadata topics, GroupAuthorizer authorizer, GroupTimer timer) {
+                             TopicMetadata topics, GroupAuthorizer authorizer, GroupTimer timer,
+                             MembershipStore membershipStore) {
         this.config = config;
         this.authorizer = authorizer;
+        this.membershipStore = membershipStore;
         this.offsets = new OffsetManager(config, store, ownsStore, topics, timer, groups);
-        this.membership = new GroupMembershipManager(config, timer, groups, offsets);
+        this.membership = new GroupMembershipManager(config, timer, groups, offsets, membershipStore);
+        membership.restore();
     }
 
     /**
      * Opens the offset store under {@code <dataDir>/__offsets} and starts a coordinator that owns it (closing the
-     * coordinator closes the store). Timers run on {@code scheduler}, which the caller owns.
+     * coordinator closes the store). Timers run on {@code scheduler}, which the caller owns. With
+     * {@link GroupCoordinatorConfig#durableMembership()} the membership of groups is kept under
+     * {@code <dataDir>/__groups} and restored: members that heartbeat within their session timeout after a restart
+     * keep their ids, generation and assignments (sessions restart when the coordinator opens).
      */
     public static GroupCoordinator open(Path dataDir, GroupCoordinatorConfig config, TopicMetadata topics,
                                         GroupAuthorizer authorizer, ScheduledExecutorService scheduler)
             throws IOException {
         OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes());
+        MembershipStore members = MembershipStore.disabled();
         try {
-            return new GroupCoordinator(config, store, true, topics, authorizer, GroupTimer.system(scheduler));
-        } catch (RuntimeException e) {
+            if (config.durableMembership()) {
+                members = MembershipStore.open(dataDir, config.forceMembershipWrites());
+            }
+            return new GroupCoordinator(config, store, true, topics, authorizer, GroupTimer.system(scheduler),
+                    members);
+        } catch (IOException | RuntimeException e) {
+            members.close();
             store.close();
             throw e;
         }
@@ -348,6 +371,7 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         closed = true;
         membership.close();
+        membershipStore.close();
         offsets.close();
     }
 

@@ -29,6 +29,8 @@ public final class GroupCoordinatorConfig {
     private final int maxRebalanceTimeoutMs;
     private final Optional<Duration> offsetRetention;
     private final long offsetsCompactionThresholdBytes;
+    private final boolean durableMembership;
+    private final boolean forceMembershipWrites;
 
     private GroupCoordinatorConfig(Builder b) {
         this.minSessionTimeoutMs = b.minSessionTimeoutMs;
@@ -37,6 +39,21 @@ public final class GroupCoordinatorConfig {
         this.maxRebalanceTimeoutMs = b.maxRebalanceTimeoutMs;
         this.offsetRetention = b.offsetRetention;
         this.offsetsCompactionThresholdBytes = b.offsetsCompactionThresholdBytes;
+        this.durableMembership = b.durableMembership;
+        this.forceMembershipWrites = b.forceMembershipWrites;
+    }
+
+    /**
+     * Whether a coordinator opened on a data directory keeps group membership (members, generation, protocol,
+     * leader, assignments) across restarts (default true); see {@code MembershipStore}.
+     */
+    public boolean durableMembership() {
+        return durableMembership;
+    }
+
+    /** Whether each membership write is forced to disk (default false; the broker sets it for every-write). */
+    public boolean forceMembershipWrites() {
+        return forceMembershipWrites;
     }
 
     /** The defaults of the spec. */
@@ -135,6 +152,8 @@ public final class GroupCoordinatorConfig {
         private int maxRebalanceTimeoutMs = DEFAULT_MAX_REBALANCE_TIMEOUT_MS;
         private Optional<Duration> offsetRetention = Optional.of(Duration.ofDays(7));
         private long offsetsCompactionThresholdBytes = OffsetStore.DEFAULT_COMPACTION_THRESHOLD_BYTES;
+        private boolean durableMembership = true;
+        private boolean forceMembershipWrites;
 
         private Builder() {
         }
@@ -192,6 +211,18 @@ public final class GroupCoordinatorConfig {
                 throw new IllegalArgumentException("compaction threshold must be positive, was " + bytes);
             }
             this.offsetsCompactionThresholdBytes = bytes;
+            return this;
+        }
+
+        /** See {@link GroupCoordinatorConfig#durableMembership()}; false restores the B.6.1 behaviour of old. */
+        public Builder durableMembership(boolean on) {
+            this.durableMembership = on;
+            return this;
+        }
+
+        /** See {@link GroupCoordinatorConfig#forceMembershipWrites()}. */
+        public Builder forceMembershipWrites(boolean on) {
+            this.forceMembershipWrites = on;
             return this;
         }
 

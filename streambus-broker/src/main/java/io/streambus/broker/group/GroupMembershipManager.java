@@ -37,6 +37,8 @@ final class GroupMembershipManager {
     private final GroupTimer timer;
     private final GroupRegistry groups;
     private final OffsetManager offsets;
+    /** Keeps membership across restarts; {@link MembershipStore#disabled()} keeps nothing. */
+    private final MembershipStore durable;
     /** Held JoinGroups of new members by connection, so that closing the connection removes them (B.6.10). */
     private final ConcurrentHashMap<Object, Set<MemberRef>> newMemberJoins = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -46,10 +48,67 @@ final class GroupMembershipManager {
 
     GroupMembershipManager(GroupCoordinatorConfig config, GroupTimer timer, GroupRegistry groups,
                            OffsetManager offsets) {
+        this(config, timer, groups, offsets, MembershipStore.disabled());
+    }
+
+    GroupMembershipManager(GroupCoordinatorConfig config, GroupTimer timer, GroupRegistry groups,
+                           OffsetManager offsets, MembershipStore durable) {
         this.config = config;
         this.timer = timer;
         this.groups = groups;
         this.offsets = offsets;
+        this.durable = durable;
+    }
+
+    /**
+     * Restores the groups {@link MembershipStore} kept (call once, before any request): a Stable generation comes
+     * back Stable with its members and assignments, a rebalance comes back as a join phase its members rejoin. Every
+     * member's session restarts now, so a member that heartbeats within its session timeout keeps its partitions.
+     */
+    void restore() {
+        Completions c = new Completions();
+        int n = 0;
+        for (DurableGroup d : durable.load()) {
+            Group g = groups.getOrCreate(d.groupId());
+            synchronized (g) {
+                if (g.state() != GroupState.EMPTY || !g.members.isEmpty() || d.members().isEmpty()) {
+                    continue;
+                }
+                g.protocolType = d.protocolType();
+                g.generation = d.generation();
+                for (DurableGroup.DurableMember dm : d.members()) {
+                    Member m = new Member(dm.id());
+                    m.clientId = dm.clientId();
+                    m.sessionTimeoutMs = dm.sessionTimeoutMs();
+                    m.rebalanceTimeoutMs = dm.rebalanceTimeoutMs();
+                    m.protocols = dm.protocols();
+                    m.assignment = d.stable() ? dm.assignment() : NO_BYTES;
+                    m.syncedGeneration = d.stable() ? d.generation() : -1;
+                    g.members.put(m.id, m);
+                }
+                offsets.groupActivated(g);
+                if (d.stable() && d.leaderId() != null && g.members.containsKey(d.leaderId())) {
+                    g.leaderId = d.leaderId();
+                    g.protocol = d.protocol();
+                    g.transitionTo(GroupState.PREPARING_REBALANCE);
+                    g.transitionTo(GroupState.COMPLETING_REBALANCE);
+                    g.transitionTo(GroupState.STABLE);
+                } else {
+                    prepareRebalance(g, c, "restored in a rebalance after a broker restart");
+                }
+                for (Member m : g.members.values()) {
+                    restartSession(g, m);
+                }
+                checkJoinPhase(g, c);
+                log.info("group {}: restored {} member(s), generation {}, {}", g.id, g.members.size(),
+                        g.generation, g.state());
+                n++;
+            }
+        }
+        c.run();
+        if (n > 0) {
+            log.info("restored the membership of {} group(s)", n);
+        }
     }
 
     // =========================================================================================== JoinGroup
@@ -219,6 +278,7 @@ final class GroupMembershipManager {
         for (Member m : g.members.values()) {
             m.phaseJoinSeq = -1;
         }
+        durable.save(DurableGroup.of(g));
         log.info("group {}: rebalance from generation {}: {}", LogText.safe(g.id), g.generation,
                 LogText.safe(reason));
     }
@@ -299,6 +359,7 @@ final class GroupMembershipManager {
                     m == leader ? list : List.of()));
             restartSession(g, m); // its timer was held with the request
         }
+        durable.save(DurableGroup.of(g));
         log.info("group {}: generation {} with {} members, leader {}, protocol {}", LogText.safe(g.id), g.generation,
                 g.members.size(), LogText.safe(g.leaderId), LogText.safe(g.protocol));
         int generation = g.generation;
@@ -357,6 +418,7 @@ final class GroupMembershipManager {
         g.protocol = null;
         g.emptySinceWallMs = timer.wallClockMs();
         offsets.groupEmptied(g);
+        durable.delete(g.id);
         log.info("group {} is empty (generation {})", LogText.safe(g.id), g.generation);
     }
 
@@ -446,6 +508,7 @@ final class GroupMembershipManager {
                         }
                     }
                     c.complete(f, new SyncResult(ErrorCode.NONE, m.assignment));
+                    durable.save(DurableGroup.of(g));
                     log.info("group {}: generation {} is stable", LogText.safe(g.id), g.generation);
                 } else {
                     if (m.heldSync != null) {

@@ -22,6 +22,8 @@ public final class LogConfig {
     private final Duration retentionTime;
     private final Duration retentionCheckInterval;
     private final Duration segmentTime;
+    private final Duration recoveryCheckpointInterval;
+    private final int recoveryThreads;
 
     private LogConfig(Builder b) {
         this.segmentBytes = b.segmentBytes;
@@ -31,6 +33,8 @@ public final class LogConfig {
         this.retentionTime = b.retentionTime;
         this.retentionCheckInterval = b.retentionCheckInterval;
         this.segmentTime = b.segmentTime;
+        this.recoveryCheckpointInterval = b.recoveryCheckpointInterval;
+        this.recoveryThreads = b.recoveryThreads;
     }
 
     /** All defaults. */
@@ -51,7 +55,23 @@ public final class LogConfig {
                 .retentionBytes(retentionBytes)
                 .retentionTime(retentionTime)
                 .retentionCheckInterval(retentionCheckInterval)
-                .segmentTime(segmentTime);
+                .segmentTime(segmentTime)
+                .recoveryCheckpointInterval(recoveryCheckpointInterval)
+                .recoveryThreads(recoveryThreads);
+    }
+
+    /**
+     * How often the recovery checkpoint is written (default 1 s): each partition's data is forced to disk up to its
+     * current end and that point recorded, so recovery after an unclean stop scans only what came after it. With
+     * the {@link FlushPolicy#OS} and interval policies this is one extra force per partition that took appends.
+     */
+    public Duration recoveryCheckpointInterval() {
+        return recoveryCheckpointInterval;
+    }
+
+    /** Threads recovering partitions in parallel at start (default: the number of processors, at most 8). */
+    public int recoveryThreads() {
+        return recoveryThreads;
     }
 
     /** A segment is rolled when the next batch would take it past this size (default 64 MiB). */
@@ -107,7 +127,9 @@ public final class LogConfig {
     public String toString() {
         return "LogConfig{segmentBytes=" + segmentBytes + ", indexIntervalBytes=" + indexIntervalBytes
                 + ", flushPolicy=" + flushPolicy + ", retentionBytes=" + retentionBytes
-                + ", retentionTime=" + retentionTime + ", retentionCheckInterval=" + retentionCheckInterval + ", segmentTime=" + segmentTime + '}';
+                + ", retentionTime=" + retentionTime + ", retentionCheckInterval=" + retentionCheckInterval + ", segmentTime=" + segmentTime
+                + ", recoveryCheckpointInterval=" + recoveryCheckpointInterval + ", recoveryThreads=" + recoveryThreads
+                + '}';
     }
 
     /** Builder for {@link LogConfig}; not thread-safe. */
@@ -119,8 +141,29 @@ public final class LogConfig {
         private Duration retentionTime;
         private Duration retentionCheckInterval = Duration.ofMinutes(5);
         private Duration segmentTime = Duration.ofDays(7);
+        private Duration recoveryCheckpointInterval = Duration.ofSeconds(1);
+        private int recoveryThreads = Math.min(8, Runtime.getRuntime().availableProcessors());
 
         private Builder() {
+        }
+
+        /** At least 1 ms (see {@link LogConfig#recoveryCheckpointInterval()}). */
+        public Builder recoveryCheckpointInterval(Duration interval) {
+            Objects.requireNonNull(interval, "recoveryCheckpointInterval");
+            if (interval.toMillis() < 1) {
+                throw new IllegalArgumentException("recoveryCheckpointInterval must be at least 1 ms, was " + interval);
+            }
+            this.recoveryCheckpointInterval = interval;
+            return this;
+        }
+
+        /** At least 1 (see {@link LogConfig#recoveryThreads()}). */
+        public Builder recoveryThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("recoveryThreads must be at least 1, was " + threads);
+            }
+            this.recoveryThreads = threads;
+            return this;
         }
 
         /** 1 .. {@link #MAX_SEGMENT_BYTES}; a batch larger than this gets a segment of its own. */

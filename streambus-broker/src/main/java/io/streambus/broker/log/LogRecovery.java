@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Opens the segments of one partition directory and makes them consistent.
  *
  * <p>Segments are forced to disk before a roll, so only the last one can hold a torn tail after a crash. Without
- * the clean-shutdown marker the last segment is scanned completely: every batch's structure and CRC is checked and
- * the file is cut at the first bad batch; its index is rebuilt. With the marker, and for older segments, the index
+ * the clean-shutdown marker the last segment is scanned from its {@link RecoveryPoint} (the recovery checkpoint's
+ * forced, sound prefix; the index entries before it are kept) or, without a usable point, completely: every batch's
+ * structure and CRC is checked and the file is cut at the first bad batch; its index is rebuilt. With the marker, and for older segments, the index
  * is loaded and checked and only the batches from its last entry on are scanned. An older segment that turns out
  * damaged (only possible with disk corruption) is cut the same way and the segments after it are renamed to
  * {@code *.orphaned} rather than deleted, so an operator can still inspect them; offsets stay contiguous.
@@ -45,6 +47,15 @@ final class LogRecovery {
 
     /** Returns the partition's segments in offset order; the last one is active (index file open). */
     static List<Segment> recover(Path dir, LogConfig config, String name) throws IOException {
+        return recover(dir, config, name, null, new LongAdder());
+    }
+
+    /**
+     * As {@link #recover(Path, LogConfig, String)}, scanning the active segment after an unclean stop only from
+     * {@code point} when it lies in that segment (null: no point), and adding the bytes scanned to {@code scanned}.
+     */
+    static List<Segment> recover(Path dir, LogConfig config, String name, RecoveryPoint point, LongAdder scanned)
+            throws IOException {
         PrivateFiles.createDirectories(dir);
         Path marker = dir.resolve(BatchFormat.CLEAN_MARKER);
         boolean clean = Files.exists(marker);
@@ -74,7 +85,7 @@ final class LogRecovery {
             if (logs.isEmpty()) {
                 result.add(Segment.create(dir, 0));
             } else {
-                recoverSegments(dir, config, name, clean, logs, result);
+                recoverSegments(dir, config, name, clean, logs, result, point, scanned);
             }
             // Rolling by time needs the first append time of the active segment.
             result.get(result.size() - 1).loadFirstAppendTime();
@@ -95,7 +106,8 @@ final class LogRecovery {
     }
 
     private static void recoverSegments(Path dir, LogConfig config, String name, boolean clean,
-            TreeMap<Long, Path> logs, List<Segment> result) throws IOException {
+            TreeMap<Long, Path> logs, List<Segment> result, RecoveryPoint point, LongAdder scanned)
+            throws IOException {
         List<Map.Entry<Long, Path>> entries = new ArrayList<>(logs.entrySet());
         long expected = entries.get(0).getKey();
         for (int i = 0; i < entries.size(); i++) {
@@ -123,6 +135,7 @@ final class LogRecovery {
                     long fromOffset = n == 0 ? base : base + loaded.relativeOffset(n - 1);
                     seg.lastIndexedPosition = from;
                     scan = scan(seg, fileSize, from, fromOffset, config.indexIntervalBytes());
+                    scanned.add(fileSize - from);
                     if (scan.problem() != null && scan.validEnd() == from && from > 0) {
                         // The last entry does not lead to a sound batch: either the index is wrong or that batch is
                         // torn. Scanning the whole segment tells which, and rebuilds the index.
@@ -134,7 +147,14 @@ final class LogRecovery {
                     }
                 }
             }
+            if (scan == null && last && point != null && point.segmentBase() == base) {
+                scan = scanFromPoint(seg, fileSize, point, config, name);
+                if (scan != null) {
+                    scanned.add(fileSize - point.position());
+                }
+            }
             if (scan == null) {
+                scanned.add(fileSize);
                 seg.index = new OffsetIndex();
                 seg.lastIndexedPosition = 0;
                 scan = scan(seg, fileSize, 0, base, config.indexIntervalBytes());
@@ -170,6 +190,52 @@ final class LogRecovery {
             }
             expected = seg.endOffset;
         }
+    }
+
+    /**
+     * Scans the active segment from its recovery point, keeping the index entries before it; null when the point
+     * does not fit the files (shorter log, unusable index), in which case the caller scans the whole segment.
+     */
+    private static Scan scanFromPoint(Segment seg, long fileSize, RecoveryPoint point, LogConfig config, String name)
+            throws IOException {
+        if (point.position() > fileSize || point.position() > Integer.MAX_VALUE) {
+            LOG.warn("{}: {} holds {} bytes, less than its recovery point at byte {}; scanning it whole", name, seg,
+                    fileSize, point.position());
+            return null;
+        }
+        OffsetIndex loaded = point.position() == 0 ? new OffsetIndex() : loadIndex(seg, fileSize);
+        if (loaded == null) {
+            return null;
+        }
+        // Entries at or after the point name batches of the unverified tail; the scan adds them back if sound.
+        loaded.truncateAtPosition(point.position());
+        int n = loaded.count();
+        seg.index = loaded;
+        seg.lastIndexedPosition = n == 0 ? 0 : loaded.position(n - 1);
+        Scan scan = scan(seg, fileSize, point.position(), point.offset(), config.indexIntervalBytes());
+        if (point.position() > 0 && scan.lastAppendTimeMs() < 0) {
+            // Nothing sound after the point: the newest append time is that of the last batch before it.
+            long last = lastBatchTime(seg, point.position());
+            scan = new Scan(scan.validEnd(), scan.nextOffset(), last, scan.problem());
+        }
+        LOG.info("{}: recovered from checkpoint at byte {} (offset {}); scanned {} byte(s) after it", name,
+                point.position(), point.offset(), fileSize - point.position());
+        return scan;
+    }
+
+    /** Append time of the last batch ending at {@code end}, found by walking batch headers from the index. */
+    private static long lastBatchTime(Segment seg, long end) throws IOException {
+        int n = seg.index.count();
+        long pos = n == 0 ? 0 : seg.index.position(n - 1);
+        ByteBuffer hdr = ByteBuffer.allocate(BatchFormat.HEADER_SIZE);
+        long time = -1;
+        while (pos < end) {
+            hdr.clear();
+            IoUtil.readFully(seg.log, hdr, pos);
+            time = hdr.getLong(BatchFormat.TIME_OFFSET);
+            pos += 4 + (hdr.getInt(BatchFormat.LENGTH_OFFSET) & 0xFFFFFFFFL);
+        }
+        return time;
     }
 
     private static OffsetIndex loadIndex(Segment seg, long logSize) throws IOException {

@@ -59,6 +59,8 @@ public final class PartitionLog {
     private volatile boolean dirty;
     /** Offsets at and above this are kept by retention (open or prepared transactions, B.7.8.6); none when null. */
     private volatile java.util.function.LongSupplier retentionFloor;
+    /** The last point {@link #recoveryPoint()} returned; checkpoint task only. */
+    private volatile RecoveryPoint lastRecoveryPoint;
 
     private PartitionLog(String topic, int partition, Path dir, LogConfig config) {
         this.topic = topic;
@@ -70,8 +72,14 @@ public final class PartitionLog {
 
     /** Opens (and recovers) the partition stored in {@code dir}, creating it when empty. */
     static PartitionLog open(String topic, int partition, Path dir, LogConfig config) throws IOException {
+        return open(topic, partition, dir, config, null, new java.util.concurrent.atomic.LongAdder());
+    }
+
+    /** As above, recovering an unclean active segment from {@code point} (or null); adds bytes scanned to {@code scanned}. */
+    static PartitionLog open(String topic, int partition, Path dir, LogConfig config, RecoveryPoint point,
+            java.util.concurrent.atomic.LongAdder scanned) throws IOException {
         PartitionLog log = new PartitionLog(topic, partition, dir, config);
-        List<Segment> recovered = LogRecovery.recover(dir, config, log.name);
+        List<Segment> recovered = LogRecovery.recover(dir, config, log.name, point, scanned);
         for (Segment s : recovered) {
             log.segments.put(s.baseOffset, s);
         }
@@ -531,6 +539,52 @@ public final class PartitionLog {
             dirty = true;
             throw new StorageException("flush of " + name + " failed: " + e, e);
         }
+    }
+
+    /**
+     * The partition's current recovery point after forcing the active segment's log and index up to it (skipped
+     * when nothing was appended since the last point); the previous point when the partition failed or the segment
+     * rolled meanwhile; null once closed or deleted. Called by the log manager's checkpoint task only; takes the
+     * append lock just long enough to read the end of the log, so appends continue while the force runs.
+     */
+    RecoveryPoint recoveryPoint() {
+        Segment seg;
+        long size;
+        long end;
+        java.nio.channels.FileChannel indexChannel;
+        appendLock.lock();
+        try {
+            if (state != State.OPEN) {
+                return null; // a deleted partition must not leave a point a recreated one could pick up
+            }
+            if (failure != null) {
+                return lastRecoveryPoint;
+            }
+            seg = active;
+            size = seg.size;
+            end = seg.endOffset;
+            indexChannel = seg.indexChannel;
+        } finally {
+            appendLock.unlock();
+        }
+        RecoveryPoint point = new RecoveryPoint(seg.baseOffset, size, end);
+        if (point.equals(lastRecoveryPoint)) {
+            return point;
+        }
+        try {
+            if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
+                seg.log.force(false);
+            }
+            if (indexChannel != null) {
+                indexChannel.force(false);
+            }
+        } catch (IOException e) {
+            // Closed by a roll, retention or close meanwhile, or a failing disk: keep the older point.
+            LOG.debug("{}: recovery point not advanced: {}", name, e.toString());
+            return lastRecoveryPoint;
+        }
+        lastRecoveryPoint = point;
+        return point;
     }
 
     /** True when appends since the last flush may not be on disk yet (never with EVERY_WRITE). */

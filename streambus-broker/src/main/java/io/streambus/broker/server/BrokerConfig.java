@@ -82,7 +82,8 @@ public final class BrokerConfig {
         this.limits = b.limits;
         this.authFailureDelay = b.authFailureDelay;
         this.authFailureDelayMax = b.authFailureDelayMax;
-        this.groups = b.groups.build();
+        // Group membership is as durable as the log: forced with every-write, left to the OS otherwise.
+        this.groups = b.groups.forceMembershipWrites(b.flushPolicy.kind() == FlushPolicy.Kind.EVERY_WRITE).build();
         this.shareGroups = b.coreOnly ? null : b.shareGroups; // core-only mode serves no Part B type
     }
 

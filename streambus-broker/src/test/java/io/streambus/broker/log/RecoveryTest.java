@@ -179,6 +179,8 @@ class RecoveryTest {
             Path image = tmp.resolve("flip-" + round);
             copyTree(pristine, image);
             Files.delete(partitionDir(image).resolve(BatchFormat.CLEAN_MARKER));
+            // The damage lies before the point the clean stop checkpointed, which recovery trusts: drop it too.
+            Files.delete(image.resolve(RecoveryCheckpoint.FILE_NAME));
             flipByte(partitionDir(image).resolve(lastLog.getFileName()), pos);
             try (LogManager m = LogManager.open(image, CONFIG)) {
                 assertHolds(m.partition("t", 0), all, firstInLast + victim);

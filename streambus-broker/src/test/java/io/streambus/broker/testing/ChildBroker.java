@@ -82,6 +82,11 @@ public final class ChildBroker implements AutoCloseable {
         return port;
     }
 
+    /** The child's process id (to read its memory use from {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL; returns the exit code (137). */
     public int kill() throws InterruptedException {
         process.destroyForcibly();

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The connections of one client to one broker address (host and port as configured), shared by every producer,
  * consumer and admin of the client: at most {@code connections.max.per.broker} shared connections, chosen by
  * least load, a new one opened when all are at {@code max.in.flight}. Also owns the address's circuit breaker, its
- * reconnect backoff and its core-only mark (spec B.4). Thread-safe.
+ * reconnect backoff and its core-only mark (spec B.4). While the breaker is open, a use of the pool starts a recovery
+ * probe (at most one per {@code reconnect.backoff.ms}); a probe that becomes ready closes the breaker and joins the
+ * shared connections, so the client resumes as soon as the broker is back. Thread-safe.
  */
 public final class BrokerPool implements BrokerView {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerPool.class);
@@ -32,6 +34,7 @@ public final class BrokerPool implements BrokerView {
     private final long capabilityCacheNanos;
     private final List<NettyConnection> shared = new ArrayList<>();
     private final List<NettyConnection> dedicated = new ArrayList<>();
+    private final List<NettyConnection> probes = new ArrayList<>();
     private final Set<String> warnedOnce = ConcurrentHashMap.newKeySet();
     private int connectFailures;
     private boolean coreOnlyMark;
@@ -48,7 +51,7 @@ public final class BrokerPool implements BrokerView {
         ClientConfig c = ctx.config();
         this.breaker = new CircuitBreaker(c.getInt(ClientConfig.CIRCUIT_BREAKER_FAILURE_THRESHOLD),
                 c.getInt(ClientConfig.CIRCUIT_BREAKER_OPEN_MS), c.getInt(ClientConfig.CIRCUIT_BREAKER_HALF_OPEN_MAX_REQUESTS),
-                System::nanoTime, (from, to) -> {
+                Math.max(1, c.getInt(ClientConfig.RECONNECT_BACKOFF_MS)), System::nanoTime, (from, to) -> {
                     LOG.info("circuit breaker for broker {}: {} -> {}", address, from, to);
                     ctx.metrics().circuitState(address, to.name());
                 });
@@ -138,6 +141,7 @@ public final class BrokerPool implements BrokerView {
     }
 
     private ConnectionException breakerOpen() {
+        startProbe();
         return new ConnectionException("broker " + address + " is unavailable: circuit breaker " + breaker
                 + ", next attempt in " + TimeUnit.NANOSECONDS.toMillis(breaker.nanosUntilHalfOpen()) + " ms");
     }
@@ -152,6 +156,17 @@ public final class BrokerPool implements BrokerView {
         ctx.metrics().connections(address, shared.size() + dedicated.size());
         c.start(delay);
         return c;
+    }
+
+    /** Starts a recovery probe if the breaker allows one; it carries no requests until it is ready. */
+    private void startProbe() {
+        if (closed || !breaker.tryAcquireProbe()) {
+            return;
+        }
+        NettyConnection c = new NettyConnection(this, ctx, ctx.group().next(), false);
+        probes.add(c);
+        LOG.debug("circuit breaker for broker {} is open: probing", address);
+        c.start(0);
     }
 
     // ---- callbacks from connections -----------------------------------------------------------------------------
@@ -198,12 +213,25 @@ public final class BrokerPool implements BrokerView {
     }
 
     synchronized void onReady(NettyConnection c) {
+        if (probes.remove(c)) {
+            shared.add(c);
+            ctx.metrics().connections(address, shared.size() + dedicated.size());
+        }
         connectFailures = 0;
         lastCapabilities = c.capabilities();
         breaker.onSuccess();
     }
 
     synchronized void onSetupFailed(NettyConnection c, StreamBusException error) {
+        if (probes.remove(c)) {
+            if (error.isRetriable()) {
+                breaker.onProbeFailure();
+            } else {
+                breaker.onSuccess();
+            }
+            LOG.debug("recovery probe to {} failed: {}", address, error.getMessage());
+            return;
+        }
         remove(c);
         if (error.isRetriable()) {
             connectFailures++;
@@ -218,6 +246,10 @@ public final class BrokerPool implements BrokerView {
     }
 
     synchronized void onClosed(NettyConnection c, boolean remoteCloseOfEstablished, boolean failure) {
+        if (probes.remove(c)) {
+            breaker.onProbeFailure();
+            return;
+        }
         remove(c);
         if (remoteCloseOfEstablished) {
             dropCoreOnlyMark("broker closed an established connection");
@@ -268,6 +300,7 @@ public final class BrokerPool implements BrokerView {
             closed = true;
             all = new ArrayList<>(shared);
             all.addAll(dedicated);
+            all.addAll(probes);
         }
         all.forEach(NettyConnection::close);
     }

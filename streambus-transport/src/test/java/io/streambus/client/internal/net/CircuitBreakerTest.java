@@ -75,6 +75,53 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void recoveryProbeClosesTheBreakerBeforeTheOpenPeriodEnds() {
+        CircuitBreaker b = new CircuitBreaker(1, 2000, 1, 50, now::get, (x, y) -> transitions.add(x + ">" + y));
+        b.onFailure();
+        assertThat(b.tryAcquireProbe()).as("within the probe interval of opening").isFalse();
+        advanceMs(50);
+        assertThat(b.tryAcquireProbe()).isTrue();
+        assertThat(b.tryAcquireProbe()).as("one probe at a time").isFalse();
+        assertThat(b.tryAcquire()).as("a probe is no trial: traffic still refused").isFalse();
+        b.onProbeFailure();
+        assertThat(b.state()).as("a failed probe keeps the breaker open").isEqualTo(State.OPEN);
+        assertThat(b.nanosUntilHalfOpen()).as("and does not restart the open period")
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(1950));
+        assertThat(b.consecutiveFailures()).isEqualTo(1);
+        assertThat(b.tryAcquireProbe()).as("next probe waits an interval").isFalse();
+        advanceMs(50);
+        assertThat(b.tryAcquireProbe()).isTrue();
+        b.onSuccess();
+        assertThat(b.state()).as("closed 100 ms after opening, not 2000").isEqualTo(State.CLOSED);
+        assertThat(b.tryAcquire()).isTrue();
+        assertThat(b.tryAcquireProbe()).as("no probes while closed").isFalse();
+        assertThat(transitions).containsExactly("CLOSED>OPEN", "OPEN>CLOSED");
+    }
+
+    @Test
+    void successOfAnyAttemptClosesAnOpenBreakerAndFreesTheProbeSlot() {
+        CircuitBreaker b = new CircuitBreaker(1, 2000, 1, 10, now::get, null);
+        b.onFailure();
+        advanceMs(10);
+        assertThat(b.tryAcquireProbe()).isTrue();
+        b.onSuccess(); // e.g. a dedicated connection became ready
+        b.onFailure();
+        advanceMs(10);
+        assertThat(b.tryAcquireProbe()).as("slot freed by the success").isTrue();
+    }
+
+    @Test
+    void withoutAProbeIntervalTheOldConstructorProbesOnlyAtTheOpenPeriod() {
+        CircuitBreaker b = breaker(1, 300, 1);
+        b.onFailure();
+        advanceMs(299);
+        assertThat(b.tryAcquireProbe()).isFalse();
+        advanceMs(1);
+        assertThat(b.tryAcquireProbe()).as("half-open now: the trial is tryAcquire's").isFalse();
+        assertThat(b.tryAcquire()).isTrue();
+    }
+
+    @Test
     void backoffGrowsWithJitterAndCap() {
         Backoff b = new Backoff(100, 1000);
         for (int i = 0; i < 200; i++) {

@@ -1,0 +1,76 @@
+package io.streambus.itests.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streambus.testkit.FaultProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario (b): network partitions between a Camel group consumer route and the broker, made by a
+ * {@link FaultProxy} black hole (neither side learns anything; the connections it held stay dead). Partitions of
+ * 1, 2 and 3 s ({@code -Dstreambus.slow=true}: 1, 5, 10, 20 and 40 s, longer than the session timeout) while a
+ * producer keeps writing directly to the broker. The route must survive, every record must arrive, duplicates are
+ * counted (a partition longer than the session timeout costs the member its partitions, and records processed but not
+ * committed are processed again). Prints one SCENARIO-B line.
+ */
+class NetworkPartitionTest extends CamelTestBase {
+    private static final boolean SLOW = Boolean.getBoolean("streambus.slow");
+    private static final List<Integer> PARTITION_SECONDS = SLOW ? List.of(1, 5, 10, 20, 40) : List.of(1, 2, 3);
+    private static final String CLIENT = "&sessionTimeoutMs=6000&heartbeatIntervalMs=500&rebalanceTimeoutMs=5000"
+            + "&pollTimeoutMs=200&autoCommitIntervalMs=200&requestTimeoutMs=2000&connectTimeoutMs=2000";
+
+    @Test
+    void routeSurvivesPartitionsWithoutLosingRecords() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("partition");
+        sb.createTopic(topic, 2);
+        Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+        try (FaultProxy proxy = FaultProxy.start(Integer.parseInt(sb.brokers.substring(sb.brokers.lastIndexOf(':') + 1)))) {
+            start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("streambus:" + topic + "?brokers=" + proxy.address() + "&groupId=partitioned"
+                            + "&autoOffsetReset=earliest" + CLIENT).routeId("partitioned")
+                            .process(e -> seen.computeIfAbsent(e.getIn().getBody(String.class),
+                                    k -> new AtomicInteger()).incrementAndGet());
+                }
+            });
+            int produced = 0;
+            List<Long> catchUpMs = new ArrayList<>();
+            for (int round = 0; round <= PARTITION_SECONDS.size(); round++) {
+                for (int p = 0; p < 2; p++) {
+                    sb.produce(topic, p, values("r" + round + "-p" + p + "-", 0, 50));
+                    produced += 50;
+                }
+                int expected = produced;
+                long t0 = System.nanoTime();
+                await().atMost(Duration.ofSeconds(90)).until(() -> seen.size() == expected);
+                if (round > 0) {
+                    catchUpMs.add((System.nanoTime() - t0) / 1_000_000);
+                }
+                if (round == PARTITION_SECONDS.size()) {
+                    break;
+                }
+                proxy.blackHole(true);
+                for (int p = 0; p < 2; p++) {
+                    sb.produce(topic, p, values("during" + round + "-p" + p + "-", 0, 25));
+                    produced += 50 / 2;
+                }
+                Thread.sleep(PARTITION_SECONDS.get(round) * 1000L); // the partition's length: elapsed time itself
+                proxy.blackHole(false);
+            }
+            int duplicates = seen.values().stream().mapToInt(a -> a.get() - 1).sum();
+            System.out.printf("SCENARIO-B partitions=%s s, produced=%d, delivered distinct=%d, duplicates=%d, "
+                    + "catch-up after each heal (ms)=%s%n", PARTITION_SECONDS, produced, seen.size(), duplicates,
+                    catchUpMs);
+            assertThat(seen).hasSize(produced);
+        }
+    }
+}

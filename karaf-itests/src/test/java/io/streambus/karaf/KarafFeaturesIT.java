@@ -53,10 +53,11 @@ public class KarafFeaturesIT {
                 keepRuntimeFolder(),
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 logLevel(LogLevel.WARN),
-                // Offline: this build's jars first, then the local repository; no remote repository at all.
+                // Offline: Karaf's own system folder, this build's jars, then the local repository; nothing remote.
                 editConfigurationFilePut(CFG, "org.ops4j.pax.url.mvn.localRepository", local),
                 editConfigurationFilePut(CFG, "org.ops4j.pax.url.mvn.defaultRepositories",
-                        reactor + "@id=reactor@snapshots," + new File(local).toURI() + "@id=local@snapshots"),
+                        "${karaf.home.uri}system@id=system.repository@snapshots," + reactor
+                                + "@id=reactor@snapshots," + new File(local).toURI() + "@id=local@snapshots"),
                 editConfigurationFilePut(CFG, "org.ops4j.pax.url.mvn.repositories", ""),
                 editConfigurationFilePut(CFG, "org.ops4j.pax.url.mvn.offline", "true"),
                 features(maven().groupId("io.streambus").artifactId("camel-streambus").version(version)

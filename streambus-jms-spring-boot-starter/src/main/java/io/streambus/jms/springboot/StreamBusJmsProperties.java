@@ -27,7 +27,11 @@ public class StreamBusJmsProperties {
     /** SASL mechanism used with user and password (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; default SCRAM-SHA-256). */
     private String saslMechanism;
 
-    /** JMS client ID of every connection (needed for durable and shared topic subscriptions). */
+    /**
+     * JMS client ID of every connection the factory makes. JMS allows one connection per client ID, and Spring Boot
+     * gives {@code @JmsListener} containers their own connections besides JmsTemplate's, so leave this unset there
+     * and use {@code spring.jms.client-id}, which Spring Boot applies to the listener containers only.
+     */
     private String clientId;
 
     /** Class-name pattern ObjectMessage payloads may be deserialized to (the factory's default when unset). */

@@ -48,7 +48,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Overall limit in milliseconds of an admin or consumer-control operation (commits, seeks), retries included.
      */
-    private Integer apiTimeoutMs = 60000;
+    private Integer apiTimeoutMs;
 
     /**
      * A StreamBus client to use instead of one the component creates, for example a bean shared with other code. The
@@ -60,17 +60,17 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * Milliseconds after which an idle connection is closed, or pinged if it is the last one to its broker. Must be
      * below 30000, where brokers stop serving idle connections.
      */
-    private Integer connectionsMaxIdleMs = 20000;
+    private Integer connectionsMaxIdleMs;
 
     /**
      * Connections per broker address, shared by every producer and consumer of the same client.
      */
-    private Integer connectionsMaxPerBroker = 4;
+    private Integer connectionsMaxPerBroker;
 
     /**
      * Limit in milliseconds for setting up a connection: TCP connect, TLS, capability probe and SASL.
      */
-    private Integer connectTimeoutMs = 10000;
+    private Integer connectTimeoutMs;
 
     /**
      * Decides which Camel headers become record headers and which record headers become Camel headers. The default
@@ -81,12 +81,12 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Pipelined requests outstanding per connection.
      */
-    private Integer maxInFlightRequestsPerConnection = 5;
+    private Integer maxInFlightRequestsPerConnection;
 
     /**
      * Age in milliseconds after which cached topic partition counts are refreshed.
      */
-    private Long metadataMaxAgeMs = 300000L;
+    private Long metadataMaxAgeMs;
 
     /**
      * Receives the client's measurements (send latency, fetches, errors, in-flight requests, connections, circuit
@@ -98,33 +98,33 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Upper bound in milliseconds of the reconnect backoff.
      */
-    private Integer reconnectBackoffMaxMs = 1000;
+    private Integer reconnectBackoffMaxMs;
 
     /**
      * First wait in milliseconds before reconnecting to a broker after a failed attempt; it doubles up to the max.
      */
-    private Integer reconnectBackoffMs = 50;
+    private Integer reconnectBackoffMs;
 
     /**
      * Limit in milliseconds for one request on the wire; on expiry the request fails and may be retried.
      */
-    private Integer requestTimeoutMs = 30000;
+    private Integer requestTimeoutMs;
 
     /**
      * How often a request that failed with a retriable error (connection loss, timeout, broker busy) is retried. The
      * retries of a send are bounded in time by deliveryTimeoutMs; records of one partition keep their order.
      */
-    private Integer retries = 2147483647;
+    private Integer retries;
 
     /**
      * Upper bound in milliseconds of the retry backoff.
      */
-    private Integer retryBackoffMaxMs = 1000;
+    private Integer retryBackoffMaxMs;
 
     /**
      * First wait in milliseconds before a retry; it doubles up to retryBackoffMaxMs.
      */
-    private Integer retryBackoffMs = 100;
+    private Integer retryBackoffMs;
 
     /**
      * Whether the route commits: each exchange carries a io.streambus.camel.consumer.StreamBusManualCommit in the
@@ -197,14 +197,14 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Group membership: milliseconds between heartbeats; at most a third of sessionTimeoutMs.
      */
-    private Integer heartbeatIntervalMs = 3000;
+    private Integer heartbeatIntervalMs;
 
     /**
      * How record keys become the CamelStreamBusKey header: string (UTF-8 text), bytes (byte), or the class name of
      * an io.streambus.client.serialization.Deserializer (public no-argument constructor, loaded through Camel's
      * class resolver). Default: string.
      */
-    private String keyDeserializer = "string";
+    private String keyDeserializer;
 
     /**
      * Maximum records returned by one poll, and so processed between two automatic commit checks.
@@ -222,7 +222,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * How the group spreads partitions over its members, as a comma-separated preference list of range, roundrobin
      * and sticky (sticky keeps partitions where they are across rebalances).
      */
-    private String partitionAssignor = "range,roundrobin,sticky";
+    private String partitionAssignor;
 
     /**
      * Comma-separated partition numbers (of every listed topic) to read without a consumer group, for example 0,1,2.
@@ -261,7 +261,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * and gives its partitions to the others. Heartbeats are sent on their own thread, so a slow route does not
      * count against it.
      */
-    private Integer sessionTimeoutMs = 10000;
+    private Integer sessionTimeoutMs;
 
     /**
      * Whether the topic is a regular expression: the group consumer subscribes to every topic whose name matches.
@@ -279,7 +279,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * ByteBuf slice of the network buffer, valid until the exchange completes, when the consumer releases it), or
      * the class name of an io.streambus.client.serialization.Deserializer. Default: string.
      */
-    private String valueDeserializer = "string";
+    private String valueDeserializer;
 
     /**
      * How long a synchronous commit may take before it fails.
@@ -289,7 +289,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Longest wait in milliseconds before fetching a partition again after it returned nothing.
      */
-    private Integer fetchBackoffMs = 100;
+    private Integer fetchBackoffMs;
 
     /**
      * Compression requested for fetch replies from brokers that advertise it: none, gzip, snappy, lz4 or zstd.
@@ -299,12 +299,12 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Maximum key and value bytes the broker returns for one fetch of a partition.
      */
-    private Integer fetchMaxBytes = 1048576;
+    private Integer fetchMaxBytes;
 
     /**
      * Bytes of prefetched records a consumer thread buffers; prefetching pauses above it.
      */
-    private Long fetchQueueMaxBytes = 16777216L;
+    private Long fetchQueueMaxBytes;
 
     /**
      * Replaces the default typed header decoding (io.streambus.camel.serde.TypedHeaderCodec) of record headers,
@@ -316,12 +316,12 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * Group membership: how long the broker waits for every member to rejoin during a rebalance. A consumer thread
      * rejoins when it polls, so this bounds how long one exchange may take while a rebalance is under way.
      */
-    private Integer rebalanceTimeoutMs = 60000;
+    private Integer rebalanceTimeoutMs;
 
     /**
      * Bytes of records the producer may hold, queued and in flight. When full, a send waits up to maxBlockMs.
      */
-    private Long bufferMemorySize = 33554432L;
+    private Long bufferMemorySize;
 
     /**
      * Compression of produced batches: none, gzip, snappy, lz4 or zstd. Used with brokers that advertise
@@ -332,7 +332,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Milliseconds from send to acknowledgement, retries included, after which the exchange fails with a timeout.
      */
-    private Long deliveryTimeoutMs = 120000L;
+    private Long deliveryTimeoutMs;
 
     /**
      * The record key for every message sent. Takes precedence over the CamelStreamBusKey header. Records with the
@@ -354,13 +354,13 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * Milliseconds a batch that is not full waits for more records. With 0 a batch goes out as soon as its partition
      * has no send in flight, so records still batch up under load.
      */
-    private Integer lingerMs = 0;
+    private Integer lingerMs;
 
     /**
      * The only time a send may hold the calling thread: how many milliseconds it waits for buffer memory (back
      * pressure) or for the topic's partition count before the exchange fails. Set 0 to fail at once instead.
      */
-    private Long maxBlockMs = 60000L;
+    private Long maxBlockMs;
 
     /**
      * How records without an explicit partition are spread: murmur2 (Kafka-compatible key hash, so keys land on the
@@ -368,7 +368,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
      * ignored), sticky (keys ignored, one partition per batch), or the class name of an
      * io.streambus.client.producer.Partitioner with a public no-argument constructor.
      */
-    private String partitioner = "murmur2";
+    private String partitioner;
 
     /**
      * The partition every message is sent to, bypassing the partitioner. Takes precedence over the
@@ -379,7 +379,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Bytes of encoded records after which a partition's batch is sent without waiting for lingerMs.
      */
-    private Integer producerBatchSize = 16384;
+    private Integer producerBatchSize;
 
     /**
      * Whether the producer sets where each record was stored: the CamelStreamBusRecordMetadata header (a list, one
@@ -503,12 +503,12 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Connect with TLS. Setting any other ssl option turns it on as well.
      */
-    private Boolean sslEnabled = false;
+    private Boolean sslEnabled;
 
     /**
      * Verify that the broker's certificate matches its host name. Turn off only for tests.
      */
-    private Boolean sslEndpointIdentificationEnabled = true;
+    private Boolean sslEndpointIdentificationEnabled;
 
     /**
      * Password of the private key in the key store, when it differs from the key store password.
@@ -528,7 +528,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Key store type (PKCS12 or JKS).
      */
-    private String sslKeystoreType = "PKCS12";
+    private String sslKeystoreType;
 
     /**
      * Trust store file (PKCS12 or JKS) with the certificates that sign the brokers'; the JDK's trust when unset.
@@ -543,7 +543,7 @@ public class StreamBusComponentConfiguration extends ComponentConfigurationPrope
     /**
      * Trust store type (PKCS12 or JKS).
      */
-    private String sslTruststoreType = "PKCS12";
+    private String sslTruststoreType;
 
     /**
      * Use the CamelContext's global SSLContextParameters for endpoints that set none.

@@ -7,11 +7,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -48,6 +47,7 @@ final class BrokerServer {
      * @param tlsHandlers    a TLS handler per connection, or null for plain TCP
      * @param ioThreads      number of I/O threads (0 = Netty's default, twice the cores)
      */
+    @SuppressWarnings("deprecation") // NioEventLoopGroup: see below
     public BrokerServer(RequestProcessor processor, Supplier<ChannelHandler> frameDecoders,
             Function<SocketChannel, ChannelHandler> tlsHandlers, long idleTimeoutMillis, int maxConnections,
             int ioThreads) {
@@ -56,10 +56,10 @@ final class BrokerServer {
         this.tlsHandlers = tlsHandlers;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.maxConnections = maxConnections;
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("streambus-accept", true),
-                NioIoHandler.newFactory());
-        this.workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("streambus-io", true),
-                NioIoHandler.newFactory());
+        // NioEventLoopGroup exists in Netty 4.1 and 4.2 (deprecated in 4.2 only in favour of
+        // MultiThreadIoEventLoopGroup, which 4.1 lacks): the broker must run on both lines.
+        this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("streambus-accept", true));
+        this.workerGroup = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("streambus-io", true));
     }
 
     /**

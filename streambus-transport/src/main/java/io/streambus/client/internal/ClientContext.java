@@ -3,8 +3,7 @@ package io.streambus.client.internal;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streambus.client.ClientConfig;
@@ -84,6 +83,7 @@ public final class ClientContext {
     private final Map<Object, Part> consumers = new ConcurrentHashMap<>();
 
     /** A client with its own I/O threads and Netty connections to {@code bootstrap.servers}, on the system clock. */
+    @SuppressWarnings("deprecation") // NioEventLoopGroup: see below
     public ClientContext(ClientConfig config, MetricsCollector metrics, TlsConfig tls, SaslConfig sasl) {
         this.config = config;
         this.clientId = clientIdOf(config);
@@ -100,8 +100,10 @@ public final class ClientContext {
             }
         }
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("streambus-io-"
-                + clientId, true), NioIoHandler.newFactory());
+        // NioEventLoopGroup exists in Netty 4.1 and 4.2 (4.2 deprecates it for MultiThreadIoEventLoopGroup, which
+        // 4.1 lacks): the client must run on both lines (Quarkus 3, Spring Boot 3 and Vert.x 4 are on 4.1).
+        EventLoopGroup group = new NioEventLoopGroup(threads, new DefaultThreadFactory("streambus-io-" + clientId,
+                true));
         NetContext net = new NetContext(config, clientId, VERSION, group, alloc, this.metrics, tls, ssl, sasl);
         this.network = new NetworkClient(net, time);
         this.metadata = new MetadataCache(network, config, time);

@@ -1,6 +1,7 @@
 package io.streambus.client.metrics;
 
 import io.streambus.common.TopicPartition;
+import java.util.function.LongSupplier;
 
 /**
  * Receives client measurements. Implementations must be thread-safe and fast: they are called on I/O threads and on
@@ -60,5 +61,27 @@ public interface MetricsCollector {
 
     /** The circuit breaker of {@code broker} moved to {@code state} (CLOSED, OPEN or HALF_OPEN). */
     default void circuitState(String broker, String state) {
+    }
+
+    /**
+     * A producer was created with a send buffer of {@code totalBytes} ({@code buffer.memory}); called once per
+     * producer. {@code availableBytes} reads the free bytes at any time (it takes a short lock, so sample it, for
+     * example from a gauge, rather than on every send).
+     */
+    default void bufferMemory(LongSupplier availableBytes, long totalBytes) {
+    }
+
+    /**
+     * After a fetch from {@code partition}: records between the next offset to fetch and the high-water mark
+     * (what Kafka's consumer reports as records-lag).
+     */
+    default void consumerLag(TopicPartition partition, long lag) {
+    }
+
+    /**
+     * A share-group consumer acknowledged {@code records} records of {@code partition} with {@code type} (ACCEPT,
+     * RELEASE or REJECT) and the broker confirmed it.
+     */
+    default void recordShareAcknowledge(TopicPartition partition, String type, int records) {
     }
 }

@@ -9,8 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -45,7 +44,8 @@ public final class TlsLoopback implements AutoCloseable {
         }
     }
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    @SuppressWarnings("deprecation")
+    private final EventLoopGroup group = new NioEventLoopGroup(2); // in Netty 4.1 and 4.2
     private final Channel serverChannel;
     private final BlockingQueue<CompletableFuture<SSLSession>> serverHandshakes = new ArrayBlockingQueue<>(64);
 

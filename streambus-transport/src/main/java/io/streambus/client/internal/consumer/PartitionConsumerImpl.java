@@ -542,6 +542,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             if (block.count() == 0) {
                 long hwm = f.highWaterMark();
                 r.close();
+                metrics.consumerLag(ps.tp, Math.max(0, hwm - offset));
                 onEmptyFetch(ps, offset, hwm);
                 return;
             }
@@ -550,6 +551,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             while (c.next()) {
                 last = c.offset();
             }
+            metrics.consumerLag(ps.tp, Math.max(0, f.highWaterMark() - (last + 1)));
             block.retain();
             r.close();
             ps.queue.add(new Fetched(block));

@@ -123,6 +123,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 config.getInt(ClientConfig.RETRY_BACKOFF_MAX_MS));
         this.compression = CompressionCodec.forName(config.getString(ClientConfig.COMPRESSION_TYPE));
         this.memory = new MemoryLimiter(config.getLong(ClientConfig.BUFFER_MEMORY));
+        metrics.bufferMemory(memory::available, config.getLong(ClientConfig.BUFFER_MEMORY));
         this.partitioner = Partitioners.create(config.get(ClientConfig.PARTITIONER), batchSize);
         this.appendAware = partitioner instanceof Partitioners.AppendAware a ? a : null;
         this.interceptors = createInterceptors(config.get(ClientConfig.INTERCEPTOR_CLASSES));

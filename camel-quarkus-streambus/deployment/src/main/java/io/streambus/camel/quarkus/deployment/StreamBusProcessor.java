@@ -79,6 +79,7 @@ class StreamBusProcessor {
     static final String[] RUNTIME_INITIALIZED_PACKAGES = {"com.github.luben.zstd"};
 
     static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+    static final String STREAMBUS_MICROMETER = "io.streambus.micrometer.MicrometerMetricsCollector";
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -96,8 +97,10 @@ class StreamBusProcessor {
     @BuildStep
     void beans(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
         beans.produce(AdditionalBeanBuildItem.unremovableOf(StreamBusComponentObserver.class));
-        // Quarkus Micrometer provides the metrics capability; SmallRye Metrics does too, hence the class check.
-        if (capabilities.isPresent(Capability.METRICS) && QuarkusClassLoader.isClassPresentAtRuntime(METER_REGISTRY)) {
+        // Quarkus Micrometer provides the metrics capability; SmallRye Metrics does too, hence the class checks
+        // (streambus-micrometer is an optional dependency the application adds).
+        if (capabilities.isPresent(Capability.METRICS) && QuarkusClassLoader.isClassPresentAtRuntime(METER_REGISTRY)
+                && QuarkusClassLoader.isClassPresentAtRuntime(STREAMBUS_MICROMETER)) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(MicrometerMetricsProducer.class));
         }
         if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {

@@ -48,6 +48,7 @@ public class KarafFeaturesIT {
         String local = System.getProperty("streambus.localRepo");
         return options(
                 karafDistributionConfiguration().frameworkUrl(karaf).name("Apache Karaf")
+                        .karafVersion(System.getProperty("karaf.version"))
                         .unpackDirectory(new File(System.getProperty("streambus.karafDir"))).useDeployFolder(false),
                 keepRuntimeFolder(),
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),

@@ -59,7 +59,10 @@ public interface MetricsCollector {
     default void connections(String broker, int open) {
     }
 
-    /** The circuit breaker of {@code broker} moved to {@code state} (CLOSED, OPEN or HALF_OPEN). */
+    /**
+     * The circuit breaker of {@code broker} moved to {@code state} (CLOSED, OPEN or HALF_OPEN); also called with
+     * CLOSED when the client first uses the broker.
+     */
     default void circuitState(String broker, String state) {
     }
 

@@ -52,6 +52,8 @@ public final class BrokerPool implements BrokerView {
                     LOG.info("circuit breaker for broker {}: {} -> {}", address, from, to);
                     ctx.metrics().circuitState(address, to.name());
                 });
+        // The initial state too, so a state gauge exists before the first transition.
+        ctx.metrics().circuitState(address, CircuitBreaker.State.CLOSED.name());
         this.reconnectBackoff = ctx.reconnectBackoff();
         this.maxConnections = c.getInt(ClientConfig.CONNECTIONS_MAX_PER_BROKER);
         this.capabilityCacheNanos = TimeUnit.MILLISECONDS.toNanos(c.getLong(ClientConfig.CAPABILITY_CACHE_MS));

@@ -299,6 +299,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record) {
+        if (txn != null) {
+            // as Kafka: a send outside a transaction, or after it failed, throws at once
+            txn.checkSend();
+        }
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         try {
             doSend(record, future);
@@ -348,9 +352,6 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             throws InterruptedException {
         if (closed) {
             throw new StreamBusException("producer is closed");
-        }
-        if (txn != null) {
-            txn.checkSend();
         }
         if (identity.mode() == ProducerIdentity.Mode.FAILED) {
             throw Errors.toStreamBus(identity.failure(), "send to " + original.topic());

@@ -296,12 +296,15 @@ final class TransactionManager {
         return PartitionStatus.PENDING;
     }
 
-    /** A send of the transaction failed: the transaction must be aborted (or the producer closed, if fatal). */
+    /**
+     * A send of the transaction failed: the transaction must be aborted (or the producer closed, if fatal). In an
+     * XA branch nothing is fatal for the producer: the branch is rolled back at prepare (B.7.8.8).
+     */
     synchronized void onSendFailure(Throwable e) {
         if (state == State.FATAL_ERROR) {
             return;
         }
-        if (TxnErrors.isFatal(e)) {
+        if (TxnErrors.isFatal(e) && xid == null) {
             error = e;
             moveTo(State.FATAL_ERROR);
         } else if (state == State.IN_TRANSACTION || state == State.COMMITTING

@@ -3,6 +3,7 @@ package io.streambus.broker;
 import io.netty.handler.ssl.ClientAuth;
 import io.streambus.broker.group.GroupCoordinatorConfig;
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.security.LoginThrottle;
 import io.streambus.broker.security.TlsServerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +43,11 @@ public final class BrokerMain {
             "  --users FILE              serve SASL PLAIN/SCRAM with these users (see UsersTool)",
             "  --sasl-mechanisms LIST    comma-separated, default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
             "  --auth-required           refuse requests until the connection authenticates",
+            "  --auth-failure-delay-ms N     hold the reply to a first failed login from an address N ms,",
+            "                            doubling per further failure (default 100; 0 = no throttle)",
+            "  --auth-failure-delay-max-ms N cap of that delay (default 3000)",
+            "  --frame-timeout-ms N      close unauthenticated connections whose frame is incomplete N ms",
+            "                            after its first byte (default 10000; 0 = never)",
             "  --acl FILE                authorize requests with this ACL file (default: allow all)",
             "  --tls-keystore FILE       listen with TLS; PKCS12 key store with the broker key",
             "  --tls-keystore-password P",
@@ -50,6 +56,9 @@ public final class BrokerMain {
             "  --tls-truststore FILE     CAs for client certificates",
             "  --tls-truststore-password P",
             "  --tls-client-auth MODE    none | optional | required (default none)",
+            "  --tls-principal-mapping RULES  certificate subject -> principal, Kafka ssl.principal.mapping.rules",
+            "                            syntax: RULE:pattern/replacement/[LU],...,DEFAULT (default DEFAULT:",
+            "                            the full DN); the principal is always tls:<result>",
             "  --help                    print this text");
 
     private BrokerMain() {
@@ -108,6 +117,7 @@ public final class BrokerMain {
         EmbeddedBroker.Builder b = EmbeddedBroker.builder().port(9092);
         boolean dataDir = false;
         Tls tls = new Tls();
+        Duration[] authDelay = {LoginThrottle.DEFAULT_INITIAL_DELAY, LoginThrottle.DEFAULT_MAX_DELAY};
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -128,7 +138,8 @@ public final class BrokerMain {
                         "--retention-ms", "--segment-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",
                         "--tls-truststore", "--tls-truststore-password", "--tls-client-auth", "--offset-retention",
-                        "--group-initial-delay-ms" -> {
+                        "--group-initial-delay-ms", "--tls-principal-mapping", "--frame-timeout-ms",
+                        "--auth-failure-delay-ms", "--auth-failure-delay-max-ms" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= args.length) {
@@ -155,6 +166,10 @@ public final class BrokerMain {
                         case "--users" -> b.users(Path.of(v));
                         case "--sasl-mechanisms" -> b.saslMechanisms(v.split(","));
                         case "--acl" -> b.acl(Path.of(v));
+                        case "--tls-principal-mapping" -> b.tlsPrincipalMapping(v);
+                        case "--frame-timeout-ms" -> b.frameTimeout(Duration.ofMillis(longArg(name, v)));
+                        case "--auth-failure-delay-ms" -> authDelay[0] = Duration.ofMillis(longArg(name, v));
+                        case "--auth-failure-delay-max-ms" -> authDelay[1] = Duration.ofMillis(longArg(name, v));
                         case "--tls-keystore" -> tls.keyStore = Path.of(v);
                         case "--tls-keystore-password" -> tls.keyStorePassword = secret(name, v);
                         case "--tls-keystore-type" -> tls.keyStoreType = v;
@@ -178,6 +193,7 @@ public final class BrokerMain {
             throw new IllegalArgumentException("--data-dir is required");
         }
         tls.apply(b);
+        b.authFailureDelay(authDelay[0], authDelay[1]);
         try {
             b.build(); // contradictions (e.g. --auth-required without --users) are usage errors
         } catch (IllegalStateException e) {

@@ -3,6 +3,8 @@ package io.streambus.broker;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.CredentialStore;
+import io.streambus.broker.security.LoginThrottle;
+import io.streambus.broker.security.TlsPrincipalMapper;
 import io.streambus.broker.security.TlsServerConfig;
 import io.streambus.broker.server.BrokerConfig;
 import io.streambus.broker.server.BrokerRuntime;
@@ -341,10 +343,44 @@ public final class EmbeddedBroker implements AutoCloseable {
 
         /**
          * Listen with TLS (Netty SslHandler, JDK provider). With client authentication required or optional, a
-         * verified client certificate gives the connection's principal (its CN) unless SASL sets another.
+         * verified client certificate gives the connection's principal ({@code tls:} and its subject DN, see
+         * {@link #tlsPrincipalMapping}) unless SASL sets another.
          */
         public Builder tls(TlsServerConfig tls) {
             cfg.tls(Objects.requireNonNull(tls, "tls"));
+            return this;
+        }
+
+        /**
+         * How a client certificate's subject becomes the principal: rules in the syntax of Kafka's
+         * {@code ssl.principal.mapping.rules} ({@code RULE:pattern/replacement/[LU]}, {@code DEFAULT}; see
+         * {@link TlsPrincipalMapper}). The result always gets the prefix {@code tls:}. Default {@code DEFAULT}: the
+         * full RFC 2253 DN, e.g. {@code tls:CN=alice,O=Acme}.
+         *
+         * @throws IllegalArgumentException for malformed rules
+         */
+        public Builder tlsPrincipalMapping(String rules) {
+            cfg.tlsPrincipalMapper(TlsPrincipalMapper.parse(rules));
+            return this;
+        }
+
+        /**
+         * Close a connection that has not authenticated (no SASL login, no client certificate) when a frame's bytes
+         * do not all arrive within this time of its first byte, so a trickled frame cannot hold a connection slot.
+         * Default 10 s; zero disables.
+         */
+        public Builder frameTimeout(Duration timeout) {
+            cfg.frameTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Hold the reply to a failed authentication (and its close) for {@code initial} after the first failure
+         * from a remote address, doubling with each further failure up to {@code max}; see {@link LoginThrottle}.
+         * Default 100 ms up to 3 s; an initial delay of zero disables the throttle.
+         */
+        public Builder authFailureDelay(Duration initial, Duration max) {
+            cfg.authFailureDelay(initial, max);
             return this;
         }
 

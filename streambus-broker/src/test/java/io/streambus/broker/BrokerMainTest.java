@@ -74,6 +74,31 @@ class BrokerMainTest {
     }
 
     @Test
+    void parsesHardeningOptions() {
+        var cfg = BrokerMain.parse(new String[] {"--data-dir", "d", "--tls-principal-mapping",
+                "RULE:^CN=([^,]+),O=Acme$/$1/L,DEFAULT", "--frame-timeout-ms", "2500", "--auth-failure-delay-ms", "50",
+                "--auth-failure-delay-max-ms=800"}).build().config();
+        assertThat(cfg.tlsPrincipalMapper().rules()).isEqualTo("RULE:^CN=([^,]+),O=Acme$/$1/L,DEFAULT");
+        assertThat(cfg.tlsPrincipalMapper().map("CN=Alice,O=Acme")).isEqualTo("alice");
+        assertThat(cfg.frameTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(cfg.authFailureDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(cfg.authFailureDelayMax()).isEqualTo(Duration.ofMillis(800));
+        var defaults = BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config();
+        assertThat(defaults.tlsPrincipalMapper().rules()).isEqualTo("DEFAULT");
+        assertThat(defaults.frameTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.authFailureDelay()).isEqualTo(Duration.ofMillis(100));
+        assertThat(defaults.authFailureDelayMax()).isEqualTo(Duration.ofSeconds(3));
+        for (String[] bad : new String[][] {{"--tls-principal-mapping", "RULE:x"}, {"--frame-timeout-ms", "-1"},
+                {"--auth-failure-delay-ms", "5000"}}) {
+            String[] args = new String[bad.length + 2];
+            args[0] = "--data-dir";
+            args[1] = "d";
+            System.arraycopy(bad, 0, args, 2, bad.length);
+            assertThatThrownBy(() -> BrokerMain.parse(args)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void badArgumentsPrintUsageAndExit2() {
         for (String[] args : new String[][] {{}, {"--bogus", "--data-dir", "d"}, {"--data-dir"},
                 {"--data-dir", "d", "--port", "x"}, {"--data-dir", "d", "--port", "70000"},

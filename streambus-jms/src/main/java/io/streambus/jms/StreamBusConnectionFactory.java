@@ -55,6 +55,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
     private String password;
     private String saslMechanism = "SCRAM-SHA-256";
     private String objectMessageAllowList = DeserializationPolicy.DEFAULT_PATTERN;
+    private String objectMessageLimits = DeserializationPolicy.DEFAULT_LIMITS;
     private String groupPrefix = "jms";
     private long sendTimeout = 30_000;
     private long closeTimeout = 15_000;
@@ -173,6 +174,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 case "password" -> setPassword(value);
                 case "saslMechanism" -> setSaslMechanism(value);
                 case "objectMessageAllowList" -> setObjectMessageAllowList(value);
+                case "objectMessageLimits" -> setObjectMessageLimits(value);
                 case "groupPrefix" -> setGroupPrefix(value);
                 case "sendTimeout" -> setSendTimeout(Long.parseLong(value.trim()));
                 case "closeTimeout" -> setCloseTimeout(Long.parseLong(value.trim()));
@@ -206,6 +208,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         put(m, d, "password", password, d == null ? null : d.password);
         put(m, d, "saslMechanism", saslMechanism, d == null ? null : d.saslMechanism);
         put(m, d, "objectMessageAllowList", objectMessageAllowList, d == null ? null : d.objectMessageAllowList);
+        put(m, d, "objectMessageLimits", objectMessageLimits, d == null ? null : d.objectMessageLimits);
         put(m, d, "groupPrefix", groupPrefix, d == null ? null : d.groupPrefix);
         put(m, d, "sendTimeout", sendTimeout, d == null ? null : d.sendTimeout);
         put(m, d, "closeTimeout", closeTimeout, d == null ? null : d.closeTimeout);
@@ -297,6 +300,22 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
     public void setObjectMessageAllowList(String pattern) {
         new DeserializationPolicy(pattern); // validates
         this.objectMessageAllowList = pattern;
+    }
+
+    public String getObjectMessageLimits() {
+        return objectMessageLimits;
+    }
+
+    /**
+     * Limits on the stream {@code ObjectMessage.getObject()} reads: {@code maxdepth=N;maxrefs=N;maxbytes=N;maxarray=N}
+     * (names left out keep their default). Default {@value DeserializationPolicy#DEFAULT_LIMITS}. They refuse
+     * denial-of-service payloads built from allowed classes, such as deeply nested {@code HashSet}s.
+     *
+     * @throws IllegalArgumentException for an unknown name or a value that is not a positive number
+     */
+    public void setObjectMessageLimits(String limits) {
+        new DeserializationPolicy(objectMessageAllowList, limits); // validates
+        this.objectMessageLimits = limits;
     }
 
     public String getGroupPrefix() {
@@ -451,7 +470,8 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
             cp.put(ClientConfig.SASL_USERNAME, userName);
             cp.put(ClientConfig.SASL_PASSWORD, pass == null ? "" : pass);
         }
-        return new JmsConfig(cp, clientID, new DeserializationPolicy(objectMessageAllowList), groupPrefix,
+        return new JmsConfig(cp, clientID, new DeserializationPolicy(objectMessageAllowList, objectMessageLimits),
+                groupPrefix,
                 sendTimeout, closeTimeout, requestTimeout, prefetch, dupsOkBatchSize, dupsOkInterval,
                 healthCheckInterval, defaultPartitions, temporaryPartitions, foreignRecordType.equals("text"),
                 pollInterval);

@@ -1,5 +1,6 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.security.PrivateFiles;
 import io.streambus.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,8 +108,8 @@ public final class OffsetStore implements AutoCloseable {
         this.dir = dir;
         this.file = dir.resolve(FILE);
         this.compactionThresholdBytes = compactionThresholdBytes;
-        Files.createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        PrivateFiles.createDirectories(dir);
+        lockChannel = PrivateFiles.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = lockChannel.tryLock();
@@ -346,7 +347,7 @@ public final class OffsetStore implements AutoCloseable {
     private void compact() {
         Path tmp = dir.resolve(COMPACT_FILE);
         long size;
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel out = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             bytes.write(MAGIC);
@@ -411,7 +412,7 @@ public final class OffsetStore implements AutoCloseable {
     private void recover() throws IOException {
         deleteQuietly(dir.resolve(COMPACT_FILE));
         boolean created = !Files.exists(file);
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         long size = channel.size();
         if (size < MAGIC.length) {

@@ -1,5 +1,6 @@
 package io.streambus.broker.log;
 
+import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -80,8 +81,8 @@ public final class LogManager implements AutoCloseable {
         FileChannel lockChannel = null;
         FileLock lock = null;
         try {
-            Files.createDirectories(dir.resolve("topics"));
-            lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            PrivateFiles.createDirectories(dir.resolve("topics"));
+            lockChannel = PrivateFiles.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
                 lock = lockChannel.tryLock();
             } catch (OverlappingFileLockException e) {
@@ -125,7 +126,7 @@ public final class LogManager implements AutoCloseable {
         // Leftovers of a create or delete interrupted by a crash; the lock guarantees nobody else uses them.
         IoUtil.deleteRecursively(dataDir.resolve("staging"));
         IoUtil.deleteRecursively(dataDir.resolve("deleted"));
-        Files.createDirectories(dataDir.resolve("staging"));
+        PrivateFiles.createDirectories(dataDir.resolve("staging"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(topicsDir)) {
             for (Path topicDir : dirs) {
                 String name = topicDir.getFileName().toString();
@@ -274,7 +275,7 @@ public final class LogManager implements AutoCloseable {
                 Path work = dataDir.resolve("staging").resolve(Long.toString(System.nanoTime()));
                 Path staging = work.resolve(topic);
                 for (int p = 0; p < partitions; p++) {
-                    Files.createDirectories(staging.resolve("partition-" + p));
+                    PrivateFiles.createDirectories(staging.resolve("partition-" + p));
                 }
                 IoUtil.fsyncDirectory(staging);
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -323,7 +324,7 @@ public final class LogManager implements AutoCloseable {
             Path source = topicsDir.resolve(topic);
             Path trash = dataDir.resolve("deleted").resolve(Long.toString(System.nanoTime()));
             try {
-                Files.createDirectories(trash);
+                PrivateFiles.createDirectories(trash);
                 Files.move(source, trash.resolve(topic), StandardCopyOption.ATOMIC_MOVE);
                 IoUtil.fsyncDirectory(topicsDir);
             } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.streambus.broker.log;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,7 +45,7 @@ final class LogRecovery {
 
     /** Returns the partition's segments in offset order; the last one is active (index file open). */
     static List<Segment> recover(Path dir, LogConfig config, String name) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path marker = dir.resolve(BatchFormat.CLEAN_MARKER);
         boolean clean = Files.exists(marker);
         TreeMap<Long, Path> logs = new TreeMap<>();

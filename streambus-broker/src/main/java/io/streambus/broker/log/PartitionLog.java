@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageCursor;
+import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -649,7 +650,7 @@ public final class PartitionLog {
                             seg.indexChannel.force(true);
                         }
                         if (failure == null) {
-                            Files.write(dir.resolve(BatchFormat.CLEAN_MARKER), new byte[0]);
+                            PrivateFiles.write(dir.resolve(BatchFormat.CLEAN_MARKER), new byte[0]);
                             IoUtil.fsyncDirectory(dir);
                         }
                     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.streambus.broker.log;
 
+import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,11 +45,11 @@ final class Segment {
     static Segment create(Path dir, long baseOffset) throws IOException {
         Path logFile = dir.resolve(BatchFormat.fileName(baseOffset, BatchFormat.LOG_SUFFIX));
         Path indexFile = dir.resolve(BatchFormat.fileName(baseOffset, BatchFormat.INDEX_SUFFIX));
-        FileChannel log = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        FileChannel log = PrivateFiles.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         Segment s = new Segment(baseOffset, logFile, indexFile, log, new OffsetIndex());
         try {
-            s.indexChannel = FileChannel.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            s.indexChannel = PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
             s.closeQuietly();
@@ -67,7 +68,7 @@ final class Segment {
     /** Rewrites the index file from memory and keeps it open for appends when {@code active}. */
     void writeIndexFile(boolean active, boolean force) throws IOException {
         FileChannel ch = indexChannel != null ? indexChannel
-                : FileChannel.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                : PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
         try {
             index.writeAll(ch);
@@ -87,7 +88,7 @@ final class Segment {
     /** Opens the index file for appending entries after the ones in memory. */
     void openIndexForAppend() throws IOException {
         if (indexChannel == null) {
-            indexChannel = FileChannel.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            indexChannel = PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         }
     }

@@ -27,8 +27,8 @@ import java.util.Set;
  * <ul>
  *   <li>Syntax: {@code allow <principal> <operations> <resource>}. Only {@code allow} exists; there are no deny
  *       rules and no implicit grants beyond "any operation on a resource allows describe on it".</li>
- *   <li>Principal: a user name (SASL), a certificate name (TLS, see {@link TlsPrincipal}), {@code anonymous} for
- *       unauthenticated connections, {@code *} for everyone, or {@code prefix*}. Quote names containing spaces or
+ *   <li>Principal: a user name (SASL), a certificate principal ({@code tls:CN=alice,O=Acme} by default, see
+ *       {@link TlsPrincipalMapper}), {@code anonymous} for unauthenticated connections, {@code *} for everyone, or {@code prefix*}. Quote names containing spaces or
  *       {@code #} with double quotes ({@code \"} and {@code \\} escape inside quotes).</li>
  *   <li>Operations: a comma-separated list of {@code produce}, {@code fetch}, {@code admin}, {@code group},
  *       {@code describe}, or {@code *} for every operation that applies to the resource type

@@ -40,6 +40,8 @@ public final class CredentialStore {
     private final byte[] secret;
     private final Map<ScramMechanism, Integer> fakeIterations = new EnumMap<>(ScramMechanism.class);
     private final Map<ScramMechanism, Integer> fakeSaltLength = new EnumMap<>(ScramMechanism.class);
+    /** The mechanism whose credential PLAIN checks for most real users (see {@link #plainCredential}). */
+    private final ScramMechanism plainFakeMechanism;
 
     private CredentialStore(Builder b) {
         Map<String, Map<ScramMechanism, ScramCredential>> copy = new TreeMap<>();
@@ -47,11 +49,16 @@ public final class CredentialStore {
         this.credentials = Collections.unmodifiableMap(copy);
         this.disabled = Collections.unmodifiableSet(new TreeSet<>(b.disabled));
         this.secret = b.secret != null ? b.secret.clone() : randomSecret();
-        // Fake credentials look like the most common real ones, so that unknown users do not stand out.
+        // Fake credentials look like the most common real ones, so that unknown users do not stand out: per
+        // mechanism, else over all mechanisms (a store whose users have no credential of this mechanism must not
+        // answer unknown users with the 4096 fallback while real users show their own count).
+        int anyIterations = mostCommon(null, true, ScramMechanism.MIN_ITERATIONS);
+        int anySaltLength = mostCommon(null, false, ScramCredential.SALT_LENGTH);
         for (ScramMechanism m : ScramMechanism.values()) {
-            fakeIterations.put(m, mostCommon(m, true, ScramMechanism.MIN_ITERATIONS));
-            fakeSaltLength.put(m, Math.min(64, mostCommon(m, false, ScramCredential.SALT_LENGTH)));
+            fakeIterations.put(m, mostCommon(m, true, anyIterations));
+            fakeSaltLength.put(m, Math.min(64, mostCommon(m, false, anySaltLength)));
         }
+        this.plainFakeMechanism = mostCommonPlainMechanism();
     }
 
     /** An empty builder (random secret unless one is set). */
@@ -125,17 +132,51 @@ public final class CredentialStore {
         return ScramCredential.of(mechanism, salt, fakeIterations.get(mechanism), stored, server);
     }
 
+    /**
+     * The credential PLAIN verifies a password against: the user's first credential in mechanism order
+     * (SCRAM-SHA-256 before SCRAM-SHA-512), or, for an unknown user, the fake credential of the mechanism most real
+     * users are checked with, so that the PBKDF2 work (hash and iterations) is the same either way.
+     *
+     * @return the credential and whether it is real
+     */
+    PlainCheck plainCredential(String user) {
+        Map<ScramMechanism, ScramCredential> m = credentials.get(user);
+        if (m != null && !m.isEmpty()) {
+            return new PlainCheck(m.values().iterator().next(), true);
+        }
+        return new PlainCheck(fakeCredential(plainFakeMechanism, user), false);
+    }
+
+    /** A credential for a PLAIN check and whether it belongs to a real user. */
+    record PlainCheck(ScramCredential credential, boolean real) {
+    }
+
+    private ScramMechanism mostCommonPlainMechanism() {
+        Map<ScramMechanism, Integer> counts = new EnumMap<>(ScramMechanism.class);
+        for (Map<ScramMechanism, ScramCredential> m : credentials.values()) {
+            if (!m.isEmpty()) {
+                counts.merge(m.keySet().iterator().next(), 1, Integer::sum); // EnumMap: mechanism order
+            }
+        }
+        return counts.entrySet().stream()
+                .max(Map.Entry.<ScramMechanism, Integer>comparingByValue()
+                        .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                .map(Map.Entry::getKey).orElse(ScramMechanism.SCRAM_SHA_256);
+    }
+
     private byte[] derive(String purpose, ScramMechanism mechanism, String user) {
         byte[] label = (purpose + '\0' + mechanism.mechanismName() + '\0' + user).getBytes(StandardCharsets.UTF_8);
         return ScramCrypto.hmac(ScramMechanism.SCRAM_SHA_512, secret, label);
     }
 
+    /** Most common iteration count or salt length of {@code mechanism}'s credentials (null: all mechanisms). */
     private int mostCommon(ScramMechanism mechanism, boolean iterations, int fallback) {
         Map<Integer, Integer> counts = new HashMap<>();
         for (Map<ScramMechanism, ScramCredential> m : credentials.values()) {
-            ScramCredential c = m.get(mechanism);
-            if (c != null) {
-                counts.merge(iterations ? c.iterations() : c.salt().length, 1, Integer::sum);
+            for (ScramCredential c : m.values()) {
+                if (mechanism == null || c.mechanism() == mechanism) {
+                    counts.merge(iterations ? c.iterations() : c.salt().length, 1, Integer::sum);
+                }
             }
         }
         return counts.entrySet().stream()
@@ -168,7 +209,7 @@ public final class CredentialStore {
          * {@code password}. Costs one PBKDF2 per mechanism.
          *
          * @param iterations between {@value ScramMechanism#MIN_ITERATIONS} and
-         *        {@value ScramMechanism#MAX_ITERATIONS}
+         *        {@value ScramCredential#MAX_ITERATIONS}
          */
         public Builder addUser(String user, char[] password, Set<ScramMechanism> mechanisms, int iterations) {
             validateUserName(user);

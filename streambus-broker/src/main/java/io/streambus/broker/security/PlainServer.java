@@ -7,20 +7,18 @@ import static io.streambus.security.SaslAuthenticationException.INVALID_CREDENTI
 
 import io.streambus.security.SaslAuthenticationException;
 import io.streambus.security.SaslMechanisms;
-import io.streambus.security.ScramMechanism;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * SASL PLAIN (RFC 4616) server for one connection, verified against the SCRAM credentials of the store (spec B.5.2
  * rules): exactly two NUL bytes, non-empty authcid and password, authzid empty or equal to authcid, valid UTF-8 —
  * else 40. Unknown user and wrong password both give 42 after one PBKDF2 each (an unknown user is checked against
- * its fake credential); 43 only with the right password.
+ * the fake credential of the mechanism and iteration count most real users have); 43 only with the right password.
  */
 final class PlainServer implements SaslServerSession {
     private final CredentialStore store;
@@ -64,11 +62,10 @@ final class PlainServer implements SaslServerSession {
         }
         char[] password = utf8Chars(Arrays.copyOfRange(message, second + 1, message.length));
         try {
-            Optional<ScramCredential> real = credential(authcid);
-            ScramCredential credential = real.orElseGet(
-                    () -> store.fakeCredential(ScramMechanism.SCRAM_SHA_256, authcid));
-            boolean ok = credential.verifyPassword(password); // same PBKDF2 work for unknown users
-            if (!ok || real.isEmpty()) {
+            CredentialStore.PlainCheck check = store.plainCredential(authcid);
+            // Same PBKDF2 work (hash and iterations) for unknown users as for the common real user.
+            boolean ok = check.credential().verifyPassword(password);
+            if (!ok || !check.real()) {
                 throw new SaslAuthenticationException(INVALID_CREDENTIALS, "invalid credentials");
             }
             if (store.isDisabled(authcid)) {
@@ -80,16 +77,6 @@ final class PlainServer implements SaslServerSession {
         principal = authcid;
         complete = true;
         return new byte[0];
-    }
-
-    private Optional<ScramCredential> credential(String user) {
-        for (ScramMechanism m : ScramMechanism.values()) {
-            Optional<ScramCredential> c = store.credential(user, m);
-            if (c.isPresent()) {
-                return c;
-            }
-        }
-        return Optional.empty();
     }
 
     private static int indexOf(byte[] b, int from) {

@@ -18,6 +18,12 @@ import java.util.Objects;
 public final class ScramCredential {
     /** Salt length of generated credentials (the reference uses 16 bytes too). */
     public static final int SALT_LENGTH = 16;
+    /**
+     * Most iterations the broker accepts in a stored credential (Kafka's bound too). A PLAIN login costs one PBKDF2
+     * of the stored count, whoever asks, so an unbounded count would let any client burn broker CPU; the users file
+     * loader and {@link UsersTool} refuse more. Clients accept up to {@link ScramMechanism#MAX_ITERATIONS}.
+     */
+    public static final int MAX_ITERATIONS = 16_384;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -33,9 +39,9 @@ public final class ScramCredential {
         if (salt.length == 0) {
             throw new IllegalArgumentException("salt must not be empty");
         }
-        if (iterations < ScramMechanism.MIN_ITERATIONS || iterations > ScramMechanism.MAX_ITERATIONS) {
+        if (iterations < ScramMechanism.MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("iterations must be between " + ScramMechanism.MIN_ITERATIONS
-                    + " and " + ScramMechanism.MAX_ITERATIONS + ", got " + iterations);
+                    + " and " + MAX_ITERATIONS + ", got " + iterations);
         }
         if (storedKey.length != mechanism.keyLength() || serverKey.length != mechanism.keyLength()) {
             throw new IllegalArgumentException("StoredKey and ServerKey must be " + mechanism.keyLength()

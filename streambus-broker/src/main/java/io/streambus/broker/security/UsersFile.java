@@ -10,8 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,7 +111,7 @@ public final class UsersFile {
             }
         }
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path tmp = createPrivateTempFile(dir, file.getFileName().toString());
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -238,11 +236,8 @@ public final class UsersFile {
     }
 
     private static Path createPrivateTempFile(Path dir, String name) throws IOException {
-        FileAttribute<?>[] attrs = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
         try {
-            return Files.createTempFile(dir, "." + name, ".tmp", attrs);
+            return PrivateFiles.createTempFile(dir, "." + name, ".tmp");
         } catch (FileAlreadyExistsException e) {
             throw new IOException("cannot create a temporary file next to " + name, e);
         }

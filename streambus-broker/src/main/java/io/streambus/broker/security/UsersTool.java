@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  *
  * {@code add} reads the password from the console (twice, not echoed) or, without a console, from the first line of
  * standard input ({@code printf '%s\n' "$PW" | ... add users.properties alice}). It never takes a password as an
- * argument, which would end up in shell history and process lists. Exit codes: 0 done, 1 failure (message on
+ * argument, which would end up in shell history and process lists. {@code --iterations} must lie between
+ * {@value ScramMechanism#MIN_ITERATIONS} and {@value ScramCredential#MAX_ITERATIONS}, the bound the broker applies
+ * when it loads the file. Exit codes: 0 done, 1 failure (message on
  * stderr), 2 usage error.
  */
 public final class UsersTool {
@@ -123,6 +125,12 @@ public final class UsersTool {
                         iterations = Integer.parseInt(value);
                     } catch (NumberFormatException e) {
                         err.println("--iterations needs a number, got '" + value + "'");
+                        return 2;
+                    }
+                    if (iterations < ScramMechanism.MIN_ITERATIONS || iterations > ScramCredential.MAX_ITERATIONS) {
+                        // Checked before the password prompt: the same bound the broker applies on load.
+                        err.println("--iterations must be between " + ScramMechanism.MIN_ITERATIONS + " and "
+                                + ScramCredential.MAX_ITERATIONS + ", got " + iterations);
                         return 2;
                     }
                     break;

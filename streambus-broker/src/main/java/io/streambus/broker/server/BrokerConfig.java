@@ -4,6 +4,8 @@ import io.streambus.broker.group.GroupCoordinatorConfig;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.CredentialStore;
+import io.streambus.broker.security.LoginThrottle;
+import io.streambus.broker.security.TlsPrincipalMapper;
 import io.streambus.broker.security.TlsServerConfig;
 import io.streambus.security.SaslMechanisms;
 import java.nio.file.Path;
@@ -43,6 +45,10 @@ public final class BrokerConfig {
     private final Path aclFile;
     private final Authorizer authorizer;
     private final TlsServerConfig tls;
+    private final TlsPrincipalMapper tlsPrincipalMapper;
+    private final Duration frameTimeout;
+    private final Duration authFailureDelay;
+    private final Duration authFailureDelayMax;
     private final GroupCoordinatorConfig groups;
 
     private BrokerConfig(Builder b) {
@@ -67,6 +73,10 @@ public final class BrokerConfig {
         this.aclFile = b.aclFile;
         this.authorizer = b.authorizer;
         this.tls = b.tls;
+        this.tlsPrincipalMapper = b.tlsPrincipalMapper;
+        this.frameTimeout = b.frameTimeout;
+        this.authFailureDelay = b.authFailureDelay;
+        this.authFailureDelayMax = b.authFailureDelayMax;
         this.groups = b.groups.build();
     }
 
@@ -180,6 +190,29 @@ public final class BrokerConfig {
         return tls;
     }
 
+    /** Maps client certificate subjects to principals ({@code tls:<DN>} by default). */
+    public TlsPrincipalMapper tlsPrincipalMapper() {
+        return tlsPrincipalMapper;
+    }
+
+    /**
+     * A frame whose first byte arrived this long ago but which is still incomplete closes an unauthenticated
+     * connection; zero disables the check.
+     */
+    public Duration frameTimeout() {
+        return frameTimeout;
+    }
+
+    /** Delay of the reply to a first failed authentication from an address; zero disables throttling. */
+    public Duration authFailureDelay() {
+        return authFailureDelay;
+    }
+
+    /** Cap of the doubling failed-authentication delay. */
+    public Duration authFailureDelayMax() {
+        return authFailureDelayMax;
+    }
+
     /** True if consumer groups and committed offsets (0x08-0x0D, 0x13, 0x14) are served: not in core-only mode. */
     public boolean groupsEnabled() {
         return !coreOnly;
@@ -234,6 +267,10 @@ public final class BrokerConfig {
         private Path aclFile;
         private Authorizer authorizer;
         private TlsServerConfig tls;
+        private TlsPrincipalMapper tlsPrincipalMapper = TlsPrincipalMapper.defaultMapper();
+        private Duration frameTimeout = Duration.ofSeconds(10);
+        private Duration authFailureDelay = LoginThrottle.DEFAULT_INITIAL_DELAY;
+        private Duration authFailureDelayMax = LoginThrottle.DEFAULT_MAX_DELAY;
         private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
 
         private Builder() {
@@ -295,6 +332,29 @@ public final class BrokerConfig {
 
         public Builder tls(TlsServerConfig tls) {
             this.tls = tls;
+            return this;
+        }
+
+        public Builder tlsPrincipalMapper(TlsPrincipalMapper mapper) {
+            this.tlsPrincipalMapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /** @param frameTimeout zero disables; otherwise at least 1 ms */
+        public Builder frameTimeout(Duration frameTimeout) {
+            Objects.requireNonNull(frameTimeout, "frameTimeout");
+            if (frameTimeout.isNegative() || (!frameTimeout.isZero() && frameTimeout.toMillis() < 1)) {
+                throw new IllegalArgumentException("frameTimeout must be 0 or at least 1 ms, got " + frameTimeout);
+            }
+            this.frameTimeout = frameTimeout;
+            return this;
+        }
+
+        /** @param initial zero disables throttling; {@code max} must be at least {@code initial} */
+        public Builder authFailureDelay(Duration initial, Duration max) {
+            new LoginThrottle(initial, max); // validates
+            this.authFailureDelay = initial;
+            this.authFailureDelayMax = max;
             return this;
         }
 

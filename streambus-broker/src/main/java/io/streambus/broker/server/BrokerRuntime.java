@@ -9,8 +9,12 @@ import io.streambus.broker.log.LogManager;
 import io.streambus.broker.security.Authenticator;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.CredentialStore;
+import io.streambus.broker.security.PrivateFiles;
+import io.streambus.security.SaslMechanisms;
 import io.streambus.protocol.FrameDecoder;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,6 +71,8 @@ public final class BrokerRuntime {
                 .retentionBytes(config.retentionBytes())
                 .retentionTime(config.retention())
                 .segmentTime(config.segmentTime());
+        // The data directory holds every message and committed offset: private to the broker's user (700).
+        PrivateFiles.createDirectories(config.dataDir());
         LogManager logs;
         try {
             logs = LogManager.open(config.dataDir(), lc.build());
@@ -90,7 +96,7 @@ public final class BrokerRuntime {
                         new AclGroupAuthorizer(security.authorizer()), timers);
             }
             RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups);
-            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, config.idleTimeout().toMillis(),
+            server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, ConnectionSettings.of(config),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
             return new BrokerRuntime(logs, worker, timers, groups, server, bound);
@@ -185,11 +191,25 @@ public final class BrokerRuntime {
             }
             Authenticator auth = store == null ? null
                     : Authenticator.builder(store).mechanisms(config.saslMechanisms()).build();
+            startWarnings(config, auth).forEach(LOG::warn);
             Authorizer authorizer = config.authorizer();
             if (config.aclFile() != null) {
                 authorizer = Authorizer.fromFile(config.aclFile());
             }
             return new Security(auth, authorizer == null ? Authorizer.allowAll() : authorizer);
+        }
+
+        /** Security settings an operator should hear about once at start: exposed users file, PLAIN without TLS. */
+        static List<String> startWarnings(BrokerConfig config, Authenticator auth) throws IOException {
+            List<String> warnings = new ArrayList<>();
+            if (config.usersFile() != null) {
+                PrivateFiles.exposure(config.usersFile()).ifPresent(w -> warnings.add("users file " + w));
+            }
+            if (auth != null && auth.isEnabled(SaslMechanisms.PLAIN) && config.tls() == null) {
+                warnings.add("SASL PLAIN is enabled on a plaintext (non-TLS) listener: passwords cross the network"
+                        + " in the clear; enable TLS or leave PLAIN out of the SASL mechanisms");
+            }
+            return warnings;
         }
 
         static Security none() {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP listener: one Netty server channel, an accept thread and a pool of I/O threads. Pipeline per connection:
- * optional TLS, idle timeout, frame decoder (length limit and CRC, A.3), {@link ConnectionHandler}. Thread-safe:
+ * optional TLS, idle timeout, frame deadline before authentication ({@link FrameDeadlineHandler}), frame decoder
+ * (length limit and CRC, A.3), {@link ConnectionHandler}. Thread-safe:
  * {@link #bind} and {@link #close} are called by the owning broker under its lock.
  */
 final class BrokerServer {
@@ -39,22 +40,23 @@ final class BrokerServer {
     private final RequestProcessor processor;
     private final Supplier<ChannelHandler> frameDecoders;
     private final Function<SocketChannel, ChannelHandler> tlsHandlers;
-    private final long idleTimeoutMillis;
+    private final ConnectionSettings settings;
     private final int maxConnections;
     private Channel serverChannel;
 
     /**
      * @param frameDecoders  a fresh request frame decoder per connection
      * @param tlsHandlers    a TLS handler per connection, or null for plain TCP
+     * @param settings       idle and frame timeouts, certificate principal mapping, failed-login throttle
      * @param ioThreads      number of I/O threads (0 = Netty's default, twice the cores)
      */
     public BrokerServer(RequestProcessor processor, Supplier<ChannelHandler> frameDecoders,
-            Function<SocketChannel, ChannelHandler> tlsHandlers, long idleTimeoutMillis, int maxConnections,
+            Function<SocketChannel, ChannelHandler> tlsHandlers, ConnectionSettings settings, int maxConnections,
             int ioThreads) {
         this.processor = processor;
         this.frameDecoders = frameDecoders;
         this.tlsHandlers = tlsHandlers;
-        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.settings = settings;
         this.maxConnections = maxConnections;
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("streambus-accept", true),
                 NioIoHandler.newFactory());
@@ -92,9 +94,15 @@ final class BrokerServer {
                         if (tlsHandlers != null) {
                             p.addLast("tls", tlsHandlers.apply(ch));
                         }
-                        p.addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
+                        p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeoutMillis(),
+                                TimeUnit.MILLISECONDS));
+                        ConnectionHandler requests = new ConnectionHandler(processor, settings);
+                        if (settings.frameTimeoutMillis() > 0) {
+                            p.addLast("frame-deadline", new FrameDeadlineHandler(settings.frameTimeoutMillis(),
+                                    () -> !requests.connection().authenticated()));
+                        }
                         p.addLast("frames", frameDecoders.get());
-                        p.addLast("requests", new ConnectionHandler(processor, idleTimeoutMillis));
+                        p.addLast("requests", requests);
                     }
                 });
         try {

@@ -29,6 +29,8 @@ final class ClientConnection {
     private volatile boolean workDone;
     /** Mechanism session while MECHANISM_SELECTED; typed by the security wiring. */
     private volatile Object saslSession;
+    /** A verified client certificate named the principal. */
+    private volatile boolean certificate;
 
     ClientConnection(Channel channel) {
         this.channel = channel;
@@ -58,6 +60,17 @@ final class ClientConnection {
 
     void principal(String principal) {
         this.principal = principal;
+    }
+
+    /** Sets the principal from a verified client certificate. */
+    void certificatePrincipal(String principal) {
+        this.principal = principal;
+        this.certificate = true;
+    }
+
+    /** True once SASL succeeded or a verified client certificate named the principal. */
+    boolean authenticated() {
+        return certificate || saslState == SaslState.AUTHENTICATED;
     }
 
     SaslState saslState() {

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** TLS and mTLS listeners (principal from the client certificate) and ACL denials with code 41, over real sockets. */
 @ExtendWith(LeakCheck.class)
 class TlsAndAclTest {
+    /** The default principal of the test client certificate: tls: and its full RFC 2253 subject. */
+    static final String CLIENT_PRINCIPAL = "tls:CN=" + TestCertificates.CLIENT_CN + ",O=StreamBus";
     private static TestCertificates certs;
     @TempDir
     static Path dir;
@@ -55,7 +57,10 @@ class TlsAndAclTest {
         acl = dir.resolve("acl.txt");
         Files.writeString(acl, String.join("\n",
                 "# test ACLs",
-                "allow " + TestCertificates.CLIENT_CN + " produce,fetch topic:cert-*",
+                "allow " + CLIENT_PRINCIPAL + " produce,fetch topic:cert-*",
+                // A bare CN is a SASL-namespace name: it must not grant anything to the certificate.
+                "allow " + TestCertificates.CLIENT_CN + " produce,fetch topic:bare-*",
+                "allow tls:STREAMBUS-CLIENT produce,fetch topic:mapped-*",
                 "allow alice produce,fetch topic:orders",
                 "allow alice describe topic:orders",
                 "allow admin * topic:*",
@@ -104,7 +109,7 @@ class TlsAndAclTest {
                         .isZero();
                 Response denied = c.send(TestClient.produce("orders", 0, "x"));
                 assertThat(denied.errorCode()).isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
-                assertThat(denied.errorMessage()).isEqualTo("Access denied: principal '" + TestCertificates.CLIENT_CN
+                assertThat(denied.errorMessage()).isEqualTo("Access denied: principal '" + CLIENT_PRINCIPAL
                         + "' is not authorized to perform 'TOPIC_WRITE' on resource 'orders'");
             }
             // No client certificate, or one from another CA: refused in the handshake.
@@ -112,6 +117,44 @@ class TlsAndAclTest {
             assertThat(handshakeRefused(port, certs.caTrustStore(), certs.otherClientKeyStore())).isTrue();
             try (TestClient c = TestClient.wrap(connect(port, certs.caTrustStore(), certs.clientKeyStore()))) {
                 assertThat(c.send(new HealthCheckRequest()).isError()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void certificatePrincipalIsTheFullDnAndNotTheBareCn() throws Exception {
+        try (EmbeddedBroker b = EmbeddedBroker.builder().temporary().tls(serverTls(ClientAuth.REQUIRE).build())
+                .acl(acl).build()) {
+            int port = b.start();
+            try (TestClient c = TestClient.wrap(connect(port, certs.caTrustStore(), certs.clientKeyStore()))) {
+                Response denied = c.send(TestClient.produce("bare-topic", 0, "x"));
+                assertThat(denied.errorCode()).isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
+                assertThat(denied.errorMessage()).contains("principal '" + CLIENT_PRINCIPAL + "'");
+                assertThat(c.send(TestClient.produce("mapped-topic", 0, "x")).errorCode())
+                        .isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
+            }
+        }
+    }
+
+    @Test
+    void mappingRulesNameThePrincipalTheAclsSee() throws Exception {
+        try (EmbeddedBroker b = EmbeddedBroker.builder().temporary().tls(serverTls(ClientAuth.REQUIRE).build())
+                .tlsPrincipalMapping("RULE:^CN=([^,]+),O=StreamBus$/$1/U, DEFAULT").acl(acl).build()) {
+            int port = b.start();
+            try (TestClient c = TestClient.wrap(connect(port, certs.caTrustStore(), certs.clientKeyStore()))) {
+                assertThat(c.send(TestClient.produce("mapped-topic", 0, "x")).body(ProduceResponse.class).baseOffset())
+                        .isZero();
+                Response denied = c.send(TestClient.produce("cert-orders", 0, "x"));
+                assertThat(denied.errorCode()).isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
+                assertThat(denied.errorMessage()).contains("principal 'tls:STREAMBUS-CLIENT'");
+            }
+        }
+        // A rule the DN does not match falls back to DEFAULT: the full DN.
+        try (EmbeddedBroker b = EmbeddedBroker.builder().temporary().tls(serverTls(ClientAuth.REQUIRE).build())
+                .tlsPrincipalMapping("RULE:^CN=([^,]+),O=Acme$/$1/").acl(acl).build()) {
+            int port = b.start();
+            try (TestClient c = TestClient.wrap(connect(port, certs.caTrustStore(), certs.clientKeyStore()))) {
+                assertThat(c.send(TestClient.produce("cert-x", 0, "x")).isError()).isFalse();
             }
         }
     }

@@ -15,8 +15,9 @@ import java.io.Serializable;
 /**
  * A message whose body is a serialized Java object. The object is serialized when it is set (so later changes to it
  * are not sent) and deserialized on {@link #getObject()} only if every class in the stream passes the
- * {@link DeserializationPolicy} of the connection factory; anything else is refused with a
- * {@link MessageFormatException} naming the class. Not thread-safe.
+ * {@link DeserializationPolicy} of the connection factory and the stream stays within its limits (depth,
+ * references, bytes, array lengths); anything else is refused with a {@link MessageFormatException} naming the
+ * class or the limit, before any expensive work on the rejected graph. Not thread-safe.
  */
 public class StreamBusObjectMessage extends StreamBusMessage implements ObjectMessage {
     private byte[] serialized;
@@ -76,18 +77,22 @@ public class StreamBusObjectMessage extends StreamBusMessage implements ObjectMe
             in.setObjectInputFilter(info -> {
                 ObjectInputFilter.Status st = filter.checkInput(info);
                 if (st == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
+                    String limit = policy.limitViolation(info);
                     Class<?> c = info.serialClass();
-                    rejected[0] = c != null ? "class " + c.getName() : "a stream limit (depth " + info.depth()
-                            + ", references " + info.references() + ", bytes " + info.streamBytes() + ")";
+                    rejected[0] = limit != null ? limit + " (connection factory setting objectMessageLimits, now '"
+                            + policy.limits() + "')"
+                            : c != null ? "class " + c.getName() + " is not allowed; classes must be allowed by the"
+                            + " connection factory's objectMessageAllowList (now '" + policy.pattern() + "')"
+                            : "a stream limit of objectMessageAllowList '" + policy.pattern() + "' (depth "
+                            + info.depth() + ", references " + info.references() + ", bytes " + info.streamBytes()
+                            + ")";
                 }
                 return st;
             });
             return (Serializable) in.readObject();
         } catch (InvalidClassException e) {
             MessageFormatException mfe = new MessageFormatException("ObjectMessage refused: "
-                    + (rejected[0] != null ? rejected[0] + " is not allowed" : e.getMessage())
-                    + "; classes must be allowed by the connection factory's objectMessageAllowList (now '"
-                    + policy.pattern() + "')");
+                    + (rejected[0] != null ? rejected[0] : e.getMessage()));
             mfe.setLinkedException(e);
             mfe.initCause(e);
             throw mfe;

@@ -14,7 +14,10 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Real TLS handshakes over 127.0.0.1 between {@link TlsServerConfig} and the client's {@link TlsConfig}. */
+/**
+ * Real TLS handshakes over 127.0.0.1 between {@link TlsServerConfig} and the client's {@link TlsConfig}. Lives in
+ * client-itests because it uses the client, which the broker module must not import.
+ */
 class TlsServerConfigTest {
     private static TestCertificates certs;
 
@@ -52,7 +55,7 @@ class TlsServerConfigTest {
             TlsLoopback.Outcome ok = connect(server, client(certs.caTrustStore(), certs.clientKeyStore()),
                     "127.0.0.1");
             assertThat(ok.succeeded()).isTrue();
-            assertThat(TlsPrincipal.fromSession(ok.serverSession())).contains(TestCertificates.CLIENT_CN);
+            assertThat(TlsPrincipal.fromSession(ok.serverSession())).contains("tls:CN=" + TestCertificates.CLIENT_CN + ",O=StreamBus");
 
             TlsLoopback.Outcome noCert = connect(server, client(certs.caTrustStore(), null), "127.0.0.1");
             assertThat(noCert.succeeded()).isFalse();
@@ -73,7 +76,7 @@ class TlsServerConfigTest {
             assertThat(TlsPrincipal.fromSession(anonymous.serverSession())).isEmpty();
             TlsLoopback.Outcome withCert = connect(server, client(certs.caTrustStore(), certs.clientKeyStore()),
                     "127.0.0.1");
-            assertThat(TlsPrincipal.fromSession(withCert.serverSession())).contains(TestCertificates.CLIENT_CN);
+            assertThat(TlsPrincipal.fromSession(withCert.serverSession())).contains("tls:CN=" + TestCertificates.CLIENT_CN + ",O=StreamBus");
         }
     }
 

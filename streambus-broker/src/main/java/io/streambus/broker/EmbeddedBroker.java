@@ -412,6 +412,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         /**
+         * Exactly-once settings (B.7, B.12): idempotent produce is on by default; transactions and two-phase commit
+         * are served only when {@code eos.transactions()} is set.
+         */
+        public Builder exactlyOnce(io.streambus.broker.txn.EosConfig eos) {
+            cfg.eos(eos);
+            return this;
+        }
+
+        /**
          * Builds the broker (not started).
          *
          * @throws IllegalStateException for contradictory settings (for example authRequired without users)

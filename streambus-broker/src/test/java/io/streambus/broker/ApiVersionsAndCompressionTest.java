@@ -57,11 +57,15 @@ class ApiVersionsAndCompressionTest {
             ApiVersionsResponse v = c.send(new ApiVersionsRequest("test", "1")).body(ApiVersionsResponse.class);
             assertThat(v.apis()).extracting(ApiVersion::type)
                     .containsExactly(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, // Part A
-                            0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x13, 0x14,      // groups and offsets
-                            0x22);                                               // no transactions, no SASL here
+                            0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D,                  // groups and offsets
+                            0x0E, 0x0F, 0x10, 0x11, 0x12,                        // transactions
+                            0x13, 0x14,                                          // DeleteGroups, ListGroups
+                            0x19, 0x1A, 0x1B, 0x1C,                              // two-phase commit
+                            0x22);                                               // no SASL here
             assertThat(v.apis()).allSatisfy(a -> assertThat(a.servesVersion1()).isTrue());
             assertThat(v.featureBits()).isEqualTo(ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
-                    | ApiVersionsResponse.FEATURE_COMPRESSION);
+                    | ApiVersionsResponse.FEATURE_COMPRESSION | ApiVersionsResponse.FEATURE_IDEMPOTENT_PRODUCE
+                    | ApiVersionsResponse.FEATURE_TXN_DATA_PATH | ApiVersionsResponse.FEATURE_TWO_PHASE_COMMIT);
             assertThat(v.brokerSoftware()).startsWith("streambus-java-broker/");
             // Every type not listed really is refused with code 1.
             for (ApiKey k : ApiKey.values()) {

@@ -47,8 +47,8 @@ class BrokerFramingTest {
     @Test
     void unknownTypesGetCode1AndTheConnectionKeepsWorking() throws IOException {
         try (TestClient c = TestClient.connect(broker.port())) {
-            // 0x00, reserved 0x15-0x1F, transactions 0x0E-0x12 (not served) and 0xFF.
-            for (int type : new int[] {0x00, 0x0E, 0x12, 0x15, 0x1F, 0x23, 0xFF}) {
+            // 0x00, reserved 0x1D-0x1F, share groups 0x15 (not served) and 0xFF.
+            for (int type : new int[] {0x00, 0x15, 0x1D, 0x1F, 0x23, 0xFF}) {
                 c.sendRaw(type, 1, 0, new byte[] {1, 2, 3}, ApiKey.HEALTH_CHECK);
                 Response r = c.receive();
                 assertThat(r.errorCode()).as("type %d", type).isEqualTo(ErrorCode.UNKNOWN_REQUEST);

@@ -57,6 +57,8 @@ public final class PartitionLog {
     /** Set when an I/O error left the active segment in an unknown state; appends refuse until a restart. */
     private volatile String failure;
     private volatile boolean dirty;
+    /** Offsets at and above this are kept by retention (open or prepared transactions, B.7.8.6); none when null. */
+    private volatile java.util.function.LongSupplier retentionFloor;
 
     private PartitionLog(String topic, int partition, Path dir, LogConfig config) {
         this.topic = topic;
@@ -544,6 +546,14 @@ public final class PartitionLog {
     }
 
     /**
+     * Sets what retention must keep: no segment holding an offset at or above {@code floor.getAsLong()} is deleted
+     * (the exactly-once layer passes the first offset of the oldest open or prepared transaction).
+     */
+    public void retentionFloor(java.util.function.LongSupplier floor) {
+        this.retentionFloor = floor;
+    }
+
+    /**
      * Deletes whole old segments (never the active one) that retention by size or age no longer needs, advancing
      * the start offset. With retention by age, an idle active segment whose newest batch is already too old is
      * rolled first, so it can be deleted too: the partition is then empty, with the start offset equal to the end
@@ -567,8 +577,10 @@ public final class PartitionLog {
             }
             Segment current = active;
             long total = sizeInBytes();
+            java.util.function.LongSupplier floorSupplier = retentionFloor;
+            long floor = floorSupplier == null ? Long.MAX_VALUE : floorSupplier.getAsLong();
             for (Segment s : segments.values()) {
-                if (s == current || s.baseOffset >= current.baseOffset) {
+                if (s == current || s.baseOffset >= current.baseOffset || s.endOffset > floor) {
                     break;
                 }
                 boolean bySize = retentionBytes >= 0 && total - s.size >= retentionBytes;

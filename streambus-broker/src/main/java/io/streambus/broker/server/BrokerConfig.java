@@ -28,6 +28,7 @@ public final class BrokerConfig {
     private final int port;
     private final Path dataDir;
     private final boolean coreOnly;
+    private final io.streambus.broker.txn.EosConfig eos;
     private final boolean autoCreateTopics;
     private final FlushPolicy flushPolicy;
     private final int segmentBytes;
@@ -56,6 +57,7 @@ public final class BrokerConfig {
         this.port = b.port;
         this.dataDir = b.dataDir;
         this.coreOnly = b.coreOnly;
+        this.eos = b.eos;
         this.autoCreateTopics = b.autoCreateTopics;
         this.flushPolicy = b.flushPolicy;
         this.segmentBytes = b.segmentBytes;
@@ -223,6 +225,11 @@ public final class BrokerConfig {
         return groups;
     }
 
+    /** Exactly-once settings (B.7, B.12); never applied in core-only mode. */
+    public io.streambus.broker.txn.EosConfig eos() {
+        return eos;
+    }
+
     /** One-line summary for the start log line. */
     public String describe() {
         StringBuilder b = new StringBuilder();
@@ -272,8 +279,15 @@ public final class BrokerConfig {
         private Duration authFailureDelay = LoginThrottle.DEFAULT_INITIAL_DELAY;
         private Duration authFailureDelayMax = LoginThrottle.DEFAULT_MAX_DELAY;
         private final GroupCoordinatorConfig.Builder groups = GroupCoordinatorConfig.builder();
+        private io.streambus.broker.txn.EosConfig eos = io.streambus.broker.txn.EosConfig.defaults();
 
         private Builder() {
+        }
+
+        /** Exactly-once settings (idempotent produce, transactions); default {@code EosConfig.defaults()}. */
+        public Builder eos(io.streambus.broker.txn.EosConfig eos) {
+            this.eos = java.util.Objects.requireNonNull(eos, "eos");
+            return this;
         }
 
         /** The group coordinator settings being built (defaults of {@link GroupCoordinatorConfig}). */

@@ -10,6 +10,7 @@ import io.streambus.broker.security.Authenticator;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.CredentialStore;
 import io.streambus.broker.security.PrivateFiles;
+import io.streambus.broker.txn.EosService;
 import io.streambus.security.SaslMechanisms;
 import io.streambus.protocol.FrameDecoder;
 import java.io.IOException;
@@ -38,15 +39,17 @@ public final class BrokerRuntime {
     private final ExecutorService worker;
     private final ScheduledThreadPoolExecutor timers;
     private final GroupCoordinator groups;
+    private final EosService eos;
     private final BrokerServer server;
     private final int port;
 
     private BrokerRuntime(LogManager logs, ExecutorService worker, ScheduledThreadPoolExecutor timers,
-            GroupCoordinator groups, BrokerServer server, int port) {
+            GroupCoordinator groups, EosService eos, BrokerServer server, int port) {
         this.logs = logs;
         this.worker = worker;
         this.timers = timers;
         this.groups = groups;
+        this.eos = eos;
         this.server = server;
         this.port = port;
     }
@@ -82,6 +85,7 @@ public final class BrokerRuntime {
         ExecutorService worker = null;
         ScheduledThreadPoolExecutor timers = null;
         GroupCoordinator groups = null;
+        EosService eos = null;
         BrokerServer server = null;
         try {
             worker = newWorkerPool(config);
@@ -95,17 +99,24 @@ public final class BrokerRuntime {
                 groups = GroupCoordinator.open(config.dataDir(), config.groups(), logs::partitionCount,
                         new AclGroupAuthorizer(security.authorizer()), timers);
             }
-            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups);
+            if (groups != null && (config.eos().idempotence() || config.eos().transactions())) {
+                eos = EosService.open(config.dataDir(), logs, config.flushPolicy(), config.eos(), timers,
+                        System::currentTimeMillis, groups::applyTransactionOffsets);
+            }
+            RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos);
             server = new BrokerServer(dispatcher, FrameDecoder::forRequests, tlsHandlers, ConnectionSettings.of(config),
                     config.maxConnections(), config.ioThreads());
             int bound = server.bind(config.host(), port);
-            return new BrokerRuntime(logs, worker, timers, groups, server, bound);
+            return new BrokerRuntime(logs, worker, timers, groups, eos, server, bound);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close(STOP_TIMEOUT_MS);
             }
             if (worker != null) {
                 worker.shutdownNow();
+            }
+            if (eos != null) {
+                eos.close();
             }
             if (groups != null) {
                 groups.close();
@@ -162,6 +173,9 @@ public final class BrokerRuntime {
             Thread.currentThread().interrupt();
             worker.shutdownNow();
         }
+        if (eos != null) {
+            eos.close();
+        }
         if (groups != null) {
             try {
                 groups.close(); // answers anything still held with 6, syncs and closes the offsets log
@@ -175,6 +189,11 @@ public final class BrokerRuntime {
         } catch (RuntimeException e) {
             LOG.warn("closing the log: {}", e.getMessage());
         }
+    }
+
+    /** The exactly-once service, or null when not served (for tests of this module). */
+    public EosService eos() {
+        return eos;
     }
 
     /** The group coordinator, or null in core-only mode (for tests of this module). */

@@ -14,6 +14,8 @@ import io.streambus.broker.security.Authenticator;
 import io.streambus.broker.security.Authorizer;
 import io.streambus.broker.security.RequestAuthorization;
 import io.streambus.broker.security.SaslServerSession;
+import io.streambus.broker.txn.EosService;
+import io.streambus.broker.txn.TxnException;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ApiVersion;
 import io.streambus.protocol.ApiVersionsResponse;
@@ -91,13 +93,19 @@ final class RequestDispatcher implements RequestProcessor {
     private final boolean authRequired;
     private final GroupCoordinator groups;
     private final GroupRequests groupRequests;
+    /** Exactly-once layer (B.7, B.12), or null when not served. */
+    private final EosService eos;
+    private final TxnRequests txnRequests;
 
     /**
      * @param groups the group coordinator, or null when groups are not served (core-only mode)
+     * @param eos    the exactly-once layer, or null when idempotence and transactions are not served
      */
     public RequestDispatcher(BrokerConfig config, LogManager logs, Executor worker, BrokerRuntime.Security security,
-            GroupCoordinator groups) {
+            GroupCoordinator groups, EosService eos) {
         this.config = config;
+        this.eos = eos;
+        this.txnRequests = eos == null ? null : new TxnRequests(eos, this::authorize);
         this.groups = groups;
         this.groupRequests = groups == null ? null : new GroupRequests(groups);
         this.logs = logs;
@@ -111,7 +119,9 @@ final class RequestDispatcher implements RequestProcessor {
             boolean serve = !k.isExtension()
                     || (!config.coreOnly() && k == ApiKey.API_VERSIONS)
                     || (groups != null && isGroupType(k))
-                    || (authenticator != null && (k == ApiKey.SASL_HANDSHAKE || k == ApiKey.SASL_AUTHENTICATE));
+                    || (authenticator != null && (k == ApiKey.SASL_HANDSHAKE || k == ApiKey.SASL_AUTHENTICATE))
+                    || (eos != null && k == ApiKey.INIT_PRODUCER_ID)
+                    || (eos != null && eos.transactionsEnabled() && TxnRequests.handles(k));
             if (serve) {
                 served[k.code()] = true;
                 apis.add(new ApiVersion(k.code(), 1, 1));
@@ -120,8 +130,19 @@ final class RequestDispatcher implements RequestProcessor {
         apis.sort(java.util.Comparator.comparingInt(ApiVersion::type));
         int features = ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
                 | ApiVersionsResponse.FEATURE_COMPRESSION
-                | (authRequired ? ApiVersionsResponse.FEATURE_AUTH_REQUIRED : 0);
+                | (authRequired ? ApiVersionsResponse.FEATURE_AUTH_REQUIRED : 0)
+                | (idempotenceServed() ? ApiVersionsResponse.FEATURE_IDEMPOTENT_PRODUCE : 0)
+                | (transactionsServed() ? ApiVersionsResponse.FEATURE_TXN_DATA_PATH
+                        | ApiVersionsResponse.FEATURE_TWO_PHASE_COMMIT : 0);
         this.apiVersions = new ApiVersionsResponse(List.copyOf(apis), features, SOFTWARE);
+    }
+
+    private boolean idempotenceServed() {
+        return eos != null && eos.config().idempotence();
+    }
+
+    private boolean transactionsServed() {
+        return eos != null && eos.transactionsEnabled();
     }
 
     private static boolean isGroupType(ApiKey k) {
@@ -247,6 +268,10 @@ final class RequestDispatcher implements RequestProcessor {
                 case SASL_AUTHENTICATE -> saslAuthenticate(conn, h, (SaslAuthenticateRequest) req.body());
                 case JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH, DELETE_GROUPS,
                         LIST_GROUPS -> groupRequests.handle(conn, h, req.body());
+                case INIT_PRODUCER_ID, ADD_PARTITIONS_TO_TXN, ADD_OFFSETS_TO_TXN, END_TXN, TXN_OFFSET_COMMIT,
+                        INIT_XA_BRANCH, PREPARE_TXN, END_XA_BRANCH, LIST_XA_BRANCHES -> {
+                    yield async(conn, h, () -> txnRequests.handle(conn, h, req.body()), null);
+                }
                 case HEALTH_CHECK -> done(success(conn, h,
                         new HealthCheckResponse("healthy", (System.nanoTime() - startNanos) / 1_000_000_000L)));
                 default -> throw new IllegalStateException("no handler for served type " + h.apiKey());
@@ -266,6 +291,12 @@ final class RequestDispatcher implements RequestProcessor {
         }
         boolean compressionServed = !config.coreOnly();
         int allowed = compressionServed && (key == ApiKey.PRODUCE || key == ApiKey.FETCH) ? Frames.FLAG_COMPRESSED : 0;
+        if (key == ApiKey.PRODUCE) {
+            allowed |= (idempotenceServed() ? Frames.FLAG_SEQUENCED : 0)
+                    | (transactionsServed() ? Frames.FLAG_TRANSACTIONAL : 0);
+        } else if (key == ApiKey.FETCH && transactionsServed()) {
+            allowed |= Frames.FLAG_READ_COMMITTED;
+        }
         if ((ext & ~allowed) != 0) {
             return String.format("flag 0x%04x is not served on %s by this broker", ext & ~allowed, key);
         }
@@ -298,7 +329,7 @@ final class RequestDispatcher implements RequestProcessor {
             frame.release();
         }
         ProduceRequest p = (ProduceRequest) req.body();
-        if (syncEveryWrite || needsCreate(p.topic())) {
+        if (syncEveryWrite || needsCreate(p.topic()) || p.transaction() != null) {
             return async(conn, h, () -> executeProduce(conn, h, req), req);
         }
         return done(executeProduce(conn, h, req));
@@ -316,10 +347,23 @@ final class RequestDispatcher implements RequestProcessor {
                 return denied; // before auto-create: a denied Produce creates nothing
             }
             PartitionLog log = writablePartition(p.topic(), p.partition());
+            if (p.sequence() != null || p.transaction() != null) {
+                return eosProduce(conn, h, log, p);
+            }
             AppendResult r = log.append(p.messages()); // validated by the codec when the request was decoded
             return success(conn, h, new ProduceResponse(r.baseOffset(), r.count(), r.highWaterMark()));
         } catch (LogException e) {
             return logError(conn, h, e, "");
+        }
+    }
+
+    /** A sequenced and/or transactional Produce (B.12.3, B.7.7), after the ordinary Produce checks. */
+    private Reply eosProduce(ClientConnection conn, RequestHeader h, PartitionLog log, ProduceRequest p) {
+        try {
+            long[] r = eos.produce(log, p);
+            return success(conn, h, new ProduceResponse(r[0], (int) r[1], r[2]));
+        } catch (TxnException e) {
+            return error(conn, h, e.errorCode(), e.getMessage());
         }
     }
 
@@ -353,6 +397,9 @@ final class RequestDispatcher implements RequestProcessor {
         ByteBufAllocator alloc = conn.channel().alloc();
         try {
             PartitionLog log = readablePartition(f.topic(), f.partition());
+            if (f.readCommitted()) {
+                return readCommittedFetch(h, f, log, alloc);
+            }
             if (f.acceptedCodec() == CompressionCodec.NONE) {
                 ReadResult rr = log.read(f.offset(), (int) f.maxBytes(), Frames.MAX_FRAME_SIZE - FETCH_OVERHEAD);
                 // The log's bytes go out as they are, inside a frame the codec lays out (no copy).
@@ -377,6 +424,27 @@ final class RequestDispatcher implements RequestProcessor {
             }
         } catch (LogException e) {
             return logError(conn, h, e, "");
+        }
+    }
+
+    /** Read-committed Fetch (flag 0x0040, B.7.7): committed messages below the LSO, then the LSO. */
+    private Reply readCommittedFetch(RequestHeader h, FetchRequest f, PartitionLog log, ByteBufAllocator alloc) {
+        int overhead = (f.acceptedCodec() == CompressionCodec.NONE ? FETCH_OVERHEAD : COMPRESSED_FETCH_OVERHEAD) + 8;
+        long[] lso = new long[1];
+        ReadResult rr = eos.readCommitted(log, f.offset(), (int) f.maxBytes(), Frames.MAX_FRAME_SIZE - overhead,
+                alloc, lso);
+        MessageBlock block;
+        try {
+            block = MessageBlock.of(alloc, rr.count(), rr.messages());
+        } catch (RuntimeException e) {
+            rr.close();
+            throw e;
+        }
+        try {
+            FetchResponse body = new FetchResponse(rr.highWaterMark(), block, f.acceptedCodec(), lso[0]);
+            return Reply.send(ResponseCodec.encodeSuccess(alloc, h.requestId(), body, h.flags()));
+        } finally {
+            block.release();
         }
     }
 
@@ -536,6 +604,9 @@ final class RequestDispatcher implements RequestProcessor {
         return async(conn, h, () -> {
             try {
                 logs.deleteTopic(d.topic());
+                if (eos != null) {
+                    eos.topicDeleted(d.topic());
+                }
                 if (groups != null) {
                     awaitOffsetsDeleted(d.topic());
                 }

@@ -151,7 +151,7 @@ class SaslTest {
         }
         // Unserved types are still code 1 without a close (B.2: the type check comes first).
         try (TestClient c = TestClient.connect(required.port())) {
-            c.sendRaw(0x0E, 1, 0, new byte[0], ApiKey.HEALTH_CHECK);
+            c.sendRaw(0x1D, 1, 0, new byte[0], ApiKey.HEALTH_CHECK);
             assertThat(c.receive().errorCode()).isEqualTo(ErrorCode.UNKNOWN_REQUEST);
             assertThat(c.send(new ApiVersionsRequest("", "")).isError()).isFalse();
         }

@@ -1,0 +1,133 @@
+package io.streambus.broker.server;
+
+import io.streambus.broker.txn.EosService;
+import io.streambus.broker.txn.TransactionCoordinator;
+import io.streambus.broker.txn.TxnException;
+import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.RequestBody;
+import io.streambus.protocol.RequestHeader;
+import io.streambus.protocol.ResponseBody;
+import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
+import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
+import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
+import io.streambus.protocol.txn.AddPartitionsToTxnResponse;
+import io.streambus.protocol.txn.EndTxnRequest;
+import io.streambus.protocol.txn.EndTxnResponse;
+import io.streambus.protocol.txn.EndXaBranchRequest;
+import io.streambus.protocol.txn.EndXaBranchResponse;
+import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.InitXaBranchRequest;
+import io.streambus.protocol.txn.InitXaBranchResponse;
+import io.streambus.protocol.txn.ListXaBranchesRequest;
+import io.streambus.protocol.txn.ListXaBranchesResponse;
+import io.streambus.protocol.txn.PrepareTxnRequest;
+import io.streambus.protocol.txn.PrepareTxnResponse;
+import io.streambus.protocol.txn.TxnOffsetCommitRequest;
+import io.streambus.protocol.txn.TxnOffsetCommitResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once requests (B.7 0x0E-0x12, B.7.8 0x19-0x1C, and InitProducerID for idempotent producers, B.12.2):
+ * converts decoded requests to {@link EosService} / {@link TransactionCoordinator} calls and their results or
+ * {@link TxnException}s to replies. Runs on the worker executor (the calls can wait for an fsync). Thread-safe.
+ */
+final class TxnRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(TxnRequests.class);
+
+    private final EosService eos;
+    /** The request-level authorization check of the dispatcher: null if allowed, else the denial reply. */
+    private final Authorize authorize;
+
+    /** The dispatcher's request-level authorization (codes 41/27). */
+    @FunctionalInterface
+    interface Authorize {
+        Reply check(ClientConnection conn, RequestHeader h, String resource);
+    }
+
+    TxnRequests(EosService eos, Authorize authorize) {
+        this.eos = eos;
+        this.authorize = authorize;
+    }
+
+    /** True if {@code key} is one of the types this class handles. */
+    static boolean handles(ApiKey key) {
+        return switch (key) {
+            case INIT_PRODUCER_ID, ADD_PARTITIONS_TO_TXN, ADD_OFFSETS_TO_TXN, END_TXN, TXN_OFFSET_COMMIT,
+                    INIT_XA_BRANCH, PREPARE_TXN, END_XA_BRANCH, LIST_XA_BRANCHES -> true;
+            default -> false;
+        };
+    }
+
+    /** Handles one decoded request (blocking: call on a worker thread). */
+    Reply handle(ClientConnection conn, RequestHeader h, RequestBody body) {
+        try {
+            Reply denied = authorizeRequest(conn, h, body);
+            if (denied != null) {
+                return denied;
+            }
+            ResponseBody reply = execute(body);
+            return RequestDispatcher.success(conn, h, reply);
+        } catch (TxnException e) {
+            if (e.errorCode() == ErrorCode.INVALID_REQUEST) {
+                return RequestDispatcher.badInput(conn, h, e.errorCode(), e.getMessage());
+            }
+            LOG.debug("{}: {} refused with {}: {}", conn, h.apiKey(), e.errorCode(), e.getMessage());
+            return RequestDispatcher.error(conn, h, e.errorCode(), e.getMessage());
+        }
+    }
+
+    private Reply authorizeRequest(ClientConnection conn, RequestHeader h, RequestBody body) {
+        String resource = null;
+        if (body instanceof InitProducerIdRequest r && !r.transactionalId().isEmpty()) {
+            resource = r.transactionalId();
+        } else if (body instanceof AddOffsetsToTxnRequest r) {
+            resource = r.groupId();
+        } else if (body instanceof TxnOffsetCommitRequest r) {
+            resource = r.groupId();
+        }
+        return resource == null ? null : authorize.check(conn, h, resource);
+    }
+
+    private ResponseBody execute(RequestBody body) {
+        TransactionCoordinator tc = eos.transactions();
+        if (body instanceof InitProducerIdRequest r) {
+            return eos.initProducerId(r.transactionalId(), r.transactionTimeoutMs());
+        }
+        if (tc == null) {
+            throw new IllegalStateException("transaction request routed without a transaction coordinator");
+        }
+        if (body instanceof AddPartitionsToTxnRequest r) {
+            return new AddPartitionsToTxnResponse(tc.addPartitions(r));
+        }
+        if (body instanceof AddOffsetsToTxnRequest r) {
+            tc.addOffsets(r.transactionalId(), r.producerId(), r.producerEpoch(), r.groupId());
+            return AddOffsetsToTxnResponse.INSTANCE;
+        }
+        if (body instanceof TxnOffsetCommitRequest r) {
+            return new TxnOffsetCommitResponse(tc.txnOffsetCommit(r));
+        }
+        if (body instanceof EndTxnRequest r) {
+            tc.endTxn(r.transactionalId(), r.producerId(), r.producerEpoch(), r.commit());
+            return EndTxnResponse.INSTANCE;
+        }
+        if (body instanceof InitXaBranchRequest r) {
+            InitProducerIdResponse ids = tc.initXaBranch(r.transactionalId(), r.xid(), r.transactionTimeoutMs());
+            return new InitXaBranchResponse(ids.producerId(), ids.producerEpoch());
+        }
+        if (body instanceof PrepareTxnRequest r) {
+            tc.prepare(r.transactionalId(), r.producerId(), r.producerEpoch());
+            return PrepareTxnResponse.INSTANCE;
+        }
+        if (body instanceof EndXaBranchRequest r) {
+            tc.endXaBranch(r.transactionalId(), r.xid(), r.action(), r.heuristic());
+            return EndXaBranchResponse.INSTANCE;
+        }
+        if (body instanceof ListXaBranchesRequest r) {
+            return new ListXaBranchesResponse(tc.listXaBranches(r.transactionalIdPrefix(), r.states()));
+        }
+        throw new IllegalStateException("not a transaction request: " + body.apiKey());
+    }
+}

@@ -1,0 +1,411 @@
+package io.streambus.broker.txn;
+
+import io.streambus.broker.log.AppendResult;
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.PartitionLog;
+import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.message.MessageBlock;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once state of one partition: per producer id the epoch, the last sequence, the last 5 batches and the
+ * last append time (B.12.1); the batches of open transactions (which hold the last stable offset, B.7.7) and the
+ * offset ranges of aborted transactions (which read-committed Fetch skips).
+ *
+ * <p><b>Journal.</b> The producer data B.12.5 asks the log to record travels in a journal next to the partition
+ * ({@code <dataDir>/__eos/partitions/<topic>/<partition>.journal}): one record per sequenced or transactional
+ * batch (base offset, count, producer id, epoch, base sequence, append time), one per transaction marker (producer
+ * id, commit or abort), and snapshot records. Markers live only here, so they spend no offsets and can never
+ * appear in a Fetch. Batches and their journal records are written under one lock, the batch first: a journal
+ * record never claims a batch the log does not hold (at open, records beyond the log end are dropped and the
+ * journal rewritten as a snapshot).
+ *
+ * <p>Thread-safe: every method runs under this object's monitor, except the journal sync, which runs after it
+ * (group commit across concurrent producers, {@link RecordFile#sync}).
+ */
+final class PartitionProducerState {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionProducerState.class);
+    /** Batches remembered per producer id (B.12.1). */
+    static final int REMEMBERED_BATCHES = 5;
+    private static final long SEQ_MOD = 1L << 31;
+    /** Journal size above which it is rewritten as a snapshot. */
+    static final long SNAPSHOT_THRESHOLD_BYTES = 4L << 20;
+
+    private static final byte R_BATCH = 1;
+    private static final byte R_MARKER = 2;
+    private static final byte R_PRODUCER = 3;
+    private static final byte R_OPEN = 4;
+    private static final byte R_ABORTED = 5;
+
+    /** One remembered batch (B.12.1). */
+    record Batch(int firstSeq, int lastSeq, long baseOffset, int count) {
+    }
+
+    /** The state of one producer id on this partition. */
+    static final class Producer {
+        short epoch;
+        int lastSeq = -1;
+        long lastAppendMs;
+        final ArrayDeque<Batch> batches = new ArrayDeque<>();
+    }
+
+    /** What a sequenced/transactional append did. */
+    record Outcome(int errorCode, String message, long baseOffset, int count, long highWaterMark, long syncTo) {
+        static Outcome error(int code, String message) {
+            return new Outcome(code, message, -1, 0, -1, -1);
+        }
+    }
+
+    private final String name;
+    private final RecordFile journal;
+    private final Map<Long, Producer> producers = new HashMap<>();
+    /** Per producer id with an open transaction here: its batches, [base, end) pairs. */
+    private final Map<Long, List<long[]>> open = new HashMap<>();
+    /** Offset ranges of aborted transactions' batches: base -> end (exclusive). */
+    private final TreeMap<Long, Long> aborted = new TreeMap<>();
+    private long droppedAtOpen;
+
+    private PartitionProducerState(String name, RecordFile journal) {
+        this.name = name;
+        this.journal = journal;
+    }
+
+    /**
+     * Opens the journal of {@code log} and rebuilds the state, dropping records of batches the log no longer holds
+     * and those of producer ids that {@code knownProducer} rejects (expired or never issued).
+     */
+    static PartitionProducerState open(Path file, PartitionLog log, FlushPolicy policy, LongPredicate knownProducer)
+            throws IOException {
+        long end = log.endOffset();
+        List<ByteBuffer> records = new ArrayList<>();
+        RecordFile f = RecordFile.open(file, policy, b -> records.add(b));
+        PartitionProducerState s = new PartitionProducerState(log.topic() + "-" + log.partition(), f);
+        for (ByteBuffer b : records) {
+            s.replay(b, end, knownProducer);
+        }
+        s.pruneAborted(log.startOffset());
+        if (s.droppedAtOpen > 0 || f.size() > SNAPSHOT_THRESHOLD_BYTES) {
+            LOG.info("{}: producer journal: dropped {} record(s) beyond the log end or of unknown producers; "
+                    + "rewriting it as a snapshot", s.name, s.droppedAtOpen);
+            s.snapshot();
+        }
+        return s;
+    }
+
+    private void replay(ByteBuffer b, long logEnd, LongPredicate known) {
+        byte type = b.get();
+        switch (type) {
+            case R_BATCH -> {
+                long base = b.getLong();
+                int count = b.getInt();
+                long pid = b.getLong();
+                short epoch = b.getShort();
+                int seq = b.getInt();
+                long time = b.getLong();
+                boolean txn = b.get() != 0;
+                if (base + count > logEnd || !known.test(pid)) {
+                    droppedAtOpen++;
+                    return;
+                }
+                applyBatch(pid, epoch, seq, base, count, time, txn);
+            }
+            case R_MARKER -> {
+                long pid = b.getLong();
+                b.getShort();
+                boolean commit = b.get() != 0;
+                applyMarker(pid, commit);
+            }
+            case R_PRODUCER -> {
+                long pid = b.getLong();
+                Producer p = new Producer();
+                p.epoch = b.getShort();
+                p.lastSeq = b.getInt();
+                p.lastAppendMs = b.getLong();
+                int n = b.get();
+                for (int i = 0; i < n; i++) {
+                    p.batches.add(new Batch(b.getInt(), b.getInt(), b.getLong(), b.getInt()));
+                }
+                if (!known.test(pid)) {
+                    droppedAtOpen++;
+                    return;
+                }
+                producers.put(pid, p);
+            }
+            case R_OPEN -> {
+                long pid = b.getLong();
+                long base = b.getLong();
+                long endOff = b.getLong();
+                if (endOff > logEnd || !known.test(pid)) {
+                    droppedAtOpen++;
+                    return;
+                }
+                open.computeIfAbsent(pid, k -> new ArrayList<>()).add(new long[] {base, endOff});
+            }
+            case R_ABORTED -> aborted.put(b.getLong(), b.getLong());
+            default -> throw new UncheckedIOException(new IOException(name + ": unknown producer journal record type "
+                    + type + " (written by a newer broker?)"));
+        }
+    }
+
+    private void applyBatch(long pid, short epoch, int seq, long base, int count, long time, boolean txn) {
+        if (seq >= 0) {
+            Producer p = producers.get(pid);
+            if (p == null || p.epoch != epoch) {
+                p = new Producer();
+                p.epoch = epoch;
+                producers.put(pid, p);
+            }
+            int last = (int) ((seq + (long) count - 1) % SEQ_MOD);
+            p.lastSeq = last;
+            p.lastAppendMs = Math.max(p.lastAppendMs, time);
+            p.batches.addLast(new Batch(seq, last, base, count));
+            while (p.batches.size() > REMEMBERED_BATCHES) {
+                p.batches.removeFirst();
+            }
+        }
+        if (txn) {
+            open.computeIfAbsent(pid, k -> new ArrayList<>()).add(new long[] {base, base + count});
+        }
+    }
+
+    private void applyMarker(long pid, boolean commit) {
+        List<long[]> ranges = open.remove(pid);
+        if (ranges != null && !commit) {
+            for (long[] r : ranges) {
+                aborted.put(r[0], r[1]);
+            }
+        }
+    }
+
+    /**
+     * Checks a batch against the producer state (B.12.3 step 6) and appends it when it is next: the batch, its
+     * journal record and the state change happen together under this object's lock. A duplicate gets the original
+     * offsets and appends nothing.
+     *
+     * @param seq        the base sequence, or -1 for a transactional batch without sequence
+     * @param txn        whether the batch belongs to the producer's open transaction
+     */
+    synchronized Outcome append(PartitionLog log, MessageBlock block, long pid, short epoch, int seq, boolean txn,
+            long nowMs) {
+        if (seq >= 0) {
+            Producer p = producers.get(pid);
+            int count = block.count();
+            int lastSeq = (int) ((seq + (long) count - 1) % SEQ_MOD);
+            if (p == null || p.epoch != epoch) {
+                if (seq != 0) {
+                    return Outcome.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + pid + " epoch " + epoch
+                            + " has no state on " + name + ": the first batch must have base sequence 0, was " + seq);
+                }
+            } else {
+                for (Batch b : p.batches) {
+                    if (b.firstSeq == seq && b.lastSeq == lastSeq) {
+                        p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
+                        return new Outcome(0, null, b.baseOffset, b.count, log.highWaterMark(), -1);
+                    }
+                }
+                long next = (p.lastSeq + 1L) % SEQ_MOD;
+                long d = Math.floorMod(seq - next, SEQ_MOD);
+                if (d != 0 && d < (1L << 30)) {
+                    return Outcome.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + pid + " on " + name
+                            + ": base sequence " + seq + " is ahead of the next expected " + next);
+                }
+                if (d != 0) {
+                    return Outcome.error(ErrorCode.DUPLICATE_SEQUENCE, "producer " + pid + " on " + name
+                            + ": base sequence " + seq + " is behind the next expected " + next
+                            + " and matches none of the remembered batches");
+                }
+            }
+        }
+        AppendResult r = log.append(block);
+        byte[] rec = batchRecord(r.baseOffset(), r.count(), pid, epoch, seq, nowMs, txn);
+        long pos;
+        try {
+            pos = journal.append(rec);
+        } catch (IOException e) {
+            // The batch is in the log but its producer data is not: a retry would be stored again. Say so loudly.
+            LOG.error("{}: batch at {} appended but its producer journal record failed: {}", name, r.baseOffset(),
+                    e.toString());
+            return Outcome.error(ErrorCode.STORAGE_ERROR, "producer journal write failed: " + e.getMessage());
+        }
+        applyBatch(pid, epoch, seq, r.baseOffset(), r.count(), nowMs, txn);
+        if (journal.size() > SNAPSHOT_THRESHOLD_BYTES) {
+            try {
+                pruneAborted(log.startOffset());
+                snapshot(); // forced; the record just written is in it
+            } catch (IOException e) {
+                LOG.warn("{}: producer journal snapshot failed, keeping the journal: {}", name, e.toString());
+            }
+        }
+        return new Outcome(0, null, r.baseOffset(), r.count(), r.highWaterMark(), pos);
+    }
+
+    /** Waits until the journal holds {@code position} on disk, when the flush policy asks for it. */
+    void syncIfPolicy(long position, boolean force) throws IOException {
+        if (position < 0) {
+            return;
+        }
+        if (force) {
+            journal.sync(position);
+        } else {
+            journal.syncIfPolicy(position);
+        }
+    }
+
+    /**
+     * Writes a transaction marker for {@code pid}: its open batches here become committed or aborted. Returns the
+     * journal position to sync.
+     */
+    synchronized long writeMarker(long pid, short epoch, boolean commit) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(R_MARKER);
+        out.writeLong(pid);
+        out.writeShort(epoch);
+        out.writeByte(commit ? 1 : 0);
+        long pos = journal.append(bytes.toByteArray());
+        applyMarker(pid, commit);
+        if (journal.size() > SNAPSHOT_THRESHOLD_BYTES) {
+            snapshot();
+        }
+        return pos;
+    }
+
+    /** The first offset of {@code pid}'s open transaction here, or -1. */
+    synchronized long firstOpenOffset(long pid) {
+        List<long[]> r = open.get(pid);
+        return r == null || r.isEmpty() ? -1 : r.get(0)[0];
+    }
+
+    /** LSO (B.7.7): the first offset of the oldest open transaction, or the high-water mark. */
+    synchronized long lastStableOffset(PartitionLog log) {
+        long lso = log.highWaterMark();
+        for (List<long[]> ranges : open.values()) {
+            if (!ranges.isEmpty()) {
+                lso = Math.min(lso, ranges.get(0)[0]);
+            }
+        }
+        return lso;
+    }
+
+    /** True if {@code offset} belongs to a batch of an aborted transaction. */
+    synchronized boolean isAborted(long offset) {
+        Map.Entry<Long, Long> e = aborted.floorEntry(offset);
+        return e != null && offset < e.getValue();
+    }
+
+    /** The first offset at or after {@code offset} that is not in an aborted range. */
+    synchronized long skipAborted(long offset) {
+        long o = offset;
+        Map.Entry<Long, Long> e;
+        while ((e = aborted.floorEntry(o)) != null && o < e.getValue()) {
+            o = e.getValue();
+        }
+        return o;
+    }
+
+    /** Producer ids with an open transaction here. */
+    synchronized Set<Long> openProducerIds() {
+        return Set.copyOf(open.keySet());
+    }
+
+    /** The last append time of {@code pid} here, or -1. */
+    synchronized long lastAppendMs(long pid) {
+        Producer p = producers.get(pid);
+        return p == null ? -1 : p.lastAppendMs;
+    }
+
+    /** Producer ids with state here. */
+    synchronized Set<Long> producerIds() {
+        return Set.copyOf(producers.keySet());
+    }
+
+    /** Forgets {@code pid} (expired): its state goes now, its journal records at the next snapshot. */
+    synchronized void forget(long pid) {
+        producers.remove(pid);
+    }
+
+    private void pruneAborted(long startOffset) {
+        Iterator<Map.Entry<Long, Long>> it = aborted.entrySet().iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue() <= startOffset) {
+                it.remove();
+            } else {
+                break;
+            }
+        }
+    }
+
+    /** Rewrites the journal as the live state: producer states, open transactions' batches, aborted ranges. */
+    private void snapshot() throws IOException {
+        List<byte[]> recs = new ArrayList<>();
+        for (Map.Entry<Long, Producer> e : producers.entrySet()) {
+            Producer p = e.getValue();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(R_PRODUCER);
+            out.writeLong(e.getKey());
+            out.writeShort(p.epoch);
+            out.writeInt(p.lastSeq);
+            out.writeLong(p.lastAppendMs);
+            out.writeByte(p.batches.size());
+            for (Batch b : p.batches) {
+                out.writeInt(b.firstSeq);
+                out.writeInt(b.lastSeq);
+                out.writeLong(b.baseOffset);
+                out.writeInt(b.count);
+            }
+            recs.add(bytes.toByteArray());
+        }
+        for (Map.Entry<Long, List<long[]>> e : open.entrySet()) {
+            for (long[] r : e.getValue()) {
+                ByteBuffer b = ByteBuffer.allocate(25).put(R_OPEN).putLong(e.getKey()).putLong(r[0]).putLong(r[1]);
+                recs.add(b.array());
+            }
+        }
+        for (Map.Entry<Long, Long> e : aborted.entrySet()) {
+            recs.add(ByteBuffer.allocate(17).put(R_ABORTED).putLong(e.getKey()).putLong(e.getValue()).array());
+        }
+        journal.rewrite(recs);
+    }
+
+    private static byte[] batchRecord(long base, int count, long pid, short epoch, int seq, long time, boolean txn) {
+        return ByteBuffer.allocate(36).put(R_BATCH).putLong(base).putInt(count).putLong(pid).putShort(epoch)
+                .putInt(seq).putLong(time).put((byte) (txn ? 1 : 0)).array();
+    }
+
+    /** Closes the journal (forced). */
+    synchronized void close() throws IOException {
+        journal.close();
+    }
+
+    /** Deletes the journal (the topic was deleted). */
+    synchronized void delete() throws IOException {
+        journal.delete();
+    }
+
+    /** Forces journal data appended since the last force. */
+    void flushIfDirty() throws IOException {
+        journal.flushIfDirty();
+    }
+
+    /** Journal forces so far (tests). */
+    long forceCount() {
+        return journal.forceCount();
+    }
+}

@@ -1,0 +1,244 @@
+package io.streambus.broker.txn;
+
+import io.streambus.broker.log.FlushPolicy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only file of CRC-framed records ({@code [i32 body length][i32 CRC32C of body][body]}) with group
+ * commit: {@link #sync(long)} forces the file only if the position asked for is not on disk yet, and concurrent
+ * callers share one {@code force} (the first one in forces everything written so far; the others find their
+ * position covered when they get the lock). Appends follow the broker's {@link FlushPolicy}: with
+ * {@link FlushPolicy.Kind#EVERY_WRITE} {@link #appendDurable} forces before it returns; with the other policies only
+ * the writes that a reply must wait for are forced ({@link #appendDurable} with {@code mustSync}), the rest is
+ * forced by {@link #flushIfDirty()} (the broker's interval task) or at close.
+ *
+ * <p>At open, records are read until the first torn or corrupt one, and the file is cut there (a crash while
+ * appending). Thread-safe.
+ */
+final class RecordFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordFile.class);
+    /** Largest record body accepted (a corrupt length beyond it ends recovery). */
+    static final int MAX_RECORD = 16 << 20;
+
+    private final Path file;
+    private final FlushPolicy policy;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final AtomicLong synced = new AtomicLong();
+    private final AtomicLong forces = new AtomicLong();
+    private FileChannel channel;
+    private volatile long size;
+
+    private RecordFile(Path file, FlushPolicy policy) {
+        this.file = file;
+        this.policy = policy;
+    }
+
+    /**
+     * Opens (creating) {@code file}, passing every intact record body to {@code replay} in order and cutting off a
+     * torn tail.
+     */
+    static RecordFile open(Path file, FlushPolicy policy, Consumer<ByteBuffer> replay) throws IOException {
+        Files.createDirectories(file.getParent());
+        RecordFile f = new RecordFile(file, policy);
+        f.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        long len = f.channel.size();
+        long pos = 0;
+        ByteBuffer head = ByteBuffer.allocate(8);
+        CRC32C crc = new CRC32C();
+        while (pos + 8 <= len) {
+            head.clear();
+            readFully(f.channel, head, pos);
+            int n = head.getInt(0);
+            int sum = head.getInt(4);
+            if (n < 0 || n > MAX_RECORD || pos + 8 + n > len) {
+                break;
+            }
+            ByteBuffer body = ByteBuffer.allocate(n);
+            readFully(f.channel, body, pos + 8);
+            crc.reset();
+            crc.update(body.array(), 0, n);
+            if ((int) crc.getValue() != sum) {
+                break;
+            }
+            body.flip();
+            replay.accept(body.asReadOnlyBuffer());
+            pos += 8 + n;
+        }
+        if (pos < len) {
+            LOG.warn("{}: cutting a torn or corrupt tail of {} bytes at {}", file, len - pos, pos);
+            f.channel.truncate(pos);
+            f.channel.force(true);
+        }
+        f.size = pos;
+        f.synced.set(pos);
+        return f;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        long p = pos;
+        while (b.hasRemaining()) {
+            int r = ch.read(b, p);
+            if (r < 0) {
+                throw new IOException("unexpected end of file");
+            }
+            p += r;
+        }
+    }
+
+    /** Appends one record; returns the file position after it (pass it to {@link #sync}). */
+    long append(byte[] body) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(8 + body.length);
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        buf.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+        writeLock.lock();
+        try {
+            long pos = size;
+            try {
+                while (buf.hasRemaining()) {
+                    pos += channel.write(buf, pos);
+                }
+            } catch (IOException e) {
+                channel.truncate(size); // leave no torn record behind a later good one
+                throw e;
+            }
+            size = pos;
+            return pos;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Appends a record and, when the policy is every-write or {@code mustSync} is set, waits until it is on disk
+     * (group commit).
+     */
+    void appendDurable(byte[] body, boolean mustSync) throws IOException {
+        long pos = append(body);
+        if (mustSync || policy.kind() == FlushPolicy.Kind.EVERY_WRITE) {
+            sync(pos);
+        }
+    }
+
+    /** Waits for {@code position} to be on disk when the policy is every-write (otherwise returns at once). */
+    void syncIfPolicy(long position) throws IOException {
+        if (policy.kind() == FlushPolicy.Kind.EVERY_WRITE) {
+            sync(position);
+        }
+    }
+
+    /** Forces the file unless everything up to {@code position} is on disk already; concurrent callers share. */
+    void sync(long position) throws IOException {
+        if (synced.get() >= position) {
+            return;
+        }
+        syncLock.lock();
+        try {
+            if (synced.get() >= position) {
+                return; // a concurrent caller's force covered this write: that is the batching
+            }
+            long upTo = size;
+            channel.force(false);
+            forces.incrementAndGet();
+            synced.accumulateAndGet(upTo, Math::max);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Forces whatever was appended since the last force (the interval flush task). */
+    void flushIfDirty() throws IOException {
+        sync(size);
+    }
+
+    /** Number of {@code force} calls so far (tests check the batching with it). */
+    long forceCount() {
+        return forces.get();
+    }
+
+    /** Bytes in the file. */
+    long size() {
+        return size;
+    }
+
+    /**
+     * Replaces the content with {@code records} (a snapshot of the live state): written to a new file, forced and
+     * renamed over this one.
+     */
+    void rewrite(List<byte[]> records) throws IOException {
+        writeLock.lock();
+        syncLock.lock();
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            long pos = 0;
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                CRC32C crc = new CRC32C();
+                for (byte[] body : records) {
+                    crc.reset();
+                    crc.update(body);
+                    ByteBuffer buf = ByteBuffer.allocate(8 + body.length);
+                    buf.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+                    while (buf.hasRemaining()) {
+                        pos += out.write(buf, pos);
+                    }
+                }
+                out.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                LOG.debug("directory fsync not supported: {}", e.toString());
+            }
+            channel.close();
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            size = pos;
+            synced.set(pos);
+        } finally {
+            syncLock.unlock();
+            writeLock.unlock();
+        }
+    }
+
+    /** Forces and closes the file. */
+    @Override
+    public void close() throws IOException {
+        writeLock.lock();
+        try {
+            if (channel.isOpen()) {
+                channel.force(true);
+                channel.close();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Closes and deletes the file (its partition was deleted). */
+    void delete() throws IOException {
+        writeLock.lock();
+        try {
+            channel.close();
+            Files.deleteIfExists(file);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+}

@@ -551,6 +551,23 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             if (b == null) {
                 return null;
             }
+            // Before sealing: a batch that waits for its partition to join the transaction keeps taking records.
+            ProducerIdAndEpoch txnTrailer = null;
+            if (txn != null) {
+                Throwable txnError = txn.sendError();
+                if (txnError == null) {
+                    TransactionManager.PartitionStatus st = txn.partitionStatus(pq.tp);
+                    if (st != TransactionManager.PartitionStatus.ADDED) {
+                        return null; // AddPartitionsToTxn in progress; its completion dispatches again
+                    }
+                    txnTrailer = txn.trailer();
+                } else {
+                    pq.queue.pollFirst();
+                    completeBatch(b, null, txnError);
+                    releaseBatch(b);
+                    continue;
+                }
+            }
             if (b.isOpen()) {
                 boolean ready = b.isFull() || lingerNanos == 0 || now - b.createdAt >= lingerNanos || flushing.get() > 0
                         || closed;
@@ -568,22 +585,6 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                     return null;
                 }
                 b.seal();
-            }
-            ProducerIdAndEpoch txnTrailer = null;
-            if (txn != null) {
-                Throwable txnError = txn.sendError();
-                if (txnError == null) {
-                    TransactionManager.PartitionStatus st = txn.partitionStatus(pq.tp);
-                    if (st != TransactionManager.PartitionStatus.ADDED) {
-                        return null; // AddPartitionsToTxn in progress; its completion dispatches again
-                    }
-                    txnTrailer = txn.trailer();
-                } else {
-                    pq.queue.pollFirst();
-                    completeBatch(b, null, txnError);
-                    releaseBatch(b);
-                    continue;
-                }
             }
             pq.queue.pollFirst();
             if (now - b.deadline > 0) {

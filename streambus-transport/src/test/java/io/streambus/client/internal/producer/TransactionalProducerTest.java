@@ -182,6 +182,23 @@ class TransactionalProducerTest {
     }
 
     @Test
+    void recordsSentWhileThePartitionJoinsGoOutTogetherAfterwards() {
+        start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
+        init(1, (short) 0);
+        producer.beginTransaction();
+        CompletableFuture<RecordMetadata> a = send(0);
+        CompletableFuture<RecordMetadata> b = send(0);
+        CompletableFuture<RecordMetadata> c = send(0);
+        addOk(net.next(ApiKey.ADD_PARTITIONS_TO_TXN));
+        FakeNetwork.Request produce = net.next(ApiKey.PRODUCE);
+        assertThat(produce.body(ProduceRequest.class).messages().count()).as("one batch, none lost").isEqualTo(3);
+        produce.respond(new ProduceResponse(0, 3, 3));
+        assertThat(c.join().offset()).isEqualTo(2);
+        assertThat(a).isCompleted();
+        assertThat(b).isCompleted();
+    }
+
+    @Test
     void sendOutsideATransactionIsRefusedAndStateTransitionsAreChecked() {
         start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
         assertThatThrownBy(producer::beginTransaction).isInstanceOf(IllegalStateException.class)

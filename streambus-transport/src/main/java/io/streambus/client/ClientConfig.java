@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * <tr><td>request.timeout.ms</td><td>client</td><td>30000</td><td>Limit for one request on the wire; on expiry the request fails and its connection is closed (spec A.8.8).</td></tr>
  * <tr><td>api.timeout.ms</td><td>client</td><td>60000</td><td>Overall limit of an admin or consumer-control operation, retries included.</td></tr>
  * <tr><td>max.in.flight.requests.per.connection</td><td>client</td><td>5</td><td>Pipelined requests outstanding per connection (spec A.8.4 recommends at most 5).</td></tr>
- * <tr><td>connections.max.per.broker</td><td>client</td><td>4</td><td>Connections per broker address, shared by every producer, consumer and admin of the client.</td></tr>
+ * <tr><td>connections.max.per.broker</td><td>client</td><td>4</td><td>Connections per broker address, shared by every producer, consumer and admin of the client (an idempotent producer adds one connection of its own for its sequenced batches, spec B.12.4).</td></tr>
  * <tr><td>connections.max.idle.ms</td><td>client</td><td>20000</td><td>A connection without requests for this long is closed, or, if it is the last one to its broker, pinged with HealthCheck. Must be below 30000 (spec A.8.8).</td></tr>
  * <tr><td>reconnect.backoff.ms</td><td>client</td><td>50</td><td>First wait before reconnecting to a broker after a failed attempt.</td></tr>
  * <tr><td>reconnect.backoff.max.ms</td><td>client</td><td>1000</td><td>Upper bound of the exponential reconnect backoff (with 20% jitter).</td></tr>

@@ -199,7 +199,13 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         }
         network.capabilities(time.nanoTime() + maxBlockNanos).whenComplete((caps, err) -> {
             if (err != null) {
-                // Not reachable yet: send plain? No: wait and ask again, batches expire by delivery.timeout.ms.
+                if (!Errors.isRetriable(err)) {
+                    // e.g. SASL configured towards a broker without it: every send fails with that error
+                    identity.fail(Errors.unwrap(err));
+                    dispatchAll();
+                    return;
+                }
+                // Not reachable yet: ask again; the batches wait, bounded by delivery.timeout.ms.
                 if (!closed) {
                     LOG.debug("broker capabilities not known yet ({}); asking again", err.toString());
                     network.schedule(this::establishIdentity, retryBackoff.delayMs(0));

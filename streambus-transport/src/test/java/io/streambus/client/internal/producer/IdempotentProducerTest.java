@@ -173,6 +173,17 @@ class IdempotentProducerTest {
     }
 
     @Test
+    void aCapabilityProbeThatCannotSucceedFailsTheSendsAtOnce() {
+        net = new FakeNetwork(FakeNetwork.config(Map.of("linger.ms", 0)), new ManualTime(), alloc);
+        net.failCapabilities(new UnsupportedFeatureException(BrokerCapabilities.CAP_SASL, FakeNetwork.ADDRESS));
+        ClientContext ctx = net.newContext();
+        producer = new ProducerImpl<>(ctx, Serdes.stringSerializer(), Serdes.stringSerializer(), ctx.config());
+        Throwable e = failure(send(0, 0));
+        assertThat(e).isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("sasl");
+        assertThat(net.requests()).isEmpty();
+    }
+
+    @Test
     void idempotenceOffSendsPlainProduceEvenToAnEosBroker() {
         start(FakeNetwork.EOS_CAPABILITIES, Map.of("enable.idempotence", false));
         send(0, 0);

@@ -84,7 +84,12 @@ class OptionDefaultsTest {
             ClientConfig.CIRCUIT_BREAKER_FAILURE_THRESHOLD,
             ClientConfig.CIRCUIT_BREAKER_OPEN_MS,
             ClientConfig.CIRCUIT_BREAKER_HALF_OPEN_MAX_REQUESTS,
-            ClientConfig.CAPABILITY_CACHE_MS);
+            ClientConfig.CAPABILITY_CACHE_MS,
+            // exactly-once keys (B.7, B.12): endpoint options for them are the Camel layer's to add
+            ClientConfig.ENABLE_IDEMPOTENCE,
+            ClientConfig.TRANSACTIONAL_ID,
+            ClientConfig.TRANSACTION_TIMEOUT_MS,
+            ClientConfig.ISOLATION_LEVEL);
 
     @Test
     void everyMirroredOptionDocumentsAndStartsWithTheClientDefault() throws Exception {

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * <tr><td>request.timeout.ms</td><td>client</td><td>30000</td><td>Limit for one request on the wire; on expiry the request fails and its connection is closed (spec A.8.8).</td></tr>
  * <tr><td>api.timeout.ms</td><td>client</td><td>60000</td><td>Overall limit of an admin or consumer-control operation, retries included.</td></tr>
  * <tr><td>max.in.flight.requests.per.connection</td><td>client</td><td>5</td><td>Pipelined requests outstanding per connection (spec A.8.4 recommends at most 5).</td></tr>
- * <tr><td>connections.max.per.broker</td><td>client</td><td>4</td><td>Connections per broker address, shared by every producer, consumer and admin of the client.</td></tr>
+ * <tr><td>connections.max.per.broker</td><td>client</td><td>4</td><td>Connections per broker address, shared by every producer, consumer and admin of the client (an idempotent producer adds one connection of its own for its sequenced batches, spec B.12.4).</td></tr>
  * <tr><td>connections.max.idle.ms</td><td>client</td><td>20000</td><td>A connection without requests for this long is closed, or, if it is the last one to its broker, pinged with HealthCheck. Must be below 30000 (spec A.8.8).</td></tr>
  * <tr><td>reconnect.backoff.ms</td><td>client</td><td>50</td><td>First wait before reconnecting to a broker after a failed attempt.</td></tr>
  * <tr><td>reconnect.backoff.max.ms</td><td>client</td><td>1000</td><td>Upper bound of the exponential reconnect backoff (with 20% jitter).</td></tr>
@@ -53,12 +53,16 @@ import java.util.function.Consumer;
  * <tr><td>compression.type</td><td>producer</td><td>none</td><td>none, gzip, snappy, lz4 or zstd (spec B.11). Used only with brokers advertising COMPRESSION; others get plain batches and one warning per broker.</td></tr>
  * <tr><td>partitioner</td><td>producer</td><td>murmur2</td><td>murmur2 (Kafka-compatible key hash; keyless records sticky), roundrobin (keys ignored), sticky (keys ignored, one partition per batch), or a class name / instance of {@link io.streambus.client.producer.Partitioner}.</td></tr>
  * <tr><td>interceptor.classes</td><td>producer</td><td>(empty)</td><td>Comma-separated class names (or classes, instances) of {@link io.streambus.client.producer.ProducerInterceptor}.</td></tr>
+ * <tr><td>enable.idempotence</td><td>producer</td><td>true</td><td>Idempotent produce (spec B.12): a producer id, per-partition sequences and up to 5 batches in flight per partition, so retries never store a batch twice and keep its order. Used only with brokers advertising IDEMPOTENT_PRODUCE; with others the producer sends plain batches (one in flight per partition) and logs one INFO line per broker, unless this key was set to true explicitly, in which case the producer fails with UnsupportedFeatureException.</td></tr>
+ * <tr><td>transactional.id</td><td>producer</td><td>(empty)</td><td>Makes the producer transactional (spec B.7): initTransactions, beginTransaction, sendOffsetsToTransaction, commitTransaction, abortTransaction. A newer producer with the same id fences older ones.</td></tr>
+ * <tr><td>transaction.timeout.ms</td><td>producer</td><td>60000</td><td>How long the broker lets a transaction stay open before it aborts it (broker maximum 900000 by default).</td></tr>
  * <tr><td>fetch.max.bytes</td><td>consumer</td><td>1048576</td><td>Max bytes of one Fetch (key and value bytes, spec A.6.2).</td></tr>
  * <tr><td>max.poll.records</td><td>consumer</td><td>500</td><td>Records returned by one poll at most.</td></tr>
  * <tr><td>auto.offset.reset</td><td>consumer</td><td>latest</td><td>earliest, latest or none: where a partition without a position starts, and what happens when its position is out of range.</td></tr>
  * <tr><td>fetch.queue.max.bytes</td><td>consumer</td><td>16777216</td><td>Bytes of prefetched records a consumer buffers; prefetch pauses above it.</td></tr>
  * <tr><td>fetch.backoff.ms</td><td>consumer</td><td>100</td><td>Longest wait before fetching again after an empty fetch (the broker answers at once; waits start at 1 ms and double).</td></tr>
  * <tr><td>fetch.compression.type</td><td>consumer</td><td>none</td><td>Codec requested for Fetch replies from brokers advertising COMPRESSION: none, gzip, snappy, lz4, zstd.</td></tr>
+ * <tr><td>isolation.level</td><td>consumer</td><td>read_uncommitted</td><td>read_uncommitted returns every stored record; read_committed returns only records of committed transactions, below the last stable offset (spec B.7.7), and needs a broker advertising TXN_DATA_PATH.</td></tr>
  * <tr><td>session.timeout.ms</td><td>consumer</td><td>10000</td><td>Group consumer: the broker removes a member that sends no heartbeat for this long (broker range 6000-300000 by default, B.6.1).</td></tr>
  * <tr><td>heartbeat.interval.ms</td><td>consumer</td><td>3000</td><td>Group consumer: heartbeat period, on its own thread; at most a third of session.timeout.ms.</td></tr>
  * <tr><td>rebalance.timeout.ms</td><td>consumer</td><td>60000</td><td>Group consumer: how long the broker waits for members to rejoin in a rebalance; JoinGroup/SyncGroup requests wait this plus 5 s.</td></tr>
@@ -107,6 +111,10 @@ public final class ClientConfig {
 
     public static final String BATCH_SIZE = "batch.size";
     public static final String LINGER_MS = "linger.ms";
+    public static final String ENABLE_IDEMPOTENCE = "enable.idempotence";
+    public static final String TRANSACTIONAL_ID = "transactional.id";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
+    public static final String ISOLATION_LEVEL = "isolation.level";
     public static final String BUFFER_MEMORY = "buffer.memory";
     public static final String MAX_BLOCK_MS = "max.block.ms";
     public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
@@ -186,6 +194,9 @@ public final class ClientConfig {
         longDef(BUFFER_MEMORY, Scope.PRODUCER, 33_554_432L, 1024, Long.MAX_VALUE, "Producer memory bound.");
         longDef(MAX_BLOCK_MS, Scope.PRODUCER, 60_000, 0, Long.MAX_VALUE, "Send blocking limit.");
         longDef(DELIVERY_TIMEOUT_MS, Scope.PRODUCER, 120_000, 1, Long.MAX_VALUE, "Send-to-ack limit.");
+        def(ENABLE_IDEMPOTENCE, Scope.PRODUCER, Type.BOOLEAN, true, "Idempotent produce.");
+        def(TRANSACTIONAL_ID, Scope.PRODUCER, Type.STRING, "", "Transaction id.");
+        intDef(TRANSACTION_TIMEOUT_MS, Scope.PRODUCER, 60_000, 1, 900_000, "Transaction timeout.");
         choiceDef(COMPRESSION_TYPE, Scope.PRODUCER, "none", COMPRESSION_NAMES, "Produce codec.");
         def(PARTITIONER, Scope.PRODUCER, Type.OBJECT, "murmur2", "Partitioner name, class name or instance.");
         def(INTERCEPTOR_CLASSES, Scope.PRODUCER, Type.OBJECT, List.of(), "Producer interceptors.");
@@ -196,6 +207,8 @@ public final class ClientConfig {
         longDef(FETCH_QUEUE_MAX_BYTES, Scope.CONSUMER, 16_777_216L, 1, Long.MAX_VALUE, "Prefetch bound.");
         intDef(FETCH_BACKOFF_MS, Scope.CONSUMER, 100, 0, Integer.MAX_VALUE, "Empty fetch backoff.");
         choiceDef(FETCH_COMPRESSION_TYPE, Scope.CONSUMER, "none", COMPRESSION_NAMES, "Fetch codec.");
+        choiceDef(ISOLATION_LEVEL, Scope.CONSUMER, "read_uncommitted", List.of("read_uncommitted", "read_committed"),
+                "Isolation.");
         intDef(SESSION_TIMEOUT_MS, Scope.CONSUMER, 10_000, 1, Integer.MAX_VALUE, "Group session timeout.");
         intDef(HEARTBEAT_INTERVAL_MS, Scope.CONSUMER, 3_000, 1, Integer.MAX_VALUE, "Heartbeat period.");
         intDef(REBALANCE_TIMEOUT_MS, Scope.CONSUMER, 60_000, 1, Integer.MAX_VALUE, "Rebalance timeout.");

@@ -1,6 +1,7 @@
 package io.streambus.client;
 
 import io.streambus.client.admin.Admin;
+import io.streambus.client.producer.XaProducer;
 import io.streambus.client.share.ShareConsumer;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.Consumer;
@@ -88,6 +89,19 @@ public final class StreamBusClient implements AutoCloseable {
         Objects.requireNonNull(valueSerializer, "valueSerializer");
         return new ProducerImpl<>(context, keySerializer, valueSerializer,
                 context.config().withOverrides(overrides, ClientConfig.Scope.PRODUCER));
+    }
+
+    /**
+     * A producer for XA branches (spec B.7.8), for a JMS {@code XAResource}: its records are sent only within a
+     * branch ({@link XaProducer#startXaBranch}); decisions by Xid are on {@link #admin()}.
+     */
+    public <K, V> XaProducer<K, V> newXaProducer(Serializer<K> keySerializer, Serializer<V> valueSerializer,
+                                                 Map<String, ?> overrides) {
+        ensureOpen();
+        Objects.requireNonNull(keySerializer, "keySerializer");
+        Objects.requireNonNull(valueSerializer, "valueSerializer");
+        return new ProducerImpl<>(context, keySerializer, valueSerializer,
+                context.config().withOverrides(overrides, ClientConfig.Scope.PRODUCER), true);
     }
 
     /** A partition consumer with the client's consumer settings. */

@@ -60,7 +60,9 @@ class ConnectionTest {
              StreamBusClient client = StreamBusClient.builder().bootstrap(broker.address()).metrics(metrics)
                      .property("connections.max.per.broker", 2).build()) {
             client.admin().createTopic("pipe", 3).get();
-            Producer<String, String> p = client.newProducer(Serdes.stringSerializer(), Serdes.stringSerializer());
+            // Not idempotent: an idempotent producer sends on one connection of its own (B.12.4), outside the pool.
+            Producer<String, String> p = client.newProducer(Serdes.stringSerializer(), Serdes.stringSerializer(),
+                    Map.of("enable.idempotence", false));
             List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
             List<CompletableFuture<PartitionOffsets>> offsets = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {

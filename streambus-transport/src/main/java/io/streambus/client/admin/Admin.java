@@ -5,6 +5,8 @@ import io.streambus.client.consumer.OffsetAndMetadata;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import io.streambus.protocol.txn.XaBranch;
+import io.streambus.protocol.txn.Xid;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -59,4 +61,46 @@ public interface Admin {
 
     /** Standalone commit (generation -1, spec B.6.8) for consumers of explicitly assigned partitions. */
     CompletableFuture<Void> commitOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
+
+    // ---- transactions and two-phase commit (spec B.7, B.7.8): XAResource recovery and operators' tools ----------
+
+    /**
+     * XA branches (ListXaBranches, B.7.8.5) whose transaction id starts with {@code transactionIdPrefix} ("" for
+     * all) and whose state is one of {@code states} (empty for all): {@code Prepared} ones are in doubt, holding
+     * back read_committed consumers of their partitions. Fails with UnsupportedFeatureException
+     * ({@code two-phase-commit}) on a broker without TWO_PHASE_COMMIT.
+     */
+    CompletableFuture<List<XaBranch>> listXaBranches(String transactionIdPrefix, Collection<String> states);
+
+    /**
+     * {@code XAResource.recover}: the Xids of the branches of resource manager {@code prefix} that are Prepared or
+     * heuristically completed (B.7.8.8 item 9).
+     */
+    CompletableFuture<List<Xid>> recoverXaBranches(String prefix);
+
+    /**
+     * {@code commit(xid, false)}: commits a prepared branch by Xid from any client (EndXaBranch, B.7.8.4). Failures
+     * are {@link io.streambus.client.producer.XaBranchException}s with the XA error code (57/58: XA_HEURCOM,
+     * XA_HEURRB; 55: XAER_NOTA; ...).
+     */
+    CompletableFuture<Void> commitXaBranch(String prefix, Xid xid);
+
+    /** {@code rollback(xid)}: rolls a branch back by Xid, whatever its state (EndXaBranch rollback). */
+    CompletableFuture<Void> rollbackXaBranch(String prefix, Xid xid);
+
+    /** {@code forget(xid)}: forgets a complete or heuristically completed branch (EndXaBranch forget). */
+    CompletableFuture<Void> forgetXaBranch(String prefix, Xid xid);
+
+    /**
+     * An operator's heuristic decision on a Prepared branch whose transaction manager is gone (B.7.8.7): the
+     * branch ends HeuristicCommit or HeuristicRollback, reported to the TM if it returns. Check the TM's log first.
+     */
+    CompletableFuture<Void> decideXaBranchHeuristically(String prefix, Xid xid, boolean commit);
+
+    /**
+     * Aborts the open transaction of an ordinary transaction id (a hanging transaction of a producer that is gone)
+     * by registering the id again (InitProducerID, B.7.2): the open transaction is aborted and the old producer is
+     * fenced. Fails with UnsupportedFeatureException ({@code transactions}) on a broker without transactions.
+     */
+    CompletableFuture<Void> abortTransaction(String transactionalId);
 }

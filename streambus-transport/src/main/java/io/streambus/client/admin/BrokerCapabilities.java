@@ -17,6 +17,10 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final int AUTH_REQUIRED = 0x2;
     public static final int PRESERVES_HEADERS_AND_TIMESTAMPS = 0x4;
     public static final int COMPRESSION = 0x8;
+    /** Feature bit IDEMPOTENT_PRODUCE (B.12): flag 0x0080 on Produce, idempotent-only producer ids. */
+    public static final int IDEMPOTENT_PRODUCE = 0x10;
+    /** Feature bit TWO_PHASE_COMMIT (B.7.8): XA branches, PrepareTxn, recovery by Xid. */
+    public static final int TWO_PHASE_COMMIT = 0x40;
     /** Feature bit SHARE_GROUPS (spec B.4, B.13). */
     public static final int SHARE_GROUPS = 0x20;
 
@@ -26,6 +30,8 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final String CAP_TRANSACTIONS = "transactions";
     public static final String CAP_SASL = "sasl";
     public static final String CAP_COMPRESSION = "compression";
+    public static final String CAP_IDEMPOTENCE = "idempotent-produce";
+    public static final String CAP_TWO_PHASE_COMMIT = "two-phase-commit";
     /** Share groups (spec B.13): ShareGroupHeartbeat..ShareGroupConfigure and feature bit SHARE_GROUPS. */
     public static final String CAP_SHARE_GROUPS = "share-groups";
 
@@ -75,6 +81,31 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
         return has(COMPRESSION);
     }
 
+    /** Feature bit IDEMPOTENT_PRODUCE with InitProducerID (0x0E) served (B.12). */
+    public boolean supportsIdempotence() {
+        return has(IDEMPOTENT_PRODUCE) && serves(0x0E);
+    }
+
+    /** The transactions unit 0x0E-0x12 served and feature bit TXN_DATA_PATH (B.7, B.7.7). */
+    public boolean supportsTransactions() {
+        for (int t = 0x0E; t <= 0x12; t++) {
+            if (!serves(t)) {
+                return false;
+            }
+        }
+        return has(TXN_DATA_PATH);
+    }
+
+    /** Two-phase commit (B.7.8): transactions, 0x19-0x1C served and feature bit TWO_PHASE_COMMIT. */
+    public boolean supportsTwoPhaseCommit() {
+        for (int t = 0x19; t <= 0x1C; t++) {
+            if (!serves(t)) {
+                return false;
+            }
+        }
+        return supportsTransactions() && has(TWO_PHASE_COMMIT);
+    }
+
     /** Feature bit PRESERVES_HEADERS_AND_TIMESTAMPS. */
     public boolean preservesHeadersAndTimestamps() {
         return has(PRESERVES_HEADERS_AND_TIMESTAMPS);
@@ -106,6 +137,9 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
         }
         if (requestType >= 0x15 && requestType <= 0x18) {
             return CAP_SHARE_GROUPS;
+        }
+        if (requestType >= 0x19 && requestType <= 0x1C) {
+            return CAP_TWO_PHASE_COMMIT;
         }
         if (requestType == 0x20 || requestType == 0x21) {
             return CAP_SASL;

@@ -41,6 +41,12 @@ public interface GroupConsumer<K, V> extends RecordConsumer<K, V> {
     /** Member id assigned by the broker, empty before the first join. */
     String memberId();
 
+    /**
+     * The group id, generation and member id, for {@link io.streambus.client.producer.Producer#sendOffsetsToTransaction}
+     * (consume-transform-produce, as Kafka's {@code groupMetadata()}).
+     */
+    ConsumerGroupMetadata groupMetadata();
+
     /** Commits (if auto-commit), leaves the group and releases resources, within timeout. */
     @Override
     void close(Duration timeout);

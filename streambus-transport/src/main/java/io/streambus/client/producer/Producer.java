@@ -1,6 +1,10 @@
 package io.streambus.client.producer;
 
+import io.streambus.client.consumer.ConsumerGroupMetadata;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.common.TopicPartition;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -10,8 +14,19 @@ import java.util.function.BiConsumer;
  *
  * <p>Every accepted record is either acknowledged or failed explicitly; none is dropped silently. Records sent to the
  * same partition are delivered in send order, also across retries (one Produce per partition is in flight at a
- * time; a failed batch is retried before the next one of its partition is sent). Produce is not idempotent on the
- * wire (spec A.6.1): a batch whose acknowledgement was lost may be stored twice when it is retried.
+ * time; a failed batch is retried before the next one of its partition is sent). Against a broker advertising
+ * IDEMPOTENT_PRODUCE the producer is idempotent by default ({@code enable.idempotence}, spec B.12): batches carry a
+ * producer id and sequence numbers, up to 5 are in flight per partition, and a retried batch is never stored twice.
+ * Against other brokers Produce is not idempotent on the wire (spec A.6.1): a batch whose acknowledgement was lost
+ * may be stored twice when it is retried.
+ *
+ * <p>With {@code transactional.id} set, the producer is transactional (spec B.7), as Kafka's: {@link
+ * #initTransactions}, then per transaction {@link #beginTransaction}, sends, optionally {@link
+ * #sendOffsetsToTransaction}, and {@link #commitTransaction} or {@link #abortTransaction}. Fencing by a newer
+ * instance fails with {@link ProducerFencedException} (fatal: close the producer); after an abortable error
+ * ({@link TransactionAbortedException}, a failed send) only {@link #abortTransaction} is allowed. The transactional
+ * methods fail with {@link io.streambus.client.UnsupportedFeatureException} (capability {@code transactions}) on a
+ * broker that does not serve transactions.
  *
  * <p>Futures and callbacks complete on the client's I/O threads. Do not block there, and do not call {@code send}
  * from a callback when it could block ({@code buffer.memory} full, or the topic's partition count not yet known):
@@ -51,6 +66,49 @@ public interface Producer<K, V> extends AutoCloseable {
      * explicit exception.
      */
     void close(Duration timeout);
+
+    /**
+     * Registers the {@code transactional.id} with the broker (InitProducerID, spec B.7.2): fences older producers
+     * with the same id and aborts their open transaction. Must be called once before any other transactional
+     * method; blocks up to {@code max.block.ms}.
+     *
+     * @throws IllegalStateException                         if {@code transactional.id} is not set or it was called
+     * @throws io.streambus.client.UnsupportedFeatureException if the broker does not serve transactions
+     * @throws ProducerFencedException                       never here, but a later call may
+     */
+    default void initTransactions() {
+        throw new IllegalStateException("this producer is not transactional");
+    }
+
+    /** Starts a transaction: the following sends belong to it. Client-side only (nothing is sent yet). */
+    default void beginTransaction() {
+        throw new IllegalStateException("this producer is not transactional");
+    }
+
+    /**
+     * Commits {@code offsets} (the positions of the next records to consume) for the consumer group of
+     * {@code groupMetadata} as part of the current transaction (AddOffsetsToTxn, TxnOffsetCommit; spec B.7.4,
+     * B.7.5): they become the group's committed offsets if and only if the transaction commits. Blocks up to
+     * {@code max.block.ms}.
+     */
+    default void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                          ConsumerGroupMetadata groupMetadata) {
+        throw new IllegalStateException("this producer is not transactional");
+    }
+
+    /**
+     * Sends every record of the transaction, waits for their acknowledgements, then commits it (EndTxn). Blocks up
+     * to {@code max.block.ms}. If a send of the transaction failed, the transaction is aborted instead and this
+     * throws the send's failure.
+     */
+    default void commitTransaction() {
+        throw new IllegalStateException("this producer is not transactional");
+    }
+
+    /** Aborts the current transaction (EndTxn abort): its records are never visible to read_committed consumers. */
+    default void abortTransaction() {
+        throw new IllegalStateException("this producer is not transactional");
+    }
 
     /** {@link #close(Duration)} with 30 seconds. */
     @Override

@@ -1,5 +1,14 @@
 package io.streambus.client.internal.admin;
 
+import io.streambus.client.internal.net.Errors;
+import io.streambus.client.producer.XaBranchException;
+import io.streambus.protocol.txn.EndXaBranchRequest;
+import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.ListXaBranchesRequest;
+import io.streambus.protocol.txn.ListXaBranchesResponse;
+import io.streambus.protocol.txn.XaAction;
+import io.streambus.protocol.txn.XaBranch;
+import io.streambus.protocol.txn.Xid;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.Admin;
@@ -266,5 +275,72 @@ public final class AdminImpl implements Admin {
         StringBuilder detail = new StringBuilder("failed for");
         failures.forEach((entry, code) -> detail.append(' ').append(entry).append('=').append(ErrorCode.nameOf(code)));
         throw Errors.fromCode(failures.values().iterator().next(), detail.toString(), context);
+    }
+
+    // ---- transactions and two-phase commit -----------------------------------------------------------------------
+
+    private static final List<String> RECOVER_STATES = List.of("Prepared", "HeuristicCommit", "HeuristicRollback");
+
+    private <T> CompletableFuture<T> twoPhase(Function<BrokerCapabilities, CompletableFuture<T>> then) {
+        return requiring(BrokerCapabilities.CAP_TWO_PHASE_COMMIT, BrokerCapabilities::supportsTwoPhaseCommit, then);
+    }
+
+    @Override
+    public CompletableFuture<List<XaBranch>> listXaBranches(String transactionIdPrefix, Collection<String> states) {
+        return twoPhase(c -> call(new ListXaBranchesRequest(transactionIdPrefix == null ? "" : transactionIdPrefix,
+                states == null ? List.of() : List.copyOf(states)), r -> r.body(ListXaBranchesResponse.class).branches()));
+    }
+
+    @Override
+    public CompletableFuture<List<Xid>> recoverXaBranches(String prefix) {
+        return listXaBranches(prefix + ":xa:", RECOVER_STATES).thenApply(list -> {
+            List<Xid> xids = new java.util.ArrayList<>();
+            for (XaBranch b : list) {
+                xids.add(b.xid());
+            }
+            return xids;
+        });
+    }
+
+    private CompletableFuture<Void> endXaBranch(String prefix, Xid xid, XaAction action, boolean heuristic) {
+        String what = action.name().toLowerCase(java.util.Locale.ROOT) + (heuristic ? " (heuristic)" : "")
+                + " of XA branch " + xid;
+        CompletableFuture<Void> f = twoPhase(c -> call(new EndXaBranchRequest(xid.transactionId(prefix), xid, action,
+                heuristic), r -> (Void) null));
+        return f.handle((v, e) -> {
+            if (e != null) {
+                throw new java.util.concurrent.CompletionException(XaBranchException.of(Errors.unwrap(e), what));
+            }
+            return v;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> commitXaBranch(String prefix, Xid xid) {
+        return endXaBranch(prefix, xid, XaAction.COMMIT, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> rollbackXaBranch(String prefix, Xid xid) {
+        return endXaBranch(prefix, xid, XaAction.ROLLBACK, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> forgetXaBranch(String prefix, Xid xid) {
+        return endXaBranch(prefix, xid, XaAction.FORGET, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> decideXaBranchHeuristically(String prefix, Xid xid, boolean commit) {
+        return endXaBranch(prefix, xid, commit ? XaAction.COMMIT : XaAction.ROLLBACK, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> abortTransaction(String transactionalId) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return invalid("a transaction id is needed");
+        }
+        return requiring(BrokerCapabilities.CAP_TRANSACTIONS, BrokerCapabilities::supportsTransactions, c ->
+                call(new InitProducerIdRequest(transactionalId, 0), r -> (Void) null));
     }
 }

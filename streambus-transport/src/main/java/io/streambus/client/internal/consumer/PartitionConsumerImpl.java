@@ -5,6 +5,7 @@ import io.streambus.client.BrokerErrorException;
 import io.streambus.client.ClientConfig;
 import io.streambus.common.Header;
 import io.streambus.client.StreamBusException;
+import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.StreamBusTimeoutException;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.WakeupException;
@@ -81,6 +82,11 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
     private final long queueMaxBytes;
     private final int fetchBackoffMaxMs;
     private final OffsetResetStrategy resetStrategy;
+    /**
+     * {@code isolation.level=read_committed}: Fetch with flag 0x0040 and read up to the last stable offset (B.7.7);
+     * the connection refuses the flag towards a broker without TXN_DATA_PATH (UnsupportedFeatureException).
+     */
+    private final boolean readCommitted;
     private final CompressionCodec fetchCodec;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -140,6 +146,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         this.resetStrategy = OffsetResetStrategy.valueOf(config.getString(ClientConfig.AUTO_OFFSET_RESET)
                 .toUpperCase(Locale.ROOT));
         this.fetchCodec = CompressionCodec.forName(config.getString(ClientConfig.FETCH_COMPRESSION_TYPE));
+        this.readCommitted = "read_committed".equals(config.getString(ClientConfig.ISOLATION_LEVEL));
         client.register(this);
     }
 
@@ -504,7 +511,11 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
                                 fetchCodec.name().toLowerCase(Locale.ROOT), broker.address());
                     }
                 }
-                return new FetchRequest(ps.tp.topic(), ps.tp.partition(), offset, fetchMaxBytes, codec, false);
+                if (readCommitted && !caps.has(BrokerCapabilities.TXN_DATA_PATH)) {
+                    throw new UnsupportedFeatureException(BrokerCapabilities.CAP_TRANSACTIONS, broker.address());
+                }
+                return new FetchRequest(ps.tp.topic(), ps.tp.partition(), offset, fetchMaxBytes, codec,
+                        readCommitted);
             }
         };
         network.send(body, 0, network.requestTimeoutNanos(), new ResponseHandler() {
@@ -541,9 +552,14 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             }
             if (block.count() == 0) {
                 long hwm = f.highWaterMark();
+                long lso = f.lastStableOffset();
                 r.close();
                 metrics.consumerLag(ps.tp, Math.max(0, hwm - offset));
-                onEmptyFetch(ps, offset, hwm);
+                if (readCommitted && lso != FetchResponse.NO_LAST_STABLE_OFFSET && offset <= hwm) {
+                    onEmptyCommittedFetch(ps, offset, lso);
+                } else {
+                    onEmptyFetch(ps, offset, hwm);
+                }
                 return;
             }
             long last = -1;
@@ -573,6 +589,22 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         if (offset < hwm) {
             // Nothing returned below the high-water mark: the offset may be below the log start (A.6.2).
             checkLogStart(ps, offset);
+            return;
+        }
+        ps.emptyFetches++;
+        scheduleFetch(ps, Math.min(fetchBackoffMaxMs, 1L << Math.min(ps.emptyFetches - 1, 20)));
+    }
+
+    /**
+     * Read committed, nothing returned: below the LSO everything left is aborted or a marker (B.7.7), so the
+     * position moves on to the LSO; at the LSO an open transaction holds the partition back: wait as for an empty
+     * fetch.
+     */
+    private void onEmptyCommittedFetch(PState ps, long offset, long lso) {
+        if (offset < lso) {
+            ps.fetchOffset = Math.max(ps.fetchOffset, lso);
+            ps.emptyFetches = 0;
+            maybeFetch(ps);
             return;
         }
         ps.emptyFetches++;

@@ -185,6 +185,12 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
         return membership.memberId();
     }
 
+    @Override
+    public io.streambus.client.consumer.ConsumerGroupMetadata groupMetadata() {
+        GroupMembership.Generation g = membership.generation();
+        return new io.streambus.client.consumer.ConsumerGroupMetadata(groupId, g.id(), g.memberId());
+    }
+
     // ---- poll -------------------------------------------------------------------------------------------------------
 
     @Override

@@ -522,6 +522,11 @@ public final class NettyConnection implements Connection {
                 fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_TRANSACTIONS, address()));
                 return;
             }
+            if ((flags & Frames.FLAG_SEQUENCED) != 0 && !caps.has(BrokerCapabilities.IDEMPOTENT_PRODUCE)) {
+                // B.12.6 item 1: a broker without the bit would append every retry again
+                fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_IDEMPOTENCE, address()));
+                return;
+            }
             frame = RequestCodec.encode(channel.alloc(), id, p.flags, body);
             p.sentFlags = flags;
         } catch (MessageTooLargeException e) {

@@ -8,6 +8,8 @@ import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.RequestBody;
 import io.streambus.protocol.core.ProduceRequest;
+import io.streambus.protocol.core.ProducerSequence;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageBlockWriter;
@@ -86,6 +88,17 @@ final class Batch implements BodySupplier {
     long reserved;
     /** Produce attempts started. */
     int attempts;
+    /**
+     * The sequence trailer (B.12.3), fixed when the batch is first sent and resent unchanged (B.12.6 item 3); a new
+     * one only under a new producer id (49). Null for an ordinary Produce. Guarded by this.
+     */
+    private ProducerSequence sequence;
+    /** The transactional trailer (B.7.7), or null. Guarded by this. */
+    private ProducerIdAndEpoch transaction;
+    /** Waiting for a retry: failed retriably and not resent yet. Guarded by the partition queue's lock. */
+    boolean awaitingRetry;
+    /** The retry backoff has passed (or was not needed). Guarded by the partition queue's lock. */
+    boolean retryDue;
     private volatile State state = State.OPEN;
 
     Batch(TopicPartition tp, long createdAt, long deadline, MessageBlockWriter writer, CompressionCodec compression) {
@@ -94,6 +107,22 @@ final class Batch implements BodySupplier {
         this.deadline = deadline;
         this.writer = writer;
         this.compression = compression;
+    }
+
+    /** Fixes the trailers of the next attempts (first send, or a new producer id after 49). */
+    synchronized void trailers(ProducerSequence seq, ProducerIdAndEpoch txn) {
+        this.sequence = seq;
+        this.transaction = txn;
+    }
+
+    /** A new sequence trailer under a new producer id (B.12.6, 49); the transactional trailer stays. */
+    synchronized void resequence(ProducerSequence seq) {
+        this.sequence = seq;
+    }
+
+    /** The sequence trailer, or null. */
+    synchronized ProducerSequence sequence() {
+        return sequence;
     }
 
     State state() {
@@ -228,11 +257,18 @@ final class Batch implements BodySupplier {
             }
         }
         // The block stays owned by the batch (released when the batch completes), so retries can resend it.
-        return new ProduceRequest(tp.topic(), tp.partition(), block, codec, null);
+        ProducerSequence seq;
+        ProducerIdAndEpoch txn;
+        synchronized (this) {
+            seq = sequence;
+            txn = transaction;
+        }
+        return new ProduceRequest(tp.topic(), tp.partition(), block, codec, txn, seq);
     }
 
     @Override
     public String toString() {
-        return "Batch[" + tp + ", " + records.size() + " record(s), " + state + "]";
+        return "Batch[" + tp + ", " + records.size() + " record(s), " + state
+                + (sequence == null ? "" : ", seq " + sequence.baseSequence()) + "]";
     }
 }

@@ -20,7 +20,18 @@ import io.streambus.client.internal.net.RequestSender;
 import io.streambus.client.internal.net.ResponseHandler;
 import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.producer.Partitioner;
-import io.streambus.client.producer.Producer;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.consumer.ConsumerGroupMetadata;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.client.producer.InvalidProducerEpochException;
+import io.streambus.client.producer.OutOfOrderSequenceException;
+import io.streambus.client.producer.XaProducer;
+import io.streambus.protocol.txn.InitProducerIdRequest;
+import io.streambus.protocol.txn.InitProducerIdResponse;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
+import io.streambus.protocol.txn.Xid;
+import java.util.Map;
 import io.streambus.client.producer.ProducerInterceptor;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.producer.RecordMetadata;
@@ -56,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * completion of the previous batch of the partition, all without blocking. Acknowledgements and failures complete
  * record futures on an I/O thread. Thread-safe.
  */
-public final class ProducerImpl<K, V> implements Producer<K, V> {
+public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerImpl.class);
     /** Frame bytes around a Produce's message block besides the topic: header, partition, lengths, CRC. */
     private static final int PRODUCE_OVERHEAD = 64;
@@ -86,13 +97,34 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private final Set<Batch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
     private final RequestSender.Cancellable sweeper;
+    /** Producer id, epoch and sequences (B.12); PENDING until the broker's capabilities are known. */
+    private final ProducerIdentity identity = new ProducerIdentity();
+    /** The connection of sequenced batches (B.12.4). */
+    private final SequencedConnection sequencedConnection;
+    /** True when enable.idempotence is true (its default counts). */
+    private final boolean idempotenceWanted;
+    /** True when enable.idempotence=true was set explicitly: a broker without it then fails the producer. */
+    private final boolean idempotenceExplicit;
+    /** {@code max.in.flight.requests.per.connection}, at most 5: sequenced batches in flight per partition. */
+    private final int maxInFlightSequenced;
+    /** The transaction manager, or null when {@code transactional.id} is not set. */
+    private final TransactionManager txn;
+    /** Batches in flight on the wire, over every partition (a reset of the producer id waits for 0). */
+    private final AtomicInteger outstandingTotal = new AtomicInteger();
+    /** True while a new producer id is being taken. */
+    private final java.util.concurrent.atomic.AtomicBoolean resetting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
-    /** The batches of one partition: queued (the last one maybe still open) and the one in flight. */
+    /**
+     * The batches of one partition: queued (the last one maybe still open) and those sent and not resolved yet, in
+     * sequence order (on the wire or waiting for a retry).
+     */
     private final class PartitionQueue {
         final TopicPartition tp;
         final ArrayDeque<Batch> queue = new ArrayDeque<>();
-        Batch inFlight;
+        final ArrayDeque<Batch> unresolved = new ArrayDeque<>();
+        /** Batches of {@link #unresolved} with an attempt on the wire. */
+        int outstanding;
         boolean lingerTimer;
 
         PartitionQueue(TopicPartition tp) {
@@ -106,6 +138,15 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
      */
     public ProducerImpl(ClientContext client, Serializer<K> keySerializer, Serializer<V> valueSerializer,
                         ClientConfig config) {
+        this(client, keySerializer, valueSerializer, config, false);
+    }
+
+    /**
+     * As {@link #ProducerImpl(ClientContext, Serializer, Serializer, ClientConfig)}; with {@code xa} the producer is
+     * for XA branches ({@link XaProducer}), and sends only within a branch.
+     */
+    public ProducerImpl(ClientContext client, Serializer<K> keySerializer, Serializer<V> valueSerializer,
+                        ClientConfig config, boolean xa) {
         this.client = client;
         this.network = client.network();
         this.time = client.time();
@@ -127,8 +168,114 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         this.partitioner = Partitioners.create(config.get(ClientConfig.PARTITIONER), batchSize);
         this.appendAware = partitioner instanceof Partitioners.AppendAware a ? a : null;
         this.interceptors = createInterceptors(config.get(ClientConfig.INTERCEPTOR_CLASSES));
+        this.idempotenceWanted = config.getBoolean(ClientConfig.ENABLE_IDEMPOTENCE);
+        this.idempotenceExplicit = idempotenceWanted && config.isSet(ClientConfig.ENABLE_IDEMPOTENCE);
+        int maxInFlight = config.getInt(ClientConfig.MAX_IN_FLIGHT);
+        if (idempotenceExplicit && maxInFlight > 5) {
+            throw new ConfigException(ClientConfig.MAX_IN_FLIGHT, maxInFlight,
+                    "must be at most 5 with enable.idempotence=true (spec B.12.1)");
+        }
+        this.maxInFlightSequenced = Math.min(5, maxInFlight);
+        this.sequencedConnection = new SequencedConnection(network);
+        String transactionalId = config.getString(ClientConfig.TRANSACTIONAL_ID);
+        this.txn = transactionalId.isEmpty() && !xa ? null : new TransactionManager(transactionalId,
+                config.getInt(ClientConfig.TRANSACTION_TIMEOUT_MS), network, identity, idempotenceWanted,
+                this::flushForTransaction, this::dispatchAll);
         this.sweeper = network.schedulePeriodic(this::sweep, 50);
         client.register(this);
+        if (txn == null) {
+            establishIdentity();
+        }
+    }
+
+    /**
+     * Learns whether the broker serves idempotence and takes a producer id (B.12.2, B.12.6 items 1-2); batches wait
+     * meanwhile. A broker without IDEMPOTENT_PRODUCE gets ordinary Produce requests (today's behaviour) and one INFO
+     * line, unless idempotence was asked for explicitly.
+     */
+    private void establishIdentity() {
+        if (!idempotenceWanted) {
+            identity.establish(null, false);
+            return;
+        }
+        network.capabilities(time.nanoTime() + maxBlockNanos).whenComplete((caps, err) -> {
+            if (err != null) {
+                if (!Errors.isRetriable(err)) {
+                    // e.g. SASL configured towards a broker without it: every send fails with that error
+                    identity.fail(Errors.unwrap(err));
+                    dispatchAll();
+                    return;
+                }
+                // Not reachable yet: ask again; the batches wait, bounded by delivery.timeout.ms.
+                if (!closed) {
+                    LOG.debug("broker capabilities not known yet ({}); asking again", err.toString());
+                    network.schedule(this::establishIdentity, retryBackoff.delayMs(0));
+                }
+                return;
+            }
+            if (!caps.supportsIdempotence()) {
+                if (idempotenceExplicit) {
+                    identity.fail(new UnsupportedFeatureException(BrokerCapabilities.CAP_IDEMPOTENCE,
+                            network.activeAddress()));
+                } else {
+                    LOG.info("idempotence is off: broker {} does not serve idempotent produce (IDEMPOTENT_PRODUCE, "
+                            + "spec B.12); a retried batch may be stored twice", network.activeAddress());
+                    identity.establish(null, false);
+                }
+                dispatchAll();
+                return;
+            }
+            takeProducerId(false);
+        });
+    }
+
+    /** InitProducerID with an empty transaction id (B.12.2); then every partition starts at sequence 0. */
+    private void takeProducerId(boolean reset) {
+        network.call(new InitProducerIdRequest("", 0), r -> r.body(InitProducerIdResponse.class),
+                time.nanoTime() + deliveryTimeoutNanos).whenComplete((r, err) -> {
+                    if (err != null) {
+                        Throwable e = Errors.unwrap(err);
+                        if (closed) {
+                            return;
+                        }
+                        if (e instanceof UnsupportedFeatureException || !Errors.isRetriable(e)) {
+                            identity.fail(e);
+                            dispatchAll();
+                            return;
+                        }
+                        network.schedule(() -> takeProducerId(reset), retryBackoff.delayMs(1));
+                        return;
+                    }
+                    ProducerIdAndEpoch id = new ProducerIdAndEpoch(r.producerId(), r.producerEpoch());
+                    onNewProducerId(id, reset);
+                });
+    }
+
+    /**
+     * Under the new id every partition starts at sequence 0; batches waiting for a retry get new sequences, in order
+     * (B.12.6, 49). Then sending resumes.
+     */
+    private void onNewProducerId(ProducerIdAndEpoch id, boolean reset) {
+        LOG.info("producer {} {} producer id {} (epoch {})", client.clientId(), reset ? "took the new" : "uses",
+                id.producerId(), id.producerEpoch());
+        if (!reset) {
+            identity.establish(id, true);
+        } else {
+            // Lock order is partition queue, then identity: the identity stays RESETTING (nothing is sent) while
+            // the waiting batches are renumbered under the new id.
+            identity.newId(id);
+            for (PartitionQueue pq : queues.values()) {
+                synchronized (pq) {
+                    for (Batch b : pq.unresolved) {
+                        b.resequence(identity.assign(pq.tp, b.records.size()));
+                        b.retryDue = true;
+                    }
+                }
+            }
+            identity.resume();
+            resetting.set(false);
+        }
+        dispatchAll();
     }
 
     @SuppressWarnings("unchecked")
@@ -159,6 +306,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record) {
+        if (txn != null) {
+            // as Kafka: a send outside a transaction, or after it failed, throws at once
+            txn.checkSend();
+        }
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         try {
             doSend(record, future);
@@ -208,6 +359,9 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             throws InterruptedException {
         if (closed) {
             throw new StreamBusException("producer is closed");
+        }
+        if (identity.mode() == ProducerIdentity.Mode.FAILED) {
+            throw Errors.toStreamBus(identity.failure(), "send to " + original.topic());
         }
         long start = time.nanoTime();
         ProducerRecord<K, V> record = original;
@@ -314,7 +468,6 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                         List<Header> headers, int size, int keySize, int valueSize,
                         CompletableFuture<RecordMetadata> future) {
         PartitionQueue pq = queue(tp);
-        Batch toSend;
         synchronized (pq) {
             if (closed) {
                 throw new StreamBusException("producer is closed");
@@ -351,11 +504,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             if (appendAware != null) {
                 appendAware.onAppend(tp.topic(), tp.partition(), size);
             }
-            toSend = nextToSend(pq, now);
         }
-        if (toSend != null) {
-            sendBatch(pq, toSend);
-        }
+        dispatch(pq);
     }
 
     private PartitionQueue queue(TopicPartition tp) {
@@ -376,14 +526,54 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     }
 
     /**
-     * Under the partition's lock: the batch to send now, or null (one in flight, nothing ready, or a linger timer
-     * will come back). Expired batches met on the way are failed.
+     * Under the partition's lock: the batch to send now, or null. A batch waiting for a retry goes first and alone,
+     * once nothing else of the partition is on the wire (B.12.4: resent in sequence order); otherwise the next
+     * queued batch while fewer than the limit are unresolved (5 when sequenced, 1 otherwise). Expired batches met on
+     * the way are failed.
      */
     private Batch nextToSend(PartitionQueue pq, long now) {
-        while (pq.inFlight == null) {
+        ProducerIdentity.Mode mode = identity.mode();
+        if (mode == ProducerIdentity.Mode.FAILED) {
+            failAll(pq, identity.failure());
+            return null;
+        }
+        if (mode != ProducerIdentity.Mode.PLAIN && mode != ProducerIdentity.Mode.SEQUENCED) {
+            return null; // producer id not known yet, or being replaced
+        }
+        boolean sequenced = mode == ProducerIdentity.Mode.SEQUENCED;
+        for (Batch b : pq.unresolved) {
+            if (b.awaitingRetry) {
+                if (pq.outstanding > 0 || !b.retryDue) {
+                    return null;
+                }
+                b.awaitingRetry = false;
+                b.retryDue = false;
+                onWire(pq);
+                return b;
+            }
+        }
+        int limit = sequenced ? maxInFlightSequenced : 1;
+        while (pq.unresolved.size() < limit) {
             Batch b = pq.queue.peekFirst();
             if (b == null) {
                 return null;
+            }
+            // Before sealing: a batch that waits for its partition to join the transaction keeps taking records.
+            ProducerIdAndEpoch txnTrailer = null;
+            if (txn != null) {
+                Throwable txnError = txn.sendError();
+                if (txnError == null) {
+                    TransactionManager.PartitionStatus st = txn.partitionStatus(pq.tp);
+                    if (st != TransactionManager.PartitionStatus.ADDED) {
+                        return null; // AddPartitionsToTxn in progress; its completion dispatches again
+                    }
+                    txnTrailer = txn.trailer();
+                } else {
+                    pq.queue.pollFirst();
+                    completeBatch(b, null, txnError);
+                    releaseBatch(b);
+                    continue;
+                }
             }
             if (b.isOpen()) {
                 boolean ready = b.isFull() || lingerNanos == 0 || now - b.createdAt >= lingerNanos || flushing.get() > 0
@@ -411,19 +601,63 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 releaseBatch(b);
                 continue;
             }
-            pq.inFlight = b;
+            b.trailers(sequenced ? identity.assign(pq.tp, b.records.size()) : null, txnTrailer);
+            pq.unresolved.add(b);
+            onWire(pq);
             b.startSending();
             return b;
         }
         return null;
     }
 
-    private void dispatch(PartitionQueue pq) {
-        Batch b;
+    /** Under the partition's lock: one more attempt of the partition on the wire. */
+    private void onWire(PartitionQueue pq) {
+        pq.outstanding++;
+        outstandingTotal.incrementAndGet();
+    }
+
+    /** One attempt of the partition ended (reply, failure, or not sent); a pending reset may start. */
+    private void attemptEnded(PartitionQueue pq) {
         synchronized (pq) {
-            b = nextToSend(pq, time.nanoTime());
+            pq.outstanding--;
         }
-        if (b != null) {
+        outstandingTotal.decrementAndGet();
+        maybeTakeNewProducerId();
+    }
+
+    /** Under the partition's lock: fails every queued and waiting batch (the identity failed). */
+    private void failAll(PartitionQueue pq, Throwable error) {
+        Batch b;
+        while ((b = pq.queue.pollFirst()) != null) {
+            completeBatch(b, null, error);
+            releaseBatch(b);
+        }
+        for (java.util.Iterator<Batch> it = pq.unresolved.iterator(); it.hasNext(); ) {
+            Batch u = it.next();
+            if (u.awaitingRetry) {
+                it.remove();
+                if (completeBatch(u, null, error) == Batch.State.BACKOFF) {
+                    releaseBatch(u);
+                }
+            }
+        }
+    }
+
+    /** Sends what each partition may send now. */
+    private void dispatchAll() {
+        queues.values().forEach(this::dispatch);
+    }
+
+    /** Sends what the partition may send now (several batches when sequenced). */
+    private void dispatch(PartitionQueue pq) {
+        while (true) {
+            Batch b;
+            synchronized (pq) {
+                b = nextToSend(pq, time.nanoTime());
+            }
+            if (b == null) {
+                return;
+            }
             sendBatch(pq, b);
         }
     }
@@ -431,7 +665,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private void sendBatch(PartitionQueue pq, Batch b) {
         if (!b.beginAttempt()) {
             // failed explicitly (producer closed) while waiting for a retry: give its buffer back, send nothing
-            finishInFlight(pq, b, null, null);
+            attemptEnded(pq);
+            finishInFlight(pq, b, null, null, false);
             return;
         }
         long remaining = b.deadline - time.nanoTime();
@@ -440,7 +675,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             return;
         }
         long timeout = Math.min(remaining, network.requestTimeoutNanos());
-        network.send(b, Frames.FLAG_REQUIRE_ACK, timeout, new ResponseHandler() {
+        ResponseHandler handler = new ResponseHandler() {
             @Override
             public void onResponse(DecodedResponse r) {
                 try (r) {
@@ -456,59 +691,195 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             public void onFailure(Throwable error) {
                 onBatchFailure(pq, b, error);
             }
-        });
+        };
+        if (b.sequence() != null) {
+            sequencedConnection.send(b, Frames.FLAG_REQUIRE_ACK, timeout, handler);
+        } else {
+            network.send(b, Frames.FLAG_REQUIRE_ACK, timeout, handler);
+        }
     }
 
     private void onBatchSuccess(PartitionQueue pq, Batch b, ProduceResponse r) {
+        attemptEnded(pq);
         if (r.messageCount() != b.records.size()) {
             LOG.warn("Produce to {} stored {} records but {} were sent", b.tp, r.messageCount(), b.records.size());
         }
         metrics.recordSend(b.tp, b.records.size(), b.block().sizeInBytes(), time.nanoTime() - b.createdAt);
-        finishInFlight(pq, b, r, null);
+        finishInFlight(pq, b, r, null, true);
     }
 
     private void onBatchFailure(PartitionQueue pq, Batch b, Throwable error) {
+        attemptEnded(pq);
         Throwable e = Errors.unwrap(error);
         metrics.recordError("Produce", network.activeAddress(), e);
-        if (e instanceof BrokerErrorException be && be.code() == ErrorCode.TOPIC_NOT_FOUND) {
+        int code = e instanceof BrokerErrorException be ? be.code() : -1;
+        if (code == ErrorCode.TOPIC_NOT_FOUND) {
             metadata.invalidate(b.tp.topic());
         }
-        if (!b.state().isCompleted() && Errors.isRetriable(e) && b.attempts <= retries) {
+        if (b.state().isCompleted()) {
+            finishInFlight(pq, b, null, null, false);
+            return;
+        }
+        if (b.sequence() != null && onSequenceError(pq, b, code, e)) {
+            return;
+        }
+        if (code == ErrorCode.PRODUCER_FENCED || code == ErrorCode.INVALID_PRODUCER_ID_MAPPING
+                || code == ErrorCode.INVALID_TRANSACTION_STATE || code == ErrorCode.TRANSACTION_ABORTED
+                || code == ErrorCode.INVALID_PRODUCER_EPOCH) {
+            e = TxnErrors.map(code, e.getMessage(), "Produce to " + b.tp);
+        } else if (Errors.isRetriable(e) && b.attempts <= retries) {
             long delayMs = retryBackoff.delayMs(b.attempts - 1);
             if (time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - b.deadline < 0) {
-                if (b.startBackoff()) {
-                    LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1,
-                            e.toString());
-                    metrics.recordSendRetry(b.tp, e);
-                    network.schedule(() -> sendBatch(pq, b), delayMs);
-                    return;
-                }
-                finishInFlight(pq, b, null, e);
+                retryLater(pq, b, e, delayMs);
                 return;
             }
             e = new StreamBusTimeoutException(b.records.size() + " record(s) for " + b.tp
                     + " not acknowledged within delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(
                     deliveryTimeoutNanos) + " after " + b.attempts + " attempt(s); last error: " + e.getMessage());
         }
-        finishInFlight(pq, b, null, e);
+        if (txn != null) {
+            txn.onSendFailure(e);
+        }
+        finishInFlight(pq, b, null, e, true);
     }
 
     /**
-     * The partition's next batch goes out first, then the finished batch's records complete: the broker works on
-     * the next batch while this thread runs the record callbacks.
+     * The B.12.6 reactions to the sequence codes 47, 48, 49 and 30 of an idempotent-only producer.
+     *
+     * @return true if the failure was handled
      */
-    private void finishInFlight(PartitionQueue pq, Batch b, ProduceResponse r, Throwable error) {
-        Batch next;
-        synchronized (pq) {
-            if (pq.inFlight == b) {
-                pq.inFlight = null;
+    private boolean onSequenceError(PartitionQueue pq, Batch b, int code, Throwable e) {
+        switch (code) {
+            case ErrorCode.DUPLICATE_SEQUENCE -> {
+                // Stored before, but older than the 5 batches the broker remembers: success, offsets unknown.
+                LOG.info("Produce to {} (sequence {}) was a duplicate of a batch stored earlier; its offsets are "
+                        + "unknown (spec B.12.6, code 48)", b.tp, b.sequence().baseSequence());
+                finishInFlight(pq, b, null, null, true);
+                return true;
             }
-            next = nextToSend(pq, time.nanoTime());
+            case ErrorCode.OUT_OF_ORDER_SEQUENCE -> {
+                if (hasEarlierUnresolved(pq, b)) {
+                    // The batch before it is being retried: resend this one after it, unchanged.
+                    retryLater(pq, b, e, 0);
+                    return true;
+                }
+                OutOfOrderSequenceException lost = new OutOfOrderSequenceException(code, e.getMessage(),
+                        "Produce to " + b.tp + " (the broker lost batches acknowledged before; this one and the "
+                        + "later ones of the partition were not stored)");
+                if (txn != null) {
+                    txn.onSendFailure(lost);
+                    failFrom(pq, b, lost);
+                    return true;
+                }
+                failFrom(pq, b, lost);
+                if (identity.requestReset()) {
+                    LOG.warn("{}: taking a new producer id once the batches in flight have completed", lost.getMessage());
+                }
+                maybeTakeNewProducerId();
+                return true;
+            }
+            case ErrorCode.UNKNOWN_PRODUCER_ID -> {
+                if (txn != null) {
+                    return false;
+                }
+                // The id expired; nothing was stored under it: resend under a new id with new sequences.
+                if (identity.requestReset()) {
+                    LOG.info("producer id {} expired at the broker (code 49); taking a new one",
+                            b.sequence().producerId());
+                }
+                retryLater(pq, b, e, 0);
+                maybeTakeNewProducerId();
+                return true;
+            }
+            case ErrorCode.INVALID_PRODUCER_EPOCH -> {
+                if (txn != null) {
+                    return false;
+                }
+                InvalidProducerEpochException fatal = new InvalidProducerEpochException(code, e.getMessage(),
+                        "Produce to " + b.tp + " (idempotent producer id " + b.sequence().producerId() + ")");
+                identity.fail(fatal);
+                finishInFlight(pq, b, null, fatal, true);
+                dispatchAll();
+                return true;
+            }
+            default -> {
+                return false;
+            }
         }
-        if (next != null) {
-            sendBatch(pq, next);
+    }
+
+    private boolean hasEarlierUnresolved(PartitionQueue pq, Batch b) {
+        synchronized (pq) {
+            return pq.unresolved.peekFirst() != null && pq.unresolved.peekFirst() != b;
         }
-        if (r != null || error != null) {
+    }
+
+    /** Fails {@code b} and every later unresolved batch of its partition (B.12.6, 47 after a loss). */
+    private void failFrom(PartitionQueue pq, Batch b, Throwable error) {
+        List<Batch> failed = new ArrayList<>();
+        synchronized (pq) {
+            boolean from = false;
+            for (java.util.Iterator<Batch> it = pq.unresolved.iterator(); it.hasNext(); ) {
+                Batch u = it.next();
+                from |= u == b;
+                if (from) {
+                    it.remove();
+                    failed.add(u);
+                }
+            }
+        }
+        for (Batch u : failed) {
+            Batch.State before = completeBatch(u, null, error);
+            // on the wire: released when its reply or failure comes
+            if (u == b || before == Batch.State.BACKOFF) {
+                releaseBatch(u);
+            }
+        }
+        dispatch(pq);
+    }
+
+    /** Keeps the batch for a retry after {@code delayMs}; it is resent in sequence order (B.12.4). */
+    private void retryLater(PartitionQueue pq, Batch b, Throwable e, long delayMs) {
+        if (!b.startBackoff()) {
+            finishInFlight(pq, b, null, null, false);
+            return;
+        }
+        LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1, e.toString());
+        metrics.recordSendRetry(b.tp, e);
+        synchronized (pq) {
+            b.awaitingRetry = true;
+            b.retryDue = delayMs == 0;
+        }
+        if (delayMs > 0) {
+            network.schedule(() -> {
+                synchronized (pq) {
+                    b.retryDue = true;
+                }
+                dispatch(pq);
+            }, delayMs);
+        }
+        dispatch(pq);
+    }
+
+    /** Takes a new producer id once a reset was asked for and nothing is on the wire any more (B.12.6). */
+    private void maybeTakeNewProducerId() {
+        if (identity.mode() == ProducerIdentity.Mode.RESETTING && outstandingTotal.get() == 0
+                && resetting.compareAndSet(false, true)) {
+            takeProducerId(true);
+        }
+    }
+
+    /**
+     * The batch leaves its partition's unresolved list, the partition's next batches go out, then (if
+     * {@code complete}) the batch's records complete: with {@code r}, with {@code error}, or, both null, as stored
+     * with unknown offsets (a duplicate, 48).
+     */
+    private void finishInFlight(PartitionQueue pq, Batch b, ProduceResponse r, Throwable error, boolean complete) {
+        synchronized (pq) {
+            pq.unresolved.remove(b);
+        }
+        dispatch(pq);
+        if (complete) {
             completeBatch(b, r, error);
         }
         releaseBatch(b);
@@ -580,6 +951,86 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         }
     }
 
+    // ---- transactions (B.7) and XA branches (B.7.8) ------------------------------------------------------------------
+
+    private TransactionManager txn(String what) {
+        if (txn == null) {
+            throw new IllegalStateException(what + " needs transactional.id (this producer is not transactional)");
+        }
+        return txn;
+    }
+
+    private long blockDeadline() {
+        return System.nanoTime() + maxBlockNanos;
+    }
+
+    @Override
+    public void initTransactions() {
+        txn("initTransactions").init(blockDeadline());
+    }
+
+    @Override
+    public void beginTransaction() {
+        txn("beginTransaction").begin();
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                         ConsumerGroupMetadata groupMetadata) {
+        txn("sendOffsetsToTransaction").sendOffsets(offsets, groupMetadata, blockDeadline());
+    }
+
+    @Override
+    public void commitTransaction() {
+        txn("commitTransaction").commit(blockDeadline());
+    }
+
+    @Override
+    public void abortTransaction() {
+        txn("abortTransaction").abort(blockDeadline());
+    }
+
+    @Override
+    public void startXaBranch(String prefix, Xid xid, Duration timeout) {
+        txn("startXaBranch").startXa(prefix, xid, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()),
+                blockDeadline());
+    }
+
+    @Override
+    public void prepareXaBranch() {
+        txn("prepareXaBranch").prepareXa(blockDeadline());
+    }
+
+    @Override
+    public void commitXaBranchOnePhase() {
+        txn("commitXaBranchOnePhase").commitXaOnePhase(blockDeadline());
+    }
+
+    @Override
+    public void rollbackXaBranch() {
+        txn("rollbackXaBranch").rollbackXa(blockDeadline());
+    }
+
+    @Override
+    public Xid xaBranch() {
+        return txn == null ? null : txn.xid();
+    }
+
+    /** Transaction state (for tests and logs); null for a non-transactional producer. */
+    public String transactionState() {
+        return txn == null ? null : txn.state().name();
+    }
+
+    /** Identity mode: PENDING, PLAIN, SEQUENCED, RESETTING or FAILED (for tests and logs). */
+    public String idempotenceMode() {
+        return identity.mode().name();
+    }
+
+    /** Sends every queued batch and waits up to {@code timeoutNanos} for all (a transaction's end, B.7.8.8 item 5). */
+    private void flushForTransaction(long timeoutNanos) {
+        flush(Duration.ofNanos(timeoutNanos));
+    }
+
     // ---- flush, close ---------------------------------------------------------------------------------------------
 
     @Override
@@ -644,6 +1095,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             }
         }
         sweeper.cancel();
+        sequencedConnection.close();
         try {
             partitioner.close();
         } catch (RuntimeException e) {

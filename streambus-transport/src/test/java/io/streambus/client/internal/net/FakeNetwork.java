@@ -65,6 +65,14 @@ public final class FakeNetwork implements RequestSender {
     public static final BrokerCapabilities FULL_CAPABILITIES = new BrokerCapabilities(false, allTypes(),
             BrokerCapabilities.COMPRESSION | BrokerCapabilities.PRESERVES_HEADERS_AND_TIMESTAMPS, "fake");
 
+    /**
+     * {@link #FULL_CAPABILITIES} plus exactly-once: transactions with their data path, idempotent produce and
+     * two-phase commit (B.7, B.7.8, B.12).
+     */
+    public static final BrokerCapabilities EOS_CAPABILITIES = new BrokerCapabilities(false, allTypes(),
+            FULL_CAPABILITIES.featureBits() | BrokerCapabilities.TXN_DATA_PATH | BrokerCapabilities.IDEMPOTENT_PRODUCE
+                    | BrokerCapabilities.TWO_PHASE_COMMIT, "fake-eos");
+
     private final ManualTime time;
     private final ClientConfig config;
     private final ByteBufAllocator alloc;
@@ -319,6 +327,10 @@ public final class FakeNetwork implements RequestSender {
             if ((sentFlags & (Frames.FLAG_TRANSACTIONAL | Frames.FLAG_READ_COMMITTED)) != 0
                     && !caps.has(BrokerCapabilities.TXN_DATA_PATH)) {
                 handler.onFailure(new UnsupportedFeatureException(BrokerCapabilities.CAP_TRANSACTIONS, ADDRESS));
+                return;
+            }
+            if ((sentFlags & Frames.FLAG_SEQUENCED) != 0 && !caps.has(BrokerCapabilities.IDEMPOTENT_PRODUCE)) {
+                handler.onFailure(new UnsupportedFeatureException(BrokerCapabilities.CAP_IDEMPOTENCE, ADDRESS));
                 return;
             }
             ByteBuf frame = RequestCodec.encode(alloc, id, flags, body);

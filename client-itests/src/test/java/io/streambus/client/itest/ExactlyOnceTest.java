@@ -14,7 +14,7 @@ import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.consumer.RebalanceListener;
 import io.streambus.client.internal.producer.ProducerImpl;
-import io.streambus.client.itest.fault.FaultProxy;
+import io.streambus.testkit.FaultProxy;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerFencedException;
 import io.streambus.client.producer.ProducerRecord;

@@ -581,6 +581,18 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         });
     }
 
+    /**
+     * {@link #commitConsumed()}, and for a share-group member also waits until the broker has applied the
+     * acceptances (offset commits are synchronous already).
+     */
+    void commitConsumedAndConfirm() throws JMSException {
+        commitConsumed();
+        if (source.perRecordAcks() && !closed) {
+            onFetcher("acknowledging the messages of " + this,
+                    () -> source.confirm(Duration.ofMillis(config.requestTimeoutMs())));
+        }
+    }
+
     /** Counts a delivery toward the next lazy commit (DUPS_OK); a full batch wakes the fetcher to commit it. */
     void deliveredLazily() {
         boolean wake;

@@ -83,6 +83,14 @@ interface RecordSource {
     default void dropped(TopicPartition tp, long offset) {
     }
 
+    /**
+     * Per-record sources, fetcher thread: sends the settlements decided so far and waits for the broker's answer.
+     *
+     * @throws RuntimeException when the broker refused some of them or did not answer in time
+     */
+    default void confirm(Duration timeout) {
+    }
+
     /** Per-record sources: accepts (true) or releases (false) every handed record not settled yet. Any thread. */
     default void settleHanded(boolean accept) {
     }

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -188,6 +189,19 @@ final class ShareSource implements RecordSource {
             settled.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Sends the queued settlements now and waits for their outcome (acknowledge(), commit()). */
+    @Override
+    public void confirm(Duration timeout) {
+        applySettlements();
+        Map<TopicPartition, Optional<Exception>> outcome = consumer.commitSync(timeout);
+        for (Map.Entry<TopicPartition, Optional<Exception>> e : outcome.entrySet()) {
+            if (e.getValue().isPresent()) {
+                throw new IllegalStateException("acknowledging messages of " + e.getKey() + " failed: "
+                        + e.getValue().get(), e.getValue().get());
+            }
         }
     }
 

@@ -21,9 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.naming.Reference;
 import javax.naming.Referenceable;
 import javax.naming.StringRefAddr;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JMS entry point: a {@link ConnectionFactory} for StreamBus brokers, also usable as a
@@ -45,6 +48,7 @@ import javax.naming.StringRefAddr;
 public class StreamBusConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
         Serializable, Referenceable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBusConnectionFactory.class);
 
     /** URL scheme accepted by {@link #setBrokerURL(String)}. */
     public static final String SCHEME = "streambus://";
@@ -68,6 +72,12 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
     private int temporaryPartitions = 1;
     private String foreignRecordType = "bytes";
     private long pollInterval = 100;
+    private String queueMode = "auto";
+    private int maxDeliveryAttempts;
+    private String deadLetterQueue = "";
+    /** Set once this factory has said which queue semantics its connections use (logged once per factory). */
+    private transient AtomicBoolean queueModeLogged =
+            new AtomicBoolean();
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
     public StreamBusConnectionFactory() {
@@ -187,6 +197,9 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 case "temporaryPartitions" -> setTemporaryPartitions(Integer.parseInt(value.trim()));
                 case "foreignRecordType" -> setForeignRecordType(value);
                 case "pollInterval" -> setPollInterval(Long.parseLong(value.trim()));
+                case "queueMode" -> setQueueMode(value);
+                case "maxDeliveryAttempts" -> setMaxDeliveryAttempts(Integer.parseInt(value.trim()));
+                case "deadLetterQueue" -> setDeadLetterQueue(value);
                 default -> throw new IllegalArgumentException("unknown StreamBus JMS setting '" + name
                         + "' (settings: see StreamBusConnectionFactory; StreamBus client keys contain a dot)");
             }
@@ -221,6 +234,9 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         put(m, d, "temporaryPartitions", temporaryPartitions, d == null ? null : d.temporaryPartitions);
         put(m, d, "foreignRecordType", foreignRecordType, d == null ? null : d.foreignRecordType);
         put(m, d, "pollInterval", pollInterval, d == null ? null : d.pollInterval);
+        put(m, d, "queueMode", queueMode, d == null ? null : d.queueMode);
+        put(m, d, "maxDeliveryAttempts", maxDeliveryAttempts, d == null ? null : d.maxDeliveryAttempts);
+        put(m, d, "deadLetterQueue", deadLetterQueue, d == null ? null : d.deadLetterQueue);
         m.putAll(clientProperties);
         return m;
     }
@@ -442,6 +458,52 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         this.pollInterval = positive("pollInterval", pollInterval);
     }
 
+    public String getQueueMode() {
+        return queueMode;
+    }
+
+    /**
+     * How {@code Queue} consumers work: {@code auto} (default: share groups when the broker serves them, else
+     * consumer groups; the factory logs once which applies), {@code share} (share groups, refused on a broker without
+     * them) or {@code group} (consumer groups, parallelism = partitions). See MAPPING.md.
+     */
+    public void setQueueMode(String mode) {
+        String m = mode.trim().toLowerCase(Locale.ROOT);
+        if (!m.equals("auto") && !m.equals("share") && !m.equals("group")) {
+            throw new IllegalArgumentException("queueMode must be auto, share or group, got " + mode);
+        }
+        this.queueMode = m;
+    }
+
+    public int getMaxDeliveryAttempts() {
+        return maxDeliveryAttempts;
+    }
+
+    /**
+     * Deliveries of a queue message at most before it goes to the dead-letter queue (share-group queues, 1 to 1000;
+     * Artemis' {@code max-delivery-attempts}); applied to the queue's share group when a consumer is created. 0
+     * (default) leaves the queue's setting as it is (the broker's default, 5, or what an administrator configured).
+     */
+    public void setMaxDeliveryAttempts(int attempts) {
+        if (attempts < 0 || attempts > 1000) {
+            throw new IllegalArgumentException("maxDeliveryAttempts must be 0 (unset) or 1 to 1000, got " + attempts);
+        }
+        this.maxDeliveryAttempts = attempts;
+    }
+
+    public String getDeadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    /**
+     * The dead-letter queue of share-group queues, {@code {queue}} standing for the queue's name (e.g.
+     * {@code DLQ.{queue}}, or one {@code DLQ} for all); applied to the queue's share group when a consumer is created.
+     * Empty (default) leaves the queue's setting as it is.
+     */
+    public void setDeadLetterQueue(String pattern) {
+        this.deadLetterQueue = pattern == null ? "" : pattern.trim();
+    }
+
     /** StreamBus client configuration passed to every connection's client (keys of {@code ClientConfig}). */
     public Map<String, String> getClientProperties() {
         return Map.copyOf(clientProperties);
@@ -474,7 +536,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 groupPrefix,
                 sendTimeout, closeTimeout, requestTimeout, prefetch, dupsOkBatchSize, dupsOkInterval,
                 healthCheckInterval, defaultPartitions, temporaryPartitions, foreignRecordType.equals("text"),
-                pollInterval);
+                pollInterval, new JmsConfig.QueueSettings(queueMode, maxDeliveryAttempts, deadLetterQueue));
     }
 
     @Override
@@ -484,7 +546,14 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
 
     @Override
     public Connection createConnection(String userName, String pass) throws JMSException {
-        return JmsConnection.open(config(userName, pass));
+        JmsConnection c = JmsConnection.open(config(userName, pass));
+        if (queueModeLogged == null) {
+            queueModeLogged = new AtomicBoolean(); // after deserialization
+        }
+        if (queueModeLogged.compareAndSet(false, true)) {
+            LOG.info("StreamBus JMS ({}): {}", bootstrapServers, c.queueSemantics());
+        }
+        return c;
     }
 
     @Override

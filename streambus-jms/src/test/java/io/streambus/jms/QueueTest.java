@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Queues: one consumer group per queue, earliest first, competing consumers per partition, browsing. */
+/**
+ * Queues: earliest first, browsing, selectors; competing consumers per partition and standbys in the consumer-group
+ * mapping ({@code queueMode=group}, what brokers without share groups get).
+ */
 class QueueTest extends BrokerSupport {
 
     private static List<String> drain(MessageConsumer c, long quietMs) throws Exception {
@@ -62,8 +65,9 @@ class QueueTest extends BrokerSupport {
         try (StreamBusClient client = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             client.admin().createTopic(name, 2).get();
         }
-        Connection c1 = connect();
-        Connection c2 = connect();
+        // The consumer-group mapping (brokers without share groups); ShareQueueTest covers share-group queues.
+        Connection c1 = track(factory("queueMode=group").createConnection(), true);
+        Connection c2 = track(factory("queueMode=group").createConnection(), true);
         Session s1 = c1.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Session s2 = c2.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = s1.createQueue(name);
@@ -99,7 +103,8 @@ class QueueTest extends BrokerSupport {
 
     @Test
     void extraConsumersStandByAndTakeOverWhenTheActiveOneCloses() throws Exception {
-        Connection c = connect();
+        // Standby members exist only in the consumer-group mapping (brokers without share groups).
+        Connection c = track(factory("queueMode=group").createConnection(), true);
         Session s1 = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         Session s2 = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         Queue q = s1.createQueue(unique("standby")); // one partition

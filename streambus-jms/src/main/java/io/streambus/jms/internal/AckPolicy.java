@@ -163,10 +163,13 @@ abstract class AckPolicy {
         }
     }
 
-    /** Commits every consumer of the session up to what it delivered. */
+    /**
+     * Commits every consumer of the session up to what it delivered, and waits until the broker has it
+     * ({@code acknowledge()}, {@code commit()}: once they return, a crash must not deliver those messages again).
+     */
     protected final void commitConsumers() throws JMSException {
         for (JmsMessageConsumer c : session.consumers()) {
-            c.commitConsumed();
+            c.commitConsumedAndConfirm();
         }
     }
 }

@@ -22,13 +22,30 @@ import java.util.Map;
  * @param temporaryPartitions   partitions of temporary queues and topics
  * @param foreignRecordsAsText  records without JMS headers become TextMessages (else BytesMessages)
  * @param pollIntervalMs        longest wait of one fetcher poll (bounds how fast close and commands are served)
+ * @param queues                how queue consumers work (share groups or consumer groups) and their settings
  */
 public record JmsConfig(Map<String, Object> clientProperties, String clientId,
                         DeserializationPolicy deserializationPolicy, String groupPrefix, long sendTimeoutMs,
                         long closeTimeoutMs, long requestTimeoutMs, int prefetch, int dupsOkBatch,
                         long dupsOkIntervalMs, long healthCheckIntervalMs, int defaultPartitions,
-                        int temporaryPartitions, boolean foreignRecordsAsText, long pollIntervalMs) {
+                        int temporaryPartitions, boolean foreignRecordsAsText, long pollIntervalMs,
+                        QueueSettings queues) {
     public JmsConfig {
         clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /**
+     * Queue settings of the connection factory. Immutable, thread-safe.
+     *
+     * @param mode                {@code auto}, {@code share} or {@code group}
+     * @param maxDeliveryAttempts applied to each queue's share group; 0 = leave the group's setting
+     * @param deadLetterQueue     dead-letter queue pattern ({@code {queue}} = the queue's name); empty = leave it
+     */
+    public record QueueSettings(String mode, int maxDeliveryAttempts, String deadLetterQueue) {
+        /** The dead-letter queue of {@code queue}, or null when the factory leaves the group's setting alone. */
+        String deadLetterQueueOf(String queue) {
+            return deadLetterQueue == null || deadLetterQueue.isEmpty() ? null
+                    : deadLetterQueue.replace("{queue}", queue);
+        }
     }
 }

@@ -168,6 +168,40 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         return capabilities.supportsGroups();
     }
 
+    /**
+     * True when queue consumers are share-group members: {@code queueMode=share}, or {@code auto} on a broker that
+     * serves share groups.
+     *
+     * @throws JMSException (error code {@code share-groups}) for {@code queueMode=share} on a broker without them
+     */
+    boolean shareQueues() throws JMSException {
+        switch (config.queues().mode()) {
+            case "group":
+                return false;
+            case "share":
+                if (!capabilities.supportsShareGroups()) {
+                    throw new JMSException("queueMode=share needs the " + BrokerCapabilities.CAP_SHARE_GROUPS
+                            + " capability, which the broker does not offer (" + capabilities + ")",
+                            BrokerCapabilities.CAP_SHARE_GROUPS);
+                }
+                return true;
+            default:
+                return capabilities.supportsShareGroups();
+        }
+    }
+
+    /** One line saying which queue semantics this connection's queue consumers get (logged once per factory). */
+    public String queueSemantics() {
+        String mode = config.queues().mode();
+        if (mode.equals("group") || (mode.equals("auto") && !capabilities.supportsShareGroups())) {
+            return "queues are consumer groups (" + config.groupPrefix() + ".q.<queue>): parallelism = partitions, "
+                    + "selectors skip what they do not select, delivery counts kept by each consumer"
+                    + (mode.equals("auto") ? " (the broker does not serve share groups)" : " (queueMode=group)");
+        }
+        return "queues are share groups (" + config.groupPrefix() + ".sq.<queue>): any number of consumers, "
+                + "selectors as broker filters, broker delivery counts, dead-letter queues";
+    }
+
     // ---------------------------------------------------------------- client id
 
     private void register(String cid) throws InvalidClientIDException {

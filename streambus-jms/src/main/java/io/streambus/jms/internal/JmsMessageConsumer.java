@@ -270,6 +270,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 m = decode(r);
                 if (selector != null && !selector.matches(m)) {
                     m = null;
+                    if (source.perRecordAcks()) {
+                        // A queue consumer never consumes what it does not select: back to the share group.
+                        source.skippedBySelector(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        continue;
+                    }
                 }
             }
             batch.add(new Delivery(new TopicPartition(r.topic(), r.partition()), r.offset(), m));
@@ -449,6 +454,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
         if (d.message == null || (d.expiration != 0 && d.expiration <= now)) {
             ledger.skipped(d.tp, d.offset);
+            source.passedOver(d.tp, d.offset);
             if (d.message == null) {
                 markSkipped();
             } else {
@@ -461,7 +467,10 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             held.add(d);
             return null;
         }
-        int deliveryCount = ledger.delivered(d.tp, d.offset);
+        // A share group counts deliveries on the broker (they survive restarts and other consumers); else the ledger.
+        int deliveryCount = source.perRecordAcks() ? source.deliveryCount(d.tp, d.offset, 1)
+                : ledger.delivered(d.tp, d.offset);
+        source.handed(d.tp, d.offset);
         StreamBusMessage m = d.message;
         m.setJMSRedelivered(deliveryCount > 1);
         m.putPropertyUnchecked(StreamBusMessage.JMSX_DELIVERY_COUNT, deliveryCount);
@@ -535,6 +544,17 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      * each delivery.
      */
     void commitConsumed() throws JMSException {
+        if (source.perRecordAcks()) {
+            // Accepted with the member's next fetch: no round trip per message.
+            lock.lock();
+            try {
+                lazyPending = 0;
+            } finally {
+                lock.unlock();
+            }
+            source.settleHanded(true);
+            return;
+        }
         Map<TopicPartition, Long> targets;
         lock.lock();
         try {
@@ -561,6 +581,18 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         });
     }
 
+    /**
+     * {@link #commitConsumed()}, and for a share-group member also waits until the broker has applied the
+     * acceptances (offset commits are synchronous already).
+     */
+    void commitConsumedAndConfirm() throws JMSException {
+        commitConsumed();
+        if (source.perRecordAcks() && !closed) {
+            onFetcher("acknowledging the messages of " + this,
+                    () -> source.confirm(Duration.ofMillis(config.requestTimeoutMs())));
+        }
+    }
+
     /** Counts a delivery toward the next lazy commit (DUPS_OK); a full batch wakes the fetcher to commit it. */
     void deliveredLazily() {
         boolean wake;
@@ -585,6 +617,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      */
     void commitLazily(boolean withUnacknowledged) {
         Map<TopicPartition, Long> targets;
+        boolean perRecord = false;
         lock.lock();
         try {
             if (lazyPending == 0 || (lazyPending < config.dupsOkBatch()
@@ -592,18 +625,35 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 return;
             }
             lazyPending = 0;
-            targets = commitTargets(null);
-            if (!withUnacknowledged) {
-                targets.keySet().removeIf(ledger::hasUnacknowledged);
+            if (source.perRecordAcks()) {
+                perRecord = true;
+                targets = Map.of();
+            } else {
+                targets = commitTargets(null);
+                if (!withUnacknowledged) {
+                    targets.keySet().removeIf(ledger::hasUnacknowledged);
+                }
             }
         } finally {
             lock.unlock();
+        }
+        if (perRecord) {
+            // DUPS_OK accepts its batch; AUTO accepts after each delivery itself (a running listener's message must
+            // stay open), so skipped records wait for that.
+            if (withUnacknowledged) {
+                source.settleHanded(true);
+            }
+            return;
         }
         commitOwnedQuietly(targets, "lazy commit");
     }
 
     /** Fetcher thread, when it stops: commits everything consumed. */
     void flushCommits() {
+        if (source.perRecordAcks()) {
+            source.settleHanded(true);
+            return;
+        }
         Map<TopicPartition, Long> targets;
         lock.lock();
         try {
@@ -650,6 +700,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      */
     void rewind() throws JMSException {
         if (closed) {
+            return;
+        }
+        if (source.perRecordAcks()) {
+            // Released: the broker counts one more delivery and hands them out again (to any consumer).
+            source.settleHanded(false);
             return;
         }
         onFetcher("rewinding " + this, () -> {

@@ -7,6 +7,7 @@ import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.admin.PartitionOffsets;
+import io.streambus.client.admin.ShareGroupDescription;
 import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.message.StreamBusMessage;
 import jakarta.jms.IllegalStateException;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looks at a queue without consuming: each enumeration reads every partition from the queue group's committed
- * offset (the earliest offset when nothing is committed) up to the end offset taken when the enumeration starts,
+ * offset (for a share-group queue: the share group's start offset, before which every record is finished; the
+ * earliest offset when there is none) up to the end offset taken when the enumeration starts,
  * and commits nothing. Messages that are expired or not yet due are left out, as a consumer would not get them.
  * Temporary queues are read from their acknowledged positions.
  *
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public class JmsQueueBrowser implements QueueBrowser {
     private static final Logger LOG = LoggerFactory.getLogger(JmsQueueBrowser.class);
+    /** Broker code 24 UnknownConsumerGroupID (B.13.7: describing a share group that does not exist). */
+    private static final int UNKNOWN_GROUP = 24;
 
     private final JmsSession session;
     private final StreamBusDestination queue;
@@ -54,7 +58,7 @@ public class JmsQueueBrowser implements QueueBrowser {
                 throw new jakarta.jms.InvalidDestinationException("temporary queue " + queue + " belongs to another "
                         + "connection");
             }
-        } else {
+        } else if (!session.connection().shareQueues()) {
             session.connection().requireGroups("queue browsers");
         }
     }
@@ -89,10 +93,7 @@ public class JmsQueueBrowser implements QueueBrowser {
         Map<TopicPartition, Long> start = new HashMap<>();
         Map<TopicPartition, Long> end = new HashMap<>();
         TemporaryQueueState temp = queue.isTemporary() ? connection.temporaryState(queue) : null;
-        Map<TopicPartition, OffsetAndMetadata> committed = temp != null ? Map.of()
-                : Jms.await(connection.transport().admin().committedOffsets(
-                        Subscriptions.queueGroup(config.groupPrefix(), topic), List.of()),
-                        config.requestTimeoutMs(), "reading the positions of queue " + topic);
+        Map<TopicPartition, Long> committed = temp != null ? Map.of() : queueStarts(connection, config, topic);
         for (int p = 0; p < partitions; p++) {
             TopicPartition tp = new TopicPartition(topic, p);
             PartitionOffsets po = Jms.await(connection.transport().admin().offsets(tp), config.requestTimeoutMs(),
@@ -101,8 +102,8 @@ public class JmsQueueBrowser implements QueueBrowser {
             if (temp != null) {
                 from = temp.position(p);
             } else {
-                OffsetAndMetadata c = committed.get(tp);
-                from = c != null ? c.offset() : po.start();
+                Long c = committed.get(tp);
+                from = c != null ? c : po.start();
             }
             from = Math.max(from, po.start());
             if (from < po.end()) {
@@ -113,6 +114,34 @@ public class JmsQueueBrowser implements QueueBrowser {
         Browse b = new Browse(start, end);
         open.add(b);
         return b;
+    }
+
+    /**
+     * Where the queue's unfinished part starts per partition: the share group's start offset (SPSO, B.13.1) for a
+     * share-group queue, the consumer group's committed offset otherwise; absent partitions start at the log start.
+     */
+    private static Map<TopicPartition, Long> queueStarts(JmsConnection connection, JmsConfig config, String topic)
+            throws JMSException {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        if (connection.shareQueues()) {
+            String group = Subscriptions.queueShareGroup(config.groupPrefix(), topic);
+            try {
+                ShareGroupDescription d = Jms.await(connection.transport().admin().describeShareGroup(group),
+                        config.requestTimeoutMs(), "reading the share group of queue " + topic);
+                d.partitions().forEach((tp, info) -> out.put(tp, info.startOffset()));
+            } catch (JMSException e) {
+                if (e.getCause() == null || Jms.code(e.getCause()) != UNKNOWN_GROUP) {
+                    throw e;
+                }
+                // no consumer yet: the group will start at the log start (auto offset reset earliest)
+            }
+            return out;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = Jms.await(connection.transport().admin().committedOffsets(
+                Subscriptions.queueGroup(config.groupPrefix(), topic), List.of()),
+                config.requestTimeoutMs(), "reading the positions of queue " + topic);
+        committed.forEach((tp, o) -> out.put(tp, o.offset()));
+        return out;
     }
 
     @Override

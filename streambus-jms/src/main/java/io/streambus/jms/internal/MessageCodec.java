@@ -234,6 +234,7 @@ public final class MessageCodec {
             Character t = typeMap.get(k);
             m.putPropertyUnchecked(k, t == null ? text : typed(k, text, t, r));
         }
+        DeadLetterProperties.apply(r.headers(), m);
         long ts = r.timestamp() == ConsumerRecord.NO_TIMESTAMP ? 0 : r.timestamp();
         m.setJMSTimestamp(ts);
         if (m.getJMSDeliveryTime() == 0) {

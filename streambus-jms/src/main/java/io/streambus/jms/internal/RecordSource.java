@@ -53,4 +53,45 @@ interface RecordSource {
     void wakeup();
 
     void close(Duration timeout);
+
+    /**
+     * True when messages are settled one by one (a share-group member) instead of by committing positions: the
+     * consumer then reports deliveries with {@link #handed} and settles with {@link #settleHanded}, and never seeks.
+     */
+    default boolean perRecordAcks() {
+        return false;
+    }
+
+    /** The delivery count of a fetched record; {@code local} is the consumer's own count. Any thread. */
+    default int deliveryCount(TopicPartition tp, long offset, int local) {
+        return local;
+    }
+
+    /** Per-record sources: the record was handed to the application. Any thread. */
+    default void handed(TopicPartition tp, long offset) {
+    }
+
+    /** Per-record sources: the record is consumed without delivery (expired, noLocal): accepted. Any thread. */
+    default void passedOver(TopicPartition tp, long offset) {
+    }
+
+    /** Per-record sources: the consumer's selector rejected the record; it goes back to the queue. Any thread. */
+    default void skippedBySelector(TopicPartition tp, long offset) {
+    }
+
+    /** Per-record sources: a fetched record will not be handed out (dropped from the buffer). Any thread. */
+    default void dropped(TopicPartition tp, long offset) {
+    }
+
+    /**
+     * Per-record sources, fetcher thread: sends the settlements decided so far and waits for the broker's answer.
+     *
+     * @throws RuntimeException when the broker refused some of them or did not answer in time
+     */
+    default void confirm(Duration timeout) {
+    }
+
+    /** Per-record sources: accepts (true) or releases (false) every handed record not settled yet. Any thread. */
+    default void settleHanded(boolean accept) {
+    }
 }

@@ -7,6 +7,7 @@ import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.serialization.Serdes;
+import io.streambus.client.share.ShareConsumer;
 import java.time.Duration;
 import java.util.Map;
 
@@ -54,6 +55,12 @@ final class StreamBusTransport implements Transport {
         // JMS decides when positions are committed (acknowledgement modes), never a timer.
         o.put(ClientConfig.ENABLE_AUTO_COMMIT, false);
         return client.newGroupConsumer(groupId, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), o);
+    }
+
+    @Override
+    public ShareConsumer<byte[], byte[]> newShareConsumer(String groupId, Map<String, Object> overrides) {
+        return client.newShareConsumer(groupId, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(),
+                overrides);
     }
 
     @Override

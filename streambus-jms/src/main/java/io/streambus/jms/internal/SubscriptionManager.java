@@ -33,11 +33,13 @@ final class SubscriptionManager {
     private static final String EMPTY = "Empty";
 
     private final JmsConnection connection;
+    private final ShareQueues shareQueues;
     /** Open consumers per group id of this connection (unsubscribe and exclusivity checks). */
     private final Map<String, Integer> activeGroups = new ConcurrentHashMap<>();
 
     SubscriptionManager(JmsConnection connection) {
         this.connection = connection;
+        this.shareQueues = new ShareQueues(connection);
     }
 
     private JmsConfig config() {
@@ -75,6 +77,9 @@ final class SubscriptionManager {
                     Map.of(ClientConfig.AUTO_OFFSET_RESET, "latest")), d.getName(), partitions, null, c, c.rebalanceListener());
             c.start(src, () -> { });
             return c;
+        }
+        if (connection.shareQueues()) {
+            return shareQueues.createConsumer(session, d, sel, noLocal);
         }
         connection.requireGroups("queue consumers");
         connection.partitions(d.getName(), true);

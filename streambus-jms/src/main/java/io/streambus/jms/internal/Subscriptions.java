@@ -40,6 +40,14 @@ public final class Subscriptions {
         return prefix + ".q." + topic;
     }
 
+    /**
+     * The share group of a queue ({@code <prefix>.sq.<queue>}): distinct from {@link #queueGroup}, because share and
+     * consumer groups share one id space (B.13.3) and a queue may have been consumed through a consumer group before.
+     */
+    public static String queueShareGroup(String prefix, String topic) {
+        return prefix + ".sq." + topic;
+    }
+
     public static String durableGroup(String prefix, String clientId, String name) {
         return prefix + ".d." + escape(clientId) + "." + escape(name);
     }

@@ -4,6 +4,7 @@ import io.streambus.client.admin.Admin;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.producer.Producer;
+import io.streambus.client.share.ShareConsumer;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,6 +23,9 @@ interface Transport {
 
     /** A new member of consumer group {@code groupId}; offsets are committed explicitly (no auto-commit). */
     GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides);
+
+    /** A new member of share group {@code groupId} (spec B.13) with these consumer-scope overrides. */
+    ShareConsumer<byte[], byte[]> newShareConsumer(String groupId, Map<String, Object> overrides);
 
     /** Closes producer, consumers and connections, waiting at most {@code timeout}. */
     void close(Duration timeout);

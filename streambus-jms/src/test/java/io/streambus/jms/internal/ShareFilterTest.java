@@ -1,0 +1,32 @@
+package io.streambus.jms.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Which selectors go to the broker as share fetch filters unchanged, and which the consumer must evaluate. */
+class ShareFilterTest {
+
+    @Test
+    void propertiesAndHeadersCarriedAsHeadersTranslate() {
+        assertThat(ShareFilter.translate("kind = 'a' AND n >= 2")).contains("kind = 'a' AND n >= 2");
+        assertThat(ShareFilter.translate("JMSCorrelationID = 'x' OR JMSType IN ('t1', 't2')")).isPresent();
+        assertThat(ShareFilter.translate("JMSXGroupID = 'g' AND JMS_custom IS NOT NULL")).isPresent();
+        assertThat(ShareFilter.translate("price BETWEEN 1.5E-3 AND 10")).isPresent();
+        assertThat(ShareFilter.translate("name LIKE 'JMSPriority%' ESCAPE '!'")).as("names inside literals")
+                .isPresent();
+        assertThat(ShareFilter.translate("note = 'it''s JMSTimestamp - 1'")).isPresent();
+    }
+
+    @Test
+    void computedHeaderFieldsArithmeticAndBrokerIdentifiersDoNot() {
+        assertThat(ShareFilter.translate("JMSPriority > 4")).isEmpty();
+        assertThat(ShareFilter.translate("JMSTimestamp > 0")).isEmpty();
+        assertThat(ShareFilter.translate("JMSMessageID = 'ID:x'")).isEmpty();
+        assertThat(ShareFilter.translate("JMSXDeliveryCount > 1")).isEmpty();
+        assertThat(ShareFilter.translate("a + 1 > 3")).isEmpty();
+        assertThat(ShareFilter.translate("$key = 'k'")).isEmpty();
+        assertThat(ShareFilter.translate("")).isEmpty();
+        assertThat(ShareFilter.translate(null)).isEmpty();
+    }
+}

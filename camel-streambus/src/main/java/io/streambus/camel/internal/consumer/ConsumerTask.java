@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@link #submit commands} (manual commits) and flags (stop, pause), and read its {@link #info() snapshot}.
  * Thread-safe in that sense: the control methods may be called from any thread.
  */
-public final class ConsumerTask implements Runnable {
+public final class ConsumerTask implements ConsumerWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerTask.class);
 
     private final ConsumerHost host;

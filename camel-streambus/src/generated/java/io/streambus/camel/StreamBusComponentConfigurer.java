@@ -46,6 +46,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autoOffsetReset": getOrCreateConfiguration(target).setAutoOffsetReset(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batching": getOrCreateConfiguration(target).setBatching(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": getOrCreateConfiguration(target).setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -239,6 +240,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autoOffsetReset": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batching": return boolean.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -428,6 +430,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autoOffsetReset": return getOrCreateConfiguration(target).getAutoOffsetReset();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batching": return getOrCreateConfiguration(target).isBatching();
         case "breakonfirsterror":
         case "breakOnFirstError": return getOrCreateConfiguration(target).isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":

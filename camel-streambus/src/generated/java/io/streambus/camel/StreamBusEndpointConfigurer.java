@@ -37,6 +37,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autoCommitIntervalMs": target.getConfiguration().setAutoCommitIntervalMs(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "autooffsetreset":
         case "autoOffsetReset": target.getConfiguration().setAutoOffsetReset(property(camelContext, java.lang.String.class, value)); return true;
+        case "batching": target.getConfiguration().setBatching(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": target.getConfiguration().setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -218,6 +219,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autoCommitIntervalMs": return long.class;
         case "autooffsetreset":
         case "autoOffsetReset": return java.lang.String.class;
+        case "batching": return boolean.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -400,6 +402,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autoCommitIntervalMs": return target.getConfiguration().getAutoCommitIntervalMs();
         case "autooffsetreset":
         case "autoOffsetReset": return target.getConfiguration().getAutoOffsetReset();
+        case "batching": return target.getConfiguration().isBatching();
         case "breakonfirsterror":
         case "breakOnFirstError": return target.getConfiguration().isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":

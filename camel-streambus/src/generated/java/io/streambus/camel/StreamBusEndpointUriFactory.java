@@ -23,7 +23,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(92);
+        Set<String> props = new HashSet<>(93);
         props.add("acquisitionLockMs");
         props.add("additionalProperties");
         props.add("allowManualCommit");
@@ -31,6 +31,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("autoCommitEnable");
         props.add("autoCommitIntervalMs");
         props.add("autoOffsetReset");
+        props.add("batching");
         props.add("breakOnFirstError");
         props.add("breakOnFirstErrorMaxAttempts");
         props.add("bridgeErrorHandler");

@@ -201,6 +201,9 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     @UriParam(label = "consumer")
     private String groupId;
 
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean batching;
+
     @UriParam(label = "consumer,share")
     private String shareGroup;
 
@@ -908,6 +911,21 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      */
     public void setGroupId(String groupId) {
         this.groupId = groupId;
+    }
+
+    public boolean isBatching() {
+        return batching;
+    }
+
+    /**
+     * Whether each poll's records (at most maxPollRecords; a poll waits at most pollTimeoutMs for records) go to the
+     * route as one exchange whose body is a {@code List<Exchange>}, one exchange per record with its usual headers
+     * (as camel-kafka's batching). The batch is committed as a whole when the exchange completes. With
+     * breakOnFirstError a failed batch is read again from its first record of every partition; otherwise a failed
+     * batch goes to the exception handler and is committed. Not with shareGroup.
+     */
+    public void setBatching(boolean batching) {
+        this.batching = batching;
     }
 
     public String getShareGroup() {

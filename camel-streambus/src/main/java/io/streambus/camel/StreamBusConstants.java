@@ -68,6 +68,10 @@ public final class StreamBusConstants {
             + "commits only).", javaType = "String")
     public static final String GROUP_ID = "CamelStreamBusGroupId";
 
+    @Metadata(label = "consumer", description = "batching=true: the number of records (exchanges) in the batch "
+            + "exchange's List body.", javaType = "Integer")
+    public static final String BATCH_SIZE = "CamelStreamBusBatchSize";
+
     @Metadata(label = "consumer", description = "Share groups (shareGroup): how many times the record has been "
             + "delivered, this delivery included (1 the first time; grows with every redelivery after a failed "
             + "exchange or an expired lock).", javaType = "Integer")

@@ -78,6 +78,8 @@ public final class ConsumerSettings {
     public final HeaderFilterStrategy headerFilterStrategy;
     public final Map<String, Object> overrides;
     public final boolean lastRecordFlags;
+    /** One exchange per poll, with the records' exchanges as a List body. */
+    public final boolean batching;
 
     private ConsumerSettings(StreamBusConfiguration c, CamelContext context) {
         String topic = c.getTopic();
@@ -187,7 +189,8 @@ public final class ConsumerSettings {
         Map<String, Object> o = ClientProperties.consumer(c);
         o.put(io.streambus.client.ClientConfig.AUTO_OFFSET_RESET, reset);
         overrides = Collections.unmodifiableMap(o);
-        lastRecordFlags = commitMode != CommitMode.AUTO;
+        lastRecordFlags = commitMode != CommitMode.AUTO && !c.isBatching();
+        batching = c.isBatching();
     }
 
     private static void checkShareOptions(StreamBusConfiguration c) {
@@ -206,6 +209,9 @@ public final class ConsumerSettings {
         }
         if (c.getOffsetRepository() != null) {
             conflicts.add("offsetRepository");
+        }
+        if (c.isBatching()) {
+            conflicts.add("batching");
         }
         if (c.isBreakOnFirstError()) {
             conflicts.add("breakOnFirstError");

@@ -30,6 +30,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         StreamBusComponent target = (StreamBusComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acquisitionlockms":
+        case "acquisitionLockMs": getOrCreateConfiguration(target).setAcquisitionLockMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "additionalproperties":
         case "additionalProperties": getOrCreateConfiguration(target).setAdditionalProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "allowmanualcommit":
@@ -44,6 +46,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autoOffsetReset": getOrCreateConfiguration(target).setAutoOffsetReset(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batching": getOrCreateConfiguration(target).setBatching(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": getOrCreateConfiguration(target).setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -71,6 +74,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "connectionsMaxPerBroker": getOrCreateConfiguration(target).setConnectionsMaxPerBroker(property(camelContext, java.lang.Integer.class, value)); return true;
         case "consumerscount":
         case "consumersCount": getOrCreateConfiguration(target).setConsumersCount(property(camelContext, int.class, value)); return true;
+        case "deadlettertopic":
+        case "deadLetterTopic": getOrCreateConfiguration(target).setDeadLetterTopic(property(camelContext, java.lang.String.class, value)); return true;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": getOrCreateConfiguration(target).setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
         case "fetchbackoffms":
@@ -81,6 +86,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "fetchMaxBytes": getOrCreateConfiguration(target).setFetchMaxBytes(property(camelContext, java.lang.Integer.class, value)); return true;
         case "fetchqueuemaxbytes":
         case "fetchQueueMaxBytes": getOrCreateConfiguration(target).setFetchQueueMaxBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "filter": getOrCreateConfiguration(target).setFilter(property(camelContext, java.lang.String.class, value)); return true;
         case "groupid":
         case "groupId": getOrCreateConfiguration(target).setGroupId(property(camelContext, java.lang.String.class, value)); return true;
         case "headerdeserializer":
@@ -108,6 +114,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "lingerMs": getOrCreateConfiguration(target).setLingerMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxblockms":
         case "maxBlockMs": getOrCreateConfiguration(target).setMaxBlockMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "maxdeliveryattempts":
+        case "maxDeliveryAttempts": getOrCreateConfiguration(target).setMaxDeliveryAttempts(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxinflightrequestsperconnection":
         case "maxInFlightRequestsPerConnection": getOrCreateConfiguration(target).setMaxInFlightRequestsPerConnection(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxpollrecords":
@@ -157,6 +165,10 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "seekTo": getOrCreateConfiguration(target).setSeekTo(property(camelContext, io.streambus.camel.SeekPolicy.class, value)); return true;
         case "sessiontimeoutms":
         case "sessionTimeoutMs": getOrCreateConfiguration(target).setSessionTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "sharegroup":
+        case "shareGroup": getOrCreateConfiguration(target).setShareGroup(property(camelContext, java.lang.String.class, value)); return true;
+        case "sharelockautorenew":
+        case "shareLockAutoRenew": getOrCreateConfiguration(target).setShareLockAutoRenew(property(camelContext, boolean.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslcontextparameters":
@@ -212,6 +224,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acquisitionlockms":
+        case "acquisitionLockMs": return java.lang.Integer.class;
         case "additionalproperties":
         case "additionalProperties": return java.util.Map.class;
         case "allowmanualcommit":
@@ -226,6 +240,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autoOffsetReset": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batching": return boolean.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -253,6 +268,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "connectionsMaxPerBroker": return java.lang.Integer.class;
         case "consumerscount":
         case "consumersCount": return int.class;
+        case "deadlettertopic":
+        case "deadLetterTopic": return java.lang.String.class;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
         case "fetchbackoffms":
@@ -263,6 +280,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "fetchMaxBytes": return java.lang.Integer.class;
         case "fetchqueuemaxbytes":
         case "fetchQueueMaxBytes": return java.lang.Long.class;
+        case "filter": return java.lang.String.class;
         case "groupid":
         case "groupId": return java.lang.String.class;
         case "headerdeserializer":
@@ -290,6 +308,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "lingerMs": return java.lang.Integer.class;
         case "maxblockms":
         case "maxBlockMs": return java.lang.Long.class;
+        case "maxdeliveryattempts":
+        case "maxDeliveryAttempts": return java.lang.Integer.class;
         case "maxinflightrequestsperconnection":
         case "maxInFlightRequestsPerConnection": return java.lang.Integer.class;
         case "maxpollrecords":
@@ -339,6 +359,10 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "seekTo": return io.streambus.camel.SeekPolicy.class;
         case "sessiontimeoutms":
         case "sessionTimeoutMs": return java.lang.Integer.class;
+        case "sharegroup":
+        case "shareGroup": return java.lang.String.class;
+        case "sharelockautorenew":
+        case "shareLockAutoRenew": return boolean.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "sslcontextparameters":
@@ -390,6 +414,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         StreamBusComponent target = (StreamBusComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acquisitionlockms":
+        case "acquisitionLockMs": return getOrCreateConfiguration(target).getAcquisitionLockMs();
         case "additionalproperties":
         case "additionalProperties": return getOrCreateConfiguration(target).getAdditionalProperties();
         case "allowmanualcommit":
@@ -404,6 +430,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autoOffsetReset": return getOrCreateConfiguration(target).getAutoOffsetReset();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batching": return getOrCreateConfiguration(target).isBatching();
         case "breakonfirsterror":
         case "breakOnFirstError": return getOrCreateConfiguration(target).isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":
@@ -431,6 +458,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "connectionsMaxPerBroker": return getOrCreateConfiguration(target).getConnectionsMaxPerBroker();
         case "consumerscount":
         case "consumersCount": return getOrCreateConfiguration(target).getConsumersCount();
+        case "deadlettertopic":
+        case "deadLetterTopic": return getOrCreateConfiguration(target).getDeadLetterTopic();
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return getOrCreateConfiguration(target).getDeliveryTimeoutMs();
         case "fetchbackoffms":
@@ -441,6 +470,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "fetchMaxBytes": return getOrCreateConfiguration(target).getFetchMaxBytes();
         case "fetchqueuemaxbytes":
         case "fetchQueueMaxBytes": return getOrCreateConfiguration(target).getFetchQueueMaxBytes();
+        case "filter": return getOrCreateConfiguration(target).getFilter();
         case "groupid":
         case "groupId": return getOrCreateConfiguration(target).getGroupId();
         case "headerdeserializer":
@@ -468,6 +498,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "lingerMs": return getOrCreateConfiguration(target).getLingerMs();
         case "maxblockms":
         case "maxBlockMs": return getOrCreateConfiguration(target).getMaxBlockMs();
+        case "maxdeliveryattempts":
+        case "maxDeliveryAttempts": return getOrCreateConfiguration(target).getMaxDeliveryAttempts();
         case "maxinflightrequestsperconnection":
         case "maxInFlightRequestsPerConnection": return getOrCreateConfiguration(target).getMaxInFlightRequestsPerConnection();
         case "maxpollrecords":
@@ -517,6 +549,10 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "seekTo": return getOrCreateConfiguration(target).getSeekTo();
         case "sessiontimeoutms":
         case "sessionTimeoutMs": return getOrCreateConfiguration(target).getSessionTimeoutMs();
+        case "sharegroup":
+        case "shareGroup": return getOrCreateConfiguration(target).getShareGroup();
+        case "sharelockautorenew":
+        case "shareLockAutoRenew": return getOrCreateConfiguration(target).isShareLockAutoRenew();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "sslcontextparameters":

@@ -23,6 +23,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         StreamBusEndpoint target = (StreamBusEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acquisitionlockms":
+        case "acquisitionLockMs": target.getConfiguration().setAcquisitionLockMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "additionalproperties":
         case "additionalProperties": target.getConfiguration().setAdditionalProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "allowmanualcommit":
@@ -35,6 +37,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autoCommitIntervalMs": target.getConfiguration().setAutoCommitIntervalMs(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "autooffsetreset":
         case "autoOffsetReset": target.getConfiguration().setAutoOffsetReset(property(camelContext, java.lang.String.class, value)); return true;
+        case "batching": target.getConfiguration().setBatching(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": target.getConfiguration().setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -59,6 +62,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "connectionsMaxPerBroker": target.getConfiguration().setConnectionsMaxPerBroker(property(camelContext, java.lang.Integer.class, value)); return true;
         case "consumerscount":
         case "consumersCount": target.getConfiguration().setConsumersCount(property(camelContext, int.class, value)); return true;
+        case "deadlettertopic":
+        case "deadLetterTopic": target.getConfiguration().setDeadLetterTopic(property(camelContext, java.lang.String.class, value)); return true;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": target.getConfiguration().setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
         case "exceptionhandler":
@@ -73,6 +78,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "fetchMaxBytes": target.getConfiguration().setFetchMaxBytes(property(camelContext, java.lang.Integer.class, value)); return true;
         case "fetchqueuemaxbytes":
         case "fetchQueueMaxBytes": target.getConfiguration().setFetchQueueMaxBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "filter": target.getConfiguration().setFilter(property(camelContext, java.lang.String.class, value)); return true;
         case "groupid":
         case "groupId": target.getConfiguration().setGroupId(property(camelContext, java.lang.String.class, value)); return true;
         case "headerdeserializer":
@@ -96,6 +102,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "lingerMs": target.getConfiguration().setLingerMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxblockms":
         case "maxBlockMs": target.getConfiguration().setMaxBlockMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "maxdeliveryattempts":
+        case "maxDeliveryAttempts": target.getConfiguration().setMaxDeliveryAttempts(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxinflightrequestsperconnection":
         case "maxInFlightRequestsPerConnection": target.getConfiguration().setMaxInFlightRequestsPerConnection(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxpollrecords":
@@ -145,6 +153,10 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "seekTo": target.getConfiguration().setSeekTo(property(camelContext, io.streambus.camel.SeekPolicy.class, value)); return true;
         case "sessiontimeoutms":
         case "sessionTimeoutMs": target.getConfiguration().setSessionTimeoutMs(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "sharegroup":
+        case "shareGroup": target.getConfiguration().setShareGroup(property(camelContext, java.lang.String.class, value)); return true;
+        case "sharelockautorenew":
+        case "shareLockAutoRenew": target.getConfiguration().setShareLockAutoRenew(property(camelContext, boolean.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslcontextparameters":
@@ -193,6 +205,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acquisitionlockms":
+        case "acquisitionLockMs": return java.lang.Integer.class;
         case "additionalproperties":
         case "additionalProperties": return java.util.Map.class;
         case "allowmanualcommit":
@@ -205,6 +219,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autoCommitIntervalMs": return long.class;
         case "autooffsetreset":
         case "autoOffsetReset": return java.lang.String.class;
+        case "batching": return boolean.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -229,6 +244,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "connectionsMaxPerBroker": return java.lang.Integer.class;
         case "consumerscount":
         case "consumersCount": return int.class;
+        case "deadlettertopic":
+        case "deadLetterTopic": return java.lang.String.class;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
         case "exceptionhandler":
@@ -243,6 +260,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "fetchMaxBytes": return java.lang.Integer.class;
         case "fetchqueuemaxbytes":
         case "fetchQueueMaxBytes": return java.lang.Long.class;
+        case "filter": return java.lang.String.class;
         case "groupid":
         case "groupId": return java.lang.String.class;
         case "headerdeserializer":
@@ -266,6 +284,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "lingerMs": return java.lang.Integer.class;
         case "maxblockms":
         case "maxBlockMs": return java.lang.Long.class;
+        case "maxdeliveryattempts":
+        case "maxDeliveryAttempts": return java.lang.Integer.class;
         case "maxinflightrequestsperconnection":
         case "maxInFlightRequestsPerConnection": return java.lang.Integer.class;
         case "maxpollrecords":
@@ -315,6 +335,10 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "seekTo": return io.streambus.camel.SeekPolicy.class;
         case "sessiontimeoutms":
         case "sessionTimeoutMs": return java.lang.Integer.class;
+        case "sharegroup":
+        case "shareGroup": return java.lang.String.class;
+        case "sharelockautorenew":
+        case "shareLockAutoRenew": return boolean.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "sslcontextparameters":
@@ -364,6 +388,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         StreamBusEndpoint target = (StreamBusEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acquisitionlockms":
+        case "acquisitionLockMs": return target.getConfiguration().getAcquisitionLockMs();
         case "additionalproperties":
         case "additionalProperties": return target.getConfiguration().getAdditionalProperties();
         case "allowmanualcommit":
@@ -376,6 +402,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autoCommitIntervalMs": return target.getConfiguration().getAutoCommitIntervalMs();
         case "autooffsetreset":
         case "autoOffsetReset": return target.getConfiguration().getAutoOffsetReset();
+        case "batching": return target.getConfiguration().isBatching();
         case "breakonfirsterror":
         case "breakOnFirstError": return target.getConfiguration().isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":
@@ -400,6 +427,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "connectionsMaxPerBroker": return target.getConfiguration().getConnectionsMaxPerBroker();
         case "consumerscount":
         case "consumersCount": return target.getConfiguration().getConsumersCount();
+        case "deadlettertopic":
+        case "deadLetterTopic": return target.getConfiguration().getDeadLetterTopic();
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return target.getConfiguration().getDeliveryTimeoutMs();
         case "exceptionhandler":
@@ -414,6 +443,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "fetchMaxBytes": return target.getConfiguration().getFetchMaxBytes();
         case "fetchqueuemaxbytes":
         case "fetchQueueMaxBytes": return target.getConfiguration().getFetchQueueMaxBytes();
+        case "filter": return target.getConfiguration().getFilter();
         case "groupid":
         case "groupId": return target.getConfiguration().getGroupId();
         case "headerdeserializer":
@@ -437,6 +467,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "lingerMs": return target.getConfiguration().getLingerMs();
         case "maxblockms":
         case "maxBlockMs": return target.getConfiguration().getMaxBlockMs();
+        case "maxdeliveryattempts":
+        case "maxDeliveryAttempts": return target.getConfiguration().getMaxDeliveryAttempts();
         case "maxinflightrequestsperconnection":
         case "maxInFlightRequestsPerConnection": return target.getConfiguration().getMaxInFlightRequestsPerConnection();
         case "maxpollrecords":
@@ -486,6 +518,10 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "seekTo": return target.getConfiguration().getSeekTo();
         case "sessiontimeoutms":
         case "sessionTimeoutMs": return target.getConfiguration().getSessionTimeoutMs();
+        case "sharegroup":
+        case "shareGroup": return target.getConfiguration().getShareGroup();
+        case "sharelockautorenew":
+        case "shareLockAutoRenew": return target.getConfiguration().isShareLockAutoRenew();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "sslcontextparameters":

@@ -23,13 +23,15 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(86);
+        Set<String> props = new HashSet<>(93);
+        props.add("acquisitionLockMs");
         props.add("additionalProperties");
         props.add("allowManualCommit");
         props.add("apiTimeoutMs");
         props.add("autoCommitEnable");
         props.add("autoCommitIntervalMs");
         props.add("autoOffsetReset");
+        props.add("batching");
         props.add("breakOnFirstError");
         props.add("breakOnFirstErrorMaxAttempts");
         props.add("bridgeErrorHandler");
@@ -43,6 +45,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("connectionsMaxIdleMs");
         props.add("connectionsMaxPerBroker");
         props.add("consumersCount");
+        props.add("deadLetterTopic");
         props.add("deliveryTimeoutMs");
         props.add("exceptionHandler");
         props.add("exchangePattern");
@@ -50,6 +53,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("fetchCompressionCodec");
         props.add("fetchMaxBytes");
         props.add("fetchQueueMaxBytes");
+        props.add("filter");
         props.add("groupId");
         props.add("headerDeserializer");
         props.add("headerFilterStrategy");
@@ -62,6 +66,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("lazyStartProducer");
         props.add("lingerMs");
         props.add("maxBlockMs");
+        props.add("maxDeliveryAttempts");
         props.add("maxInFlightRequestsPerConnection");
         props.add("maxPollRecords");
         props.add("metadataMaxAgeMs");
@@ -88,6 +93,8 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("saslUsername");
         props.add("seekTo");
         props.add("sessionTimeoutMs");
+        props.add("shareGroup");
+        props.add("shareLockAutoRenew");
         props.add("shutdownTimeout");
         props.add("sslContextParameters");
         props.add("sslEnabled");

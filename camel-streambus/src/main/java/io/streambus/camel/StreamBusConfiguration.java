@@ -202,6 +202,27 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     private String groupId;
 
     @UriParam(label = "consumer", defaultValue = "false")
+    private boolean batching;
+
+    @UriParam(label = "consumer,share")
+    private String shareGroup;
+
+    @UriParam(label = "consumer,share")
+    private Integer maxDeliveryAttempts;
+
+    @UriParam(label = "consumer,share")
+    private String deadLetterTopic;
+
+    @UriParam(label = "consumer,share")
+    private Integer acquisitionLockMs;
+
+    @UriParam(label = "consumer,share")
+    private String filter;
+
+    @UriParam(label = "consumer,share", defaultValue = "true")
+    private boolean shareLockAutoRenew = true;
+
+    @UriParam(label = "consumer", defaultValue = "false")
     private boolean topicIsPattern;
 
     @UriParam(label = "consumer")
@@ -890,6 +911,99 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      */
     public void setGroupId(String groupId) {
         this.groupId = groupId;
+    }
+
+    public boolean isBatching() {
+        return batching;
+    }
+
+    /**
+     * Whether each poll's records (at most maxPollRecords; a poll waits at most pollTimeoutMs for records) go to the
+     * route as one exchange whose body is a {@code List<Exchange>}, one exchange per record with its usual headers
+     * (as camel-kafka's batching). The batch is committed as a whole when the exchange completes. With
+     * breakOnFirstError a failed batch is read again from its first record of every partition; otherwise a failed
+     * batch goes to the exception handler and is committed. Not with shareGroup.
+     */
+    public void setBatching(boolean batching) {
+        this.batching = batching;
+    }
+
+    public String getShareGroup() {
+        return shareGroup;
+    }
+
+    /**
+     * Share group id (queues on the log): instead of groupId, consume as a member of this share group. Every
+     * consumer thread (consumersCount) of every route instance competes for the records of the same partitions;
+     * each record goes to one member at a time and is settled by its exchange: completed accepts it, failed
+     * releases it for redelivery (header CamelStreamBusDeliveryCount counts deliveries), and header
+     * CamelStreamBusAcknowledge=REJECT archives it (to deadLetterTopic). Needs a broker that serves share groups.
+     */
+    public void setShareGroup(String shareGroup) {
+        this.shareGroup = shareGroup;
+    }
+
+    public Integer getMaxDeliveryAttempts() {
+        return maxDeliveryAttempts;
+    }
+
+    /**
+     * Share groups: how many times a record is delivered at most (1 to 1000) before it is archived (and copied to
+     * the dead-letter topic). Applied to the share group when the route starts; unset keeps the group's setting
+     * (broker default 5).
+     */
+    public void setMaxDeliveryAttempts(Integer maxDeliveryAttempts) {
+        this.maxDeliveryAttempts = maxDeliveryAttempts;
+    }
+
+    public String getDeadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /**
+     * Share groups: the topic where archived records (rejected, or out of delivery attempts) are copied. Applied to
+     * the share group when the route starts; unset keeps the group's setting, empty removes it.
+     */
+    public void setDeadLetterTopic(String deadLetterTopic) {
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    public Integer getAcquisitionLockMs() {
+        return acquisitionLockMs;
+    }
+
+    /**
+     * Share groups: how long (1000 to 3600000 ms) a delivered record stays locked for its member before it is
+     * delivered again. Applied to the share group when the route starts; unset keeps the group's setting (broker
+     * default 30000). Long exchanges keep their record through shareLockAutoRenew.
+     */
+    public void setAcquisitionLockMs(Integer acquisitionLockMs) {
+        this.acquisitionLockMs = acquisitionLockMs;
+    }
+
+    public String getFilter() {
+        return filter;
+    }
+
+    /**
+     * Share groups: a broker-side record filter, a Jakarta Messaging selector over record header names, $key and
+     * $timestamp (for example {@code region = 'EU' AND priority > 3}). Records that do not match are not delivered
+     * to this member. Unset: every record.
+     */
+    public void setFilter(String filter) {
+        this.filter = filter;
+    }
+
+    public boolean isShareLockAutoRenew() {
+        return shareLockAutoRenew;
+    }
+
+    /**
+     * Share groups: renew the acquisition lock of the record being routed once half of the lock has passed, until
+     * its exchange completes, so a long exchange keeps its record instead of seeing it delivered again elsewhere.
+     */
+    public void setShareLockAutoRenew(boolean shareLockAutoRenew) {
+        this.shareLockAutoRenew = shareLockAutoRenew;
     }
 
     public boolean isTopicIsPattern() {

@@ -68,6 +68,21 @@ public final class StreamBusConstants {
             + "commits only).", javaType = "String")
     public static final String GROUP_ID = "CamelStreamBusGroupId";
 
+    @Metadata(label = "consumer", description = "batching=true: the number of records (exchanges) in the batch "
+            + "exchange's List body.", javaType = "Integer")
+    public static final String BATCH_SIZE = "CamelStreamBusBatchSize";
+
+    @Metadata(label = "consumer", description = "Share groups (shareGroup): how many times the record has been "
+            + "delivered, this delivery included (1 the first time; grows with every redelivery after a failed "
+            + "exchange or an expired lock).", javaType = "Integer")
+    public static final String DELIVERY_COUNT = "CamelStreamBusDeliveryCount";
+
+    @Metadata(label = "consumer", description = "Share groups (shareGroup): set by the route to decide how the record "
+            + "is settled, whatever the exchange outcome: ACCEPT (processed), RELEASE (deliver again) or REJECT "
+            + "(archive it, copied to the group's dead-letter topic). Unset: a completed exchange accepts, a failed "
+            + "one releases.", javaType = "String", enums = "ACCEPT,RELEASE,REJECT")
+    public static final String ACKNOWLEDGE = "CamelStreamBusAcknowledge";
+
     /**
      * The record header that carries the Camel types of the other record headers (see
      * {@link io.streambus.camel.serde.TypedHeaderCodec}). It is written and read by the component itself and never

@@ -5,6 +5,9 @@ import io.streambus.camel.internal.ClientLease;
 import io.streambus.camel.internal.ConsumerSettings;
 import io.streambus.camel.internal.consumer.ConsumerHost;
 import io.streambus.camel.internal.consumer.ConsumerTask;
+import io.streambus.camel.internal.consumer.ConsumerWorker;
+import io.streambus.camel.internal.consumer.ShareConsumerTask;
+import io.streambus.client.Futures;
 import io.streambus.client.StreamBusClient;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.BrokerCapabilities;
@@ -35,7 +38,7 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
 
     private final ConsumerSettings settings;
     private final Set<TopicPartition> seeked = ConcurrentHashMap.newKeySet();
-    private final List<ConsumerTask> tasks = new ArrayList<>();
+    private final List<ConsumerWorker> tasks = new ArrayList<>();
     private ClientLease lease;
     private ExecutorService executor;
 
@@ -66,7 +69,12 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
         tasks.clear();
         Host host = new Host(lease);
         String base = "StreamBusConsumer[" + settings.describeTopics() + "]";
-        if (settings.mode == ConsumerSettings.Mode.GROUP) {
+        if (settings.mode == ConsumerSettings.Mode.SHARE) {
+            configureShareGroup();
+            for (int i = 0; i < settings.consumersCount; i++) {
+                tasks.add(new ShareConsumerTask(host, settings, base + "#" + i));
+            }
+        } else if (settings.mode == ConsumerSettings.Mode.GROUP) {
             for (int i = 0; i < settings.consumersCount; i++) {
                 tasks.add(new ConsumerTask(host, settings, base + "#" + i, List.of()));
             }
@@ -90,7 +98,7 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
         }
         registerHealthCheck();
         executor = getEndpoint().createConsumerExecutor(tasks.size());
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             executor.submit(t);
         }
         getEndpoint().getComponent().register(this);
@@ -127,6 +135,25 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
+    /**
+     * Applies maxDeliveryAttempts, deadLetterTopic and acquisitionLockMs to the share group (creating it if new),
+     * before any member joins, so the first deliveries already follow them. A failure fails the route start.
+     */
+    private void configureShareGroup() {
+        if (settings.shareGroupSettings == null) {
+            return;
+        }
+        try {
+            Futures.await(lease.client().admin().configureShareGroup(settings.shareGroup,
+                    settings.shareGroupSettings), settings.commitTimeout.toNanos(),
+                    "configure share group " + settings.shareGroup);
+        } catch (RuntimeException e) {
+            lease.close();
+            lease = null;
+            throw e;
+        }
+    }
+
     /** Camel's "consumers" health repository asks each route's consumer for its check (HealthCheckAware). */
     private void registerHealthCheck() {
         StreamBusConsumerHealthCheck check = new StreamBusConsumerHealthCheck(this, getRouteId());
@@ -138,11 +165,11 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
     protected void doStop() throws Exception {
         getEndpoint().getComponent().unregister(this);
         Duration timeout = settings.shutdownTimeout;
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             t.requestStop();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!t.awaitFinished(Duration.ofNanos(left))) {
                 LOG.warn("{} did not finish within shutdownTimeout ({} ms); interrupting it", t.name(),
@@ -163,11 +190,11 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
 
     @Override
     protected void doSuspend() throws Exception {
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             t.requestPause();
         }
         long deadline = System.currentTimeMillis() + settings.shutdownTimeout.toMillis();
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             while (!t.isPaused() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(5);
             }
@@ -176,7 +203,7 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
 
     @Override
     protected void doResume() throws Exception {
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             t.requestResume();
         }
     }
@@ -189,7 +216,7 @@ public class StreamBusConsumer extends DefaultConsumer implements Suspendable {
      */
     public List<StreamBusConsumerTaskInfo> getTasks() {
         List<StreamBusConsumerTaskInfo> out = new ArrayList<>(tasks.size());
-        for (ConsumerTask t : tasks) {
+        for (ConsumerWorker t : tasks) {
             out.add(t.info());
         }
         return Collections.unmodifiableList(out);

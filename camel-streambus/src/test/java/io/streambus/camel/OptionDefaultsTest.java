@@ -71,6 +71,8 @@ class OptionDefaultsTest {
         // its option keeps the client's default and meaning ("commit automatically") and period.
         MIRRORS.put("autoCommitEnable", ClientConfig.ENABLE_AUTO_COMMIT);
         MIRRORS.put("autoCommitIntervalMs", ClientConfig.AUTO_COMMIT_INTERVAL_MS);
+        MIRRORS.put("filter", ClientConfig.SHARE_FILTER);
+        MIRRORS.put("shareLockAutoRenew", ClientConfig.SHARE_LOCK_AUTO_RENEW);
     }
 
     /**
@@ -89,7 +91,11 @@ class OptionDefaultsTest {
             ClientConfig.ENABLE_IDEMPOTENCE,
             ClientConfig.TRANSACTIONAL_ID,
             ClientConfig.TRANSACTION_TIMEOUT_MS,
-            ClientConfig.ISOLATION_LEVEL);
+            ClientConfig.ISOLATION_LEVEL,
+            ClientConfig.SHARE_FETCH_MAX_WAIT_MS,
+            ClientConfig.SHARE_PREFETCH_MAX_RECORDS,
+            // not settable at all: a shareGroup route always acknowledges explicitly, by exchange outcome
+            ClientConfig.SHARE_ACKNOWLEDGEMENT_MODE);
 
     @Test
     void everyMirroredOptionDocumentsAndStartsWithTheClientDefault() throws Exception {

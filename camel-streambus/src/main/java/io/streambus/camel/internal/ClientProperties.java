@@ -105,6 +105,8 @@ public final class ClientProperties {
         put(m, ClientConfig.HEARTBEAT_INTERVAL_MS, c.getHeartbeatIntervalMs());
         put(m, ClientConfig.REBALANCE_TIMEOUT_MS, c.getRebalanceTimeoutMs());
         put(m, ClientConfig.PARTITION_ASSIGNMENT_STRATEGY, c.getPartitionAssignor());
+        put(m, ClientConfig.SHARE_FILTER, c.getFilter());
+        put(m, ClientConfig.SHARE_LOCK_AUTO_RENEW, c.isShareLockAutoRenew());
         // The component commits what its routes processed; the client's own auto-commit would commit what was
         // merely polled, so it is always off.
         m.put(ClientConfig.ENABLE_AUTO_COMMIT, false);

@@ -6,6 +6,7 @@ import io.streambus.camel.StreamBusConfiguration;
 import io.streambus.camel.serde.StreamBusHeaderDeserializer;
 import io.streambus.camel.serde.TypedHeaderCodec;
 import io.streambus.camel.serde.UnsupportedHeaderPolicy;
+import io.streambus.client.admin.ShareGroupSettings;
 import io.streambus.client.serialization.Deserializer;
 import io.streambus.client.serialization.Serdes;
 import java.time.Duration;
@@ -33,7 +34,9 @@ public final class ConsumerSettings {
         /** As a member of a consumer group (the broker assigns partitions). */
         GROUP,
         /** Explicitly listed partitions, no group membership. */
-        ASSIGNED
+        ASSIGNED,
+        /** As a member of a share group: members compete for records; each record is acknowledged on its own. */
+        SHARE
     }
 
     /** Who commits offsets. */
@@ -52,6 +55,12 @@ public final class ConsumerSettings {
     public final Pattern pattern;
     public final List<Integer> partitions;
     public final String groupId;
+    /** The share group (mode SHARE), else null. */
+    public final String shareGroup;
+    /** The broker-side selector of a share-group member, or null. */
+    public final String shareFilter;
+    /** What the route applies to its share group when it starts (configureShareGroup), or null for nothing. */
+    public final ShareGroupSettings shareGroupSettings;
     public final StateRepository<String, String> offsetRepository;
     public final int consumersCount;
     public final SeekPolicy seekTo;
@@ -69,6 +78,8 @@ public final class ConsumerSettings {
     public final HeaderFilterStrategy headerFilterStrategy;
     public final Map<String, Object> overrides;
     public final boolean lastRecordFlags;
+    /** One exchange per poll, with the records' exchanges as a List body. */
+    public final boolean batching;
 
     private ConsumerSettings(StreamBusConfiguration c, CamelContext context) {
         String topic = c.getTopic();
@@ -99,7 +110,15 @@ public final class ConsumerSettings {
         }
         groupId = c.getGroupId() == null || c.getGroupId().isBlank() ? null : c.getGroupId().trim();
         offsetRepository = c.getOffsetRepository();
-        if (c.isExplicitPartitions()) {
+        shareGroup = c.getShareGroup() == null || c.getShareGroup().isBlank() ? null : c.getShareGroup().trim();
+        shareFilter = c.getFilter() == null || c.getFilter().isBlank() ? null : c.getFilter().trim();
+        if (shareGroup != null) {
+            checkShareOptions(c);
+            shareGroupSettings = shareGroupSettings(c);
+            mode = Mode.SHARE;
+            partitions = List.of();
+        } else if (c.isExplicitPartitions()) {
+            shareGroupSettings = null;
             mode = Mode.ASSIGNED;
             partitions = parsePartitions(c.getPartitions());
         } else {
@@ -107,12 +126,21 @@ public final class ConsumerSettings {
                 throw new IllegalArgumentException("The streambus consumer of '" + topic + "' needs either groupId "
                         + "(to consume as a member of that consumer group, resuming from its committed offsets) or "
                         + "partitions (to read those partitions without a group, for example from a core-only "
-                        + "broker, with offsetRepository to remember positions). No random group id is made up.");
+                        + "broker, with offsetRepository to remember positions) or shareGroup (to compete for records as a "
+                        + "member of that share group). No random group id is made up.");
             }
+            shareGroupSettings = null;
             mode = Mode.GROUP;
             partitions = List.of();
         }
-        if (c.isAllowManualCommit()) {
+        if (shareGroup == null && (c.getMaxDeliveryAttempts() != null || c.getDeadLetterTopic() != null
+                || c.getAcquisitionLockMs() != null || shareFilter != null)) {
+            throw new IllegalArgumentException("maxDeliveryAttempts, deadLetterTopic, acquisitionLockMs and filter "
+                    + "apply to share groups only: set shareGroup");
+        }
+        if (mode == Mode.SHARE) {
+            commitMode = CommitMode.NONE; // each record is acknowledged by its exchange outcome
+        } else if (c.isAllowManualCommit()) {
             if (mode == Mode.ASSIGNED && groupId == null && offsetRepository == null) {
                 throw new IllegalArgumentException("allowManualCommit=true needs somewhere to commit to: set "
                         + "offsetRepository, or groupId (committed offsets on the broker)");
@@ -161,7 +189,68 @@ public final class ConsumerSettings {
         Map<String, Object> o = ClientProperties.consumer(c);
         o.put(io.streambus.client.ClientConfig.AUTO_OFFSET_RESET, reset);
         overrides = Collections.unmodifiableMap(o);
-        lastRecordFlags = commitMode != CommitMode.AUTO;
+        lastRecordFlags = commitMode != CommitMode.AUTO && !c.isBatching();
+        batching = c.isBatching();
+    }
+
+    private static void checkShareOptions(StreamBusConfiguration c) {
+        List<String> conflicts = new ArrayList<>();
+        if (c.getGroupId() != null && !c.getGroupId().isBlank()) {
+            conflicts.add("groupId");
+        }
+        if (c.isExplicitPartitions()) {
+            conflicts.add("partitions");
+        }
+        if (c.isTopicIsPattern()) {
+            conflicts.add("topicIsPattern");
+        }
+        if (c.isAllowManualCommit()) {
+            conflicts.add("allowManualCommit");
+        }
+        if (c.getOffsetRepository() != null) {
+            conflicts.add("offsetRepository");
+        }
+        if (c.isBatching()) {
+            conflicts.add("batching");
+        }
+        if (c.isBreakOnFirstError()) {
+            conflicts.add("breakOnFirstError");
+        }
+        if (c.getSeekTo() != null) {
+            conflicts.add("seekTo");
+        }
+        if (!conflicts.isEmpty()) {
+            throw new IllegalArgumentException("shareGroup=" + c.getShareGroup() + " cannot be combined with "
+                    + String.join(", ", conflicts) + ": a share group settles each record by its exchange outcome "
+                    + "(no offsets, no partitions of its own; a failed record is released for redelivery)");
+        }
+        if (c.getMaxDeliveryAttempts() != null && (c.getMaxDeliveryAttempts() < 1
+                || c.getMaxDeliveryAttempts() > 1000)) {
+            throw new IllegalArgumentException("maxDeliveryAttempts must be 1 to 1000, was "
+                    + c.getMaxDeliveryAttempts());
+        }
+        if (c.getAcquisitionLockMs() != null && (c.getAcquisitionLockMs() < 1000
+                || c.getAcquisitionLockMs() > 3_600_000)) {
+            throw new IllegalArgumentException("acquisitionLockMs must be 1000 to 3600000, was "
+                    + c.getAcquisitionLockMs());
+        }
+    }
+
+    private static ShareGroupSettings shareGroupSettings(StreamBusConfiguration c) {
+        if (c.getMaxDeliveryAttempts() == null && c.getDeadLetterTopic() == null && c.getAcquisitionLockMs() == null) {
+            return null;
+        }
+        ShareGroupSettings.Builder b = ShareGroupSettings.builder();
+        if (c.getMaxDeliveryAttempts() != null) {
+            b.maxDeliveryAttempts(c.getMaxDeliveryAttempts());
+        }
+        if (c.getDeadLetterTopic() != null) {
+            b.deadLetterTopic(c.getDeadLetterTopic().trim());
+        }
+        if (c.getAcquisitionLockMs() != null) {
+            b.acquisitionLockMs(c.getAcquisitionLockMs());
+        }
+        return b.build();
     }
 
     /**
@@ -173,7 +262,7 @@ public final class ConsumerSettings {
 
     /** Whether the consumer commits to the broker (group or standalone commits), as opposed to a repository. */
     public boolean commitsToBroker() {
-        return offsetRepository == null && (mode == Mode.GROUP || groupId != null);
+        return mode != Mode.SHARE && offsetRepository == null && (mode == Mode.GROUP || groupId != null);
     }
 
     /** Topic list or pattern, for logs. */

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@link #submit commands} (manual commits) and flags (stop, pause), and read its {@link #info() snapshot}.
  * Thread-safe in that sense: the control methods may be called from any thread.
  */
-public final class ConsumerTask implements Runnable {
+public final class ConsumerTask implements ConsumerWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerTask.class);
 
     private final ConsumerHost host;
@@ -417,6 +417,10 @@ public final class ConsumerTask implements Runnable {
     // ------------------------------------------------------------------ processing
 
     private void process(ConsumerRecords<Object, Object> records) {
+        if (settings.batching) {
+            processBatch(records);
+            return;
+        }
         int total = records.count();
         int seen = 0;
         boolean halted = false;
@@ -461,6 +465,68 @@ public final class ConsumerTask implements Runnable {
                 rewinds.forEach(this::rewind);
             }
         }
+    }
+
+    /**
+     * batching=true: the records of one poll (at most maxPollRecords, of partitions that are not parked) become one
+     * exchange whose body is the list of their exchanges. Completed: every record counts as handled (committed as a
+     * whole). Failed with breakOnFirstError: every partition of the batch is read again from its first record of the
+     * batch (the whole batch comes again; breakOnFirstErrorMaxAttempts counts failures of that first record). Failed
+     * otherwise: to the exception handler and the batch counts as handled, as a failed single record does.
+     */
+    private void processBatch(ConsumerRecords<Object, Object> records) {
+        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> batch = new LinkedHashMap<>();
+        List<ConsumerRecord<Object, Object>> all = new ArrayList<>();
+        for (TopicPartition tp : records.partitions()) {
+            PartitionTracker tracker = trackers.computeIfAbsent(tp, PartitionTracker::new);
+            List<ConsumerRecord<Object, Object>> list = records.records(tp);
+            if (tracker.isParked() || tracker.state() == CommitState.CLOSED || stopRequested) {
+                list.forEach(ConsumerTask::release);
+                continue;
+            }
+            batch.put(tp, list);
+            all.addAll(list);
+        }
+        if (all.isEmpty()) {
+            return;
+        }
+        Exchange exchange = host.createExchange();
+        try {
+            List<Exchange> items = new ArrayList<>(all.size());
+            for (ConsumerRecord<Object, Object> rec : all) {
+                Exchange item = host.createExchange();
+                fill(item, rec, false, false);
+                items.add(item);
+            }
+            exchange.getIn().setHeader(StreamBusConstants.BATCH_SIZE, items.size());
+            if (settings.groupId != null) {
+                exchange.getIn().setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
+            }
+            exchange.getIn().setBody(items);
+            host.processor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            all.forEach(ConsumerTask::release);
+        }
+        recordsProcessed += all.size();
+        Exception failure = exchange.getException();
+        if (failure != null && settings.breakOnFirstError) {
+            for (List<ConsumerRecord<Object, Object>> list : batch.values()) {
+                ConsumerRecord<Object, Object> first = list.get(0);
+                breakOnError(first, trackers.get(first.topicPartition()), failure);
+            }
+        } else {
+            if (failure != null) {
+                host.exceptionHandler().handleException("Error processing the batch exchange of " + all.size()
+                        + " records from " + batch.keySet(), exchange, failure);
+            }
+            for (ConsumerRecord<Object, Object> rec : all) {
+                trackers.get(rec.topicPartition()).handled(rec.offset());
+            }
+        }
+        host.releaseExchange(exchange);
+        runCommands();
     }
 
     private void rewind(TopicPartition tp, long offset) {

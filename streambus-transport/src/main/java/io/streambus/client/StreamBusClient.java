@@ -139,14 +139,7 @@ public final class StreamBusClient implements AutoCloseable {
      */
     public <K, V> GroupConsumer<K, V> newGroupConsumer(String groupId, Deserializer<K> keyDeserializer,
                                                        Deserializer<V> valueDeserializer, Map<String, ?> overrides) {
-        ensureOpen();
-        Objects.requireNonNull(groupId, "groupId");
-        Objects.requireNonNull(keyDeserializer, "keyDeserializer");
-        Objects.requireNonNull(valueDeserializer, "valueDeserializer");
-        if (groupId.isEmpty() || groupId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
-            throw new IllegalArgumentException("group id must be 1 to 1024 bytes of UTF-8, got '" + groupId + "'");
-        }
-        ClientConfig cfg = context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
+        ClientConfig cfg = groupConsumerConfig(groupId, keyDeserializer, valueDeserializer, overrides);
         return DefaultGroupConsumer.create(context, groupId, keyDeserializer, valueDeserializer, cfg);
     }
 
@@ -168,6 +161,16 @@ public final class StreamBusClient implements AutoCloseable {
      */
     public <K, V> ShareConsumer<K, V> newShareConsumer(String groupId, Deserializer<K> keyDeserializer,
                                                        Deserializer<V> valueDeserializer, Map<String, ?> overrides) {
+        ClientConfig cfg = groupConsumerConfig(groupId, keyDeserializer, valueDeserializer, overrides);
+        return context.newShareConsumer(groupId, keyDeserializer, valueDeserializer, cfg);
+    }
+
+    /**
+     * The checks every group and share consumer goes through (client open, arguments present, group id 1 to 1024
+     * bytes of UTF-8) and its configuration: the client's with {@code overrides} of consumer-scope keys.
+     */
+    private ClientConfig groupConsumerConfig(String groupId, Deserializer<?> keyDeserializer,
+                                             Deserializer<?> valueDeserializer, Map<String, ?> overrides) {
         ensureOpen();
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(keyDeserializer, "keyDeserializer");
@@ -175,8 +178,7 @@ public final class StreamBusClient implements AutoCloseable {
         if (groupId.isEmpty() || groupId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
             throw new IllegalArgumentException("group id must be 1 to 1024 bytes of UTF-8, got '" + groupId + "'");
         }
-        ClientConfig cfg = context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
-        return context.newShareConsumer(groupId, keyDeserializer, valueDeserializer, cfg);
+        return context.config().withOverrides(overrides, ClientConfig.Scope.CONSUMER);
     }
 
     /** Topic, offset and group administration on this client's connections. */

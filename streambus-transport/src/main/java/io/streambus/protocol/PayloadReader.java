@@ -1,8 +1,10 @@
 package io.streambus.protocol;
 
+import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.message.CorruptMessageException;
 import io.streambus.protocol.message.MessageBlock;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -232,6 +234,33 @@ public final class PayloadReader {
             topics.add(new TopicPartitions.Topic<>(topic, partitions));
         }
         return new TopicPartitions<>(topics);
+    }
+
+    /**
+     * The rest of a compressed message block, after its codec byte: the uncompressed size (u32, at most
+     * {@code sizeLimit}), the compressed bytes (a length field named {@code lengthField}) decompressed with
+     * {@code codec} into a buffer of {@code alloc} that the returned block owns.
+     *
+     * @param limitName how error messages name {@code sizeLimit} ("the frame limit")
+     * @throws CorruptMessageException when the uncompressed size is over the limit
+     */
+    public MessageBlock compressedBlock(CompressionCodec codec, long sizeLimit, String limitName, String lengthField,
+                                        ByteBufAllocator alloc) {
+        int at = pos;
+        long size = u32("uncompressed size");
+        if (size > sizeLimit) {
+            throw new CorruptMessageException("uncompressed size", reportedOffset(at), "uncompressed size "
+                    + size + " exceeds " + limitName + " " + sizeLimit);
+        }
+        int n = length(lengthField);
+        ByteBuf plain = codec.decompress(buf.slice(pos, n), (int) size, alloc);
+        pos += n;
+        try {
+            return MessageBlock.wrap(plain, true);
+        } catch (RuntimeException e) {
+            plain.release();
+            throw e;
+        }
     }
 
     /** A message block (u32 count + messages) starting here; returns a retained slice, pos moves past it. */

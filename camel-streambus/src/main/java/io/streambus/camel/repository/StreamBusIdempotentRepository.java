@@ -2,8 +2,6 @@ package io.streambus.camel.repository;
 
 import io.streambus.client.StreamBusClient;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -29,36 +27,28 @@ public class StreamBusIdempotentRepository extends ServiceSupport implements Ide
     static final String ADD = "add";
     static final String REMOVE = "remove";
 
-    private final String topic;
-    private final String brokers;
-    private final StreamBusClient sharedClient;
+    private final TopicStore store;
     private final Set<String> cache = ConcurrentHashMap.newKeySet();
-    private Duration timeout = Duration.ofSeconds(30);
-    private volatile TopicStore store;
 
     /** A repository with its own client to {@code brokers} ({@code host:port,...}). */
     public StreamBusIdempotentRepository(String topic, String brokers) {
-        this.topic = Objects.requireNonNull(topic, "topic");
-        this.brokers = Objects.requireNonNull(brokers, "brokers");
-        this.sharedClient = null;
+        this.store = new TopicStore("StreamBusIdempotentRepository", topic, brokers, "idempotent");
     }
 
     /** A repository on an existing client, which it does not close. */
     public StreamBusIdempotentRepository(String topic, StreamBusClient client) {
-        this.topic = Objects.requireNonNull(topic, "topic");
-        this.brokers = null;
-        this.sharedClient = Objects.requireNonNull(client, "client");
+        this.store = new TopicStore("StreamBusIdempotentRepository", topic, client);
     }
 
     /** The bound of every broker operation (reading back, each publish); default 30 s. */
     public void setTimeout(Duration timeout) {
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        store.timeout(timeout);
     }
 
     /** The topic the ids are kept in. */
     @ManagedAttribute(description = "The topic")
     public String getTopic() {
-        return topic;
+        return store.topic();
     }
 
     /** How many ids the local cache holds. */
@@ -69,33 +59,18 @@ public class StreamBusIdempotentRepository extends ServiceSupport implements Ide
 
     @Override
     protected void doStart() {
-        TopicStore s = sharedClient != null ? new TopicStore(sharedClient, false, topic, timeout)
-                : new TopicStore(StreamBusClient.create(Map.of("bootstrap.servers", brokers,
-                        "client.id", "idempotent-" + topic)), true, topic, timeout);
-        try {
-            s.open();
-            cache.clear();
-            s.load((key, value) -> {
-                if (ADD.equals(value)) {
-                    cache.add(key);
-                } else if (REMOVE.equals(value)) {
-                    cache.remove(key);
-                }
-            });
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-        store = s;
+        store.start(cache::clear, (key, value) -> {
+            if (ADD.equals(value)) {
+                cache.add(key);
+            } else if (REMOVE.equals(value)) {
+                cache.remove(key);
+            }
+        });
     }
 
     @Override
     protected void doStop() {
-        TopicStore s = store;
-        store = null;
-        if (s != null) {
-            s.close();
-        }
+        store.stop();
     }
 
     /** Adds the id (published before it counts as seen); false if it was seen already. */
@@ -104,7 +79,7 @@ public class StreamBusIdempotentRepository extends ServiceSupport implements Ide
         if (cache.contains(key)) {
             return false;
         }
-        started().publish(key, ADD);
+        store.publish(key, ADD);
         return cache.add(key);
     }
 
@@ -119,7 +94,7 @@ public class StreamBusIdempotentRepository extends ServiceSupport implements Ide
         if (!cache.contains(key)) {
             return false;
         }
-        started().publish(key, REMOVE);
+        store.publish(key, REMOVE);
         return cache.remove(key);
     }
 
@@ -135,13 +110,5 @@ public class StreamBusIdempotentRepository extends ServiceSupport implements Ide
         for (String key : Set.copyOf(cache)) {
             remove(key);
         }
-    }
-
-    private TopicStore started() {
-        TopicStore s = store;
-        if (s == null) {
-            throw new IllegalStateException("StreamBusIdempotentRepository on " + topic + " is not started");
-        }
-        return s;
     }
 }

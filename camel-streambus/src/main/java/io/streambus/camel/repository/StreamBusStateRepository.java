@@ -18,70 +18,43 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 @ManagedResource(description = "StreamBus topic-backed state repository")
 public class StreamBusStateRepository extends ServiceSupport implements StateRepository<String, String> {
-    private final String topic;
-    private final String brokers;
-    private final StreamBusClient sharedClient;
+    private final TopicStore store;
     private final Map<String, String> states = new ConcurrentHashMap<>();
-    private Duration timeout = Duration.ofSeconds(30);
-    private volatile TopicStore store;
 
     /** A repository with its own client to {@code brokers} ({@code host:port,...}). */
     public StreamBusStateRepository(String topic, String brokers) {
-        this.topic = Objects.requireNonNull(topic, "topic");
-        this.brokers = Objects.requireNonNull(brokers, "brokers");
-        this.sharedClient = null;
+        this.store = new TopicStore("StreamBusStateRepository", topic, brokers, "state");
     }
 
     /** A repository on an existing client, which it does not close. */
     public StreamBusStateRepository(String topic, StreamBusClient client) {
-        this.topic = Objects.requireNonNull(topic, "topic");
-        this.brokers = null;
-        this.sharedClient = Objects.requireNonNull(client, "client");
+        this.store = new TopicStore("StreamBusStateRepository", topic, client);
     }
 
     /** The bound of every broker operation (reading back, each publish); default 30 s. */
     public void setTimeout(Duration timeout) {
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        store.timeout(timeout);
     }
 
     @Override
     protected void doStart() {
-        TopicStore s = sharedClient != null ? new TopicStore(sharedClient, false, topic, timeout)
-                : new TopicStore(StreamBusClient.create(Map.of("bootstrap.servers", brokers,
-                        "client.id", "state-" + topic)), true, topic, timeout);
-        try {
-            s.open();
-            states.clear();
-            s.load((key, value) -> {
-                if (key != null && value != null) {
-                    states.put(key, value);
-                }
-            });
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-        store = s;
+        store.start(states::clear, (key, value) -> {
+            if (key != null && value != null) {
+                states.put(key, value);
+            }
+        });
     }
 
     @Override
     protected void doStop() {
-        TopicStore s = store;
-        store = null;
-        if (s != null) {
-            s.close();
-        }
+        store.stop();
     }
 
     /** Publishes {@code key=value} (waiting for the broker) and then remembers it. */
     @Override
     public void setState(String key, String value) {
         Objects.requireNonNull(value, "value");
-        TopicStore s = store;
-        if (s == null) {
-            throw new IllegalStateException("StreamBusStateRepository on " + topic + " is not started");
-        }
-        s.publish(key, value);
+        store.publish(key, value);
         states.put(key, value);
     }
 

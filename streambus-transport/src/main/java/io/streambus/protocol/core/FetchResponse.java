@@ -171,21 +171,7 @@ public record FetchResponse(long highWaterMark, MessageBlock messages, Compressi
             if (codec == null) {
                 throw new CorruptMessageException("codec", r.reportedOffset(at), "unknown codec " + id);
             }
-            at = r.pos;
-            long size = r.u32("uncompressed size");
-            if (size > Frames.MAX_FRAME_SIZE) {
-                throw new CorruptMessageException("uncompressed size", r.reportedOffset(at), "uncompressed size "
-                        + size + " exceeds the frame limit " + Frames.MAX_FRAME_SIZE);
-            }
-            int n = r.length("block length");
-            ByteBuf plain = codec.decompress(r.buf.slice(r.pos, n), (int) size, alloc);
-            r.pos += n;
-            try {
-                block = MessageBlock.wrap(plain, true);
-            } catch (RuntimeException e) {
-                plain.release();
-                throw e;
-            }
+            block = r.compressedBlock(codec, Frames.MAX_FRAME_SIZE, "the frame limit", "block length", alloc);
         } else {
             block = r.messageBlock("messages");
         }

@@ -125,21 +125,8 @@ public record ProduceRequest(String topic, int partition, MessageBlock messages,
             if (codec == null || codec == CompressionCodec.NONE) {
                 throw new CorruptMessageException("codec", r.reportedOffset(at), "codec " + id + " is not 1 to 4");
             }
-            at = r.pos;
-            long size = r.u32("uncompressed size");
-            if (size > Frames.MAX_UNCOMPRESSED_BLOCK_SIZE) {
-                throw new CorruptMessageException("uncompressed size", r.reportedOffset(at), "uncompressed size "
-                        + size + " exceeds the limit of " + Frames.MAX_UNCOMPRESSED_BLOCK_SIZE);
-            }
-            int n = r.length("compressed block length");
-            ByteBuf plain = codec.decompress(r.buf.slice(r.pos, n), (int) size, alloc);
-            r.pos += n;
-            try {
-                block = MessageBlock.wrap(plain, true);
-            } catch (RuntimeException e) {
-                plain.release();
-                throw e;
-            }
+            block = r.compressedBlock(codec, Frames.MAX_UNCOMPRESSED_BLOCK_SIZE, "the limit of",
+                    "compressed block length", alloc);
         } else {
             countAt = r.reportedOffset(r.pos);
             block = r.messageBlock("messages");

@@ -1,13 +1,11 @@
 package io.streambus.camel.internal.consumer;
 
-import io.streambus.camel.consumer.StreamBusManualCommit;
 import io.streambus.camel.internal.PartitionTracker;
 import io.streambus.common.TopicPartition;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,16 +56,6 @@ final class AutoCommitManager implements CommitManager {
     @Override
     public void commitHandled(Collection<TopicPartition> partitions) {
         commit(partitions, true);
-    }
-
-    @Override
-    public StreamBusManualCommit manualCommitHandle(TopicPartition partition, long offset) {
-        return null;
-    }
-
-    @Override
-    public CompletableFuture<Void> commitManually(TopicPartition partition, long nextOffset, boolean sync) {
-        return CompletableFuture.failedFuture(CommitManager.notAssigned(partition, nextOffset));
     }
 
     @Override

@@ -20,33 +20,44 @@ interface CommitManager {
      * The timeout of the next poll.
      *
      * @param configured the configured poll timeout
-     * @return {@code configured}, or less when an automatic commit falls due earlier
+     * @return {@code configured} (the default), or less when an automatic commit falls due earlier
      */
-    Duration pollTimeout(Duration configured);
+    default Duration pollTimeout(Duration configured) {
+        return configured;
+    }
 
-    /** Called after each poll and each record: commits if an automatic commit is due. */
-    void maybeCommit();
+    /** Called after each poll and each record: commits if an automatic commit is due. Default: nothing. */
+    default void maybeCommit() {
+        // nothing is committed automatically
+    }
 
     /**
      * The thread is about to give these partitions up (revocation, reconnect, shutdown) or to read one again from a
      * failed record: commits what was handled on them and not yet committed, waiting for the answer. A failed commit
-     * is logged; it is retried at the next chance.
+     * is logged; it is retried at the next chance. Default: nothing (nothing is committed, or the route commits).
      */
-    void commitHandled(Collection<TopicPartition> partitions);
+    default void commitHandled(Collection<TopicPartition> partitions) {
+        // nothing is committed automatically
+    }
 
     /**
      * The manual-commit handle to put on the exchange of a record.
      *
-     * @return the handle, or null when the route does not commit
+     * @return the handle, or null (the default) when the route does not commit
      */
-    StreamBusManualCommit manualCommitHandle(TopicPartition partition, long offset);
+    default StreamBusManualCommit manualCommitHandle(TopicPartition partition, long offset) {
+        return null;
+    }
 
     /**
      * Commits {@code nextOffset} for {@code partition} at the route's request (manual commit).
      *
-     * @return completes when committed; fails when the partition is not owned any more or the commit failed
+     * @return completes when committed; fails when the partition is not owned any more or the commit failed (by
+     *         default it always fails: the route does not commit)
      */
-    CompletableFuture<Void> commitManually(TopicPartition partition, long nextOffset, boolean sync);
+    default CompletableFuture<Void> commitManually(TopicPartition partition, long nextOffset, boolean sync) {
+        return CompletableFuture.failedFuture(notAssigned(partition, nextOffset));
+    }
 
     /** For logs: how and where offsets are committed ("none", "auto to group g"). */
     String describe();

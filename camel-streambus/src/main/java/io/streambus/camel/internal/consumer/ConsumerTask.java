@@ -1,6 +1,5 @@
 package io.streambus.camel.internal.consumer;
 
-import io.netty.util.ReferenceCountUtil;
 import io.streambus.camel.StreamBusCapabilityException;
 import io.streambus.camel.StreamBusConstants;
 import io.streambus.camel.consumer.StreamBusManualCommit;
@@ -40,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.ExceptionHandler;
-import org.apache.camel.spi.HeaderFilterStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -580,25 +578,8 @@ public final class ConsumerTask implements ConsumerWorker {
 
     private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, boolean lastInPartition,
                       boolean lastInPoll) {
-        Message m = exchange.getIn();
-        if (!rec.headers().isEmpty()) {
-            HeaderFilterStrategy filter = settings.headerFilterStrategy;
-            for (Map.Entry<String, Object> h : settings.headerDeserializer.deserialize(rec.headers()).entrySet()) {
-                if (filter == null || !filter.applyFilterToExternalHeaders(h.getKey(), h.getValue(), exchange)) {
-                    m.setHeader(h.getKey(), h.getValue());
-                }
-            }
-        }
-        m.setHeader(StreamBusConstants.TOPIC, rec.topic());
-        m.setHeader(StreamBusConstants.PARTITION, rec.partition());
-        m.setHeader(StreamBusConstants.OFFSET, rec.offset());
-        if (rec.key() != null) {
-            m.setHeader(StreamBusConstants.KEY, rec.key());
-        }
-        if (rec.timestamp() != ConsumerRecord.NO_TIMESTAMP) {
-            m.setHeader(StreamBusConstants.TIMESTAMP, rec.timestamp());
-            m.setHeader(Exchange.MESSAGE_TIMESTAMP, rec.timestamp());
-        }
+        Message m = RecordExchanges.fillCommon(exchange, settings, rec.headers(), rec.topic(), rec.partition(),
+                rec.offset(), rec.key(), rec.timestamp());
         if (settings.groupId != null) {
             m.setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
         }
@@ -788,12 +769,11 @@ public final class ConsumerTask implements ConsumerWorker {
     }
 
     private static void release(ConsumerRecord<Object, Object> rec) {
-        ReferenceCountUtil.release(rec.value());
-        ReferenceCountUtil.release(rec.key());
+        RecordExchanges.release(rec.key(), rec.value());
     }
 
     private static String where(ConsumerRecord<?, ?> rec) {
-        return rec.topic() + "-" + rec.partition() + "@" + rec.offset();
+        return RecordExchanges.where(rec.topic(), rec.partition(), rec.offset());
     }
 
     @Override

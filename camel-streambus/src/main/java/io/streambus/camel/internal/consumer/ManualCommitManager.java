@@ -4,8 +4,6 @@ import io.streambus.camel.consumer.StreamBusManualCommit;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.CommitState;
 import io.streambus.camel.internal.PartitionTracker;
 import io.streambus.common.TopicPartition;
-import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -22,21 +20,6 @@ final class ManualCommitManager implements CommitManager {
     ManualCommitManager(TrackedCommits commits, BiFunction<TopicPartition, Long, StreamBusManualCommit> handleFactory) {
         this.commits = commits;
         this.handleFactory = handleFactory;
-    }
-
-    @Override
-    public Duration pollTimeout(Duration configured) {
-        return configured;
-    }
-
-    @Override
-    public void maybeCommit() {
-        // the route commits
-    }
-
-    @Override
-    public void commitHandled(Collection<TopicPartition> partitions) {
-        // the route commits
     }
 
     @Override

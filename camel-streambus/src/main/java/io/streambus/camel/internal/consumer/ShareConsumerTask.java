@@ -1,6 +1,5 @@
 package io.streambus.camel.internal.consumer;
 
-import io.netty.util.ReferenceCountUtil;
 import io.streambus.camel.StreamBusConstants;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.State;
@@ -8,7 +7,6 @@ import io.streambus.camel.internal.ConsumerSettings;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.WakeupException;
-import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.serialization.Deserializer;
 import io.streambus.client.share.AcknowledgeType;
 import io.streambus.client.share.InvalidFilterException;
@@ -22,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.spi.HeaderFilterStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -257,25 +254,8 @@ public final class ShareConsumerTask implements ConsumerWorker {
     }
 
     private void fill(Exchange exchange, ShareRecord<Object, Object> rec) {
-        Message m = exchange.getIn();
-        if (!rec.headers().isEmpty()) {
-            HeaderFilterStrategy filter = settings.headerFilterStrategy;
-            for (Map.Entry<String, Object> h : settings.headerDeserializer.deserialize(rec.headers()).entrySet()) {
-                if (filter == null || !filter.applyFilterToExternalHeaders(h.getKey(), h.getValue(), exchange)) {
-                    m.setHeader(h.getKey(), h.getValue());
-                }
-            }
-        }
-        m.setHeader(StreamBusConstants.TOPIC, rec.topic());
-        m.setHeader(StreamBusConstants.PARTITION, rec.partition());
-        m.setHeader(StreamBusConstants.OFFSET, rec.offset());
-        if (rec.key() != null) {
-            m.setHeader(StreamBusConstants.KEY, rec.key());
-        }
-        if (rec.timestamp() != ConsumerRecord.NO_TIMESTAMP) {
-            m.setHeader(StreamBusConstants.TIMESTAMP, rec.timestamp());
-            m.setHeader(Exchange.MESSAGE_TIMESTAMP, rec.timestamp());
-        }
+        Message m = RecordExchanges.fillCommon(exchange, settings, rec.headers(), rec.topic(), rec.partition(),
+                rec.offset(), rec.key(), rec.timestamp());
         m.setHeader(StreamBusConstants.GROUP_ID, settings.shareGroup);
         m.setHeader(StreamBusConstants.DELIVERY_COUNT, rec.deliveryCount());
         m.setBody(rec.value());
@@ -300,12 +280,11 @@ public final class ShareConsumerTask implements ConsumerWorker {
     }
 
     private static void release(ShareRecord<Object, Object> rec) {
-        ReferenceCountUtil.release(rec.value());
-        ReferenceCountUtil.release(rec.key());
+        RecordExchanges.release(rec.key(), rec.value());
     }
 
     private static String where(ShareRecord<?, ?> rec) {
-        return rec.topic() + "-" + rec.partition() + "@" + rec.offset();
+        return RecordExchanges.where(rec.topic(), rec.partition(), rec.offset());
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.streambus.client.StreamBusException;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.StreamBusTimeoutException;
 import io.streambus.common.TopicPartition;
-import io.streambus.client.WakeupException;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;
@@ -17,6 +16,7 @@ import io.streambus.client.consumer.NoOffsetException;
 import io.streambus.client.consumer.OffsetResetStrategy;
 import io.streambus.client.internal.ClientContext;
 import io.streambus.client.internal.Time;
+import io.streambus.client.internal.Wakeup;
 import io.streambus.client.internal.net.BodySupplier;
 import io.streambus.client.internal.net.BrokerView;
 import io.streambus.client.internal.net.Errors;
@@ -94,7 +94,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
     private final LinkedHashMap<TopicPartition, PState> partitions = new LinkedHashMap<>();
     private long bufferedBytes;
     private int rotation;
-    private volatile boolean wakeup;
+    private final Wakeup wakeup = new Wakeup(lock, changed);
     private boolean closed;
 
     /** A fetched block being consumed. */
@@ -375,10 +375,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
     }
 
     private void checkWakeup() {
-        if (wakeup) {
-            wakeup = false;
-            throw new WakeupException();
-        }
+        wakeup.throwIfRequested();
     }
 
     private void throwPendingError() {
@@ -765,13 +762,7 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
     @Override
     public void wakeup() {
-        wakeup = true;
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.request();
     }
 
     @Override

@@ -6,10 +6,10 @@ import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.StreamBusTimeoutException;
 import io.streambus.client.UnsupportedFeatureException;
-import io.streambus.client.WakeupException;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.internal.Time;
+import io.streambus.client.internal.Wakeup;
 import io.streambus.client.internal.net.Backoff;
 import io.streambus.client.internal.net.BodySupplier;
 import io.streambus.client.internal.net.Connection;
@@ -179,7 +179,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
     private final Condition changed = lock.newCondition();
     /** Acknowledgement callbacks to run on the application thread. */
     private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
-    private volatile boolean wakeup;
+    private final Wakeup wakeup = new Wakeup(lock, changed);
     private volatile AcknowledgementCommitCallback callback;
 
     // Guarded by lock.
@@ -339,10 +339,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
                 if (fatal != null) {
                     throw fatal;
                 }
-                if (wakeup) {
-                    wakeup = false;
-                    throw new WakeupException();
-                }
+                wakeup.throwIfRequested();
                 List<ShareRecord<K, V>> out = takeBuffered();
                 if (!out.isEmpty()) {
                     maybeFetch();
@@ -455,13 +452,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
 
     @Override
     public void wakeup() {
-        wakeup = true;
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.request();
     }
 
     @Override

@@ -51,7 +51,15 @@ public final class PartitionLog {
     private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
     private final CRC32C crc = new CRC32C();
     private volatile Segment active;
+    /** Offset the next append gets; guarded by appendLock. Ahead of nextOffset while a write awaits its force. */
+    private long writeOffset;
+    /** Published end: readers see offsets below it. With every-write only data already forced. */
     private volatile long nextOffset;
+    /** Bytes ever appended by this process (across segments): the positions of {@link #commits}. */
+    private volatile long appendedBytes;
+    /** Shares forces between concurrent appends with every-write; null with the other policies. */
+    private final GroupCommit commits;
+    private final Object publishLock = new Object();
     private volatile long startOffset;
     private volatile State state = State.OPEN;
     /** Set when an I/O error left the active segment in an unknown state; appends refuse until a restart. */
@@ -66,6 +74,9 @@ public final class PartitionLog {
         this.dir = dir;
         this.config = config;
         this.name = topic + "-" + partition;
+        this.commits = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE
+                ? new GroupCommit(() -> appendedBytes, () -> Fsyncs.force(active.log, false), 0)
+                : null;
     }
 
     /** Opens (and recovers) the partition stored in {@code dir}, creating it when empty. */
@@ -79,6 +90,7 @@ public final class PartitionLog {
         log.active = last;
         log.startOffset = recovered.get(0).baseOffset;
         log.nextOffset = last.endOffset;
+        log.writeOffset = last.endOffset;
         return log;
     }
 
@@ -173,15 +185,50 @@ public final class PartitionLog {
     }
 
     private AppendResult appendBatch(ByteBuf batch, int[] starts, int count, long now) {
-        int total = batch.readableBytes();
+        AppendResult r;
+        long position;
         appendLock.lock();
         try {
+            r = appendLocked(batch, starts, count, now);
+            position = appendedBytes;
+        } finally {
+            appendLock.unlock();
+        }
+        if (commits != null) {
+            // Outside the lock, so that the appends that arrive meanwhile are covered by one later force.
+            try {
+                commits.sync(position);
+            } catch (IOException e) {
+                failure = e.toString();
+                throw new StorageException("sync of " + name + " failed: " + e, e);
+            }
+            publish(r.highWaterMark());
+        }
+        return r;
+    }
+
+    /**
+     * Makes offsets below {@code end} visible to readers. A force covers every write before it, so publishing a
+     * later end also covers earlier batches whose own sync has not returned yet.
+     */
+    private void publish(long end) {
+        synchronized (publishLock) {
+            if (end > nextOffset) {
+                nextOffset = end;
+            }
+        }
+    }
+
+    /** Writes the batch; caller holds appendLock. */
+    private AppendResult appendLocked(ByteBuf batch, int[] starts, int count, long now) {
+        int total = batch.readableBytes();
+        {
             checkOpen();
             if (failure != null) {
                 throw new StorageException("partition " + name + " refuses appends after an earlier I/O error ("
                         + failure + "); restart the broker to recover it");
             }
-            long base = nextOffset;
+            long base = writeOffset;
             for (int i = 0; i < count; i++) {
                 batch.setLong(starts[i], base + i);
             }
@@ -209,9 +256,6 @@ public final class PartitionLog {
                     seg.lastIndexedPosition = pos;
                     seg.index.writeEntry(seg.indexChannel, seg.index.count() - 1);
                 }
-                if (config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE) {
-                    seg.log.force(false);
-                }
             } catch (IOException e) {
                 seg.index.truncateTo(indexEntries);
                 seg.lastIndexedPosition = indexedBefore;
@@ -227,10 +271,12 @@ public final class PartitionLog {
             if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
                 dirty = true;
             }
-            nextOffset = base + count; // publishes the batch to readers
+            writeOffset = base + count;
+            appendedBytes += total;
+            if (commits == null) {
+                publish(writeOffset); // publishes the batch to readers; with every-write only after the force
+            }
             return new AppendResult(base, count, base + count);
-        } finally {
-            appendLock.unlock();
         }
     }
 
@@ -250,16 +296,16 @@ public final class PartitionLog {
         long segmentMs = config.segmentTime() == null ? -1 : config.segmentTime().toMillis();
         boolean full = seg.size > 0 && (seg.size + batchBytes > config.segmentBytes()
                 || seg.size + batchBytes > Integer.MAX_VALUE
-                || nextOffset + count - seg.baseOffset > Integer.MAX_VALUE
+                || writeOffset + count - seg.baseOffset > Integer.MAX_VALUE
                 || (segmentMs >= 0 && now - seg.firstAppendTimeMs > segmentMs));
         return full ? roll(seg) : seg;
     }
 
-    /** Starts a new active segment at {@code nextOffset} after sealing {@code seg}; caller holds appendLock. */
+    /** Starts a new active segment at {@code writeOffset} after sealing {@code seg}; caller holds appendLock. */
     private Segment roll(Segment seg) {
         Segment next;
         try {
-            next = Segment.create(dir, nextOffset);
+            next = Segment.create(dir, writeOffset);
         } catch (IOException e) {
             throw new StorageException("could not create a new segment for " + name + ": " + e, e);
         }
@@ -522,7 +568,7 @@ public final class PartitionLog {
         }
         dirty = false;
         try {
-            seg.log.force(false);
+            Fsyncs.force(seg.log, false);
         } catch (ClosedChannelException e) {
             if (state == State.OPEN) {
                 throw new StorageException("flush of " + name + " failed: file closed", e);

@@ -222,62 +222,60 @@ public final class PartitionLog {
     /** Writes the batch; caller holds appendLock. */
     private AppendResult appendLocked(ByteBuf batch, int[] starts, int count, long now) {
         int total = batch.readableBytes();
-        {
-            checkOpen();
-            if (failure != null) {
-                throw new StorageException("partition " + name + " refuses appends after an earlier I/O error ("
-                        + failure + "); restart the broker to recover it");
-            }
-            long base = writeOffset;
-            for (int i = 0; i < count; i++) {
-                batch.setLong(starts[i], base + i);
-            }
-            batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
-            batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
-            batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
-            batch.setInt(BatchFormat.COUNT_OFFSET, count);
-            batch.setLong(BatchFormat.TIME_OFFSET, now);
-            crc.reset();
-            crc.update(batch.nioBuffer(BatchFormat.CRC_START, total - BatchFormat.CRC_START));
-            batch.setInt(BatchFormat.CRC_OFFSET, (int) crc.getValue());
-
-            Segment seg = maybeRoll(total, count, now);
-            long pos = seg.size;
-            int indexEntries = seg.index.count();
-            long indexedBefore = seg.lastIndexedPosition;
-            try {
-                ByteBuffer nio = batch.nioBuffer();
-                long at = pos;
-                while (nio.hasRemaining()) {
-                    at += seg.log.write(nio, at);
-                }
-                if (pos - seg.lastIndexedPosition >= config.indexIntervalBytes()) {
-                    seg.index.add((int) (base - seg.baseOffset), (int) pos);
-                    seg.lastIndexedPosition = pos;
-                    seg.index.writeEntry(seg.indexChannel, seg.index.count() - 1);
-                }
-            } catch (IOException e) {
-                seg.index.truncateTo(indexEntries);
-                seg.lastIndexedPosition = indexedBefore;
-                undoWrite(seg, pos, e);
-                throw new StorageException("append to " + name + " failed: " + e, e);
-            }
-            if (pos == 0) {
-                seg.firstAppendTimeMs = now;
-            }
-            seg.lastAppendTimeMs = now;
-            seg.size = pos + total;
-            seg.endOffset = base + count;
-            if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
-                dirty = true;
-            }
-            writeOffset = base + count;
-            appendedBytes += total;
-            if (commits == null) {
-                publish(writeOffset); // publishes the batch to readers; with every-write only after the force
-            }
-            return new AppendResult(base, count, base + count);
+        checkOpen();
+        if (failure != null) {
+            throw new StorageException("partition " + name + " refuses appends after an earlier I/O error ("
+                    + failure + "); restart the broker to recover it");
         }
+        long base = writeOffset;
+        for (int i = 0; i < count; i++) {
+            batch.setLong(starts[i], base + i);
+        }
+        batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
+        batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
+        batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
+        batch.setInt(BatchFormat.COUNT_OFFSET, count);
+        batch.setLong(BatchFormat.TIME_OFFSET, now);
+        crc.reset();
+        crc.update(batch.nioBuffer(BatchFormat.CRC_START, total - BatchFormat.CRC_START));
+        batch.setInt(BatchFormat.CRC_OFFSET, (int) crc.getValue());
+
+        Segment seg = maybeRoll(total, count, now);
+        long pos = seg.size;
+        int indexEntries = seg.index.count();
+        long indexedBefore = seg.lastIndexedPosition;
+        try {
+            ByteBuffer nio = batch.nioBuffer();
+            long at = pos;
+            while (nio.hasRemaining()) {
+                at += seg.log.write(nio, at);
+            }
+            if (pos - seg.lastIndexedPosition >= config.indexIntervalBytes()) {
+                seg.index.add((int) (base - seg.baseOffset), (int) pos);
+                seg.lastIndexedPosition = pos;
+                seg.index.writeEntry(seg.indexChannel, seg.index.count() - 1);
+            }
+        } catch (IOException e) {
+            seg.index.truncateTo(indexEntries);
+            seg.lastIndexedPosition = indexedBefore;
+            undoWrite(seg, pos, e);
+            throw new StorageException("append to " + name + " failed: " + e, e);
+        }
+        if (pos == 0) {
+            seg.firstAppendTimeMs = now;
+        }
+        seg.lastAppendTimeMs = now;
+        seg.size = pos + total;
+        seg.endOffset = base + count;
+        if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
+            dirty = true;
+        }
+        writeOffset = base + count;
+        appendedBytes += total;
+        if (commits == null) {
+            publish(writeOffset); // publishes the batch to readers; with every-write only after the force
+        }
+        return new AppendResult(base, count, base + count);
     }
 
     /** Cuts a partly written batch off again; if even that fails, no further append may follow it. */

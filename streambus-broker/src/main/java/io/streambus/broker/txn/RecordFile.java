@@ -175,33 +175,31 @@ final class RecordFile implements AutoCloseable {
 
     /** Writes {@code records} to a new file and renames it over this one; caller holds both locks. */
     private void replace(List<byte[]> records) throws IOException {
-        {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            long pos = 0;
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                CRC32C crc = new CRC32C();
-                for (byte[] body : records) {
-                    crc.reset();
-                    crc.update(body);
-                    ByteBuffer buf = ByteBuffer.allocate(8 + body.length);
-                    buf.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
-                    while (buf.hasRemaining()) {
-                        pos += out.write(buf, pos);
-                    }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        long pos = 0;
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            CRC32C crc = new CRC32C();
+            for (byte[] body : records) {
+                crc.reset();
+                crc.update(body);
+                ByteBuffer buf = ByteBuffer.allocate(8 + body.length);
+                buf.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+                while (buf.hasRemaining()) {
+                    pos += out.write(buf, pos);
                 }
-                out.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException e) {
-                LOG.debug("directory fsync not supported: {}", e.toString());
-            }
-            channel.close();
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            size = pos;
+            out.force(true);
         }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            LOG.debug("directory fsync not supported: {}", e.toString());
+        }
+        channel.close();
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        size = pos;
     }
 
     /** Forces and closes the file. */

@@ -41,8 +41,16 @@ public final class ProducePerf {
     /** Runs the warm-up and the measured part; returns the summary line. */
     public static String run(StreamBusClient client, PerfOptions o) throws Exception {
         List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+        // With several producers each has its own client (own connection), like separate applications: the broker
+        // answers the requests of one connection in order, which would serialize them.
+        List<StreamBusClient> clients = new ArrayList<>();
         for (int i = 0; i < o.producers; i++) {
-            producers.add(client.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
+            StreamBusClient c = client;
+            if (i > 0) {
+                c = StreamBusClient.builder().bootstrap(o.brokers).clientId("streambus-perf-" + i).build();
+                clients.add(c);
+            }
+            producers.add(c.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
                     producerSettings(o)));
         }
         byte[] value = new byte[o.size];
@@ -68,6 +76,9 @@ public final class ProducePerf {
             pool.shutdownNow();
             for (Producer<byte[], byte[]> p : producers) {
                 p.close(Duration.ofSeconds(30));
+            }
+            for (StreamBusClient c : clients) {
+                c.close();
             }
         }
     }

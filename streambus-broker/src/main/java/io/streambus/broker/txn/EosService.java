@@ -88,7 +88,7 @@ public final class EosService implements AutoCloseable {
     public static EosService open(Path dataDir, LogManager logs, FlushPolicy policy, EosConfig config,
             LongSupplier clock, TxnOffsetSink sink) throws IOException {
         Path dir = dataDir.resolve(DIRECTORY);
-        Files.createDirectories(dir);
+        io.streambus.broker.security.PrivateFiles.createDirectories(dir);
         ProducerRegistry registry = ProducerRegistry.open(dir, policy);
         try {
             return new EosService(config, logs, policy, dir, registry, clock, sink);

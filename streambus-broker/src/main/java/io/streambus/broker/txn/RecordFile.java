@@ -50,10 +50,11 @@ final class RecordFile implements AutoCloseable {
      * torn tail.
      */
     static RecordFile open(Path file, FlushPolicy policy, Consumer<ByteBuffer> replay) throws IOException {
-        Files.createDirectories(file.getParent());
+        // private like every file of the data directory (PrivateFiles)
+        io.streambus.broker.security.PrivateFiles.createDirectories(file.getParent());
         RecordFile f = new RecordFile(file, policy);
-        f.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        f.channel = io.streambus.broker.security.PrivateFiles.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
         long len = f.channel.size();
         long pos = 0;
         ByteBuffer head = ByteBuffer.allocate(8);
@@ -177,8 +178,8 @@ final class RecordFile implements AutoCloseable {
     private void replace(List<byte[]> records) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         long pos = 0;
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = io.streambus.broker.security.PrivateFiles.open(tmp, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             CRC32C crc = new CRC32C();
             for (byte[] body : records) {
                 crc.reset();

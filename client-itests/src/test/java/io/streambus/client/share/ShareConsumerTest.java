@@ -347,7 +347,9 @@ class ShareConsumerTest {
 
     @Test
     void aBrokerWithoutShareGroupsRefusesAtOnce() throws Exception {
-        try (EmbeddedBroker plain = EmbeddedBroker.builder().port(0).dataDir(dir.resolve("plain")).build()) {
+        // Share groups are served by default: switch them off to get a broker without them.
+        try (EmbeddedBroker plain = EmbeddedBroker.builder().port(0).dataDir(dir.resolve("plain")).shareGroups(null)
+                .build()) {
             plain.start();
             try (StreamBusClient c = client(plain.address())) {
                 assertThatThrownBy(() -> consumer(c, "g", Map.of()))

@@ -1,10 +1,13 @@
 package io.streambus.benchmarks;
 
 import io.streambus.benchmarks.perf.Baseline;
+import io.streambus.benchmarks.perf.BaselineConsume;
 import io.streambus.benchmarks.perf.ConsumePerf;
 import io.streambus.benchmarks.perf.PerfOptions;
 import io.streambus.benchmarks.perf.ProducePerf;
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.Fsyncs;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
@@ -33,13 +36,31 @@ public final class PerfTool {
         EmbeddedBroker broker = null;
         try {
             if (o.embedded) {
-                broker = EmbeddedBroker.builder().port(0).temporary().build();
+                EmbeddedBroker.Builder b = EmbeddedBroker.builder().port(0).temporary();
+                if (o.flush != null) {
+                    b.flushPolicy(FlushPolicy.parse(o.flush));
+                }
+                broker = b.build();
                 broker.start();
                 o.brokers = broker.address();
                 System.out.println("embedded broker on " + o.brokers + " (data in " + broker.dataDir() + ")");
             }
             String result;
-            if (o.command.startsWith("baseline")) {
+            long fsyncs = Fsyncs.total();
+            long t0 = System.nanoTime();
+            if (o.command.equals("baseline-consume")) {
+                int partitions;
+                try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
+                    client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
+                    if (o.embedded) {
+                        fill(client, o);
+                    }
+                    partitions = client.admin().listTopics().get(30, TimeUnit.SECONDS).getOrDefault(o.topic, 1);
+                }
+                fsyncs = Fsyncs.total();
+                t0 = System.nanoTime();
+                result = BaselineConsume.run(o, partitions);
+            } else if (o.command.startsWith("baseline")) {
                 try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
                     client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
                 }
@@ -59,6 +80,13 @@ public final class PerfTool {
                 }
             }
             System.out.println(result);
+            if (broker != null) {
+                // Fsyncs counts the forces of the broker in this JVM (warm-up and fill included after the mark).
+                long n = Fsyncs.total() - fsyncs;
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(java.util.Locale.ROOT, "FSYNCS %d in %.2f s = %.0f fsyncs/s (flush %s)%n", n, secs,
+                        n / secs, o.flush == null ? "default" : o.flush);
+            }
         } finally {
             if (broker != null) {
                 broker.close();

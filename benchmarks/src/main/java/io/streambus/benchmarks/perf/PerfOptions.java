@@ -18,9 +18,15 @@ public final class PerfOptions {
     public int partitions = 1;
     public long warmup = -1;
     public int keys;
+    /** Produce: target records/s over all producers (0: as fast as possible). */
+    public long throughput;
+    /** Produce: concurrent producers (threads, one producer each). */
+    public int producers = 1;
+    /** Flush policy of the embedded broker (every-write, os, or an interval); null: the broker default. */
+    public String flush;
 
     public static final String USAGE = String.join("\n",
-            "usage: java -jar streambus-perf.jar produce|consume|baseline-produce|baseline-sync [options]",
+            "usage: java -jar streambus-perf.jar produce|consume|baseline-produce|baseline-sync|baseline-consume [options]",
             "  --brokers host:port[,host:port]  bootstrap list (or --embedded)",
             "  --embedded                       start an embedded broker on a temporary directory",
             "  --topic T                        topic (default perf)",
@@ -32,11 +38,17 @@ public final class PerfOptions {
             "  --linger-ms L                    producer linger.ms",
             "  --compression C                  none|gzip|snappy|lz4|zstd (produce; fetch compression for consume)",
             "  --keys K                         use K distinct keys (murmur2 partitioning); default no key",
+            "  --throughput N                   produce: target records/s in total (paced; default unlimited)",
+            "  --producers N                    produce: N concurrent producers, one thread each (default 1)",
+            "  --flush P                        embedded broker flush policy: every-write|os|<ms> (reports fsyncs/s)",
             "  --warmup N                       records excluded from the statistics (default min(N/10, 50000))",
             "",
             "consume with --embedded first fills the topic (not measured). baseline-* use the wire codec on a plain",
             "socket without the client (a ceiling for comparison): baseline-produce pipelines batches of",
-            "--batch-size bytes 5 deep; baseline-sync sends one record per Produce and waits.",
+            "--batch-size bytes 5 deep; baseline-sync sends one record per Produce and waits; baseline-consume",
+            "sends plain Fetches (1 MiB, one in flight, round-robin over partitions) and decodes every value.",
+            "Async produce latency is send() to acknowledgement: time queued in the producer plus the round trip;",
+            "it only means something at a set load (--throughput), not at full speed.",
             "Progress is printed once a second; the last line has msgs/s, MB/s and latency p50/p99/p999.");
 
     public static PerfOptions parse(String[] args) {
@@ -46,7 +58,7 @@ public final class PerfOptions {
             throw new IllegalArgumentException(USAGE);
         }
         o.command = rest.remove(0);
-        if (!List.of("produce", "consume", "baseline-produce", "baseline-sync").contains(o.command)) {
+        if (!List.of("produce", "consume", "baseline-produce", "baseline-sync", "baseline-consume").contains(o.command)) {
             throw new IllegalArgumentException("unknown command '" + o.command + "'\n" + USAGE);
         }
         for (int i = 0; i < rest.size(); i++) {
@@ -71,6 +83,9 @@ public final class PerfOptions {
                             case "--partitions" -> o.partitions = Integer.parseInt(v);
                             case "--warmup" -> o.warmup = Long.parseLong(v);
                             case "--keys" -> o.keys = Integer.parseInt(v);
+                            case "--throughput" -> o.throughput = Long.parseLong(v);
+                            case "--producers" -> o.producers = Integer.parseInt(v);
+                            case "--flush" -> o.flush = v;
                             default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                         }
                     } catch (NumberFormatException e) {
@@ -84,6 +99,9 @@ public final class PerfOptions {
         }
         if (o.messages < 1 || o.size < 0 || o.partitions < 1) {
             throw new IllegalArgumentException("--messages and --partitions must be >= 1, --size >= 0");
+        }
+        if (o.producers < 1 || o.throughput < 0) {
+            throw new IllegalArgumentException("--producers must be >= 1, --throughput >= 0");
         }
         if (o.warmup < 0) {
             o.warmup = Math.min(o.messages / 10, 50_000);

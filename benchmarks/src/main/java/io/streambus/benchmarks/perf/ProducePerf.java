@@ -5,11 +5,23 @@ import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Serdes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
-/** Produce load: sync (one acknowledgement at a time) or async (batched, pipelined). */
+/**
+ * Produce load: sync (one acknowledgement at a time per producer) or async (batched, pipelined), from
+ * {@code --producers} threads with one producer each, optionally paced to {@code --throughput} records/s in total
+ * (so that latency is measured at a set load). Async latency is send() to acknowledgement: queueing in the producer
+ * plus the round trip.
+ */
 public final class ProducePerf {
     private ProducePerf() {
     }
@@ -26,32 +38,80 @@ public final class ProducePerf {
         return m;
     }
 
-    public static String run(StreamBusClient client, PerfOptions o) {
-        Producer<byte[], byte[]> producer = client.newProducer(Serdes.byteArraySerializer(),
-                Serdes.byteArraySerializer(), producerSettings(o));
+    /** Runs the warm-up and the measured part; returns the summary line. */
+    public static String run(StreamBusClient client, PerfOptions o) throws Exception {
+        List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+        // With several producers each has its own client (own connection), like separate applications: the broker
+        // answers the requests of one connection in order, which would serialize them.
+        List<StreamBusClient> clients = new ArrayList<>();
+        for (int i = 0; i < o.producers; i++) {
+            StreamBusClient c = client;
+            if (i > 0) {
+                c = StreamBusClient.builder().bootstrap(o.brokers).clientId("streambus-perf-" + i).build();
+                clients.add(c);
+            }
+            producers.add(c.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
+                    producerSettings(o)));
+        }
         byte[] value = new byte[o.size];
         ThreadLocalRandom.current().nextBytes(value);
         byte[][] keys = new byte[Math.max(0, o.keys)][];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = ("key-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
-        String label = "produce " + (o.sync ? "sync" : "async") + " " + o.size + "B";
-        // Warm-up: same path, not measured.
-        sendAll(producer, o, value, keys, o.warmup, null);
-        producer.flush(Duration.ofSeconds(60));
-        try (Stats stats = new Stats(label, o.size)) {
-            stats.start();
-            sendAll(producer, o, value, keys, o.messages, stats);
-            producer.flush(Duration.ofMinutes(5));
-            stats.stop();
-            producer.close(Duration.ofSeconds(30));
-            return stats.summary();
+        String label = "produce " + (o.sync ? "sync" : "async (latency = queueing + ack)") + " " + o.size + "B"
+                + (o.producers > 1 ? " x" + o.producers + " producers" : "")
+                + (o.throughput > 0 ? " at " + o.throughput + " msgs/s target" : "");
+        ExecutorService pool = Executors.newFixedThreadPool(o.producers);
+        try {
+            // Warm-up: same path, not measured.
+            runAll(pool, producers, o, value, keys, o.warmup, null);
+            try (Stats stats = new Stats(label, o.size)) {
+                stats.start();
+                runAll(pool, producers, o, value, keys, o.messages, stats);
+                stats.stop();
+                return stats.summary();
+            }
+        } finally {
+            pool.shutdownNow();
+            for (Producer<byte[], byte[]> p : producers) {
+                p.close(Duration.ofSeconds(30));
+            }
+            for (StreamBusClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    private static void runAll(ExecutorService pool, List<Producer<byte[], byte[]>> producers, PerfOptions o,
+                               byte[] value, byte[][] keys, long n, Stats stats) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        long each = Math.max(1, n / producers.size());
+        for (Producer<byte[], byte[]> p : producers) {
+            done.add(pool.submit(() -> {
+                sendAll(p, o, value, keys, each, stats);
+                p.flush(Duration.ofMinutes(5));
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.MINUTES);
         }
     }
 
     private static void sendAll(Producer<byte[], byte[]> producer, PerfOptions o, byte[] value, byte[][] keys,
                                 long n, Stats stats) {
+        // Pacing: record i of this producer is due at start + i * interval; a late sender catches up without sleeping.
+        long intervalNanos = o.throughput > 0 ? Math.max(1, 1_000_000_000L * o.producers / o.throughput) : 0;
+        long start = System.nanoTime();
         for (long i = 0; i < n; i++) {
+            if (intervalNanos > 0) {
+                long due = start + i * intervalNanos;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
             byte[] key = keys.length == 0 ? null : keys[(int) (i % keys.length)];
             ProducerRecord<byte[], byte[]> r = o.partitions > 1 && key == null
                     ? new ProducerRecord<>(o.topic, (int) (i % o.partitions), null, value)

@@ -1,5 +1,7 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.log.FlushPolicy;
+
 import io.streambus.broker.limits.LogText;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.Utf8Order;
@@ -92,7 +94,17 @@ public final class GroupCoordinator implements AutoCloseable {
     public static GroupCoordinator open(Path dataDir, GroupCoordinatorConfig config, TopicMetadata topics,
                                         GroupAuthorizer authorizer, ScheduledExecutorService scheduler)
             throws IOException {
-        OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes());
+        return open(dataDir, FlushPolicy.EVERY_WRITE, config, topics, authorizer, scheduler);
+    }
+
+    /**
+     * As {@link #open(Path, GroupCoordinatorConfig, TopicMetadata, GroupAuthorizer, ScheduledExecutorService)},
+     * with the offset store following the broker's flush {@code policy}.
+     */
+    public static GroupCoordinator open(Path dataDir, FlushPolicy policy, GroupCoordinatorConfig config,
+                                        TopicMetadata topics, GroupAuthorizer authorizer,
+                                        ScheduledExecutorService scheduler) throws IOException {
+        OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes(), policy);
         MembershipStore members = MembershipStore.disabled();
         try {
             if (config.durableMembership()) {

@@ -1,5 +1,7 @@
 package io.streambus.broker.group;
 
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.Fsyncs;
 import io.streambus.broker.security.PrivateFiles;
 import io.streambus.common.TopicPartition;
 import org.slf4j.Logger;
@@ -45,9 +47,12 @@ import java.util.zip.CRC32C;
  * partition tombstones (expiry), group tombstone (deletion or expiry), topic tombstone (topic deletion), group
  * state. Replaying the records in order gives the current state.
  *
- * <p><b>Durability.</b> A single writer thread takes every queued write, appends the batch, calls
- * {@code force} and only then applies it to the in-memory view and completes the futures: an offset whose future
- * completed normally survives a kill -9 or a power cut. Batching amortizes the fsync over concurrent commits.
+ * <p><b>Durability.</b> A single writer thread takes every queued write, appends the batch, syncs it as the broker's
+ * {@link FlushPolicy} says, and only then applies it to the in-memory view and completes the futures: an offset
+ * whose future completed normally survives a kill -9 (it is in the file); with {@code every-write} (one force per
+ * batch, shared by every commit queued at that moment) it also survives a power cut. With {@code os} nothing is
+ * forced on the request path, as for the messages themselves (forcing offsets but not the messages they point
+ * at would buy nothing); with an interval the writer forces at most once per interval, and when idle.
  * If a write fails the file is truncated back to the end of the last good batch and the batch's futures fail; if
  * even that fails, the store refuses every later write.
  *
@@ -88,6 +93,7 @@ public final class OffsetStore implements AutoCloseable {
     private final Path dir;
     private final Path file;
     private final long compactionThresholdBytes;
+    private final FlushPolicy policy;
     private final ConcurrentHashMap<String, Entry> groups = new ConcurrentHashMap<>();
     private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final FileChannel lockChannel;
@@ -100,12 +106,15 @@ public final class OffsetStore implements AutoCloseable {
     private FileChannel channel;
     private long fileSize;
     private long sizeAfterCompaction;
+    private boolean dirty;
+    private long lastForceNanos = System.nanoTime();
 
     private volatile boolean closed;
     private volatile IOException failure;
 
-    private OffsetStore(Path dir, long compactionThresholdBytes) throws IOException {
+    private OffsetStore(Path dir, long compactionThresholdBytes, FlushPolicy policy) throws IOException {
         this.dir = dir;
+        this.policy = policy;
         this.file = dir.resolve(FILE);
         this.compactionThresholdBytes = compactionThresholdBytes;
         PrivateFiles.createDirectories(dir);
@@ -132,23 +141,34 @@ public final class OffsetStore implements AutoCloseable {
         writer.start();
     }
 
-    /** Opens (creating if needed) the store under {@code <dataDir>/__offsets} with the default threshold. */
+    /**
+     * Opens (creating if needed) the store under {@code <dataDir>/__offsets} with the default threshold, forcing
+     * every write ({@link FlushPolicy#EVERY_WRITE}).
+     */
     public static OffsetStore open(Path dataDir) throws IOException {
         return open(dataDir, DEFAULT_COMPACTION_THRESHOLD_BYTES);
+    }
+
+    /** {@link #open(Path, long, FlushPolicy)} forcing every write ({@link FlushPolicy#EVERY_WRITE}). */
+    public static OffsetStore open(Path dataDir, long compactionThresholdBytes) throws IOException {
+        return open(dataDir, compactionThresholdBytes, FlushPolicy.EVERY_WRITE);
     }
 
     /**
      * Opens (creating if needed) the store under {@code <dataDir>/__offsets}, recovering its content.
      *
      * @param compactionThresholdBytes file size above which the log is compacted while running
+     * @param policy                   when writes are forced (the broker's flush policy)
      * @throws IOException if the directory cannot be used, is locked by another broker, or holds a file that is not
      *                     an offsets log
      */
-    public static OffsetStore open(Path dataDir, long compactionThresholdBytes) throws IOException {
+    public static OffsetStore open(Path dataDir, long compactionThresholdBytes, FlushPolicy policy)
+            throws IOException {
         if (compactionThresholdBytes <= 0) {
             throw new IllegalArgumentException("compaction threshold must be positive");
         }
-        return new OffsetStore(dataDir.resolve(DIRECTORY), compactionThresholdBytes);
+        return new OffsetStore(dataDir.resolve(DIRECTORY), compactionThresholdBytes,
+                java.util.Objects.requireNonNull(policy, "policy"));
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -261,7 +281,14 @@ public final class OffsetStore implements AutoCloseable {
         List<Op> batch = new ArrayList<>();
         while (true) {
             try {
-                batch.add(queue.take());
+                Op first = policy.kind() == FlushPolicy.Kind.INTERVAL && dirty
+                        ? queue.poll(policy.interval().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                        : queue.take();
+                if (first == null) {
+                    forceOnInterval(); // idle: what the last batches wrote goes to disk within one interval
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 continue; // only close() stops the writer, by the poison op
             }
@@ -287,7 +314,11 @@ public final class OffsetStore implements AutoCloseable {
                     frame(op, bytes);
                 }
                 writeFully(channel, ByteBuffer.wrap(bytes.toByteArray()), start);
-                channel.force(false);
+                if (policy.kind() == FlushPolicy.Kind.EVERY_WRITE) {
+                    Fsyncs.force(channel, false); // one force for every commit queued at this moment
+                } else {
+                    dirty = true;
+                }
                 fileSize = start + bytes.size();
             } catch (IOException e) {
                 log.error("could not write committed offsets to {}: {}", file, e.toString());
@@ -316,8 +347,26 @@ public final class OffsetStore implements AutoCloseable {
                 log.error("offset store completion callback failed", e);
             }
         }
+        if (policy.kind() == FlushPolicy.Kind.INTERVAL
+                && System.nanoTime() - lastForceNanos >= policy.interval().toNanos()) {
+            forceOnInterval();
+        }
         if (fileSize > compactionThresholdBytes && fileSize > 2 * sizeAfterCompaction) {
             compact();
+        }
+    }
+
+    /** Interval policy: forces what was written since the last force. Writer thread. */
+    private void forceOnInterval() {
+        lastForceNanos = System.nanoTime();
+        if (!dirty || failure != null) {
+            return;
+        }
+        try {
+            Fsyncs.force(channel, false);
+            dirty = false;
+        } catch (IOException e) {
+            log.warn("offsets log {}: periodic sync failed: {}", file, e.toString());
         }
     }
 

@@ -16,6 +16,14 @@ import java.util.Objects;
  *   <li>{@link #OS}: never forced except when a segment is rolled and at close; the kernel writes back when it
  *       likes.</li>
  * </ul>
+ *
+ * <p><b>One policy for every broker log.</b> The data segments, the committed offsets and stored group state
+ * ({@code group.OffsetStore}), the share-group state ({@code share.ShareStateStore}) and the exactly-once journals
+ * ({@code txn.RecordFile}) all follow the same policy: with {@code os} none of them forces on the request path; with
+ * {@code every-write} each forces before the reply, and concurrent requests share forces ({@link GroupCommit}: one
+ * force covers every write appended before it started). The only writes forced before a reply whatever the policy
+ * are those the spec requires to be durable first: the transaction coordinator's prepare and decision records
+ * (B.7.8) and producer-id allocations (B.12.2). Every such force is counted by {@link Fsyncs}.
  */
 public final class FlushPolicy {
     /** The kinds of policy. */

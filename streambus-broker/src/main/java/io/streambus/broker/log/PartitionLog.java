@@ -51,7 +51,15 @@ public final class PartitionLog {
     private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
     private final CRC32C crc = new CRC32C();
     private volatile Segment active;
+    /** Offset the next append gets; guarded by appendLock. Ahead of nextOffset while a write awaits its force. */
+    private long writeOffset;
+    /** Published end: readers see offsets below it. With every-write only data already forced. */
     private volatile long nextOffset;
+    /** Bytes ever appended by this process (across segments): the positions of {@link #commits}. */
+    private volatile long appendedBytes;
+    /** Shares forces between concurrent appends with every-write; null with the other policies. */
+    private final GroupCommit commits;
+    private final Object publishLock = new Object();
     private volatile long startOffset;
     private volatile State state = State.OPEN;
     /** Set when an I/O error left the active segment in an unknown state; appends refuse until a restart. */
@@ -68,6 +76,9 @@ public final class PartitionLog {
         this.dir = dir;
         this.config = config;
         this.name = topic + "-" + partition;
+        this.commits = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE
+                ? new GroupCommit(() -> appendedBytes, () -> Fsyncs.force(active.log, false), 0)
+                : null;
     }
 
     /** Opens (and recovers) the partition stored in {@code dir}, creating it when empty. */
@@ -87,6 +98,7 @@ public final class PartitionLog {
         log.active = last;
         log.startOffset = recovered.get(0).baseOffset;
         log.nextOffset = last.endOffset;
+        log.writeOffset = last.endOffset;
         return log;
     }
 
@@ -181,65 +193,97 @@ public final class PartitionLog {
     }
 
     private AppendResult appendBatch(ByteBuf batch, int[] starts, int count, long now) {
-        int total = batch.readableBytes();
+        AppendResult r;
+        long position;
         appendLock.lock();
         try {
-            checkOpen();
-            if (failure != null) {
-                throw new StorageException("partition " + name + " refuses appends after an earlier I/O error ("
-                        + failure + "); restart the broker to recover it");
-            }
-            long base = nextOffset;
-            for (int i = 0; i < count; i++) {
-                batch.setLong(starts[i], base + i);
-            }
-            batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
-            batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
-            batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
-            batch.setInt(BatchFormat.COUNT_OFFSET, count);
-            batch.setLong(BatchFormat.TIME_OFFSET, now);
-            crc.reset();
-            crc.update(batch.nioBuffer(BatchFormat.CRC_START, total - BatchFormat.CRC_START));
-            batch.setInt(BatchFormat.CRC_OFFSET, (int) crc.getValue());
-
-            Segment seg = maybeRoll(total, count, now);
-            long pos = seg.size;
-            int indexEntries = seg.index.count();
-            long indexedBefore = seg.lastIndexedPosition;
-            try {
-                ByteBuffer nio = batch.nioBuffer();
-                long at = pos;
-                while (nio.hasRemaining()) {
-                    at += seg.log.write(nio, at);
-                }
-                if (pos - seg.lastIndexedPosition >= config.indexIntervalBytes()) {
-                    seg.index.add((int) (base - seg.baseOffset), (int) pos);
-                    seg.lastIndexedPosition = pos;
-                    seg.index.writeEntry(seg.indexChannel, seg.index.count() - 1);
-                }
-                if (config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE) {
-                    seg.log.force(false);
-                }
-            } catch (IOException e) {
-                seg.index.truncateTo(indexEntries);
-                seg.lastIndexedPosition = indexedBefore;
-                undoWrite(seg, pos, e);
-                throw new StorageException("append to " + name + " failed: " + e, e);
-            }
-            if (pos == 0) {
-                seg.firstAppendTimeMs = now;
-            }
-            seg.lastAppendTimeMs = now;
-            seg.size = pos + total;
-            seg.endOffset = base + count;
-            if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
-                dirty = true;
-            }
-            nextOffset = base + count; // publishes the batch to readers
-            return new AppendResult(base, count, base + count);
+            r = appendLocked(batch, starts, count, now);
+            position = appendedBytes;
         } finally {
             appendLock.unlock();
         }
+        if (commits != null) {
+            // Outside the lock, so that the appends that arrive meanwhile are covered by one later force.
+            try {
+                commits.sync(position);
+            } catch (IOException e) {
+                failure = e.toString();
+                throw new StorageException("sync of " + name + " failed: " + e, e);
+            }
+            publish(r.highWaterMark());
+        }
+        return r;
+    }
+
+    /**
+     * Makes offsets below {@code end} visible to readers. A force covers every write before it, so publishing a
+     * later end also covers earlier batches whose own sync has not returned yet.
+     */
+    private void publish(long end) {
+        synchronized (publishLock) {
+            if (end > nextOffset) {
+                nextOffset = end;
+            }
+        }
+    }
+
+    /** Writes the batch; caller holds appendLock. */
+    private AppendResult appendLocked(ByteBuf batch, int[] starts, int count, long now) {
+        int total = batch.readableBytes();
+        checkOpen();
+        if (failure != null) {
+            throw new StorageException("partition " + name + " refuses appends after an earlier I/O error ("
+                    + failure + "); restart the broker to recover it");
+        }
+        long base = writeOffset;
+        for (int i = 0; i < count; i++) {
+            batch.setLong(starts[i], base + i);
+        }
+        batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
+        batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
+        batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
+        batch.setInt(BatchFormat.COUNT_OFFSET, count);
+        batch.setLong(BatchFormat.TIME_OFFSET, now);
+        crc.reset();
+        crc.update(batch.nioBuffer(BatchFormat.CRC_START, total - BatchFormat.CRC_START));
+        batch.setInt(BatchFormat.CRC_OFFSET, (int) crc.getValue());
+
+        Segment seg = maybeRoll(total, count, now);
+        long pos = seg.size;
+        int indexEntries = seg.index.count();
+        long indexedBefore = seg.lastIndexedPosition;
+        try {
+            ByteBuffer nio = batch.nioBuffer();
+            long at = pos;
+            while (nio.hasRemaining()) {
+                at += seg.log.write(nio, at);
+            }
+            if (pos - seg.lastIndexedPosition >= config.indexIntervalBytes()) {
+                seg.index.add((int) (base - seg.baseOffset), (int) pos);
+                seg.lastIndexedPosition = pos;
+                seg.index.writeEntry(seg.indexChannel, seg.index.count() - 1);
+            }
+        } catch (IOException e) {
+            seg.index.truncateTo(indexEntries);
+            seg.lastIndexedPosition = indexedBefore;
+            undoWrite(seg, pos, e);
+            throw new StorageException("append to " + name + " failed: " + e, e);
+        }
+        if (pos == 0) {
+            seg.firstAppendTimeMs = now;
+        }
+        seg.lastAppendTimeMs = now;
+        seg.size = pos + total;
+        seg.endOffset = base + count;
+        if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
+            dirty = true;
+        }
+        writeOffset = base + count;
+        appendedBytes += total;
+        if (commits == null) {
+            publish(writeOffset); // publishes the batch to readers; with every-write only after the force
+        }
+        return new AppendResult(base, count, base + count);
     }
 
     /** Cuts a partly written batch off again; if even that fails, no further append may follow it. */
@@ -258,16 +302,16 @@ public final class PartitionLog {
         long segmentMs = config.segmentTime() == null ? -1 : config.segmentTime().toMillis();
         boolean full = seg.size > 0 && (seg.size + batchBytes > config.segmentBytes()
                 || seg.size + batchBytes > Integer.MAX_VALUE
-                || nextOffset + count - seg.baseOffset > Integer.MAX_VALUE
+                || writeOffset + count - seg.baseOffset > Integer.MAX_VALUE
                 || (segmentMs >= 0 && now - seg.firstAppendTimeMs > segmentMs));
         return full ? roll(seg) : seg;
     }
 
-    /** Starts a new active segment at {@code nextOffset} after sealing {@code seg}; caller holds appendLock. */
+    /** Starts a new active segment at {@code writeOffset} after sealing {@code seg}; caller holds appendLock. */
     private Segment roll(Segment seg) {
         Segment next;
         try {
-            next = Segment.create(dir, nextOffset);
+            next = Segment.create(dir, writeOffset);
         } catch (IOException e) {
             throw new StorageException("could not create a new segment for " + name + ": " + e, e);
         }
@@ -530,7 +574,7 @@ public final class PartitionLog {
         }
         dirty = false;
         try {
-            seg.log.force(false);
+            Fsyncs.force(seg.log, false);
         } catch (ClosedChannelException e) {
             if (state == State.OPEN) {
                 throw new StorageException("flush of " + name + " failed: file closed", e);

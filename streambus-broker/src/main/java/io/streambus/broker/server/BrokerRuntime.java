@@ -104,7 +104,8 @@ public final class BrokerRuntime {
                     return t;
                 });
                 timers.setRemoveOnCancelPolicy(true);
-                groups = GroupCoordinator.open(config.dataDir(), config.groups(), logs::partitionCount,
+                groups = GroupCoordinator.open(config.dataDir(), config.flushPolicy(), config.groups(),
+                        logs::partitionCount,
                         new AclGroupAuthorizer(security.authorizer()), timers);
             }
             if (groups != null && (config.eos().idempotence() || config.eos().transactions())) {
@@ -149,7 +150,8 @@ public final class BrokerRuntime {
 
     private static ExecutorService newWorkerPool(BrokerConfig config) {
         AtomicInteger n = new AtomicInteger();
-        int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
+        // Produce with every-write blocks a worker in its fsync: enough workers let concurrent producers share one.
+        int threads = Math.max(16, Runtime.getRuntime().availableProcessors());
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "streambus-worker-" + n.incrementAndGet());

@@ -1,6 +1,7 @@
 package io.streambus.broker.share;
 
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.Fsyncs;
 import io.streambus.broker.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -249,7 +250,7 @@ public final class ShareStateStore implements AutoCloseable {
                 bytesWritten += size;
                 fileBytes += size;
                 if (policy.kind() == FlushPolicy.Kind.EVERY_WRITE) {
-                    channel.force(false);
+                    Fsyncs.force(channel, false);
                     lastForceNanos = System.nanoTime();
                 } else {
                     maybeForceOnInterval();
@@ -332,7 +333,7 @@ public final class ShareStateStore implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastForceNanos >= policy.interval().toNanos()) {
             try {
-                channel.force(false);
+                Fsyncs.force(channel, false);
             } catch (IOException e) {
                 LOG.warn("share state log {}: periodic sync failed: {}", file, e.toString());
             }

@@ -1,6 +1,8 @@
 package io.streambus.broker.txn;
 
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.Fsyncs;
+import io.streambus.broker.log.GroupCommit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -18,9 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An append-only file of CRC-framed records ({@code [i32 body length][i32 CRC32C of body][body]}) with group
- * commit: {@link #sync(long)} forces the file only if the position asked for is not on disk yet, and concurrent
- * callers share one {@code force} (the first one in forces everything written so far; the others find their
- * position covered when they get the lock). Appends follow the broker's {@link FlushPolicy}: with
+ * commit ({@link GroupCommit}): {@link #sync(long)} forces the file only if the position asked for is not on disk
+ * yet, and concurrent callers share one {@code force}. Appends follow the broker's {@link FlushPolicy}: with
  * {@link FlushPolicy.Kind#EVERY_WRITE} {@link #appendDurable} forces before it returns; with the other policies only
  * the writes that a reply must wait for are forced ({@link #appendDurable} with {@code mustSync}), the rest is
  * forced by {@link #flushIfDirty()} (the broker's interval task) or at close.
@@ -36,10 +36,8 @@ final class RecordFile implements AutoCloseable {
     private final Path file;
     private final FlushPolicy policy;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock syncLock = new ReentrantLock();
-    private final AtomicLong synced = new AtomicLong();
-    private final AtomicLong forces = new AtomicLong();
-    private FileChannel channel;
+    private GroupCommit commits;
+    private volatile FileChannel channel;
     private volatile long size;
 
     private RecordFile(Path file, FlushPolicy policy) {
@@ -86,7 +84,7 @@ final class RecordFile implements AutoCloseable {
             f.channel.force(true);
         }
         f.size = pos;
-        f.synced.set(pos);
+        f.commits = new GroupCommit(() -> f.size, () -> Fsyncs.force(f.channel, false), pos);
         return f;
     }
 
@@ -145,21 +143,7 @@ final class RecordFile implements AutoCloseable {
 
     /** Forces the file unless everything up to {@code position} is on disk already; concurrent callers share. */
     void sync(long position) throws IOException {
-        if (synced.get() >= position) {
-            return;
-        }
-        syncLock.lock();
-        try {
-            if (synced.get() >= position) {
-                return; // a concurrent caller's force covered this write: that is the batching
-            }
-            long upTo = size;
-            channel.force(false);
-            forces.incrementAndGet();
-            synced.accumulateAndGet(upTo, Math::max);
-        } finally {
-            syncLock.unlock();
-        }
+        commits.sync(position);
     }
 
     /** Forces whatever was appended since the last force (the interval flush task). */
@@ -169,7 +153,7 @@ final class RecordFile implements AutoCloseable {
 
     /** Number of {@code force} calls so far (tests check the batching with it). */
     long forceCount() {
-        return forces.get();
+        return commits.forces();
     }
 
     /** Bytes in the file. */
@@ -183,38 +167,40 @@ final class RecordFile implements AutoCloseable {
      */
     void rewrite(List<byte[]> records) throws IOException {
         writeLock.lock();
-        syncLock.lock();
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            long pos = 0;
-            try (FileChannel out = io.streambus.broker.security.PrivateFiles.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                CRC32C crc = new CRC32C();
-                for (byte[] body : records) {
-                    crc.reset();
-                    crc.update(body);
-                    ByteBuffer buf = ByteBuffer.allocate(8 + body.length);
-                    buf.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
-                    while (buf.hasRemaining()) {
-                        pos += out.write(buf, pos);
-                    }
-                }
-                out.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException e) {
-                LOG.debug("directory fsync not supported: {}", e.toString());
-            }
-            channel.close();
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            size = pos;
-            synced.set(pos);
+            commits.rewrite(() -> replace(records), () -> size);
         } finally {
-            syncLock.unlock();
             writeLock.unlock();
         }
+    }
+
+    /** Writes {@code records} to a new file and renames it over this one; caller holds both locks. */
+    private void replace(List<byte[]> records) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        long pos = 0;
+        try (FileChannel out = io.streambus.broker.security.PrivateFiles.open(tmp, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            CRC32C crc = new CRC32C();
+            for (byte[] body : records) {
+                crc.reset();
+                crc.update(body);
+                ByteBuffer buf = ByteBuffer.allocate(8 + body.length);
+                buf.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+                while (buf.hasRemaining()) {
+                    pos += out.write(buf, pos);
+                }
+            }
+            out.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            LOG.debug("directory fsync not supported: {}", e.toString());
+        }
+        channel.close();
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        size = pos;
     }
 
     /** Forces and closes the file. */

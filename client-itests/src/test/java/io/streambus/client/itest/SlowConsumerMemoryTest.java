@@ -82,6 +82,9 @@ class SlowConsumerMemoryTest {
             producer.flush(Duration.ofSeconds(120));
             double seconds = (System.nanoTime() - t0) / 1e9;
             producer.close();
+            // On an idle machine the producer can finish before the first 1 MB/s fetch has arrived: wait for it.
+            org.awaitility.Awaitility.await("the slow consumer's first records").atMost(Duration.ofSeconds(30))
+                    .until(() -> consumed.get() > 0);
             long consumedAtEnd = consumed.get();
             consuming.set(false);
             slowReader.join(30_000);

@@ -108,6 +108,10 @@ public final class GroupsCommand implements Callable<Integer> {
         protected int run(Session s) {
             s.requireGroups("groups describe");
             GroupListing group = require(s, groupId);
+            if (group.isShareGroup()) {
+                throw new CliFailure("'" + groupId + "' is a share group: `streambus share-groups describe "
+                        + groupId + "` describes it");
+            }
             Map<TopicPartition, OffsetAndMetadata> committed = new TreeMap<>(
                     s.await(s.admin().committedOffsets(groupId, List.of()), "reading committed offsets of "
                             + groupId));
@@ -119,7 +123,7 @@ public final class GroupsCommand implements Callable<Integer> {
             long totalLag = 0;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
                 TopicPartition tp = e.getKey();
-                Long hwm = highWaterMark(s, tp, ends.get(tp));
+                Long hwm = s.highWaterMark(tp, ends.get(tp));
                 Long lag = hwm == null ? null : Math.max(0, hwm - e.getValue().offset());
                 totalLag += lag == null ? 0 : lag;
                 String metadata = e.getValue().metadata();
@@ -140,29 +144,19 @@ public final class GroupsCommand implements Callable<Integer> {
             json.put("protocolType", group.protocolType());
             json.put("hasMembers", !EMPTY.equals(group.state()));
             json.put("totalLag", totalLag);
+            json.put("membersAvailable", false);
             json.put("partitions", partitions);
 
             StringBuilder text = new StringBuilder();
             text.append("Group: %s  State: %s  Protocol: %s  Total lag: %d%n".formatted(group.groupId(),
                     group.state(), group.protocolType().isEmpty() ? "-" : group.protocolType(), totalLag));
             text.append(committed.isEmpty() ? "No committed offsets.%n".formatted() : table.render());
-            text.append("(Members and assignments: not served by the broker's protocol; state "
+            text.append("(Members and assignments: not available, the wire protocol has no request that returns "
+                    + "them; state "
                     + (EMPTY.equals(group.state()) ? "Empty: the group has no members" : group.state()
                     + ": the group has members") + ".)").append(System.lineSeparator());
             output.format().print(new Report(text.toString(), json), s.terminal().out());
             return 0;
-        }
-
-        /** The partition's high-water mark, or null when its topic is gone (its offsets go with it, B.6.8). */
-        private static Long highWaterMark(Session s, TopicPartition tp, CompletableFuture<PartitionOffsets> f) {
-            try {
-                return s.await(f, "reading the offsets of " + tp).highWaterMark();
-            } catch (BrokerErrorException e) {
-                if (e.code() == ErrorCode.TOPIC_NOT_FOUND || e.code() == ErrorCode.PARTITION_NOT_FOUND) {
-                    return null;
-                }
-                throw e;
-            }
         }
     }
 

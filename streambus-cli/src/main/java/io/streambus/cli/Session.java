@@ -68,7 +68,7 @@ public final class Session {
      * @throws CliFailure naming the missing capability, for a core-only broker
      */
     public void requireGroups(String command) {
-        require(command, BrokerCapabilities.CAP_GROUPS + ", " + BrokerCapabilities.CAP_GROUP_ADMIN,
+        require(command, BrokerCapabilities.CAP_GROUPS,
                 caps -> caps.supportsCommittedOffsets() && caps.serves(0x13) && caps.serves(0x14),
                 "OffsetFetch, OffsetCommit, DeleteGroups and ListGroups");
     }

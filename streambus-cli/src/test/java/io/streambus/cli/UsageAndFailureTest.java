@@ -101,7 +101,9 @@ class UsageAndFailureTest {
         Cli.Result r = Cli.raw("", "completion");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("complete -F").contains("streambus").contains("reset-offsets")
-                .contains("--from-beginning").contains("--to-datetime");
+                .contains("--from-beginning").contains("--to-datetime").contains("share-groups")
+                .contains("--max-delivery-attempts").contains("transactions").contains("--heuristic")
+                .contains("--in-doubt");
     }
 
     private static void assertUsage(Cli.Result r, String message) {

@@ -1,0 +1,216 @@
+package io.streambus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.testing.LeakCheck;
+import io.streambus.broker.txn.EosConfig;
+import io.streambus.client.StreamBusClient;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.producer.Producer;
+import io.streambus.client.producer.ProducerFencedException;
+import io.streambus.client.producer.ProducerRecord;
+import io.streambus.client.producer.XaProducer;
+import io.streambus.client.serialization.Serdes;
+import io.streambus.protocol.txn.Xid;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** transactions list, describe and abort, and xa list, commit, rollback and forget against a broker with 2PC. */
+@ExtendWith(LeakCheck.class)
+class TransactionsAndXaCommandTest {
+    private static EmbeddedBroker broker;
+    private static Cli cli;
+    private static StreamBusClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        broker = EmbeddedBroker.builder().temporary()
+                .exactlyOnce(EosConfig.defaults().withTransactions(true)).build();
+        broker.start();
+        cli = new Cli(broker.address());
+        client = StreamBusClient.builder().bootstrap(broker.address()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        broker.close();
+    }
+
+    private static Cli.Result ok(Cli.Result r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    private static Cli.Result failed(Cli.Result r, int exit) {
+        assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+        assertThat(r.out()).as(r.toString()).isEmpty();
+        return r;
+    }
+
+    private static Xid xid(String gtrid, String bqual) {
+        return new Xid(131077, gtrid.getBytes(StandardCharsets.US_ASCII), bqual.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Prepares a branch holding one record on partition 0 of {@code topic}. */
+    private static void prepared(String prefix, Xid xid, String topic, String value) {
+        try (XaProducer<String, String> xa = client.newXaProducer(Serdes.stringSerializer(),
+                Serdes.stringSerializer(), Map.of())) {
+            xa.startXaBranch(prefix, xid, Duration.ofSeconds(60));
+            xa.send(new ProducerRecord<>(topic, 0, "k", value));
+            xa.prepareXaBranch();
+        }
+    }
+
+    /** The values a read_committed consumer reads from partition 0 of {@code topic}, once it has {@code n}. */
+    private static List<String> readCommitted(String topic, int n) {
+        List<String> values = new ArrayList<>();
+        try (Consumer<String, String> c = client.newConsumer(Serdes.stringDeserializer(), Serdes.stringDeserializer(),
+                Map.of("isolation.level", "read_committed", "auto.offset.reset", "earliest"))) {
+            c.assign(topic, List.of(0));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                c.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
+                return values.size() >= n;
+            });
+        }
+        return values;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listPreparedBranchesThenCommitRollBackAndForgetThemThroughTheCli() {
+        ok(cli.run("topics", "create", "xa-out", "--partitions", "1"));
+        Xid first = xid("tm1.000042", "br1");
+        Xid second = xid("tm1.000043", "");
+        prepared("cli.app", first, "xa-out", "first");
+        prepared("cli.app", second, "xa-out", "second");
+        String firstId = "cli.app:xa:00020005:746d312e303030303432:627231";
+        String secondXid = "00020005:746d312e303030303433:";
+        String secondId = "cli.app:xa:" + secondXid;
+
+        Cli.Result table = ok(cli.run("xa", "list"));
+        assertThat(table.out()).containsPattern("PREFIX\\s+XID\\s+STATE\\s+SINCE\\s+AGE\\s+PARTITIONS\\s+GROUPS")
+                .containsPattern("cli\\.app\\s+00020005:746d312e303030303432:627231\\s+Prepared\\s+\\S+Z\\s+\\S+\\s+"
+                        + "xa-out-0\\s+-")
+                .contains("2 Prepared branches hold back read_committed consumers of their partitions");
+        List<Object> json = ok(cli.run("xa", "list", "--in-doubt", "--prefix", "cli.app", "-o", "json")).jsonArray();
+        assertThat(json).hasSize(2);
+        Map<String, Object> b = (Map<String, Object>) json.get(0);
+        assertThat(b).containsEntry("transactionId", firstId).containsEntry("prefix", "cli.app")
+                .containsEntry("state", "Prepared").containsEntry("groups", List.of())
+                .containsEntry("partitions", List.of(Map.of("topic", "xa-out", "partition", 0L)))
+                .containsKeys("producerId", "producerEpoch", "stateSinceMs", "stateSince", "ageMs");
+        assertThat((Map<String, Object>) b.get("xid")).containsEntry("formatId", 131077L)
+                .containsEntry("globalTransactionId", "746d312e303030303432").containsEntry("branchQualifier", "627231")
+                .containsEntry("text", "00020005:746d312e303030303432:627231");
+        assertThat(ok(cli.run("xa", "list", "--state", "CompleteCommit", "-o", "json")).jsonArray()).isEmpty();
+
+        Cli.Result txns = ok(cli.run("transactions", "list", "--prefix", "cli.app:"));
+        assertThat(txns.out()).containsPattern("TRANSACTION ID\\s+STATE\\s+SINCE\\s+AGE\\s+PRODUCER\\s+PARTITIONS")
+                .containsPattern(firstId + "\\s+Prepared").contains(secondId)
+                .contains("Ordinary (non-XA) transactions are not listed: the wire protocol has no request");
+        Map<String, Object> txnsJson = ok(cli.run("transactions", "list", "-o", "json")).jsonObject();
+        assertThat(txnsJson).containsEntry("ordinaryTransactionsListed", false);
+        assertThat(Cli.list(txnsJson.get("transactions"))).hasSize(2);
+
+        Cli.Result described = ok(cli.run("transactions", "describe", firstId));
+        assertThat(described.out()).containsPattern("state\\s+Prepared").containsPattern("xid\\s+00020005:")
+                .containsPattern("partitions\\s+xa-out-0").containsPattern("prefix\\s+cli\\.app");
+        assertThat(ok(cli.run("transactions", "describe", firstId, "-o", "json")).jsonObject())
+                .containsEntry("transactionId", firstId).containsEntry("state", "Prepared");
+
+        // forget needs a complete branch: the refusal names the branch's state
+        assertThat(failed(cli.run("xa", "forget", firstId), 1).err()).contains("cannot forget XA branch " + firstId
+                + ": it is Prepared; only a complete or heuristically completed branch can be forgotten");
+
+        Map<String, Object> committed = ok(cli.run("xa", "commit", firstId, "-o", "json")).jsonObject();
+        assertThat(committed).containsEntry("transactionId", firstId).containsEntry("action", "commit")
+                .containsEntry("heuristic", false);
+        Cli.Result rolledBack = ok(cli.run("xa", "rollback", "--heuristic", "--prefix", "cli.app", secondXid));
+        assertThat(rolledBack.out()).contains("Rolled back XA branch " + secondId + " (heuristic decision");
+        assertThat(readCommitted("xa-out", 1)).containsExactly("first");
+
+        List<Object> after = ok(cli.run("xa", "list", "-o", "json")).jsonArray();
+        assertThat(after).extracting(o -> (Object) ((Map<?, ?>) o).get("state"))
+                .containsExactly("CompleteCommit", "HeuristicRollback");
+        assertThat(after).extracting(o -> (Object) ((Map<?, ?>) o).get("partitions")).containsOnly(List.of());
+        assertThat(failed(cli.run("xa", "commit", secondId), 1).err()).contains("an operator decided it already "
+                + "(HeuristicRollback)").contains("streambus xa forget " + secondId);
+        assertThat(failed(cli.run("xa", "rollback", "--heuristic", firstId), 1).err())
+                .contains("it is CompleteCommit; --heuristic decides only a Prepared branch");
+
+        assertThat(ok(cli.run("xa", "forget", firstId)).out()).contains("Forgot XA branch " + firstId + ".");
+        ok(cli.run("xa", "forget", "--prefix", "cli.app", secondXid));
+        assertThat(ok(cli.run("xa", "list")).out()).isEqualTo("No XA branches." + System.lineSeparator());
+        assertThat(failed(cli.run("xa", "commit", firstId), 1).err()).contains("cannot commit XA branch " + firstId
+                + ": the broker has no such branch").contains("streambus xa list");
+        assertThat(failed(cli.run("transactions", "describe", firstId), 1).err())
+                .contains("XA transaction '" + firstId + "' does not exist");
+    }
+
+    @Test
+    void branchesAreNamedInADocumentedFormat() {
+        assertThat(failed(cli.run("xa", "commit", "not-a-branch"), 2).err())
+                .contains("'not-a-branch' is not an XA transaction id").contains("PREFIX:xa:FORMAT:GTRID:BQUAL");
+        assertThat(failed(cli.run("xa", "commit", "--prefix", "p", "0002:ab:cd"), 2).err())
+                .contains("'0002:ab:cd' is not an XID").contains("FORMAT: 8 hex digits");
+        assertThat(failed(cli.run("xa", "rollback", "--prefix", "p", "00020005::cd"), 2).err())
+                .contains("is not an XID").contains("GTRID: 1 to 64 bytes");
+        assertThat(failed(cli.run("xa", "forget", "p:xa:00020005:zz:"), 2).err())
+                .contains("is not an XA transaction id");
+        assertThat(failed(cli.run("xa", "list", "--state", "prepared"), 2).err())
+                .contains("--state prepared is not a branch state").contains("Prepared");
+        assertThat(failed(cli.run("xa", "list", "--state", "Prepared", "--in-doubt"), 2).err())
+                .contains("exclude each other");
+        assertThat(failed(cli.run("xa"), 2).err()).contains("a subcommand is missing");
+        assertThat(failed(cli.run("xa", "commit", "cli.app:xa:00000001:abcd:"), 1).err())
+                .contains("the broker has no such branch");
+        Cli.Result help = Cli.raw("", "xa", "commit", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("PREFIX:xa:FORMAT:GTRID:BQUAL").contains("--heuristic");
+    }
+
+    @Test
+    void abortEndsTheOpenTransactionOfAHangingProducer() throws Exception {
+        ok(cli.run("topics", "create", "txn-out", "--partitions", "1"));
+        Producer<String, String> hanging = client.newProducer(Serdes.stringSerializer(), Serdes.stringSerializer(),
+                Map.of("transactional.id", "billing-app"));
+        try {
+            hanging.initTransactions();
+            hanging.beginTransaction();
+            hanging.send(new ProducerRecord<>("txn-out", 0, "k", "never-committed")).get(10, TimeUnit.SECONDS);
+            ok(cli.runWithInput("after\n", "produce", "txn-out"));
+
+            Cli.Result describe = failed(cli.run("transactions", "describe", "billing-app"), 1);
+            assertThat(describe.err()).contains("cannot describe transaction 'billing-app': it is an ordinary "
+                    + "transaction id").contains("streambus transactions abort billing-app");
+            assertThat(ok(cli.run("transactions", "list", "-o", "json")).jsonObject().get("transactions"))
+                    .isEqualTo(List.of());
+
+            Map<String, Object> aborted = ok(cli.run("transactions", "abort", "billing-app", "-o", "json"))
+                    .jsonObject();
+            assertThat(aborted).containsEntry("transactionId", "billing-app").containsEntry("aborted", true);
+            // the open transaction held back read_committed reads of everything after it: now only 'after' shows
+            assertThat(readCommitted("txn-out", 1)).containsExactly("after");
+            assertThatThrownBy(hanging::commitTransaction).isInstanceOf(ProducerFencedException.class);
+        } finally {
+            hanging.close(Duration.ofSeconds(5));
+        }
+        assertThat(ok(cli.run("transactions", "abort", "billing-app")).out())
+                .contains("Aborted the open transaction of billing-app, if it had one");
+        assertThat(failed(cli.run("transactions", "abort", "cli.app:xa:00020005:746d31:"), 1).err())
+                .contains("is an XA branch: roll it back with `streambus xa rollback cli.app:xa:00020005:746d31:`");
+    }
+}

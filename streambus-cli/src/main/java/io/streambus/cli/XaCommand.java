@@ -177,15 +177,24 @@ public final class XaCommand implements Callable<Integer> {
             return switch (e.code()) {
                 case ErrorCode.UNKNOWN_XID -> what + "the broker has no such branch (never created, or forgotten "
                         + "already); `streambus xa list` shows the branches";
-                case ErrorCode.HEURISTIC_COMMIT, ErrorCode.HEURISTIC_ROLLBACK -> what + "an operator decided it "
-                        + "already (" + (e.code() == ErrorCode.HEURISTIC_COMMIT ? "HeuristicCommit" : "HeuristicRollback")
-                        + "); once its transaction manager knows, `streambus xa forget " + id.transactionId()
-                        + "` forgets it";
+                case ErrorCode.HEURISTIC_COMMIT -> what + decidedAlready("HeuristicCommit", id);
+                case ErrorCode.HEURISTIC_ROLLBACK -> what + decidedAlready("HeuristicRollback", id);
                 case ErrorCode.TRANSACTION_ABORTED -> what + "it was rolled back already (CompleteAbort)";
                 case ErrorCode.CONCURRENT_TRANSACTIONS -> what + "its outcome is being written; try again in a moment";
-                case ErrorCode.INVALID_TRANSACTION_STATE -> what + "it is " + state(s, id) + "; " + advice();
+                case ErrorCode.INVALID_TRANSACTION_STATE -> {
+                    // a heuristic decision on a decided branch is 31, not 57/58 (B.7.8.4): say who decided it
+                    String state = state(s, id);
+                    yield what + (state.startsWith("Heuristic") ? decidedAlready(state, id)
+                            : "it is " + state + "; " + advice());
+                }
                 default -> what + "the broker refused: " + e.getMessage();
             };
+        }
+
+        /** The branch ended in {@code state}, HeuristicCommit or HeuristicRollback, by an operator's decision. */
+        private static String decidedAlready(String state, XaBranchId id) {
+            return "an operator decided it already (" + state + "); once its transaction manager knows, "
+                    + "`streambus xa forget " + id.transactionId() + "` forgets it";
         }
 
         /** What to do when the branch's state does not allow this action (code 31). */

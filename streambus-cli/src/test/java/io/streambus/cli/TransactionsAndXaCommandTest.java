@@ -12,6 +12,7 @@ import io.streambus.client.consumer.Consumer;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerFencedException;
 import io.streambus.client.producer.ProducerRecord;
+import io.streambus.client.producer.XaBranchException;
 import io.streambus.client.producer.XaProducer;
 import io.streambus.client.serialization.Serdes;
 import io.streambus.protocol.txn.Xid;
@@ -158,6 +159,76 @@ class TransactionsAndXaCommandTest {
                 + ": the broker has no such branch").contains("streambus xa list");
         assertThat(failed(cli.run("transactions", "describe", firstId), 1).err())
                 .contains("XA transaction '" + firstId + "' does not exist");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHeuristicCommitIsAppliedListedAndReportedToTheReturningManager() {
+        ok(cli.run("topics", "create", "xa-heur", "--partitions", "1"));
+        prepared("heur.app", xid("tm2.000001", "b1"), "xa-heur", "decided");
+        String id = "heur.app:xa:00020005:746d322e303030303031:6231";
+        assertThat(ok(cli.run("xa", "list", "--prefix", "heur.app", "--state", "Prepared")).out())
+                .containsPattern("heur\\.app\\s+00020005:746d322e303030303031:6231\\s+Prepared")
+                .contains("1 Prepared branch holds back read_committed consumers of its partitions");
+
+        Map<String, Object> decided = ok(cli.run("xa", "commit", "--heuristic", id, "-o", "json")).jsonObject();
+        assertThat(decided).containsEntry("transactionId", id).containsEntry("action", "commit")
+                .containsEntry("heuristic", true);
+        assertThat(readCommitted("xa-heur", 1)).containsExactly("decided");
+
+        // the heuristic outcome stays in doubt for the manager's recovery until it is forgotten
+        List<Object> inDoubt = ok(cli.run("xa", "list", "--in-doubt", "--prefix", "heur.app", "-o", "json"))
+                .jsonArray();
+        assertThat(inDoubt).hasSize(1);
+        assertThat((Map<String, Object>) inDoubt.get(0)).containsEntry("state", "HeuristicCommit")
+                .containsEntry("partitions", List.of());
+        assertThat(ok(cli.run("transactions", "describe", id)).out()).containsPattern("state\\s+HeuristicCommit");
+        // a returning manager's own decision, either way, is told that an operator decided (57)
+        assertThat(failed(cli.run("xa", "rollback", id), 1).err()).contains("cannot rollback XA branch " + id
+                + ": an operator decided it already (HeuristicCommit)").contains("streambus xa forget " + id);
+        assertThat(failed(cli.run("xa", "commit", id), 1).err()).contains("(HeuristicCommit)");
+        assertThat(failed(cli.run("xa", "commit", "--heuristic", id), 1).err())
+                .contains("cannot commit (heuristic) XA branch " + id + ": an operator decided it already");
+
+        assertThat(ok(cli.run("xa", "forget", id)).out()).contains("Forgot XA branch " + id + ".");
+        assertThat(ok(cli.run("xa", "list", "--prefix", "heur.app")).out())
+                .isEqualTo("No XA branches." + System.lineSeparator());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rollbackEndsAnOpenBranchBeforeItsTimeout() throws Exception {
+        ok(cli.run("topics", "create", "xa-open", "--partitions", "1"));
+        String id = "open.app:xa:00020005:746d332e303030303031:";
+        try (XaProducer<String, String> xa = client.newXaProducer(Serdes.stringSerializer(),
+                Serdes.stringSerializer(), Map.of())) {
+            xa.startXaBranch("open.app", xid("tm3.000001", ""), Duration.ofSeconds(60));
+            xa.send(new ProducerRecord<>("xa-open", 0, "k", "open")).get(10, TimeUnit.SECONDS);
+            List<Object> open = ok(cli.run("xa", "list", "--prefix", "open.app", "-o", "json")).jsonArray();
+            assertThat(open).hasSize(1);
+            assertThat((Map<String, Object>) open.get(0)).containsEntry("transactionId", id)
+                    .containsEntry("state", "Ongoing")
+                    .containsEntry("partitions", List.of(Map.of("topic", "xa-open", "partition", 0L)));
+
+            assertThat(failed(cli.run("xa", "commit", id), 1).err()).contains("cannot commit XA branch " + id
+                    + ": it is Ongoing; commit decides only a Prepared branch (an open one is rolled back with "
+                    + "`xa rollback`)");
+            assertThat(failed(cli.run("xa", "rollback", "--heuristic", id), 1).err())
+                    .contains("it is Ongoing; --heuristic decides only a Prepared branch (roll an open one back "
+                            + "without it)");
+            assertThat(failed(cli.run("xa", "forget", id), 1).err()).contains("it is Ongoing; only a complete");
+
+            assertThat(ok(cli.run("xa", "rollback", id)).out()).isEqualTo("Rolled back XA branch " + id + "."
+                    + System.lineSeparator());
+            assertThat((Map<String, Object>) ok(cli.run("xa", "list", "--prefix", "open.app", "-o", "json"))
+                    .jsonArray().get(0)).containsEntry("state", "CompleteAbort");
+            // the session that held the branch learns it at its next request
+            assertThatThrownBy(xa::prepareXaBranch).isInstanceOf(XaBranchException.class);
+        }
+        ok(cli.runWithInput("after\n", "produce", "xa-open"));
+        assertThat(readCommitted("xa-open", 1)).containsExactly("after");
+        assertThat(ok(cli.run("xa", "rollback", id)).out()).contains("Rolled back XA branch " + id);
+        ok(cli.run("xa", "forget", id));
     }
 
     @Test

@@ -120,7 +120,9 @@ public final class ShareGroupsCommand implements Callable<Integer> {
                 : table.render());
         text.append("(START-OFFSET: every offset below it is finished; IN-FLIGHT: offsets examined beyond it; LAG: "
                 + "high-water mark minus start offset. In-flight records by state and their delivery counts: not "
-                + "available, the wire protocol does not report them.)").append(System.lineSeparator());
+                + "available, the wire protocol does not report them: ShareGroupConfigure, the only request that "
+                + "describes a share group, gives per share-partition only the start offset, the in-flight count "
+                + "and whether the limit is reached.)").append(System.lineSeparator());
         return new Report(text.toString(), json);
     }
 

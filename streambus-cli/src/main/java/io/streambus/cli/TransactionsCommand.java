@@ -3,7 +3,6 @@ package io.streambus.cli;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.txn.XaBranch;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,18 +56,15 @@ public final class TransactionsCommand implements Callable<Integer> {
                 description = "Only transaction ids that start with PREFIX.")
         private String prefix;
 
-        @Option(names = "--state", paramLabel = "STATE", split = ",",
-                description = "Only transactions in these states (repeat or separate with commas): "
-                        + "Empty, Ongoing, Prepared, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, "
-                        + "HeuristicCommit, HeuristicRollback.")
-        private List<String> states = new ArrayList<>();
+        @Mixin
+        private BranchStateOption states;
 
         @Mixin
         private OutputOption output;
 
         @Override
         protected int run(Session s) {
-            List<String> filter = XaCommand.states(spec, states);
+            List<String> filter = states.states(spec);
             s.requireTwoPhaseCommit("transactions list");
             List<XaBranch> branches = s.await(s.admin().listXaBranches(prefix, filter), "listing transactions");
             Report listing = XaBranchReport.list(branches, XaBranchReport.View.TRANSACTIONS, "No XA transactions.",

@@ -4,7 +4,6 @@ import io.streambus.client.BrokerErrorException;
 import io.streambus.client.producer.XaBranchException;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.txn.XaBranch;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,6 @@ import picocli.CommandLine.Spec;
         subcommands = {XaCommand.ListBranches.class, XaCommand.Commit.class, XaCommand.Rollback.class,
                 XaCommand.Forget.class})
 public final class XaCommand implements Callable<Integer> {
-    /** The states of B.7.8.5, for checking --state. */
-    static final List<String> STATES = List.of("Empty", "Ongoing", "Prepared", "PrepareCommit", "PrepareAbort",
-            "CompleteCommit", "CompleteAbort", "HeuristicCommit", "HeuristicRollback");
     /** What {@code XAResource.recover} lists: prepared or heuristically completed (B.7.8.5). */
     static final List<String> IN_DOUBT = List.of("Prepared", "HeuristicCommit", "HeuristicRollback");
 
@@ -49,23 +45,6 @@ public final class XaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "a subcommand is missing: list, commit, rollback or forget");
-    }
-
-    /**
-     * The states named by {@code --state} (repeated or comma-separated), checked against B.7.8.5's names.
-     *
-     * @throws ParameterException for a name that is none of them (the broker would silently match nothing)
-     */
-    static List<String> states(CommandSpec spec, List<String> given) {
-        List<String> out = new ArrayList<>();
-        for (String s : given) {
-            if (!STATES.contains(s)) {
-                throw new ParameterException(spec.commandLine(), "--state " + s + " is not a branch state: use "
-                        + String.join(", ", STATES) + " (case-sensitive)");
-            }
-            out.add(s);
-        }
-        return out;
     }
 
     /** {@code xa list}. */
@@ -79,11 +58,8 @@ public final class XaCommand implements Callable<Integer> {
                 description = "Only the branches of this resource manager prefix (XA transaction ids PREFIX:xa:...).")
         private String prefix;
 
-        @Option(names = "--state", paramLabel = "STATE", split = ",",
-                description = "Only branches in these states (repeat or separate with commas): "
-                        + "Empty, Ongoing, Prepared, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, "
-                        + "HeuristicCommit, HeuristicRollback.")
-        private List<String> states = new ArrayList<>();
+        @Mixin
+        private BranchStateOption states;
 
         @Option(names = "--in-doubt", description = "Only Prepared and heuristically completed branches (what a "
                 + "transaction manager's recovery lists); not with --state.")
@@ -97,7 +73,7 @@ public final class XaCommand implements Callable<Integer> {
             if (inDoubt && !states.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--in-doubt and --state exclude each other");
             }
-            List<String> filter = inDoubt ? IN_DOUBT : states(spec, states);
+            List<String> filter = inDoubt ? IN_DOUBT : states.states(spec);
             s.requireTwoPhaseCommit("xa list");
             List<XaBranch> branches = s.await(s.admin().listXaBranches(prefix == null ? "" : prefix + ":xa:",
                     filter), "listing XA branches");
@@ -212,20 +188,21 @@ public final class XaCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code xa commit}. */
-    @Command(name = "commit", mixinStandardHelpOptions = true,
-            description = {"Commit a Prepared XA branch (EndXaBranch commit).",
-                    "Without --heuristic this is the transaction manager's own commit(xid), for replaying a decision "
-                            + "found in its log; with --heuristic it is an operator's decision in place of a manager "
-                            + "that is gone: the branch ends HeuristicCommit, and a returning manager is told so."})
-    public static final class Commit extends Decision {
-        @Option(names = "--heuristic", description = "An operator's decision, not the transaction manager's "
-                + "(B.7.8.7): needs the right to alter the cluster.")
+    /**
+     * A commit or a rollback: the transaction manager's decision, or with {@code --heuristic} an operator's in place
+     * of a manager that is gone (B.7.8.7).
+     */
+    abstract static class Outcome extends Decision {
+        @Option(names = "--heuristic", description = "An operator's decision on a Prepared branch, not the "
+                + "transaction manager's (B.7.8.7): needs the right to alter the cluster.")
         private boolean heuristic;
+
+        /** True to commit, false to roll back. */
+        abstract boolean commit();
 
         @Override
         String action() {
-            return "commit";
+            return commit() ? "commit" : "rollback";
         }
 
         @Override
@@ -235,8 +212,24 @@ public final class XaCommand implements Callable<Integer> {
 
         @Override
         CompletableFuture<Void> send(Session s, XaBranchId id) {
-            return heuristic ? s.admin().decideXaBranchHeuristically(id.prefix(), id.xid(), true)
-                    : s.admin().commitXaBranch(id.prefix(), id.xid());
+            if (heuristic) {
+                return s.admin().decideXaBranchHeuristically(id.prefix(), id.xid(), commit());
+            }
+            return commit() ? s.admin().commitXaBranch(id.prefix(), id.xid())
+                    : s.admin().rollbackXaBranch(id.prefix(), id.xid());
+        }
+    }
+
+    /** {@code xa commit}. */
+    @Command(name = "commit", mixinStandardHelpOptions = true,
+            description = {"Commit a Prepared XA branch (EndXaBranch commit).",
+                    "Without --heuristic this is the transaction manager's own commit(xid), for replaying a decision "
+                            + "found in its log; with --heuristic it is an operator's decision in place of a manager "
+                            + "that is gone: the branch ends HeuristicCommit, and a returning manager is told so."})
+    public static final class Commit extends Outcome {
+        @Override
+        boolean commit() {
+            return true;
         }
 
         @Override
@@ -252,25 +245,10 @@ public final class XaCommand implements Callable<Integer> {
                             + "Ongoing) branch before its timeout, or a Prepared one as the manager would; with "
                             + "--heuristic it decides a Prepared branch in place of a manager that is gone: the "
                             + "branch ends HeuristicRollback."})
-    public static final class Rollback extends Decision {
-        @Option(names = "--heuristic", description = "An operator's decision, not the transaction manager's "
-                + "(B.7.8.7): needs the right to alter the cluster; only for a Prepared branch.")
-        private boolean heuristic;
-
+    public static final class Rollback extends Outcome {
         @Override
-        String action() {
-            return "rollback";
-        }
-
-        @Override
-        boolean heuristic() {
-            return heuristic;
-        }
-
-        @Override
-        CompletableFuture<Void> send(Session s, XaBranchId id) {
-            return heuristic ? s.admin().decideXaBranchHeuristically(id.prefix(), id.xid(), false)
-                    : s.admin().rollbackXaBranch(id.prefix(), id.xid());
+        boolean commit() {
+            return false;
         }
 
         @Override
@@ -280,7 +258,7 @@ public final class XaCommand implements Callable<Integer> {
 
         @Override
         String advice() {
-            return heuristic ? "--heuristic decides only a Prepared branch (roll an open one back without it)"
+            return heuristic() ? "--heuristic decides only a Prepared branch (roll an open one back without it)"
                     : "it was committed already";
         }
     }

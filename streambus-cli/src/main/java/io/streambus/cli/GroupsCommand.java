@@ -59,6 +59,28 @@ public final class GroupsCommand implements Callable<Integer> {
                 + "' does not exist: `streambus groups list` shows the groups"));
     }
 
+    /**
+     * A listing of {@code groups}: id and state, and with {@code protocol} the protocol type, as a table ({@code none}
+     * when there are none) and a JSON array.
+     */
+    static Report listing(List<GroupListing> groups, boolean protocol, String none) {
+        Table table = protocol ? new Table("GROUP", "STATE", "PROTOCOL") : new Table("GROUP", "STATE");
+        List<Object> json = new ArrayList<>();
+        for (GroupListing g : groups) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("group", g.groupId());
+            m.put("state", g.state());
+            if (protocol) {
+                table.row(g.groupId(), g.state(), g.protocolType().isEmpty() ? null : g.protocolType());
+                m.put("protocolType", g.protocolType());
+            } else {
+                table.row(g.groupId(), g.state());
+            }
+            json.add(m);
+        }
+        return new Report(groups.isEmpty() ? none + System.lineSeparator() : table.render(), json);
+    }
+
     /** {@code groups list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List consumer groups with their state and protocol type (empty for groups that only "
@@ -75,18 +97,7 @@ public final class GroupsCommand implements Callable<Integer> {
         protected int run(Session s) {
             s.requireGroups("groups list");
             List<GroupListing> groups = s.await(s.admin().listGroups(prefix), "listing groups");
-            Table table = new Table("GROUP", "STATE", "PROTOCOL");
-            List<Object> json = new ArrayList<>();
-            for (GroupListing g : groups) {
-                table.row(g.groupId(), g.state(), g.protocolType().isEmpty() ? null : g.protocolType());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("group", g.groupId());
-                m.put("state", g.state());
-                m.put("protocolType", g.protocolType());
-                json.add(m);
-            }
-            String text = groups.isEmpty() ? "No groups.%n".formatted() : table.render();
-            output.format().print(new Report(text, json), s.terminal().out());
+            output.format().print(listing(groups, true, "No groups."), s.terminal().out());
             return 0;
         }
     }

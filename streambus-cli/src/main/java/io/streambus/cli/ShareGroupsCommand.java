@@ -126,6 +126,17 @@ public final class ShareGroupsCommand implements Callable<Integer> {
         return new Report(text.toString(), json);
     }
 
+    /** A subcommand on one share group, named by its first parameter, with {@code --output}. */
+    abstract static class OnGroup extends BrokerCommand {
+        /** The share group id. */
+        @Parameters(index = "0", paramLabel = "GROUP", description = "The share group id.")
+        String groupId;
+
+        /** The output format. */
+        @Mixin
+        OutputOption output;
+    }
+
     /** {@code share-groups list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List share groups with their state (Empty: no members; Stable: members).")
@@ -142,17 +153,7 @@ public final class ShareGroupsCommand implements Callable<Integer> {
             s.requireShareGroups("share-groups list");
             List<GroupListing> groups = s.await(s.admin().listGroups(prefix), "listing groups").stream()
                     .filter(GroupListing::isShareGroup).toList();
-            Table table = new Table("GROUP", "STATE");
-            List<Object> json = new ArrayList<>();
-            for (GroupListing g : groups) {
-                table.row(g.groupId(), g.state());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("group", g.groupId());
-                m.put("state", g.state());
-                json.add(m);
-            }
-            String text = groups.isEmpty() ? "No share groups.%n".formatted() : table.render();
-            output.format().print(new Report(text, json), s.terminal().out());
+            output.format().print(GroupsCommand.listing(groups, false, "No share groups."), s.terminal().out());
             return 0;
         }
     }
@@ -162,12 +163,7 @@ public final class ShareGroupsCommand implements Callable<Integer> {
             description = {"Describe a share group (ShareGroupConfigure without a change): state, member count, "
                     + "settings, and per share-partition the start offset, the in-flight window, whether the "
                     + "in-flight limit is reached, the high-water mark and the lag."})
-    public static final class Describe extends BrokerCommand {
-        @Parameters(index = "0", paramLabel = "GROUP", description = "The share group id.")
-        private String groupId;
-
-        @Mixin
-        private OutputOption output;
+    public static final class Describe extends OnGroup {
 
         @Override
         protected int run(Session s) {
@@ -191,10 +187,7 @@ public final class ShareGroupsCommand implements Callable<Integer> {
                             + "topic to records archived later, auto-offset-reset to share-partitions created later; "
                             + "a lower in-flight limit stops new records from being examined until the window has "
                             + "shrunk."})
-    public static final class Configure extends BrokerCommand {
-        @Parameters(index = "0", paramLabel = "GROUP", description = "The share group id.")
-        private String groupId;
-
+    public static final class Configure extends OnGroup {
         @Option(names = "--max-delivery-attempts", paramLabel = "N",
                 description = "Deliveries of a record before it is archived (1 to 1000; default 5).")
         private Integer maxDeliveryAttempts;
@@ -214,9 +207,6 @@ public final class ShareGroupsCommand implements Callable<Integer> {
         @Option(names = {"--max-in-flight-records", "--in-flight-limit"}, paramLabel = "N",
                 description = "Bound on the in-flight window of each share-partition (1 to 100000; default 2000).")
         private Integer maxInFlightRecords;
-
-        @Mixin
-        private OutputOption output;
 
         @Override
         protected int run(Session s) {
@@ -292,12 +282,7 @@ public final class ShareGroupsCommand implements Callable<Integer> {
                     + "members or records staged by an open transaction.",
                     "A share group created again under the same id starts afresh (by default from the start of each "
                             + "partition)."})
-    public static final class Delete extends BrokerCommand {
-        @Parameters(index = "0", paramLabel = "GROUP", description = "The share group id.")
-        private String groupId;
-
-        @Mixin
-        private OutputOption output;
+    public static final class Delete extends OnGroup {
 
         @Override
         protected int run(Session s) {

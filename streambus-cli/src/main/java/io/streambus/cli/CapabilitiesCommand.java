@@ -48,6 +48,8 @@ public final class CapabilitiesCommand extends BrokerCommand {
         served.put(BrokerCapabilities.CAP_GROUPS, caps.supportsGroups());
         served.put(BrokerCapabilities.CAP_GROUP_ADMIN, caps.serves(0x13) && caps.serves(0x14));
         served.put(BrokerCapabilities.CAP_TRANSACTIONS, caps.serves(0x0E) && caps.has(BrokerCapabilities.TXN_DATA_PATH));
+        served.put(BrokerCapabilities.CAP_TWO_PHASE_COMMIT, caps.supportsTwoPhaseCommit());
+        served.put(BrokerCapabilities.CAP_SHARE_GROUPS, caps.supportsShareGroups());
         served.put(BrokerCapabilities.CAP_SASL, caps.supportsSasl());
         served.put(BrokerCapabilities.CAP_COMPRESSION, caps.supportsCompression());
         served.put("headers-and-timestamps", caps.preservesHeadersAndTimestamps());

@@ -59,6 +59,28 @@ public final class GroupsCommand implements Callable<Integer> {
                 + "' does not exist: `streambus groups list` shows the groups"));
     }
 
+    /**
+     * A listing of {@code groups}: id and state, and with {@code protocol} the protocol type, as a table ({@code none}
+     * when there are none) and a JSON array.
+     */
+    static Report listing(List<GroupListing> groups, boolean protocol, String none) {
+        Table table = protocol ? new Table("GROUP", "STATE", "PROTOCOL") : new Table("GROUP", "STATE");
+        List<Object> json = new ArrayList<>();
+        for (GroupListing g : groups) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("group", g.groupId());
+            m.put("state", g.state());
+            if (protocol) {
+                table.row(g.groupId(), g.state(), g.protocolType().isEmpty() ? null : g.protocolType());
+                m.put("protocolType", g.protocolType());
+            } else {
+                table.row(g.groupId(), g.state());
+            }
+            json.add(m);
+        }
+        return new Report(groups.isEmpty() ? none + System.lineSeparator() : table.render(), json);
+    }
+
     /** {@code groups list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List consumer groups with their state and protocol type (empty for groups that only "
@@ -75,18 +97,7 @@ public final class GroupsCommand implements Callable<Integer> {
         protected int run(Session s) {
             s.requireGroups("groups list");
             List<GroupListing> groups = s.await(s.admin().listGroups(prefix), "listing groups");
-            Table table = new Table("GROUP", "STATE", "PROTOCOL");
-            List<Object> json = new ArrayList<>();
-            for (GroupListing g : groups) {
-                table.row(g.groupId(), g.state(), g.protocolType().isEmpty() ? null : g.protocolType());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("group", g.groupId());
-                m.put("state", g.state());
-                m.put("protocolType", g.protocolType());
-                json.add(m);
-            }
-            String text = groups.isEmpty() ? "No groups.%n".formatted() : table.render();
-            output.format().print(new Report(text, json), s.terminal().out());
+            output.format().print(listing(groups, true, "No groups."), s.terminal().out());
             return 0;
         }
     }
@@ -108,6 +119,10 @@ public final class GroupsCommand implements Callable<Integer> {
         protected int run(Session s) {
             s.requireGroups("groups describe");
             GroupListing group = require(s, groupId);
+            if (group.isShareGroup()) {
+                throw new CliFailure("'" + groupId + "' is a share group: `streambus share-groups describe "
+                        + groupId + "` describes it");
+            }
             Map<TopicPartition, OffsetAndMetadata> committed = new TreeMap<>(
                     s.await(s.admin().committedOffsets(groupId, List.of()), "reading committed offsets of "
                             + groupId));
@@ -119,7 +134,7 @@ public final class GroupsCommand implements Callable<Integer> {
             long totalLag = 0;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
                 TopicPartition tp = e.getKey();
-                Long hwm = highWaterMark(s, tp, ends.get(tp));
+                Long hwm = s.highWaterMark(tp, ends.get(tp));
                 Long lag = hwm == null ? null : Math.max(0, hwm - e.getValue().offset());
                 totalLag += lag == null ? 0 : lag;
                 String metadata = e.getValue().metadata();
@@ -140,29 +155,19 @@ public final class GroupsCommand implements Callable<Integer> {
             json.put("protocolType", group.protocolType());
             json.put("hasMembers", !EMPTY.equals(group.state()));
             json.put("totalLag", totalLag);
+            json.put("membersAvailable", false);
             json.put("partitions", partitions);
 
             StringBuilder text = new StringBuilder();
             text.append("Group: %s  State: %s  Protocol: %s  Total lag: %d%n".formatted(group.groupId(),
                     group.state(), group.protocolType().isEmpty() ? "-" : group.protocolType(), totalLag));
             text.append(committed.isEmpty() ? "No committed offsets.%n".formatted() : table.render());
-            text.append("(Members and assignments: not served by the broker's protocol; state "
+            text.append("(Members and assignments: not available, the wire protocol has no request that returns "
+                    + "them; state "
                     + (EMPTY.equals(group.state()) ? "Empty: the group has no members" : group.state()
                     + ": the group has members") + ".)").append(System.lineSeparator());
             output.format().print(new Report(text.toString(), json), s.terminal().out());
             return 0;
-        }
-
-        /** The partition's high-water mark, or null when its topic is gone (its offsets go with it, B.6.8). */
-        private static Long highWaterMark(Session s, TopicPartition tp, CompletableFuture<PartitionOffsets> f) {
-            try {
-                return s.await(f, "reading the offsets of " + tp).highWaterMark();
-            } catch (BrokerErrorException e) {
-                if (e.code() == ErrorCode.TOPIC_NOT_FOUND || e.code() == ErrorCode.PARTITION_NOT_FOUND) {
-                    return null;
-                }
-                throw e;
-            }
         }
     }
 

@@ -100,6 +100,10 @@ public final class ResetOffsetsCommand extends BrokerCommand {
         }
         s.requireGroups("groups reset-offsets");
         Optional<GroupListing> group = GroupsCommand.find(s, groupId);
+        if (group.isPresent() && group.get().isShareGroup()) {
+            throw new CliFailure("'" + groupId + "' is a share group, which has no committed offsets: its progress "
+                    + "is per share-partition (`streambus share-groups describe " + groupId + "`)");
+        }
         if (group.isPresent() && !GroupsCommand.EMPTY.equals(group.get().state())) {
             throw new CliFailure("group '" + groupId + "' has active members (state " + group.get().state()
                     + "): offsets can only be reset while the group is empty, as in Kafka; stop its consumers (or "

@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
  * usage). Not thread-safe: one instance per invocation.
  */
 @Command(name = "streambus", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Operate a StreamBus broker: topics, consumer groups, console producer and consumer, health "
-                + "and capabilities.",
-        subcommands = {TopicsCommand.class, GroupsCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        description = "Operate a StreamBus broker: topics, consumer groups, share groups, transactions and XA "
+                + "branches, console producer and consumer, health and capabilities.",
+        subcommands = {TopicsCommand.class, GroupsCommand.class, ShareGroupsCommand.class,
+                TransactionsCommand.class, XaCommand.class, ProduceCommand.class, ConsumeCommand.class,
                 HealthCommand.class, CapabilitiesCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
                 "  echo 'k1:hello' | streambus produce orders --key-separator :",
                 "  streambus consume orders --from-beginning --max 10 --print-key",
                 "  streambus groups describe billing --output json",
+                "  streambus share-groups configure jobs --max-delivery-attempts 3 --dead-letter-topic jobs-dlq",
+                "  streambus xa list --in-doubt",
                 "  source <(streambus completion)"})
 public final class StreamBusCli implements Callable<Integer> {
     private final Terminal terminal;

@@ -1,5 +1,7 @@
 package io.streambus.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,6 +35,19 @@ final class Cli {
     @SuppressWarnings("unchecked")
     static List<Object> list(Object jsonArray) {
         return (List<Object>) jsonArray;
+    }
+
+    /** {@code r}, asserting exit code 0. */
+    static Result ok(Result r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    /** {@code r}, asserting exit code {@code exit} and nothing on standard output. */
+    static Result failed(Result r, int exit) {
+        assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+        assertThat(r.out()).as(r.toString()).isEmpty();
+        return r;
     }
 
     Cli(String bootstrap) {

@@ -43,11 +43,31 @@ class CoreOnlyBrokerTest {
     }
 
     @Test
+    void shareGroupTransactionAndXaCommandsNeedAnExtendedBroker() {
+        String shareGroups = "needs an extended broker (share-groups); this broker is core-only";
+        assertFails(cli.run("share-groups", "list"), "share-groups list", shareGroups);
+        assertFails(cli.run("share-groups", "describe", "q", "-o", "json"), "share-groups describe", shareGroups);
+        assertFails(cli.run("share-groups", "configure", "q", "--lock-ms", "5000"), "share-groups configure",
+                shareGroups);
+        assertFails(cli.run("share-groups", "delete", "q"), "share-groups delete", shareGroups);
+        String twoPhase = "needs an extended broker (two-phase-commit); this broker is core-only";
+        assertFails(cli.run("transactions", "list"), "transactions list", twoPhase);
+        assertFails(cli.run("transactions", "describe", "p:xa:00000001:ab:"), "transactions describe", twoPhase);
+        assertFails(cli.run("transactions", "abort", "app-1"), "transactions abort",
+                "needs an extended broker (transactions); this broker is core-only");
+        assertFails(cli.run("xa", "list", "--in-doubt"), "xa list", twoPhase);
+        assertFails(cli.run("xa", "commit", "p:xa:00000001:ab:"), "xa commit", twoPhase);
+        assertFails(cli.run("xa", "rollback", "--heuristic", "p:xa:00000001:ab:"), "xa rollback", twoPhase);
+        assertFails(cli.run("xa", "forget", "--prefix", "p", "00000001:ab:"), "xa forget", twoPhase);
+    }
+
+    @Test
     void capabilitiesSayCoreOnly() {
         Cli.Result table = cli.run("capabilities");
         assertThat(table.exit()).as(table.toString()).isZero();
         assertThat(table.out()).containsPattern("core-only").containsPattern("consumer-groups\\s+no")
-                .containsPattern("topics\\s+yes").contains("Features: none");
+                .containsPattern("topics\\s+yes").containsPattern("share-groups\\s+no")
+                .containsPattern("two-phase-commit\\s+no").contains("Features: none");
         Map<String, Object> json = cli.run("capabilities", "--output", "json").jsonObject();
         assertThat(json).containsEntry("mode", "core-only").containsEntry("coreOnly", true)
                 .containsEntry("featureBits", 0L);
@@ -71,8 +91,12 @@ class CoreOnlyBrokerTest {
     }
 
     private static void assertNeedsExtended(Cli.Result r, String command) {
+        assertFails(r, command, NEEDS_EXTENDED);
+    }
+
+    private static void assertFails(Cli.Result r, String command, String message) {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).as(r.toString()).contains("`" + command + "` " + NEEDS_EXTENDED);
+        assertThat(r.err()).as(r.toString()).contains("`" + command + "` " + message);
         assertThat(r.out()).isEmpty();
     }
 }

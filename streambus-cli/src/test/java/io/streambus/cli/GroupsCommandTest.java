@@ -99,7 +99,8 @@ class GroupsCommandTest {
         assertThat(describe.out()).contains("Group: billing  State: Empty  Protocol: -  Total lag: 3")
                 .containsPattern("TOPIC\\s+PARTITION\\s+COMMITTED\\s+HIGH-WATER\\s+LAG")
                 .containsPattern("billing-in\\s+0\\s+2\\s+5\\s+3").containsPattern("billing-in\\s+1\\s+5\\s+5\\s+0")
-                .contains("Members and assignments: not served");
+                .contains("Members and assignments: not available, the wire protocol has no request that returns "
+                        + "them");
 
         Map<String, Object> json = cli.run("groups", "describe", "billing", "--output", "json").jsonObject();
         assertThat(json).containsEntry("group", "billing").containsEntry("state", "Empty")

@@ -111,7 +111,8 @@ class TopicsAndBrokerCommandsTest {
         Cli.Result table = cli.run("capabilities");
         assertThat(table.exit()).as(table.toString()).isZero();
         assertThat(table.out()).containsPattern("extended").containsPattern("consumer-groups\\s+yes")
-                .containsPattern("group-admin\\s+yes").contains("0x01 PRODUCE").contains("0x14 LIST_GROUPS");
+                .containsPattern("group-admin\\s+yes").containsPattern("share-groups\\s+yes")
+                .containsPattern("two-phase-commit\\s+yes").contains("0x01 PRODUCE").contains("0x14 LIST_GROUPS");
         Map<String, Object> json = cli.run("capabilities", "-o", "json").jsonObject();
         assertThat(json).containsEntry("mode", "extended").containsEntry("coreOnly", false);
         assertThat((Map<Object, Object>) json.get("capabilities")).containsEntry("consumer-groups", true)

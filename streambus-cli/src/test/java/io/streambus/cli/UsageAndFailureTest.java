@@ -48,6 +48,42 @@ class UsageAndFailureTest {
         assertUsage(Cli.raw("", "groups", "reset-offsets", "g", "--to-earliest"), "--topic");
     }
 
+    @Test
+    void badUsageOfTheShareGroupTransactionAndXaCommandsExitsWithTwo() {
+        assertUsage(Cli.raw("", "share-groups"), "a subcommand is missing: list, describe, configure or delete");
+        assertUsage(Cli.raw("", "share-groups", "describe"), "Missing required parameter: 'GROUP'");
+        assertUsage(Cli.raw("", "share-groups", "configure", "q", "--lock-ms", "x"), "'x' is not an int");
+        assertUsage(Cli.raw("", "share-groups", "list", "--output", "xml"), "'xml' is not an output format");
+        assertUsage(Cli.raw("", "transactions"), "a subcommand is missing: list, describe or abort");
+        assertUsage(Cli.raw("", "transactions", "describe"), "Missing required parameter: 'ID'");
+        assertUsage(Cli.raw("", "transactions", "abort"), "Missing required parameter: 'ID'");
+        assertUsage(Cli.raw("", "transactions", "list", "--state", "Open"), "--state Open is not a branch state");
+        assertUsage(Cli.raw("", "xa"), "a subcommand is missing: list, commit, rollback or forget");
+        assertUsage(Cli.raw("", "xa", "commit"), "Missing required parameter: 'BRANCH'");
+        assertUsage(Cli.raw("", "xa", "forget", "--heuristic", "p:xa:00000001:ab:"), "Unknown option: '--heuristic'");
+        assertUsage(Cli.raw("", "xa", "bogus"), "Unmatched argument");
+    }
+
+    @Test
+    void theHelpSaysWhatTheWireProtocolCannotShow() {
+        assertThat(help("share-groups")).contains("it does not report the in-flight records by state or their "
+                + "delivery counts");
+        assertThat(help("transactions", "list"))
+                .contains("Ordinary transactions are not listed: no request of the wire protocol lists them.");
+        assertThat(help("transactions", "describe"))
+                .contains("An ordinary transaction id cannot be described: the wire protocol has no request for it.");
+        assertThat(help("xa", "rollback")).contains("--heuristic").contains("--prefix");
+    }
+
+    /** The help of a command, its lines joined (picocli wraps the descriptions at 80 columns). */
+    private static String help(String... command) {
+        String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+        args[command.length] = "--help";
+        Cli.Result r = Cli.raw("", args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r.out().replaceAll("\\s+", " ");
+    }
+
     /** Checked after parsing, before anything is sent: still bad usage. */
     @Test
     void semanticUsageErrorsAreBadUsageToo() throws IOException {
@@ -101,7 +137,9 @@ class UsageAndFailureTest {
         Cli.Result r = Cli.raw("", "completion");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("complete -F").contains("streambus").contains("reset-offsets")
-                .contains("--from-beginning").contains("--to-datetime");
+                .contains("--from-beginning").contains("--to-datetime").contains("share-groups")
+                .contains("--max-delivery-attempts").contains("transactions").contains("--heuristic")
+                .contains("--in-doubt");
     }
 
     private static void assertUsage(Cli.Result r, String message) {

@@ -51,19 +51,26 @@ class EosCrashTest {
         return r.body(ProduceResponse.class).baseOffset();
     }
 
+    /**
+     * In a broker that dies the second time it reaches {@code point}: stores "a" with sequence 0, then sends "b" with
+     * sequence 1, which kills it. Returns the producer id.
+     */
+    private static long killedBySecondBatch(Path data, CrashPoints.Point point) throws Exception {
+        try (ChildBroker child = crashing(data, point, 2); TestClient c = TestClient.connect(child.port())) {
+            c.send(new CreateTopicRequest("t", 1, 1));
+            long pid = c.send(new InitProducerIdRequest("", 0)).body(InitProducerIdResponse.class).producerId();
+            assertThat(produceOk(c, pid, 0, "a")).isZero();
+            assertThatThrownBy(() -> c.send(sequenced("t", 0, pid, (short) 0, 1, false, "b")))
+                    .isInstanceOf(IOException.class);
+            assertThat(child.awaitExit()).isEqualTo(137);
+            return pid;
+        }
+    }
+
     @Test
     void killAfterTheBatchBeforeTheReplyTheRetryIsADuplicate() throws Exception {
         Path data = dir.resolve("data");
-        long pid;
-        try (ChildBroker child = crashing(data, CrashPoints.Point.BATCH_APPENDED, 2);
-             TestClient c = TestClient.connect(child.port())) {
-            c.send(new CreateTopicRequest("t", 1, 1));
-            pid = c.send(new InitProducerIdRequest("", 0)).body(InitProducerIdResponse.class).producerId();
-            assertThat(produceOk(c, pid, 0, "a")).isZero();
-            assertThatThrownBy(() -> c.send(sequenced("t", 0, pid, (short) 0, 1, false, "b")))
-                    .isInstanceOf(IOException.class); // killed after appending "b", before its reply
-            assertThat(child.awaitExit()).isEqualTo(137);
-        }
+        long pid = killedBySecondBatch(data, CrashPoints.Point.BATCH_APPENDED); // "b" appended, no reply
         try (ChildBroker child = ChildBroker.start(data); TestClient c = TestClient.connect(child.port())) {
             assertThat(produceOk(c, pid, 1, "b")).as("the retry gets the original offset").isEqualTo(1);
             assertThat(produceOk(c, pid, 2, "c")).isEqualTo(2);
@@ -74,16 +81,8 @@ class EosCrashTest {
     @Test
     void killBetweenTheJournalRecordAndTheBatchTheRetryIsAppendedAfresh() throws Exception {
         Path data = dir.resolve("data");
-        long pid;
-        try (ChildBroker child = crashing(data, CrashPoints.Point.BATCH_JOURNALED, 2);
-             TestClient c = TestClient.connect(child.port())) {
-            c.send(new CreateTopicRequest("t", 1, 1));
-            pid = c.send(new InitProducerIdRequest("", 0)).body(InitProducerIdResponse.class).producerId();
-            assertThat(produceOk(c, pid, 0, "a")).isZero();
-            assertThatThrownBy(() -> c.send(sequenced("t", 0, pid, (short) 0, 1, false, "b")))
-                    .isInstanceOf(IOException.class); // killed after the journal record of "b", before "b"
-            assertThat(child.awaitExit()).isEqualTo(137);
-        }
+        // killed after the journal record of "b", before "b" itself
+        long pid = killedBySecondBatch(data, CrashPoints.Point.BATCH_JOURNALED);
         try (ChildBroker child = ChildBroker.start(data); TestClient c = TestClient.connect(child.port())) {
             assertThat(readAll(c, "t", 0)).containsExactly("a");
             // The record claiming offset 1 was dropped: the retry is appended, and the sequence continues.

@@ -16,6 +16,7 @@ public final class EosCrashChild {
     private EosCrashChild() {
     }
 
+    /** Installs the crash hook that {@code --crash-at} names, then runs BrokerMain with the other arguments. */
     public static void main(String[] args) {
         List<String> rest = new ArrayList<>();
         String spec = null;

@@ -24,6 +24,10 @@ public final class PerfOptions {
     public int producers = 1;
     /** Flush policy of the embedded broker (every-write, os, or an interval); null: the broker default. */
     public String flush;
+    /** Produce: enable.idempotence (null: the client default, on where the broker serves it). */
+    public Boolean idempotence;
+    /** Produce: records per transaction (transactional.id set, one commit per this many records); 0: none. */
+    public int transactionSize;
 
     public static final String USAGE = String.join("\n",
             "usage: java -jar streambus-perf.jar produce|consume|baseline-produce|baseline-sync|baseline-consume [options]",
@@ -41,6 +45,8 @@ public final class PerfOptions {
             "  --throughput N                   produce: target records/s in total (paced; default unlimited)",
             "  --producers N                    produce: N concurrent producers, one thread each (default 1)",
             "  --flush P                        embedded broker flush policy: every-write|os|<ms> (reports fsyncs/s)",
+            "  --idempotence true|false         produce: enable.idempotence (default: the client's, on if served)",
+            "  --transaction-size N             produce in transactions of N records each (async; one commit per N)",
             "  --warmup N                       records excluded from the statistics (default min(N/10, 50000))",
             "",
             "consume with --embedded first fills the topic (not measured). baseline-* use the wire codec on a plain",
@@ -86,6 +92,8 @@ public final class PerfOptions {
                             case "--throughput" -> o.throughput = Long.parseLong(v);
                             case "--producers" -> o.producers = Integer.parseInt(v);
                             case "--flush" -> o.flush = v;
+                            case "--idempotence" -> o.idempotence = parseBoolean(a, v);
+                            case "--transaction-size" -> o.transactionSize = Integer.parseInt(v);
                             default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                         }
                     } catch (NumberFormatException e) {
@@ -103,9 +111,19 @@ public final class PerfOptions {
         if (o.producers < 1 || o.throughput < 0) {
             throw new IllegalArgumentException("--producers must be >= 1, --throughput >= 0");
         }
+        if (o.transactionSize < 0 || (o.transactionSize > 0 && o.sync)) {
+            throw new IllegalArgumentException("--transaction-size must be >= 0 and is for async produce");
+        }
         if (o.warmup < 0) {
             o.warmup = Math.min(o.messages / 10, 50_000);
         }
         return o;
+    }
+
+    private static boolean parseBoolean(String option, String v) {
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("option " + option + " needs true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Produce load: sync (one acknowledgement at a time per producer) or async (batched, pipelined), from
  * {@code --producers} threads with one producer each, optionally paced to {@code --throughput} records/s in total
- * (so that latency is measured at a set load). Async latency is send() to acknowledgement: queueing in the producer
- * plus the round trip.
+ * (so that latency is measured at a set load), optionally in transactions of {@code --transaction-size} records. Async
+ * latency is send() to acknowledgement: queueing in the producer plus the round trip.
  */
 public final class ProducePerf {
     private ProducePerf() {
@@ -35,6 +35,9 @@ public final class ProducePerf {
             m.put("linger.ms", o.lingerMs);
         }
         m.put("compression.type", o.compression);
+        if (o.idempotence != null) {
+            m.put("enable.idempotence", o.idempotence);
+        }
         return m;
     }
 
@@ -50,8 +53,16 @@ public final class ProducePerf {
                 c = StreamBusClient.builder().bootstrap(o.brokers).clientId("streambus-perf-" + i).build();
                 clients.add(c);
             }
-            producers.add(c.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
-                    producerSettings(o)));
+            Map<String, Object> settings = producerSettings(o);
+            if (o.transactionSize > 0) {
+                settings.put("transactional.id", "streambus-perf-txn-" + i);
+            }
+            Producer<byte[], byte[]> p = c.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
+                    settings);
+            if (o.transactionSize > 0) {
+                p.initTransactions();
+            }
+            producers.add(p);
         }
         byte[] value = new byte[o.size];
         ThreadLocalRandom.current().nextBytes(value);
@@ -61,6 +72,8 @@ public final class ProducePerf {
         }
         String label = "produce " + (o.sync ? "sync" : "async (latency = queueing + ack)") + " " + o.size + "B"
                 + (o.producers > 1 ? " x" + o.producers + " producers" : "")
+                + (o.transactionSize > 0 ? " in transactions of " + o.transactionSize : "")
+                + (o.idempotence != null ? " idempotence=" + o.idempotence : "")
                 + (o.throughput > 0 ? " at " + o.throughput + " msgs/s target" : "");
         ExecutorService pool = Executors.newFixedThreadPool(o.producers);
         try {
@@ -116,6 +129,9 @@ public final class ProducePerf {
             ProducerRecord<byte[], byte[]> r = o.partitions > 1 && key == null
                     ? new ProducerRecord<>(o.topic, (int) (i % o.partitions), null, value)
                     : new ProducerRecord<>(o.topic, key, value);
+            if (o.transactionSize > 0 && i % o.transactionSize == 0) {
+                producer.beginTransaction();
+            }
             long t0 = System.nanoTime();
             if (o.sync) {
                 producer.sendAndWait(r);
@@ -132,6 +148,9 @@ public final class ProducePerf {
                 });
             } else {
                 producer.send(r);
+            }
+            if (o.transactionSize > 0 && ((i + 1) % o.transactionSize == 0 || i == n - 1)) {
+                producer.commitTransaction(); // sends what is queued and waits for it (B.7.6)
             }
         }
     }

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactlyOnceTest {
     private static final boolean SLOW = Boolean.getBoolean("streambus.slow");
 
-    private static List<ConsumerRecord<String, String>> readAll(StreamBusClient client, String topic, int partitions,
+    static List<ConsumerRecord<String, String>> readAll(StreamBusClient client, String topic, int partitions,
                                                                 String isolation, int expected) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         try (Consumer<String, String> c = client.newConsumer(Serdes.stringDeserializer(), Serdes.stringDeserializer(),

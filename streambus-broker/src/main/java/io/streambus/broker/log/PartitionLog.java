@@ -156,11 +156,25 @@ public final class PartitionLog {
      *                                until a restart when the file state is unknown)
      */
     public AppendResult append(MessageBlock block) {
-        return append(block, System.currentTimeMillis());
+        return append(block, System.currentTimeMillis(), null);
+    }
+
+    /**
+     * {@link #append(MessageBlock)} that first tells {@code beforeWrite} the base offset the batch gets, under the
+     * append lock and before any byte of the batch is written: the exactly-once layer records its producer data
+     * there, so that no crash can leave a batch in the log without it (B.12.5). If {@code beforeWrite} throws,
+     * nothing is appended; if the append fails after it ran, the caller undoes what it recorded.
+     */
+    public AppendResult append(MessageBlock block, java.util.function.LongConsumer beforeWrite) {
+        return append(block, System.currentTimeMillis(), Objects.requireNonNull(beforeWrite, "beforeWrite"));
     }
 
     /** {@link #append(MessageBlock)} with the append time given (tests use it to simulate the passing of time). */
     AppendResult append(MessageBlock block, long nowMs) {
+        return append(block, nowMs, null);
+    }
+
+    private AppendResult append(MessageBlock block, long nowMs, java.util.function.LongConsumer beforeWrite) {
         Objects.requireNonNull(block, "block");
         int count = block.count();
         if (count < 1) {
@@ -186,18 +200,19 @@ public final class PartitionLog {
                 starts[i] = c.messageIndex() - (block.buffer().readerIndex() + MessageBlock.BLOCK_OVERHEAD)
                         + BatchFormat.HEADER_SIZE;
             }
-            return appendBatch(batch, starts, count, nowMs);
+            return appendBatch(batch, starts, count, nowMs, beforeWrite);
         } finally {
             batch.release();
         }
     }
 
-    private AppendResult appendBatch(ByteBuf batch, int[] starts, int count, long now) {
+    private AppendResult appendBatch(ByteBuf batch, int[] starts, int count, long now,
+            java.util.function.LongConsumer beforeWrite) {
         AppendResult r;
         long position;
         appendLock.lock();
         try {
-            r = appendLocked(batch, starts, count, now);
+            r = appendLocked(batch, starts, count, now, beforeWrite);
             position = appendedBytes;
         } finally {
             appendLock.unlock();
@@ -228,7 +243,8 @@ public final class PartitionLog {
     }
 
     /** Writes the batch; caller holds appendLock. */
-    private AppendResult appendLocked(ByteBuf batch, int[] starts, int count, long now) {
+    private AppendResult appendLocked(ByteBuf batch, int[] starts, int count, long now,
+            java.util.function.LongConsumer beforeWrite) {
         int total = batch.readableBytes();
         checkOpen();
         if (failure != null) {
@@ -236,6 +252,9 @@ public final class PartitionLog {
                     + failure + "); restart the broker to recover it");
         }
         long base = writeOffset;
+        if (beforeWrite != null) {
+            beforeWrite.accept(base);
+        }
         for (int i = 0; i < count; i++) {
             batch.setLong(starts[i], base + i);
         }

@@ -8,6 +8,7 @@ import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.RequestBody;
 import io.streambus.protocol.RequestHeader;
 import io.streambus.protocol.ResponseBody;
+import io.streambus.protocol.message.MessageTooLargeException;
 import io.streambus.protocol.txn.AddOffsetsToTxnRequest;
 import io.streambus.protocol.txn.AddOffsetsToTxnResponse;
 import io.streambus.protocol.txn.AddPartitionsToTxnRequest;
@@ -77,7 +78,14 @@ final class TxnRequests {
                 return denied;
             }
             ResponseBody reply = execute(conn, h, body);
-            return RequestDispatcher.success(conn, h, reply);
+            try {
+                return RequestDispatcher.success(conn, h, reply);
+            } catch (MessageTooLargeException e) {
+                // Only a listing can outgrow a frame (B.7.8.5): the client narrows the prefix.
+                int n = reply instanceof ListXaBranchesResponse l ? l.branches().size() : -1;
+                return RequestDispatcher.error(conn, h, ErrorCode.MESSAGE_TOO_LARGE, "the list of " + n
+                        + " XA branches does not fit in a frame; narrow the transaction id prefix");
+            }
         } catch (TxnException e) {
             if (e.errorCode() == ErrorCode.INVALID_REQUEST) {
                 return RequestDispatcher.badInput(conn, h, e.errorCode(), e.getMessage());

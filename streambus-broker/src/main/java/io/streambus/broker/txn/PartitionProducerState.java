@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * ({@code <dataDir>/__eos/partitions/<topic>/<partition>.journal}): one record per sequenced or transactional
  * batch (base offset, count, producer id, epoch, base sequence, append time), one per transaction marker (producer
  * id, commit or abort), and snapshot records. Markers live only here, so they spend no offsets and can never
- * appear in a Fetch. Batches and their journal records are written under one lock, the batch first: a journal
- * record never claims a batch the log does not hold (at open, records beyond the log end are dropped and the
- * journal rewritten as a snapshot).
+ * appear in a Fetch. A batch's journal record is written under the log's append lock just before the batch, with
+ * the offsets it gets: a crash between the two leaves a record beyond the log end, which the rebuild at open drops
+ * (rewriting the journal as a snapshot), and a crash after both leaves a batch whose retry is a duplicate. So the
+ * state never claims a batch the log does not hold, and never misses one the log holds (B.12.5).
  *
  * <p>Thread-safe: every method runs under this object's monitor, except the journal sync, which runs after it
  * (group commit across concurrent producers, {@link RecordFile#sync}).
@@ -80,6 +81,8 @@ final class PartitionProducerState {
     /** Offset ranges of aborted transactions' batches: base -> end (exclusive). */
     private final TreeMap<Long, Long> aborted = new TreeMap<>();
     private long droppedAtOpen;
+    /** Why sequenced appends are refused until a restart (a journal record could not be taken back), or null. */
+    private String failure;
 
     private PartitionProducerState(String name, RecordFile journal) {
         this.name = name;
@@ -232,18 +235,41 @@ final class PartitionProducerState {
                 }
             }
         }
-        AppendResult r = log.append(block);
-        byte[] rec = batchRecord(r.baseOffset(), r.count(), pid, epoch, seq, nowMs, txn);
-        long pos;
-        try {
-            pos = journal.append(rec);
-        } catch (IOException e) {
-            // The batch is in the log but its producer data is not: a retry would be stored again. Say so loudly.
-            LOG.error("{}: batch at {} appended but its producer journal record failed: {}", name, r.baseOffset(),
-                    e.toString());
-            return Outcome.error(ErrorCode.STORAGE_ERROR, "producer journal write failed: " + e.getMessage());
+        if (failure != null) {
+            return Outcome.error(ErrorCode.STORAGE_ERROR, name + " refuses sequenced and transactional appends "
+                    + "after an earlier producer journal failure (" + failure + "); restart the broker");
         }
+        // The journal record goes first, under the log's append lock with the offsets the batch is about to get:
+        // a crash before the batch is written leaves a record beyond the log end, which the rebuild drops; a crash
+        // after it leaves both. So no crash leaves a batch the producer state does not know (B.12.5).
+        long[] pos = {-1};
+        int count = block.count();
+        AppendResult r;
+        try {
+            r = log.append(block, base -> {
+                try {
+                    pos[0] = journal.append(batchRecord(base, count, pid, epoch, seq, nowMs, txn));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                CrashPoints.reach(CrashPoints.Point.BATCH_JOURNALED);
+            });
+        } catch (UncheckedIOException e) {
+            if (pos[0] < 0) {
+                return Outcome.error(ErrorCode.STORAGE_ERROR, "producer journal write failed: "
+                        + e.getCause().getMessage());
+            }
+            undoJournal(e);
+            throw e;
+        } catch (RuntimeException e) {
+            if (pos[0] >= 0) {
+                undoJournal(e);
+            }
+            throw e;
+        }
+        CrashPoints.reach(CrashPoints.Point.BATCH_APPENDED);
         applyBatch(pid, epoch, seq, r.baseOffset(), r.count(), nowMs, txn);
+        long syncTo = pos[0];
         if (journal.size() > SNAPSHOT_THRESHOLD_BYTES) {
             try {
                 pruneAborted(log.startOffset());
@@ -252,7 +278,22 @@ final class PartitionProducerState {
                 LOG.warn("{}: producer journal snapshot failed, keeping the journal: {}", name, e.toString());
             }
         }
-        return new Outcome(0, null, r.baseOffset(), r.count(), r.highWaterMark(), pos);
+        return new Outcome(0, null, r.baseOffset(), r.count(), r.highWaterMark(), syncTo);
+    }
+
+    /**
+     * Takes back the journal record of a batch the log did not append: the journal is rewritten from the live state
+     * (which never got the batch). If even that fails, sequenced appends are refused until a restart, whose rebuild
+     * drops a record beyond the log end.
+     */
+    private void undoJournal(RuntimeException cause) {
+        try {
+            snapshot();
+        } catch (IOException | RuntimeException e) {
+            failure = cause.toString();
+            LOG.error("{}: the log append failed ({}) and its producer journal record could not be taken back: {}",
+                    name, cause, e.toString());
+        }
     }
 
     /** Waits until the journal holds {@code position} on disk, when the flush policy asks for it. */

@@ -511,6 +511,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                     PartitionProducerState s = eos.state(log);
                     long pos = s.writeMarker(m.producerId, m.epoch, commit);
                     s.syncIfPolicy(pos, true);
+                    CrashPoints.reach(CrashPoints.Point.OUTCOME_MARKER);
                 } catch (IOException ex) {
                     throw new TxnException(ErrorCode.STORAGE_ERROR, "writing the "
                             + (commit ? "commit" : "abort") + " marker of '" + m.transactionalId + "' to "

@@ -39,9 +39,17 @@ public final class ChildBroker implements AutoCloseable {
      * @throws IOException if it does not start; the message includes its log
      */
     public static ChildBroker start(Path dataDir, String... extraArgs) throws IOException {
+        return startMain("io.streambus.broker.BrokerMain", dataDir, extraArgs);
+    }
+
+    /**
+     * As {@link #start}, with another main class taking BrokerMain's arguments (a test main that installs a crash
+     * hook, say, before it calls {@code BrokerMain.main}).
+     */
+    public static ChildBroker startMain(String mainClass, Path dataDir, String... extraArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                "io.streambus.broker.BrokerMain", "--port", "0", "--data-dir", dataDir.toString()));
+                mainClass, "--port", "0", "--data-dir", dataDir.toString()));
         cmd.addAll(List.of(extraArgs));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-broker-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
@@ -85,6 +93,11 @@ public final class ChildBroker implements AutoCloseable {
     /** The child's process id (to read its memory use from {@code /proc}). */
     public long pid() {
         return process.pid();
+    }
+
+    /** Waits (at most 30 s) until the child exits by itself (a crash hook killed it); returns the exit code. */
+    public int awaitExit() throws InterruptedException {
+        return waitFor();
     }
 
     /** SIGKILL; returns the exit code (137). */

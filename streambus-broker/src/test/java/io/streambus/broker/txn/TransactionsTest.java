@@ -246,7 +246,7 @@ class TransactionsTest {
         }
     }
 
-    private static long committedOffset(TestClient c) throws IOException {
+    static long committedOffset(TestClient c) throws IOException {
         OffsetFetchResponse r = c.send(new OffsetFetchRequest("g", TopicPartitions.of("t", List.of(0))))
                 .body(OffsetFetchResponse.class);
         List<PartitionOffsetResult> ps = r.offsets().asMap().getOrDefault("t", List.of());

@@ -270,4 +270,40 @@ class XaTest {
             assertThat(fetchCommitted(c, "t", 0, 0).lastStableOffset()).isEqualTo(2);
         }
     }
+
+    @Test
+    void listingThatDoesNotFitInAFrameAnswers12AndANarrowerPrefixWorks() throws IOException {
+        // 700 branches on 64 topics with 242-character names each: about 11 MB of listing, above the 10 MiB frame
+        // (A.3.6). The transaction id prefix is at most 255 bytes (B.7.8.1), so the bulk is in the partitions.
+        List<String> topics = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            topics.add("t".repeat(240) + String.format("%02d", i));
+        }
+        try (EmbeddedBroker b = broker(); TestClient c = TestClient.connect(b.start())) {
+            assertThat(c.pipeline(topics.stream().map(t -> new CreateTopicRequest(t, 1, 1)).toList()))
+                    .extracting(TestClient.Response::errorCode).containsOnly(0);
+            List<Xid> xids = java.util.stream.IntStream.range(0, 700).mapToObj(i -> xid("big-" + i)).toList();
+            List<InitXaBranchResponse> ids = c.pipeline(xids.stream()
+                    .map(x -> new InitXaBranchRequest(x.transactionId("big"), x, 0)).toList()).stream()
+                    .map(r -> r.body(InitXaBranchResponse.class)).toList();
+            java.util.Map<String, List<Integer>> all = new java.util.TreeMap<>();
+            topics.forEach(t -> all.put(t, List.of(0)));
+            List<io.streambus.protocol.txn.AddPartitionsToTxnRequest> adds = new java.util.ArrayList<>();
+            for (int i = 0; i < xids.size(); i++) {
+                adds.add(new io.streambus.protocol.txn.AddPartitionsToTxnRequest(xids.get(i).transactionId("big"),
+                        ids.get(i).producerId(), ids.get(i).producerEpoch(),
+                        io.streambus.protocol.TopicPartitions.of(all)));
+            }
+            assertThat(c.pipeline(adds)).extracting(TestClient.Response::errorCode).containsOnly(0);
+            start(c, xid("small"), 0);
+            TestClient.Response everything = c.send(new ListXaBranchesRequest("", List.of()));
+            assertThat(everything.errorCode()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+            assertThat(everything.errorMessage()).contains("701 XA branches", "narrow");
+            assertThat(c.send(new ListXaBranchesRequest(xid("big-3").transactionId("big"), List.of()))
+                    .body(ListXaBranchesResponse.class).branches()).extracting(XaBranch::xid)
+                    .containsExactly(xid("big-3"));
+            assertThat(c.send(new ListXaBranchesRequest(PREFIX, List.of())).body(ListXaBranchesResponse.class)
+                    .branches()).extracting(XaBranch::xid).containsExactly(xid("small"));
+        }
+    }
 }

@@ -20,19 +20,12 @@ import io.streambus.client.internal.net.RequestSender;
 import io.streambus.client.internal.net.ResponseHandler;
 import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.producer.Partitioner;
-import io.streambus.client.UnsupportedFeatureException;
-import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.OffsetAndMetadata;
-import io.streambus.client.producer.InvalidProducerEpochException;
-import io.streambus.client.producer.OutOfOrderSequenceException;
 import io.streambus.client.producer.XaProducer;
-import io.streambus.protocol.txn.InitProducerIdRequest;
-import io.streambus.protocol.txn.InitProducerIdResponse;
 import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import io.streambus.protocol.txn.Xid;
 import java.util.Map;
-import io.streambus.client.producer.ProducerInterceptor;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.producer.RecordMetadata;
 import io.streambus.client.serialization.Serializer;
@@ -45,7 +38,6 @@ import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageBlockWriter;
 import io.streambus.protocol.core.ProduceResponse;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,8 +52,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer: records are serialized into {@link ByteBuf}s and written straight into a per-partition
  * {@link MessageBlockWriter} (the batch), which is closed at {@code batch.size} bytes or after {@code linger.ms}
- * and sent as one Produce. At most one Produce per partition is in flight, and a failed batch is retried before
- * the next batch of its partition is sent, so records of a partition are stored in send order across retries.
+ * and sent as one Produce. One Produce per partition is in flight, or up to 5 when sequenced (spec B.12); a failed
+ * batch is retried before the later batches of its partition, so records of a partition are stored in send order
+ * across retries. Collaborators, as Kafka splits its producer: {@link IdempotenceManager} (producer id, sequences,
+ * the B.12.6 reactions), {@link ProduceRetries} (retry decisions and backoff), {@link TransactionManager} (B.7,
+ * B.7.8) and {@link ProducerInterceptors}; this class owns the per-partition batch queues and the batches' life.
  *
  * <p>No sender thread: batches are sent from the thread that fills them, from linger timers and from the
  * completion of the previous batch of the partition, all without blocking. Acknowledgements and failures complete
@@ -82,14 +77,14 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private final Serializer<V> valueSerializer;
     private final Partitioner partitioner;
     private final Partitioners.AppendAware appendAware;
-    private final List<ProducerInterceptor<K, V>> interceptors;
+    private final ProducerInterceptors<K, V> interceptors;
     private final MemoryLimiter memory;
     private final int batchSize;
     private final long lingerNanos;
     private final long maxBlockNanos;
     private final long deliveryTimeoutNanos;
-    private final int retries;
-    private final Backoff retryBackoff;
+    /** Whether and when a failed batch is tried again (A.6.1, B.12.4). */
+    private final ProduceRetries retries;
     private final CompressionCodec compression;
     private final ConcurrentHashMap<TopicPartition, PartitionQueue> queues = new ConcurrentHashMap<>();
     /** Per topic, the queues by partition id: avoids hashing a TopicPartition per record. */
@@ -97,40 +92,15 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private final Set<Batch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
     private final RequestSender.Cancellable sweeper;
-    /** Producer id, epoch and sequences (B.12); PENDING until the broker's capabilities are known. */
-    private final ProducerIdentity identity = new ProducerIdentity();
+    /** Producer id, epoch and sequences (B.12), and the reactions to sequence errors. */
+    private final IdempotenceManager idempotence;
     /** The connection of sequenced batches (B.12.4). */
     private final SequencedConnection sequencedConnection;
-    /** True when enable.idempotence is true (its default counts). */
-    private final boolean idempotenceWanted;
-    /** True when enable.idempotence=true was set explicitly: a broker without it then fails the producer. */
-    private final boolean idempotenceExplicit;
     /** {@code max.in.flight.requests.per.connection}, at most 5: sequenced batches in flight per partition. */
     private final int maxInFlightSequenced;
     /** The transaction manager, or null when {@code transactional.id} is not set. */
     private final TransactionManager txn;
-    /** Batches in flight on the wire, over every partition (a reset of the producer id waits for 0). */
-    private final AtomicInteger outstandingTotal = new AtomicInteger();
-    /** True while a new producer id is being taken. */
-    private final java.util.concurrent.atomic.AtomicBoolean resetting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
-
-    /**
-     * The batches of one partition: queued (the last one maybe still open) and those sent and not resolved yet, in
-     * sequence order (on the wire or waiting for a retry).
-     */
-    private final class PartitionQueue {
-        final TopicPartition tp;
-        final ArrayDeque<Batch> queue = new ArrayDeque<>();
-        final ArrayDeque<Batch> unresolved = new ArrayDeque<>();
-        /** Batches of {@link #unresolved} with an attempt on the wire. */
-        int outstanding;
-        boolean lingerTimer;
-
-        PartitionQueue(TopicPartition tp) {
-            this.tp = tp;
-        }
-    }
 
     /**
      * A producer on the connections of {@code client}, under the producer-scope settings of {@code config}; it
@@ -159,17 +129,18 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(config.getInt(ClientConfig.LINGER_MS));
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(ClientConfig.MAX_BLOCK_MS));
         this.deliveryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(ClientConfig.DELIVERY_TIMEOUT_MS));
-        this.retries = config.getInt(ClientConfig.RETRIES);
-        this.retryBackoff = new Backoff(config.getInt(ClientConfig.RETRY_BACKOFF_MS),
-                config.getInt(ClientConfig.RETRY_BACKOFF_MAX_MS));
+        BatchLifecycle lifecycle = new Lifecycle();
+        this.retries = new ProduceRetries(network, time, metrics, config.getInt(ClientConfig.RETRIES),
+                new Backoff(config.getInt(ClientConfig.RETRY_BACKOFF_MS),
+                        config.getInt(ClientConfig.RETRY_BACKOFF_MAX_MS)), deliveryTimeoutNanos, lifecycle);
         this.compression = CompressionCodec.forName(config.getString(ClientConfig.COMPRESSION_TYPE));
         this.memory = new MemoryLimiter(config.getLong(ClientConfig.BUFFER_MEMORY));
         metrics.bufferMemory(memory::available, config.getLong(ClientConfig.BUFFER_MEMORY));
         this.partitioner = Partitioners.create(config.get(ClientConfig.PARTITIONER), batchSize);
         this.appendAware = partitioner instanceof Partitioners.AppendAware a ? a : null;
-        this.interceptors = createInterceptors(config.get(ClientConfig.INTERCEPTOR_CLASSES));
-        this.idempotenceWanted = config.getBoolean(ClientConfig.ENABLE_IDEMPOTENCE);
-        this.idempotenceExplicit = idempotenceWanted && config.isSet(ClientConfig.ENABLE_IDEMPOTENCE);
+        this.interceptors = new ProducerInterceptors<>(config.get(ClientConfig.INTERCEPTOR_CLASSES));
+        boolean idempotenceWanted = config.getBoolean(ClientConfig.ENABLE_IDEMPOTENCE);
+        boolean idempotenceExplicit = idempotenceWanted && config.isSet(ClientConfig.ENABLE_IDEMPOTENCE);
         int maxInFlight = config.getInt(ClientConfig.MAX_IN_FLIGHT);
         if (idempotenceExplicit && maxInFlight > 5) {
             throw new ConfigException(ClientConfig.MAX_IN_FLIGHT, maxInFlight,
@@ -177,129 +148,17 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         }
         this.maxInFlightSequenced = Math.min(5, maxInFlight);
         this.sequencedConnection = new SequencedConnection(network);
+        this.idempotence = new IdempotenceManager(network, time, client.clientId(), maxBlockNanos,
+                deliveryTimeoutNanos, idempotenceWanted, idempotenceExplicit, () -> closed, lifecycle, retries);
         String transactionalId = config.getString(ClientConfig.TRANSACTIONAL_ID);
         this.txn = transactionalId.isEmpty() && !xa ? null : new TransactionManager(transactionalId,
-                config.getInt(ClientConfig.TRANSACTION_TIMEOUT_MS), network, identity, idempotenceWanted,
+                config.getInt(ClientConfig.TRANSACTION_TIMEOUT_MS), network, idempotence.identity(), idempotenceWanted,
                 this::flushForTransaction, this::dispatchAll);
         this.sweeper = network.schedulePeriodic(this::sweep, 50);
         client.register(this);
         if (txn == null) {
-            establishIdentity();
+            idempotence.establish();
         }
-    }
-
-    /**
-     * Learns whether the broker serves idempotence and takes a producer id (B.12.2, B.12.6 items 1-2); batches wait
-     * meanwhile. A broker without IDEMPOTENT_PRODUCE gets ordinary Produce requests (today's behaviour) and one INFO
-     * line, unless idempotence was asked for explicitly.
-     */
-    private void establishIdentity() {
-        if (!idempotenceWanted) {
-            identity.establish(null, false);
-            return;
-        }
-        network.capabilities(time.nanoTime() + maxBlockNanos).whenComplete((caps, err) -> {
-            if (err != null) {
-                if (!Errors.isRetriable(err)) {
-                    // e.g. SASL configured towards a broker without it: every send fails with that error
-                    identity.fail(Errors.unwrap(err));
-                    dispatchAll();
-                    return;
-                }
-                // Not reachable yet: ask again; the batches wait, bounded by delivery.timeout.ms.
-                if (!closed) {
-                    LOG.debug("broker capabilities not known yet ({}); asking again", err.toString());
-                    network.schedule(this::establishIdentity, retryBackoff.delayMs(0));
-                }
-                return;
-            }
-            if (!caps.supportsIdempotence()) {
-                if (idempotenceExplicit) {
-                    identity.fail(new UnsupportedFeatureException(BrokerCapabilities.CAP_IDEMPOTENCE,
-                            network.activeAddress()));
-                } else {
-                    LOG.info("idempotence is off: broker {} does not serve idempotent produce (IDEMPOTENT_PRODUCE, "
-                            + "spec B.12); a retried batch may be stored twice", network.activeAddress());
-                    identity.establish(null, false);
-                }
-                dispatchAll();
-                return;
-            }
-            takeProducerId(false);
-        });
-    }
-
-    /** InitProducerID with an empty transaction id (B.12.2); then every partition starts at sequence 0. */
-    private void takeProducerId(boolean reset) {
-        network.call(new InitProducerIdRequest("", 0), r -> r.body(InitProducerIdResponse.class),
-                time.nanoTime() + deliveryTimeoutNanos).whenComplete((r, err) -> {
-                    if (err != null) {
-                        Throwable e = Errors.unwrap(err);
-                        if (closed) {
-                            return;
-                        }
-                        if (e instanceof UnsupportedFeatureException || !Errors.isRetriable(e)) {
-                            identity.fail(e);
-                            dispatchAll();
-                            return;
-                        }
-                        network.schedule(() -> takeProducerId(reset), retryBackoff.delayMs(1));
-                        return;
-                    }
-                    ProducerIdAndEpoch id = new ProducerIdAndEpoch(r.producerId(), r.producerEpoch());
-                    onNewProducerId(id, reset);
-                });
-    }
-
-    /**
-     * Under the new id every partition starts at sequence 0; batches waiting for a retry get new sequences, in order
-     * (B.12.6, 49). Then sending resumes.
-     */
-    private void onNewProducerId(ProducerIdAndEpoch id, boolean reset) {
-        LOG.info("producer {} {} producer id {} (epoch {})", client.clientId(), reset ? "took the new" : "uses",
-                id.producerId(), id.producerEpoch());
-        if (!reset) {
-            identity.establish(id, true);
-        } else {
-            // Lock order is partition queue, then identity: the identity stays RESETTING (nothing is sent) while
-            // the waiting batches are renumbered under the new id.
-            identity.newId(id);
-            for (PartitionQueue pq : queues.values()) {
-                synchronized (pq) {
-                    for (Batch b : pq.unresolved) {
-                        b.resequence(identity.assign(pq.tp, b.records.size()));
-                        b.retryDue = true;
-                    }
-                }
-            }
-            identity.resume();
-            resetting.set(false);
-        }
-        dispatchAll();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<ProducerInterceptor<K, V>> createInterceptors(Object setting) {
-        List<ProducerInterceptor<K, V>> list = new ArrayList<>();
-        for (Object o : (List<Object>) setting) {
-            Object instance = o;
-            try {
-                if (o instanceof String name) {
-                    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-                    instance = Class.forName(name, true, cl != null ? cl : getClass().getClassLoader())
-                            .getDeclaredConstructor().newInstance();
-                } else if (o instanceof Class<?> c) {
-                    instance = c.getDeclaredConstructor().newInstance();
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new ConfigException(ClientConfig.INTERCEPTOR_CLASSES, o, "cannot instantiate: " + e);
-            }
-            if (!(instance instanceof ProducerInterceptor<?, ?> pi)) {
-                throw new ConfigException(ClientConfig.INTERCEPTOR_CLASSES, o, "not a ProducerInterceptor");
-            }
-            list.add((ProducerInterceptor<K, V>) pi);
-        }
-        return List.copyOf(list);
     }
 
     // ---- send ---------------------------------------------------------------------------------------------------
@@ -345,13 +204,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     }
 
     private void failEarly(CompletableFuture<RecordMetadata> future, Throwable error) {
-        for (ProducerInterceptor<K, V> i : interceptors) {
-            try {
-                i.onAcknowledgement(null, error);
-            } catch (RuntimeException e) {
-                LOG.warn("interceptor {} threw in onAcknowledgement", i, e);
-            }
-        }
+        interceptors.onAcknowledgement(null, error);
         future.completeExceptionally(error);
     }
 
@@ -360,21 +213,12 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         if (closed) {
             throw new StreamBusException("producer is closed");
         }
+        ProducerIdentity identity = idempotence.identity();
         if (identity.mode() == ProducerIdentity.Mode.FAILED) {
             throw Errors.toStreamBus(identity.failure(), "send to " + original.topic());
         }
         long start = time.nanoTime();
-        ProducerRecord<K, V> record = original;
-        for (ProducerInterceptor<K, V> i : interceptors) {
-            try {
-                ProducerRecord<K, V> r = i.onSend(record);
-                if (r != null) {
-                    record = r;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("interceptor {} threw in onSend; record sent unchanged", i, e);
-            }
-        }
+        ProducerRecord<K, V> record = interceptors.onSend(original);
         String topic = record.topic();
         long timestamp = record.timestamp() != null ? record.timestamp() : time.currentTimeMillis();
         long timestampNanos;
@@ -532,6 +376,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
      * the way are failed.
      */
     private Batch nextToSend(PartitionQueue pq, long now) {
+        ProducerIdentity identity = idempotence.identity();
         ProducerIdentity.Mode mode = identity.mode();
         if (mode == ProducerIdentity.Mode.FAILED) {
             failAll(pq, identity.failure());
@@ -541,16 +386,13 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             return null; // producer id not known yet, or being replaced
         }
         boolean sequenced = mode == ProducerIdentity.Mode.SEQUENCED;
-        for (Batch b : pq.unresolved) {
-            if (b.awaitingRetry) {
-                if (pq.outstanding > 0 || !b.retryDue) {
-                    return null;
-                }
-                b.awaitingRetry = false;
-                b.retryDue = false;
-                onWire(pq);
-                return b;
+        Batch waiting = ProduceRetries.waiting(pq);
+        if (waiting != null) {
+            if (!ProduceRetries.takeIfDue(pq, waiting)) {
+                return null;
             }
+            onWire(pq);
+            return waiting;
         }
         int limit = sequenced ? maxInFlightSequenced : 1;
         while (pq.unresolved.size() < limit) {
@@ -613,7 +455,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     /** Under the partition's lock: one more attempt of the partition on the wire. */
     private void onWire(PartitionQueue pq) {
         pq.outstanding++;
-        outstandingTotal.incrementAndGet();
+        idempotence.attemptStarted();
     }
 
     /** One attempt of the partition ended (reply, failure, or not sent); a pending reset may start. */
@@ -621,8 +463,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         synchronized (pq) {
             pq.outstanding--;
         }
-        outstandingTotal.decrementAndGet();
-        maybeTakeNewProducerId();
+        idempotence.attemptEnded();
     }
 
     /** Under the partition's lock: fails every queued and waiting batch (the identity failed). */
@@ -720,98 +561,23 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             finishInFlight(pq, b, null, null, false);
             return;
         }
-        if (b.sequence() != null && onSequenceError(pq, b, code, e)) {
+        if (b.sequence() != null && idempotence.onSequenceError(pq, b, code, e, txn)) {
             return;
         }
         if (code == ErrorCode.PRODUCER_FENCED || code == ErrorCode.INVALID_PRODUCER_ID_MAPPING
                 || code == ErrorCode.INVALID_TRANSACTION_STATE || code == ErrorCode.TRANSACTION_ABORTED
                 || code == ErrorCode.INVALID_PRODUCER_EPOCH) {
             e = TxnErrors.map(code, e.getMessage(), "Produce to " + b.tp);
-        } else if (Errors.isRetriable(e) && b.attempts <= retries) {
-            long delayMs = retryBackoff.delayMs(b.attempts - 1);
-            if (time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - b.deadline < 0) {
-                retryLater(pq, b, e, delayMs);
-                return;
+        } else {
+            e = retries.retryOrFail(pq, b, e);
+            if (e == null) {
+                return; // a retry is scheduled
             }
-            e = new StreamBusTimeoutException(b.records.size() + " record(s) for " + b.tp
-                    + " not acknowledged within delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(
-                    deliveryTimeoutNanos) + " after " + b.attempts + " attempt(s); last error: " + e.getMessage());
         }
         if (txn != null) {
             txn.onSendFailure(e);
         }
         finishInFlight(pq, b, null, e, true);
-    }
-
-    /**
-     * The B.12.6 reactions to the sequence codes 47, 48, 49 and 30 of an idempotent-only producer.
-     *
-     * @return true if the failure was handled
-     */
-    private boolean onSequenceError(PartitionQueue pq, Batch b, int code, Throwable e) {
-        switch (code) {
-            case ErrorCode.DUPLICATE_SEQUENCE -> {
-                // Stored before, but older than the 5 batches the broker remembers: success, offsets unknown.
-                LOG.info("Produce to {} (sequence {}) was a duplicate of a batch stored earlier; its offsets are "
-                        + "unknown (spec B.12.6, code 48)", b.tp, b.sequence().baseSequence());
-                finishInFlight(pq, b, null, null, true);
-                return true;
-            }
-            case ErrorCode.OUT_OF_ORDER_SEQUENCE -> {
-                if (hasEarlierUnresolved(pq, b)) {
-                    // The batch before it is being retried: resend this one after it, unchanged.
-                    retryLater(pq, b, e, 0);
-                    return true;
-                }
-                OutOfOrderSequenceException lost = new OutOfOrderSequenceException(code, e.getMessage(),
-                        "Produce to " + b.tp + " (the broker lost batches acknowledged before; this one and the "
-                        + "later ones of the partition were not stored)");
-                if (txn != null) {
-                    txn.onSendFailure(lost);
-                    failFrom(pq, b, lost);
-                    return true;
-                }
-                failFrom(pq, b, lost);
-                if (identity.requestReset()) {
-                    LOG.warn("{}: taking a new producer id once the batches in flight have completed", lost.getMessage());
-                }
-                maybeTakeNewProducerId();
-                return true;
-            }
-            case ErrorCode.UNKNOWN_PRODUCER_ID -> {
-                if (txn != null) {
-                    return false;
-                }
-                // The id expired; nothing was stored under it: resend under a new id with new sequences.
-                if (identity.requestReset()) {
-                    LOG.info("producer id {} expired at the broker (code 49); taking a new one",
-                            b.sequence().producerId());
-                }
-                retryLater(pq, b, e, 0);
-                maybeTakeNewProducerId();
-                return true;
-            }
-            case ErrorCode.INVALID_PRODUCER_EPOCH -> {
-                if (txn != null) {
-                    return false;
-                }
-                InvalidProducerEpochException fatal = new InvalidProducerEpochException(code, e.getMessage(),
-                        "Produce to " + b.tp + " (idempotent producer id " + b.sequence().producerId() + ")");
-                identity.fail(fatal);
-                finishInFlight(pq, b, null, fatal, true);
-                dispatchAll();
-                return true;
-            }
-            default -> {
-                return false;
-            }
-        }
-    }
-
-    private boolean hasEarlierUnresolved(PartitionQueue pq, Batch b) {
-        synchronized (pq) {
-            return pq.unresolved.peekFirst() != null && pq.unresolved.peekFirst() != b;
-        }
     }
 
     /** Fails {@code b} and every later unresolved batch of its partition (B.12.6, 47 after a loss). */
@@ -836,37 +602,6 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
         }
         dispatch(pq);
-    }
-
-    /** Keeps the batch for a retry after {@code delayMs}; it is resent in sequence order (B.12.4). */
-    private void retryLater(PartitionQueue pq, Batch b, Throwable e, long delayMs) {
-        if (!b.startBackoff()) {
-            finishInFlight(pq, b, null, null, false);
-            return;
-        }
-        LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1, e.toString());
-        metrics.recordSendRetry(b.tp, e);
-        synchronized (pq) {
-            b.awaitingRetry = true;
-            b.retryDue = delayMs == 0;
-        }
-        if (delayMs > 0) {
-            network.schedule(() -> {
-                synchronized (pq) {
-                    b.retryDue = true;
-                }
-                dispatch(pq);
-            }, delayMs);
-        }
-        dispatch(pq);
-    }
-
-    /** Takes a new producer id once a reset was asked for and nothing is on the wire any more (B.12.6). */
-    private void maybeTakeNewProducerId() {
-        if (identity.mode() == ProducerIdentity.Mode.RESETTING && outstandingTotal.get() == 0
-                && resetting.compareAndSet(false, true)) {
-            takeProducerId(true);
-        }
     }
 
     /**
@@ -899,13 +634,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             Batch.Entry e = b.records.get(i);
             RecordMetadata md = new RecordMetadata(b.tp, r == null ? -1 : r.baseOffset() + i, e.timestamp(),
                     e.keySize(), e.valueSize());
-            for (ProducerInterceptor<K, V> ic : interceptors) {
-                try {
-                    ic.onAcknowledgement(md, error);
-                } catch (RuntimeException ex) {
-                    LOG.warn("interceptor {} threw in onAcknowledgement", ic, ex);
-                }
-            }
+            interceptors.onAcknowledgement(md, error);
             if (error == null) {
                 e.future().complete(md);
             } else {
@@ -1023,7 +752,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
 
     /** Identity mode: PENDING, PLAIN, SEQUENCED, RESETTING or FAILED (for tests and logs). */
     public String idempotenceMode() {
-        return identity.mode().name();
+        return idempotence.mode().name();
     }
 
     /** Sends every queued batch and waits up to {@code timeoutNanos} for all (a transaction's end, B.7.8.8 item 5). */
@@ -1101,19 +830,48 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         } catch (RuntimeException e) {
             LOG.warn("partitioner close failed", e);
         }
-        for (ProducerInterceptor<K, V> i : interceptors) {
-            try {
-                i.close();
-            } catch (RuntimeException e) {
-                LOG.warn("interceptor close failed", e);
-            }
-        }
+        interceptors.close();
         client.unregister(this);
     }
 
     /** Bytes of buffer.memory in use (for tests and metrics). */
     public long bufferedBytes() {
         return memory.total() - memory.available();
+    }
+
+    /** The batch actions the retry and idempotence bookkeeping call back (kept off the public API). */
+    private final class Lifecycle implements BatchLifecycle {
+        @Override
+        public void finish(PartitionQueue pq, Batch b, Throwable error, boolean complete) {
+            finishInFlight(pq, b, null, error, complete);
+        }
+
+        @Override
+        public void failFrom(PartitionQueue pq, Batch b, Throwable error) {
+            ProducerImpl.this.failFrom(pq, b, error);
+        }
+
+        @Override
+        public void dispatch(PartitionQueue pq) {
+            ProducerImpl.this.dispatch(pq);
+        }
+
+        @Override
+        public void dispatchAll() {
+            ProducerImpl.this.dispatchAll();
+        }
+
+        @Override
+        public void resequenceWaiting(ProducerIdentity identity) {
+            for (PartitionQueue pq : queues.values()) {
+                synchronized (pq) {
+                    for (Batch b : pq.unresolved) {
+                        b.resequence(identity.assign(pq.tp, b.records.size()));
+                        b.retryDue = true;
+                    }
+                }
+            }
+        }
     }
 
     @Override

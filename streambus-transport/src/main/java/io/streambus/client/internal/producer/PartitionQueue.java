@@ -1,0 +1,27 @@
+package io.streambus.client.internal.producer;
+
+import io.streambus.common.TopicPartition;
+import java.util.ArrayDeque;
+
+/**
+ * The batches of one partition: queued (the last one maybe still open) and those sent and not resolved yet, in
+ * sequence order (on the wire or waiting for a retry). Not thread-safe: every access holds this object's monitor.
+ */
+final class PartitionQueue {
+    final TopicPartition tp;
+    final ArrayDeque<Batch> queue = new ArrayDeque<>();
+    final ArrayDeque<Batch> unresolved = new ArrayDeque<>();
+    /** Batches of {@link #unresolved} with an attempt on the wire. */
+    int outstanding;
+    boolean lingerTimer;
+
+    PartitionQueue(TopicPartition tp) {
+        this.tp = tp;
+    }
+
+    /** True if an unresolved batch comes before {@code b} (it is being retried, say). Takes the lock. */
+    synchronized boolean hasEarlierUnresolved(Batch b) {
+        Batch first = unresolved.peekFirst();
+        return first != null && first != b;
+    }
+}

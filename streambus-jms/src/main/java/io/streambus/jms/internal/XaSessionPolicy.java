@@ -12,6 +12,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TransactionInProgressException;
 import jakarta.jms.TransactionRolledBackException;
 import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mode of an {@link JmsXaSession}: while its {@link JmsXaResource} associates it with an XA branch, sends go to
@@ -23,6 +25,8 @@ import java.util.Collection;
 final class XaSessionPolicy extends AckPolicy {
     private final AckPolicy outside;
     private JmsXaResource resource;
+    /** Topics known to exist (a session is used by one thread at a time; the set is safe for any). */
+    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
 
     XaSessionPolicy(JmsSession session) {
         super(session);
@@ -138,10 +142,22 @@ final class XaSessionPolicy extends AckPolicy {
             throw e;
         }
         try {
+            ensureTopic(record.topic());
             direct.send(); // through producer(): the branch's
         } catch (JMSException e) {
             b.fail(e); // B.7.8.8: the branch's prepare then rolls it back and throws XA_RBROLLBACK
             throw e;
+        }
+    }
+
+    /**
+     * Creates {@code topic} if it is missing, once per topic and session: a branch adds partitions with
+     * AddPartitionsToTxn, which does not auto-create topics as a plain Produce does (spec B.7.3).
+     */
+    private void ensureTopic(String topic) throws JMSException {
+        if (!knownTopics.contains(topic)) {
+            session.connection().partitions(topic, true);
+            knownTopics.add(topic);
         }
     }
 

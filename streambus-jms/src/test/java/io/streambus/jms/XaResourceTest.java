@@ -19,6 +19,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import jakarta.jms.TransactionInProgressException;
+import jakarta.jms.TransactionRolledBackException;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XAJMSContext;
 import jakarta.jms.XASession;
@@ -252,6 +253,46 @@ class XaResourceTest extends BrokerSupport {
         assertThatThrownBy(() -> r.prepare(xid)).satisfies(e -> assertThat(xaCode(e))
                 .isEqualTo(XAException.XA_RBTIMEOUT));
         assertThat(r.setTransactionTimeout(0)).isTrue();
+    }
+
+    @Test
+    void aRollbackWhileTheSessionWorksMakesItsSendsFailUntilTheNextBranch() throws Exception {
+        XASession s = xaConnect(unique("xarbw")).createXASession();
+        XAResource r = s.getXAResource();
+        Topic t = s.createTopic(unique("xa-rbw"));
+        MessageConsumer reader = committedReader(t);
+        MessageProducer p = s.createProducer(t);
+        Xid timedOut = xid();
+        r.start(timedOut, XAResource.TMNOFLAGS);
+        p.send(s.createTextMessage("lost with the branch"));
+        r.rollback(timedOut); // the TM's timeout, from its own thread, while the session still works
+        assertThatThrownBy(() -> p.send(s.createTextMessage("never sent")))
+                .isInstanceOf(TransactionRolledBackException.class).hasMessageContaining("rolled back");
+        assertThatThrownBy(() -> r.end(timedOut, XAResource.TMSUCCESS)).satisfies(e -> assertThat(xaCode(e))
+                .isEqualTo(XAException.XA_RBROLLBACK));
+        Xid next = xid();
+        r.start(next, XAResource.TMNOFLAGS);
+        p.send(s.createTextMessage("next branch"));
+        r.end(next, XAResource.TMSUCCESS);
+        r.commit(next, true);
+        assertThat(text(reader.receive(5000))).isEqualTo("next branch");
+        assertThat(reader.receive(300)).isNull();
+    }
+
+    @Test
+    void theTransactionManagerDecidesAfterTheSessionClosed() throws Exception {
+        XASession s = xaConnect(unique("xaclose")).createXASession();
+        XAResource r = s.getXAResource();
+        Topic t = s.createTopic(unique("xa-close"));
+        MessageConsumer reader = committedReader(t);
+        Xid xid = xid();
+        r.start(xid, XAResource.TMNOFLAGS);
+        s.createProducer(t).send(s.createTextMessage("sent before close"));
+        s.close(); // as JmsTemplate does inside a JTA transaction
+        r.end(xid, XAResource.TMSUCCESS);
+        assertThat(r.prepare(xid)).isEqualTo(XAResource.XA_OK);
+        r.commit(xid, false);
+        assertThat(text(reader.receive(5000))).isEqualTo("sent before close");
     }
 
     @Test

@@ -83,6 +83,9 @@ public final class JmsXaResource implements XAResource {
             if (closed) {
                 throw XaErrors.xa(XAException.XAER_RMERR, "the XA session is closed", null);
             }
+            if (active != null && active.state() == XaBranchState.DONE) {
+                active = null; // rolled back by the TM while associated: that association is over
+            }
             if (active != null) {
                 throw XaErrors.xa(XAException.XAER_PROTO, "the session is already associated with "
                         + active.xid(), null);
@@ -116,7 +119,13 @@ public final class JmsXaResource implements XAResource {
 
     @Override
     public void end(javax.transaction.xa.Xid tmXid, int flags) throws XAException {
-        XaSessionBranch b = known(XidValue.of(tmXid));
+        Xid xid = XidValue.of(tmXid);
+        XaSessionBranch gone = rolledBackWhileAssociated(xid);
+        if (gone != null) {
+            rewindAll(); // what the session received after the rollback comes again
+            throw rolledBack(gone, "end of " + gone);
+        }
+        XaSessionBranch b = known(xid);
         switch (flags) {
             case TMSUSPEND -> {
                 synchronized (this) {
@@ -158,6 +167,19 @@ public final class JmsXaResource implements XAResource {
             }
             default -> throw XaErrors.xa(XAException.XAER_INVAL, "end flags " + Integer.toHexString(flags), null);
         }
+    }
+
+    /**
+     * The association with {@code xid} if the transaction manager rolled that branch back while the session still
+     * worked in it (its timeout), now ended; else null.
+     */
+    private synchronized XaSessionBranch rolledBackWhileAssociated(Xid xid) {
+        XaSessionBranch b = active;
+        if (b != null && b.state() == XaBranchState.DONE && b.xid().equals(xid)) {
+            active = null;
+            return b;
+        }
+        return null;
     }
 
     private void requireAssociated(XaSessionBranch b, String what) throws XAException {
@@ -357,11 +379,8 @@ public final class JmsXaResource implements XAResource {
             retrying("rollback of " + xid, () -> admin.rollbackXaBranch(settings.prefix(), xid));
             return;
         }
-        synchronized (this) {
-            if (active == b) {
-                active = null; // the transaction manager rolls back while the session still works (its timeout)
-            }
-        }
+        // Rolled back while the session still works in it (the TM's timeout): the association stays until end or
+        // the next start, so that the session's sends fail instead of going out outside any transaction.
         boolean wasAssociated = b.state().associated();
         XaProducer<byte[], byte[]> p = b.takeProducer();
         boolean byXid = b.state() == XaBranchState.PREPARED || b.rollbackPending();
@@ -386,7 +405,7 @@ public final class JmsXaResource implements XAResource {
         if (wasAssociated) {
             rewindAll();
         }
-        finish(b, false);
+        finish(b, false, wasAssociated);
     }
 
     @Override
@@ -475,8 +494,13 @@ public final class JmsXaResource implements XAResource {
      * and its producer goes back to the pool.
      */
     private void finish(XaSessionBranch b, boolean committed) {
+        finish(b, committed, false);
+    }
+
+    /** {@link #finish(XaSessionBranch, boolean)}, keeping the session associated with it if {@code keepAssociation}. */
+    private void finish(XaSessionBranch b, boolean committed, boolean keepAssociation) {
         synchronized (this) {
-            if (active == b) {
+            if (active == b && !keepAssociation) {
                 active = null;
             }
         }
@@ -488,6 +512,9 @@ public final class JmsXaResource implements XAResource {
         Map<JmsMessageConsumer, Map<TopicPartition, Long>> staged = b.takeStaged();
         for (Map.Entry<JmsMessageConsumer, Map<TopicPartition, Long>> e : staged.entrySet()) {
             JmsMessageConsumer c = e.getKey();
+            if (c.isClosed()) {
+                continue; // its offsets went with the branch, or were kept in memory by a consumer now gone
+            }
             try {
                 if (committed) {
                     c.branchCommitted(e.getValue());

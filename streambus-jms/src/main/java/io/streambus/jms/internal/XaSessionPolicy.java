@@ -133,9 +133,11 @@ final class XaSessionPolicy extends AckPolicy {
             direct.send();
             return;
         }
-        if (b.state() == XaBranchState.ROLLBACK_ONLY) {
+        XaBranchState state = b.state();
+        if (state == XaBranchState.ROLLBACK_ONLY || state == XaBranchState.DONE) {
             TransactionRolledBackException e = new TransactionRolledBackException("the XA transaction of this "
-                    + "session can only be rolled back: " + b.failure());
+                    + "session " + (state == XaBranchState.DONE ? "was rolled back by the transaction manager"
+                    : "can only be rolled back: " + b.failure()));
             if (b.failure() instanceof Exception cause) {
                 e.setLinkedException(cause);
             }

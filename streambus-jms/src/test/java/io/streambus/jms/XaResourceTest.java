@@ -98,6 +98,15 @@ class XaResourceTest extends BrokerSupport {
                 && Arrays.equals(x.getBranchQualifier(), xid.getBranchQualifier()));
     }
 
+    /** A new branch on {@code r} in which {@code p} of session {@code s} sends {@code text}; ended (TMSUCCESS). */
+    private static Xid sendInBranch(XAResource r, Session s, MessageProducer p, String text) throws Exception {
+        Xid xid = xid();
+        r.start(xid, XAResource.TMNOFLAGS);
+        p.send(s.createTextMessage(text));
+        r.end(xid, XAResource.TMSUCCESS);
+        return xid;
+    }
+
     private static int xaCode(Throwable t) {
         return ((XAException) t).errorCode;
     }
@@ -111,10 +120,7 @@ class XaResourceTest extends BrokerSupport {
         MessageConsumer reader = committedReader(t);
         MessageProducer p = s.createProducer(t);
 
-        Xid xid = xid();
-        r.start(xid, XAResource.TMNOFLAGS);
-        p.send(s.createTextMessage("in branch"));
-        r.end(xid, XAResource.TMSUCCESS);
+        Xid xid = sendInBranch(r, s, p, "in branch");
         assertThat(r.prepare(xid)).isEqualTo(XAResource.XA_OK);
         assertThat(reader.receive(300)).as("prepared, not committed").isNull();
 
@@ -141,17 +147,11 @@ class XaResourceTest extends BrokerSupport {
         MessageConsumer reader = committedReader(t);
         MessageProducer p = s.createProducer(t);
 
-        Xid first = xid();
-        r.start(first, XAResource.TMNOFLAGS);
-        p.send(s.createTextMessage("rolled back"));
-        r.end(first, XAResource.TMSUCCESS);
+        Xid first = sendInBranch(r, s, p, "rolled back");
         assertThat(r.prepare(first)).isEqualTo(XAResource.XA_OK);
         r.rollback(first);
 
-        Xid second = xid();
-        r.start(second, XAResource.TMNOFLAGS);
-        p.send(s.createTextMessage("one phase"));
-        r.end(second, XAResource.TMSUCCESS);
+        Xid second = sendInBranch(r, s, p, "one phase");
         r.commit(second, true);
         assertThat(text(reader.receive(5000))).isEqualTo("one phase");
         assertThat(reader.receive(200)).isNull();
@@ -270,10 +270,7 @@ class XaResourceTest extends BrokerSupport {
                 .isInstanceOf(TransactionRolledBackException.class).hasMessageContaining("rolled back");
         assertThatThrownBy(() -> r.end(timedOut, XAResource.TMSUCCESS)).satisfies(e -> assertThat(xaCode(e))
                 .isEqualTo(XAException.XA_RBROLLBACK));
-        Xid next = xid();
-        r.start(next, XAResource.TMNOFLAGS);
-        p.send(s.createTextMessage("next branch"));
-        r.end(next, XAResource.TMSUCCESS);
+        Xid next = sendInBranch(r, s, p, "next branch");
         r.commit(next, true);
         assertThat(text(reader.receive(5000))).isEqualTo("next branch");
         assertThat(reader.receive(300)).isNull();
@@ -301,10 +298,7 @@ class XaResourceTest extends BrokerSupport {
         XASession s = xaConnect(prefix).createXASession();
         XAResource r = s.getXAResource();
         Topic t = s.createTopic(unique("xa-heur"));
-        Xid xid = xid();
-        r.start(xid, XAResource.TMNOFLAGS);
-        s.createProducer(t).send(s.createTextMessage("decided by an operator"));
-        r.end(xid, XAResource.TMSUCCESS);
+        Xid xid = sendInBranch(r, s, s.createProducer(t), "decided by an operator");
         r.prepare(xid);
         try (StreamBusClient raw = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             raw.admin().decideXaBranchHeuristically(prefix, new io.streambus.protocol.txn.Xid(xid.getFormatId(),
@@ -393,10 +387,7 @@ class XaResourceTest extends BrokerSupport {
                 .satisfies(e -> assertThat(((JMSException) e).getErrorCode()).isEqualTo("xa-share-queue"));
         // Sending to a queue works: a queue is a topic on the send side.
         XAResource r = s.getXAResource();
-        Xid xid = xid();
-        r.start(xid, XAResource.TMNOFLAGS);
-        s.createProducer(s.createQueue(unique("xa-q-out"))).send(s.createTextMessage("to a queue"));
-        r.end(xid, XAResource.TMSUCCESS);
+        Xid xid = sendInBranch(r, s, s.createProducer(s.createQueue(unique("xa-q-out"))), "to a queue");
         r.commit(xid, true);
     }
 

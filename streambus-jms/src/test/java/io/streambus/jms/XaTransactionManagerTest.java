@@ -170,6 +170,17 @@ class XaTransactionManagerTest {
         return r;
     }
 
+    /**
+     * Begins a transaction that inserts order {@code id} and sends {@code id} to {@code t} through {@code s}, whose
+     * resource is enlisted as {@code jms}.
+     */
+    private void beginOrderAndMessage(String id, XASession s, XAResource jms, Topic t) throws Exception {
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        insertOrder(tx, id, UnaryOperator.identity());
+        send(tx, s, jms, t, id);
+    }
+
     private static boolean orderExists(String id) throws SQLException {
         try (java.sql.Connection c = database.getConnection();
              PreparedStatement st = c.prepareStatement("select count(*) from orders where id = ?")) {
@@ -197,10 +208,7 @@ class XaTransactionManagerTest {
         Topic t = s.createTopic(unique("orders"));
         MessageConsumer reader = committedReader(t);
         String id = unique("order");
-        tm.begin();
-        Transaction tx = tm.getTransaction();
-        insertOrder(tx, id, UnaryOperator.identity());
-        send(tx, s, s.getXAResource(), t, id);
+        beginOrderAndMessage(id, s, s.getXAResource(), t);
         assertThat(reader.receive(200)).as("nothing before the commit").isNull();
         tm.commit();
         assertThat(text(reader.receive(5000))).isEqualTo(id);
@@ -213,18 +221,12 @@ class XaTransactionManagerTest {
         Topic t = s.createTopic(unique("orders"));
         MessageConsumer reader = committedReader(t);
         String id = unique("order");
-        tm.begin();
-        Transaction tx = tm.getTransaction();
-        insertOrder(tx, id, UnaryOperator.identity());
-        send(tx, s, s.getXAResource(), t, id);
+        beginOrderAndMessage(id, s, s.getXAResource(), t);
         tm.rollback();
 
         // The same session works in the next transaction; only its message arrives.
         String next = unique("order");
-        tm.begin();
-        tx = tm.getTransaction();
-        insertOrder(tx, next, UnaryOperator.identity());
-        send(tx, s, s.getXAResource(), t, next);
+        beginOrderAndMessage(next, s, s.getXAResource(), t);
         tm.commit();
         assertThat(text(reader.receive(5000))).isEqualTo(next);
         assertThat(orderExists(id)).isFalse();
@@ -253,10 +255,7 @@ class XaTransactionManagerTest {
         Topic t = s.createTopic(unique("orders"));
         MessageConsumer reader = committedReader(t);
         String id = unique("order");
-        tm.begin();
-        Transaction tx = tm.getTransaction();
-        insertOrder(tx, id, UnaryOperator.identity());
-        send(tx, s, s.getXAResource(), t, id);
+        beginOrderAndMessage(id, s, s.getXAResource(), t);
         // An operator ends the open branch (B.7.8.7): the branch's PrepareTxn is then refused.
         try (StreamBusClient raw = StreamBusClient.create(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + port))) {
             List<XaBranch> open = raw.admin().listXaBranches(prefix + ":xa:", List.of("Ongoing"))
@@ -285,20 +284,22 @@ class XaTransactionManagerTest {
     @Test
     void aBrokerCrashBetweenPrepareAndCommitIsRecoveredByTheTransactionManager() throws Exception {
         String prefix = unique("tm-crash");
-        XASession s = xaSession(prefix);
+        XAConnection app = xaFactory(prefix).createXAConnection();
+        connections.add(app);
+        XASession s = app.createXASession();
         Topic t = s.createTopic(unique("orders"));
         MessageConsumer reader = committedReader(t); // subscribed before: it reads on after the restart
         String id = unique("order");
         // The broker stops just before the TM's commit reaches it: that commit fails with XAER_RMFAIL.
         CrashBeforeCommit crashing = new CrashBeforeCommit(s.getXAResource());
-        tm.begin();
-        Transaction tx = tm.getTransaction();
-        insertOrder(tx, id, UnaryOperator.identity());
-        send(tx, s, crashing, t, id);
+        beginOrderAndMessage(id, s, crashing, t);
         tm.commit(); // the decision is logged; the failed participant is left to recovery
         assertThat(crashing.commitFailure).isNotNull();
         assertThat(crashing.commitFailure.errorCode).isEqualTo(XAException.XAER_RMFAIL);
         assertThat(orderExists(id)).isTrue();
+        // The application goes away too (its client would otherwise send the commit again once the broker is back,
+        // which would also be correct, but would leave nothing for recovery to do).
+        app.close();
 
         restartBroker();
         // In doubt after the restart: listed by a fresh resource, invisible to read_committed readers.

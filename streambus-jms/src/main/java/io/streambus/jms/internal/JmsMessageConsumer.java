@@ -531,6 +531,17 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         return ledger.commitTargets(only, lowestHeld);
     }
 
+    /** Every partition's commit target (what was delivered or skipped), resetting the lazy batch. */
+    private Map<TopicPartition, Long> takeCommitTargets() {
+        lock.lock();
+        try {
+            lazyPending = 0;
+            return commitTargets(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void applyCommitted(Map<TopicPartition, Long> offsets) {
         lock.lock();
         try {
@@ -556,14 +567,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             source.settleHanded(true);
             return;
         }
-        Map<TopicPartition, Long> targets;
-        lock.lock();
-        try {
-            targets = commitTargets(null);
-            lazyPending = 0;
-        } finally {
-            lock.unlock();
-        }
+        Map<TopicPartition, Long> targets = takeCommitTargets();
         if (targets.isEmpty()) {
             return;
         }
@@ -723,14 +727,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      */
     Map<TopicPartition, Long> stageInBranch(java.util.concurrent.Callable<? extends Producer<byte[], byte[]>> branch)
             throws JMSException {
-        Map<TopicPartition, Long> targets;
-        lock.lock();
-        try {
-            targets = commitTargets(null);
-            lazyPending = 0;
-        } finally {
-            lock.unlock();
-        }
+        Map<TopicPartition, Long> targets = takeCommitTargets();
         if (targets.isEmpty() || source.localCommits()) {
             return targets;
         }

@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.Futures;
 import io.streambus.client.admin.Admin;
 import io.streambus.client.producer.XaProducer;
 import io.streambus.common.TopicPartition;
@@ -11,15 +12,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.streambus.client.StreamBusTimeoutException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import org.slf4j.Logger;
@@ -223,7 +219,7 @@ public final class JmsXaResource implements XAResource {
             }
             XaProducer<byte[], byte[]> p = acquireProducer();
             try {
-                retryingCall("InitXaBranch for " + b.xid(), () -> {
+                retryingCall("InitXaBranch for " + b.xid(), deadline -> {
                     p.startXaBranch(settings.prefix(), b.xid(), Duration.ofMillis(b.timeoutMs()));
                     return null;
                 });
@@ -287,9 +283,7 @@ public final class JmsXaResource implements XAResource {
             return XA_OK; // a repeated prepare, as the broker answers one
         }
         if (s == XaBranchState.ROLLBACK_ONLY) {
-            rollbackAtOnce(b);
-            finish(b, false);
-            throw rolledBack(b, "prepare of " + b);
+            throw rollBackNow(b, "prepare of " + b);
         }
         XaProducer<byte[], byte[]> p = b.producer();
         if (p == null) {
@@ -300,14 +294,7 @@ public final class JmsXaResource implements XAResource {
         try {
             p.prepareXaBranch();
         } catch (RuntimeException e) {
-            int code = XaErrors.code(e);
-            if (XaErrors.isRollback(code)) {
-                finish(b, false);
-                int reported = timedOut(b, e) ? XAException.XA_RBTIMEOUT : code;
-                throw XaErrors.xa(reported, "prepare of " + b + " failed; the branch is rolled back: "
-                        + e.getMessage(), e);
-            }
-            throw XaErrors.of(e, "prepare of " + b);
+            throw brokerFailure(b, e, "prepare of " + b);
         }
         b.moveTo(XaBranchState.PREPARED);
         releaseProducer(b.takeProducer());
@@ -347,23 +334,14 @@ public final class JmsXaResource implements XAResource {
             throw XaErrors.xa(XAException.XAER_PROTO, "one-phase commit of " + b, null);
         }
         if (s == XaBranchState.ROLLBACK_ONLY) {
-            rollbackAtOnce(b);
-            finish(b, false);
-            throw rolledBack(b, "one-phase commit of " + b);
+            throw rollBackNow(b, "one-phase commit of " + b);
         }
         XaProducer<byte[], byte[]> p = b.producer();
         if (p != null) {
             try {
                 p.commitXaBranchOnePhase();
             } catch (RuntimeException e) {
-                int code = XaErrors.code(e);
-                if (XaErrors.isRollback(code)) {
-                    finish(b, false);
-                    int reported = timedOut(b, e) ? XAException.XA_RBTIMEOUT : code;
-                    throw XaErrors.xa(reported, "one-phase commit of " + b + " rolled it back: " + e.getMessage(),
-                            e);
-                }
-                throw XaErrors.of(e, "one-phase commit of " + b);
+                throw brokerFailure(b, e, "one-phase commit of " + b);
             }
         }
         finish(b, true);
@@ -473,6 +451,28 @@ public final class JmsXaResource implements XAResource {
         releaseProducer(p);
     }
 
+    /** {@code b} can only be rolled back: rolls it back now and returns the XA_RB* exception that says so. */
+    private XAException rollBackNow(XaSessionBranch b, String what) {
+        rollbackAtOnce(b);
+        finish(b, false);
+        return rolledBack(b, what);
+    }
+
+    /**
+     * {@code e}, the broker's answer to {@code what} (PrepareTxn, one-phase EndTxn), as an XAException; when it says
+     * that the branch was rolled back (XA_RB*), the branch is finished as rolled back, and XA_RBTIMEOUT is reported
+     * if its timeout had passed.
+     */
+    private XAException brokerFailure(XaSessionBranch b, RuntimeException e, String what) {
+        int code = XaErrors.code(e);
+        if (!XaErrors.isRollback(code)) {
+            return XaErrors.of(e, what);
+        }
+        finish(b, false);
+        int reported = timedOut(b, e) ? XAException.XA_RBTIMEOUT : code;
+        return XaErrors.xa(reported, what + ": the branch was rolled back: " + e.getMessage(), e);
+    }
+
     /** A decision by Xid failed: a heuristic or final answer settles {@code b} as the broker decided it. */
     private void settleAfterFailedDecision(XaSessionBranch b, XAException e) {
         if (b == null) {
@@ -564,29 +564,31 @@ public final class JmsXaResource implements XAResource {
         CompletableFuture<T> send();
     }
 
+    /**
+     * Sends {@code attempt} and waits for it until {@code xaRetryTimeout} has passed (the client retries it on
+     * transport failures meanwhile), sending it again after a failure that may pass.
+     */
     private <T> T retrying(String what, Attempt<T> attempt) throws XAException {
-        long timeoutMs = session.connection().config().requestTimeoutMs();
-        return retryingCall(what, () -> {
-            try {
-                return attempt.send().get(timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(e);
-            } catch (TimeoutException e) {
-                throw new StreamBusTimeoutException(what + ": no reply within " + timeoutMs + " ms");
-            } catch (ExecutionException e) {
-                throw new CompletionException(e.getCause());
-            }
-        });
+        return retryingCall(what, deadline -> Futures.awaitUntil(attempt.send(), deadline, what));
     }
 
-    /** Runs {@code call} until it succeeds, fails for good, or {@code xaRetryTimeout} passed (XAER_RMFAIL). */
-    private <T> T retryingCall(String what, Supplier<T> call) throws XAException {
+    /** One try of a call that {@link #retryingCall} repeats, bounded by {@code deadlineNanos}. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T call(long deadlineNanos);
+    }
+
+    /**
+     * Runs {@code call} until it succeeds, fails for good, or {@code xaRetryTimeout} passed (XAER_RMFAIL, B.7.8.8
+     * item 12). A request given up on may still reach the broker later; InitXaBranch, PrepareTxn and EndXaBranch
+     * are safe to repeat, and a decision arriving late is the one the transaction manager took.
+     */
+    private <T> T retryingCall(String what, Call<T> call) throws XAException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.retryTimeoutMs());
         long backoffMs = 50;
         while (true) {
             try {
-                return call.get();
+                return call.call(deadline);
             } catch (RuntimeException e) {
                 XAException x = XaErrors.of(e, what);
                 if (x.errorCode != XAException.XAER_RMFAIL

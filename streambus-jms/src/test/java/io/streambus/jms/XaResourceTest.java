@@ -358,6 +358,33 @@ class XaResourceTest extends BrokerSupport {
     }
 
     @Test
+    void receivingOutsideABranchDoesNotAcknowledgeWhatAnUndecidedBranchConsumed() throws Exception {
+        XAConnection c = xaFactory(unique("xaout")).createXAConnection();
+        c.setClientID(unique("xa-out-client"));
+        track(c, true);
+        XASession s = c.createXASession();
+        XAResource r = s.getXAResource();
+        Topic t = s.createTopic(unique("xa-out"));
+        MessageConsumer sub = s.createDurableSubscriber(t, "sub");
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer out = plain.createProducer(t);
+        out.send(plain.createTextMessage("m1"));
+        out.send(plain.createTextMessage("m2"));
+
+        Xid undecided = xid();
+        r.start(undecided, XAResource.TMNOFLAGS);
+        assertThat(text(sub.receive(5000))).isEqualTo("m1");
+        r.end(undecided, XAResource.TMSUCCESS); // m1's position is staged in the branch, not committed
+        assertThat(text(sub.receive(5000))).as("outside any branch").isEqualTo("m2");
+        r.rollback(undecided);
+        // Had m2 been acknowledged as in AUTO_ACKNOWLEDGE, m1's rollback would have nothing to go back to.
+        Message again = sub.receive(5000);
+        assertThat(text(again)).isEqualTo("m1");
+        assertThat(again.getJMSRedelivered()).isTrue();
+        assertThat(text(sub.receive(5000))).isEqualTo("m2");
+    }
+
+    @Test
     void theSimplifiedApiHasAnXaContext() throws Exception {
         StreamBusXAConnectionFactory f = xaFactory(unique("xactx"));
         Topic t;

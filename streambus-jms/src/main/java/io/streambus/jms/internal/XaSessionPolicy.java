@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The mode of an {@link JmsXaSession}: while its {@link JmsXaResource} associates it with an XA branch, sends go to
  * the branch's producer and deliveries stay unacknowledged until the branch is ended, which stages them in the
- * branch; outside a branch the session behaves as AUTO_ACKNOWLEDGE. {@code commit()} and {@code rollback()} belong
- * to the transaction manager ({@link TransactionInProgressException}). Stateless apart from its resource; see
- * {@link AckPolicy} for thread-safety.
+ * branch; outside a branch the session behaves as AUTO_ACKNOWLEDGE (see {@link #afterReceive}). {@code commit()}
+ * and {@code rollback()} belong to the transaction manager ({@link TransactionInProgressException}). Keeps the
+ * topics it knows to exist besides its resource; see {@link AckPolicy} for thread-safety.
  */
 final class XaSessionPolicy extends AckPolicy {
     private final AckPolicy outside;
@@ -57,17 +57,27 @@ final class XaSessionPolicy extends AckPolicy {
         return true;
     }
 
+    /**
+     * Outside a branch deliveries are acknowledged as in AUTO_ACKNOWLEDGE, except while a branch of the session is
+     * undecided: committing positions then would acknowledge what that branch consumed outside it. Such deliveries
+     * stay unacknowledged until a later branch stages them or the session acknowledges again outside one.
+     */
     @Override
     void afterReceive(JmsMessageConsumer c) throws JMSException {
-        if (!inBranch()) {
+        if (!inBranch() && autoAcknowledging()) {
             outside.afterReceive(c);
         }
     }
 
     @Override
     void afterListener(JmsMessageConsumer c, boolean ok) throws JMSException {
-        if (!inBranch()) {
+        if (inBranch()) {
+            return;
+        }
+        if (autoAcknowledging()) {
             outside.afterListener(c, ok);
+        } else if (!ok) {
+            c.rewind(); // the listener failed: delivered again, as in AUTO_ACKNOWLEDGE
         }
     }
 

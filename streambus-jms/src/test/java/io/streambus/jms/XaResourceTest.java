@@ -314,19 +314,32 @@ class XaResourceTest extends BrokerSupport {
                 .isEqualTo(XAException.XAER_NOTA));
     }
 
-    @Test
-    void messagesConsumedInABranchAreAcknowledgedByItsOutcome() throws Exception {
-        XAConnection c = xaFactory(unique("xaack")).createXAConnection();
-        c.setClientID(unique("xa-client"));
+    /** An XA session's durable subscriber {@code "sub"} of a new topic, and a plain publisher that sent m1 and m2. */
+    private record Durable(XAConnection connection, XAResource resource, Topic topic, MessageConsumer subscriber,
+                           Session plain, MessageProducer publisher) {
+    }
+
+    private Durable durableWithTwoMessages(String name) throws JMSException {
+        XAConnection c = xaFactory(unique(name)).createXAConnection();
+        c.setClientID(unique(name + "-client"));
         track(c, true);
         XASession s = c.createXASession();
-        XAResource r = s.getXAResource();
-        Topic t = s.createTopic(unique("xa-ack"));
+        Topic t = s.createTopic(unique(name));
         MessageConsumer sub = s.createDurableSubscriber(t, "sub");
         Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer out = plain.createProducer(t);
         out.send(plain.createTextMessage("m1"));
         out.send(plain.createTextMessage("m2"));
+        return new Durable(c, s.getXAResource(), t, sub, plain, out);
+    }
+
+    @Test
+    void messagesConsumedInABranchAreAcknowledgedByItsOutcome() throws Exception {
+        Durable d = durableWithTwoMessages("xa-ack");
+        XAConnection c = d.connection();
+        XAResource r = d.resource();
+        Topic t = d.topic();
+        MessageConsumer sub = d.subscriber();
 
         Xid rolledBack = xid();
         r.start(rolledBack, XAResource.TMNOFLAGS);
@@ -345,7 +358,7 @@ class XaResourceTest extends BrokerSupport {
         r.end(committed, XAResource.TMSUCCESS);
         assertThat(r.prepare(committed)).isEqualTo(XAResource.XA_OK);
         r.commit(committed, false);
-        out.send(plain.createTextMessage("m3"));
+        d.publisher().send(d.plain().createTextMessage("m3"));
 
         // The subscription's committed position moved with the branch: a new subscriber starts after m2.
         String clientId = c.getClientID();
@@ -359,17 +372,9 @@ class XaResourceTest extends BrokerSupport {
 
     @Test
     void receivingOutsideABranchDoesNotAcknowledgeWhatAnUndecidedBranchConsumed() throws Exception {
-        XAConnection c = xaFactory(unique("xaout")).createXAConnection();
-        c.setClientID(unique("xa-out-client"));
-        track(c, true);
-        XASession s = c.createXASession();
-        XAResource r = s.getXAResource();
-        Topic t = s.createTopic(unique("xa-out"));
-        MessageConsumer sub = s.createDurableSubscriber(t, "sub");
-        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageProducer out = plain.createProducer(t);
-        out.send(plain.createTextMessage("m1"));
-        out.send(plain.createTextMessage("m2"));
+        Durable d = durableWithTwoMessages("xa-out");
+        XAResource r = d.resource();
+        MessageConsumer sub = d.subscriber();
 
         Xid undecided = xid();
         r.start(undecided, XAResource.TMNOFLAGS);

@@ -13,6 +13,7 @@ import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.jta.xa.XidImple;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.testing.ChildBroker;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusClient;
@@ -54,9 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * StreamBus and an H2 database in one JTA transaction run by a real transaction manager (Narayana): both commit,
- * both roll back, a failed prepare of either rolls both back, the one-phase optimisation, and crash recovery (the
- * broker stops between prepare and commit, comes back with the branch in doubt, and Narayana's recovery manager
- * commits it; a prepared branch the TM has no log for is rolled back by recovery).
+ * both roll back, a failed prepare of either rolls both back, the one-phase optimisation, and crash recovery (a
+ * child-JVM broker is SIGKILLed between prepare and commit, comes back with the branch in doubt, and Narayana's
+ * recovery manager commits it; a prepared branch the TM has no log for is rolled back by recovery).
  */
 @ExtendWith(LeakCheck.class)
 class XaTransactionManagerTest {
@@ -110,24 +111,32 @@ class XaTransactionManagerTest {
         }
     }
 
+    /** Closes what the test opened (also called by a test before the broker it used goes away). */
     @AfterEach
     void closeConnections() throws Exception {
         if (recoveryHelper != null) {
             XARecoveryModule.getRegisteredXARecoveryModule().removeXAResourceRecoveryHelper(recoveryHelper);
+            recoveryHelper = null;
         }
         for (Connection c : connections) {
             c.close();
         }
+        connections.clear();
         for (javax.sql.XAConnection c : sqlConnections) {
             c.close();
         }
+        sqlConnections.clear();
         if (tm.getTransaction() != null) {
             tm.rollback();
         }
     }
 
     private static String url(String extra) {
-        return "streambus://127.0.0.1:" + port + "?fetch.backoff.ms=5&pollInterval=20&requestTimeout=5000"
+        return url(port, extra);
+    }
+
+    private static String url(int brokerPort, String extra) {
+        return "streambus://127.0.0.1:" + brokerPort + "?fetch.backoff.ms=5&pollInterval=20&requestTimeout=5000"
                 + "&closeTimeout=5000&sendTimeout=5000&reconnect.backoff.max.ms=200&circuit.breaker.open.ms=200"
                 + (extra.isEmpty() ? "" : "&" + extra);
     }
@@ -137,17 +146,40 @@ class XaTransactionManagerTest {
     }
 
     private static StreamBusXAConnectionFactory xaFactory(String prefix) {
-        StreamBusXAConnectionFactory f = new StreamBusXAConnectionFactory(url(""));
+        return xaFactory(port, prefix);
+    }
+
+    private static StreamBusXAConnectionFactory xaFactory(int brokerPort, String prefix) {
+        StreamBusXAConnectionFactory f = new StreamBusXAConnectionFactory(url(brokerPort, ""));
         f.setXaPrefix(prefix);
         f.setXaRetryTimeout(500);
         return f;
     }
 
     private XASession xaSession(String prefix) throws JMSException {
-        XAConnection c = xaFactory(prefix).createXAConnection();
+        return xaSession(port, prefix);
+    }
+
+    private XASession xaSession(int brokerPort, String prefix) throws JMSException {
+        XAConnection c = xaFactory(brokerPort, prefix).createXAConnection();
         connections.add(c);
         c.start();
         return c.createXASession();
+    }
+
+    /** A started read_committed connection with client id {@code clientId} to the broker at {@code brokerPort}. */
+    private Connection readerConnection(int brokerPort, String clientId) throws JMSException {
+        Connection c = new StreamBusConnectionFactory(url(brokerPort, "isolation.level=read_committed"))
+                .createConnection();
+        connections.add(c);
+        c.setClientID(clientId);
+        c.start();
+        return c;
+    }
+
+    private static MessageConsumer durableSubscriber(Connection c, String topic) throws JMSException {
+        Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        return session.createDurableSubscriber(session.createTopic(topic), "orders");
     }
 
     private MessageConsumer committedReader(Topic t) throws JMSException {
@@ -282,37 +314,46 @@ class XaTransactionManagerTest {
     }
 
     @Test
-    void aBrokerCrashBetweenPrepareAndCommitIsRecoveredByTheTransactionManager() throws Exception {
+    void aBrokerKilledBetweenPrepareAndCommitIsRecoveredByTheTransactionManager() throws Exception {
         String prefix = unique("tm-crash");
-        XAConnection app = xaFactory(prefix).createXAConnection();
-        connections.add(app);
-        XASession s = app.createXASession();
-        Topic t = s.createTopic(unique("orders"));
-        MessageConsumer reader = committedReader(t); // subscribed before: it reads on after the restart
+        Path data = dir.resolve(unique("killed"));
+        String topic = unique("orders");
         String id = unique("order");
-        // The broker stops just before the TM's commit reaches it: that commit fails with XAER_RMFAIL.
-        CrashBeforeCommit crashing = new CrashBeforeCommit(s.getXAResource());
-        beginOrderAndMessage(id, s, crashing, t);
-        tm.commit(); // the decision is logged; the failed participant is left to recovery
-        assertThat(crashing.commitFailure).isNotNull();
-        assertThat(crashing.commitFailure.errorCode).isEqualTo(XAException.XAER_RMFAIL);
-        assertThat(orderExists(id)).isTrue();
-        // The application goes away too (its client would otherwise send the commit again once the broker is back,
-        // which would also be correct, but would leave nothing for recovery to do).
-        app.close();
+        String readerId = unique("reader");
+        try (ChildBroker first = ChildBroker.start(data)) {
+            // A read_committed durable subscription made before the transaction: it resumes after the restart.
+            Connection before = readerConnection(first.port(), readerId);
+            durableSubscriber(before, topic);
+            before.close();
 
-        restartBroker();
-        // In doubt after the restart: listed by a fresh resource, invisible to read_committed readers.
-        XAResource fresh = xaSession(prefix).getXAResource();
-        Xid[] inDoubt = fresh.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
-        assertThat(inDoubt).hasSize(1);
-        assertThat(reader.receive(300)).isNull();
+            XAConnection app = xaFactory(first.port(), prefix).createXAConnection();
+            connections.add(app);
+            XASession s = app.createXASession();
+            // SIGKILL just before the TM's commit reaches the broker: that commit fails with XAER_RMFAIL.
+            KillBeforeCommit killing = new KillBeforeCommit(s.getXAResource(), first);
+            beginOrderAndMessage(id, s, killing, s.createTopic(topic));
+            tm.commit(); // the decision is logged; the failed participant is left to recovery
+            assertThat(killing.commitFailure).isNotNull();
+            assertThat(killing.commitFailure.errorCode).isEqualTo(XAException.XAER_RMFAIL);
+            assertThat(orderExists(id)).isTrue();
+            // The application goes away too (its client would otherwise send the commit again once a broker is
+            // back, which would also be correct, but would leave nothing for recovery to do).
+            app.close();
+        }
+        try (ChildBroker second = ChildBroker.start(data)) {
+            // In doubt after the restart: listed by a fresh resource, invisible to read_committed readers.
+            XAResource fresh = xaSession(second.port(), prefix).getXAResource();
+            assertThat(fresh.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).hasSize(1);
+            MessageConsumer reader = durableSubscriber(readerConnection(second.port(), readerId), topic);
+            assertThat(reader.receive(300)).isNull();
 
-        recoveryHelper = new JmsXAResourceRecoveryHelper(xaFactory(prefix));
-        XARecoveryModule.getRegisteredXARecoveryModule().addXAResourceRecoveryHelper(recoveryHelper);
-        recovery.scan();
-        assertThat(text(reader.receive(10000))).isEqualTo(id);
-        assertThat(fresh.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
+            recoveryHelper = new JmsXAResourceRecoveryHelper(xaFactory(second.port(), prefix));
+            XARecoveryModule.getRegisteredXARecoveryModule().addXAResourceRecoveryHelper(recoveryHelper);
+            recovery.scan();
+            assertThat(text(reader.receive(10000))).isEqualTo(id);
+            assertThat(fresh.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
+            closeConnections(); // before the broker goes
+        }
     }
 
     @Test
@@ -338,12 +379,6 @@ class XaTransactionManagerTest {
         assertThat(r.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
         s.createProducer(t).send(s.createTextMessage("after")); // outside a transaction: sent at once
         assertThat(text(reader.receive(5000))).isEqualTo("after");
-    }
-
-    private static void restartBroker() throws Exception {
-        broker.close();
-        broker = EmbeddedBroker.builder().port(port).dataDir(dir.resolve("broker")).build();
-        broker.start();
     }
 
     /** Delegates everything; a subclass changes one step. */
@@ -453,17 +488,24 @@ class XaTransactionManagerTest {
         }
     }
 
-    /** Stops the broker when the TM's commit arrives, then passes the commit on (it cannot reach the broker). */
-    private static final class CrashBeforeCommit extends Delegating {
+    /** SIGKILLs a broker when the TM's commit arrives, then passes the commit on (it cannot reach the broker). */
+    private static final class KillBeforeCommit extends Delegating {
+        private final ChildBroker broker;
         volatile XAException commitFailure;
 
-        CrashBeforeCommit(XAResource delegate) {
+        KillBeforeCommit(XAResource delegate, ChildBroker broker) {
             super(delegate);
+            this.broker = broker;
         }
 
         @Override
         public void commit(Xid xid, boolean onePhase) throws XAException {
-            broker.close();
+            try {
+                broker.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
             try {
                 super.commit(xid, onePhase);
             } catch (XAException e) {

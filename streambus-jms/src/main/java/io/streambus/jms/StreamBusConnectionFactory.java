@@ -546,7 +546,11 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
 
     @Override
     public Connection createConnection(String userName, String pass) throws JMSException {
-        JmsConnection c = JmsConnection.open(config(userName, pass));
+        return opened(JmsConnection.open(config(userName, pass)));
+    }
+
+    /** A new connection of this factory: says once per factory which queue semantics apply. */
+    <C extends JmsConnection> C opened(C c) {
         if (queueModeLogged == null) {
             queueModeLogged = new AtomicBoolean(); // after deserialization
         }
@@ -605,7 +609,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
 
     @Override
     public Reference getReference() {
-        Reference ref = new Reference(StreamBusConnectionFactory.class.getName(),
+        Reference ref = new Reference(getClass().getName(),
                 StreamBusObjectFactory.class.getName(), null);
         ref.add(new StringRefAddr("bootstrapServers", bootstrapServers));
         toProperties(false).forEach((k, v) -> ref.add(new StringRefAddr(k, v)));

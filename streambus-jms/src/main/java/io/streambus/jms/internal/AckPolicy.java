@@ -1,5 +1,6 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.common.TopicPartition;
 import io.streambus.jms.message.StreamBusMessage;
@@ -135,6 +136,14 @@ abstract class AckPolicy {
 
     /** {@link Session#rollback()}. */
     abstract void rollback() throws JMSException;
+
+    /**
+     * The producer that the session's sends go through now: the connection's shared one ({@link XaSessionPolicy}:
+     * the producer of the XA branch the session works in).
+     */
+    Producer<byte[], byte[]> producer() throws JMSException {
+        return session.connection().transport().producer();
+    }
 
     /** Performs a send at once, as the producer would without a transaction. */
     @FunctionalInterface

@@ -2,10 +2,13 @@ package io.streambus.jms.internal;
 
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.GroupConsumer;
+import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.consumer.OffsetCommits;
+import io.streambus.client.producer.Producer;
 import io.streambus.client.consumer.RebalanceListener;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +22,7 @@ final class GroupSource extends ClientConsumerSource {
     private final GroupConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final OffsetCommits commits;
+    private final String metadata;
     private final Listener listener;
 
     GroupSource(GroupConsumer<byte[], byte[]> consumer, String topic, String metadata, Listener listener) {
@@ -26,6 +30,7 @@ final class GroupSource extends ClientConsumerSource {
         this.consumer = consumer;
         this.topic = topic;
         this.commits = OffsetCommits.of(consumer, metadata);
+        this.metadata = metadata;
         this.listener = listener;
     }
 
@@ -57,5 +62,14 @@ final class GroupSource extends ClientConsumerSource {
     @Override
     public void commit(Map<TopicPartition, Long> offsets, Duration timeout) {
         commits.commitSync(offsets, timeout);
+    }
+
+    /** The offsets with the subscription metadata, in the producer's transaction for this member's group. */
+    @Override
+    public boolean stageInTransaction(Map<TopicPartition, Long> offsets, Producer<?, ?> producer) {
+        Map<TopicPartition, OffsetAndMetadata> staged = new LinkedHashMap<>();
+        offsets.forEach((tp, off) -> staged.put(tp, new OffsetAndMetadata(off, metadata)));
+        producer.sendOffsetsToTransaction(staged, consumer.groupMetadata());
+        return true;
     }
 }

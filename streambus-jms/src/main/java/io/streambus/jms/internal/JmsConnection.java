@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #stop()} pauses delivery and waits for running listeners; {@link #close()} also deletes the
  * temporary destinations and closes the client.</li>
  * </ul>
- * Thread-safe.
+ * Thread-safe. {@link JmsXaConnection} adds the XA sessions.
  */
-public final class JmsConnection implements QueueConnection, TopicConnection, TemporaryDestinationOwner {
+public class JmsConnection implements QueueConnection, TopicConnection, TemporaryDestinationOwner {
     private static final Logger LOG = LoggerFactory.getLogger(JmsConnection.class);
     /** Client ids in use in this JVM. */
     private static final Map<String, JmsConnection> CLIENT_IDS = new ConcurrentHashMap<>();
@@ -82,7 +82,13 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
     private volatile boolean closed;
     private volatile ExceptionListener exceptionListener;
 
-    private JmsConnection(JmsConfig config, Transport transport, BrokerCapabilities capabilities)
+    /** Makes the connection object once the transport is connected ({@link #open(JmsConfig, Maker)}). */
+    @FunctionalInterface
+    interface Maker<C extends JmsConnection> {
+        C make(JmsConfig config, Transport transport, BrokerCapabilities capabilities) throws JMSException;
+    }
+
+    JmsConnection(JmsConfig config, Transport transport, BrokerCapabilities capabilities)
             throws JMSException {
         this.config = config;
         this.transport = transport;
@@ -109,6 +115,11 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     /** Connects (capability probe included) or fails with a JMSException naming the brokers. */
     public static JmsConnection open(JmsConfig config) throws JMSException {
+        return open(config, JmsConnection::new);
+    }
+
+    /** {@link #open(JmsConfig)} making the connection object with {@code maker}. */
+    static <C extends JmsConnection> C open(JmsConfig config, Maker<C> maker) throws JMSException {
         Transport transport;
         try {
             transport = StreamBusTransport.create(config.clientProperties());
@@ -118,7 +129,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         try {
             BrokerCapabilities caps = Jms.await(transport.admin().capabilities(), config.requestTimeoutMs(),
                     "connecting to " + config.clientProperties().get(ClientConfig.BOOTSTRAP_SERVERS));
-            return new JmsConnection(config, transport, caps);
+            return maker.make(config, transport, caps);
         } catch (JMSException | RuntimeException e) {
             transport.close(Duration.ofMillis(config.closeTimeoutMs()));
             throw e instanceof JMSException j ? j : Jms.jms("connecting", e);
@@ -139,6 +150,11 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     SubscriptionManager subscriptions() {
         return subscriptions;
+    }
+
+    /** What the broker offered when this connection was opened. */
+    BrokerCapabilities capabilities() {
+        return capabilities;
     }
 
     boolean isStarted() {
@@ -252,9 +268,15 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        int mode = AckPolicy.sessionMode(transacted, acknowledgeMode);
+        return addSession(() -> new JmsSession(this, mode));
+    }
+
+    /** Creates a session of this connection with {@code maker} and keeps it (closed with the connection). */
+    <S extends JmsSession> S addSession(java.util.function.Supplier<S> maker) throws JMSException {
         checkOpen();
         freezeClientId();
-        JmsSession s = new JmsSession(this, AckPolicy.sessionMode(transacted, acknowledgeMode));
+        S s = maker.get();
         sessions.add(s);
         if (closing) {
             sessions.remove(s);

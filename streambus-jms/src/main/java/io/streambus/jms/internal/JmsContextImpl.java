@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The simplified API: a {@link JMSContext} is a connection (shared with the contexts made by
  * {@link #createContext(int)}) plus one session, with runtime exceptions. The connection starts when the first
  * consumer is created, unless auto-start is off. Thread-safety: as its session, one thread at a time.
+ * {@link JmsXaContextImpl} is the XA variant.
  */
-public final class JmsContextImpl implements JMSContext {
+public class JmsContextImpl implements JMSContext {
     private final JmsConnection connection;
     private final AtomicInteger connectionUsers;
     private final int sessionMode;
@@ -56,7 +57,7 @@ public final class JmsContextImpl implements JMSContext {
     private boolean autoStart = true;
     private boolean closed;
 
-    private JmsContextImpl(JmsConnection connection, AtomicInteger users, int sessionMode) {
+    JmsContextImpl(JmsConnection connection, AtomicInteger users, int sessionMode) {
         this.connection = connection;
         this.connectionUsers = users;
         this.sessionMode = sessionMode;
@@ -128,9 +129,14 @@ public final class JmsContextImpl implements JMSContext {
     synchronized JmsSession session() {
         checkOpen();
         if (session == null) {
-            session = rt(() -> (JmsSession) connection.createSession(sessionMode));
+            session = rt(() -> newSession(connection, sessionMode));
         }
         return session;
+    }
+
+    /** Makes this context's session on {@code c} (an ordinary session; the XA context makes an XA session). */
+    JmsSession newSession(JmsConnection c, int mode) throws JMSException {
+        return (JmsSession) c.createSession(mode);
     }
 
     synchronized JmsMessageProducer producer() {

@@ -4,6 +4,7 @@ import io.streambus.common.TopicPartition;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.producer.Producer;
 import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.message.StreamBusBytesMessage;
 import io.streambus.jms.message.StreamBusMessage;
@@ -530,6 +531,17 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         return ledger.commitTargets(only, lowestHeld);
     }
 
+    /** Every partition's commit target (what was delivered or skipped), resetting the lazy batch. */
+    private Map<TopicPartition, Long> takeCommitTargets() {
+        lock.lock();
+        try {
+            lazyPending = 0;
+            return commitTargets(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void applyCommitted(Map<TopicPartition, Long> offsets) {
         lock.lock();
         try {
@@ -555,14 +567,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             source.settleHanded(true);
             return;
         }
-        Map<TopicPartition, Long> targets;
-        lock.lock();
-        try {
-            targets = commitTargets(null);
-            lazyPending = 0;
-        } finally {
-            lock.unlock();
-        }
+        Map<TopicPartition, Long> targets = takeCommitTargets();
         if (targets.isEmpty()) {
             return;
         }
@@ -708,6 +713,52 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         } catch (RuntimeException e) {
             LOG.warn("{}: {} failed (the records may be delivered again): {}", this, what, e.toString());
         }
+    }
+
+    /**
+     * XA: stages what this consumer consumed so far (delivered and skipped) in an XA branch. Offsets of a group
+     * subscription go to the branch ({@link RecordSource#stageInTransaction}, on the fetcher thread); positions
+     * kept in memory are only returned. Nothing counts as acknowledged yet: {@link #branchCommitted} applies the
+     * returned positions once the branch committed, {@link #rewind} goes back when it rolled back.
+     *
+     * @param branch the branch's producer, started on first need (InitXaBranch only when there is something to
+     *               stage on the broker)
+     * @return the staged positions (empty when nothing was consumed since the last commit)
+     */
+    Map<TopicPartition, Long> stageInBranch(java.util.concurrent.Callable<? extends Producer<byte[], byte[]>> branch)
+            throws JMSException {
+        Map<TopicPartition, Long> targets = takeCommitTargets();
+        if (targets.isEmpty() || source.localCommits()) {
+            return targets;
+        }
+        Producer<byte[], byte[]> producer;
+        try {
+            producer = branch.call();
+        } catch (JMSException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Jms.jms("starting the XA branch for " + this, e);
+        }
+        Map<TopicPartition, Long> staged = new LinkedHashMap<>();
+        onFetcher("staging the offsets of " + this + " in an XA branch", () -> {
+            Map<TopicPartition, Long> owned = new LinkedHashMap<>(targets);
+            owned.keySet().retainAll(source.assignment());
+            if (!owned.isEmpty() && source.stageInTransaction(owned, producer)) {
+                staged.putAll(owned);
+            }
+        });
+        return staged;
+    }
+
+    /** XA: the branch that staged {@code positions} ({@link #stageInBranch}) committed; they are acknowledged. */
+    void branchCommitted(Map<TopicPartition, Long> positions) {
+        if (positions.isEmpty()) {
+            return;
+        }
+        if (source.localCommits()) {
+            source.commit(positions, Duration.ofMillis(config.requestTimeoutMs()));
+        }
+        applyCommitted(positions);
     }
 
     /**

@@ -305,7 +305,8 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
     /** Sends {@code record} now: waits for the broker's acknowledgement, or hands it to {@code listener}. */
     private void sendNow(JmsConnection connection, StreamBusDestination dest, ProducerRecord<byte[], byte[]> record,
                          Message message, StreamBusMessage m, CompletionListener listener) throws JMSException {
-        CompletableFuture<RecordMetadata> f = connection.transport().producer().send(record);
+        // The connection's producer, or an XA branch's (the session's policy knows which).
+        CompletableFuture<RecordMetadata> f = session.ackPolicy().producer().send(record);
         if (listener == null) {
             RecordMetadata md = Jms.await(f, connection.config().sendTimeoutMs(), "send to " + dest);
             setId(message, m, md);

@@ -100,8 +100,13 @@ public class JmsSession implements Session, QueueSession, TopicSession {
      * @param mode the session mode as {@link AckPolicy#sessionMode} validated it
      */
     JmsSession(JmsConnection connection, int mode) {
+        this(connection, s -> AckPolicy.create(s, mode));
+    }
+
+    /** A session whose policy {@code policyMaker} makes (the XA session's). */
+    JmsSession(JmsConnection connection, java.util.function.Function<JmsSession, AckPolicy> policyMaker) {
         this.connection = connection;
-        this.policy = AckPolicy.create(this, mode);
+        this.policy = policyMaker.apply(this);
         this.acknowledger = policy::acknowledgeMessage;
     }
 

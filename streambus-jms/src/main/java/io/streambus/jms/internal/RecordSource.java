@@ -2,6 +2,7 @@ package io.streambus.jms.internal;
 
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.producer.Producer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -40,6 +41,20 @@ interface RecordSource {
 
     /** Commits next-offsets-to-consume. */
     void commit(Map<TopicPartition, Long> offsets, Duration timeout);
+
+    /**
+     * Stages next-offsets-to-consume in {@code producer}'s open transaction (AddOffsetsToTxn and TxnOffsetCommit,
+     * spec B.7.4/B.7.5) instead of committing them, for an XA branch.
+     *
+     * (The producer's {@code max.block.ms} bounds the wait.)
+     *
+     * @return false when this source has nothing to stage on the broker (its commits are local, {@link #commit}
+     *         applies them once the transaction committed)
+     * @throws RuntimeException when the broker refused them
+     */
+    default boolean stageInTransaction(Map<TopicPartition, Long> offsets, Producer<?, ?> producer) {
+        return false;
+    }
 
     void seek(TopicPartition partition, long offset);
 

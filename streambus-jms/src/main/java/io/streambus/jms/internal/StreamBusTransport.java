@@ -6,6 +6,7 @@ import io.streambus.client.admin.Admin;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.producer.Producer;
+import io.streambus.client.producer.XaProducer;
 import io.streambus.client.serialization.Serdes;
 import io.streambus.client.share.ShareConsumer;
 import java.time.Duration;
@@ -42,6 +43,11 @@ final class StreamBusTransport implements Transport {
             }
         }
         return p;
+    }
+
+    @Override
+    public XaProducer<byte[], byte[]> newXaProducer() {
+        return client.newXaProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(), Map.of());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.streambus.client.admin.Admin;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.GroupConsumer;
 import io.streambus.client.producer.Producer;
+import io.streambus.client.producer.XaProducer;
 import io.streambus.client.share.ShareConsumer;
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +18,12 @@ interface Transport {
 
     /** The connection's shared producer (byte[] keys and values), created on first use. */
     Producer<byte[], byte[]> producer();
+
+    /**
+     * A new producer for XA branches (spec B.7.8), owned by the caller (which closes it); its records are sent only
+     * within a branch.
+     */
+    XaProducer<byte[], byte[]> newXaProducer();
 
     /** A new partition consumer with these consumer-scope overrides. */
     Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides);

@@ -3,6 +3,7 @@ package io.streambus.jms.jndi;
 import io.streambus.jms.StreamBusConnectionFactory;
 import io.streambus.jms.StreamBusQueue;
 import io.streambus.jms.StreamBusTopic;
+import io.streambus.jms.StreamBusXAConnectionFactory;
 import jakarta.jms.InvalidDestinationException;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import javax.naming.spi.InitialContextFactory;
  * </pre>
  * <ul>
  * <li>{@code connectionFactory.<jndiName> = <broker URL>} binds a {@link StreamBusConnectionFactory};</li>
+ * <li>{@code xaConnectionFactory.<jndiName> = <broker URL>} binds a {@link StreamBusXAConnectionFactory};</li>
  * <li>{@code queue.<jndiName> = <topic>} and {@code topic.<jndiName> = <topic>} bind destinations;</li>
  * <li>if no {@code connectionFactory.*} entry is given, {@code java.naming.provider.url} (when set to a
  * {@code streambus://} URL) is bound as {@code ConnectionFactory};</li>
@@ -32,6 +34,7 @@ import javax.naming.spi.InitialContextFactory;
  */
 public class StreamBusInitialContextFactory implements InitialContextFactory {
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
+    public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";
 
@@ -49,6 +52,9 @@ public class StreamBusInitialContextFactory implements InitialContextFactory {
             try {
                 if (key.startsWith(CONNECTION_FACTORY_PREFIX)) {
                     bindings.put(jndiName(key, CONNECTION_FACTORY_PREFIX), new StreamBusConnectionFactory(value));
+                    anyFactory = true;
+                } else if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                    bindings.put(jndiName(key, XA_CONNECTION_FACTORY_PREFIX), new StreamBusXAConnectionFactory(value));
                     anyFactory = true;
                 } else if (key.startsWith(QUEUE_PREFIX)) {
                     bindings.put(jndiName(key, QUEUE_PREFIX), StreamBusQueue.of(value));

@@ -2,6 +2,7 @@ package io.streambus.jms.jndi;
 
 import io.streambus.jms.StreamBusConnectionFactory;
 import io.streambus.jms.StreamBusDestination;
+import io.streambus.jms.StreamBusXAConnectionFactory;
 import java.util.Enumeration;
 import java.util.Hashtable;
 import javax.naming.Context;
@@ -23,8 +24,9 @@ public class StreamBusObjectFactory implements ObjectFactory {
             return null;
         }
         String className = ref.getClassName();
-        if (StreamBusConnectionFactory.class.getName().equals(className)) {
-            StreamBusConnectionFactory cf = new StreamBusConnectionFactory();
+        boolean xa = StreamBusXAConnectionFactory.class.getName().equals(className);
+        if (xa || StreamBusConnectionFactory.class.getName().equals(className)) {
+            StreamBusConnectionFactory cf = xa ? new StreamBusXAConnectionFactory() : new StreamBusConnectionFactory();
             Enumeration<RefAddr> all = ref.getAll();
             while (all.hasMoreElements()) {
                 RefAddr a = all.nextElement();

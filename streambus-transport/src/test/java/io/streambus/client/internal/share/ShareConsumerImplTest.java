@@ -11,6 +11,7 @@ import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.internal.ClientContext;
 import io.streambus.client.internal.net.FakeNetwork;
 import io.streambus.client.internal.net.ManualTime;
+import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.serialization.Serdes;
 import io.streambus.client.share.AcknowledgeType;
 import io.streambus.client.share.InvalidFilterException;
@@ -64,6 +65,7 @@ class ShareConsumerImplTest {
     private FakeNetwork net;
     private ShareConsumerImpl<String, String> consumer;
     private final List<String> callbacks = new ArrayList<>();
+    private final List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void start(Map<String, ?> settings) {
         Map<String, Object> m = new HashMap<>(Map.of("retry.backoff.ms", 100, "retry.backoff.max.ms", 100));
@@ -71,7 +73,12 @@ class ShareConsumerImplTest {
         net = new FakeNetwork(FakeNetwork.config(m), new ManualTime(), alloc);
         net.capabilities(SHARE_CAPS);
         consumer = new ShareConsumerImpl<>("g", "cid", net, net.time(), FakeNetwork.config(m),
-                Serdes.stringDeserializer(), Serdes.stringDeserializer(), () -> { });
+                Serdes.stringDeserializer(), Serdes.stringDeserializer(), new MetricsCollector() {
+                    @Override
+                    public void recordShareAcknowledge(TopicPartition partition, String type, int records) {
+                        acknowledged.add(partition + " " + type + " " + records);
+                    }
+                }, () -> { });
         consumer.setAcknowledgementCommitCallback((tp, offsets, e) -> callbacks.add(tp + " " + offsets + " "
                 + (e == null ? "ok" : e.getClass().getSimpleName())));
     }
@@ -228,6 +235,7 @@ class ShareConsumerImplTest {
         next.respond(fetchReply(TP));
         assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(5L);
         assertThat(callbacks).containsExactly("t-0 [0, 1, 2, 4] ok");
+        assertThat(acknowledged).containsExactly("t-0 ACCEPT 4");
         assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
     }
 
@@ -286,6 +294,7 @@ class ShareConsumerImplTest {
         assertThat(r.get(TP)).get().isInstanceOfSatisfying(InvalidRecordStateException.class,
                 e -> assertThat(e.offsets()).containsExactlyInAnyOrder(1L, 2L));
         assertThat(callbacks).containsExactly("t-0 [0, 1, 2] InvalidRecordStateException");
+        assertThat(acknowledged).as("only the applied acknowledgement is counted").containsExactly("t-0 ACCEPT 1");
         consumer.commitAsync();
         assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("52 is not retried (B.13.12)").isEmpty();
         held.respond(fetchReply(TP));
@@ -681,7 +690,7 @@ class ShareConsumerImplTest {
     void rangesCoverOnlyConsecutiveOffsetsOfOneType() {
         var accept = io.streambus.protocol.share.AcknowledgeType.ACCEPT;
         var reject = io.streambus.protocol.share.AcknowledgeType.REJECT;
-        assertThat(ShareConsumerImpl.ranges(List.of(1L, 2L, 3L, 5L, 6L, 7L), List.of(accept, accept, accept, accept,
+        assertThat(Acknowledger.ranges(List.of(1L, 2L, 3L, 5L, 6L, 7L), List.of(accept, accept, accept, accept,
                 reject, reject))).containsExactly(ack(1, 3, accept), ack(5, 5, accept), ack(6, 7, reject));
     }
 }

@@ -522,6 +522,12 @@ public final class NettyConnection implements Connection {
                 fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_TRANSACTIONS, address()));
                 return;
             }
+            if ((flags & Frames.FLAG_TRANSACTIONAL) != 0 && body.apiKey() == io.streambus.protocol.ApiKey.SHARE_ACKNOWLEDGE
+                    && !caps.supportsTxnShareAcks()) {
+                // B.13.15: a broker without the bit would answer 2; never send the flag there
+                fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_TXN_SHARE_ACKS, address()));
+                return;
+            }
             if ((flags & Frames.FLAG_SEQUENCED) != 0 && !caps.has(BrokerCapabilities.IDEMPOTENT_PRODUCE)) {
                 // B.12.6 item 1: a broker without the bit would append every retry again
                 fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_IDEMPOTENCE, address()));

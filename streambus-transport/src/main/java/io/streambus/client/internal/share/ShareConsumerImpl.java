@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe for the application (one thread, except {@link #wakeup()}); internally, network callbacks and
  * the application thread share state under one lock, and acknowledgement callbacks run on the application thread.
  */
-public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
+public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, TransactionalAcknowledgements {
     private static final Logger LOG = LoggerFactory.getLogger(ShareConsumerImpl.class);
 
     private final ShareContext ctx;
@@ -55,6 +55,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
     private final ShareMembership membership;
     private final HeldRecords held = new HeldRecords();
     private final Acknowledger acks;
+    private final TxnStager stager;
     private final LockRenewer renewer;
     private final ShareFetcher<K, V> fetcher;
     private final Wakeup wakeup;
@@ -91,6 +92,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
         this.onClose = onClose;
         this.wakeup = new Wakeup(ctx.lock, ctx.changed);
         this.acks = new Acknowledger(ctx);
+        this.stager = new TxnStager(ctx);
         this.renewer = new LockRenewer(ctx, acks, config.getBoolean(ClientConfig.SHARE_LOCK_AUTO_RENEW));
         this.fetcher = new ShareFetcher<>(ctx, acks, renewer, new ShareFetcher.Settings(
                 config.getInt(ClientConfig.SHARE_FETCH_MAX_WAIT_MS),
@@ -258,6 +260,21 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
             f.acknowledge(io.streambus.protocol.share.AcknowledgeType.valueOf(type.name()));
         } finally {
             ctx.lock.unlock();
+        }
+    }
+
+    @Override
+    public String groupId() {
+        return ctx.groupId;
+    }
+
+    @Override
+    public void stage(Map<? extends ShareRecord<?, ?>, AcknowledgeType> acknowledgements,
+                      io.streambus.protocol.txn.ProducerIdAndEpoch producer, long deadlineNanos) {
+        try {
+            stager.stage(acknowledgements, producer, deadlineNanos);
+        } finally {
+            ctx.runCallbacks();
         }
     }
 

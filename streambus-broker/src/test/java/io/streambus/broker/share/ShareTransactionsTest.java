@@ -61,7 +61,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Transactional acknowledgements (B.13.15) over real sockets: staging, commit and abort, the checks in their order,
- * DeleteGroups, transaction timeout and acquisition-lock expiry, graceful restart and SIGKILL (ordinary transactions
+ * authorization (B.13.13), DeleteGroups, transaction timeout and acquisition-lock expiry, graceful restart and SIGKILL (ordinary transactions
  * are aborted by a restart; Prepared XA branches keep their Staged records until EndXaBranch).
  */
 @ExtendWith(LeakCheck.class)
@@ -195,6 +195,40 @@ class ShareTransactionsTest {
             assertThat(stageRaw(c, p, "q", m, a(0, 0, ACCEPT)).errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(ack(c, "q", m, "t", 0, a(0, 0, RELEASE)).partitions().topics().get(0).partitions().get(0)
                     .unappliedAcknowledgements()).isEmpty(); // still Acquired by m: nothing was staged
+        }
+    }
+
+    @Test
+    void authorizationOfB1313() throws IOException {
+        Path acl = dir.resolve("acl.txt");
+        java.nio.file.Files.writeString(acl, String.join("\n",
+                "allow anonymous group group:team-*",
+                "allow anonymous fetch topic:t",
+                "allow anonymous admin topic:t",
+                "allow anonymous admin topic:secret",
+                "allow anonymous produce topic:t",
+                "allow anonymous produce txn:tx",
+                ""));
+        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("data")).exactlyOnce(TXNS).acl(acl)
+                .build(); TestClient c = TestClient.connect(b.start())) {
+            produce(c, "t", values(2));
+            c.send(new io.streambus.protocol.core.CreateTopicRequest("secret", 1, 1));
+            String m = join(c, "team-1", "t");
+            assertThat(offsets(fetch(c, "team-1", m, "", "t", 0, 2))).containsExactly(0L, 1L);
+            ProducerIdAndEpoch p = init(c, "tx", 0);
+            // AddOffsetsToTxn naming a share group needs the group right (read, B.13.13): 27 without it.
+            assertThat(addGroup(c, "tx", p, "other")).isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+            assertThat(addGroup(c, "tx", p, "team-1")).isZero();
+            // A transactional ShareAcknowledge: 27 on a group without the right, 41 on a topic without read.
+            assertThat(stageRaw(c, p, "other", m, a(0, 0, ACCEPT)).errorCode())
+                    .isEqualTo(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+            TestClient.Response secret = c.send(new ShareAcknowledgeRequest("team-1", m, TopicPartitions.of("secret",
+                    List.of(new ShareAcknowledgePartition(0, List.of(a(0, 0, ACCEPT))))), p));
+            assertThat(secret.body(ShareAcknowledgeResponse.class).partitions().topics().get(0).partitions().get(0)
+                    .errorCode()).isEqualTo(ErrorCode.AUTHORIZATION_FAILED);
+            assertThat(stage(c, p, "team-1", m, a(0, 1, ACCEPT))).isEmpty();
+            assertThat(endTxn(c, "tx", p, true)).isZero();
+            assertThat(fetch(c, "team-1", m, "", "t", 0, 10).records()).isEmpty();
         }
     }
 

@@ -827,13 +827,30 @@ public final class ShareCoordinator implements AutoCloseable {
      */
     public void attachTransactions(io.streambus.broker.txn.TransactionCoordinator tc, boolean serve) {
         ShareTransactions txns = tc == null ? null : new ShareTransactions(this, tc);
+        resolveRestored(tc == null ? tid -> null : tc::state, txns);
+        if (txns != null) {
+            tc.registerParticipant(txns);
+        }
+        this.transactions = serve ? txns : null;
+    }
+
+    /**
+     * Decides the restored Staged records by the state of their transaction after the restart (B.13.11): Prepared
+     * keeps them (noted in {@code txns} when not null), CompleteCommit or HeuristicCommit applies the commit (the
+     * restart completed a decided commit), anything else (aborted, unknown) rolls them back with reason
+     * BROKER_RESTART. Package-private for tests.
+     */
+    void resolveRestored(java.util.function.Function<String, io.streambus.broker.txn.TxnState> states,
+                         ShareTransactions txns) {
         for (ShareGroup g : groups.values()) {
             synchronized (g) {
                 for (SharePartition p : g.partitions.values()) {
                     for (String tid : p.stagingTransactions()) {
-                        io.streambus.broker.txn.TxnState st = tc == null ? null : tc.state(tid);
+                        io.streambus.broker.txn.TxnState st = states.apply(tid);
                         if (st == io.streambus.broker.txn.TxnState.PREPARED) {
-                            txns.staged(tid, g.id);
+                            if (txns != null) {
+                                txns.staged(tid, g.id);
+                            }
                         } else {
                             boolean commit = st == io.streambus.broker.txn.TxnState.COMPLETE_COMMIT
                                     || st == io.streambus.broker.txn.TxnState.HEURISTIC_COMMIT;
@@ -844,10 +861,6 @@ public final class ShareCoordinator implements AutoCloseable {
                 persistLocked(g);
             }
         }
-        if (txns != null) {
-            tc.registerParticipant(txns);
-        }
-        this.transactions = serve ? txns : null;
     }
 
     /** True if transactional acknowledgements (TXN_SHARE_ACKS, B.13.15) are served. */

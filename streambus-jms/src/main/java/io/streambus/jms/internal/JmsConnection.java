@@ -252,9 +252,14 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted, acknowledgeMode, SessionDomain.UNIFIED);
+    }
+
+    private JmsSession createSession(boolean transacted, int acknowledgeMode, SessionDomain domain)
+            throws JMSException {
         checkOpen();
         freezeClientId();
-        JmsSession s = new JmsSession(this, AckPolicy.sessionMode(transacted, acknowledgeMode));
+        JmsSession s = new JmsSession(this, AckPolicy.sessionMode(transacted, acknowledgeMode), domain);
         sessions.add(s);
         if (closing) {
             sessions.remove(s);
@@ -275,12 +280,12 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, SessionDomain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, SessionDomain.TOPIC);
     }
 
     void sessionClosed(JmsSession s) {

@@ -75,6 +75,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     private final JmsConnection connection;
     private final int sessionId = SESSION_IDS.incrementAndGet();
     private final AckPolicy policy;
+    private final SessionDomain domain;
     private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
@@ -100,7 +101,16 @@ public class JmsSession implements Session, QueueSession, TopicSession {
      * @param mode the session mode as {@link AckPolicy#sessionMode} validated it
      */
     JmsSession(JmsConnection connection, int mode) {
+        this(connection, mode, SessionDomain.UNIFIED);
+    }
+
+    /**
+     * @param mode   the session mode as {@link AckPolicy#sessionMode} validated it
+     * @param domain what the session was created as (a QueueSession or TopicSession refuses the other domain)
+     */
+    JmsSession(JmsConnection connection, int mode, SessionDomain domain) {
         this.connection = connection;
+        this.domain = domain;
         this.policy = AckPolicy.create(this, mode);
         this.acknowledger = policy::acknowledgeMessage;
     }
@@ -572,6 +582,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
             throws JMSException {
         checkOpen();
+        domain.requireTopics("createDurableConsumer/createDurableSubscriber");
         StreamBusDestination d = topicDestination(topic);
         checkSubscriptionName(name);
         Selector sel = Selector.parse(messageSelector);
@@ -587,6 +598,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
             throws JMSException {
         checkOpen();
+        domain.requireTopics("createSharedConsumer");
         StreamBusDestination d = topicDestination(topic);
         checkSubscriptionName(sharedSubscriptionName);
         Selector sel = Selector.parse(messageSelector);
@@ -602,6 +614,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
             throws JMSException {
         checkOpen();
+        domain.requireTopics("createSharedDurableConsumer");
         StreamBusDestination d = topicDestination(topic);
         checkSubscriptionName(name);
         Selector sel = Selector.parse(messageSelector);
@@ -634,6 +647,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
         checkOpen();
+        domain.requireQueues("createBrowser");
         if (queue == null) {
             throw new InvalidDestinationException("createBrowser needs a queue, got null");
         }
@@ -646,30 +660,35 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public Queue createQueue(String queueName) throws JMSException {
         checkOpen();
+        domain.requireQueues("createQueue");
         return StreamBusQueue.of(queueName);
     }
 
     @Override
     public Topic createTopic(String topicName) throws JMSException {
         checkOpen();
+        domain.requireTopics("createTopic");
         return StreamBusTopic.of(topicName);
     }
 
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkOpen();
+        domain.requireQueues("createTemporaryQueue");
         return (StreamBusTemporaryQueue) connection.createTemporary(true);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkOpen();
+        domain.requireTopics("createTemporaryTopic");
         return (StreamBusTemporaryTopic) connection.createTemporary(false);
     }
 
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkOpen();
+        domain.requireTopics("unsubscribe");
         checkSubscriptionName(name);
         connection.subscriptions().unsubscribe(name);
     }

@@ -68,6 +68,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
     private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private final SubscriptionManager subscriptions = new SubscriptionManager(this);
     private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<JmsConnectionConsumer> connectionConsumers = new CopyOnWriteArrayList<>();
     private final Map<String, TemporaryQueueState> temporaries = new ConcurrentHashMap<>();
     private final Map<String, Long> knownTopics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService monitor;
@@ -357,6 +358,13 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         }
         started = false;
         monitor.shutdownNow();
+        for (JmsConnectionConsumer cc : new ArrayList<>(connectionConsumers)) {
+            try {
+                cc.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.warn("closing {}: {}", cc, e.toString());
+            }
+        }
         for (JmsSession s : new ArrayList<>(sessions)) {
             try {
                 s.close();
@@ -531,35 +539,37 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
     public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages, s -> s.createConsumer(destination, messageSelector));
     }
 
     @Override
     public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return createConnectionConsumer((Destination) queue, messageSelector, sessionPool, maxMessages);
     }
 
     @Override
     public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return createConnectionConsumer((Destination) topic, messageSelector, sessionPool, maxMessages);
     }
 
     @Override
     public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
                                                              String messageSelector, ServerSessionPool sessionPool,
                                                              int maxMessages) throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages,
+                s -> s.createSharedConsumer(topic, subscriptionName, messageSelector));
     }
 
     @Override
     public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
                                                               String messageSelector, ServerSessionPool sessionPool,
                                                               int maxMessages) throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages,
+                s -> s.createDurableConsumer(topic, subscriptionName, messageSelector, false));
     }
 
     @Override
@@ -567,12 +577,20 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
                                                                     String messageSelector,
                                                                     ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages,
+                s -> s.createSharedDurableConsumer(topic, subscriptionName, messageSelector));
     }
 
-    private static JMSException asf() {
-        return new JMSException("connection consumers (application server facilities) are not supported by "
-                + "StreamBus JMS");
+    private ConnectionConsumer connectionConsumer(ServerSessionPool pool, int maxMessages,
+                                                  JmsConnectionConsumer.ConsumerFactory factory) throws JMSException {
+        checkOpen();
+        JmsConnectionConsumer cc = JmsConnectionConsumer.open(this, pool, maxMessages, factory);
+        connectionConsumers.add(cc);
+        return cc;
+    }
+
+    void connectionConsumerClosed(JmsConnectionConsumer cc) {
+        connectionConsumers.remove(cc);
     }
 
     @Override

@@ -80,6 +80,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final StreamBusMessage.Acknowledger acknowledger;
+    private final SessionRunner runner = new SessionRunner();
     private volatile boolean closed;
 
     // Listener dispatch: one thread per session, started with the first listener.
@@ -225,26 +226,28 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageListener getMessageListener() throws JMSException {
         checkOpen();
-        return null;
+        return runner.listener();
     }
 
     /**
-     * Session-level listeners are an application-server facility (ASF) this provider does not offer; clearing it
-     * (null) is accepted, because pooling libraries do that on every session they recycle.
+     * The session's distinguished listener (application server facilities): {@link #run()} hands it the messages a
+     * connection consumer loaded into this session. Ordinary clients set listeners on consumers.
      */
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         checkOpen();
-        if (listener != null) {
-            throw new JMSException("session-level MessageListeners (application server facilities) are not "
-                    + "supported; set the listener on a MessageConsumer");
-        }
+        runner.setListener(listener);
     }
 
+    /** Delivers the messages a connection consumer loaded into this session to its listener (the ASF). */
     @Override
     public void run() {
-        throw new UnsupportedOperationException("Session.run() belongs to the application server facilities, "
-                + "which StreamBus JMS does not offer");
+        runner.run(!closed && !connection.isClosing());
+    }
+
+    /** The application-server side of this session: its listener and the messages loaded into it. */
+    SessionRunner runner() {
+        return runner;
     }
 
     void listenerChanged(JmsMessageConsumer c) {

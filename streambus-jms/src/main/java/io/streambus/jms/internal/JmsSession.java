@@ -206,13 +206,22 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public void commit() throws JMSException {
         checkOpen();
+        refuseFromCompletionListener("commit");
         policy.commit();
     }
 
     @Override
     public void rollback() throws JMSException {
         checkOpen();
+        refuseFromCompletionListener("rollback");
         policy.rollback();
+    }
+
+    /** JMS 3.1 §7.3.4: a CompletionListener must not commit or roll back its own session. */
+    private void refuseFromCompletionListener(String what) throws IllegalStateException {
+        if (isCompletionThread()) {
+            throw new IllegalStateException("a CompletionListener must not call " + what + " on its own session");
+        }
     }
 
     @Override

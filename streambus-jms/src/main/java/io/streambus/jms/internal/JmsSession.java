@@ -217,7 +217,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
         policy.rollback();
     }
 
-    /** JMS 3.1 §7.3.4: a CompletionListener must not commit or roll back its own session. */
+    /** A CompletionListener must not commit or roll back its own session (JMS 3.1 §7.3, asynchronous send). */
     private void refuseFromCompletionListener(String what) throws IllegalStateException {
         if (isCompletionThread()) {
             throw new IllegalStateException("a CompletionListener must not call " + what + " on its own session");

@@ -133,7 +133,13 @@ final class JmsConnectionConsumer implements ConnectionConsumer {
                 }
             }
         }
-        awaitRunning(TimeUnit.MILLISECONDS.toNanos(connection.config().closeTimeoutMs()));
+        Thread.interrupted(); // close() may have interrupted a pool wait; the final drain must still wait
+        if (!awaitRunning(TimeUnit.MILLISECONDS.toNanos(connection.config().closeTimeoutMs()))) {
+            // Listeners still run: acknowledge nothing, closing the consumer hands the messages back.
+            LOG.warn("{}: server sessions still running after {} ms; their messages will be delivered again", this,
+                    connection.config().closeTimeoutMs());
+            return;
+        }
         try {
             settle();
         } catch (JMSException e) {

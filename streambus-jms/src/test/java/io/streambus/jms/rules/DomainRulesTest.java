@@ -135,4 +135,41 @@ class DomainRulesTest extends BrokerSupport {
             assertThat(r.receive(10_000)).isNotNull();
         }
     }
+
+    @Test
+    void queueRequestorAndTopicRequestorGetTheirReplies() throws Exception {
+        QueueSession replierSession = queueSession();
+        Queue service = replierSession.createQueue(unique("requestor-q"));
+        jakarta.jms.MessageProducer replies = replierSession.createProducer(null);
+        replierSession.createReceiver(service).setMessageListener(m -> {
+            try {
+                replies.send(m.getJMSReplyTo(), replierSession.createTextMessage("re: " + ((TextMessage) m).getText()));
+            } catch (jakarta.jms.JMSException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        QueueSession qs = queueSession();
+        jakarta.jms.QueueRequestor qr = new jakarta.jms.QueueRequestor(qs, service);
+        // request() blocks without a timeout: bounded here so that a lost reply fails instead of hanging.
+        jakarta.jms.Message qReply = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> qr.request(qs.createTextMessage("ping")));
+        assertThat(((TextMessage) qReply).getText()).isEqualTo("re: ping");
+
+        TopicSession replierTopics = topicSession(null);
+        Topic topicService = replierTopics.createTopic(unique("requestor-t"));
+        jakarta.jms.MessageProducer topicReplies = replierTopics.createProducer(null);
+        replierTopics.createSubscriber(topicService).setMessageListener(m -> {
+            try {
+                topicReplies.send(m.getJMSReplyTo(), replierTopics.createTextMessage("re: "
+                        + ((TextMessage) m).getText()));
+            } catch (jakarta.jms.JMSException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        TopicSession ts = topicSession(null);
+        jakarta.jms.TopicRequestor tr = new jakarta.jms.TopicRequestor(ts, topicService);
+        jakarta.jms.Message tReply = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> tr.request(ts.createTextMessage("news?")));
+        assertThat(((TextMessage) tReply).getText()).isEqualTo("re: news?");
+    }
 }

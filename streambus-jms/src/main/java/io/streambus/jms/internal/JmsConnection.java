@@ -331,7 +331,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         checkOpen();
         freezeClientId();
         for (JmsSession s : sessions) {
-            if (s.isDispatcherThread() || s.isCompletionThread()) {
+            if (s.isDispatcherThread() || s.isCompletionThread() || s.runner().isRunThread()) {
                 throw new IllegalStateException("a MessageListener or CompletionListener must not stop its own "
                         + "connection (JMS 3.1 §6.1.5)");
             }
@@ -339,6 +339,9 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
         started = false;
         for (JmsSession s : sessions) {
             s.stopDelivery();
+        }
+        for (JmsConnectionConsumer cc : connectionConsumers) {
+            cc.awaitIdle();
         }
     }
 
@@ -349,7 +352,7 @@ public final class JmsConnection implements QueueConnection, TopicConnection, Te
                 return;
             }
             for (JmsSession s : sessions) {
-                if (s.isDispatcherThread() || s.isCompletionThread()) {
+                if (s.isDispatcherThread() || s.isCompletionThread() || s.runner().isRunThread()) {
                     throw new IllegalStateException("a MessageListener or CompletionListener must not close its "
                             + "own connection (JMS 3.1 §6.1.8)");
                 }

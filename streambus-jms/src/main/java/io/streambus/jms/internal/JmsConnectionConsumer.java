@@ -275,6 +275,17 @@ final class JmsConnectionConsumer implements ConnectionConsumer {
         }
     }
 
+    /**
+     * {@code Connection.stop()}: waits (at most {@code closeTimeout}) until no loaded message runs; the connection is
+     * already stopped, so nothing new is loaded meanwhile.
+     */
+    void awaitIdle() {
+        if (!awaitRunning(TimeUnit.MILLISECONDS.toNanos(connection.config().closeTimeoutMs()))) {
+            LOG.warn("{}: server sessions still running after {} ms; stop() returns without them", this,
+                    connection.config().closeTimeoutMs());
+        }
+    }
+
     // ---------------------------------------------------------------- close
 
     /**

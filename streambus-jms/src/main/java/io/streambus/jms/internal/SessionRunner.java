@@ -29,6 +29,8 @@ final class SessionRunner {
 
     private final ArrayDeque<Loaded> loaded = new ArrayDeque<>();
     private volatile MessageListener listener;
+    /** The thread inside {@link #run}, if any. */
+    private volatile Thread runThread;
 
     MessageListener listener() {
         return listener;
@@ -61,6 +63,20 @@ final class SessionRunner {
      * @param sessionOpen true while the session is open; a closed session hands its messages back the same way
      */
     void run(boolean sessionOpen) {
+        runThread = Thread.currentThread();
+        try {
+            runLoaded(sessionOpen);
+        } finally {
+            runThread = null;
+        }
+    }
+
+    /** True on the thread that runs this session's loaded messages (it must not stop or close the connection). */
+    boolean isRunThread() {
+        return Thread.currentThread() == runThread;
+    }
+
+    private void runLoaded(boolean sessionOpen) {
         while (true) {
             Loaded next;
             synchronized (loaded) {

@@ -263,4 +263,66 @@ class LifecycleRulesTest extends BrokerSupport {
         assertThat(java.util.Collections.list(md.getJMSXPropertyNames()))
                 .contains("JMSXGroupID", "JMSXGroupSeq", "JMSXDeliveryCount");
     }
+
+    @Test
+    void aSessionRunsItsListenersOneAtATime() throws Exception {
+        Connection c = connect();
+        Session s = c.createSession();
+        Queue q1 = s.createQueue(unique("serial-1"));
+        Queue q2 = s.createQueue(unique("serial-2"));
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxRunning = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch all = new CountDownLatch(40);
+        jakarta.jms.MessageListener l = m -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            // Long enough for a second listener to start meanwhile if the session ran them in parallel.
+            for (long t = System.nanoTime(); System.nanoTime() - t < 2_000_000; ) {
+                Thread.onSpinWait();
+            }
+            running.decrementAndGet();
+            all.countDown();
+        };
+        s.createConsumer(q1).setMessageListener(l);
+        s.createConsumer(q2).setMessageListener(l);
+        Session sender = connect().createSession();
+        MessageProducer p1 = sender.createProducer(q1);
+        MessageProducer p2 = sender.createProducer(q2);
+        for (int i = 0; i < 20; i++) {
+            p1.send(sender.createTextMessage("a" + i));
+            p2.send(sender.createTextMessage("b" + i));
+        }
+        assertThat(all.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(maxRunning.get()).as("listeners of one session running at once").isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionIsUsedByManyThreadsThroughTheirOwnSessions() throws Exception {
+        Connection c = connect();
+        Queue q = c.createSession().createQueue(unique("threads"));
+        int threads = 4;
+        int each = 25;
+        List<CompletableFuture<Void>> senders = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            senders.add(CompletableFuture.runAsync(() -> {
+                try {
+                    Session s = c.createSession();
+                    MessageProducer p = s.createProducer(q);
+                    for (int i = 0; i < each; i++) {
+                        p.send(s.createTextMessage(id + "-" + i));
+                    }
+                    s.close();
+                } catch (JMSException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(senders.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        MessageConsumer consumer = c.createSession().createConsumer(q);
+        java.util.Set<String> got = new java.util.HashSet<>();
+        for (int i = 0; i < threads * each; i++) {
+            got.add(((TextMessage) consumer.receive(10_000)).getText());
+        }
+        assertThat(got).hasSize(threads * each);
+    }
 }

@@ -249,44 +249,30 @@ class ConnectionConsumerTest extends BrokerSupport {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = s.createQueue(unique("cc-stop"));
-        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<String> events = new CopyOnWriteArrayList<>();
         List<Throwable> fromListener = new CopyOnWriteArrayList<>();
+        Blocked.Gate gate = new Blocked.Gate(events);
         MessageListener l = m -> {
             try {
                 c.stop();
             } catch (Throwable e) {
                 fromListener.add(e);
             }
-            inListener.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            events.add("listener returned");
+            gate.pass();
         };
         try (Pool pool = new Pool(c, 1, l)) {
             c.createConnectionConsumer(q, null, pool, 1);
             send(s, q, 0, 1);
-            assertThat(inListener.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.awaitEntered()).isTrue();
             assertThat(fromListener).singleElement().isInstanceOf(IllegalStateException.class);
             java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
-            Thread stopper = new Thread(() -> {
-                try {
-                    c.stop();
-                    events.add("stop returned");
-                    stopped.complete(null);
-                } catch (Throwable e) {
-                    stopped.completeExceptionally(e);
-                }
-            });
-            stopper.start();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stopped.isDone()
-                    || stopper.getState() == Thread.State.WAITING || stopper.getState() == Thread.State.TIMED_WAITING);
+            Blocked.start(() -> {
+                c.stop();
+                events.add("stop returned");
+                stopped.complete(null);
+            }, stopped);
             assertThat(stopped).isNotDone();
-            release.countDown();
+            gate.release();
             stopped.get(10, TimeUnit.SECONDS);
             assertThat(events).containsExactly("listener returned", "stop returned");
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streambus.jms.Blocked;
 import io.streambus.jms.BrokerSupport;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;

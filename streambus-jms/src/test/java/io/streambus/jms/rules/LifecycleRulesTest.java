@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streambus.jms.Blocked;
 import io.streambus.jms.BrokerSupport;
 import jakarta.jms.Connection;
 import jakarta.jms.IllegalStateException;
@@ -17,14 +18,12 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,20 +143,11 @@ class LifecycleRulesTest extends BrokerSupport {
         Connection c = connect();
         Session s = c.createSession();
         Queue q = s.createQueue(unique("stop-waits"));
-        CountDownLatch inListener = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         List<String> events = new CopyOnWriteArrayList<>();
-        s.createConsumer(q).setMessageListener(m -> {
-            inListener.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            events.add("listener returned");
-        });
+        Blocked.Gate gate = new Blocked.Gate(events);
+        s.createConsumer(q).setMessageListener(m -> gate.pass());
         connect().createSession().createProducer(q).send(s.createTextMessage("x"));
-        assertThat(inListener.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.awaitEntered()).isTrue();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Blocked.start(() -> {
             c.stop();
@@ -165,7 +155,7 @@ class LifecycleRulesTest extends BrokerSupport {
             stopped.complete(null);
         }, stopped);
         assertThat(stopped).isNotDone();
-        release.countDown();
+        gate.release();
         stopped.get(10, TimeUnit.SECONDS);
         assertThat(events).containsExactly("listener returned", "stop returned");
     }

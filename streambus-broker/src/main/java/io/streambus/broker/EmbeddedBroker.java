@@ -459,6 +459,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         /**
+         * Whether group membership (members, generation, assignments) is kept across restarts in the offsets log
+         * (default true); false drops it at every restart, as B.6.1 allows.
+         */
+        public Builder groupDurableMembership(boolean on) {
+            cfg.groups().durableMembership(on);
+            return this;
+        }
+
+        /**
          * How long committed offsets of an Empty group are kept (B.6.8); null keeps them forever. Default 7 days.
          */
         public Builder offsetRetention(Duration retention) {

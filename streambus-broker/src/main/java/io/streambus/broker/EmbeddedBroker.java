@@ -327,6 +327,15 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Segment files ({@code .log}, {@code .index}) kept open at once; files open on use and the least recently
+         * used idle ones are closed beyond this. Default 1000, at least 4.
+         */
+        public Builder maxOpenSegmentFiles(int max) {
+            cfg.limits(cfg.limits().withMaxOpenSegmentFiles(max));
+            return this;
+        }
+
         /** Number of network I/O threads; default 0 = Netty's default (two per core). */
         public Builder ioThreads(int threads) {
             cfg.ioThreads(threads);

@@ -426,9 +426,11 @@ public final class GroupCoordinator implements AutoCloseable {
                     || !seenTopics.add(td.topic())) {
                 return false;
             }
-            Set<Integer> seen = new HashSet<>();
+            if (!PartitionChecks.validEntries(td.partitions(), CommitPartition::partition)) {
+                return false;
+            }
             for (CommitPartition p : td.partitions()) {
-                if (p == null || p.partition() < 0 || p.offset() < 0 || !seen.add(p.partition())) {
+                if (p.offset() < 0) {
                     return false;
                 }
             }
@@ -442,11 +444,8 @@ public final class GroupCoordinator implements AutoCloseable {
             if (td == null || td.topic() == null || td.partitions() == null || !seenTopics.add(td.topic())) {
                 return false;
             }
-            Set<Integer> seen = new HashSet<>();
-            for (Integer p : td.partitions()) {
-                if (p == null || p < 0 || !seen.add(p)) {
-                    return false;
-                }
+            if (!PartitionChecks.validIds(td.partitions())) {
+                return false;
             }
         }
         return true;

@@ -66,6 +66,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deadLetterTopic": target.getConfiguration().setDeadLetterTopic(property(camelContext, java.lang.String.class, value)); return true;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": target.getConfiguration().setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "enableidempotence":
+        case "enableIdempotence": target.getConfiguration().setEnableIdempotence(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -91,6 +93,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "heartbeatIntervalMs": target.getConfiguration().setHeartbeatIntervalMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "interceptorclasses":
         case "interceptorClasses": target.getConfiguration().setInterceptorClasses(property(camelContext, java.lang.String.class, value)); return true;
+        case "isolationlevel":
+        case "isolationLevel": target.getConfiguration().setIsolationLevel(property(camelContext, java.lang.String.class, value)); return true;
         case "key": target.getConfiguration().setKey(property(camelContext, java.lang.String.class, value)); return true;
         case "keydeserializer":
         case "keyDeserializer": target.getConfiguration().setKeyDeserializer(property(camelContext, java.lang.String.class, value)); return true;
@@ -182,6 +186,9 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "synchronous": target.getConfiguration().setSynchronous(property(camelContext, boolean.class, value)); return true;
         case "topicispattern":
         case "topicIsPattern": target.getConfiguration().setTopicIsPattern(property(camelContext, boolean.class, value)); return true;
+        case "transacted": target.getConfiguration().setTransacted(property(camelContext, boolean.class, value)); return true;
+        case "transactionalid":
+        case "transactionalId": target.getConfiguration().setTransactionalId(property(camelContext, java.lang.String.class, value)); return true;
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": target.getConfiguration().setUnsupportedHeaderPolicy(property(camelContext, io.streambus.camel.serde.UnsupportedHeaderPolicy.class, value)); return true;
         case "untypedheadersasbytes":
@@ -248,6 +255,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deadLetterTopic": return java.lang.String.class;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
+        case "enableidempotence":
+        case "enableIdempotence": return java.lang.Boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -273,6 +282,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "heartbeatIntervalMs": return java.lang.Integer.class;
         case "interceptorclasses":
         case "interceptorClasses": return java.lang.String.class;
+        case "isolationlevel":
+        case "isolationLevel": return java.lang.String.class;
         case "key": return java.lang.String.class;
         case "keydeserializer":
         case "keyDeserializer": return java.lang.String.class;
@@ -364,6 +375,9 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "synchronous": return boolean.class;
         case "topicispattern":
         case "topicIsPattern": return boolean.class;
+        case "transacted": return boolean.class;
+        case "transactionalid":
+        case "transactionalId": return java.lang.String.class;
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": return io.streambus.camel.serde.UnsupportedHeaderPolicy.class;
         case "untypedheadersasbytes":
@@ -431,6 +445,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deadLetterTopic": return target.getConfiguration().getDeadLetterTopic();
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return target.getConfiguration().getDeliveryTimeoutMs();
+        case "enableidempotence":
+        case "enableIdempotence": return target.getConfiguration().getEnableIdempotence();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
@@ -456,6 +472,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "heartbeatIntervalMs": return target.getConfiguration().getHeartbeatIntervalMs();
         case "interceptorclasses":
         case "interceptorClasses": return target.getConfiguration().getInterceptorClasses();
+        case "isolationlevel":
+        case "isolationLevel": return target.getConfiguration().getIsolationLevel();
         case "key": return target.getConfiguration().getKey();
         case "keydeserializer":
         case "keyDeserializer": return target.getConfiguration().getKeyDeserializer();
@@ -547,6 +565,9 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "synchronous": return target.getConfiguration().isSynchronous();
         case "topicispattern":
         case "topicIsPattern": return target.getConfiguration().isTopicIsPattern();
+        case "transacted": return target.getConfiguration().isTransacted();
+        case "transactionalid":
+        case "transactionalId": return target.getConfiguration().getTransactionalId();
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": return target.getConfiguration().getUnsupportedHeaderPolicy();
         case "untypedheadersasbytes":

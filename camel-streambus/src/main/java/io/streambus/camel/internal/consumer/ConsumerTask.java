@@ -15,6 +15,7 @@ import io.streambus.client.StreamBusClient;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.consumer.GroupConsumer;
@@ -36,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.ExceptionHandler;
@@ -77,6 +79,7 @@ public final class ConsumerTask implements ConsumerWorker {
     private final Loop loopControl = new Loop();
     private CommitTarget target;
     private CommitManager commits = new NoCommitManager();
+    private Supplier<ConsumerGroupMetadata> groupMetadata;
     private boolean reconnectRequested;
     private boolean stopOnError;
     private Map<TopicPartition, Long> resumeFrom = new HashMap<>();
@@ -280,6 +283,7 @@ public final class ConsumerTask implements ConsumerWorker {
                 GroupConsumer<Object, Object> gc = host.clientFactory().createGroupConsumer(client, settings.groupId,
                         keyDeserializer(), valueDeserializer(), settings.overrides);
                 source = gc;
+                groupMetadata = gc::groupMetadata;
                 target = settings.offsetRepository != null ? CommitTarget.repository(settings.offsetRepository)
                         : CommitTarget.group(gc);
                 commits = newCommitManager();
@@ -293,6 +297,7 @@ public final class ConsumerTask implements ConsumerWorker {
                 Consumer<Object, Object> c = host.clientFactory().createConsumer(client, keyDeserializer(),
                         valueDeserializer(), settings.overrides);
                 source = c;
+                groupMetadata = settings.groupId == null ? null : () -> new ConsumerGroupMetadata(settings.groupId);
                 target = settings.offsetRepository != null ? CommitTarget.repository(settings.offsetRepository)
                         : settings.groupId != null ? CommitTarget.standalone(client.admin(), settings.groupId) : null;
                 commits = newCommitManager();
@@ -321,7 +326,7 @@ public final class ConsumerTask implements ConsumerWorker {
 
     private CommitManager newCommitManager() {
         return CommitManagers.create(settings, target, name, trackers, commands::add,
-                (tp, offset) -> new DefaultManualCommit(this, tp, offset));
+                (tp, offset) -> new DefaultManualCommit(this, tp, offset), groupMetadata);
     }
 
     @SuppressWarnings("unchecked")
@@ -501,6 +506,9 @@ public final class ConsumerTask implements ConsumerWorker {
                 exchange.getIn().setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
             }
             exchange.getIn().setBody(items);
+            Map<TopicPartition, Long> next = new LinkedHashMap<>();
+            batch.forEach((tp, list) -> next.put(tp, list.get(list.size() - 1).offset() + 1));
+            commits.prepare(exchange, next);
             host.processor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -509,7 +517,12 @@ public final class ConsumerTask implements ConsumerWorker {
         }
         recordsProcessed += all.size();
         Exception failure = exchange.getException();
-        if (failure != null && settings.breakOnFirstError) {
+        if (commits.committedWith(exchange)) {
+            if (failure != null) {
+                LOG.warn("{}: the batch exchange of {} records from {} failed after its transaction committed "
+                        + "them; they count as processed: {}", name, all.size(), batch.keySet(), failure.toString());
+            }
+        } else if (failure != null && settings.breakOnFirstError) {
             for (List<ConsumerRecord<Object, Object>> list : batch.values()) {
                 ConsumerRecord<Object, Object> first = list.get(0);
                 breakOnError(first, trackers.get(first.topicPartition()), failure);
@@ -554,6 +567,7 @@ public final class ConsumerTask implements ConsumerWorker {
             return o;
         }
         try {
+            commits.prepare(exchange, Map.of(rec.topicPartition(), rec.offset() + 1));
             host.processor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -563,7 +577,12 @@ public final class ConsumerTask implements ConsumerWorker {
         recordsProcessed++;
         Exception failure = exchange.getException();
         RecordOutcome outcome = RecordOutcome.CONTINUE;
-        if (failure == null) {
+        if (commits.committedWith(exchange)) {
+            if (failure != null) {
+                LOG.warn("{}: the exchange of record {} failed after its transaction committed it; it counts as "
+                        + "processed: {}", name, where(rec), failure.toString());
+            }
+        } else if (failure == null) {
             tracker.handled(rec.offset());
         } else if (settings.breakOnFirstError) {
             outcome = breakOnError(rec, tracker, failure);

@@ -1,0 +1,90 @@
+package io.streambus.camel.internal.consumer;
+
+import io.streambus.camel.internal.PartitionTracker;
+import io.streambus.camel.internal.txn.ConsumedOffsets;
+import io.streambus.client.consumer.ConsumerGroupMetadata;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.common.TopicPartition;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code TRANSACTION} commits (transacted=true): each exchange carries its records' next offsets
+ * ({@link ConsumedOffsets}) to the transaction of its transacted producer, which commits them with the records it
+ * sent. Offsets of exchanges that did not commit them in a transaction (nothing sent, or a failure the route
+ * handled) are committed directly and synchronously before the next record, so that commits never overtake each
+ * other (an asynchronous commit landing after a later transaction's would move the group back). Not thread-safe:
+ * consumer thread only.
+ */
+final class TransactionCommitManager implements CommitManager {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionCommitManager.class);
+
+    private final TrackedCommits commits;
+    private final String name;
+    private final Supplier<ConsumerGroupMetadata> group;
+
+    TransactionCommitManager(TrackedCommits commits, String name, Supplier<ConsumerGroupMetadata> group) {
+        this.commits = commits;
+        this.name = name;
+        this.group = group;
+    }
+
+    @Override
+    public void prepare(Exchange exchange, Map<TopicPartition, Long> nextOffsets) {
+        exchange.setProperty(ConsumedOffsets.PROPERTY, new ConsumedOffsets(group.get(), nextOffsets));
+    }
+
+    @Override
+    public boolean committedWith(Exchange exchange) {
+        ConsumedOffsets offsets = exchange.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        if (offsets == null || offsets.state() != ConsumedOffsets.State.COMMITTED) {
+            return false;
+        }
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.offsets().entrySet()) {
+            PartitionTracker t = commits.tracker(e.getKey());
+            if (t != null) {
+                long next = e.getValue().offset();
+                t.handled(next - 1);
+                t.commitStarted(next);
+                t.commitSucceeded(next);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void maybeCommit() {
+        commitHandled(commits.trackers().keySet());
+    }
+
+    @Override
+    public void commitHandled(Collection<TopicPartition> partitions) {
+        Map<PartitionTracker, Long> targets = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionTracker t = commits.tracker(tp);
+            long target = t == null ? -1 : t.commitTarget();
+            if (target >= 0) {
+                targets.put(t, target);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        commits.commit(targets, true).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("{}: commit of offsets handled outside a transaction to {} failed (will be retried): {}",
+                        name, commits.target().describe(), e.toString());
+            }
+        });
+    }
+
+    @Override
+    public String describe() {
+        return "in the exchange's transaction, else directly, to " + commits.target().describe();
+    }
+}

@@ -1,0 +1,142 @@
+package io.streambus.camel.internal.txn;
+
+import io.streambus.client.producer.Producer;
+import io.streambus.client.producer.ProducerFencedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.spi.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The StreamBus transaction of one exchange: begun by the first send of a transacted endpoint, bound to the exchange
+ * (property {@link #PROPERTY}) so that every later send of that endpoint joins it, and ended with the exchange's
+ * unit of work: committed when the exchange completed, together with the offsets a transacted consumer left on it
+ * ({@link ConsumedOffsets}), aborted when it failed. A commit that fails aborts the transaction and fails the exchange
+ * with the cause (a {@link ProducerFencedException} when another producer took over the transactional id).
+ *
+ * <p>Thread-safe in the sense Camel needs: begun on the sending thread, ended once on the thread that completes the
+ * unit of work.
+ */
+public final class ExchangeTransaction implements Synchronization {
+    /** The exchange property holding the transaction (internal to the component). */
+    public static final String PROPERTY = "CamelStreamBusTransaction";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeTransaction.class);
+
+    private final TransactionalProducers owner;
+    private final TransactionalProducers.Slot slot;
+
+    private ExchangeTransaction(TransactionalProducers owner, TransactionalProducers.Slot slot) {
+        this.owner = owner;
+        this.slot = slot;
+    }
+
+    /**
+     * The producer to send an exchange's records with: the one of its transaction, or a new transaction's (taken
+     * from {@code producers}, begun, and bound to the exchange's unit of work).
+     *
+     * @throws IllegalStateException when the exchange has no unit of work, or a transaction of another endpoint
+     * @throws RuntimeException      what acquiring a producer threw (not served, broker unreachable)
+     */
+    public static Producer<Object, Object> producerFor(Exchange exchange, TransactionalProducers producers,
+                                                       String endpoint) {
+        ExchangeTransaction tx = exchange.getProperty(PROPERTY, ExchangeTransaction.class);
+        if (tx != null) {
+            if (tx.owner != producers) {
+                throw new IllegalStateException("the exchange already sends in the StreamBus transaction of "
+                        + tx.slot.transactionalId() + " (another transacted endpoint); an exchange's transaction "
+                        + "belongs to one transacted streambus endpoint: reach other topics from it with the "
+                        + "CamelStreamBusOverrideTopic header (" + endpoint + ")");
+            }
+            return tx.slot.producer();
+        }
+        UnitOfWork uow = exchange.getUnitOfWork();
+        if (uow == null) {
+            throw new IllegalStateException("transacted=true needs the exchange's unit of work to end the transaction "
+                    + "(send through a route) (" + endpoint + ")");
+        }
+        TransactionalProducers.Slot slot = producers.acquire();
+        try {
+            slot.producer().beginTransaction();
+        } catch (RuntimeException e) {
+            producers.release(slot, true);
+            throw e;
+        }
+        tx = new ExchangeTransaction(producers, slot);
+        exchange.setProperty(PROPERTY, tx);
+        uow.addSynchronization(tx);
+        return slot.producer();
+    }
+
+    @Override
+    public void onComplete(Exchange exchange) {
+        if (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
+            abort(exchange, "the exchange was marked rollback-only");
+            return;
+        }
+        ConsumedOffsets offsets = exchange.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        boolean sent = false;
+        Producer<Object, Object> p = slot.producer();
+        try {
+            if (offsets != null && offsets.claim()) {
+                sent = true;
+                p.sendOffsetsToTransaction(offsets.offsets(), offsets.group());
+            }
+            p.commitTransaction();
+        } catch (RuntimeException e) {
+            if (sent) {
+                offsets.aborted();
+            }
+            exchange.setException(e);
+            boolean broken = e instanceof ProducerFencedException || !abortQuietly("its commit failed: " + e);
+            finish(exchange, broken);
+            LOG.warn("StreamBus transaction of {} could not be committed, the exchange fails: {}",
+                    slot.transactionalId(), e.toString());
+            return;
+        }
+        if (sent) {
+            offsets.committed();
+        }
+        finish(exchange, false);
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+        abort(exchange, "the exchange failed");
+    }
+
+    private void abort(Exchange exchange, String why) {
+        ConsumedOffsets offsets = exchange.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        // Offsets are claimed only at commit time, so an aborted transaction never holds them.
+        boolean broken = !abortQuietly(why);
+        finish(exchange, broken);
+        if (offsets != null) {
+            LOG.debug("StreamBus transaction of {} aborted ({}); consumed offsets not committed: {}",
+                    slot.transactionalId(), why, offsets);
+        }
+    }
+
+    /** @return false if the abort failed (the producer must not be reused) */
+    private boolean abortQuietly(String why) {
+        try {
+            slot.producer().abortTransaction();
+            LOG.debug("StreamBus transaction of {} aborted: {}", slot.transactionalId(), why);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("aborting the StreamBus transaction of {} ({}) failed; the producer is replaced: {}",
+                    slot.transactionalId(), why, e.toString());
+            return false;
+        }
+    }
+
+    private void finish(Exchange exchange, boolean broken) {
+        exchange.removeProperty(PROPERTY);
+        owner.release(slot, broken);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamBus transaction of " + slot.transactionalId();
+    }
+}

@@ -79,7 +79,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": getOrCreateConfiguration(target).setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
         case "enableidempotence":
-        case "enableIdempotence": getOrCreateConfiguration(target).setEnableIdempotence(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "enableIdempotence": getOrCreateConfiguration(target).setEnableIdempotence(property(camelContext, boolean.class, value)); return true;
         case "fetchbackoffms":
         case "fetchBackoffMs": getOrCreateConfiguration(target).setFetchBackoffMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "fetchcompressioncodec":
@@ -280,7 +280,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
         case "enableidempotence":
-        case "enableIdempotence": return java.lang.Boolean.class;
+        case "enableIdempotence": return boolean.class;
         case "fetchbackoffms":
         case "fetchBackoffMs": return java.lang.Integer.class;
         case "fetchcompressioncodec":
@@ -477,7 +477,7 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return getOrCreateConfiguration(target).getDeliveryTimeoutMs();
         case "enableidempotence":
-        case "enableIdempotence": return getOrCreateConfiguration(target).getEnableIdempotence();
+        case "enableIdempotence": return getOrCreateConfiguration(target).isEnableIdempotence();
         case "fetchbackoffms":
         case "fetchBackoffMs": return getOrCreateConfiguration(target).getFetchBackoffMs();
         case "fetchcompressioncodec":

@@ -67,7 +67,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": target.getConfiguration().setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
         case "enableidempotence":
-        case "enableIdempotence": target.getConfiguration().setEnableIdempotence(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "enableIdempotence": target.getConfiguration().setEnableIdempotence(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -256,7 +256,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
         case "enableidempotence":
-        case "enableIdempotence": return java.lang.Boolean.class;
+        case "enableIdempotence": return boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -446,7 +446,7 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return target.getConfiguration().getDeliveryTimeoutMs();
         case "enableidempotence":
-        case "enableIdempotence": return target.getConfiguration().getEnableIdempotence();
+        case "enableIdempotence": return target.getConfiguration().isEnableIdempotence();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":

@@ -918,7 +918,7 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      * Idempotent produce: the broker stores a retried batch once and keeps the order of up to 5 batches in flight
      * per partition. true (the default) follows the client default: idempotent where the broker advertises
      * idempotent produce, plain sends (one INFO line) where it does not, such as a core-only broker. false turns it
-     * off. To require it, set additionalProperties[enable.idempotence]=true (sends then fail with
+     * off. To require it, set additionalProperties.enable.idempotence=true (sends then fail with
      * UnsupportedFeatureException on a broker without it).
      */
     public void setEnableIdempotence(boolean enableIdempotence) {

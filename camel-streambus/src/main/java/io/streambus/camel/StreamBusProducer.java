@@ -104,7 +104,8 @@ public class StreamBusProducer extends DefaultAsyncProducer {
                     Map<String, Object> o = new LinkedHashMap<>(overrides);
                     o.put(io.streambus.client.ClientConfig.TRANSACTIONAL_ID, id);
                     return factory.createProducer(l.client(), k, v, o);
-                }, Duration.ofMillis(config.getShutdownTimeout()));
+                }, Duration.ofMillis(config.getShutdownTimeout()), Duration.ofMillis(
+                        config.getDeliveryTimeoutMs() != null ? config.getDeliveryTimeoutMs() : 120_000L));
             } else {
                 producer = factory.createProducer(lease.client(), k, v, overrides);
             }

@@ -80,6 +80,15 @@ interface CommitManager {
         return false;
     }
 
+    /**
+     * After the route: whether the exchange's transaction got no answer to its commit, so that its offsets may or may
+     * not have been committed. The consumer must then take its position in the exchange's partitions from the
+     * committed offsets, not from what it processed. Default: false.
+     */
+    default boolean inDoubt(Exchange exchange) {
+        return false;
+    }
+
     /** For logs: how and where offsets are committed ("none", "auto to group g"). */
     String describe();
 

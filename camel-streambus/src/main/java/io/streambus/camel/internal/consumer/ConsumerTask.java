@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,6 +85,7 @@ public final class ConsumerTask implements ConsumerWorker {
     private boolean stopOnError;
     private Map<TopicPartition, Long> resumeFrom = new HashMap<>();
     private final Map<TopicPartition, Long> rewinds = new LinkedHashMap<>();
+    private final Set<TopicPartition> untrusted = new HashSet<>();
 
     /**
      * @param assigned the partitions this thread reads in {@link Mode#ASSIGNED} mode (ignored for groups)
@@ -522,6 +524,10 @@ public final class ConsumerTask implements ConsumerWorker {
                 LOG.warn("{}: the batch exchange of {} records from {} failed after its transaction committed "
                         + "them; they count as processed: {}", name, all.size(), batch.keySet(), failure.toString());
             }
+        } else if (commits.inDoubt(exchange)) {
+            List<ConsumerRecord<Object, Object>> firsts = new ArrayList<>();
+            batch.values().forEach(list -> firsts.add(list.get(0)));
+            positionFromCommitted(firsts, failure);
         } else if (failure != null && settings.breakOnFirstError) {
             for (List<ConsumerRecord<Object, Object>> list : batch.values()) {
                 ConsumerRecord<Object, Object> first = list.get(0);
@@ -582,6 +588,8 @@ public final class ConsumerTask implements ConsumerWorker {
                 LOG.warn("{}: the exchange of record {} failed after its transaction committed it; it counts as "
                         + "processed: {}", name, where(rec), failure.toString());
             }
+        } else if (commits.inDoubt(exchange)) {
+            outcome = positionFromCommitted(List.of(rec), failure);
         } else if (failure == null) {
             tracker.handled(rec.offset());
         } else if (settings.breakOnFirstError) {
@@ -611,6 +619,48 @@ public final class ConsumerTask implements ConsumerWorker {
             m.setHeader(StreamBusConstants.MANUAL_COMMIT, handle);
         }
         m.setBody(rec.value());
+    }
+
+    /**
+     * The exchange of these records (the first of each partition) ended its transaction without knowing whether it
+     * committed. The group's committed offsets, which the transaction commits atomically with its records, tell:
+     * each partition continues from there (after the records if it committed, at them if not). If they cannot be
+     * read now, the consumer reconnects and starts these partitions from the committed offsets.
+     */
+    private RecordOutcome positionFromCommitted(List<ConsumerRecord<Object, Object>> firsts, Exception failure) {
+        Set<TopicPartition> tps = new HashSet<>();
+        firsts.forEach(r -> tps.add(r.topicPartition()));
+        Map<TopicPartition, Long> committed;
+        try {
+            committed = target.fetch(tps, settings.commitTimeout);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the transaction of the exchange of {} may or may not have committed and the committed "
+                    + "offsets cannot be read ({}); reconnecting, to continue from them: {}", name, tps,
+                    e.toString(), failure == null ? "" : failure.toString());
+            untrusted.addAll(tps);
+            reconnectRequested = true;
+            return RecordOutcome.HALT;
+        }
+        for (ConsumerRecord<Object, Object> first : firsts) {
+            TopicPartition tp = first.topicPartition();
+            PartitionTracker t = trackers.get(tp);
+            Long c = committed.get(tp);
+            long at = c != null && c > first.offset() ? c : first.offset();
+            if (t != null) {
+                if (at > first.offset()) {
+                    t.handled(at - 1);
+                    t.commitStarted(at);
+                    t.commitSucceeded(at);
+                } else {
+                    t.rewound(at);
+                }
+            }
+            source.seek(tp, at);
+            LOG.warn("{}: the transaction of the exchange of {} got no answer to its commit; the committed offsets "
+                    + "say it {}, so {} continues at {}", name, where(first), at > first.offset() ? "committed"
+                    : "did not commit", tp, at);
+        }
+        return RecordOutcome.REPOSITIONED;
     }
 
     private RecordOutcome breakOnError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
@@ -682,6 +732,9 @@ public final class ConsumerTask implements ConsumerWorker {
             }
         }
         resume.putAll(resumeFrom);
+        // Partitions whose transaction outcome is unknown start again from their committed offsets.
+        untrusted.forEach(resume::remove);
+        untrusted.clear();
         commits.commitHandled(trackers.keySet());
         closeTrackers();
         closeSource();

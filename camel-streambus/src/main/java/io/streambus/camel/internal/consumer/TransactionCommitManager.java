@@ -58,6 +58,12 @@ final class TransactionCommitManager implements CommitManager {
     }
 
     @Override
+    public boolean inDoubt(Exchange exchange) {
+        ConsumedOffsets offsets = exchange.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        return offsets != null && offsets.state() == ConsumedOffsets.State.IN_DOUBT;
+    }
+
+    @Override
     public void maybeCommit() {
         commitHandled(commits.trackers().keySet());
     }

@@ -14,8 +14,12 @@ import java.util.Map;
  *
  * <pre>
  *   PENDING ── claim() ──▶ SENT ── committed() ──▶ COMMITTED
- *                            └──── aborted() ────▶ ABORTED
+ *                            ├──── aborted() ────▶ ABORTED
+ *                            └──── inDoubt() ────▶ IN_DOUBT
  * </pre>
+ *
+ * IN_DOUBT: the commit was sent but no answer came before the retries ran out (the broker was unreachable), so the
+ * transaction may or may not have committed; only the group's committed offsets tell.
  *
  * Thread-safe: the transaction may end on another thread than the consumer's.
  */
@@ -32,13 +36,15 @@ public final class ConsumedOffsets {
         /** Committed with the transaction: they are the group's committed offsets. */
         COMMITTED,
         /** The transaction was aborted: they were not committed. */
-        ABORTED;
+        ABORTED,
+        /** The commit's outcome is unknown: read the group's committed offsets to learn it. */
+        IN_DOUBT;
 
         State to(State next) {
             boolean ok = switch (this) {
                 case PENDING -> next == SENT;
-                case SENT -> next == COMMITTED || next == ABORTED;
-                case COMMITTED, ABORTED -> false;
+                case SENT -> next == COMMITTED || next == ABORTED || next == IN_DOUBT;
+                case COMMITTED, ABORTED, IN_DOUBT -> false;
             };
             if (!ok) {
                 throw new IllegalStateException("consumed offsets cannot go from " + this + " to " + next);
@@ -93,6 +99,11 @@ public final class ConsumedOffsets {
     /** The transaction they were sent to was aborted (or its end failed). */
     public synchronized void aborted() {
         state = state.to(State.ABORTED);
+    }
+
+    /** The commit of the transaction they were sent to got no answer: it may or may not have committed. */
+    public synchronized void inDoubt() {
+        state = state.to(State.IN_DOUBT);
     }
 
     public synchronized State state() {

@@ -1,7 +1,10 @@
 package io.streambus.camel.internal.txn;
 
+import io.streambus.client.StreamBusException;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerFencedException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.spi.UnitOfWork;
@@ -13,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * (property {@link #PROPERTY}) so that every later send of that endpoint joins it, and ended with the exchange's
  * unit of work: committed when the exchange completed, together with the offsets a transacted consumer left on it
  * ({@link ConsumedOffsets}), aborted when it failed. A commit that fails aborts the transaction and fails the exchange
- * with the cause (a {@link ProducerFencedException} when another producer took over the transactional id).
+ * with the cause (a {@link ProducerFencedException} when another producer took over the transactional id); a commit
+ * that gets no answer is repeated for a while and, if it still gets none, leaves the consumed offsets in doubt (the
+ * consumer then reads its position from the group's committed offsets) and the producer is replaced.
  *
  * <p>Thread-safe in the sense Camel needs: begun on the sending thread, ended once on the thread that completes the
  * unit of work.
@@ -77,28 +82,62 @@ public final class ExchangeTransaction implements Synchronization {
         }
         ConsumedOffsets offsets = exchange.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
         boolean sent = false;
+        boolean committing = false;
         Producer<Object, Object> p = slot.producer();
         try {
             if (offsets != null && offsets.claim()) {
                 sent = true;
                 p.sendOffsetsToTransaction(offsets.offsets(), offsets.group());
             }
-            p.commitTransaction();
+            committing = true;
+            commitRetrying(p);
         } catch (RuntimeException e) {
+            // A commit that got no answer may have committed (B.7.6 makes its repetition safe, so it was repeated
+            // until the retry time ran out): neither abort it nor claim it failed.
+            boolean inDoubt = committing && e instanceof StreamBusException sbe && sbe.isRetriable();
             if (sent) {
-                offsets.aborted();
+                if (inDoubt) {
+                    offsets.inDoubt();
+                } else {
+                    offsets.aborted();
+                }
             }
             exchange.setException(e);
-            boolean broken = e instanceof ProducerFencedException || !abortQuietly("its commit failed: " + e);
+            boolean broken = inDoubt || e instanceof ProducerFencedException
+                    || !abortQuietly("its commit failed: " + e);
             finish(exchange, broken);
-            LOG.warn("StreamBus transaction of {} could not be committed, the exchange fails: {}",
-                    slot.transactionalId(), e.toString());
+            LOG.warn("StreamBus transaction of {} could not be committed{}, the exchange fails: {}",
+                    slot.transactionalId(), inDoubt ? " (outcome unknown)" : "", e.toString());
             return;
         }
         if (sent) {
             offsets.committed();
         }
         finish(exchange, false);
+    }
+
+    /**
+     * Commits, repeating the commit after a retriable failure (connection lost, broker restarting) with a growing
+     * pause, until {@link TransactionalProducers#commitRetry()} has passed: repeating the decision of a transaction
+     * that already completed succeeds (spec B.7.6), so a repetition never commits twice.
+     */
+    private void commitRetrying(Producer<Object, Object> p) {
+        long deadline = System.nanoTime() + owner.commitRetry().toNanos();
+        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(50);
+        while (true) {
+            try {
+                p.commitTransaction();
+                return;
+            } catch (StreamBusException e) {
+                if (!e.isRetriable() || System.nanoTime() + pauseNanos - deadline >= 0) {
+                    throw e;
+                }
+                LOG.info("commit of the StreamBus transaction of {} failed, repeating it: {}",
+                        slot.transactionalId(), e.toString());
+                LockSupport.parkNanos(pauseNanos);
+                pauseNanos = Math.min(pauseNanos * 2, TimeUnit.SECONDS.toNanos(1));
+            }
+        }
     }
 
     @Override

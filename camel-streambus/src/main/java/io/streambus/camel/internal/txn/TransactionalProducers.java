@@ -32,6 +32,7 @@ public final class TransactionalProducers implements AutoCloseable {
     private final String prefix;
     private final Function<String, Producer<Object, Object>> factory;
     private final Duration closeTimeout;
+    private final Duration commitRetry;
     private final TreeMap<Integer, Slot> idle = new TreeMap<>();
     private final BitSet taken = new BitSet();
     private final List<Slot> all = new ArrayList<>();
@@ -41,12 +42,19 @@ public final class TransactionalProducers implements AutoCloseable {
      * @param prefix       the endpoint's transactionalId
      * @param factory      creates a producer with the given {@code transactional.id} (not yet initialised)
      * @param closeTimeout how long closing a producer may take
+     * @param commitRetry  how long a commit that got no answer is repeated before its outcome is left in doubt
      */
     public TransactionalProducers(String prefix, Function<String, Producer<Object, Object>> factory,
-                                  Duration closeTimeout) {
+                                  Duration closeTimeout, Duration commitRetry) {
         this.prefix = prefix;
         this.factory = factory;
         this.closeTimeout = closeTimeout;
+        this.commitRetry = commitRetry;
+    }
+
+    /** How long a commit that got no answer is repeated. */
+    public Duration commitRetry() {
+        return commitRetry;
     }
 
     /**

@@ -105,6 +105,44 @@ class TransactedRouteTest extends CamelTestBase {
     }
 
     @Test
+    void aBatchingTransactedPipelineCommitsEachPollsBatchInOneTransaction() throws Exception {
+        String in = BrokerSupport.uniqueTopic("pipeb-in");
+        String out = BrokerSupport.uniqueTopic("pipeb-out");
+        int n = 200;
+        sb.createTopic(in, 1);
+        sb.createTopic(out, 1);
+        sb.produce(in, 0, values("in-", 0, n));
+        AtomicInteger batches = new AtomicInteger();
+        AtomicInteger abortedRecords = new AtomicInteger();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(in, "groupId=pipeb-g&transacted=true&batching=true&maxPollRecords=50"
+                        + "&breakOnFirstError=true" + FAST))
+                        .process(e -> {
+                            @SuppressWarnings("unchecked")
+                            List<Exchange> items = e.getIn().getBody(List.class);
+                            items.forEach(i -> i.getIn().setBody("out-" + i.getIn().getBody(String.class)));
+                        })
+                        .to(uri(out, "transacted=true&transactionalId=pipeb-app"))
+                        .process(e -> {
+                            // the second batch fails after its sends: aborted as a whole and read again
+                            if (batches.incrementAndGet() == 2) {
+                                abortedRecords.set(e.getIn().getBody(List.class).size());
+                                throw new IllegalStateException("fails after sending");
+                            }
+                        });
+            }
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> sb.committed("pipeb-g", in, 0) == n);
+        assertThat(abortedRecords).hasPositiveValue();
+        assertThat(sb.readAll(out, 1, n, "read_committed")).extracting(ConsumerRecord::value)
+                .containsExactlyElementsOf(values("out-in-", 0, n));
+        assertThat(sb.readAll(out, 1, n + abortedRecords.get(), "read_uncommitted"))
+                .hasSize(n + abortedRecords.get());
+    }
+
+    @Test
     void transactedNeedsATransactionalId() throws Exception {
         String topic = BrokerSupport.uniqueTopic("txnoid");
         sb.createTopic(topic, 1);

@@ -179,6 +179,23 @@ class CommitManagersTest {
     }
 
     @Test
+    void aCommitWithoutAnswerLeavesTheOffsetsInDoubtNotCommitted() {
+        CommitManager m = manager("txn");
+        PartitionTracker t0 = handled(TP);
+        Exchange e = new DefaultExchange(new DefaultCamelContext());
+        m.prepare(e, Map.of(TP, 3L));
+        ConsumedOffsets offsets = e.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        assertThat(m.inDoubt(e)).isFalse();
+        offsets.claim();
+        offsets.inDoubt();
+        assertThat(m.inDoubt(e)).isTrue();
+        assertThat(m.committedWith(e)).as("only the group's committed offsets can tell").isFalse();
+        assertThat(t0.committedOffset()).isEqualTo(-1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(offsets::committed)
+                .hasMessageContaining("IN_DOUBT to COMMITTED");
+    }
+
+    @Test
     void consumedOffsetsRefuseIllegalTransitionsNamingBothStates() {
         ConsumedOffsets o = new ConsumedOffsets(new ConsumerGroupMetadata("g"), Map.of(TP, 1L));
         org.assertj.core.api.Assertions.assertThatThrownBy(o::committed)

@@ -47,6 +47,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "batching": getOrCreateConfiguration(target).setBatching(property(camelContext, boolean.class, value)); return true;
+        case "batchingintervalms":
+        case "batchingIntervalMs": getOrCreateConfiguration(target).setBatchingIntervalMs(property(camelContext, long.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": getOrCreateConfiguration(target).setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -248,6 +250,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "batching": return boolean.class;
+        case "batchingintervalms":
+        case "batchingIntervalMs": return long.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -445,6 +449,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "batching": return getOrCreateConfiguration(target).isBatching();
+        case "batchingintervalms":
+        case "batchingIntervalMs": return getOrCreateConfiguration(target).getBatchingIntervalMs();
         case "breakonfirsterror":
         case "breakOnFirstError": return getOrCreateConfiguration(target).isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":

@@ -38,6 +38,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autooffsetreset":
         case "autoOffsetReset": target.getConfiguration().setAutoOffsetReset(property(camelContext, java.lang.String.class, value)); return true;
         case "batching": target.getConfiguration().setBatching(property(camelContext, boolean.class, value)); return true;
+        case "batchingintervalms":
+        case "batchingIntervalMs": target.getConfiguration().setBatchingIntervalMs(property(camelContext, long.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": target.getConfiguration().setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -227,6 +229,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autooffsetreset":
         case "autoOffsetReset": return java.lang.String.class;
         case "batching": return boolean.class;
+        case "batchingintervalms":
+        case "batchingIntervalMs": return long.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -417,6 +421,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autooffsetreset":
         case "autoOffsetReset": return target.getConfiguration().getAutoOffsetReset();
         case "batching": return target.getConfiguration().isBatching();
+        case "batchingintervalms":
+        case "batchingIntervalMs": return target.getConfiguration().getBatchingIntervalMs();
         case "breakonfirsterror":
         case "breakOnFirstError": return target.getConfiguration().isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":

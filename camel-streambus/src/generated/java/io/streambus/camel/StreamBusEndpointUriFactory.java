@@ -23,7 +23,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(97);
+        Set<String> props = new HashSet<>(98);
         props.add("acquisitionLockMs");
         props.add("additionalProperties");
         props.add("allowManualCommit");
@@ -32,6 +32,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("autoCommitIntervalMs");
         props.add("autoOffsetReset");
         props.add("batching");
+        props.add("batchingIntervalMs");
         props.add("breakOnFirstError");
         props.add("breakOnFirstErrorMaxAttempts");
         props.add("bridgeErrorHandler");

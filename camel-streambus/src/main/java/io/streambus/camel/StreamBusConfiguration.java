@@ -213,6 +213,9 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean batching;
 
+    @UriParam(label = "consumer", defaultValue = "0")
+    private long batchingIntervalMs;
+
     @UriParam(label = "consumer,share")
     private String shareGroup;
 
@@ -983,6 +986,21 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      */
     public void setBatching(boolean batching) {
         this.batching = batching;
+    }
+
+    public long getBatchingIntervalMs() {
+        return batchingIntervalMs;
+    }
+
+    /**
+     * With batching=true: how many milliseconds a batch may gather records over several polls, from its first
+     * record, before it goes to the route; it goes earlier when it holds maxPollRecords records (as camel-kafka's
+     * batchingIntervalMs). 0 (the default): each poll's records are one batch. Records gathered and not yet routed
+     * are not committed; when their partitions are revoked, the route is suspended or stopped, or the consumer
+     * reconnects, they are given back and read again (by the new owner after a rebalance).
+     */
+    public void setBatchingIntervalMs(long batchingIntervalMs) {
+        this.batchingIntervalMs = batchingIntervalMs;
     }
 
     public String getShareGroup() {

@@ -85,6 +85,10 @@ public final class ConsumerSettings {
     public final boolean lastRecordFlags;
     /** One exchange per poll, with the records' exchanges as a List body. */
     public final boolean batching;
+    /** batching: how long a batch may gather records over several polls; zero: one poll is one batch. */
+    public final Duration batchingInterval;
+    /** The most records of one poll, and of one batch. */
+    public final int maxPollRecords;
 
     private ConsumerSettings(StreamBusConfiguration c, CamelContext context) {
         String topic = c.getTopic();
@@ -211,6 +215,14 @@ public final class ConsumerSettings {
         overrides = Collections.unmodifiableMap(o);
         lastRecordFlags = (commitMode == CommitMode.MANUAL || commitMode == CommitMode.NONE) && !c.isBatching();
         batching = c.isBatching();
+        maxPollRecords = c.getMaxPollRecords();
+        if (c.getBatchingIntervalMs() < 0) {
+            throw new IllegalArgumentException("batchingIntervalMs must not be negative, was " + c.getBatchingIntervalMs());
+        }
+        if (c.getBatchingIntervalMs() > 0 && !batching) {
+            throw new IllegalArgumentException("batchingIntervalMs=" + c.getBatchingIntervalMs() + " needs batching=true");
+        }
+        batchingInterval = Duration.ofMillis(c.getBatchingIntervalMs());
     }
 
     private static void checkShareOptions(StreamBusConfiguration c) {

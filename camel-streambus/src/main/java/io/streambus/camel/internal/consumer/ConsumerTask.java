@@ -86,6 +86,8 @@ public final class ConsumerTask implements ConsumerWorker {
     private Map<TopicPartition, Long> resumeFrom = new HashMap<>();
     private final Map<TopicPartition, Long> rewinds = new LinkedHashMap<>();
     private final Set<TopicPartition> untrusted = new HashSet<>();
+    /** batching=true with batchingIntervalMs: the batch gathered over polls; null otherwise. */
+    private final BatchAccumulator held;
 
     /**
      * @param assigned the partitions this thread reads in {@link Mode#ASSIGNED} mode (ignored for groups)
@@ -96,6 +98,10 @@ public final class ConsumerTask implements ConsumerWorker {
         this.name = name;
         this.assigned = List.copyOf(assigned);
         this.onError = PollErrorStrategies.of(settings.pollOnError);
+        this.held = settings.batching && settings.batchingInterval.toMillis() > 0
+                ? new BatchAccumulator(settings.maxPollRecords, settings.batchingInterval, System::nanoTime,
+                ConsumerTask::release)
+                : null;
     }
 
     // ------------------------------------------------------------------ control from other threads
@@ -238,8 +244,9 @@ public final class ConsumerTask implements ConsumerWorker {
             runCommands();
             applyPauseState();
             ConsumerRecords<Object, Object> records;
+            Duration timeout = commits.pollTimeout(settings.pollTimeout);
             try {
-                records = source.poll(commits.pollTimeout(settings.pollTimeout));
+                records = source.poll(held == null ? timeout : held.pollTimeout(timeout));
             } catch (WakeupException e) {
                 continue;
             } catch (RuntimeException e) {
@@ -250,7 +257,12 @@ public final class ConsumerTask implements ConsumerWorker {
             }
             lastPollMs = System.currentTimeMillis();
             polledOk();
-            if (!records.isEmpty()) {
+            if (held != null) {
+                held.add(records);
+                while (held.due() && !stopRequested && !pauseRequested && !reconnectRequested && !stopOnError) {
+                    processBatch(held.take());
+                }
+            } else if (!records.isEmpty()) {
                 process(records);
             }
             if (stopOnError) {
@@ -390,6 +402,7 @@ public final class ConsumerTask implements ConsumerWorker {
     private final class Listener implements RebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            dropHeld(partitions); // not handled: the next owner reads them
             runCommands();
             commits.commitHandled(partitions);
             for (TopicPartition tp : partitions) {
@@ -408,6 +421,7 @@ public final class ConsumerTask implements ConsumerWorker {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            dropHeld(partitions);
             for (TopicPartition tp : partitions) {
                 PartitionTracker t = trackers.remove(tp);
                 if (t != null) {
@@ -480,11 +494,21 @@ public final class ConsumerTask implements ConsumerWorker {
      * otherwise: to the exception handler and the batch counts as handled, as a failed single record does.
      */
     private void processBatch(ConsumerRecords<Object, Object> records) {
+        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> polled = new LinkedHashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            polled.put(tp, records.records(tp));
+        }
+        processBatch(polled);
+    }
+
+    /** One batch exchange of these records (of one poll, or gathered over polls); see above. */
+    private void processBatch(Map<TopicPartition, List<ConsumerRecord<Object, Object>>> records) {
         Map<TopicPartition, List<ConsumerRecord<Object, Object>>> batch = new LinkedHashMap<>();
         List<ConsumerRecord<Object, Object>> all = new ArrayList<>();
-        for (TopicPartition tp : records.partitions()) {
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<Object, Object>>> e : records.entrySet()) {
+            TopicPartition tp = e.getKey();
             PartitionTracker tracker = trackers.computeIfAbsent(tp, PartitionTracker::new);
-            List<ConsumerRecord<Object, Object>> list = records.records(tp);
+            List<ConsumerRecord<Object, Object>> list = e.getValue();
             if (tracker.isParked() || tracker.state() == CommitState.CLOSED || stopRequested) {
                 list.forEach(ConsumerTask::release);
                 continue;
@@ -547,11 +571,21 @@ public final class ConsumerTask implements ConsumerWorker {
     }
 
     private void rewind(TopicPartition tp, long offset) {
+        dropHeld(List.of(tp));
         PartitionTracker t = trackers.get(tp);
         if (t != null) {
             t.rewound(offset);
         }
         source.seek(tp, offset);
+    }
+
+    /**
+     * Drops the records held for a batch of these partitions (their position changes, or they are given up).
+     *
+     * @return partition → offset of its first dropped record
+     */
+    private Map<TopicPartition, Long> dropHeld(Collection<TopicPartition> partitions) {
+        return held == null ? Map.of() : held.drop(new ArrayList<>(partitions));
     }
 
     private RecordOutcome processRecord(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
@@ -655,6 +689,7 @@ public final class ConsumerTask implements ConsumerWorker {
                     t.rewound(at);
                 }
             }
+            dropHeld(List.of(tp));
             source.seek(tp, at);
             LOG.warn("{}: the transaction of the exchange of {} got no answer to its commit; the committed offsets "
                     + "say it {}, so {} continues at {}", name, where(first), at > first.offset() ? "committed"
@@ -668,6 +703,7 @@ public final class ConsumerTask implements ConsumerWorker {
         TopicPartition tp = rec.topicPartition();
         int attempts = tracker.failed(rec.offset());
         tracker.rewound(rec.offset());
+        dropHeld(List.of(tp));
         source.seek(tp, rec.offset());
         commits.commitHandled(List.of(tp));
         int max = settings.breakOnFirstErrorMaxAttempts;
@@ -718,10 +754,13 @@ public final class ConsumerTask implements ConsumerWorker {
     /** Closes the client consumer and creates a new one, continuing from the first record not yet processed. */
     private void reconnect() {
         reconnectRequested = false;
-        Map<TopicPartition, Long> resume = new HashMap<>();
+        // Records held for a batch were not handled: read them again (the position is already past them).
+        Map<TopicPartition, Long> resume = new HashMap<>(held == null ? Map.of() : held.dropAll());
         for (PartitionTracker t : trackers.values()) {
             if (t.handledOffset() >= 0) {
                 resume.put(t.partition(), t.handledOffset());
+            } else if (resume.containsKey(t.partition())) {
+                continue;
             } else if (source != null) {
                 // Nothing handled yet: keep the position (for example a seekTo at start), if it is known.
                 try {
@@ -746,6 +785,10 @@ public final class ConsumerTask implements ConsumerWorker {
 
     private void applyPauseState() {
         if (pauseRequested && !paused) {
+            // A suspended route routes nothing more: a batch being gathered is given back, to be read again.
+            if (held != null) {
+                held.dropAll().forEach(this::rewind);
+            }
             source.pause(source.assignment());
             paused = true;
             LOG.debug("{}: paused", name);
@@ -791,6 +834,9 @@ public final class ConsumerTask implements ConsumerWorker {
     // ------------------------------------------------------------------ shutdown
 
     private void shutdown() {
+        if (held != null) {
+            held.dropAll(); // not handled, so not committed: read again after a restart
+        }
         try {
             runCommands();
             if (source != null) {
@@ -882,10 +928,12 @@ public final class ConsumerTask implements ConsumerWorker {
 
         @Override
         public void seekToHandled() {
+            Map<TopicPartition, Long> dropped = held == null ? Map.of() : held.dropAll();
             for (PartitionTracker t : trackers.values()) {
-                if (t.handledOffset() >= 0 && !t.isParked()) {
+                long at = t.handledOffset() >= 0 ? t.handledOffset() : dropped.getOrDefault(t.partition(), -1L);
+                if (at >= 0 && !t.isParked()) {
                     try {
-                        source.seek(t.partition(), t.handledOffset());
+                        source.seek(t.partition(), at);
                     } catch (RuntimeException se) {
                         LOG.debug("seek failed", se);
                     }

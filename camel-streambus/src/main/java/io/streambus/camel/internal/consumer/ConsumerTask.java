@@ -402,7 +402,15 @@ public final class ConsumerTask implements ConsumerWorker {
     private final class Listener implements RebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            dropHeld(partitions); // not handled: the next owner reads them
+            // Held records were not handled: the next owner reads them. If nothing of a partition was handled yet, its
+            // first held record is where it was first read from, so that is committed: a partition without a
+            // committed offset must not make the next owner start after them (autoOffsetReset=latest).
+            dropHeld(partitions).forEach((tp, first) -> {
+                PartitionTracker t = trackers.get(tp);
+                if (t != null && t.handledOffset() < 0) {
+                    t.handled(first - 1);
+                }
+            });
             runCommands();
             commits.commitHandled(partitions);
             for (TopicPartition tp : partitions) {

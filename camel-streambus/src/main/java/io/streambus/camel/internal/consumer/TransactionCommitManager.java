@@ -6,12 +6,9 @@ import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.common.TopicPartition;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code TRANSACTION} commits (transacted=true): each exchange carries its records' next offsets
@@ -22,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * consumer thread only.
  */
 final class TransactionCommitManager implements CommitManager {
-    private static final Logger LOG = LoggerFactory.getLogger(TransactionCommitManager.class);
 
     private final TrackedCommits commits;
     private final String name;
@@ -70,23 +66,8 @@ final class TransactionCommitManager implements CommitManager {
 
     @Override
     public void commitHandled(Collection<TopicPartition> partitions) {
-        Map<PartitionTracker, Long> targets = new LinkedHashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionTracker t = commits.tracker(tp);
-            long target = t == null ? -1 : t.commitTarget();
-            if (target >= 0) {
-                targets.put(t, target);
-            }
-        }
-        if (targets.isEmpty()) {
-            return;
-        }
-        commits.commit(targets, true).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.warn("{}: commit of offsets handled outside a transaction to {} failed (will be retried): {}",
-                        name, commits.target().describe(), e.toString());
-            }
-        });
+        // synchronous: an asynchronous commit landing after a later transaction's would move the group back
+        commits.commitHandled(partitions, true, name);
     }
 
     @Override

@@ -3,9 +3,18 @@ package io.streambus.itests.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streambus.camel.StreamBusClientFactory;
+import io.streambus.camel.StreamBusComponent;
+import io.streambus.client.ClientConfig;
+import io.streambus.client.StreamBusClient;
 import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.internal.producer.ProducerImpl;
+import io.streambus.client.producer.Producer;
+import io.streambus.client.serialization.Serializer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
@@ -17,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * transacted=true / transactionalId and isolationLevel against the embedded broker: an exchange's sends are one
  * transaction, committed when it completes and aborted when it fails; read_committed consumer routes see only
  * committed records, read_uncommitted ones everything; a transacted consume-transform-produce route whose exchanges
- * sometimes fail sends each input to the output exactly once.
+ * sometimes fail sends each input to the output exactly once (per record, and per batch); producers are idempotent
+ * unless enableIdempotence=false.
  */
 class TransactedRouteTest extends CamelTestBase {
     private static final String FAST = "&autoOffsetReset=earliest&sessionTimeoutMs=6000&heartbeatIntervalMs=500"
@@ -140,6 +150,34 @@ class TransactedRouteTest extends CamelTestBase {
                 .containsExactlyElementsOf(values("out-in-", 0, n));
         assertThat(sb.readAll(out, 1, n + abortedRecords.get(), "read_uncommitted"))
                 .hasSize(n + abortedRecords.get());
+    }
+
+    @Test
+    void producersAreIdempotentByDefaultAndEnableIdempotenceFalseTurnsItOff() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("idem");
+        sb.createTopic(topic, 1);
+        Map<String, Producer<?, ?>> producers = new ConcurrentHashMap<>();
+        StreamBusClientFactory recording = new StreamBusClientFactory() {
+            @Override
+            public <K, V> Producer<K, V> createProducer(StreamBusClient client, Serializer<K> keySerializer,
+                                                         Serializer<V> valueSerializer, Map<String, Object> o) {
+                Producer<K, V> p = client.newProducer(keySerializer, valueSerializer, o);
+                producers.put(String.valueOf(o.getOrDefault(ClientConfig.ENABLE_IDEMPOTENCE, "default")), p);
+                return p;
+            }
+        };
+        CamelContext c = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                getContext().getComponent("streambus", StreamBusComponent.class).setClientFactory(recording);
+                from("direct:default").to(uri(topic, ""));
+                from("direct:off").to(uri(topic, "enableIdempotence=false"));
+            }
+        });
+        template(c).sendBody("direct:default", "a");
+        template(c).sendBody("direct:off", "b");
+        assertThat(((ProducerImpl<?, ?>) producers.get("default")).idempotenceMode()).isEqualTo("SEQUENCED");
+        assertThat(((ProducerImpl<?, ?>) producers.get("false")).idempotenceMode()).isEqualTo("PLAIN");
     }
 
     @Test

@@ -937,7 +937,9 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      * aborted when it fails (needs transactionalId and a broker serving transactions). Consumer (with groupId):
      * the consumed offsets are not committed by the consumer but sent to the transaction of the exchange's
      * transacted producer, so consume, transform and produce happen exactly once; an exchange that sends nothing
-     * has its offsets committed directly. Use breakOnFirstError=true so that an aborted exchange is read again.
+     * has its offsets committed directly. Use breakOnFirstError=true so that an aborted exchange is read again. A
+     * commit that gets no answer is repeated for up to deliveryTimeoutMs; if its outcome stays unknown, the consumer
+     * continues from the group's committed offsets.
      */
     public void setTransacted(boolean transacted) {
         this.transacted = transacted;

@@ -57,6 +57,8 @@ class TransactedPipelineKillTest {
         }
         String brokers = "127.0.0.1:" + port;
         Path data = dir.resolve("data");
+        // Route logs stay in target/ (for a failure's analysis); the broker's log is printed on failure.
+        Path logs = Files.createDirectories(Path.of("target", "pipeline-kill-logs", Long.toString(System.nanoTime())));
         ChildBroker broker = ChildBroker.start(data, "--port", Integer.toString(port));
         RouteJvm route = null;
         long started = System.nanoTime();
@@ -72,7 +74,7 @@ class TransactedPipelineKillTest {
                 }
                 p.flush(Duration.ofSeconds(60));
             }
-            route = RouteJvm.start(dir, brokers);
+            route = RouteJvm.start(logs, brokers);
             int events = 2 * KILLS_EACH;
             for (int k = 0; k < events; k++) {
                 long threshold = (long) RECORDS * (k + 1) / (events + 1);
@@ -81,7 +83,7 @@ class TransactedPipelineKillTest {
                 if (k % 2 == 0) {
                     assertThat(route.kill()).isEqualTo(137);
                     kills.add("route@" + committedInputs(client));
-                    route = RouteJvm.start(dir, brokers);
+                    route = RouteJvm.start(logs, brokers);
                 } else {
                     long at = committedInputs(client);
                     assertThat(broker.kill()).isEqualTo(137);
@@ -97,6 +99,9 @@ class TransactedPipelineKillTest {
             assertThat(route.kill()).isEqualTo(137);
 
             List<String> committed = read(client, "read_committed", RECORDS);
+            if (committed.size() != RECORDS) {
+                System.out.println("PIPELINE-KILLS duplicates: " + duplicates(client));
+            }
             List<String> everything = read(client, "read_uncommitted", RECORDS);
             System.out.printf("PIPELINE-KILLS records=%d kills=%s output-committed=%d output-in-log=%d "
                     + "(aborted records in the log: %d) seconds=%d%n", RECORDS, kills, committed.size(),
@@ -113,6 +118,11 @@ class TransactedPipelineKillTest {
                 route.close();
             }
             broker.close();
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                    Files.copy(f, logs.resolve(f.getFileName()));
+                }
+            }
         }
     }
 
@@ -146,6 +156,28 @@ class TransactedPipelineKillTest {
             }
         }
         return out;
+    }
+
+    /** For a failure: up to 40 duplicated output values, each with the partition/offset of every copy. */
+    private static String duplicates(StreamBusClient client) {
+        Map<String, List<String>> where = new java.util.TreeMap<>();
+        try (Consumer<String, String> c = client.newConsumer(Serdes.stringDeserializer(),
+                Serdes.stringDeserializer(), Map.of("auto.offset.reset", "earliest",
+                        "isolation.level", "read_committed", "max.poll.records", 5000))) {
+            c.assign(OUT, IntStream.range(0, PARTITIONS).boxed().toList());
+            int idle = 0;
+            while (idle < 3) {
+                ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(200));
+                idle = rs.isEmpty() ? idle + 1 : 0;
+                for (ConsumerRecord<String, String> r : rs) {
+                    where.computeIfAbsent(r.value(), k -> new ArrayList<>()).add(r.partition() + "/" + r.offset());
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        where.entrySet().stream().filter(e -> e.getValue().size() > 1).limit(40)
+                .forEach(e -> b.append(e.getKey()).append(e.getValue()).append(' '));
+        return b.toString();
     }
 
     private static String tail(String log) {

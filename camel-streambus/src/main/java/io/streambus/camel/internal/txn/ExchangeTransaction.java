@@ -3,6 +3,7 @@ package io.streambus.camel.internal.txn;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerFencedException;
+import io.streambus.client.producer.TransactionAbortedException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.Exchange;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * unit of work: committed when the exchange completed, together with the offsets a transacted consumer left on it
  * ({@link ConsumedOffsets}), aborted when it failed. A commit that fails aborts the transaction and fails the exchange
  * with the cause (a {@link ProducerFencedException} when another producer took over the transactional id); a commit
- * that gets no answer is repeated for a while and, if it still gets none, leaves the consumed offsets in doubt (the
- * consumer then reads its position from the group's committed offsets) and the producer is replaced.
+ * that gets no answer is repeated for a while. A commit that still fails, other than because the broker aborted the
+ * transaction, and whose abort fails as well, leaves the consumed offsets in doubt (the consumer then reads its
+ * position from the group's committed offsets) and the producer is replaced.
  *
  * <p>Thread-safe in the sense Camel needs: begun on the sending thread, ended once on the thread that completes the
  * unit of work.
@@ -92,9 +94,19 @@ public final class ExchangeTransaction implements Synchronization {
             committing = true;
             commitRetrying(p);
         } catch (RuntimeException e) {
-            // A commit that got no answer may have committed (B.7.6 makes its repetition safe, so it was repeated
-            // until the retry time ran out): neither abort it nor claim it failed.
-            boolean inDoubt = committing && e instanceof StreamBusException sbe && sbe.isRetriable();
+            exchange.setException(e);
+            boolean broken;
+            boolean inDoubt = false;
+            if (!committing || e instanceof TransactionAbortedException) {
+                // Failed before the commit, or the broker says it aborted the transaction: nothing was committed.
+                broken = e instanceof ProducerFencedException || !abortQuietly("it failed: " + e);
+            } else {
+                // The commit failed otherwise (no answer until the retries ran out, or an error after a repetition):
+                // it may have committed. An abort that succeeds proves it did not (B.7.6: abort after a commit is
+                // refused); if the abort fails too, only the group's committed offsets can tell.
+                inDoubt = !abortQuietly("its commit failed: " + e);
+                broken = inDoubt;
+            }
             if (sent) {
                 if (inDoubt) {
                     offsets.inDoubt();
@@ -102,9 +114,6 @@ public final class ExchangeTransaction implements Synchronization {
                     offsets.aborted();
                 }
             }
-            exchange.setException(e);
-            boolean broken = inDoubt || e instanceof ProducerFencedException
-                    || !abortQuietly("its commit failed: " + e);
             finish(exchange, broken);
             LOG.warn("StreamBus transaction of {} could not be committed{}, the exchange fails: {}",
                     slot.transactionalId(), inDoubt ? " (outcome unknown)" : "", e.toString());

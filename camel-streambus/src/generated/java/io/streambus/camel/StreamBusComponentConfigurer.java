@@ -47,6 +47,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "batching": getOrCreateConfiguration(target).setBatching(property(camelContext, boolean.class, value)); return true;
+        case "batchingintervalms":
+        case "batchingIntervalMs": getOrCreateConfiguration(target).setBatchingIntervalMs(property(camelContext, long.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": getOrCreateConfiguration(target).setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -78,6 +80,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "deadLetterTopic": getOrCreateConfiguration(target).setDeadLetterTopic(property(camelContext, java.lang.String.class, value)); return true;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": getOrCreateConfiguration(target).setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "enableidempotence":
+        case "enableIdempotence": getOrCreateConfiguration(target).setEnableIdempotence(property(camelContext, boolean.class, value)); return true;
         case "fetchbackoffms":
         case "fetchBackoffMs": getOrCreateConfiguration(target).setFetchBackoffMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "fetchcompressioncodec":
@@ -103,6 +107,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "heartbeatIntervalMs": getOrCreateConfiguration(target).setHeartbeatIntervalMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "interceptorclasses":
         case "interceptorClasses": getOrCreateConfiguration(target).setInterceptorClasses(property(camelContext, java.lang.String.class, value)); return true;
+        case "isolationlevel":
+        case "isolationLevel": getOrCreateConfiguration(target).setIsolationLevel(property(camelContext, java.lang.String.class, value)); return true;
         case "key": getOrCreateConfiguration(target).setKey(property(camelContext, java.lang.String.class, value)); return true;
         case "keydeserializer":
         case "keyDeserializer": getOrCreateConfiguration(target).setKeyDeserializer(property(camelContext, java.lang.String.class, value)); return true;
@@ -194,6 +200,9 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "synchronous": getOrCreateConfiguration(target).setSynchronous(property(camelContext, boolean.class, value)); return true;
         case "topicispattern":
         case "topicIsPattern": getOrCreateConfiguration(target).setTopicIsPattern(property(camelContext, boolean.class, value)); return true;
+        case "transacted": getOrCreateConfiguration(target).setTransacted(property(camelContext, boolean.class, value)); return true;
+        case "transactionalid":
+        case "transactionalId": getOrCreateConfiguration(target).setTransactionalId(property(camelContext, java.lang.String.class, value)); return true;
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": getOrCreateConfiguration(target).setUnsupportedHeaderPolicy(property(camelContext, io.streambus.camel.serde.UnsupportedHeaderPolicy.class, value)); return true;
         case "untypedheadersasbytes":
@@ -241,6 +250,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "batching": return boolean.class;
+        case "batchingintervalms":
+        case "batchingIntervalMs": return long.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -272,6 +283,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "deadLetterTopic": return java.lang.String.class;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
+        case "enableidempotence":
+        case "enableIdempotence": return boolean.class;
         case "fetchbackoffms":
         case "fetchBackoffMs": return java.lang.Integer.class;
         case "fetchcompressioncodec":
@@ -297,6 +310,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "heartbeatIntervalMs": return java.lang.Integer.class;
         case "interceptorclasses":
         case "interceptorClasses": return java.lang.String.class;
+        case "isolationlevel":
+        case "isolationLevel": return java.lang.String.class;
         case "key": return java.lang.String.class;
         case "keydeserializer":
         case "keyDeserializer": return java.lang.String.class;
@@ -388,6 +403,9 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "synchronous": return boolean.class;
         case "topicispattern":
         case "topicIsPattern": return boolean.class;
+        case "transacted": return boolean.class;
+        case "transactionalid":
+        case "transactionalId": return java.lang.String.class;
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": return io.streambus.camel.serde.UnsupportedHeaderPolicy.class;
         case "untypedheadersasbytes":
@@ -431,6 +449,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "batching": return getOrCreateConfiguration(target).isBatching();
+        case "batchingintervalms":
+        case "batchingIntervalMs": return getOrCreateConfiguration(target).getBatchingIntervalMs();
         case "breakonfirsterror":
         case "breakOnFirstError": return getOrCreateConfiguration(target).isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":
@@ -462,6 +482,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "deadLetterTopic": return getOrCreateConfiguration(target).getDeadLetterTopic();
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return getOrCreateConfiguration(target).getDeliveryTimeoutMs();
+        case "enableidempotence":
+        case "enableIdempotence": return getOrCreateConfiguration(target).isEnableIdempotence();
         case "fetchbackoffms":
         case "fetchBackoffMs": return getOrCreateConfiguration(target).getFetchBackoffMs();
         case "fetchcompressioncodec":
@@ -487,6 +509,8 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "heartbeatIntervalMs": return getOrCreateConfiguration(target).getHeartbeatIntervalMs();
         case "interceptorclasses":
         case "interceptorClasses": return getOrCreateConfiguration(target).getInterceptorClasses();
+        case "isolationlevel":
+        case "isolationLevel": return getOrCreateConfiguration(target).getIsolationLevel();
         case "key": return getOrCreateConfiguration(target).getKey();
         case "keydeserializer":
         case "keyDeserializer": return getOrCreateConfiguration(target).getKeyDeserializer();
@@ -578,6 +602,9 @@ public class StreamBusComponentConfigurer extends PropertyConfigurerSupport impl
         case "synchronous": return getOrCreateConfiguration(target).isSynchronous();
         case "topicispattern":
         case "topicIsPattern": return getOrCreateConfiguration(target).isTopicIsPattern();
+        case "transacted": return getOrCreateConfiguration(target).isTransacted();
+        case "transactionalid":
+        case "transactionalId": return getOrCreateConfiguration(target).getTransactionalId();
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": return getOrCreateConfiguration(target).getUnsupportedHeaderPolicy();
         case "untypedheadersasbytes":

@@ -38,6 +38,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autooffsetreset":
         case "autoOffsetReset": target.getConfiguration().setAutoOffsetReset(property(camelContext, java.lang.String.class, value)); return true;
         case "batching": target.getConfiguration().setBatching(property(camelContext, boolean.class, value)); return true;
+        case "batchingintervalms":
+        case "batchingIntervalMs": target.getConfiguration().setBatchingIntervalMs(property(camelContext, long.class, value)); return true;
         case "breakonfirsterror":
         case "breakOnFirstError": target.getConfiguration().setBreakOnFirstError(property(camelContext, boolean.class, value)); return true;
         case "breakonfirsterrormaxattempts":
@@ -66,6 +68,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deadLetterTopic": target.getConfiguration().setDeadLetterTopic(property(camelContext, java.lang.String.class, value)); return true;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": target.getConfiguration().setDeliveryTimeoutMs(property(camelContext, java.lang.Long.class, value)); return true;
+        case "enableidempotence":
+        case "enableIdempotence": target.getConfiguration().setEnableIdempotence(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -91,6 +95,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "heartbeatIntervalMs": target.getConfiguration().setHeartbeatIntervalMs(property(camelContext, java.lang.Integer.class, value)); return true;
         case "interceptorclasses":
         case "interceptorClasses": target.getConfiguration().setInterceptorClasses(property(camelContext, java.lang.String.class, value)); return true;
+        case "isolationlevel":
+        case "isolationLevel": target.getConfiguration().setIsolationLevel(property(camelContext, java.lang.String.class, value)); return true;
         case "key": target.getConfiguration().setKey(property(camelContext, java.lang.String.class, value)); return true;
         case "keydeserializer":
         case "keyDeserializer": target.getConfiguration().setKeyDeserializer(property(camelContext, java.lang.String.class, value)); return true;
@@ -182,6 +188,9 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "synchronous": target.getConfiguration().setSynchronous(property(camelContext, boolean.class, value)); return true;
         case "topicispattern":
         case "topicIsPattern": target.getConfiguration().setTopicIsPattern(property(camelContext, boolean.class, value)); return true;
+        case "transacted": target.getConfiguration().setTransacted(property(camelContext, boolean.class, value)); return true;
+        case "transactionalid":
+        case "transactionalId": target.getConfiguration().setTransactionalId(property(camelContext, java.lang.String.class, value)); return true;
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": target.getConfiguration().setUnsupportedHeaderPolicy(property(camelContext, io.streambus.camel.serde.UnsupportedHeaderPolicy.class, value)); return true;
         case "untypedheadersasbytes":
@@ -220,6 +229,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autooffsetreset":
         case "autoOffsetReset": return java.lang.String.class;
         case "batching": return boolean.class;
+        case "batchingintervalms":
+        case "batchingIntervalMs": return long.class;
         case "breakonfirsterror":
         case "breakOnFirstError": return boolean.class;
         case "breakonfirsterrormaxattempts":
@@ -248,6 +259,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deadLetterTopic": return java.lang.String.class;
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return java.lang.Long.class;
+        case "enableidempotence":
+        case "enableIdempotence": return boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -273,6 +286,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "heartbeatIntervalMs": return java.lang.Integer.class;
         case "interceptorclasses":
         case "interceptorClasses": return java.lang.String.class;
+        case "isolationlevel":
+        case "isolationLevel": return java.lang.String.class;
         case "key": return java.lang.String.class;
         case "keydeserializer":
         case "keyDeserializer": return java.lang.String.class;
@@ -364,6 +379,9 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "synchronous": return boolean.class;
         case "topicispattern":
         case "topicIsPattern": return boolean.class;
+        case "transacted": return boolean.class;
+        case "transactionalid":
+        case "transactionalId": return java.lang.String.class;
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": return io.streambus.camel.serde.UnsupportedHeaderPolicy.class;
         case "untypedheadersasbytes":
@@ -403,6 +421,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "autooffsetreset":
         case "autoOffsetReset": return target.getConfiguration().getAutoOffsetReset();
         case "batching": return target.getConfiguration().isBatching();
+        case "batchingintervalms":
+        case "batchingIntervalMs": return target.getConfiguration().getBatchingIntervalMs();
         case "breakonfirsterror":
         case "breakOnFirstError": return target.getConfiguration().isBreakOnFirstError();
         case "breakonfirsterrormaxattempts":
@@ -431,6 +451,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "deadLetterTopic": return target.getConfiguration().getDeadLetterTopic();
         case "deliverytimeoutms":
         case "deliveryTimeoutMs": return target.getConfiguration().getDeliveryTimeoutMs();
+        case "enableidempotence":
+        case "enableIdempotence": return target.getConfiguration().isEnableIdempotence();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
@@ -456,6 +478,8 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "heartbeatIntervalMs": return target.getConfiguration().getHeartbeatIntervalMs();
         case "interceptorclasses":
         case "interceptorClasses": return target.getConfiguration().getInterceptorClasses();
+        case "isolationlevel":
+        case "isolationLevel": return target.getConfiguration().getIsolationLevel();
         case "key": return target.getConfiguration().getKey();
         case "keydeserializer":
         case "keyDeserializer": return target.getConfiguration().getKeyDeserializer();
@@ -547,6 +571,9 @@ public class StreamBusEndpointConfigurer extends PropertyConfigurerSupport imple
         case "synchronous": return target.getConfiguration().isSynchronous();
         case "topicispattern":
         case "topicIsPattern": return target.getConfiguration().isTopicIsPattern();
+        case "transacted": return target.getConfiguration().isTransacted();
+        case "transactionalid":
+        case "transactionalId": return target.getConfiguration().getTransactionalId();
         case "unsupportedheaderpolicy":
         case "unsupportedHeaderPolicy": return target.getConfiguration().getUnsupportedHeaderPolicy();
         case "untypedheadersasbytes":

@@ -23,7 +23,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(93);
+        Set<String> props = new HashSet<>(98);
         props.add("acquisitionLockMs");
         props.add("additionalProperties");
         props.add("allowManualCommit");
@@ -32,6 +32,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("autoCommitIntervalMs");
         props.add("autoOffsetReset");
         props.add("batching");
+        props.add("batchingIntervalMs");
         props.add("breakOnFirstError");
         props.add("breakOnFirstErrorMaxAttempts");
         props.add("bridgeErrorHandler");
@@ -47,6 +48,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("consumersCount");
         props.add("deadLetterTopic");
         props.add("deliveryTimeoutMs");
+        props.add("enableIdempotence");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("fetchBackoffMs");
@@ -60,6 +62,7 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("headerSerializer");
         props.add("heartbeatIntervalMs");
         props.add("interceptorClasses");
+        props.add("isolationLevel");
         props.add("key");
         props.add("keyDeserializer");
         props.add("keySerializer");
@@ -109,6 +112,8 @@ public class StreamBusEndpointUriFactory extends org.apache.camel.support.compon
         props.add("synchronous");
         props.add("topic");
         props.add("topicIsPattern");
+        props.add("transacted");
+        props.add("transactionalId");
         props.add("unsupportedHeaderPolicy");
         props.add("untypedHeadersAsBytes");
         props.add("useIterator");

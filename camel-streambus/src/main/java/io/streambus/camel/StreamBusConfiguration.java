@@ -196,6 +196,15 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
     @UriParam(label = "producer,advanced", defaultValue = "false")
     private boolean synchronous;
 
+    @UriParam(label = "producer", defaultValue = "true")
+    private boolean enableIdempotence = true;
+
+    @UriParam(label = "common,transaction", defaultValue = "false")
+    private boolean transacted;
+
+    @UriParam(label = "producer,transaction")
+    private String transactionalId;
+
     // ---------------------------------------------------------------- consumer
 
     @UriParam(label = "consumer")
@@ -203,6 +212,9 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean batching;
+
+    @UriParam(label = "consumer", defaultValue = "0")
+    private long batchingIntervalMs;
 
     @UriParam(label = "consumer,share")
     private String shareGroup;
@@ -305,6 +317,9 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean untypedHeadersAsBytes;
+
+    @UriParam(label = "consumer", defaultValue = "read_uncommitted", enums = "read_uncommitted,read_committed")
+    private String isolationLevel;
 
     /** A copy whose later changes do not affect this configuration (maps are copied, beans are shared). */
     public StreamBusConfiguration copy() {
@@ -898,6 +913,53 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
         this.synchronous = synchronous;
     }
 
+    public boolean isEnableIdempotence() {
+        return enableIdempotence;
+    }
+
+    /**
+     * Idempotent produce: the broker stores a retried batch once and keeps the order of up to 5 batches in flight
+     * per partition. true (the default) follows the client default: idempotent where the broker advertises
+     * idempotent produce, plain sends (one INFO line) where it does not, such as a core-only broker. false turns it
+     * off. To require it, set additionalProperties.enable.idempotence=true (sends then fail with
+     * UnsupportedFeatureException on a broker without it).
+     */
+    public void setEnableIdempotence(boolean enableIdempotence) {
+        this.enableIdempotence = enableIdempotence;
+    }
+
+    public boolean isTransacted() {
+        return transacted;
+    }
+
+    /**
+     * Producer: the sends of an exchange form one StreamBus transaction, committed when the exchange completes and
+     * aborted when it fails (needs transactionalId and a broker serving transactions). Consumer (with groupId):
+     * the consumed offsets are not committed by the consumer but sent to the transaction of the exchange's
+     * transacted producer, so consume, transform and produce happen exactly once; an exchange that sends nothing
+     * has its offsets committed directly. Use breakOnFirstError=true so that an aborted exchange is read again. A
+     * commit that gets no answer is repeated for up to deliveryTimeoutMs; if its outcome stays unknown, the consumer
+     * continues from the group's committed offsets.
+     */
+    public void setTransacted(boolean transacted) {
+        this.transacted = transacted;
+    }
+
+    public String getTransactionalId() {
+        return transactionalId;
+    }
+
+    /**
+     * With transacted=true: the prefix of the transactional ids. The producer keeps one transactional producer per
+     * exchange in progress (at most the number of threads sending through it at once), with the ids
+     * transactionalId-0, -1, ... handed out lowest first, so that a restarted route reuses them and fences what a
+     * crashed instance left open. Two running routes or applications must not share a transactionalId: the newer
+     * fences the older, whose exchanges then fail with ProducerFencedException.
+     */
+    public void setTransactionalId(String transactionalId) {
+        this.transactionalId = transactionalId;
+    }
+
     public String getGroupId() {
         return groupId;
     }
@@ -926,6 +988,21 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      */
     public void setBatching(boolean batching) {
         this.batching = batching;
+    }
+
+    public long getBatchingIntervalMs() {
+        return batchingIntervalMs;
+    }
+
+    /**
+     * With batching=true: how many milliseconds a batch may gather records over several polls, from its first
+     * record, before it goes to the route; it goes earlier when it holds maxPollRecords records (as camel-kafka's
+     * batchingIntervalMs). 0 (the default): each poll's records are one batch. Records gathered and not yet routed
+     * are not committed; when their partitions are revoked, the route is suspended or stopped, or the consumer
+     * reconnects, they are given back and read again (by the new owner after a rebalance).
+     */
+    public void setBatchingIntervalMs(long batchingIntervalMs) {
+        this.batchingIntervalMs = batchingIntervalMs;
     }
 
     public String getShareGroup() {
@@ -1321,5 +1398,19 @@ public class StreamBusConfiguration implements Cloneable, HeaderFilterStrategyAw
      */
     public void setUntypedHeadersAsBytes(boolean untypedHeadersAsBytes) {
         this.untypedHeadersAsBytes = untypedHeadersAsBytes;
+    }
+
+    public String getIsolationLevel() {
+        return isolationLevel;
+    }
+
+    /**
+     * Group and partition consumers: read_uncommitted (the default) delivers every stored record; read_committed
+     * delivers only records of committed transactions (and non-transactional ones), holding back what follows an
+     * open transaction until it ends, and never delivers aborted records. read_committed needs a broker serving
+     * transactions. Not with shareGroup.
+     */
+    public void setIsolationLevel(String isolationLevel) {
+        this.isolationLevel = isolationLevel;
     }
 }

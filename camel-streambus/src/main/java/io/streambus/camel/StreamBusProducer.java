@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.streambus.camel.internal.ClientLease;
 import io.streambus.camel.internal.ClientProperties;
 import io.streambus.camel.internal.ValueSerializer;
+import io.streambus.camel.internal.txn.ExchangeTransaction;
+import io.streambus.camel.internal.txn.TransactionalProducers;
 import io.streambus.camel.serde.StreamBusHeaderSerializer;
 import io.streambus.camel.serde.TypedHeaderCodec;
 import io.streambus.common.Header;
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A body that is a collection, array or iterator is sent as one record per element (when {@code useIterator}), and
  * the exchange completes when every record is acknowledged; it fails if any record fails, naming how many.
+ *
+ * <p>With {@code transacted=true} the records of an exchange are sent in a StreamBus transaction of its own, ended
+ * with the exchange (see {@link ExchangeTransaction}); concurrent exchanges use different transactional producers
+ * ({@link TransactionalProducers}).
  */
 public class StreamBusProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBusProducer.class);
@@ -50,6 +56,7 @@ public class StreamBusProducer extends DefaultAsyncProducer {
     private final StreamBusConfiguration config;
     private ClientLease lease;
     private Producer<Object, Object> producer;
+    private TransactionalProducers transactions;
     private ExecutorService workerPool;
     private boolean ownWorkerPool;
     private StreamBusHeaderSerializer headerSerializer;
@@ -81,11 +88,27 @@ public class StreamBusProducer extends DefaultAsyncProducer {
         convertKey = keySer == null;
         convertValue = valueSer == null;
         Map<String, Object> overrides = ClientProperties.producer(config, endpoint.getCamelContext());
+        Serializer<Object> k = keySer != null ? keySer : ValueSerializer.INSTANCE;
+        Serializer<Object> v = valueSer != null ? valueSer : ValueSerializer.INSTANCE;
+        String txnId = config.getTransactionalId();
+        if (config.isTransacted() && (txnId == null || txnId.isBlank())) {
+            throw new IllegalArgumentException("transacted=true needs transactionalId (the prefix of the transactional "
+                    + "ids of this endpoint's producers) on " + config.getTopic());
+        }
         lease = endpoint.acquireClient();
         try {
-            producer = endpoint.getComponent().getClientFactory().createProducer(lease.client(),
-                    keySer != null ? keySer : ValueSerializer.INSTANCE,
-                    valueSer != null ? valueSer : ValueSerializer.INSTANCE, overrides);
+            StreamBusClientFactory factory = endpoint.getComponent().getClientFactory();
+            if (config.isTransacted()) {
+                ClientLease l = lease;
+                transactions = new TransactionalProducers(txnId.trim(), id -> {
+                    Map<String, Object> o = new LinkedHashMap<>(overrides);
+                    o.put(io.streambus.client.ClientConfig.TRANSACTIONAL_ID, id);
+                    return factory.createProducer(l.client(), k, v, o);
+                }, Duration.ofMillis(config.getShutdownTimeout()), Duration.ofMillis(
+                        config.getDeliveryTimeoutMs() != null ? config.getDeliveryTimeoutMs() : 120_000L));
+            } else {
+                producer = factory.createProducer(lease.client(), k, v, overrides);
+            }
         } catch (RuntimeException e) {
             lease.close();
             lease = null;
@@ -125,6 +148,11 @@ public class StreamBusProducer extends DefaultAsyncProducer {
             healthRepository.removeHealthCheck(healthCheck);
             healthCheck = null;
         }
+        if (transactions != null) {
+            // Exchanges still in progress end their transactions; their producers are closed when released.
+            transactions.close();
+            transactions = null;
+        }
         if (producer != null) {
             // Delivers what was accepted (their exchanges complete on the worker pool), then fails the rest.
             try {
@@ -149,6 +177,16 @@ public class StreamBusProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Producer<Object, Object> p = producer;
+        TransactionalProducers txns = transactions;
+        if (txns != null) {
+            try {
+                p = ExchangeTransaction.producerFor(exchange, txns, getEndpoint().getEndpointKey());
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+                callback.done(true);
+                return true;
+            }
+        }
         if (p == null) {
             exchange.setException(new IllegalStateException("StreamBus producer of " + config.getTopic()
                     + " is not started"));

@@ -73,6 +73,8 @@ class OptionDefaultsTest {
         MIRRORS.put("autoCommitIntervalMs", ClientConfig.AUTO_COMMIT_INTERVAL_MS);
         MIRRORS.put("filter", ClientConfig.SHARE_FILTER);
         MIRRORS.put("shareLockAutoRenew", ClientConfig.SHARE_LOCK_AUTO_RENEW);
+        MIRRORS.put("enableIdempotence", ClientConfig.ENABLE_IDEMPOTENCE);
+        MIRRORS.put("isolationLevel", ClientConfig.ISOLATION_LEVEL);
     }
 
     /**

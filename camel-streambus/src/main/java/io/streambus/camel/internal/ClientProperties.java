@@ -71,6 +71,10 @@ public final class ClientProperties {
         put(m, ClientConfig.MAX_BLOCK_MS, c.getMaxBlockMs());
         put(m, ClientConfig.DELIVERY_TIMEOUT_MS, c.getDeliveryTimeoutMs());
         put(m, ClientConfig.COMPRESSION_TYPE, c.getCompressionCodec());
+        if (!c.isEnableIdempotence()) {
+            // true leaves the key unset: the client then uses idempotence only where the broker serves it
+            m.put(ClientConfig.ENABLE_IDEMPOTENCE, false);
+        }
         String partitioner = c.getPartitioner();
         if (partitioner != null && !partitioner.isBlank()) {
             String p = partitioner.trim();
@@ -107,6 +111,10 @@ public final class ClientProperties {
         put(m, ClientConfig.PARTITION_ASSIGNMENT_STRATEGY, c.getPartitionAssignor());
         put(m, ClientConfig.SHARE_FILTER, c.getFilter());
         put(m, ClientConfig.SHARE_LOCK_AUTO_RENEW, c.isShareLockAutoRenew());
+        String isolation = c.getIsolationLevel();
+        if (isolation != null && !isolation.isBlank()) {
+            m.put(ClientConfig.ISOLATION_LEVEL, isolation.trim().toLowerCase(Locale.ROOT));
+        }
         // The component commits what its routes processed; the client's own auto-commit would commit what was
         // merely polled, so it is always off.
         m.put(ClientConfig.ENABLE_AUTO_COMMIT, false);

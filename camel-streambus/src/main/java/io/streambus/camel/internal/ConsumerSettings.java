@@ -46,7 +46,12 @@ public final class ConsumerSettings {
         /** Only the route commits, through the manual-commit header. */
         MANUAL,
         /** Nothing is committed. */
-        NONE
+        NONE,
+        /**
+         * transacted=true: the offsets go to the transaction of the exchange's transacted producer; offsets of
+         * exchanges that sent nothing in a transaction are committed directly, at once.
+         */
+        TRANSACTION
     }
 
     public final Mode mode;
@@ -80,6 +85,10 @@ public final class ConsumerSettings {
     public final boolean lastRecordFlags;
     /** One exchange per poll, with the records' exchanges as a List body. */
     public final boolean batching;
+    /** batching: how long a batch may gather records over several polls; zero: one poll is one batch. */
+    public final Duration batchingInterval;
+    /** The most records of one poll, and of one batch. */
+    public final int maxPollRecords;
 
     private ConsumerSettings(StreamBusConfiguration c, CamelContext context) {
         String topic = c.getTopic();
@@ -140,6 +149,13 @@ public final class ConsumerSettings {
         }
         if (mode == Mode.SHARE) {
             commitMode = CommitMode.NONE; // each record is acknowledged by its exchange outcome
+        } else if (c.isTransacted()) {
+            if (groupId == null || offsetRepository != null || c.isAllowManualCommit()) {
+                throw new IllegalArgumentException("transacted=true on a consumer commits the consumed offsets of a "
+                        + "consumer group in the exchange's transaction: set groupId, and neither offsetRepository "
+                        + "nor allowManualCommit");
+            }
+            commitMode = CommitMode.TRANSACTION;
         } else if (c.isAllowManualCommit()) {
             if (mode == Mode.ASSIGNED && groupId == null && offsetRepository == null) {
                 throw new IllegalArgumentException("allowManualCommit=true needs somewhere to commit to: set "
@@ -186,11 +202,27 @@ public final class ConsumerSettings {
         headerDeserializer = c.getHeaderDeserializer() != null ? c.getHeaderDeserializer()
                 : new TypedHeaderCodec(UnsupportedHeaderPolicy.CONVERT_TO_STRING, c.isUntypedHeadersAsBytes());
         headerFilterStrategy = c.getHeaderFilterStrategy();
+        String isolation = c.getIsolationLevel();
+        if (isolation != null && !isolation.isBlank()) {
+            isolation = isolation.trim().toLowerCase(Locale.ROOT);
+            if (!List.of("read_uncommitted", "read_committed").contains(isolation)) {
+                throw new IllegalArgumentException("isolationLevel must be read_uncommitted or read_committed, was '"
+                        + c.getIsolationLevel() + "'");
+            }
+        }
         Map<String, Object> o = ClientProperties.consumer(c);
         o.put(io.streambus.client.ClientConfig.AUTO_OFFSET_RESET, reset);
         overrides = Collections.unmodifiableMap(o);
-        lastRecordFlags = commitMode != CommitMode.AUTO && !c.isBatching();
+        lastRecordFlags = (commitMode == CommitMode.MANUAL || commitMode == CommitMode.NONE) && !c.isBatching();
         batching = c.isBatching();
+        maxPollRecords = c.getMaxPollRecords();
+        if (c.getBatchingIntervalMs() < 0) {
+            throw new IllegalArgumentException("batchingIntervalMs must not be negative, was " + c.getBatchingIntervalMs());
+        }
+        if (c.getBatchingIntervalMs() > 0 && !batching) {
+            throw new IllegalArgumentException("batchingIntervalMs=" + c.getBatchingIntervalMs() + " needs batching=true");
+        }
+        batchingInterval = Duration.ofMillis(c.getBatchingIntervalMs());
     }
 
     private static void checkShareOptions(StreamBusConfiguration c) {
@@ -218,6 +250,12 @@ public final class ConsumerSettings {
         }
         if (c.getSeekTo() != null) {
             conflicts.add("seekTo");
+        }
+        if (c.getIsolationLevel() != null && !c.getIsolationLevel().isBlank()) {
+            conflicts.add("isolationLevel");
+        }
+        if (c.isTransacted()) {
+            conflicts.add("transacted");
         }
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("shareGroup=" + c.getShareGroup() + " cannot be combined with "

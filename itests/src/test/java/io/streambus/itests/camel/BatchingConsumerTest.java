@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -81,5 +82,74 @@ class BatchingConsumerTest extends CamelTestBase {
                 .as("the failed batch was read again from its start").isEqualTo(2);
         c.stop();
         assertThat(sb.committed("batchbreak-g", topic, 0)).isEqualTo(5);
+    }
+
+    @Test
+    void batchingIntervalGathersPollsUntilFullAndHeldRecordsAreNotCommitted() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("batchiv");
+        sb.createTopic(topic, 1);
+        for (int i = 0; i < 25; i++) {
+            sb.produce(topic, 0, List.of("v" + i)); // 25 separate sends
+        }
+        List<List<String>> batches = new CopyOnWriteArrayList<>();
+        String from = uri(topic, "groupId=batchiv-g&batching=true&maxPollRecords=10&batchingIntervalMs=600000"
+                + FAST);
+        CamelContext c = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(from).process(e -> batches.add(bodies(e)));
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> batches.size() >= 2);
+        holdsFor(Duration.ofSeconds(1), () -> batches.size() == 2);
+        assertThat(batches).as("full batches of maxPollRecords; the last 5 wait for the interval")
+                .containsExactly(values("v", 0, 10), values("v", 10, 20));
+        c.stop();
+        assertThat(sb.committed("batchiv-g", topic, 0)).as("held records are not committed").isEqualTo(20);
+
+        List<List<String>> after = new CopyOnWriteArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "groupId=batchiv-g&batching=true&maxPollRecords=10&batchingIntervalMs=300" + FAST))
+                        .process(e -> after.add(bodies(e)));
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> after.size() == 1);
+        assertThat(after).as("the interval completes a batch that is not full")
+                .containsExactly(values("v", 20, 25));
+    }
+
+    @Test
+    void recordsHeldForABatchGoToTheNewOwnerWhenTheirPartitionMoves() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("batchmove");
+        sb.createTopic(topic, 2);
+        sb.produce(topic, 0, values("a", 0, 3));
+        sb.produce(topic, 1, values("b", 0, 3));
+        List<String> routedByHolder = new CopyOnWriteArrayList<>();
+        List<String> routedByOther = new CopyOnWriteArrayList<>();
+        // The holder gathers for 10 minutes: it routes nothing while these records are all there is.
+        CamelContext holder = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "groupId=batchmove-g&batching=true&batchingIntervalMs=600000" + FAST))
+                        .process(e -> routedByHolder.addAll(bodies(e)));
+            }
+        });
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "groupId=batchmove-g&batching=true" + FAST))
+                        .process(e -> routedByOther.addAll(bodies(e)));
+            }
+        });
+        // The second member gets one partition at the rebalance; when the holder stops, the other one as well.
+        await().atMost(Duration.ofSeconds(30)).until(() -> routedByOther.size() == 3);
+        holder.stop();
+        await().atMost(Duration.ofSeconds(30)).until(() -> routedByOther.size() == 6);
+        holdsFor(Duration.ofSeconds(1), () -> routedByOther.size() == 6);
+        assertThat(routedByHolder).isEmpty();
+        assertThat(routedByOther).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(values("a", 0, 3).stream(), values("b", 0, 3).stream()).toList());
     }
 }

@@ -76,6 +76,30 @@ final class BrokerSupport implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Every record of these partitions from the beginning, read with this isolation level: until {@code expected}
+     * came, then until three polls in a row bring nothing, so that records beyond the expected ones show up.
+     */
+    List<ConsumerRecord<String, String>> readAll(String topic, int partitions, int expected, String isolation) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (Consumer<String, String> c = client.newConsumer(Serdes.stringDeserializer(), Serdes.stringDeserializer(),
+                Map.of("auto.offset.reset", "earliest", "isolation.level", isolation))) {
+            List<Integer> ps = new ArrayList<>();
+            for (int i = 0; i < partitions; i++) {
+                ps.add(i);
+            }
+            c.assign(topic, ps);
+            long deadline = System.currentTimeMillis() + 30_000;
+            int idle = 0;
+            while ((out.size() < expected || idle < 3) && System.currentTimeMillis() < deadline) {
+                int before = out.size();
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                idle = out.size() == before && out.size() >= expected ? idle + 1 : 0;
+            }
+        }
+        return out;
+    }
+
     /** Committed offset of a group for one partition, or -1. */
     long committed(String groupId, String topic, int partition) throws Exception {
         TopicPartition tp = new TopicPartition(topic, partition);

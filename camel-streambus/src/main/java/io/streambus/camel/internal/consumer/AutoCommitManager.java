@@ -4,10 +4,6 @@ import io.streambus.camel.internal.PartitionTracker;
 import io.streambus.common.TopicPartition;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code AUTO} commits: what was handled is committed every {@code autoCommitIntervalMs} without waiting, and with
@@ -15,7 +11,6 @@ import org.slf4j.LoggerFactory;
  * thread-safe: consumer thread only.
  */
 final class AutoCommitManager implements CommitManager {
-    private static final Logger LOG = LoggerFactory.getLogger(AutoCommitManager.class);
 
     private final TrackedCommits commits;
     private final String name;
@@ -65,28 +60,6 @@ final class AutoCommitManager implements CommitManager {
 
     /** Commits what was handled on these partitions and not committed yet. */
     private void commit(Collection<TopicPartition> partitions, boolean sync) {
-        Map<PartitionTracker, Long> targets = new LinkedHashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionTracker t = commits.tracker(tp);
-            long target = t == null ? -1 : t.commitTarget();
-            if (target >= 0) {
-                targets.put(t, target);
-            }
-        }
-        if (targets.isEmpty()) {
-            return;
-        }
-        commits.commit(targets, sync).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets(targets),
-                        commits.target().describe(), e.toString());
-            }
-        });
-    }
-
-    private static Map<TopicPartition, Long> offsets(Map<PartitionTracker, Long> targets) {
-        Map<TopicPartition, Long> m = new LinkedHashMap<>();
-        targets.forEach((t, o) -> m.put(t.partition(), o));
-        return m;
+        commits.commitHandled(partitions, sync, name);
     }
 }

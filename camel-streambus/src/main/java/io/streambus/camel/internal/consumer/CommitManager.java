@@ -5,12 +5,14 @@ import io.streambus.client.StreamBusException;
 import io.streambus.common.TopicPartition;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.camel.Exchange;
 
 /**
  * How one consumer thread commits the offsets it handled: automatically on an interval and before it gives
- * partitions up ({@code AUTO}), only when the route says so through the manual-commit header ({@code MANUAL}), or not
- * at all ({@code NONE}). Built by {@link CommitManagers}; one per client consumer, replaced when the thread creates a
+ * partitions up ({@code AUTO}), only when the route says so through the manual-commit header ({@code MANUAL}), in the
+ * exchange's StreamBus transaction ({@code TRANSACTION}), or not at all ({@code NONE}). Built by {@link CommitManagers}; one per client consumer, replaced when the thread creates a
  * new client consumer. Not thread-safe: called only from the consumer thread that owns it (futures may complete on
  * client threads; tracker updates are handed back to the consumer thread).
  */
@@ -57,6 +59,34 @@ interface CommitManager {
      */
     default CompletableFuture<Void> commitManually(TopicPartition partition, long nextOffset, boolean sync) {
         return CompletableFuture.failedFuture(notAssigned(partition, nextOffset));
+    }
+
+    /**
+     * Called before the route gets the exchange of these records. Default: nothing (a transacted consumer leaves
+     * the offsets on the exchange for its transaction).
+     *
+     * @param nextOffsets partition → the next offset after the exchange's last record of it
+     */
+    default void prepare(Exchange exchange, Map<TopicPartition, Long> nextOffsets) {
+        // nothing to hand over
+    }
+
+    /**
+     * After the route, before the exchange's records count as handled: whether the exchange's transaction committed
+     * the offsets {@link #prepare prepared} for it. If so the manager has marked them committed on the trackers, and
+     * the records count as processed whatever the exchange outcome says. Default: false.
+     */
+    default boolean committedWith(Exchange exchange) {
+        return false;
+    }
+
+    /**
+     * After the route: whether the exchange's transaction got no answer to its commit, so that its offsets may or may
+     * not have been committed. The consumer must then take its position in the exchange's partitions from the
+     * committed offsets, not from what it processed. Default: false.
+     */
+    default boolean inDoubt(Exchange exchange) {
+        return false;
     }
 
     /** For logs: how and where offsets are committed ("none", "auto to group g"). */

@@ -15,6 +15,7 @@ import io.streambus.client.StreamBusClient;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.WakeupException;
 import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.consumer.GroupConsumer;
@@ -31,11 +32,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.ExceptionHandler;
@@ -77,10 +80,14 @@ public final class ConsumerTask implements ConsumerWorker {
     private final Loop loopControl = new Loop();
     private CommitTarget target;
     private CommitManager commits = new NoCommitManager();
+    private Supplier<ConsumerGroupMetadata> groupMetadata;
     private boolean reconnectRequested;
     private boolean stopOnError;
     private Map<TopicPartition, Long> resumeFrom = new HashMap<>();
     private final Map<TopicPartition, Long> rewinds = new LinkedHashMap<>();
+    private final Set<TopicPartition> untrusted = new HashSet<>();
+    /** batching=true with batchingIntervalMs: the batch gathered over polls; null otherwise. */
+    private final BatchAccumulator held;
 
     /**
      * @param assigned the partitions this thread reads in {@link Mode#ASSIGNED} mode (ignored for groups)
@@ -91,6 +98,10 @@ public final class ConsumerTask implements ConsumerWorker {
         this.name = name;
         this.assigned = List.copyOf(assigned);
         this.onError = PollErrorStrategies.of(settings.pollOnError);
+        this.held = settings.batching && settings.batchingInterval.toMillis() > 0
+                ? new BatchAccumulator(settings.maxPollRecords, settings.batchingInterval, System::nanoTime,
+                ConsumerTask::release)
+                : null;
     }
 
     // ------------------------------------------------------------------ control from other threads
@@ -233,8 +244,9 @@ public final class ConsumerTask implements ConsumerWorker {
             runCommands();
             applyPauseState();
             ConsumerRecords<Object, Object> records;
+            Duration timeout = commits.pollTimeout(settings.pollTimeout);
             try {
-                records = source.poll(commits.pollTimeout(settings.pollTimeout));
+                records = source.poll(held == null ? timeout : held.pollTimeout(timeout));
             } catch (WakeupException e) {
                 continue;
             } catch (RuntimeException e) {
@@ -245,7 +257,12 @@ public final class ConsumerTask implements ConsumerWorker {
             }
             lastPollMs = System.currentTimeMillis();
             polledOk();
-            if (!records.isEmpty()) {
+            if (held != null) {
+                held.add(records);
+                while (held.due() && !stopRequested && !pauseRequested && !reconnectRequested && !stopOnError) {
+                    processBatch(held.take());
+                }
+            } else if (!records.isEmpty()) {
                 process(records);
             }
             if (stopOnError) {
@@ -280,6 +297,7 @@ public final class ConsumerTask implements ConsumerWorker {
                 GroupConsumer<Object, Object> gc = host.clientFactory().createGroupConsumer(client, settings.groupId,
                         keyDeserializer(), valueDeserializer(), settings.overrides);
                 source = gc;
+                groupMetadata = gc::groupMetadata;
                 target = settings.offsetRepository != null ? CommitTarget.repository(settings.offsetRepository)
                         : CommitTarget.group(gc);
                 commits = newCommitManager();
@@ -293,6 +311,7 @@ public final class ConsumerTask implements ConsumerWorker {
                 Consumer<Object, Object> c = host.clientFactory().createConsumer(client, keyDeserializer(),
                         valueDeserializer(), settings.overrides);
                 source = c;
+                groupMetadata = settings.groupId == null ? null : () -> new ConsumerGroupMetadata(settings.groupId);
                 target = settings.offsetRepository != null ? CommitTarget.repository(settings.offsetRepository)
                         : settings.groupId != null ? CommitTarget.standalone(client.admin(), settings.groupId) : null;
                 commits = newCommitManager();
@@ -321,7 +340,7 @@ public final class ConsumerTask implements ConsumerWorker {
 
     private CommitManager newCommitManager() {
         return CommitManagers.create(settings, target, name, trackers, commands::add,
-                (tp, offset) -> new DefaultManualCommit(this, tp, offset));
+                (tp, offset) -> new DefaultManualCommit(this, tp, offset), groupMetadata);
     }
 
     @SuppressWarnings("unchecked")
@@ -383,6 +402,15 @@ public final class ConsumerTask implements ConsumerWorker {
     private final class Listener implements RebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Held records were not handled: the next owner reads them. If nothing of a partition was handled yet, its
+            // first held record is where it was first read from, so that is committed: a partition without a
+            // committed offset must not make the next owner start after them (autoOffsetReset=latest).
+            dropHeld(partitions).forEach((tp, first) -> {
+                PartitionTracker t = trackers.get(tp);
+                if (t != null && t.handledOffset() < 0) {
+                    t.handled(first - 1);
+                }
+            });
             runCommands();
             commits.commitHandled(partitions);
             for (TopicPartition tp : partitions) {
@@ -401,6 +429,7 @@ public final class ConsumerTask implements ConsumerWorker {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            dropHeld(partitions);
             for (TopicPartition tp : partitions) {
                 PartitionTracker t = trackers.remove(tp);
                 if (t != null) {
@@ -473,11 +502,21 @@ public final class ConsumerTask implements ConsumerWorker {
      * otherwise: to the exception handler and the batch counts as handled, as a failed single record does.
      */
     private void processBatch(ConsumerRecords<Object, Object> records) {
+        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> polled = new LinkedHashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            polled.put(tp, records.records(tp));
+        }
+        processBatch(polled);
+    }
+
+    /** One batch exchange of these records (of one poll, or gathered over polls); see above. */
+    private void processBatch(Map<TopicPartition, List<ConsumerRecord<Object, Object>>> records) {
         Map<TopicPartition, List<ConsumerRecord<Object, Object>>> batch = new LinkedHashMap<>();
         List<ConsumerRecord<Object, Object>> all = new ArrayList<>();
-        for (TopicPartition tp : records.partitions()) {
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<Object, Object>>> e : records.entrySet()) {
+            TopicPartition tp = e.getKey();
             PartitionTracker tracker = trackers.computeIfAbsent(tp, PartitionTracker::new);
-            List<ConsumerRecord<Object, Object>> list = records.records(tp);
+            List<ConsumerRecord<Object, Object>> list = e.getValue();
             if (tracker.isParked() || tracker.state() == CommitState.CLOSED || stopRequested) {
                 list.forEach(ConsumerTask::release);
                 continue;
@@ -501,6 +540,9 @@ public final class ConsumerTask implements ConsumerWorker {
                 exchange.getIn().setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
             }
             exchange.getIn().setBody(items);
+            Map<TopicPartition, Long> next = new LinkedHashMap<>();
+            batch.forEach((tp, list) -> next.put(tp, list.get(list.size() - 1).offset() + 1));
+            commits.prepare(exchange, next);
             host.processor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -509,7 +551,16 @@ public final class ConsumerTask implements ConsumerWorker {
         }
         recordsProcessed += all.size();
         Exception failure = exchange.getException();
-        if (failure != null && settings.breakOnFirstError) {
+        if (commits.committedWith(exchange)) {
+            if (failure != null) {
+                LOG.warn("{}: the batch exchange of {} records from {} failed after its transaction committed "
+                        + "them; they count as processed: {}", name, all.size(), batch.keySet(), failure.toString());
+            }
+        } else if (commits.inDoubt(exchange)) {
+            List<ConsumerRecord<Object, Object>> firsts = new ArrayList<>();
+            batch.values().forEach(list -> firsts.add(list.get(0)));
+            positionFromCommitted(firsts, failure);
+        } else if (failure != null && settings.breakOnFirstError) {
             for (List<ConsumerRecord<Object, Object>> list : batch.values()) {
                 ConsumerRecord<Object, Object> first = list.get(0);
                 breakOnError(first, trackers.get(first.topicPartition()), failure);
@@ -528,11 +579,21 @@ public final class ConsumerTask implements ConsumerWorker {
     }
 
     private void rewind(TopicPartition tp, long offset) {
+        dropHeld(List.of(tp));
         PartitionTracker t = trackers.get(tp);
         if (t != null) {
             t.rewound(offset);
         }
         source.seek(tp, offset);
+    }
+
+    /**
+     * Drops the records held for a batch of these partitions (their position changes, or they are given up).
+     *
+     * @return partition → offset of its first dropped record
+     */
+    private Map<TopicPartition, Long> dropHeld(Collection<TopicPartition> partitions) {
+        return held == null ? Map.of() : held.drop(new ArrayList<>(partitions));
     }
 
     private RecordOutcome processRecord(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
@@ -554,6 +615,7 @@ public final class ConsumerTask implements ConsumerWorker {
             return o;
         }
         try {
+            commits.prepare(exchange, Map.of(rec.topicPartition(), rec.offset() + 1));
             host.processor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -563,7 +625,14 @@ public final class ConsumerTask implements ConsumerWorker {
         recordsProcessed++;
         Exception failure = exchange.getException();
         RecordOutcome outcome = RecordOutcome.CONTINUE;
-        if (failure == null) {
+        if (commits.committedWith(exchange)) {
+            if (failure != null) {
+                LOG.warn("{}: the exchange of record {} failed after its transaction committed it; it counts as "
+                        + "processed: {}", name, where(rec), failure.toString());
+            }
+        } else if (commits.inDoubt(exchange)) {
+            outcome = positionFromCommitted(List.of(rec), failure);
+        } else if (failure == null) {
             tracker.handled(rec.offset());
         } else if (settings.breakOnFirstError) {
             outcome = breakOnError(rec, tracker, failure);
@@ -594,11 +663,55 @@ public final class ConsumerTask implements ConsumerWorker {
         m.setBody(rec.value());
     }
 
+    /**
+     * The exchange of these records (the first of each partition) ended its transaction without knowing whether it
+     * committed. The group's committed offsets, which the transaction commits atomically with its records, tell:
+     * each partition continues from there (after the records if it committed, at them if not). If they cannot be
+     * read now, the consumer reconnects and starts these partitions from the committed offsets.
+     */
+    private RecordOutcome positionFromCommitted(List<ConsumerRecord<Object, Object>> firsts, Exception failure) {
+        Set<TopicPartition> tps = new HashSet<>();
+        firsts.forEach(r -> tps.add(r.topicPartition()));
+        Map<TopicPartition, Long> committed;
+        try {
+            committed = target.fetch(tps, settings.commitTimeout);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the transaction of the exchange of {} may or may not have committed and the committed "
+                    + "offsets cannot be read ({}); reconnecting, to continue from them: {}", name, tps,
+                    e.toString(), failure == null ? "" : failure.toString());
+            untrusted.addAll(tps);
+            reconnectRequested = true;
+            return RecordOutcome.HALT;
+        }
+        for (ConsumerRecord<Object, Object> first : firsts) {
+            TopicPartition tp = first.topicPartition();
+            PartitionTracker t = trackers.get(tp);
+            Long c = committed.get(tp);
+            long at = c != null && c > first.offset() ? c : first.offset();
+            if (t != null) {
+                if (at > first.offset()) {
+                    t.handled(at - 1);
+                    t.commitStarted(at);
+                    t.commitSucceeded(at);
+                } else {
+                    t.rewound(at);
+                }
+            }
+            dropHeld(List.of(tp));
+            source.seek(tp, at);
+            LOG.warn("{}: the transaction of the exchange of {} got no answer to its commit; the committed offsets "
+                    + "say it {}, so {} continues at {}", name, where(first), at > first.offset() ? "committed"
+                    : "did not commit", tp, at);
+        }
+        return RecordOutcome.REPOSITIONED;
+    }
+
     private RecordOutcome breakOnError(ConsumerRecord<Object, Object> rec, PartitionTracker tracker,
                                        Exception failure) {
         TopicPartition tp = rec.topicPartition();
         int attempts = tracker.failed(rec.offset());
         tracker.rewound(rec.offset());
+        dropHeld(List.of(tp));
         source.seek(tp, rec.offset());
         commits.commitHandled(List.of(tp));
         int max = settings.breakOnFirstErrorMaxAttempts;
@@ -649,10 +762,13 @@ public final class ConsumerTask implements ConsumerWorker {
     /** Closes the client consumer and creates a new one, continuing from the first record not yet processed. */
     private void reconnect() {
         reconnectRequested = false;
-        Map<TopicPartition, Long> resume = new HashMap<>();
+        // Records held for a batch were not handled: read them again (the position is already past them).
+        Map<TopicPartition, Long> resume = new HashMap<>(held == null ? Map.of() : held.dropAll());
         for (PartitionTracker t : trackers.values()) {
             if (t.handledOffset() >= 0) {
                 resume.put(t.partition(), t.handledOffset());
+            } else if (resume.containsKey(t.partition())) {
+                continue;
             } else if (source != null) {
                 // Nothing handled yet: keep the position (for example a seekTo at start), if it is known.
                 try {
@@ -663,6 +779,9 @@ public final class ConsumerTask implements ConsumerWorker {
             }
         }
         resume.putAll(resumeFrom);
+        // Partitions whose transaction outcome is unknown start again from their committed offsets.
+        untrusted.forEach(resume::remove);
+        untrusted.clear();
         commits.commitHandled(trackers.keySet());
         closeTrackers();
         closeSource();
@@ -674,6 +793,10 @@ public final class ConsumerTask implements ConsumerWorker {
 
     private void applyPauseState() {
         if (pauseRequested && !paused) {
+            // A suspended route routes nothing more: a batch being gathered is given back, to be read again.
+            if (held != null) {
+                held.dropAll().forEach(this::rewind);
+            }
             source.pause(source.assignment());
             paused = true;
             LOG.debug("{}: paused", name);
@@ -719,6 +842,9 @@ public final class ConsumerTask implements ConsumerWorker {
     // ------------------------------------------------------------------ shutdown
 
     private void shutdown() {
+        if (held != null) {
+            held.dropAll(); // not handled, so not committed: read again after a restart
+        }
         try {
             runCommands();
             if (source != null) {
@@ -810,10 +936,12 @@ public final class ConsumerTask implements ConsumerWorker {
 
         @Override
         public void seekToHandled() {
+            Map<TopicPartition, Long> dropped = held == null ? Map.of() : held.dropAll();
             for (PartitionTracker t : trackers.values()) {
-                if (t.handledOffset() >= 0 && !t.isParked()) {
+                long at = t.handledOffset() >= 0 ? t.handledOffset() : dropped.getOrDefault(t.partition(), -1L);
+                if (at >= 0 && !t.isParked()) {
                     try {
-                        source.seek(t.partition(), t.handledOffset());
+                        source.seek(t.partition(), at);
                     } catch (RuntimeException se) {
                         LOG.debug("seek failed", se);
                     }

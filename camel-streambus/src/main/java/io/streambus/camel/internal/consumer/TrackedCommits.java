@@ -4,10 +4,13 @@ import io.streambus.camel.internal.PartitionTracker;
 import io.streambus.client.WakeupException;
 import io.streambus.common.TopicPartition;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends commits to a {@link CommitTarget} and keeps the commit state of the partition trackers in step: a tracker is
@@ -16,6 +19,8 @@ import java.util.function.Consumer;
  * tracker updates of asynchronous commits are handed back to that thread.
  */
 final class TrackedCommits {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackedCommits.class);
+
     private final CommitTarget target;
     private final Duration timeout;
     private final Map<TopicPartition, PartitionTracker> trackers;
@@ -75,6 +80,34 @@ final class TrackedCommits {
             }
         });
         return result;
+    }
+
+    /**
+     * Commits what was handled on these partitions and not committed yet. A failure is logged; the offsets stay due
+     * and go with the next commit.
+     *
+     * @param name the consumer thread, for the log
+     */
+    void commitHandled(Collection<TopicPartition> partitions, boolean sync, String name) {
+        Map<PartitionTracker, Long> targets = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionTracker t = trackers.get(tp);
+            long next = t == null ? -1 : t.commitTarget();
+            if (next >= 0) {
+                targets.put(t, next);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        commit(targets, sync).whenComplete((v, e) -> {
+            if (e != null) {
+                Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+                targets.forEach((t, o) -> offsets.put(t.partition(), o));
+                LOG.warn("{}: commit of {} to {} failed (will be retried): {}", name, offsets, target.describe(),
+                        e.toString());
+            }
+        });
     }
 
     /** The target's async commit; one that fails to start fails the future, so callers handle both the same way. */

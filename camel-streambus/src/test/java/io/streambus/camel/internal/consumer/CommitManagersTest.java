@@ -21,6 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import io.streambus.camel.internal.txn.ConsumedOffsets;
+import io.streambus.client.consumer.ConsumerGroupMetadata;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +77,12 @@ class CommitManagersTest {
         StreamBusConfiguration c = new StreamBusConfiguration();
         c.setTopic("t");
         c.setPartitions("0,1");
-        c.setOffsetRepository(new MemoryStateRepository());
+        if (options.contains("txn")) {
+            c.setGroupId("g");
+            c.setTransacted(true);
+        } else {
+            c.setOffsetRepository(new MemoryStateRepository());
+        }
         c.setAutoCommitEnable(!options.contains("none"));
         c.setAllowManualCommit(options.contains("manual"));
         c.setAutoCommitIntervalMs(options.contains("fast") ? 1 : 60_000);
@@ -104,7 +115,7 @@ class CommitManagersTest {
                     public long getOffset() {
                         return offset;
                     }
-                });
+                }, () -> new ConsumerGroupMetadata("g"));
     }
 
     private PartitionTracker handled(TopicPartition tp, long... offsets) {
@@ -127,11 +138,72 @@ class CommitManagersTest {
         assertThat(manager("auto")).isInstanceOf(AutoCommitManager.class);
         assertThat(manager("manual")).isInstanceOf(ManualCommitManager.class);
         assertThat(manager("none")).isInstanceOf(NoCommitManager.class);
-        assertThat(CommitManagers.create(settings("auto"), null, "task#0", trackers, onThread::add, (tp, o) -> null))
+        assertThat(manager("txn")).isInstanceOf(TransactionCommitManager.class);
+        assertThat(CommitManagers.create(settings("auto"), null, "task#0", trackers, onThread::add, (tp, o) -> null,
+                () -> new ConsumerGroupMetadata("g")))
                 .as("nowhere to commit to").isInstanceOf(NoCommitManager.class);
         assertThat(manager("auto").describe()).isEqualTo("auto to recording target");
         assertThat(manager("manual").describe()).isEqualTo("manual to recording target");
         assertThat(manager("none").describe()).isEqualTo("none");
+    }
+
+    @Test
+    void transactedOffsetsRideTheExchangeAndOnlyOthersAreCommittedDirectlyAndAtOnce() {
+        CommitManager m = manager("txn");
+        PartitionTracker t0 = handled(TP);
+        Exchange committed = new DefaultExchange(new DefaultCamelContext());
+        m.prepare(committed, Map.of(TP, 5L));
+        ConsumedOffsets offsets = committed.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        assertThat(offsets.group().groupId()).isEqualTo("g");
+        assertThat(offsets.offsets()).isEqualTo(Map.of(TP, new OffsetAndMetadata(5)));
+        assertThat(m.committedWith(committed)).as("not committed yet").isFalse();
+        assertThat(offsets.claim()).isTrue();
+        assertThat(offsets.claim()).as("one transaction takes them").isFalse();
+        offsets.committed();
+
+        assertThat(m.committedWith(committed)).isTrue();
+        assertThat(t0.committedOffset()).isEqualTo(5);
+        assertThat(t0.state()).isEqualTo(CommitState.CLEAN);
+        m.maybeCommit();
+        assertThat(target.syncCommits).as("the transaction committed them").isEmpty();
+
+        // an exchange that sent nothing in a transaction: committed directly, synchronously, before the next one
+        Exchange plain = new DefaultExchange(new DefaultCamelContext());
+        m.prepare(plain, Map.of(TP, 6L));
+        assertThat(m.committedWith(plain)).isFalse();
+        t0.handled(5);
+        m.maybeCommit();
+        assertThat(target.syncCommits).containsExactly(Map.of(TP, 6L));
+        assertThat(target.asyncCommits).isEmpty();
+        assertThat(m.describe()).isEqualTo("in the exchange's transaction, else directly, to recording target");
+    }
+
+    @Test
+    void aCommitWithoutAnswerLeavesTheOffsetsInDoubtNotCommitted() {
+        CommitManager m = manager("txn");
+        PartitionTracker t0 = handled(TP);
+        Exchange e = new DefaultExchange(new DefaultCamelContext());
+        m.prepare(e, Map.of(TP, 3L));
+        ConsumedOffsets offsets = e.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class);
+        assertThat(m.inDoubt(e)).isFalse();
+        offsets.claim();
+        offsets.inDoubt();
+        assertThat(m.inDoubt(e)).isTrue();
+        assertThat(m.committedWith(e)).as("only the group's committed offsets can tell").isFalse();
+        assertThat(t0.committedOffset()).isEqualTo(-1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(offsets::committed)
+                .hasMessageContaining("IN_DOUBT to COMMITTED");
+    }
+
+    @Test
+    void consumedOffsetsRefuseIllegalTransitionsNamingBothStates() {
+        ConsumedOffsets o = new ConsumedOffsets(new ConsumerGroupMetadata("g"), Map.of(TP, 1L));
+        org.assertj.core.api.Assertions.assertThatThrownBy(o::committed)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PENDING to COMMITTED");
+        o.claim();
+        o.aborted();
+        org.assertj.core.api.Assertions.assertThatThrownBy(o::committed)
+                .hasMessageContaining("ABORTED to COMMITTED");
     }
 
     @Test

@@ -5,18 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import io.streambus.broker.testing.ChildBroker;
 import io.streambus.broker.testing.LeakCheck;
+import io.streambus.client.ClientInternals;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.admin.ShareGroupSettings;
+import io.streambus.client.consumer.Consumer;
+import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Serdes;
+import io.streambus.common.Header;
 import io.streambus.common.TopicPartition;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * again, nothing is lost (the SPSO reaches the end, every record is accepted or its acceptance was in flight at a
  * kill), and each record's delivery count rises from one delivery to the next across the restarts. Short: 10,000
  * records, 3 consumers, 1 kill; {@code -Pslow}: 100,000 records, 4 consumers, 3 kills. Prints one SHARE-KILL line.
+ *
+ * <p>A second share group on the same topic ({@value #STUCK}, max delivery attempts 1, a dead-letter topic, a long
+ * lock) has a member that acquires {@value #STUCK_HELD} records and then dies without a word before the first
+ * kill: the restart ends those acquisitions (B.13.11, reason {@code BROKER_RESTART}) and, at the limit, they go to
+ * the dead-letter topic and are never delivered again.
  */
 @ExtendWith(LeakCheck.class)
 class ShareBrokerKillTest {
@@ -39,6 +51,9 @@ class ShareBrokerKillTest {
     static final String TOPIC = "work";
     private static final String GROUP = "crash-run";
     private static final int MAX_ATTEMPTS = 10;
+    private static final String STUCK = "stuck";
+    private static final int STUCK_HELD = 50;
+    private static final String DLT = "work-dlt";
 
     @TempDir
     Path dir;
@@ -62,7 +77,11 @@ class ShareBrokerKillTest {
             admin.admin().createTopic(TOPIC, 1).get(10, TimeUnit.SECONDS);
             admin.admin().configureShareGroup(GROUP, ShareGroupSettings.builder().autoOffsetReset("earliest")
                     .maxDeliveryAttempts(MAX_ATTEMPTS).maxInFlightRecords(5_000).build()).get(10, TimeUnit.SECONDS);
+            admin.admin().configureShareGroup(STUCK, ShareGroupSettings.builder().autoOffsetReset("earliest")
+                    .maxDeliveryAttempts(1).acquisitionLockMs(600_000).deadLetterTopic(DLT).build())
+                    .get(10, TimeUnit.SECONDS);
             produce(admin, COUNT);
+            Set<Long> stuck = holdAndCrash(bootstrap);
             for (int i = 0; i < CONSUMERS; i++) {
                 StreamBusClient c = client(bootstrap);
                 clients.add(c);
@@ -103,6 +122,10 @@ class ShareBrokerKillTest {
                     .isLessThanOrEqualTo(KILLS * CONSUMERS * 300);
             assertThat(ledger.maxCount()).as("records acquired at a kill come back with a higher count")
                     .isBetween(2, MAX_ATTEMPTS - 1);
+            // Archived at the restart: what the stuck member's poll returned, plus what it had prefetched.
+            Set<Long> archived = deadLetterOrigins(admin, stuck);
+            assertThat(archived).hasSizeLessThanOrEqualTo(3 * STUCK_HELD);
+            System.out.printf("SHARE-KILL stuck-held=%d archived-at-restart=%d%n", stuck.size(), archived.size());
             // A late consumer finds nothing: every record stays accepted.
             StreamBusClient late = client(bootstrap);
             clients.add(late);
@@ -112,6 +135,16 @@ class ShareBrokerKillTest {
                     .until(() -> after.distinctDelivered() == 0);
             lateWorker.stop();
             assertThat(lateWorker.errors()).isEmpty();
+            ShareLedger afterStuck = new ShareLedger(COUNT);
+            ShareWorker stuckWorker = new ShareWorker(late, STUCK, TOPIC, afterStuck, "share-worker-stuck",
+                    Map.of("share.prefetch.max.records", COUNT, "max.poll.records", 1000));
+            await("the stuck group delivers everything except its archived records")
+                    .atMost(Duration.ofSeconds(SLOW ? 120 : 60))
+                    .until(() -> afterStuck.distinctDelivered() >= COUNT - archived.size());
+            stuckWorker.stop();
+            assertThat(afterStuck.distinctDelivered()).isEqualTo(COUNT - archived.size());
+            archived.forEach(o -> assertThat(afterStuck.lastCount(o)).as("archived offset " + o).isZero());
+            assertThat(stuckWorker.errors()).isEmpty();
         } finally {
             for (ShareWorker w : workers) {
                 w.close();
@@ -143,6 +176,58 @@ class ShareBrokerKillTest {
             }
             p.flush(Duration.ofSeconds(60));
         }
+    }
+
+    /**
+     * A member of {@value #STUCK} acquires {@value #STUCK_HELD} records, then its client dies without leaving or
+     * acknowledging; returns the offsets it held.
+     */
+    private static Set<Long> holdAndCrash(String bootstrap) {
+        StreamBusClient doomed = client(bootstrap);
+        ShareConsumer<String, String> c = doomed.newShareConsumer(STUCK, Serdes.stringDeserializer(),
+                Serdes.stringDeserializer(), Map.of("share.acknowledgement.mode", "explicit",
+                        "share.fetch.max.wait.ms", 200, "share.prefetch.max.records", STUCK_HELD,
+                        "max.poll.records", STUCK_HELD));
+        c.subscribe(List.of(TOPIC));
+        Set<Long> held = new java.util.TreeSet<>();
+        await("the stuck member's records").atMost(Duration.ofSeconds(30)).until(() -> {
+            c.poll(Duration.ofMillis(100)).forEach(r -> {
+                assertThat(r.deliveryCount()).isEqualTo(1);
+                held.add(r.offset());
+            });
+            return !held.isEmpty();
+        });
+        ClientInternals.crash(doomed);
+        return held;
+    }
+
+    /**
+     * The origin offsets of the dead-letter copies, once they include {@code held} and no more arrive for a second
+     * (a copy may repeat after a kill, B.13.10); each copy's headers are checked.
+     */
+    private static Set<Long> deadLetterOrigins(StreamBusClient client, Set<Long> held) {
+        Map<Long, ConsumerRecord<String, String>> byOffset = new TreeMap<>();
+        try (Consumer<String, String> dlt = client.newConsumer(Serdes.stringDeserializer(),
+                Serdes.stringDeserializer(), Map.of("auto.offset.reset", "earliest"))) {
+            dlt.assign(DLT, List.of(0));
+            await("dead-letter copies").atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(1))
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> r : dlt.poll(Duration.ofMillis(100))) {
+                            assertThat(text(r.header("sb_dlq_group"))).isEqualTo(STUCK);
+                            assertThat(text(r.header("sb_dlq_reason"))).isEqualTo("BROKER_RESTART");
+                            assertThat(text(r.header("sb_dlq_delivery_count"))).isEqualTo("1");
+                            long offset = Long.parseLong(text(r.header("sb_dlq_offset")));
+                            assertThat(r.value()).isEqualTo("v" + offset);
+                            byOffset.put(offset, r);
+                        }
+                        return byOffset.keySet().containsAll(held);
+                    });
+        }
+        return byOffset.keySet();
+    }
+
+    private static String text(Header h) {
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** The SPSO of the partition, or -1 while the broker cannot answer. */

@@ -1056,9 +1056,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V> {
                     ? ErrorCode.INVALID_RECORD_STATE : 0, p.unappliedAcknowledgements());
         }
         if (recs.isEmpty()) {
-            // Without a filter nothing in the window is stuck for this member (it takes every record): the window
-            // is full of records other members hold, and the next (held) fetch gets one as soon as it frees up.
-            if (p.inFlightLimitReached() && !filter.isEmpty()) {
+            if (p.inFlightLimitReached()) {
                 skipUntilNanos.put(tp, time.nanoTime() + LIMIT_BACKOFF_NANOS);
                 if (limitWarned.add(tp)) {
                     LOG.warn("share group '{}': {} has reached its in-flight limit with records no consumer's "

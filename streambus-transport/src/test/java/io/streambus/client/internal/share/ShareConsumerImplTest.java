@@ -534,7 +534,7 @@ class ShareConsumerImplTest {
 
     @Test
     void aPartitionAtItsInFlightLimitWithoutRecordsIsLeftOutForOneSecond() {
-        start(Map.of("share.filter", "color = 'red'"));
+        start(Map.of());
         consumer.subscribe(List.of("t"));
         join();
         fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
@@ -544,20 +544,6 @@ class ShareConsumerImplTest {
         assertThat(net.pending(ApiKey.SHARE_FETCH)).isEmpty();
         net.advanceMs(1);
         fetch().respond(fetchReply(TP));
-    }
-
-    @Test
-    void withoutAFilterAFullWindowIsFetchedAgainAtOnce() {
-        // The window is full of records other members hold (the flag does not say why): nothing is stuck for a
-        // member that takes every record, so it fetches again at once and the broker holds that fetch until a
-        // record frees up; leaving the partition out for 1 s would idle it (B.13.9's back-off is for filters).
-        start(Map.of());
-        consumer.subscribe(List.of("t"));
-        join();
-        fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
-                true)))));
-        fetch().respond(fetchReply(TP, 3));
-        assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(3L);
     }
 
     @Test

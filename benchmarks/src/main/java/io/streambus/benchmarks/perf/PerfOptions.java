@@ -69,7 +69,8 @@ public final class PerfOptions {
             throw new IllegalArgumentException(USAGE);
         }
         o.command = rest.remove(0);
-        if (!List.of("produce", "consume", "share", "baseline-produce", "baseline-sync", "baseline-consume").contains(o.command)) {
+        if (!List.of("produce", "consume", "share", "baseline-produce", "baseline-sync", "baseline-consume")
+                .contains(o.command)) {
             throw new IllegalArgumentException("unknown command '" + o.command + "'\n" + USAGE);
         }
         for (int i = 0; i < rest.size(); i++) {

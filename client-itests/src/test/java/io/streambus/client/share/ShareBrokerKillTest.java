@@ -10,6 +10,7 @@ import io.streambus.client.StreamBusClient;
 import io.streambus.client.admin.ShareGroupSettings;
 import io.streambus.client.consumer.Consumer;
 import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.itest.Brokers;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Serdes;
@@ -156,16 +157,9 @@ class ShareBrokerKillTest {
         }
     }
 
+    /** A client with short timeouts and reconnect backoffs, so that a restarted broker is found again quickly. */
     static StreamBusClient client(String bootstrap) {
-        return StreamBusClient.builder().bootstrap(bootstrap)
-                .property("request.timeout.ms", 5000)
-                .property("connect.timeout.ms", 3000)
-                .property("api.timeout.ms", 10000)
-                .property("retry.backoff.ms", 20)
-                .property("retry.backoff.max.ms", 200)
-                .property("reconnect.backoff.ms", 20)
-                .property("reconnect.backoff.max.ms", 200)
-                .build();
+        return Brokers.client(bootstrap, Map.of());
     }
 
     static void produce(StreamBusClient client, int count) {

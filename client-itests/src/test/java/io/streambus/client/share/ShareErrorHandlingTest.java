@@ -106,8 +106,10 @@ class ShareErrorHandlingTest {
         client.admin().createTopic("late", 1).get(10, TimeUnit.SECONDS);
         configure("late-ackers", ShareGroupSettings.builder().acquisitionLockMs(1000));
         produce("late", 0, 3, "red");
+        // Its own fetcher must not win the records back when their locks end: it does not wait at the broker and
+        // fetches again only after 2 s, while the other member's held fetch is examined every few milliseconds.
         ShareConsumer<String, String> slow = consumer("late-ackers", Map.of("share.acknowledgement.mode", "explicit",
-                "share.lock.auto.renew", false));
+                "share.lock.auto.renew", false, "share.fetch.max.wait.ms", 0, "fetch.backoff.ms", 2000));
         ShareConsumer<String, String> other = consumer("late-ackers", Map.of("share.acknowledgement.mode",
                 "explicit"));
         try {

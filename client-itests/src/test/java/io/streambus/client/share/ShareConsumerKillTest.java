@@ -42,12 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledges nothing. It is killed; once the locks end, a second child gets the same records with delivery count
  * 2, and is killed too. At the limit (2 attempts) every held record goes to the dead-letter topic with its origin
  * headers and is never delivered again; every other record is accepted exactly once. Short: 5,000 records;
- * {@code -Pslow}: 50,000. Prints one SHARE-CLIENT-KILL line.
+ * {@code -Pslow}: 20,000. Prints one SHARE-CLIENT-KILL line.
  */
 @ExtendWith(LeakCheck.class)
 class ShareConsumerKillTest {
     private static final boolean SLOW = Boolean.getBoolean("streambus.slow");
-    private static final int COUNT = SLOW ? 50_000 : 5_000;
+    private static final int COUNT = SLOW ? 20_000 : 5_000;
     private static final int HELD = COUNT / 100;
     private static final int LOCK_MS = 4000;
     private static final String TOPIC = ShareBrokerKillTest.TOPIC;

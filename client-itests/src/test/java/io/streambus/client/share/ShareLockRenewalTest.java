@@ -23,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Acquisition-lock renewal against a real broker (B.13.8, {@code share.lock.auto.renew} on by default): a consumer
  * that holds records without acknowledging them keeps them past two lock durations while two other members work
- * through the rest of the partition, and its late acceptance is applied. The lock is 3 s: the client renews at
+ * through the rest of the partition, and its late acceptance is applied. The lock is 4 s: the client renews at
  * half of it, and the machine the suite runs on may be heavily shared.
  */
 @ExtendWith(LeakCheck.class)
 class ShareLockRenewalTest {
-    private static final int LOCK_MS = 3000;
+    private static final int LOCK_MS = 4000;
     private static final int COUNT = 2000;
     private static final String GROUP = "renewers";
 

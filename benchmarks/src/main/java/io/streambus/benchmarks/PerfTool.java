@@ -5,6 +5,7 @@ import io.streambus.benchmarks.perf.BaselineConsume;
 import io.streambus.benchmarks.perf.ConsumePerf;
 import io.streambus.benchmarks.perf.PerfOptions;
 import io.streambus.benchmarks.perf.ProducePerf;
+import io.streambus.benchmarks.perf.SharePerf;
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.log.Fsyncs;
@@ -53,13 +54,23 @@ public final class PerfTool {
                 try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
                     client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
                     if (o.embedded) {
-                        fill(client, o);
+                        fill(client, o, o.messages + o.warmup);
                     }
                     partitions = client.admin().listTopics().get(30, TimeUnit.SECONDS).getOrDefault(o.topic, 1);
                 }
                 fsyncs = Fsyncs.total();
                 t0 = System.nanoTime();
                 result = BaselineConsume.run(o, partitions);
+            } else if (o.command.equals("share")) {
+                try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
+                    client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
+                    if (o.embedded) {
+                        fill(client, o, o.messages); // share groups read the whole partition
+                    }
+                }
+                fsyncs = Fsyncs.total();
+                t0 = System.nanoTime();
+                result = SharePerf.run(o.brokers, o, broker == null ? null : broker.dataDir());
             } else if (o.command.startsWith("baseline")) {
                 try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
                     client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);
@@ -73,7 +84,7 @@ public final class PerfTool {
                         result = ProducePerf.run(client, o);
                     } else {
                         if (o.embedded) {
-                            fill(client, o);
+                            fill(client, o, o.messages + o.warmup);
                         }
                         result = ConsumePerf.run(client, o);
                     }
@@ -95,8 +106,7 @@ public final class PerfTool {
     }
 
     /** Fills the topic for a consume run against a fresh embedded broker (not measured). */
-    private static void fill(StreamBusClient client, PerfOptions o) {
-        long n = o.messages + o.warmup;
+    private static void fill(StreamBusClient client, PerfOptions o, long n) {
         System.out.println("filling " + o.topic + " with " + n + " records of " + o.size + " B ...");
         Producer<byte[], byte[]> p = client.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
                 Map.of("linger.ms", 5, "batch.size", 65536, "compression.type", o.compression));

@@ -28,9 +28,14 @@ public final class PerfOptions {
     public Boolean idempotence;
     /** Produce: records per transaction (transactional.id set, one commit per this many records); 0: none. */
     public int transactionSize;
+    /** Share: the share-consumer counts to measure, each against the plain consumer. */
+    public int[] consumers = {1, 4, 16};
+    /** Share: max in-flight records of the measured share groups (0: the broker's default). */
+    public int inFlight;
 
     public static final String USAGE = String.join("\n",
-            "usage: java -jar streambus-perf.jar produce|consume|baseline-produce|baseline-sync|baseline-consume [options]",
+            "usage: java -jar streambus-perf.jar produce|consume|share|baseline-produce|baseline-sync|baseline-consume"
+                    + " [options]",
             "  --brokers host:port[,host:port]  bootstrap list (or --embedded)",
             "  --embedded                       start an embedded broker on a temporary directory",
             "  --topic T                        topic (default perf)",
@@ -48,11 +53,17 @@ public final class PerfOptions {
             "  --idempotence true|false         produce: enable.idempotence (default: the client's, on if served)",
             "  --transaction-size N             produce in transactions of N records each (async; one commit per N)",
             "  --warmup N                       records excluded from the statistics (default min(N/10, 50000))",
+            "  --consumers 1,4,16               share: share-consumer counts, each run against a plain consumer",
+            "  --in-flight N                    share: max in-flight records of the share groups (default: broker's)",
             "",
             "consume with --embedded first fills the topic (not measured). baseline-* use the wire codec on a plain",
             "socket without the client (a ceiling for comparison): baseline-produce pipelines batches of",
             "--batch-size bytes 5 deep; baseline-sync sends one record per Produce and waits; baseline-consume",
             "sends plain Fetches (1 MiB, one in flight, round-robin over partitions) and decodes every value.",
+            "share reads partition 0 once with a plain consumer, then with each count of share consumers (fresh",
+            "group, implicit acknowledgement, defaults), and prints records/s and ratios to the plain consumer; with",
+            "--embedded it fills the topic with exactly --messages records and adds the broker's CPU per record and",
+            "its share state log's growth per record.",
             "Async produce latency is send() to acknowledgement: time queued in the producer plus the round trip;",
             "it only means something at a set load (--throughput), not at full speed.",
             "Progress is printed once a second; the last line has msgs/s, MB/s and latency p50/p99/p999.");
@@ -64,7 +75,8 @@ public final class PerfOptions {
             throw new IllegalArgumentException(USAGE);
         }
         o.command = rest.remove(0);
-        if (!List.of("produce", "consume", "baseline-produce", "baseline-sync", "baseline-consume").contains(o.command)) {
+        if (!List.of("produce", "consume", "share", "baseline-produce", "baseline-sync", "baseline-consume")
+                .contains(o.command)) {
             throw new IllegalArgumentException("unknown command '" + o.command + "'\n" + USAGE);
         }
         for (int i = 0; i < rest.size(); i++) {
@@ -94,6 +106,9 @@ public final class PerfOptions {
                             case "--flush" -> o.flush = v;
                             case "--idempotence" -> o.idempotence = parseBoolean(a, v);
                             case "--transaction-size" -> o.transactionSize = Integer.parseInt(v);
+                            case "--in-flight" -> o.inFlight = Integer.parseInt(v);
+                            case "--consumers" -> o.consumers = java.util.Arrays.stream(v.split(","))
+                                    .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
                             default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                         }
                     } catch (NumberFormatException e) {
@@ -107,6 +122,9 @@ public final class PerfOptions {
         }
         if (o.messages < 1 || o.size < 0 || o.partitions < 1) {
             throw new IllegalArgumentException("--messages and --partitions must be >= 1, --size >= 0");
+        }
+        if (java.util.Arrays.stream(o.consumers).anyMatch(n -> n < 1) || o.consumers.length == 0) {
+            throw new IllegalArgumentException("--consumers needs counts >= 1");
         }
         if (o.producers < 1 || o.throughput < 0) {
             throw new IllegalArgumentException("--producers must be >= 1, --throughput >= 0");

@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Embedded brokers and clients for the tests, all on 127.0.0.1. */
-final class Brokers {
+/** Embedded brokers and clients for the tests, all on 127.0.0.1. Thread-safe (stateless). */
+public final class Brokers {
     private Brokers() {
     }
 
@@ -39,7 +39,7 @@ final class Brokers {
     }
 
     /** A client with short timeouts so that failure paths stay fast. */
-    static StreamBusClient client(String bootstrap, Map<String, ?> extra) {
+    public static StreamBusClient client(String bootstrap, Map<String, ?> extra) {
         return StreamBusClient.builder().bootstrap(bootstrap)
                 .property("request.timeout.ms", 5000)
                 .property("connect.timeout.ms", 3000)

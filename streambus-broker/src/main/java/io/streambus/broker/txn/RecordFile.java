@@ -146,6 +146,20 @@ final class RecordFile implements AutoCloseable {
         commits.sync(position);
     }
 
+    /**
+     * Forces everything appended so far unless it is on disk already (the barrier before a partition log's force);
+     * a closed file was forced when it closed, so there is nothing left to do.
+     */
+    void syncAll() throws IOException {
+        try {
+            sync(size);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            if (channel.isOpen()) {
+                throw e;
+            }
+        }
+    }
+
     /** Forces whatever was appended since the last force (the interval flush task). */
     void flushIfDirty() throws IOException {
         sync(size);

@@ -151,9 +151,12 @@ final class RecordFile implements AutoCloseable {
      * a closed file was forced when it closed, so there is nothing left to do.
      */
     void syncAll() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             sync(size);
-        } catch (java.nio.channels.ClosedChannelException e) {
+        } catch (IOException e) {
             if (channel.isOpen()) {
                 throw e;
             }

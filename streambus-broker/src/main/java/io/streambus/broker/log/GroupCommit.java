@@ -26,6 +26,8 @@ public final class GroupCommit {
 
     private final LongSupplier written;
     private final Forcer forcer;
+    /** Runs before every force of this log (see {@link #beforeForce}); does nothing by default. */
+    private volatile Forcer before = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong durable;
     private final AtomicLong forces = new AtomicLong();
@@ -63,6 +65,9 @@ public final class GroupCommit {
             }
             long upTo = written.getAsLong();
             try {
+                // After reading how far the log is written: whatever the barrier makes durable first covers every
+                // write this force will cover.
+                before.force();
                 forcer.force();
             } catch (IOException e) {
                 failure = e;
@@ -73,6 +78,16 @@ public final class GroupCommit {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Sets a barrier that runs before every force of {@link #sync}, after the position the force will cover was
+     * read: data that must reach the disk before this log's (e.g. the exactly-once journal that describes the
+     * log's batches) is forced there. A failing barrier fails the sync like a failed force, before the log is
+     * forced.
+     */
+    public void beforeForce(Forcer barrier) {
+        this.before = java.util.Objects.requireNonNull(barrier, "barrier");
     }
 
     /**

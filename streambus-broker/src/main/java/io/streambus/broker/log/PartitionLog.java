@@ -67,6 +67,8 @@ public final class PartitionLog {
     private volatile boolean dirty;
     /** Offsets at and above this are kept by retention (open or prepared transactions, B.7.8.6); none when null. */
     private volatile java.util.function.LongSupplier retentionFloor;
+    /** Forced before any force of this log's data ({@link #forceBarrier}); does nothing by default. */
+    private volatile GroupCommit.Forcer barrier = () -> { };
     /** The last point {@link #recoveryPoint()} returned; checkpoint task only. */
     private volatile RecoveryPoint lastRecoveryPoint;
 
@@ -79,6 +81,19 @@ public final class PartitionLog {
         this.commits = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE
                 ? new GroupCommit(() -> appendedBytes, () -> Fsyncs.force(active.log, false), 0)
                 : null;
+        if (commits != null) {
+            commits.beforeForce(() -> barrier.force());
+        }
+    }
+
+    /**
+     * Sets what must be on disk before any of this log's data is: {@code b} runs before every force of the log
+     * (group commit, interval flush, segment seal, recovery point, clean close). The exactly-once layer forces its
+     * producer journal there, whose records are written before the batches they describe, so no power loss can
+     * leave a forced batch without its journal record (B.12.5). A failing barrier fails the force it precedes.
+     */
+    public void forceBarrier(GroupCommit.Forcer b) {
+        this.barrier = Objects.requireNonNull(b, "barrier");
     }
 
     /** Opens (and recovers) the partition stored in {@code dir}, creating it when empty. */
@@ -336,6 +351,7 @@ public final class PartitionLog {
         }
         try {
             // Older segments are always complete on disk, so recovery only has to scan the last one.
+            barrier.force();
             seg.seal();
             IoUtil.fsyncDirectory(dir);
         } catch (IOException e) {
@@ -593,6 +609,7 @@ public final class PartitionLog {
         }
         dirty = false;
         try {
+            barrier.force();
             Fsyncs.force(seg.log, false);
         } catch (ClosedChannelException e) {
             if (state == State.OPEN) {
@@ -636,6 +653,7 @@ public final class PartitionLog {
         }
         try {
             if (config.flushPolicy().kind() != FlushPolicy.Kind.EVERY_WRITE) {
+                barrier.force();
                 seg.log.force(false);
             }
             if (indexChannel != null) {
@@ -774,6 +792,7 @@ public final class PartitionLog {
                 if (!deleted) {
                     try {
                         Segment seg = active;
+                        barrier.force();
                         seg.log.force(true);
                         if (seg.indexChannel != null) {
                             seg.indexChannel.force(true);

@@ -14,6 +14,8 @@ final class CrashPoints {
         BATCH_JOURNALED,
         /** The batch and its journal record are written, the Produce reply not yet sent. */
         BATCH_APPENDED,
+        /** The partition's producer journal is forced, the partition log (about to be forced after it) not yet. */
+        JOURNAL_FORCED,
         /** A decision is durable and one of its markers written (reached once per marker); staged offsets not yet applied. */
         OUTCOME_MARKER
     }

@@ -149,6 +149,8 @@ public final class EosService implements AutoCloseable {
                         .resolve(log.partition() + ".journal"), log, policy, registry::isKnown);
                 // Retention keeps the batches of open and prepared transactions (B.7.8.6).
                 log.retentionFloor(() -> s.lastStableOffset(log));
+                // Journal records before the batches they describe, on disk too (every-write power loss).
+                log.forceBarrier(s::forceJournal);
                 return s;
             } catch (IOException e) {
                 throw new TxnException(ErrorCode.STORAGE_ERROR, "cannot open the producer journal of "

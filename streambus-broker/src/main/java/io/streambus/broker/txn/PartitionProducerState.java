@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * id, commit or abort), and snapshot records. Markers live only here, so they spend no offsets and can never
  * appear in a Fetch. A batch's journal record is written under the log's append lock just before the batch, with
  * the offsets it gets: a crash between the two leaves a record beyond the log end, which the rebuild at open drops
- * (rewriting the journal as a snapshot), and a crash after both leaves a batch whose retry is a duplicate. So the
- * state never claims a batch the log does not hold, and never misses one the log holds (B.12.5).
+ * (rewriting the journal as a snapshot), and a crash after both leaves a batch whose retry is a duplicate. Every force
+ * of the log first forces this journal ({@link #forceJournal}, the log's force barrier), so a power loss cannot
+ * leave a forced batch whose record was not forced. So the state never claims a batch the log does not hold, and
+ * never misses one the log holds (B.12.5).
  *
  * <p>Thread-safe: every method runs under this object's monitor, except the journal sync, which runs after it
  * (group commit across concurrent producers, {@link RecordFile#sync}).
@@ -438,6 +440,16 @@ final class PartitionProducerState {
     /** Deletes the journal (the topic was deleted). */
     synchronized void delete() throws IOException {
         journal.delete();
+    }
+
+    /**
+     * The barrier before every force of the partition log ({@link PartitionLog#forceBarrier}): forces the journal,
+     * whose records precede the batches they describe, so a batch is never on disk without its record. Not under
+     * this object's monitor (an append holding it waits for the log's force).
+     */
+    void forceJournal() throws IOException {
+        journal.syncAll();
+        CrashPoints.reach(CrashPoints.Point.JOURNAL_FORCED);
     }
 
     /** Forces journal data appended since the last force. */

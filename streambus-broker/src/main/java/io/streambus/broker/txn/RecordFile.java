@@ -146,6 +146,23 @@ final class RecordFile implements AutoCloseable {
         commits.sync(position);
     }
 
+    /**
+     * Forces everything appended so far unless it is on disk already (the barrier before a partition log's force);
+     * a closed file was forced when it closed, so there is nothing left to do.
+     */
+    void syncAll() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            sync(size);
+        } catch (IOException e) {
+            if (channel.isOpen()) {
+                throw e;
+            }
+        }
+    }
+
     /** Forces whatever was appended since the last force (the interval flush task). */
     void flushIfDirty() throws IOException {
         sync(size);

@@ -90,4 +90,32 @@ class GroupCommitTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void theBarrierRunsAfterTheCoveredPositionIsReadAndBeforeTheForce() throws Exception {
+        AtomicLong written = new AtomicLong(7);
+        java.util.List<String> events = new java.util.ArrayList<>();
+        GroupCommit gc = new GroupCommit(() -> {
+            events.add("read " + written.get());
+            return written.get();
+        }, () -> events.add("force log"), 0);
+        gc.beforeForce(() -> events.add("force journal"));
+        gc.sync(7);
+        assertThat(events).containsExactly("read 7", "force journal", "force log");
+        gc.sync(7);
+        assertThat(events).as("durable already: neither force").hasSize(3);
+    }
+
+    @Test
+    void aFailingBarrierFailsTheSyncBeforeTheLogIsForced() {
+        AtomicInteger logForces = new AtomicInteger();
+        GroupCommit gc = new GroupCommit(() -> 4, logForces::incrementAndGet, 0);
+        gc.beforeForce(() -> {
+            throw new IOException("journal disk gone");
+        });
+        assertThatThrownBy(() -> gc.sync(4)).hasMessageContaining("journal disk gone");
+        assertThat(logForces).hasValue(0);
+        assertThat(gc.durable()).isZero();
+        assertThatThrownBy(() -> gc.sync(4)).hasMessageContaining("earlier");
+    }
 }

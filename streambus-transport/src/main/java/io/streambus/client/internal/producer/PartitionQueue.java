@@ -13,6 +13,11 @@ final class PartitionQueue {
     final ArrayDeque<Batch> unresolved = new ArrayDeque<>();
     /** Batches of {@link #unresolved} with an attempt on the wire. */
     int outstanding;
+    /**
+     * Batches of {@link #unresolved} marked {@code awaitingRetry}, or more (a batch removed otherwise is not
+     * counted down): never fewer, so zero means none waits and the per-record dispatch skips the search.
+     */
+    int awaitingRetries;
     boolean lingerTimer;
 
     PartitionQueue(TopicPartition tp) {

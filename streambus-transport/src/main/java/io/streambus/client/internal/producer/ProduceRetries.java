@@ -71,6 +71,9 @@ final class ProduceRetries {
         LOG.debug("retrying Produce to {} in {} ms (attempt {}): {}", b.tp, delayMs, b.attempts + 1, e.toString());
         metrics.recordSendRetry(b.tp, e);
         synchronized (pq) {
+            if (!b.awaitingRetry) {
+                pq.awaitingRetries++;
+            }
             b.awaitingRetry = true;
             b.retryDue = delayMs == 0;
         }
@@ -90,11 +93,15 @@ final class ProduceRetries {
      * nothing else of the partition is sent.
      */
     static Batch waiting(PartitionQueue pq) {
+        if (pq.awaitingRetries == 0) {
+            return null;
+        }
         for (Batch b : pq.unresolved) {
             if (b.awaitingRetry) {
                 return b;
             }
         }
+        pq.awaitingRetries = 0; // the count was above the truth (batches removed while waiting)
         return null;
     }
 
@@ -108,6 +115,7 @@ final class ProduceRetries {
         }
         w.awaitingRetry = false;
         w.retryDue = false;
+        pq.awaitingRetries--;
         return true;
     }
 }

@@ -262,11 +262,11 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                         + " does not fit in a frame (max " + Frames.MAX_FRAME_SIZE + " bytes, spec A.3.6)");
             }
             int partition = choosePartition(record, key, start);
-            TopicPartition tp = new TopicPartition(topic, partition);
+            PartitionQueue pq = queue(topic, partition); // cached: no TopicPartition per record
             long remaining = maxBlockNanos - (time.nanoTime() - start);
             memory.reserve(size, Math.max(0, remaining));
             try {
-                append(tp, timestamp, timestampNanos, key, value, record.headers(), size, keySize, valueSize, future);
+                append(pq, timestamp, timestampNanos, key, value, record.headers(), size, keySize, valueSize, future);
             } catch (RuntimeException e) {
                 memory.release(size);
                 throw e;
@@ -308,10 +308,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 + topic + " (max.block.ms; is the broker reachable?)");
     }
 
-    private void append(TopicPartition tp, long timestamp, long timestampNanos, ByteBuf key, ByteBuf value,
+    private void append(PartitionQueue pq, long timestamp, long timestampNanos, ByteBuf key, ByteBuf value,
                         List<Header> headers, int size, int keySize, int valueSize,
                         CompletableFuture<RecordMetadata> future) {
-        PartitionQueue pq = queue(tp);
+        TopicPartition tp = pq.tp;
         synchronized (pq) {
             if (closed) {
                 throw new StreamBusException("producer is closed");
@@ -331,7 +331,8 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             MessageBlockWriter w = b.writer();
             w.beginMessage(0, timestampNanos, key, value, headers.size());
             try {
-                for (Header h : headers) {
+                for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per record
+                    Header h = headers.get(i);
                     w.header(h.key(), h.value());
                 }
             } catch (DuplicateHeaderException e) {
@@ -352,16 +353,15 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         dispatch(pq);
     }
 
-    private PartitionQueue queue(TopicPartition tp) {
-        Object[] arr = queuesByTopic.get(tp.topic());
-        int p = tp.partition();
+    private PartitionQueue queue(String topic, int p) {
+        Object[] arr = queuesByTopic.get(topic);
         if (arr != null && p < arr.length && arr[p] != null) {
             @SuppressWarnings("unchecked")
             PartitionQueue cached = (PartitionQueue) arr[p];
             return cached;
         }
-        PartitionQueue pq = queues.computeIfAbsent(tp, PartitionQueue::new);
-        queuesByTopic.compute(tp.topic(), (t, old) -> {
+        PartitionQueue pq = queues.computeIfAbsent(new TopicPartition(topic, p), PartitionQueue::new);
+        queuesByTopic.compute(topic, (t, old) -> {
             Object[] n = old == null ? new Object[p + 1] : java.util.Arrays.copyOf(old, Math.max(old.length, p + 1));
             n[p] = pq;
             return n;
@@ -477,6 +477,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             Batch u = it.next();
             if (u.awaitingRetry) {
                 it.remove();
+                pq.awaitingRetries--;
                 if (completeBatch(u, null, error) == Batch.State.BACKOFF) {
                     releaseBatch(u);
                 }

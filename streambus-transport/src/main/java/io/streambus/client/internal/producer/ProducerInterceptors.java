@@ -47,6 +47,9 @@ final class ProducerInterceptors<K, V> {
     /** The record as the interceptors changed it (a null from one keeps the record unchanged). */
     ProducerRecord<K, V> onSend(ProducerRecord<K, V> original) {
         ProducerRecord<K, V> record = original;
+        if (list.isEmpty()) {
+            return record; // the usual case, per record: no iterator
+        }
         for (ProducerInterceptor<K, V> i : list) {
             try {
                 ProducerRecord<K, V> r = i.onSend(record);
@@ -62,6 +65,9 @@ final class ProducerInterceptors<K, V> {
 
     /** Tells every interceptor about an acknowledgement ({@code error} null) or a failure. */
     void onAcknowledgement(RecordMetadata metadata, Throwable error) {
+        if (list.isEmpty()) {
+            return; // the usual case, per record: no iterator
+        }
         for (ProducerInterceptor<K, V> i : list) {
             try {
                 i.onAcknowledgement(metadata, error);

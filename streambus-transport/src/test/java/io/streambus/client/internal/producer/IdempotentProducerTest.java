@@ -233,6 +233,48 @@ class IdempotentProducerTest {
     }
 
     @Test
+    void twoRoundsOfRetriesWithFiveInFlightKeepTheOrderAndThenPipelineAgain() {
+        startIdempotent();
+        List<CompletableFuture<RecordMetadata>> fs = sendMany(0, 0, 5);
+        List<FakeNetwork.Request> round1 = pendingProduce();
+        assertThat(round1).as("five sequenced batches in flight on one partition").hasSize(5);
+        round1.get(0).respondError(ErrorCode.STORAGE_ERROR, "disk");
+        for (int i = 1; i < 5; i++) {
+            round1.get(i).respondError(ErrorCode.OUT_OF_ORDER_SEQUENCE, "gap");
+        }
+        net.advanceMs(100);
+        resendOneAtATime(0, 5, 100);
+        fs.addAll(sendMany(0, 5, 10));
+        List<FakeNetwork.Request> round2 = pendingProduce();
+        assertThat(round2).extracting(r -> seq(r).baseSequence()).containsExactly(5, 6, 7, 8, 9);
+        ack(round2.get(0), 105);
+        round2.get(1).respondError(ErrorCode.STORAGE_ERROR, "disk");
+        for (int i = 2; i < 5; i++) {
+            round2.get(i).respondError(ErrorCode.OUT_OF_ORDER_SEQUENCE, "gap");
+        }
+        assertThat(pendingProduce()).as("nothing before the backoff").isEmpty();
+        net.advanceMs(100);
+        resendOneAtATime(6, 10, 106);
+        for (int i = 0; i < 10; i++) {
+            assertThat(fs.get(i).join().offset()).as("record %d", i).isEqualTo(100 + i);
+        }
+        sendMany(0, 10, 15);
+        assertThat(pendingProduce()).as("no retry left: five in flight again")
+                .extracting(r -> seq(r).baseSequence()).containsExactly(10, 11, 12, 13, 14);
+        pendingProduce().forEach(r -> ack(r, 200));
+    }
+
+    /** Acknowledges the resends of sequences {@code from..to-1}, checking each goes out alone and in order. */
+    private void resendOneAtATime(int from, int to, long firstOffset) {
+        for (int s = from; s < to; s++) {
+            List<FakeNetwork.Request> pending = pendingProduce();
+            assertThat(pending).as("retries one at a time, in order").hasSize(1);
+            assertThat(seq(pending.get(0)).baseSequence()).isEqualTo(s);
+            ack(pending.get(0), firstOffset + s - from);
+        }
+    }
+
+    @Test
     void noReplyClosesTheConnectionAndResendsOnANewOne() {
         startIdempotent();
         List<CompletableFuture<RecordMetadata>> fs = sendMany(0, 0, 2);

@@ -38,6 +38,7 @@ public final class BrokerMain {
             "  --idle-timeout-ms N       close connections idle for N ms (default 600000)",
             "  --offset-retention R      keep committed offsets of empty groups: 7d, PT24H or never (default 7d)",
             "  --no-share-groups         do not serve share groups (B.13; served by default)",
+            "  --no-txn-share-acks       do not serve transactional share acknowledgements (B.13.15)",
             "  --group-initial-delay-ms N  wait N ms in a new group's first rebalance (default 0)",
             "  --group-max-rebalance-timeout-ms N  largest rebalance timeout a JoinGroup may ask for (default 300000)",
             "",
@@ -147,6 +148,7 @@ public final class BrokerMain {
                 case "--no-auto-create" -> b.autoCreateTopics(false);
                 case "--auth-required" -> b.authRequired(true);
                 case "--no-share-groups" -> b.shareGroups(null);
+                case "--no-txn-share-acks" -> b.txnShareAcks(false);
                 case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
                         "--retention-ms", "--segment-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",

@@ -446,6 +446,12 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /** See {@link BrokerConfig.Builder#txnShareAcks}. */
+        public Builder txnShareAcks(boolean txnShareAcks) {
+            cfg.txnShareAcks(txnShareAcks);
+            return this;
+        }
+
         /** The largest rebalance timeout a JoinGroup may ask for (code 2 above it). Default 5 minutes. */
         public Builder groupMaxRebalanceTimeout(Duration max) {
             cfg.groups().maxRebalanceTimeoutMs(Math.toIntExact(max.toMillis()));

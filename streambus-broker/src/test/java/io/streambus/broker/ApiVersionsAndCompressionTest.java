@@ -67,7 +67,7 @@ class ApiVersionsAndCompressionTest {
             assertThat(v.featureBits()).isEqualTo(ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS
                     | ApiVersionsResponse.FEATURE_COMPRESSION | ApiVersionsResponse.FEATURE_IDEMPOTENT_PRODUCE
                     | ApiVersionsResponse.FEATURE_TXN_DATA_PATH | ApiVersionsResponse.FEATURE_TWO_PHASE_COMMIT
-                    | ApiVersionsResponse.FEATURE_SHARE_GROUPS);
+                    | ApiVersionsResponse.FEATURE_SHARE_GROUPS | ApiVersionsResponse.FEATURE_TXN_SHARE_ACKS);
             assertThat(v.brokerSoftware()).startsWith("streambus-java-broker/");
             // Every type not listed really is refused with code 1.
             for (ApiKey k : ApiKey.values()) {

@@ -32,6 +32,7 @@ public final class BrokerConfig {
     private final boolean autoCreateTopics;
     private final FlushPolicy flushPolicy;
     private final io.streambus.broker.share.ShareCoordinatorConfig shareGroups;
+    private final boolean txnShareAcks;
     private final int segmentBytes;
     private final long retentionBytes;
     private final Duration retention;
@@ -85,6 +86,7 @@ public final class BrokerConfig {
         // Group membership is as durable as the log: forced with every-write, left to the OS otherwise.
         this.groups = b.groups.forceMembershipWrites(b.flushPolicy.kind() == FlushPolicy.Kind.EVERY_WRITE).build();
         this.shareGroups = b.coreOnly ? null : b.shareGroups; // core-only mode serves no Part B type
+        this.txnShareAcks = b.txnShareAcks;
     }
 
     /** A builder with defaults. */
@@ -248,6 +250,14 @@ public final class BrokerConfig {
         return shareGroups;
     }
 
+    /**
+     * Whether transactional share acknowledgements (B.13.15, TXN_SHARE_ACKS) are served; they are only when share
+     * groups and transactions are served too. Default true.
+     */
+    public boolean txnShareAcks() {
+        return txnShareAcks;
+    }
+
     /** One-line summary for the start log line. */
     public String describe() {
         StringBuilder b = new StringBuilder();
@@ -301,6 +311,7 @@ public final class BrokerConfig {
         private io.streambus.broker.txn.EosConfig eos = io.streambus.broker.txn.EosConfig.defaults();
         private io.streambus.broker.share.ShareCoordinatorConfig shareGroups =
                 io.streambus.broker.share.ShareCoordinatorConfig.DEFAULTS;
+        private boolean txnShareAcks = true;
 
         private Builder() {
         }
@@ -512,6 +523,15 @@ public final class BrokerConfig {
          */
         public Builder shareGroups(io.streambus.broker.share.ShareCoordinatorConfig shareGroups) {
             this.shareGroups = shareGroups;
+            return this;
+        }
+
+        /**
+         * Serves transactional share acknowledgements (B.13.15) when share groups and transactions are served;
+         * default true. False keeps TXN_SHARE_ACKS unadvertised (flag 0x0020 on ShareAcknowledge then gets 2).
+         */
+        public Builder txnShareAcks(boolean txnShareAcks) {
+            this.txnShareAcks = txnShareAcks;
             return this;
         }
 

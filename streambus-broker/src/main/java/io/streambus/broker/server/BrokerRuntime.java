@@ -115,6 +115,8 @@ public final class BrokerRuntime {
             if (groups != null && config.shareGroups() != null) {
                 shares = ShareCoordinator.open(config.dataDir(), config.flushPolicy(), config.shareGroups(), logs,
                         new ShareAccess(security.authorizer()), groups::hasGroup, worker, timers);
+                boolean txns = eos != null && eos.transactionsEnabled();
+                shares.attachTransactions(txns ? eos.transactions() : null, txns && config.txnShareAcks());
             }
             var budget = new io.streambus.broker.limits.MemoryBudget(config.limits().memoryBudgetBytes());
             RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos, shares,

@@ -148,6 +148,13 @@ final class RequestDispatcher implements RequestProcessor {
                 }
                 return denied(conn, h, CLUSTER_ALTER, io.streambus.broker.security.ResourceType.CLUSTER_NAME);
             }
+
+            @Override
+            public boolean shareGroupRefused(io.streambus.protocol.RequestBody body, String groupId) {
+                boolean named = body instanceof io.streambus.protocol.txn.TxnOffsetCommitRequest
+                        || (body instanceof io.streambus.protocol.txn.AddOffsetsToTxnRequest && !txnShareAcksServed());
+                return named && shares != null && shares.exists(groupId);
+            }
         });
         this.groups = groups;
         this.shares = shares;
@@ -181,7 +188,8 @@ final class RequestDispatcher implements RequestProcessor {
                 | (idempotenceServed() ? ApiVersionsResponse.FEATURE_IDEMPOTENT_PRODUCE : 0)
                 | (transactionsServed() ? ApiVersionsResponse.FEATURE_TXN_DATA_PATH
                         | ApiVersionsResponse.FEATURE_TWO_PHASE_COMMIT : 0)
-                | (shares != null ? ApiVersionsResponse.FEATURE_SHARE_GROUPS : 0);
+                | (shares != null ? ApiVersionsResponse.FEATURE_SHARE_GROUPS : 0)
+                | (txnShareAcksServed() ? ApiVersionsResponse.FEATURE_TXN_SHARE_ACKS : 0);
         this.apiVersions = new ApiVersionsResponse(List.copyOf(apis), features, SOFTWARE);
     }
 
@@ -191,6 +199,11 @@ final class RequestDispatcher implements RequestProcessor {
 
     private boolean transactionsServed() {
         return eos != null && eos.transactionsEnabled();
+    }
+
+    /** B.13.15: only together with TXN_DATA_PATH and SHARE_GROUPS, when the share coordinator serves it. */
+    private boolean txnShareAcksServed() {
+        return transactionsServed() && shares != null && shares.transactionalAcknowledgements();
     }
 
     private static boolean isGroupType(ApiKey k) {
@@ -373,8 +386,10 @@ final class RequestDispatcher implements RequestProcessor {
     /** B.2 step 5: null if the flags are acceptable for this type on this broker. */
     private String flagProblem(ApiKey key, int flags) {
         if (key.isExtension()) {
-            return (flags & ~Frames.FLAG_REQUIRE_ACK) != 0
-                    ? String.format("flags 0x%04x not allowed on %s (only 0x0001)", flags, key) : null;
+            int ok = Frames.FLAG_REQUIRE_ACK
+                    | (key == ApiKey.SHARE_ACKNOWLEDGE && txnShareAcksServed() ? Frames.FLAG_TRANSACTIONAL : 0);
+            return (flags & ~ok) != 0 ? String.format("flags 0x%04x not allowed on %s (only 0x%04x)", flags, key, ok)
+                    : null;
         }
         int ext = flags & Frames.EXTENSION_FLAGS;
         if (ext == 0) {

@@ -54,6 +54,14 @@ final class TxnRequests {
 
         /** The cluster-level check of an operator's heuristic decision (B.7.8.4): null if allowed, else 41. */
         Reply clusterAlter(ClientConnection conn, RequestHeader h);
+
+        /**
+         * B.13.3: whether {@code groupId} names a share group that this request may not name (TxnOffsetCommit
+         * always; AddOffsetsToTxn unless TXN_SHARE_ACKS is served, B.13.15). None by default.
+         */
+        default boolean shareGroupRefused(RequestBody body, String groupId) {
+            return false;
+        }
     }
 
     TxnRequests(EosService eos, Access access) {
@@ -109,6 +117,11 @@ final class TxnRequests {
             resource = r.transactionalId();
         }
         Reply denied = resource == null ? null : access.check(conn, h, resource);
+        if (denied == null && resource != null && !(body instanceof InitProducerIdRequest)
+                && access.shareGroupRefused(body, resource)) {
+            // B.13.3: right after the group authorization check, before the producer validation.
+            throw new TxnException(ErrorCode.GROUP_TYPE_MISMATCH, "group '" + resource + "' is a share group");
+        }
         if (denied == null && body instanceof EndXaBranchRequest r && r.heuristic()) {
             denied = access.clusterAlter(conn, h);
         }

@@ -2,7 +2,7 @@ package io.streambus.broker.share;
 
 /**
  * The state of one record of a share-partition's in-flight window (spec B.13.1), with the transitions B.13.8 and
- * B.13.10 allow. Staged (B.13.15) is not served by this broker. Immutable and thread-safe.
+ * B.13.10 and B.13.15 allow. Immutable and thread-safe.
  */
 public enum RecordState {
     /** May be acquired by a member whose filter matches it. */
@@ -14,7 +14,12 @@ public enum RecordState {
     /** Accepted by a member (terminal). */
     ACKNOWLEDGED(4),
     /** Rejected, out of delivery attempts or not deliverable (terminal). */
-    ARCHIVED(5);
+    ARCHIVED(5),
+    /**
+     * Acknowledged inside a transaction that has not completed (B.13.15): held by the transaction, not by a
+     * member, without a lock. Its transaction's outcome decides the next state.
+     */
+    STAGED(6);
 
     private final int code;
 
@@ -47,7 +52,11 @@ public enum RecordState {
         return switch (this) {
             case AVAILABLE -> to == ACQUIRED || to == ARCHIVING || to == ARCHIVED;
             case ACQUIRED -> to == AVAILABLE || to == ACQUIRED || to == ACKNOWLEDGED || to == ARCHIVING
-                    || to == ARCHIVED;
+                    || to == ARCHIVED || to == STAGED;
+            // Commit applies the staged type (Acknowledged, archived, or Available for RELEASE); abort and a
+            // restart make it Available or archived at the limit; staging again by the same transaction keeps it.
+            case STAGED -> to == STAGED || to == ACKNOWLEDGED || to == ARCHIVING || to == ARCHIVED
+                    || to == AVAILABLE;
             case ARCHIVING -> to == ARCHIVED;
             case ACKNOWLEDGED, ARCHIVED -> false;
         };

@@ -124,6 +124,8 @@ public final class ShareCoordinator implements AutoCloseable {
     private final ConcurrentHashMap<String, ShareGroup> groups = new ConcurrentHashMap<>();
     private final DeadLetterWriter deadLetters;
     private final ScheduledFuture<?> sweep;
+    /** Transactional acknowledgements (B.13.15), or null when not served. */
+    private volatile ShareTransactions transactions;
     private volatile boolean closed;
 
     private ShareCoordinator(ShareCoordinatorConfig config, LogManager logs, ShareStateStore store, ShareAccess access,
@@ -172,6 +174,7 @@ public final class ShareCoordinator implements AutoCloseable {
                 out.settings(g.id, g.settings);
                 for (SharePartition p : g.partitions.values()) {
                     out.partition(p.snapshot(g.id));
+                    ShareStateStore.stagings(g.id, p).forEach(out::staged);
                 }
             }
         }
@@ -714,11 +717,19 @@ public final class ShareCoordinator implements AutoCloseable {
 
     // =========================================================================================== ShareAcknowledge
 
-    /** ShareAcknowledge (B.13.6), without flag 0x0020 (TXN_SHARE_ACKS is not served). */
+    /**
+     * ShareAcknowledge (B.13.6); with flag 0x0020 the acknowledgements are staged in the producer's transaction
+     * instead (B.13.15), when {@link #attachTransactions} enabled that.
+     */
     public CompletableFuture<Outcome<ShareAcknowledgeResponse>> acknowledge(String principal,
                                                                          ShareAcknowledgeRequest r) {
         if (closed) {
             return Outcome.now(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down");
+        }
+        ShareTransactions txns = transactions;
+        if (r.transaction() != null && txns == null) {
+            return Outcome.now(ErrorCode.INVALID_REQUEST, "flag 0x0020 on ShareAcknowledge is not served by this "
+                    + "broker (TXN_SHARE_ACKS)");
         }
         Member mc = checkMember(principal, r.groupId(), r.memberId());
         if (mc.error() != null) {
@@ -726,33 +737,61 @@ public final class ShareCoordinator implements AutoCloseable {
         }
         ShareGroup g = mc.group();
         ShareMember m = mc.member();
-        List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = new ArrayList<>();
-        List<int[]> withAcks = new ArrayList<>();
-        CompletableFuture<Void> durable;
-        synchronized (g) {
-            long now = clock.getAsLong();
-            long budget = MAX_UNAPPLIED_RANGES;
-            for (TopicPartitions.Topic<ShareAcknowledgePartition> t : r.partitions().topics()) {
-                List<ShareAcknowledgePartitionResult> parts = new ArrayList<>();
-                for (ShareAcknowledgePartition p : t.partitions()) {
-                    int code = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
-                            : partitionCode(principal, m, t.name(), p.partition());
-                    if (code != 0) {
-                        parts.add(new ShareAcknowledgePartitionResult(p.partition(), code, List.of()));
-                        continue;
-                    }
-                    SharePartition sp = sharePartition(g, t.name(), p.partition());
-                    SharePartition.AckOutcome out = sp.acknowledge(m.id, p.acknowledgements(), now, g.settings,
-                            budget);
-                    budget = out.rangesLeft();
-                    withAcks.add(new int[] {topics.size(), parts.size()});
-                    parts.add(new ShareAcknowledgePartitionResult(p.partition(),
-                            out.unapplied().isEmpty() ? 0 : ErrorCode.INVALID_RECORD_STATE, out.unapplied()));
-                }
-                topics.add(new TopicPartitions.Topic<>(t.name(), parts));
+        if (r.transaction() == null) {
+            synchronized (g) {
+                List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = acknowledgeLocked(principal, g,
+                        m, r, (sp, acks, now, budget) -> sp.acknowledge(m.id, acks, now, g.settings, budget));
+                return acknowledgeReply(g, topics, persistLocked(g));
             }
-            durable = persistLocked(g);
         }
+        try {
+            return txns.stage(r.transaction().producerId(), r.transaction().producerEpoch(), g.id, tid -> {
+                synchronized (g) {
+                    List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = acknowledgeLocked(principal,
+                            g, m, r, (sp, acks, now, budget) -> sp.stage(m.id, acks, now, tid, budget));
+                    return acknowledgeReply(g, topics, persistLocked(g));
+                }
+            });
+        } catch (io.streambus.broker.txn.TxnException e) {
+            return Outcome.now(e.errorCode(), e.getMessage());
+        }
+    }
+
+    /** Applies or stages one partition's acknowledgements; returns the outcome. Called under the group's lock. */
+    @FunctionalInterface
+    private interface PartitionAcker {
+        SharePartition.AckOutcome apply(SharePartition sp, List<Acknowledgement> acks, long now, long budget);
+    }
+
+    /** The per-partition checks and acknowledgements of a ShareAcknowledge. Caller holds the lock. */
+    private List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> acknowledgeLocked(String principal,
+            ShareGroup g, ShareMember m, ShareAcknowledgeRequest r, PartitionAcker acker) {
+        List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = new ArrayList<>();
+        long now = clock.getAsLong();
+        long budget = MAX_UNAPPLIED_RANGES;
+        for (TopicPartitions.Topic<ShareAcknowledgePartition> t : r.partitions().topics()) {
+            List<ShareAcknowledgePartitionResult> parts = new ArrayList<>();
+            for (ShareAcknowledgePartition p : t.partitions()) {
+                int code = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
+                        : partitionCode(principal, m, t.name(), p.partition());
+                if (code != 0) {
+                    parts.add(new ShareAcknowledgePartitionResult(p.partition(), code, List.of()));
+                    continue;
+                }
+                SharePartition sp = sharePartition(g, t.name(), p.partition());
+                SharePartition.AckOutcome out = acker.apply(sp, p.acknowledgements(), now, budget);
+                budget = out.rangesLeft();
+                parts.add(new ShareAcknowledgePartitionResult(p.partition(),
+                        out.unapplied().isEmpty() ? 0 : ErrorCode.INVALID_RECORD_STATE, out.unapplied()));
+            }
+            topics.add(new TopicPartitions.Topic<>(t.name(), parts));
+        }
+        return topics;
+    }
+
+    /** The ShareAcknowledge reply once {@code durable} completes; 7 on the partitions if it failed. */
+    private CompletableFuture<Outcome<ShareAcknowledgeResponse>> acknowledgeReply(ShareGroup g,
+            List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics, CompletableFuture<Void> durable) {
         return durable.handle((v, e) -> {
             List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> out = topics;
             if (e != null) {
@@ -773,6 +812,76 @@ public final class ShareCoordinator implements AutoCloseable {
             }
             return Outcome.ok(new ShareAcknowledgeResponse(lock, new TopicPartitions<>(out)));
         });
+    }
+
+    // =========================================================================================== transactions
+
+    /**
+     * Connects the transaction coordinator (B.13.15), once, after open and before any request: records Staged by
+     * a transaction that a restart found Prepared stay Staged, those of a committed one make the commit's
+     * transition, and the others are handled as on lock expiry with reason BROKER_RESTART (B.13.11). With
+     * {@code tc} null (no transactions served) every restored Staged record is handled so.
+     *
+     * @param serve whether to serve TXN_SHARE_ACKS (with a non-null {@code tc}); records of Prepared transactions
+     *              are kept either way, and applied or rolled back when their transaction ends
+     */
+    public void attachTransactions(io.streambus.broker.txn.TransactionCoordinator tc, boolean serve) {
+        ShareTransactions txns = tc == null ? null : new ShareTransactions(this, tc);
+        resolveRestored(tc == null ? tid -> null : tc::state, txns);
+        if (txns != null) {
+            tc.registerParticipant(txns);
+        }
+        this.transactions = serve ? txns : null;
+    }
+
+    /**
+     * Decides the restored Staged records by the state of their transaction after the restart (B.13.11): Prepared
+     * keeps them (noted in {@code txns} when not null), CompleteCommit or HeuristicCommit applies the commit (the
+     * restart completed a decided commit), anything else (aborted, unknown) rolls them back with reason
+     * BROKER_RESTART. Package-private for tests.
+     */
+    void resolveRestored(java.util.function.Function<String, io.streambus.broker.txn.TxnState> states,
+                         ShareTransactions txns) {
+        for (ShareGroup g : groups.values()) {
+            synchronized (g) {
+                for (SharePartition p : g.partitions.values()) {
+                    for (String tid : p.stagingTransactions()) {
+                        io.streambus.broker.txn.TxnState st = states.apply(tid);
+                        if (st == io.streambus.broker.txn.TxnState.PREPARED) {
+                            if (txns != null) {
+                                txns.staged(tid, g.id);
+                            }
+                        } else {
+                            boolean commit = st == io.streambus.broker.txn.TxnState.COMPLETE_COMMIT
+                                    || st == io.streambus.broker.txn.TxnState.HEURISTIC_COMMIT;
+                            p.completeTransaction(tid, commit, ArchiveReason.BROKER_RESTART, g.settings);
+                        }
+                    }
+                }
+                persistLocked(g);
+            }
+        }
+    }
+
+    /** True if transactional acknowledgements (TXN_SHARE_ACKS, B.13.15) are served. */
+    public boolean transactionalAcknowledgements() {
+        return transactions != null;
+    }
+
+    /** The live group {@code id}, or null. */
+    ShareGroup liveGroup(String id) {
+        ShareGroup g = groups.get(id);
+        return g == null || g.deleted ? null : g;
+    }
+
+    /** Queues a durable Staged-records record. Caller holds the group's lock. */
+    CompletableFuture<Void> persistStaging(ShareStateStore.Staging s) {
+        return store.appendStaging(s);
+    }
+
+    /** Queues the group's changes (see {@link #persistLocked}). Caller holds the group's lock. */
+    CompletableFuture<Void> persistGroup(ShareGroup g) {
+        return persistLocked(g);
     }
 
     // =========================================================================================== configure
@@ -900,7 +1009,7 @@ public final class ShareCoordinator implements AutoCloseable {
     }
 
     /**
-     * DeleteGroups of one share group (B.13.3), already authorized: 46 with members, else deleted with its
+     * DeleteGroups of one share group (B.13.3), already authorized: 46 with members or Staged records, else deleted with its
      * configuration and share-partitions; completes with 0 once the deletion is durable. Null if the id names no
      * share group.
      */
@@ -913,8 +1022,8 @@ public final class ShareCoordinator implements AutoCloseable {
             if (g.deleted) {
                 return null;
             }
-            if (!g.members.isEmpty()) {
-                return CompletableFuture.completedFuture(ErrorCode.NON_EMPTY_GROUP);
+            if (!g.members.isEmpty() || g.partitions.values().stream().anyMatch(SharePartition::hasStaged)) {
+                return CompletableFuture.completedFuture(ErrorCode.NON_EMPTY_GROUP); // B.13.3, B.13.15
             }
             g.deleted = true;
             groups.remove(groupId, g);

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * The state of one share group on one partition (spec B.13.1): SPSO, SPEO and, for the offsets of the in-flight
- * window that are not Available with delivery count 0, a state, a delivery count and (while Acquired) the holder and
- * its lock end. An offset of [SPSO, SPEO) without an entry is Available with count 0 (after a restart, B.13.11).
+ * window that are not Available with delivery count 0, a state, a delivery count, (while Acquired) the holder and
+ * its lock end, and (while Staged, B.13.15) the transaction holding it. An offset of [SPSO, SPEO) without an entry is Available with count 0 (after a restart, B.13.11).
  *
  * <p>Acknowledgement ranges are applied arithmetically (B.13.8): the part below SPSO is ignored, the part at or above
  * SPEO is one unapplied range, and only offsets inside the window are visited, so the work per request is bounded by
@@ -29,7 +29,20 @@ final class SharePartition {
         String holder;
         long lockEnd;
         ArchiveReason reason = ArchiveReason.REJECT;
+        /** The transaction holding it while {@link RecordState#STAGED}, else null. */
+        Stage stage;
     }
+
+    /**
+     * How a Staged record is held (B.13.15). Immutable.
+     *
+     * @param transactionalId the transaction holding it
+     * @param type            the staged acknowledgement type (ACCEPT, RELEASE or REJECT)
+     * @param durable         whether its staging is in the share state log (PrepareTxn or a commit decision)
+     */
+    record Stage(String transactionalId, AcknowledgeType type, boolean durable) {
+    }
+
 
     final String topic;
     final int partition;
@@ -89,6 +102,19 @@ final class SharePartition {
         speo = Math.max(speo, offset + 1);
     }
 
+    /** Restores a record Staged by a Prepared or committing transaction (share state log replay). */
+    void restoreStaged(long offset, int count, String transactionalId, AcknowledgeType type) {
+        if (offset < spso) {
+            return;
+        }
+        Rec r = new Rec();
+        r.state = RecordState.STAGED;
+        r.count = count;
+        r.stage = new Stage(transactionalId, type, true);
+        window.put(offset, r);
+        speo = Math.max(speo, offset + 1);
+    }
+
     /** Moves SPSO to {@code newSpso} during replay, forgetting what lies below it. */
     void restoreSpso(long newSpso) {
         if (newSpso > spso) {
@@ -119,6 +145,7 @@ final class SharePartition {
     /** Ends a delivery that was not ACCEPT or REJECT: Available, or archived at the delivery limit (B.13.10). */
     private void endDelivery(long offset, Rec r, ArchiveReason reason, ShareGroupSettings settings) {
         r.holder = null;
+        r.stage = null;
         r.reason = reason;
         if (r.count >= settings.maxDeliveryAttempts()) {
             archive(offset, r, reason, settings);
@@ -131,6 +158,7 @@ final class SharePartition {
     /** Archiving (with a copy to the dead-letter topic) or Archived at once (B.13.10). */
     private void archive(long offset, Rec r, ArchiveReason reason, ShareGroupSettings settings) {
         r.holder = null;
+        r.stage = null;
         r.reason = reason;
         String dlq = settings.deadLetterTopic();
         if (!dlq.isEmpty() && !dlq.equals(topic)) {
@@ -263,13 +291,60 @@ final class SharePartition {
      */
     AckOutcome acknowledge(String member, List<Acknowledgement> acks, long now, ShareGroupSettings settings,
                            long maxRanges) {
+        return visit(acks, maxRanges, (o, r, type) -> {
+            if (r.state == RecordState.STAGED || !member.equals(r.holder) || r.lockEnd <= now) {
+                return false; // a Staged record belongs to its transaction (B.13.15)
+            }
+            apply(o, r, type, now, settings);
+            return true;
+        });
+    }
+
+    /**
+     * Stages {@code acks} of {@code member} in the transaction {@code transactionalId} (B.13.15): a record Acquired by
+     * the member under a live lock becomes Staged with the acknowledgement's type; one already Staged by the same
+     * transaction takes the new type; anything else is unapplied. Staging is not written to the share state log
+     * (a restart aborts an open transaction): {@link #stagedEntries} makes it durable at PrepareTxn or a commit.
+     */
+    AckOutcome stage(String member, List<Acknowledgement> acks, long now, String transactionalId, long maxRanges) {
+        return visit(acks, maxRanges, (o, r, type) -> {
+            if (r.state == RecordState.STAGED) {
+                if (!transactionalId.equals(r.stage.transactionalId())) {
+                    return false;
+                }
+                r.state = r.state.moveTo(RecordState.STAGED);
+                r.stage = new Stage(transactionalId, type, false); // the durable copy, if any, is rewritten
+                return true;
+            }
+            if (!member.equals(r.holder) || r.lockEnd <= now) {
+                return false;
+            }
+            r.state = r.state.moveTo(RecordState.STAGED);
+            r.holder = null;
+            r.stage = new Stage(transactionalId, type, false);
+            return true;
+        });
+    }
+
+    /** Decides one offset of an acknowledgement inside the window; false if it is unapplied. */
+    @FunctionalInterface
+    private interface OffsetAction {
+        boolean apply(long offset, Rec r, AcknowledgeType type);
+    }
+
+    /**
+     * Visits acknowledgements arithmetically (B.13.8): offsets below SPSO and finished records are skipped, an
+     * Available one or one {@code action} refuses is unapplied, the part at or above SPEO is one unapplied range.
+     * At most {@code maxRanges} unapplied ranges are produced: once they are used up, the remaining
+     * acknowledgements are not visited and are reported as one range, so the reply stays within a frame.
+     */
+    private AckOutcome visit(List<Acknowledgement> acks, long maxRanges, OffsetAction action) {
         List<Acknowledgement> sorted = new ArrayList<>(acks);
         sorted.sort(Comparator.comparingLong(Acknowledgement::firstOffset));
         RangeList unapplied = new RangeList();
         for (int i = 0; i < sorted.size(); i++) {
             Acknowledgement a = sorted.get(i);
             if (unapplied.size() >= maxRanges) {
-                // Budget used up: nothing more is applied; what is left is reported as one range.
                 unapplied.addForced(a.firstOffset(), sorted.get(sorted.size() - 1).lastOffset());
                 break;
             }
@@ -283,16 +358,10 @@ final class SharePartition {
                 Rec r = window.get(o);
                 if (r == null || r.state == RecordState.AVAILABLE) {
                     unapplied.add(o, o);
-                    continue;
-                }
-                if (r.state.isTerminal() || r.state == RecordState.ARCHIVING) {
-                    continue;
-                }
-                if (!member.equals(r.holder) || r.lockEnd <= now) {
+                } else if (!r.state.isTerminal() && r.state != RecordState.ARCHIVING
+                        && !action.apply(o, r, a.type())) {
                     unapplied.add(o, o);
-                    continue;
                 }
-                apply(o, r, a.type(), now, settings);
             }
             if (last >= speo) {
                 unapplied.add(Math.max(first, speo), last);
@@ -302,11 +371,77 @@ final class SharePartition {
         return new AckOutcome(unapplied.ranges(), Math.max(0, maxRanges - unapplied.size()));
     }
 
+    // ------------------------------------------------------------------------------------------- transactions
+
+    /** True if some record is Staged (DeleteGroups then gets 46, B.13.3). */
+    boolean hasStaged() {
+        for (Rec r : window.values()) {
+            if (r.state == RecordState.STAGED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The transactions holding Staged records of this share-partition. */
+    java.util.Set<String> stagingTransactions() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Rec r : window.values()) {
+            if (r.state == RecordState.STAGED) {
+                out.add(r.stage.transactionalId());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The records Staged by {@code transactionalId}, now marked durable (the caller writes them to the share state
+     * log); empty if there are none.
+     */
+    List<ShareStateStore.StagedEntry> stagedEntries(String transactionalId) {
+        List<ShareStateStore.StagedEntry> out = new ArrayList<>();
+        for (Map.Entry<Long, Rec> e : window.entrySet()) {
+            Rec r = e.getValue();
+            if (r.state == RecordState.STAGED && r.stage.transactionalId().equals(transactionalId)) {
+                r.stage = new Stage(transactionalId, r.stage.type(), true);
+                out.add(new ShareStateStore.StagedEntry(e.getKey(), r.count, r.stage.type()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The transaction {@code transactionalId} completed (B.13.15): on commit each record it staged makes the
+     * transition of its staged type; on abort it becomes Available with its count (archived with
+     * {@code abortReason} at the delivery limit). Returns true if anything changed.
+     */
+    boolean completeTransaction(String transactionalId, boolean commit, ArchiveReason abortReason,
+                                ShareGroupSettings settings) {
+        boolean changed = false;
+        for (Map.Entry<Long, Rec> e : window.entrySet()) {
+            Rec r = e.getValue();
+            if (r.state != RecordState.STAGED || !r.stage.transactionalId().equals(transactionalId)) {
+                continue;
+            }
+            AcknowledgeType type = r.stage.type();
+            r.stage = null;
+            if (commit) {
+                apply(e.getKey(), r, type, 0, settings);
+            } else {
+                endDelivery(e.getKey(), r, abortReason, settings);
+            }
+            changed = true;
+        }
+        advance();
+        return changed;
+    }
+
     private void apply(long offset, Rec r, AcknowledgeType type, long now, ShareGroupSettings settings) {
         switch (type) {
             case ACCEPT -> {
                 r.state = r.state.moveTo(RecordState.ACKNOWLEDGED);
                 r.holder = null;
+                r.stage = null;
                 dirty.add(offset);
             }
             case REJECT -> archive(offset, r, ArchiveReason.REJECT, settings);
@@ -334,8 +469,11 @@ final class SharePartition {
                 continue;
             }
             Rec r = window.get(o);
+            if (r != null && r.state == RecordState.STAGED && r.stage.durable()) {
+                continue; // its STAGE record holds it until the transaction completes
+            }
             entries.add(r == null ? new ShareStateStore.Entry(o, RecordState.AVAILABLE, 0, ArchiveReason.REJECT)
-                    : new ShareStateStore.Entry(o, r.state, r.count, r.reason));
+                    : stored(o, r));
         }
         dirty.clear();
         spsoDirty = false;
@@ -346,11 +484,33 @@ final class SharePartition {
     ShareStateStore.Delta snapshot(String group) {
         List<ShareStateStore.Entry> entries = new ArrayList<>(window.size());
         window.forEach((o, r) -> {
-            if (r.state != RecordState.AVAILABLE || r.count > 0) {
-                entries.add(new ShareStateStore.Entry(o, r.state, r.count, r.reason));
+            if ((r.state != RecordState.AVAILABLE || r.count > 0)
+                    && !(r.state == RecordState.STAGED && r.stage.durable())) {
+                entries.add(stored(o, r));
             }
         });
         return new ShareStateStore.Delta(group, topic, partition, spso, List.copyOf(entries));
+    }
+
+    /**
+     * The share state log entry of {@code r}. A Staged record whose staging is not durable is stored as the
+     * Acquired record it was: a restart aborts its transaction and handles it as an Acquired one (B.13.11).
+     */
+    private static ShareStateStore.Entry stored(long offset, Rec r) {
+        RecordState state = r.state == RecordState.STAGED ? RecordState.ACQUIRED : r.state;
+        return new ShareStateStore.Entry(offset, state, r.count, r.reason);
+    }
+
+    /** The durable Staged records by transaction, for a compacted snapshot. */
+    Map<String, List<ShareStateStore.StagedEntry>> durableStaged() {
+        Map<String, List<ShareStateStore.StagedEntry>> out = new TreeMap<>();
+        window.forEach((o, r) -> {
+            if (r.state == RecordState.STAGED && r.stage.durable()) {
+                out.computeIfAbsent(r.stage.transactionalId(), t -> new ArrayList<>())
+                        .add(new ShareStateStore.StagedEntry(o, r.count, r.stage.type()));
+            }
+        });
+        return out;
     }
 
     /** Maximal ascending ranges built from ascending additions. Not thread-safe. */

@@ -3,6 +3,7 @@ package io.streambus.broker.share;
 import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.log.Fsyncs;
 import io.streambus.broker.security.PrivateFiles;
+import io.streambus.protocol.share.AcknowledgeType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable state of every share group (spec B.13.11): an append-only log of records ({@code settings},
- * share-partition {@code delta}, {@code delete group}, {@code delete topic}) in
+ * share-partition {@code delta}, {@code stage} (records Staged by a Prepared or committing transaction, B.13.15),
+ * {@code delete group}, {@code delete topic}) in
  * {@code <dataDir>/__share_groups/state.log}, replayed on open and then rewritten compacted.
  *
  * <p><b>Group commit.</b> {@link #append} queues a record and returns a future; one writer thread takes every
@@ -42,11 +44,24 @@ public final class ShareStateStore implements AutoCloseable {
     private static final int DELTA = 2;
     private static final int DELETE_GROUP = 3;
     private static final int DELETE_TOPIC = 4;
+    private static final int STAGE = 5;
     /** Bytes of one stored record entry: offset, state, count, reason. */
     public static final int ENTRY_BYTES = 8 + 1 + 2 + 1;
 
     /** One stored offset of a share-partition. Immutable. */
     public record Entry(long offset, RecordState state, int count, ArchiveReason reason) {
+    }
+
+    /** One record Staged by a transaction (B.13.15): offset, delivery count, staged type. Immutable. */
+    public record StagedEntry(long offset, int count, AcknowledgeType type) {
+    }
+
+    /**
+     * The records of one share-partition Staged by one transaction, made durable by PrepareTxn or a commit decision
+     * (B.13.11). Immutable.
+     */
+    public record Staging(String group, String topic, int partition, String transactionalId,
+                          List<StagedEntry> entries) {
     }
 
     /** A share-partition change: its SPSO and the entries that changed. Immutable. */
@@ -80,6 +95,9 @@ public final class ShareStateStore implements AutoCloseable {
 
         /** One share-partition, complete. */
         void partition(Delta snapshot);
+
+        /** Durable Staged records of a share-partition written by {@link #partition} before. */
+        void staged(Staging staging);
     }
 
     private final Path file;
@@ -128,6 +146,9 @@ public final class ShareStateStore implements AutoCloseable {
                 writeFully(out, frame(encodeSettings(g.getKey(), g.getValue().settings)));
                 for (SharePartition p : g.getValue().partitions.values()) {
                     writeFully(out, frame(encodeDelta(p.snapshot(g.getKey()))));
+                    for (Staging st : stagings(g.getKey(), p)) {
+                        writeFully(out, frame(encodeStaging(st)));
+                    }
                 }
             }
             out.force(true);
@@ -177,6 +198,19 @@ public final class ShareStateStore implements AutoCloseable {
     /** Queues a share-partition delta. */
     public CompletableFuture<Void> appendDelta(Delta d) {
         return append(encodeDelta(d));
+    }
+
+    /** Queues durable Staged records (B.13.15). */
+    public CompletableFuture<Void> appendStaging(Staging s) {
+        return append(encodeStaging(s));
+    }
+
+    /** The durable Staged records of {@code p}, one {@link Staging} per transaction. */
+    static List<Staging> stagings(String group, SharePartition p) {
+        List<Staging> out = new ArrayList<>();
+        p.durableStaged().forEach((txn, entries) -> out.add(new Staging(group, p.topic, p.partition, txn,
+                List.copyOf(entries))));
+        return out;
     }
 
     /** Queues the deletion of {@code group}. */
@@ -296,6 +330,11 @@ public final class ShareStateStore implements AutoCloseable {
                     write(encodeDelta(snapshot));
                 }
 
+                @Override
+                public void staged(Staging staging) {
+                    write(encodeStaging(staging));
+                }
+
                 private void write(byte[] body) {
                     if (failed[0] == null) {
                         try {
@@ -377,6 +416,15 @@ public final class ShareStateStore implements AutoCloseable {
         return b.bytes();
     }
 
+    private static byte[] encodeStaging(Staging s) {
+        Buf b = new Buf().u8(STAGE).str(s.group()).str(s.topic()).i32(s.partition()).str(s.transactionalId())
+                .i32(s.entries().size());
+        for (StagedEntry e : s.entries()) {
+            b.i64(e.offset()).u16(e.count()).u8(e.type().code());
+        }
+        return b.bytes();
+    }
+
     private static byte[] frame(byte[] body) {
         CRC32C crc = new CRC32C();
         crc.update(body);
@@ -447,6 +495,25 @@ public final class ShareStateStore implements AutoCloseable {
                     int count = b.getShort() & 0xFFFF;
                     ArchiveReason reason = ArchiveReason.forCode(b.get() & 0xFF);
                     p.restore(offset, state, count, reason);
+                }
+            }
+            case STAGE -> {
+                String group = str(b);
+                String topic = str(b);
+                int partition = b.getInt();
+                String txn = str(b);
+                int n = b.getInt();
+                GroupImage g = groups.computeIfAbsent(group, x -> new GroupImage());
+                SharePartition p = null;
+                for (int i = 0; i < n; i++) {
+                    long offset = b.getLong();
+                    int count = b.getShort() & 0xFFFF;
+                    AcknowledgeType ackType = AcknowledgeType.forCode(b.get() & 0xFF);
+                    if (p == null) {
+                        p = g.partitions.computeIfAbsent(key(topic, partition),
+                                k -> new SharePartition(topic, partition, offset));
+                    }
+                    p.restoreStaged(offset, count, txn, ackType);
                 }
             }
             case DELETE_GROUP -> groups.remove(str(b));

@@ -158,6 +158,25 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code write} under the transaction's lock after {@link #checkTransactionalWrite}'s checks passed, so
+     * that the transaction cannot complete while the write stages something in it (a ShareAcknowledge with flag
+     * 0x0020, B.13.15). {@code write} gets the transaction id; it must not call back into this coordinator.
+     *
+     * @throws TxnException 32, 35, 30, 38, 37 or 31
+     */
+    public <T> T withTransactionalWrite(long producerId, short epoch, String groupId,
+            java.util.function.Function<String, T> write) {
+        TxnMetadata m = byPid.get(producerId);
+        if (m == null) {
+            checkTransactionalWrite(producerId, epoch, groupId); // throws 32
+        }
+        failIfCompleting(m, producerId, epoch);
+        synchronized (m) {
+            return write.apply(checkTransactionalWrite(producerId, epoch, groupId));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- B.7.2
 
     InitProducerIdResponse initProducerId(String transactionalId, int timeoutMs) {
@@ -487,6 +506,13 @@ public final class TransactionCoordinator implements AutoCloseable {
      * the complete state. Caller holds m.
      */
     private void complete(TxnMetadata m, boolean commit, boolean heuristic, boolean bumpEpoch) {
+        if (commit && m.state != TxnState.PREPARED) {
+            // What participants staged must be durable before the decision that a restart completes (B.7.8.6).
+            for (TxnParticipant participant : participants) {
+                await(participant.transactionCommitting(m.transactionalId, m.producerId),
+                        "making a participant of '" + m.transactionalId + "' durable");
+            }
+        }
         m.transitionTo(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, clock.getAsLong());
         m.heuristic = heuristic;
         if (bumpEpoch) {

@@ -27,4 +27,13 @@ public interface TxnParticipant {
     default CompletableFuture<Void> transactionPrepared(String transactionalId, long producerId) {
         return CompletableFuture.completedFuture(null);
     }
+
+    /**
+     * The transaction is about to be committed by EndTxn without having been prepared: the participant makes what
+     * it staged durable, since a restart completes a decided commit (B.7.8.6). Called before the decision is
+     * written; a failure leaves the transaction Ongoing. The default is {@link #transactionPrepared}.
+     */
+    default CompletableFuture<Void> transactionCommitting(String transactionalId, long producerId) {
+        return transactionPrepared(transactionalId, producerId);
+    }
 }

@@ -90,7 +90,7 @@ class ShareGroupsTest {
             ApiVersionsResponse v = c.send(new ApiVersionsRequest("test", "1")).body(ApiVersionsResponse.class);
             assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_SHARE_GROUPS).isNotZero();
             assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_PRESERVES_HEADERS_AND_TIMESTAMPS).isNotZero();
-            assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_TXN_SHARE_ACKS).isZero();
+            assertThat(v.featureBits() & ApiVersionsResponse.FEATURE_TXN_SHARE_ACKS).isNotZero(); // B.13.15
         }
         try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("plain")).shareGroups(null).build();
              TestClient c = TestClient.connect(b.start())) {

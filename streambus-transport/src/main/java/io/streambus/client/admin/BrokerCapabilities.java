@@ -23,6 +23,8 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final int TWO_PHASE_COMMIT = 0x40;
     /** Feature bit SHARE_GROUPS (spec B.4, B.13). */
     public static final int SHARE_GROUPS = 0x20;
+    /** Feature bit TXN_SHARE_ACKS (spec B.13.15): share acknowledgements staged in transactions. */
+    public static final int TXN_SHARE_ACKS = 0x80;
 
     /** Capability names used in {@link io.streambus.client.UnsupportedFeatureException#capability()}. */
     public static final String CAP_GROUPS = "consumer-groups";
@@ -34,6 +36,8 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
     public static final String CAP_TWO_PHASE_COMMIT = "two-phase-commit";
     /** Share groups (spec B.13): ShareGroupHeartbeat..ShareGroupConfigure and feature bit SHARE_GROUPS. */
     public static final String CAP_SHARE_GROUPS = "share-groups";
+    /** Transactional share acknowledgements (spec B.13.15): feature bit TXN_SHARE_ACKS. */
+    public static final String CAP_TXN_SHARE_ACKS = "txn-share-acks";
 
     private static final BrokerCapabilities CORE_ONLY =
             new BrokerCapabilities(true, Set.of(1, 2, 3, 4, 5, 6, 7), 0, "");
@@ -122,6 +126,14 @@ public record BrokerCapabilities(boolean coreOnly, Set<Integer> requestTypes, in
             }
         }
         return true;
+    }
+
+    /**
+     * Share acknowledgements in transactions served (spec B.13.15): feature bit TXN_SHARE_ACKS with transactions
+     * and share groups.
+     */
+    public boolean supportsTxnShareAcks() {
+        return has(TXN_SHARE_ACKS) && supportsTransactions() && supportsShareGroups();
     }
 
     /** The capability name a request type belongs to (for error messages). */

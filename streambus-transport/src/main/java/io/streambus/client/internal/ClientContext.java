@@ -196,7 +196,7 @@ public final class ClientContext {
         ShareConsumerImpl.checkSupported(network, time);
         Object[] self = new Object[1];
         ShareConsumerImpl<K, V> c = new ShareConsumerImpl<>(groupId, clientId, network, time, consumerConfig,
-                keyDeserializer, valueDeserializer, () -> unregister(self[0]));
+                keyDeserializer, valueDeserializer, metrics, () -> unregister(self[0]));
         self[0] = c;
         consumers.put(c, c::close);
         return c;

@@ -97,6 +97,37 @@ public interface Producer<K, V> extends AutoCloseable {
     }
 
     /**
+     * Acknowledges records of a share consumer as part of the current transaction (spec B.13.15), as
+     * {@link #sendOffsetsToTransaction} commits a consumer group's offsets: the share group is added to the
+     * transaction (AddOffsetsToTxn, once per transaction), then the acknowledgements are staged on the broker
+     * (ShareAcknowledge with flag 0x0020). A staged record belongs to the transaction: its acquisition lock no
+     * longer runs and the consumer forgets it. When the transaction commits, each record gets its acknowledgement
+     * (ACCEPT: never delivered again; REJECT: archived; RELEASE: delivered again); when it aborts (or times out, or
+     * the broker restarts before the commit), the records are delivered again with their delivery count raised.
+     * Blocks up to {@code max.block.ms}.
+     *
+     * <p>Call it for records {@code consumer} returned by its latest polls and not acknowledged otherwise,
+     * RECOMMENDED as soon as they are handed to the application. If a record could not be staged (its lock ended,
+     * or the consumer lost it), this throws and the transaction can only be aborted (as after a failed send): the
+     * records it could not stage are released with the consumer's next acknowledgements, so every record of the
+     * transaction is delivered again.
+     *
+     * @param acknowledgements records and their type (ACCEPT, RELEASE or REJECT)
+     * @param consumer         the share consumer that returned the records
+     * @throws io.streambus.client.UnsupportedFeatureException (capability {@code txn-share-acks}) if the broker does
+     *         not advertise TXN_SHARE_ACKS; nothing is sent and the transaction is unaffected
+     * @throws io.streambus.client.share.InvalidRecordStateException if some records were not staged
+     * @throws IllegalArgumentException if a type is RENEW or {@code consumer} is not of this client library
+     * @throws IllegalStateException    if no transaction is open, or a record is not held by {@code consumer} in
+     *                                  a state that can be staged (already acknowledged)
+     */
+    default void sendAcknowledgementsToTransaction(
+            Map<? extends io.streambus.client.share.ShareRecord<?, ?>, io.streambus.client.share.AcknowledgeType>
+                    acknowledgements, io.streambus.client.share.ShareConsumer<?, ?> consumer) {
+        throw new IllegalStateException("this producer is not transactional");
+    }
+
+    /**
      * Sends every record of the transaction, waits for their acknowledgements, then commits it (EndTxn). Blocks up
      * to {@code max.block.ms}. If a send of the transaction failed, the transaction is aborted instead and this
      * throws the send's failure.

@@ -517,6 +517,12 @@ public final class NettyConnection implements Connection {
                 fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_COMPRESSION, address()));
                 return;
             }
+            if ((flags & Frames.FLAG_TRANSACTIONAL) != 0
+                    && body.apiKey() == io.streambus.protocol.ApiKey.SHARE_ACKNOWLEDGE && !caps.supportsTxnShareAcks()) {
+                // B.13.15: a broker without the bit would answer 2; never send the flag there
+                fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_TXN_SHARE_ACKS, address()));
+                return;
+            }
             if ((flags & (Frames.FLAG_TRANSACTIONAL | Frames.FLAG_READ_COMMITTED)) != 0
                     && !caps.has(BrokerCapabilities.TXN_DATA_PATH)) {
                 fail(p, new UnsupportedFeatureException(BrokerCapabilities.CAP_TRANSACTIONS, address()));

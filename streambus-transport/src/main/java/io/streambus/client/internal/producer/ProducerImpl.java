@@ -710,6 +710,16 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     }
 
     @Override
+    public void sendAcknowledgementsToTransaction(
+            Map<? extends io.streambus.client.share.ShareRecord<?, ?>, io.streambus.client.share.AcknowledgeType>
+                    acknowledgements, io.streambus.client.share.ShareConsumer<?, ?> consumer) {
+        if (!(consumer instanceof io.streambus.client.internal.share.TransactionalAcknowledgements t)) {
+            throw new IllegalArgumentException("not a share consumer of this client library: " + consumer);
+        }
+        txn("sendAcknowledgementsToTransaction").sendShareAcknowledgements(acknowledgements, t, blockDeadline());
+    }
+
+    @Override
     public void commitTransaction() {
         txn("commitTransaction").commit(blockDeadline());
     }

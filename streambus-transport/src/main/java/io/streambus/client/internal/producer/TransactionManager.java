@@ -8,6 +8,9 @@ import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.internal.net.Errors;
 import io.streambus.client.internal.net.RequestSender;
+import io.streambus.client.internal.share.TransactionalAcknowledgements;
+import io.streambus.client.share.AcknowledgeType;
+import io.streambus.client.share.ShareRecord;
 import io.streambus.client.producer.XaBranchException;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ErrorCode;
@@ -353,6 +356,48 @@ final class TransactionManager {
             }
         } catch (RuntimeException e) {
             StreamBusException typed = TxnErrors.map(e, "sendOffsetsToTransaction for group " + group.groupId());
+            onSendFailure(typed);
+            throw typed;
+        }
+    }
+
+    /**
+     * {@code sendAcknowledgementsToTransaction} (B.13.15): AddOffsetsToTxn once per share group, then the consumer's
+     * transactional ShareAcknowledge. A record not staged makes the transaction abortable (client rule 4).
+     *
+     * @throws UnsupportedFeatureException (capability {@code txn-share-acks}) before anything is sent, when the
+     *         broker does not advertise TXN_SHARE_ACKS; the transaction is unaffected
+     */
+    void sendShareAcknowledgements(Map<? extends ShareRecord<?, ?>, AcknowledgeType> acks,
+                                   TransactionalAcknowledgements consumer, long deadline) {
+        String tid;
+        ProducerIdAndEpoch pid;
+        boolean addGroup;
+        String group = consumer.groupId();
+        synchronized (this) {
+            require("sendAcknowledgementsToTransaction", State.IN_TRANSACTION);
+            tid = transactionalId;
+            pid = id;
+            addGroup = !groups.contains(group);
+        }
+        if (!capabilities(deadline).supportsTxnShareAcks()) {
+            throw new UnsupportedFeatureException(BrokerCapabilities.CAP_TXN_SHARE_ACKS, network.activeAddress());
+        }
+        try {
+            if (addGroup) {
+                Futures.await(network.call(new AddOffsetsToTxnRequest(tid, pid.producerId(), pid.producerEpoch(),
+                        group), d -> null, deadline), deadline - System.nanoTime(),
+                        "AddOffsetsToTxn for share group " + group);
+                synchronized (this) {
+                    groups.add(group);
+                }
+            }
+            consumer.stage(acks, pid, deadline);
+        } catch (IllegalArgumentException | IllegalStateException usage) {
+            throw usage; // nothing was sent for these records: the transaction is unaffected
+        } catch (RuntimeException e) {
+            StreamBusException typed = TxnErrors.map(e, "sendAcknowledgementsToTransaction for share group "
+                    + group);
             onSendFailure(typed);
             throw typed;
         }

@@ -11,7 +11,9 @@ import java.util.Set;
  * PREFETCHED --close/unsubscribe (RETURN)--> ACKNOWLEDGED
  * ACKNOWLEDGED --acknowledged again before sending--> ACKNOWLEDGED
  * SENDING --answered--> DONE   (a retriable failure, 6, 7, 25 or connection loss, keeps it SENDING: sent again)
- * PREFETCHED, DELIVERED, ACKNOWLEDGED, SENDING --member lost, partition lost, lock ended, failed--> LOST
+ * DELIVERED --staged in a transaction (B.13.15)--> STAGING --staged--> DONE
+ * STAGING --not staged--> ACKNOWLEDGED (RELEASE: the transaction must abort, the record is delivered again)
+ * PREFETCHED, DELIVERED, ACKNOWLEDGED, SENDING, STAGING --member lost, partition lost, lock ended, failed--> LOST
  * </pre>
  * DONE and LOST are terminal: the record is forgotten. Immutable and thread-safe.
  */
@@ -24,6 +26,8 @@ enum RecordState {
     ACKNOWLEDGED,
     /** Its acknowledgement is on the wire. */
     SENDING,
+    /** A transactional ShareAcknowledge staging it is on the wire (B.13.15). */
+    STAGING,
     /** Its acknowledgement was answered (applied or reported as not applied). */
     DONE,
     /** No longer this member's: its acknowledgement is impossible or pointless. */
@@ -32,7 +36,8 @@ enum RecordState {
     private Set<RecordState> next() {
         return switch (this) {
             case PREFETCHED -> EnumSet.of(DELIVERED, ACKNOWLEDGED, LOST);
-            case DELIVERED -> EnumSet.of(ACKNOWLEDGED, LOST);
+            case DELIVERED -> EnumSet.of(ACKNOWLEDGED, STAGING, LOST);
+            case STAGING -> EnumSet.of(DONE, ACKNOWLEDGED, LOST);
             case ACKNOWLEDGED -> EnumSet.of(ACKNOWLEDGED, SENDING, LOST);
             case SENDING -> EnumSet.of(DONE, LOST);
             case DONE, LOST -> EnumSet.noneOf(RecordState.class);

@@ -324,6 +324,11 @@ public final class FakeNetwork implements RequestSender {
                 handler.onFailure(new UnsupportedFeatureException(BrokerCapabilities.CAP_COMPRESSION, ADDRESS));
                 return;
             }
+            if ((sentFlags & Frames.FLAG_TRANSACTIONAL) != 0 && key == ApiKey.SHARE_ACKNOWLEDGE
+                    && !caps.supportsTxnShareAcks()) {
+                handler.onFailure(new UnsupportedFeatureException(BrokerCapabilities.CAP_TXN_SHARE_ACKS, ADDRESS));
+                return;
+            }
             if ((sentFlags & (Frames.FLAG_TRANSACTIONAL | Frames.FLAG_READ_COMMITTED)) != 0
                     && !caps.has(BrokerCapabilities.TXN_DATA_PATH)) {
                 handler.onFailure(new UnsupportedFeatureException(BrokerCapabilities.CAP_TRANSACTIONS, ADDRESS));

@@ -24,6 +24,19 @@ import io.streambus.client.producer.TransactionAbortedException;
 import io.streambus.client.producer.UnknownProducerIdException;
 import io.streambus.client.producer.XaBranchException;
 import io.streambus.client.serialization.Serdes;
+import io.streambus.client.internal.share.ShareConsumerImpl;
+import io.streambus.client.share.AcknowledgeType;
+import io.streambus.client.share.InvalidRecordStateException;
+import io.streambus.client.share.ShareRecord;
+import io.streambus.protocol.share.OffsetRange;
+import io.streambus.protocol.share.ShareAcknowledgePartitionResult;
+import io.streambus.protocol.share.ShareAcknowledgeRequest;
+import io.streambus.protocol.share.ShareAcknowledgeResponse;
+import io.streambus.protocol.share.ShareFetchPartitionData;
+import io.streambus.protocol.share.ShareFetchResponse;
+import io.streambus.protocol.share.ShareGroupHeartbeatResponse;
+import io.streambus.protocol.share.ShareRecords;
+import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ErrorCode;
@@ -179,6 +192,98 @@ class TransactionalProducerTest {
         commit.join();
         assertThat(f.join().offset()).isEqualTo(7);
         assertThat(producer.transactionState()).isEqualTo("READY");
+    }
+
+    // ---- share acknowledgements in the transaction (B.13.15) ---------------------------------------------------
+
+    private static final BrokerCapabilities TXN_SHARE_CAPS = new BrokerCapabilities(false,
+            FakeNetwork.EOS_CAPABILITIES.requestTypes(), FakeNetwork.EOS_CAPABILITIES.featureBits()
+            | BrokerCapabilities.SHARE_GROUPS | BrokerCapabilities.TXN_SHARE_ACKS, "fake");
+
+    /** A share consumer of group "q" on the same fake broker, holding the records at {@code offsets} of in-0. */
+    private ShareConsumerImpl<String, String> shareConsumerWith(long... offsets) {
+        ShareConsumerImpl<String, String> c = new ShareConsumerImpl<>("q", "cid", net, net.time(),
+                FakeNetwork.config(Map.of("share.acknowledgement.mode", "explicit")), Serdes.stringDeserializer(),
+                Serdes.stringDeserializer(), () -> { });
+        c.subscribe(List.of("in"));
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 5000,
+                TopicPartitions.of("in", List.of(0))));
+        ShareRecords.Builder b = new ShareRecords.Builder(alloc, 64);
+        for (long o : offsets) {
+            b.append(1, o, 0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8), List.of());
+        }
+        net.next(ApiKey.SHARE_FETCH).respond(new ShareFetchResponse(30_000, TopicPartitions.of("in", List.of(
+                new ShareFetchPartitionData(0, 0, 0, List.of(), false, b.finish())))));
+        return c;
+    }
+
+    private static void answerFetches(FakeNetwork net) {
+        for (FakeNetwork.Request f : net.pending(ApiKey.SHARE_FETCH)) {
+            f.respond(new ShareFetchResponse(30_000, TopicPartitions.of("in", List.of())));
+        }
+    }
+
+    @Test
+    void shareAcknowledgementsJoinTheTransactionAfterAddOffsetsToTxnOncePerGroup() {
+        start(TXN_SHARE_CAPS, Map.of(), false);
+        init(42, (short) 3);
+        ShareConsumerImpl<String, String> consumer = shareConsumerWith(0, 1, 2);
+        List<ShareRecord<String, String>> got = consumer.poll(Duration.ZERO);
+        assertThatThrownBy(() -> producer.sendAcknowledgementsToTransaction(Map.of(got.get(0),
+                AcknowledgeType.ACCEPT), consumer)).as("no transaction open")
+                .isInstanceOf(IllegalStateException.class);
+        producer.beginTransaction();
+        CompletableFuture<Void> first = async(() -> producer.sendAcknowledgementsToTransaction(
+                Map.of(got.get(0), AcknowledgeType.ACCEPT), consumer));
+        FakeNetwork.Request add = awaitRequest(ApiKey.ADD_OFFSETS_TO_TXN);
+        assertThat(add.body(AddOffsetsToTxnRequest.class).groupId()).isEqualTo("q");
+        add.respond(new AddOffsetsToTxnResponse());
+        FakeNetwork.Request stage = awaitRequest(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(stage.flags() & Frames.FLAG_TRANSACTIONAL).isEqualTo(Frames.FLAG_TRANSACTIONAL);
+        assertThat(stage.body(ShareAcknowledgeRequest.class).transaction())
+                .isEqualTo(new ProducerIdAndEpoch(42, (short) 3));
+        stage.respond(new ShareAcknowledgeResponse(30_000, TopicPartitions.of("in",
+                List.of(new ShareAcknowledgePartitionResult(0, 0, List.of())))));
+        first.join();
+        // The group is in the transaction now: the next staging goes out alone; a record not staged (52) makes
+        // the transaction abortable.
+        CompletableFuture<Void> second = async(() -> producer.sendAcknowledgementsToTransaction(
+                Map.of(got.get(1), AcknowledgeType.REJECT), consumer));
+        FakeNetwork.Request again = awaitRequest(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(net.requests(ApiKey.ADD_OFFSETS_TO_TXN)).hasSize(1);
+        again.respond(new ShareAcknowledgeResponse(30_000, TopicPartitions.of("in",
+                List.of(new ShareAcknowledgePartitionResult(0, ErrorCode.INVALID_RECORD_STATE,
+                        List.of(new OffsetRange(1, 1)))))));
+        assertThat(failure(second)).isInstanceOf(InvalidRecordStateException.class);
+        assertThat(producer.transactionState()).isEqualTo("ABORTABLE_ERROR");
+        assertThatThrownBy(producer::commitTransaction).isInstanceOf(StreamBusException.class)
+                .hasMessageContaining("abort");
+        CompletableFuture<Void> abort = async(producer::abortTransaction);
+        awaitRequest(ApiKey.END_TXN).respond(new EndTxnResponse());
+        abort.join();
+        answerFetches(net);
+        consumer.close(Duration.ZERO);
+        answerFetches(net);
+    }
+
+    @Test
+    void aBrokerWithoutTxnShareAcksIsRefusedBeforeAnythingIsSent() {
+        start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
+        net.capabilities(new BrokerCapabilities(false, FakeNetwork.EOS_CAPABILITIES.requestTypes(),
+                FakeNetwork.EOS_CAPABILITIES.featureBits() | BrokerCapabilities.SHARE_GROUPS, "fake"));
+        init(1, (short) 0);
+        ShareConsumerImpl<String, String> consumer = shareConsumerWith(5);
+        List<ShareRecord<String, String>> got = consumer.poll(Duration.ZERO);
+        producer.beginTransaction();
+        assertThatThrownBy(() -> producer.sendAcknowledgementsToTransaction(Map.of(got.get(0),
+                AcknowledgeType.ACCEPT), consumer)).isInstanceOfSatisfying(UnsupportedFeatureException.class,
+                        e -> assertThat(e.capability()).isEqualTo(BrokerCapabilities.CAP_TXN_SHARE_ACKS));
+        assertThat(net.requests(ApiKey.ADD_OFFSETS_TO_TXN)).isEmpty();
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        assertThat(producer.transactionState()).as("the transaction is unaffected").isEqualTo("IN_TRANSACTION");
+        answerFetches(net);
+        consumer.close(Duration.ZERO);
+        answerFetches(net);
     }
 
     @Test

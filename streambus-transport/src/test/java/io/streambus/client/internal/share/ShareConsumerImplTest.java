@@ -11,6 +11,7 @@ import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.client.internal.ClientContext;
 import io.streambus.client.internal.net.FakeNetwork;
 import io.streambus.client.internal.net.ManualTime;
+import io.streambus.client.metrics.MetricsCollector;
 import io.streambus.client.serialization.Serdes;
 import io.streambus.client.share.AcknowledgeType;
 import io.streambus.client.share.InvalidFilterException;
@@ -57,6 +58,10 @@ class ShareConsumerImplTest {
     static final BrokerCapabilities SHARE_CAPS = new BrokerCapabilities(false,
             FakeNetwork.FULL_CAPABILITIES.requestTypes(), FakeNetwork.FULL_CAPABILITIES.featureBits()
             | BrokerCapabilities.SHARE_GROUPS, "fake");
+    /** A broker with share groups, transactions and TXN_SHARE_ACKS (B.13.15). */
+    static final BrokerCapabilities TXN_SHARE_CAPS = new BrokerCapabilities(false,
+            FakeNetwork.EOS_CAPABILITIES.requestTypes(), FakeNetwork.EOS_CAPABILITIES.featureBits()
+            | BrokerCapabilities.SHARE_GROUPS | BrokerCapabilities.TXN_SHARE_ACKS, "fake");
     private static final TopicPartition TP = new TopicPartition("t", 0);
     private static final int LOCK_MS = 30_000;
 
@@ -64,6 +69,7 @@ class ShareConsumerImplTest {
     private FakeNetwork net;
     private ShareConsumerImpl<String, String> consumer;
     private final List<String> callbacks = new ArrayList<>();
+    private final List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void start(Map<String, ?> settings) {
         Map<String, Object> m = new HashMap<>(Map.of("retry.backoff.ms", 100, "retry.backoff.max.ms", 100));
@@ -71,7 +77,12 @@ class ShareConsumerImplTest {
         net = new FakeNetwork(FakeNetwork.config(m), new ManualTime(), alloc);
         net.capabilities(SHARE_CAPS);
         consumer = new ShareConsumerImpl<>("g", "cid", net, net.time(), FakeNetwork.config(m),
-                Serdes.stringDeserializer(), Serdes.stringDeserializer(), () -> { });
+                Serdes.stringDeserializer(), Serdes.stringDeserializer(), new MetricsCollector() {
+                    @Override
+                    public void recordShareAcknowledge(TopicPartition partition, String type, int records) {
+                        acknowledged.add(partition + " " + type + " " + records);
+                    }
+                }, () -> { });
         consumer.setAcknowledgementCommitCallback((tp, offsets, e) -> callbacks.add(tp + " " + offsets + " "
                 + (e == null ? "ok" : e.getClass().getSimpleName())));
     }
@@ -228,6 +239,7 @@ class ShareConsumerImplTest {
         next.respond(fetchReply(TP));
         assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(5L);
         assertThat(callbacks).containsExactly("t-0 [0, 1, 2, 4] ok");
+        assertThat(acknowledged).containsExactly("t-0 ACCEPT 4");
         assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
     }
 
@@ -246,6 +258,95 @@ class ShareConsumerImplTest {
         assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(2L, 3L);
         assertThat(callbacks).containsExactly("t-0 [0, 1] ok");
         fetch().respond(fetchReply(TP));
+    }
+
+    // ---- transactional acknowledgements (B.13.15) --------------------------------------------------------------
+
+    /** Runs {@code stage} on another thread (it blocks for the reply) and returns the request it sent. */
+    private CompletableFuture<Void> stageAsync(Map<ShareRecord<String, String>, AcknowledgeType> acks) {
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> consumer.stage(acks,
+                new io.streambus.protocol.txn.ProducerIdAndEpoch(7, (short) 1),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty()
+                || done.isDone());
+        return done;
+    }
+
+    @Test
+    void stagedRecordsLeaveTheConsumerAndTheOthersAreReleased() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        net.capabilities(TXN_SHARE_CAPS);
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1, 2, 3);
+        Map<ShareRecord<String, String>, AcknowledgeType> acks = new java.util.LinkedHashMap<>();
+        acks.put(polled.get(0), AcknowledgeType.ACCEPT);
+        acks.put(polled.get(1), AcknowledgeType.ACCEPT);
+        acks.put(polled.get(2), AcknowledgeType.REJECT);
+        CompletableFuture<Void> done = stageAsync(acks);
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        ShareAcknowledgeRequest q = a.body(ShareAcknowledgeRequest.class);
+        assertThat(q.transaction()).isEqualTo(new io.streambus.protocol.txn.ProducerIdAndEpoch(7, (short) 1));
+        assertThat(q.memberId()).isEqualTo("m1");
+        assertThat(acks(a)).containsExactly(ack(0, 1, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(2, 2, io.streambus.protocol.share.AcknowledgeType.REJECT));
+        // 2 was not staged (its lock ended): 52.
+        a.respond(ackReply(ErrorCode.INVALID_RECORD_STATE, List.of(new OffsetRange(2, 2))));
+        assertThatThrownBy(done::join).hasCauseInstanceOf(InvalidRecordStateException.class);
+        // Staged records are no longer held; a staged record cannot be acknowledged or staged again.
+        consumer.acknowledge(polled.get(0)); // ignored: no longer held
+        assertThatThrownBy(() -> consumer.stage(Map.of(polled.get(3), AcknowledgeType.RENEW),
+                new io.streambus.protocol.txn.ProducerIdAndEpoch(7, (short) 1), System.nanoTime()))
+                .isInstanceOf(IllegalArgumentException.class);
+        consumer.acknowledge(polled.get(3), AcknowledgeType.ACCEPT);
+        // The record that was not staged is released with the next acknowledgements (without the flag).
+        consumer.commitAsync();
+        FakeNetwork.Request plain = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(plain.body(ShareAcknowledgeRequest.class).transaction()).isNull();
+        assertThat(acks(plain)).containsExactly(ack(2, 2, io.streambus.protocol.share.AcknowledgeType.RELEASE),
+                ack(3, 3, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        plain.respond(ackReply(0, List.of()));
+        for (FakeNetwork.Request f : net.pending(ApiKey.SHARE_FETCH)) {
+            f.respond(fetchReply(TP));
+        }
+    }
+
+    @Test
+    void aRequestLevelFailureStagesNothingAndReleasesEverything() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        net.capabilities(TXN_SHARE_CAPS);
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1);
+        CompletableFuture<Void> done = stageAsync(Map.of(polled.get(0), AcknowledgeType.ACCEPT,
+                polled.get(1), AcknowledgeType.ACCEPT));
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respondError(ErrorCode.INVALID_TRANSACTION_STATE, "group not added");
+        assertThatThrownBy(done::join).hasCauseInstanceOf(BrokerErrorException.class)
+                .hasMessageContaining("group not added");
+        // Both stay the consumer's, released: a new poll is allowed in explicit mode.
+        consumer.commitAsync();
+        List<Acknowledgement> sent = new ArrayList<>();
+        for (FakeNetwork.Request r : net.requests(ApiKey.SHARE_ACKNOWLEDGE)) {
+            if (r.isPending()) {
+                sent.addAll(acks(r));
+                r.respond(ackReply(0, List.of()));
+            }
+        }
+        for (FakeNetwork.Request f : net.pending(ApiKey.SHARE_FETCH)) {
+            sent.addAll(acks(f));
+            f.respond(fetchReply(TP));
+        }
+        assertThat(sent).containsExactly(ack(0, 1, io.streambus.protocol.share.AcknowledgeType.RELEASE));
+    }
+
+    @Test
+    void theFlagIsNeverSentToABrokerWithoutTxnShareAcks() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(0);
+        assertThat(SHARE_CAPS.supportsTxnShareAcks()).isFalse();
+        CompletableFuture<Void> done = stageAsync(Map.of(polled.get(0), AcknowledgeType.ACCEPT));
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).as("nothing was sent").isEmpty();
+        assertThatThrownBy(done::join).hasCauseInstanceOf(UnsupportedFeatureException.class)
+                .hasMessageContaining(BrokerCapabilities.CAP_TXN_SHARE_ACKS);
+        for (FakeNetwork.Request f : net.pending(ApiKey.SHARE_FETCH)) {
+            f.respond(fetchReply(TP));
+        }
     }
 
     @Test
@@ -286,6 +387,7 @@ class ShareConsumerImplTest {
         assertThat(r.get(TP)).get().isInstanceOfSatisfying(InvalidRecordStateException.class,
                 e -> assertThat(e.offsets()).containsExactlyInAnyOrder(1L, 2L));
         assertThat(callbacks).containsExactly("t-0 [0, 1, 2] InvalidRecordStateException");
+        assertThat(acknowledged).as("only the applied acknowledgement is counted").containsExactly("t-0 ACCEPT 1");
         consumer.commitAsync();
         assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("52 is not retried (B.13.12)").isEmpty();
         held.respond(fetchReply(TP));
@@ -681,7 +783,7 @@ class ShareConsumerImplTest {
     void rangesCoverOnlyConsecutiveOffsetsOfOneType() {
         var accept = io.streambus.protocol.share.AcknowledgeType.ACCEPT;
         var reject = io.streambus.protocol.share.AcknowledgeType.REJECT;
-        assertThat(ShareConsumerImpl.ranges(List.of(1L, 2L, 3L, 5L, 6L, 7L), List.of(accept, accept, accept, accept,
+        assertThat(Acknowledger.ranges(List.of(1L, 2L, 3L, 5L, 6L, 7L), List.of(accept, accept, accept, accept,
                 reject, reject))).containsExactly(ack(1, 3, accept), ack(5, 5, accept), ack(6, 7, reject));
     }
 }

@@ -1,0 +1,206 @@
+package io.streambus.client.internal.share;
+
+import io.streambus.client.share.ShareRecord;
+import io.streambus.common.TopicPartition;
+import io.streambus.protocol.share.AcknowledgeType;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Record hand-off: the records this member holds (per partition, by offset), the prefetch buffer not yet handed to
+ * the application, and the records of the latest poll (implicit mode accepts them on the next poll, B.13.12).
+ * A prefetched record whose lock has ended is never handed out (B.13.8). Not thread-safe: guarded by the
+ * consumer's lock.
+ */
+final class HeldRecords {
+    private final Map<TopicPartition, TreeMap<Long, InFlightRecord>> held = new HashMap<>();
+    private final ArrayDeque<InFlightRecord> buffer = new ArrayDeque<>();
+    private final List<InFlightRecord> lastPolled = new ArrayList<>();
+
+    /** Records buffered, not yet handed out. */
+    int buffered() {
+        return buffer.size();
+    }
+
+    /** Adds a freshly acquired record to the buffer; an earlier hold of the same offset has ended (lock expired). */
+    void acquired(InFlightRecord f) {
+        TreeMap<Long, InFlightRecord> m = held.computeIfAbsent(f.tp, k -> new TreeMap<>());
+        InFlightRecord old = m.put(f.offset, f);
+        if (old != null && !old.finished()) {
+            buffer.remove(old);
+            lastPolled.remove(old);
+            old.move(RecordState.LOST);
+        }
+        buffer.add(f);
+    }
+
+    /** Hands out buffered records whose lock has not ended at {@code now}, at most {@code max}. */
+    @SuppressWarnings("unchecked")
+    <K, V> List<ShareRecord<K, V>> take(int max, long now) {
+        List<ShareRecord<K, V>> out = new ArrayList<>();
+        while (!buffer.isEmpty() && out.size() < max) {
+            InFlightRecord f = buffer.poll();
+            if (now >= f.lockEndNanos) {
+                // B.13.8: never hand out a record after its lock end; the broker delivers it again.
+                f.move(RecordState.LOST);
+                forget(f);
+                continue;
+            }
+            f.move(RecordState.DELIVERED);
+            lastPolled.add(f);
+            out.add((ShareRecord<K, V>) f.record);
+        }
+        return out;
+    }
+
+    /**
+     * The start of a poll: the previous poll's records still DELIVERED are accepted (implicit mode), or refused
+     * (explicit mode: the application must acknowledge each).
+     *
+     * @throws IllegalStateException in explicit mode when one is not acknowledged
+     */
+    void settlePreviousPoll(boolean explicit) {
+        for (InFlightRecord f : lastPolled) {
+            if (f.state == RecordState.DELIVERED) {
+                if (explicit) {
+                    throw new IllegalStateException("explicit acknowledgement mode: record " + f.tp + "@"
+                            + f.offset + " of the previous poll is not acknowledged");
+                }
+                f.acknowledge(AcknowledgeType.ACCEPT);
+            }
+        }
+        lastPolled.clear();
+    }
+
+    /** Implicit mode: the records of the latest poll are accepted (commit). */
+    void implicitAccept(boolean explicit) {
+        if (!explicit) {
+            settlePreviousPoll(false);
+        }
+    }
+
+    /**
+     * B.13.12 rule 6 (close, unsubscribe): records the application holds unacknowledged are RELEASEd, those it never
+     * saw are RETURNed.
+     */
+    void settleForClose() {
+        for (TreeMap<Long, InFlightRecord> m : held.values()) {
+            for (InFlightRecord f : m.values()) {
+                if (f.state == RecordState.DELIVERED) {
+                    f.acknowledge(AcknowledgeType.RELEASE);
+                }
+            }
+        }
+        for (InFlightRecord f : buffer) {
+            f.acknowledge(AcknowledgeType.RETURN);
+        }
+        buffer.clear();
+        lastPolled.clear();
+    }
+
+    /** Every record acknowledged locally and not sent yet, per partition (of {@code only}, or all), moved to SENDING. */
+    Map<TopicPartition, List<InFlightRecord>> takeAcknowledged(Set<TopicPartition> only) {
+        Map<TopicPartition, List<InFlightRecord>> out = new LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, TreeMap<Long, InFlightRecord>> e : held.entrySet()) {
+            if (only != null && !only.contains(e.getKey())) {
+                continue;
+            }
+            for (InFlightRecord f : e.getValue().values()) {
+                if (f.state == RecordState.ACKNOWLEDGED) {
+                    f.move(RecordState.SENDING);
+                    out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The records the application holds (DELIVERED), for lock renewal. */
+    List<InFlightRecord> delivered() {
+        List<InFlightRecord> out = new ArrayList<>();
+        for (TreeMap<Long, InFlightRecord> m : held.values()) {
+            for (InFlightRecord f : m.values()) {
+                if (f.state == RecordState.DELIVERED) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The partitions with held records. */
+    Set<TopicPartition> partitions() {
+        return Set.copyOf(held.keySet());
+    }
+
+    /** The tracked state of {@code record}, or null if it is no longer held (lost meanwhile). */
+    InFlightRecord find(ShareRecord<?, ?> record) {
+        TreeMap<Long, InFlightRecord> m = held.get(record.topicPartition());
+        InFlightRecord f = m == null ? null : m.get(record.offset());
+        return f != null && f.record == record ? f : null;
+    }
+
+    /** Stops tracking {@code f} (its outcome is known). */
+    void forget(InFlightRecord f) {
+        TreeMap<Long, InFlightRecord> m = held.get(f.tp);
+        if (m != null && m.get(f.offset) == f) {
+            m.remove(f.offset);
+            if (m.isEmpty()) {
+                held.remove(f.tp);
+            }
+        }
+    }
+
+    /** Every record of {@code tp} is lost, except those being sent (their sending reports the outcome). */
+    void dropPartition(TopicPartition tp) {
+        TreeMap<Long, InFlightRecord> m = held.remove(tp);
+        if (m == null) {
+            return;
+        }
+        for (InFlightRecord f : m.values()) {
+            if (f.state == RecordState.SENDING) {
+                continue;
+            }
+            if (!f.finished()) {
+                f.move(RecordState.LOST);
+            }
+            buffer.remove(f);
+            lastPolled.remove(f);
+        }
+    }
+
+    /** Drops the partitions not in {@code assignment}. */
+    void retainAssigned(Set<TopicPartition> assignment) {
+        for (TopicPartition tp : partitions()) {
+            if (!assignment.contains(tp)) {
+                dropPartition(tp);
+            }
+        }
+    }
+
+    /** Drops every partition (member lost). */
+    void dropAll() {
+        for (TopicPartition tp : partitions()) {
+            dropPartition(tp);
+        }
+    }
+
+    /** At close: everything still tracked is lost. */
+    void clear() {
+        for (TreeMap<Long, InFlightRecord> m : held.values()) {
+            for (InFlightRecord f : m.values()) {
+                f.state = f.state == RecordState.DONE ? f.state : RecordState.LOST;
+            }
+        }
+        held.clear();
+        buffer.clear();
+        lastPolled.clear();
+    }
+}

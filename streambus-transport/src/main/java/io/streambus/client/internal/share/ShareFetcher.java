@@ -1,0 +1,330 @@
+package io.streambus.client.internal.share;
+
+import io.streambus.client.BrokerErrorException;
+import io.streambus.client.StreamBusException;
+import io.streambus.client.UnsupportedFeatureException;
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.internal.net.BodySupplier;
+import io.streambus.client.internal.net.Connection;
+import io.streambus.client.internal.net.Errors;
+import io.streambus.client.internal.net.ResponseHandler;
+import io.streambus.client.serialization.Deserializer;
+import io.streambus.client.share.InvalidFilterException;
+import io.streambus.client.share.ShareRecord;
+import io.streambus.common.TopicPartition;
+import io.streambus.protocol.DecodedResponse;
+import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.TopicPartitions;
+import io.streambus.protocol.message.Message;
+import io.streambus.protocol.share.AcquiredRecord;
+import io.streambus.protocol.share.ShareFetchPartition;
+import io.streambus.protocol.share.ShareFetchPartitionData;
+import io.streambus.protocol.share.ShareFetchRequest;
+import io.streambus.protocol.share.ShareFetchResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fetch loop: ShareFetch on a dedicated connection (a held fetch blocks what is behind it, B.13.12 rule 3),
+ * bounded by the prefetch limit, piggy-backing the acknowledgements of the fetched partitions, and the reactions of
+ * B.13.12's table to its replies. Acquired records go to {@link HeldRecords}. Not thread-safe: guarded by the
+ * consumer's lock; timers and replies take it.
+ */
+final class ShareFetcher<K, V> {
+    private static final Logger LOG = LoggerFactory.getLogger(ShareFetcher.class);
+    private static final long LIMIT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long FETCH_TIMEOUT_MARGIN_MS = 5_000;
+
+    /** The fetcher's settings, from the consumer's configuration. */
+    record Settings(int maxWaitMs, int prefetchMax, int fetchMaxBytes, String filter, long fetchBackoffMs) {
+    }
+
+    private final ShareContext ctx;
+    private final Acknowledger acks;
+    private final LockRenewer renewer;
+    private final Settings settings;
+    private final Deserializer<K> keyDeserializer;
+    private final Deserializer<V> valueDeserializer;
+
+    private final Map<TopicPartition, Long> skipUntilNanos = new HashMap<>();
+    private final Set<TopicPartition> limitWarned = new HashSet<>();
+    private Connection conn;
+    private boolean inFlight;
+    private boolean scheduled;
+    private int failures;
+
+    ShareFetcher(ShareContext ctx, Acknowledger acks, LockRenewer renewer, Settings settings,
+                 Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        this.ctx = ctx;
+        this.acks = acks;
+        this.renewer = renewer;
+        this.settings = settings;
+        this.keyDeserializer = keyDeserializer;
+        this.valueDeserializer = valueDeserializer;
+    }
+
+    /** True while a fetch is in flight or scheduled (acknowledgements may then ride on it). Under lock. */
+    boolean busy() {
+        return inFlight || scheduled;
+    }
+
+    /** Closes the dedicated connection (a held fetch then fails and its acknowledgements go on their own). */
+    void closeConnection() {
+        Connection c = conn;
+        conn = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /**
+     * Sends a ShareFetch on the dedicated connection when the member is stable, none is in flight and the prefetch
+     * bound leaves room, piggy-backing the acknowledgements of the fetched partitions. Returns true if one was
+     * sent (or a connection is being opened for it). Under lock.
+     */
+    boolean maybeFetch() {
+        if (ctx.stopping() || inFlight || scheduled || ctx.fatal != null
+                || ctx.membership.state() != ShareMemberState.STABLE) {
+            return false;
+        }
+        int room = settings.prefetchMax() - ctx.held.buffered();
+        if (room <= 0) {
+            return false;
+        }
+        long now = ctx.time.nanoTime();
+        List<TopicPartition> parts = new ArrayList<>();
+        for (TopicPartition tp : new TreeSet<>(ctx.membership.assignment())) {
+            Long until = skipUntilNanos.get(tp);
+            if (until != null && now < until) {
+                continue;
+            }
+            skipUntilNanos.remove(tp);
+            parts.add(tp);
+        }
+        if (parts.isEmpty()) {
+            if (!skipUntilNanos.isEmpty()) {
+                schedule(TimeUnit.NANOSECONDS.toMillis(LIMIT_BACKOFF_NANOS));
+            }
+            return false;
+        }
+        Connection c = conn;
+        if (c == null || !c.isOpen()) {
+            inFlight = true;
+            ctx.sender.openDedicated().whenComplete(this::onConnection);
+            return true;
+        }
+        Map<TopicPartition, List<InFlightRecord>> ackParts = ctx.held.takeAcknowledged(Set.copyOf(parts));
+        AckFlush flush = acks.newFlush(ackParts);
+        int perPartition = Math.max(1, room / parts.size());
+        Map<String, List<ShareFetchPartition>> byTopic = new TreeMap<>();
+        for (TopicPartition tp : parts) {
+            List<InFlightRecord> a = ackParts.get(tp);
+            byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(new ShareFetchPartition(tp.partition(),
+                    perPartition, settings.fetchMaxBytes(),
+                    a == null ? List.of() : Acknowledger.rangesOf(a, null)));
+        }
+        ShareFetchRequest req = new ShareFetchRequest(ctx.groupId, ctx.membership.memberId(), settings.maxWaitMs(),
+                settings.filter(), TopicPartitions.of(byTopic));
+        inFlight = true;
+        long sentAt = now;
+        Set<TopicPartition> carried = Set.copyOf(ackParts.keySet());
+        CompletableFuture<DecodedResponse> f = new CompletableFuture<>();
+        c.send(BodySupplier.of(req), 0, ResponseHandler.completing(f, "ShareFetch of share group '"
+                + ctx.groupId + "'"), TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs() + FETCH_TIMEOUT_MARGIN_MS));
+        f.whenComplete((r, err) -> onReply(c, flush, carried, sentAt, r, err));
+        return true;
+    }
+
+    private void onConnection(Connection c, Throwable err) {
+        ctx.lock.lock();
+        try {
+            inFlight = false;
+            if (err != null) {
+                LOG.debug("fetch connection for share group {} failed: {}", ctx.groupId,
+                        Errors.unwrap(err).toString());
+                schedule(ctx.backoff.delayMs(failures++));
+                return;
+            }
+            BrokerCapabilities caps = c.capabilities();
+            if (caps != null && !caps.supportsShareGroups()) {
+                c.close();
+                ctx.failLocked(new UnsupportedFeatureException(BrokerCapabilities.CAP_SHARE_GROUPS, c.address()));
+                return;
+            }
+            if (ctx.stopping()) {
+                c.close();
+                return;
+            }
+            conn = c;
+            maybeFetch();
+        } finally {
+            ctx.lock.unlock();
+        }
+    }
+
+    private void schedule(long delayMs) {
+        if (scheduled || ctx.stopping()) {
+            return;
+        }
+        scheduled = true;
+        ctx.sender.schedule(() -> {
+            ctx.lock.lock();
+            try {
+                scheduled = false;
+                maybeFetch();
+            } finally {
+                ctx.lock.unlock();
+            }
+        }, delayMs);
+    }
+
+    private void onReply(Connection c, AckFlush flush, Set<TopicPartition> ackParts, long sentAt,
+                         DecodedResponse r, Throwable err) {
+        boolean lost = false;
+        List<AcquiredRecord> toRelease = new ArrayList<>();
+        ctx.lock.lock();
+        try {
+            inFlight = false;
+            if (err != null) {
+                lost = onFailure(c, flush, ackParts, err);
+                return;
+            }
+            failures = 0;
+            ShareFetchResponse resp;
+            Set<TopicPartition> unanswered = new HashSet<>(ackParts);
+            try (r) {
+                resp = r.body(ShareFetchResponse.class);
+                for (TopicPartitions.Topic<ShareFetchPartitionData> t : resp.partitions().topics()) {
+                    for (ShareFetchPartitionData p : t.partitions()) {
+                        List<AcquiredRecord> recs = p.records().toRecords();
+                        toRelease.addAll(recs);
+                        TopicPartition tp = new TopicPartition(t.name(), p.partition());
+                        unanswered.remove(tp);
+                        fetchedPartition(flush, tp, p, recs, sentAt, resp.acquisitionLockMs());
+                    }
+                }
+            }
+            for (TopicPartition tp : unanswered) { // a conforming broker answers every partition
+                flush.complete(tp, new StreamBusException("no answer for " + tp), RecordState.LOST);
+            }
+            ctx.lockMs = resp.acquisitionLockMs();
+            ctx.changed.signalAll();
+            if (ctx.fatal == null && !ctx.stopping()) {
+                if (toRelease.isEmpty() && settings.maxWaitMs() == 0) {
+                    schedule(settings.fetchBackoffMs());
+                } else if (!maybeFetch()) {
+                    acks.sendAcknowledgements(); // no fetch to carry them (prefetch bound reached)
+                }
+            }
+        } finally {
+            ctx.lock.unlock();
+            toRelease.forEach(AcquiredRecord::release);
+            if (lost) {
+                ctx.membership.memberLost();
+            }
+        }
+    }
+
+    /** A failed ShareFetch. Returns true if the member is lost. Under lock. */
+    private boolean onFailure(Connection c, AckFlush flush, Set<TopicPartition> ackParts, Throwable err) {
+        Throwable cause = Errors.unwrap(err);
+        int code = cause instanceof BrokerErrorException b ? b.code() : -1;
+        if (code == ErrorCode.INVALID_FILTER) {
+            flush.completeAll(new InvalidFilterException("filter refused"), RecordState.LOST);
+            ctx.failLocked(new InvalidFilterException("the broker refused the filter of share group '"
+                    + ctx.groupId + "' (" + cause.getMessage() + ")"));
+            return false;
+        }
+        if (Errors.isRetriable(cause)) {
+            if (!c.isOpen() && conn == c) {
+                conn = null;
+            }
+            // Acknowledgements carried by the failed fetch go again on their own (none was applied); at once
+            // when closing, whose own fetch connection close caused this.
+            if (!ackParts.isEmpty()) {
+                acks.retryLater(flush, ackParts, cause);
+            }
+            schedule(ctx.backoff.delayMs(failures++));
+            return false;
+        }
+        boolean lost = acks.requestFailed(flush, ackParts, cause, "ShareFetch");
+        if (!lost && !ctx.stopping()) {
+            ctx.failLocked(Errors.toStreamBus(cause, "ShareFetch of share group '" + ctx.groupId + "'"));
+        }
+        return lost;
+    }
+
+    /** One partition of a ShareFetch reply (B.13.5, B.13.12). Under lock. */
+    private void fetchedPartition(AckFlush flush, TopicPartition tp, ShareFetchPartitionData p,
+                                  List<AcquiredRecord> recs, long sentAt, int lockDurationMs) {
+        int code = p.errorCode();
+        if (code != 0) {
+            switch (code) {
+                case ErrorCode.PARTITION_NOT_ASSIGNED, ErrorCode.TOPIC_NOT_FOUND, ErrorCode.PARTITION_NOT_FOUND -> {
+                    flush.complete(tp, new BrokerErrorException(code, "", "ShareFetch of " + tp), RecordState.LOST);
+                    ctx.partitionGone(tp);
+                }
+                case ErrorCode.STORAGE_ERROR -> {
+                    if (flush.parts.containsKey(tp)) {
+                        acks.retryLater(flush, Set.of(tp), new BrokerErrorException(code, "", "ShareFetch of " + tp));
+                    }
+                }
+                default -> {
+                    StreamBusException e = Errors.fromCode(code, "", "ShareFetch of " + tp + " in share group '"
+                            + ctx.groupId + "'");
+                    flush.complete(tp, e, RecordState.LOST);
+                    ctx.failLocked(e);
+                }
+            }
+            return;
+        }
+        if (flush.parts.containsKey(tp)) {
+            acks.partitionResult(flush, tp, p.acknowledgeErrorCode() == ErrorCode.INVALID_RECORD_STATE
+                    ? ErrorCode.INVALID_RECORD_STATE : 0, p.unappliedAcknowledgements());
+        }
+        if (recs.isEmpty()) {
+            if (p.inFlightLimitReached()) {
+                skipUntilNanos.put(tp, ctx.time.nanoTime() + LIMIT_BACKOFF_NANOS);
+                if (limitWarned.add(tp)) {
+                    LOG.warn("share group '{}': {} has reached its in-flight limit with records no consumer's "
+                            + "filter takes; fetching it again in 1 s (B.13.9)", ctx.groupId, tp);
+                }
+            }
+            return;
+        }
+        if (!ctx.membership.assignment().contains(tp)) {
+            // Fetched before the partition left the assignment: they cannot be acknowledged any more (53), so
+            // they are not handed out; their locks end and the broker delivers them again.
+            LOG.debug("share group '{}': {} records of {} dropped, the partition is no longer assigned",
+                    ctx.groupId, recs.size(), tp);
+            return;
+        }
+        long lockEnd = sentAt + TimeUnit.MILLISECONDS.toNanos(lockDurationMs);
+        for (AcquiredRecord a : recs) {
+            ctx.held.acquired(new InFlightRecord(tp, toShareRecord(tp, a), sentAt, lockEnd));
+        }
+        renewer.scheduleCheck();
+    }
+
+    private ShareRecord<K, V> toShareRecord(TopicPartition tp, AcquiredRecord a) {
+        Message m = a.message();
+        K key = m.key().readableBytes() == 0 ? null : keyDeserializer.deserialize(tp.topic(), m.key());
+        V value = valueDeserializer.deserialize(tp.topic(), m.value());
+        long ts = m.timestampNanos() == Message.REFERENCE_NO_TIMESTAMP ? ConsumerRecord.NO_TIMESTAMP
+                : Math.floorDiv(m.timestampNanos(), 1_000_000L);
+        return new ShareRecord<>(tp.topic(), tp.partition(), m.offset(), ts, key, value, m.headers(),
+                a.deliveryCount());
+    }
+}

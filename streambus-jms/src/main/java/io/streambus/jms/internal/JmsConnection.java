@@ -269,6 +269,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
         int mode = AckPolicy.sessionMode(transacted, acknowledgeMode);
+        if (mode == Session.SESSION_TRANSACTED) {
+            TransactedPolicy.requireTransactions(this); // never a silently non-atomic transaction
+        }
         return addSession(() -> new JmsSession(this, mode));
     }
 

@@ -544,6 +544,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             throw new InvalidDestinationException("createConsumer needs a destination, got null");
         }
         StreamBusDestination d = MessageCodec.toDestination(destination);
+        policy.checkConsumer(d); // a transaction refuses what it cannot acknowledge atomically
         Selector sel = Selector.parse(messageSelector);
         JmsMessageConsumer c = connection.subscriptions().createConsumer(this, d, sel, noLocal);
         return registered(c);

@@ -51,6 +51,12 @@ final class StreamBusTransport implements Transport {
     }
 
     @Override
+    public Producer<byte[], byte[]> newTransactionalProducer(String transactionalId) {
+        return client.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
+                Map.of(ClientConfig.TRANSACTIONAL_ID, transactionalId));
+    }
+
+    @Override
     public Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides) {
         return client.newConsumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), overrides);
     }

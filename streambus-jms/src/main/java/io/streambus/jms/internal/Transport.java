@@ -25,6 +25,12 @@ interface Transport {
      */
     XaProducer<byte[], byte[]> newXaProducer();
 
+    /**
+     * A new transactional producer with {@code transactionalId} (spec B.7), owned by the caller (which closes it), for
+     * a transacted session's local transactions.
+     */
+    Producer<byte[], byte[]> newTransactionalProducer(String transactionalId);
+
     /** A new partition consumer with these consumer-scope overrides. */
     Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides);
 

@@ -21,8 +21,18 @@ final class StreamBusTransport implements Transport {
         this.client = client;
     }
 
+    /**
+     * A transport over a new client. Its consumers read committed data unless {@code isolation.level} is set: JMS
+     * wants a transaction's sends delivered only once it commits (the client library's own default is
+     * read_uncommitted, as Kafka's).
+     */
     static StreamBusTransport create(Map<String, Object> properties) {
-        return new StreamBusTransport(StreamBusClient.create(properties));
+        Map<String, Object> p = properties;
+        if (!p.containsKey(ClientConfig.ISOLATION_LEVEL)) {
+            p = new java.util.HashMap<>(properties);
+            p.put(ClientConfig.ISOLATION_LEVEL, "read_committed");
+        }
+        return new StreamBusTransport(StreamBusClient.create(p));
     }
 
     @Override

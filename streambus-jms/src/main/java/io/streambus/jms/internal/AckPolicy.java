@@ -25,8 +25,8 @@ import java.util.Collection;
  * {@link JmsMessageConsumer}; the policy only decides which of them runs when.
  *
  * <p>Thread-safety: the hooks are called by the session's thread (JMS allows one at a time), its listener
- * dispatcher, and a consumer's fetcher thread; implementations keep no state except {@link TransactedPolicy}'s held
- * sends, which it guards itself.
+ * dispatcher, and a consumer's fetcher thread; implementations keep no state except {@link TransactedPolicy}'s
+ * transaction, which guards itself.
  */
 abstract class AckPolicy {
     /** The session this policy belongs to. */

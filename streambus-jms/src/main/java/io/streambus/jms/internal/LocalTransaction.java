@@ -138,14 +138,16 @@ final class LocalTransaction {
     }
 
     /**
-     * A share-group member of the session handed out a message: its acceptance is staged in the transaction at once
-     * (B.13.15 recommends it), so that its acquisition lock no longer runs and the member fetches on; a rollback
-     * aborts it and the broker delivers the message again, counted. Other consumers are staged at {@link #commit}.
+     * A share-group member of the session handed out a message: once it has handed out everything it buffered, the
+     * acceptance of those messages is staged in the transaction (B.13.15 recommends staging early), so that their
+     * acquisition locks no longer run and the member fetches on; one round trip per fetched batch, not per message.
+     * A rollback aborts them and the broker delivers them again, counted. Other consumers are staged at
+     * {@link #commit}, which also stages what is still pending here.
      *
      * @throws JMSException when staging failed: the transaction is then rollback-only
      */
     void delivered(JmsMessageConsumer c) throws JMSException {
-        if (!c.acknowledgesPerRecord()) {
+        if (!c.acknowledgesPerRecord() || c.hasDeliverable()) {
             return;
         }
         try {

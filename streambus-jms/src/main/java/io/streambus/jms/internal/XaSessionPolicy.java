@@ -84,12 +84,13 @@ final class XaSessionPolicy extends AckPolicy {
     }
 
     /**
-     * In a branch, a share-group member's delivery is staged in it at once (B.13.15), so that the member fetches on
-     * while the branch is open; a failure makes the branch rollback-only. Positions are staged at {@code end}.
+     * In a branch, a share-group member's deliveries are staged in it once it has handed out what it buffered
+     * (B.13.15), so that the member fetches on while the branch is open; a failure makes the branch rollback-only.
+     * The rest (and positions) is staged at {@code end}.
      */
     private void stageDelivery(JmsMessageConsumer c) throws JMSException {
         XaSessionBranch b = resource.activeBranch();
-        if (b == null || !c.acknowledgesPerRecord()) {
+        if (b == null || !c.acknowledgesPerRecord() || c.hasDeliverable()) {
             return;
         }
         try {

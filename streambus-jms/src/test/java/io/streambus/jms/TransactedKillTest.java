@@ -73,6 +73,21 @@ class TransactedKillTest {
         return out.size() >= atLeast;
     }
 
+    /** Every committed value of {@code topic}, read with read_committed until nothing more comes. */
+    private static List<String> readAll(StreamBusClient client, String topic) {
+        List<String> out = new ArrayList<>();
+        try (Consumer<String, String> c = client.newConsumer(Serdes.stringDeserializer(),
+                Serdes.stringDeserializer(), Map.of("isolation.level", "read_committed",
+                        "auto.offset.reset", "earliest"))) {
+            c.assign(topic, IntStream.range(0, PARTITIONS).boxed().toList());
+            await().atMost(PHASE_LIMIT).pollInterval(Duration.ofMillis(1)).until(() -> readUpTo(c, out, MESSAGES));
+            for (int idle = 0; idle < 3; idle++) {
+                readUpTo(c, out, MESSAGES); // more than expected would show now
+            }
+        }
+        return out;
+    }
+
     @Test
     void eachInputAppearsExactlyOnceThroughApplicationKills() throws Exception {
         // A session timeout short enough that what a killed instance held comes back within seconds; enough delivery
@@ -101,6 +116,8 @@ class TransactedKillTest {
                     s.commit();
                 }
                 long inputDone = System.nanoTime();
+                assertThat(readAll(client, QUEUE)).as("each input stored once").hasSize(MESSAGES)
+                        .doesNotHaveDuplicates();
                 List<String> output = new ArrayList<>();
                 Process app = startApp(base + "&clientID=jms-ctp-app");
                 try (Consumer<String, String> reader = client.newConsumer(Serdes.stringDeserializer(),

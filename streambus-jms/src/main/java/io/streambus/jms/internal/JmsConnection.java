@@ -129,6 +129,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
         try {
             BrokerCapabilities caps = Jms.await(transport.admin().capabilities(), config.requestTimeoutMs(),
                     "connecting to " + config.clientProperties().get(ClientConfig.BOOTSTRAP_SERVERS));
+            if (caps.supportsTransactions()) {
+                transport.readCommittedByDefault(); // a transaction's sends reach JMS consumers once it commits
+            }
             return maker.make(config, transport, caps);
         } catch (JMSException | RuntimeException e) {
             transport.close(Duration.ofMillis(config.closeTimeoutMs()));

@@ -16,23 +16,38 @@ import java.util.Map;
 final class StreamBusTransport implements Transport {
     private final StreamBusClient client;
     private volatile Producer<byte[], byte[]> producer;
+    private final boolean isolationConfigured;
+    private volatile boolean readCommitted;
 
-    private StreamBusTransport(StreamBusClient client) {
+    private StreamBusTransport(StreamBusClient client, boolean isolationConfigured) {
         this.client = client;
+        this.isolationConfigured = isolationConfigured;
+    }
+
+    /** A transport over a new client with these properties. */
+    static StreamBusTransport create(Map<String, Object> properties) {
+        return new StreamBusTransport(StreamBusClient.create(properties),
+                properties.containsKey(ClientConfig.ISOLATION_LEVEL));
     }
 
     /**
-     * A transport over a new client. Its consumers read committed data unless {@code isolation.level} is set: JMS
-     * wants a transaction's sends delivered only once it commits (the client library's own default is
-     * read_uncommitted, as Kafka's).
+     * From now on, consumers read committed data unless {@code isolation.level} was configured: JMS wants a
+     * transaction's sends delivered only once it commits (the client library's own default is read_uncommitted, as
+     * Kafka's). Only for a broker with transactions (a core-only broker has no stable offset to read up to). Share
+     * consumers always read committed data (spec B.13).
      */
-    static StreamBusTransport create(Map<String, Object> properties) {
-        Map<String, Object> p = properties;
-        if (!p.containsKey(ClientConfig.ISOLATION_LEVEL)) {
-            p = new java.util.HashMap<>(properties);
-            p.put(ClientConfig.ISOLATION_LEVEL, "read_committed");
+    @Override
+    public void readCommittedByDefault() {
+        readCommitted = !isolationConfigured;
+    }
+
+    private Map<String, Object> withIsolation(Map<String, Object> overrides) {
+        if (!readCommitted || overrides.containsKey(ClientConfig.ISOLATION_LEVEL)) {
+            return overrides;
         }
-        return new StreamBusTransport(StreamBusClient.create(p));
+        Map<String, Object> o = new java.util.HashMap<>(overrides);
+        o.put(ClientConfig.ISOLATION_LEVEL, "read_committed");
+        return o;
     }
 
     @Override
@@ -68,12 +83,13 @@ final class StreamBusTransport implements Transport {
 
     @Override
     public Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides) {
-        return client.newConsumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), overrides);
+        return client.newConsumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(),
+                withIsolation(overrides));
     }
 
     @Override
     public GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides) {
-        Map<String, Object> o = new java.util.HashMap<>(overrides);
+        Map<String, Object> o = new java.util.HashMap<>(withIsolation(overrides));
         // JMS decides when positions are committed (acknowledgement modes), never a timer.
         o.put(ClientConfig.ENABLE_AUTO_COMMIT, false);
         return client.newGroupConsumer(groupId, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), o);

@@ -16,6 +16,9 @@ import java.util.Map;
 interface Transport {
     Admin admin();
 
+    /** Consumers created from now on read committed data unless the configuration says otherwise. */
+    void readCommittedByDefault();
+
     /** The connection's shared producer (byte[] keys and values), created on first use. */
     Producer<byte[], byte[]> producer();
 

@@ -39,6 +39,7 @@ public final class BrokerMain {
             "  --offset-retention R      keep committed offsets of empty groups: 7d, PT24H or never (default 7d)",
             "  --no-share-groups         do not serve share groups (B.13; served by default)",
             "  --no-txn-share-acks       do not serve transactional share acknowledgements (B.13.15)",
+            "  --no-durable-membership   drop group membership at every restart (kept by default)",
             "  --group-initial-delay-ms N  wait N ms in a new group's first rebalance (default 0)",
             "  --group-max-rebalance-timeout-ms N  largest rebalance timeout a JoinGroup may ask for (default 300000)",
             "",
@@ -51,6 +52,8 @@ public final class BrokerMain {
             "  --max-partitions-per-request N  partitions in one OffsetCommit/OffsetFetch (default 10000)",
             "  --max-topics N            topics the broker holds (default 10000)",
             "  --max-partitions-per-topic N  partitions of one topic (default 1000)",
+            "  --max-open-segment-files N  segment files open at once; least recently used idle ones are",
+            "                            closed beyond it (default 1000, at least 4)",
             "",
             "Security (passwords: a literal, env:VARIABLE or file:PATH):",
             "  --users FILE              serve SASL PLAIN/SCRAM with these users (see UsersTool)",
@@ -149,6 +152,7 @@ public final class BrokerMain {
                 case "--auth-required" -> b.authRequired(true);
                 case "--no-share-groups" -> b.shareGroups(null);
                 case "--no-txn-share-acks" -> b.txnShareAcks(false);
+                case "--no-durable-membership" -> b.groupDurableMembership(false);
                 case "--data-dir", "--port", "--host", "--flush", "--segment-bytes", "--retention-bytes",
                         "--retention-ms", "--segment-ms", "--idle-timeout-ms", "--users", "--sasl-mechanisms", "--acl",
                         "--tls-keystore", "--tls-keystore-password", "--tls-keystore-type", "--tls-key-password",
@@ -157,7 +161,7 @@ public final class BrokerMain {
                         "--auth-failure-delay-ms", "--auth-failure-delay-max-ms", "--group-max-rebalance-timeout-ms",
                         "--memory-budget-bytes", "--max-connections", "--max-connections-per-address",
                         "--pre-auth-max-frame-bytes", "--max-partitions-per-request", "--max-topics",
-                        "--max-partitions-per-topic" -> {
+                        "--max-partitions-per-topic", "--max-open-segment-files" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= args.length) {
@@ -195,6 +199,7 @@ public final class BrokerMain {
                         case "--max-partitions-per-request" -> b.maxPartitionsPerRequest(intArg(name, v));
                         case "--max-topics" -> b.maxTopics(intArg(name, v));
                         case "--max-partitions-per-topic" -> b.maxPartitionsPerTopic(intArg(name, v));
+                        case "--max-open-segment-files" -> b.maxOpenSegmentFiles(intArg(name, v));
                         case "--auth-failure-delay-ms" -> authDelay[0] = Duration.ofMillis(longArg(name, v));
                         case "--auth-failure-delay-max-ms" -> authDelay[1] = Duration.ofMillis(longArg(name, v));
                         case "--tls-keystore" -> tls.keyStore = Path.of(v);

@@ -327,6 +327,15 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Segment files ({@code .log}, {@code .index}) kept open at once; files open on use and the least recently
+         * used idle ones are closed beyond this. Default 1000, at least 4.
+         */
+        public Builder maxOpenSegmentFiles(int max) {
+            cfg.limits(cfg.limits().withMaxOpenSegmentFiles(max));
+            return this;
+        }
+
         /** Number of network I/O threads; default 0 = Netty's default (two per core). */
         public Builder ioThreads(int threads) {
             cfg.ioThreads(threads);
@@ -461,6 +470,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** Wait this long in a group's first join phase for more members (Kafka's initial delay); default 0. */
         public Builder groupInitialRebalanceDelay(Duration delay) {
             cfg.groups().initialRebalanceDelayMs(Math.toIntExact(delay.toMillis()));
+            return this;
+        }
+
+        /**
+         * Whether group membership (members, generation, assignments) is kept across restarts in the offsets log
+         * (default true); false drops it at every restart, as B.6.1 allows.
+         */
+        public Builder groupDurableMembership(boolean on) {
+            cfg.groups().durableMembership(on);
             return this;
         }
 

@@ -103,7 +103,8 @@ class BrokerMainTest {
         var cfg = BrokerMain.parse(new String[] {"--data-dir", "d", "--memory-budget-bytes", "100000000",
                 "--max-connections", "50", "--max-connections-per-address=5", "--pre-auth-max-frame-bytes", "4096",
                 "--max-partitions-per-request", "77", "--max-topics", "12", "--max-partitions-per-topic", "3",
-                "--group-max-rebalance-timeout-ms", "60000"}).build().config();
+                "--group-max-rebalance-timeout-ms", "60000", "--max-open-segment-files", "64",
+                "--no-durable-membership"}).build().config();
         var limits = cfg.limits();
         assertThat(limits.memoryBudgetBytes()).isEqualTo(100_000_000L);
         assertThat(cfg.maxConnections()).isEqualTo(50);
@@ -113,12 +114,17 @@ class BrokerMainTest {
         assertThat(limits.maxTopics()).isEqualTo(12);
         assertThat(limits.maxPartitionsPerTopic()).isEqualTo(3);
         assertThat(cfg.groups().maxRebalanceTimeoutMs()).isEqualTo(60_000);
+        assertThat(limits.maxOpenSegmentFiles()).isEqualTo(64);
+        assertThat(cfg.groups().durableMembership()).isFalse();
         var defaults = BrokerMain.parse(new String[] {"--data-dir", "d"}).build().config();
         assertThat(defaults.limits()).isEqualTo(io.streambus.broker.limits.BrokerLimits.defaults());
         assertThat(defaults.maxConnections()).isEqualTo(10_000);
         assertThat(defaults.groups().maxRebalanceTimeoutMs()).isEqualTo(300_000);
+        assertThat(defaults.limits().maxOpenSegmentFiles()).isEqualTo(1000);
+        assertThat(defaults.groups().durableMembership()).isTrue();
         for (String[] bad : new String[][] {{"--max-topics", "0"}, {"--pre-auth-max-frame-bytes", "100"},
-                {"--memory-budget-bytes", "-1"}, {"--group-max-rebalance-timeout-ms", "0"}}) {
+                {"--memory-budget-bytes", "-1"}, {"--group-max-rebalance-timeout-ms", "0"},
+                {"--max-open-segment-files", "3"}}) {
             String[] args = new String[bad.length + 2];
             args[0] = "--data-dir";
             args[1] = "d";

@@ -69,9 +69,13 @@ public final class StreamBusConnectionMetaData implements ConnectionMetaData {
         return PROVIDER_MINOR;
     }
 
-    /** JMSXDeliveryCount (set on every delivery) and JMSXGroupID (used as the partition key). */
+    /**
+     * JMSXDeliveryCount (set on every delivery), JMSXGroupID (used as the partition key) and JMSXGroupSeq (carried
+     * as set; every provider must support the two group properties, JMS 3.1 §3.5.9).
+     */
     @Override
     public Enumeration<String> getJMSXPropertyNames() {
-        return Collections.enumeration(List.of(StreamBusMessage.JMSX_DELIVERY_COUNT, StreamBusMessage.JMSX_GROUP_ID));
+        return Collections.enumeration(List.of(StreamBusMessage.JMSX_DELIVERY_COUNT, StreamBusMessage.JMSX_GROUP_ID,
+                "JMSXGroupSeq"));
     }
 }

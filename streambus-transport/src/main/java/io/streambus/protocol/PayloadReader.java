@@ -208,7 +208,11 @@ public final class PayloadReader {
     }
 
     /** TopicPartitions (B.2); the same topic or (topic, partition) twice is malformed. */
+    @SuppressWarnings("unchecked")
     public <P> TopicPartitions<P> topicPartitions(String field, TopicPartitions.Element<P> element) {
+        if (element == TopicPartitions.PARTITION) {
+            return (TopicPartitions<P>) partitionIds(field);
+        }
         int n = count(field + " topic count", 8);
         List<TopicPartitions.Topic<P>> topics = new ArrayList<>(n);
         Set<String> seen = new HashSet<>();
@@ -232,6 +236,37 @@ public final class PayloadReader {
                 partitions.add(p);
             }
             topics.add(new TopicPartitions.Topic<>(topic, partitions));
+        }
+        return new TopicPartitions<>(topics);
+    }
+
+    /**
+     * A {@code TopicPartitions} of bare partitions, each topic's list a {@link PartitionIds} (an {@code int[]}: no
+     * {@code Integer} per partition), with the same checks as {@link #topicPartitions}.
+     */
+    private TopicPartitions<Integer> partitionIds(String field) {
+        int n = count(field + " topic count", 8);
+        List<TopicPartitions.Topic<Integer>> topics = new ArrayList<>(n);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            int at = pos;
+            String topic = topic(field + " topic");
+            if (!seen.add(topic)) {
+                throw error(field + " topic", at, "topic '" + topic + "' appears twice");
+            }
+            int pc = count(field + " partition count", 4);
+            int[] ids = new int[pc];
+            IntSet seenPartitions = pc > 1 ? new IntSet(pc) : null;
+            for (int j = 0; j < pc; j++) {
+                int pat = pos;
+                int p = nonNegative("partition");
+                if (seenPartitions != null && !seenPartitions.add(p)) {
+                    throw error(field + " partition", pat,
+                            "partition " + p + " of topic '" + topic + "' appears twice");
+                }
+                ids[j] = p;
+            }
+            topics.add(new TopicPartitions.Topic<>(topic, PartitionIds.wrap(ids)));
         }
         return new TopicPartitions<>(topics);
     }

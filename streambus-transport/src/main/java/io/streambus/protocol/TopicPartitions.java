@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * The B.2 "topic → partition → value" structure: topics in order, each with its entries. {@code P} is
- * {@link Integer} (a bare partition), {@link PartitionResult}, {@link PartitionOffset} or
+ * {@link Integer} (a bare partition; decoded as a {@link PartitionIds}, without boxing), {@link PartitionResult}, {@link PartitionOffset} or
  * {@link PartitionOffsetResult}. Decoders keep wire order; encoders write topics in ascending unsigned UTF-8 byte
  * order and partitions ascending. Immutable.
  *
@@ -25,9 +25,11 @@ public record TopicPartitions<P>(List<Topic<P>> topics) {
      * @param partitions entries; empty means "every partition" in OffsetFetch (B.6.9)
      */
     public record Topic<P>(String name, List<P> partitions) {
+        @SuppressWarnings("unchecked")
         public Topic {
             Objects.requireNonNull(name, "topic name");
-            partitions = List.copyOf(partitions);
+            // PartitionIds is immutable already; copying it would box every id.
+            partitions = partitions instanceof PartitionIds ? (List<P>) partitions : List.copyOf(partitions);
         }
     }
 

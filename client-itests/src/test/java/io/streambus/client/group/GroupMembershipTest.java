@@ -51,18 +51,6 @@ class GroupMembershipTest {
         broker.close();
     }
 
-    /** Polls every consumer in turn (each is used by this thread only) until the condition holds. */
-    private static void pollUntil(List<? extends GroupConsumer<?, ?>> consumers, Duration max,
-                                  java.util.function.BooleanSupplier done) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached within " + max).isLessThan(deadline);
-            for (GroupConsumer<?, ?> c : consumers) {
-                c.poll(Duration.ofMillis(20));
-            }
-        }
-    }
-
     private static boolean balanced(List<? extends GroupConsumer<?, ?>> consumers, int total) {
         Set<TopicPartition> all = new HashSet<>();
         int sum = 0;
@@ -92,7 +80,7 @@ class GroupMembershipTest {
                 cs.add(c);
                 recorders.add(r);
             }
-            pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
+            GroupTests.pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
             for (GroupConsumer<String, String> c : cs) {
                 assertThat(c.assignment()).hasSize(2);
                 assertThat(c.memberId()).isNotEmpty();
@@ -123,12 +111,12 @@ class GroupMembershipTest {
                 c.subscribe(List.of("six"), null);
                 cs.add(c);
             }
-            pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
+            GroupTests.pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
             GroupConsumer<String, String> victim = cs.remove(2);
             Set<TopicPartition> orphaned = victim.assignment();
             long crashedAt = System.nanoTime();
             ((DefaultGroupConsumer<String, String>) victim).crashForTesting(); // no LeaveGroup, no heartbeats
-            pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
+            GroupTests.pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
             long tookMs = (System.nanoTime() - crashedAt) / 1_000_000;
             Set<TopicPartition> survivors = new HashSet<>(cs.get(0).assignment());
             survivors.addAll(cs.get(1).assignment());
@@ -149,10 +137,10 @@ class GroupMembershipTest {
                 c.subscribe(List.of("six"), null);
                 cs.add(c);
             }
-            pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
+            GroupTests.pollUntil(cs, Duration.ofSeconds(15), () -> balanced(cs, 6));
             long t0 = System.nanoTime();
             cs.remove(1).close(Duration.ofSeconds(5));
-            pollUntil(cs, Duration.ofSeconds(10), () -> balanced(cs, 6));
+            GroupTests.pollUntil(cs, Duration.ofSeconds(10), () -> balanced(cs, 6));
             // LeaveGroup: well before the session timeout would have removed it
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(GroupTests.SESSION_MS);
         } finally {
@@ -166,9 +154,9 @@ class GroupMembershipTest {
         GroupTests.Recorder rec = new GroupTests.Recorder();
         try (GroupConsumer<String, String> c = GroupTests.consumer(client, "pattern", Map.of())) {
             c.subscribe(Pattern.compile("pat-.*"), rec);
-            pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 2);
+            GroupTests.pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 2);
             client.admin().createTopic("pat-b", 3).get();
-            pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 5);
+            GroupTests.pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 5);
             assertThat(c.assignment()).contains(new TopicPartition("pat-b", 2), new TopicPartition("pat-a", 1));
             assertThat(rec.events).contains("revoked 2", "assigned 5");
         }
@@ -180,10 +168,10 @@ class GroupMembershipTest {
         try (StreamBusClient own = GroupTests.client(broker.address(), Map.of());
              GroupConsumer<String, String> c = GroupTests.consumer(own, "late-topic", Map.of())) {
             c.subscribe(List.of("late"), null);
-            pollUntil(List.of(c), Duration.ofSeconds(5), () -> !c.memberId().isEmpty());
+            GroupTests.pollUntil(List.of(c), Duration.ofSeconds(5), () -> !c.memberId().isEmpty());
             assertThat(c.assignment()).isEmpty();
             own.admin().createTopic("late", 2).get();
-            pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 2);
+            GroupTests.pollUntil(List.of(c), Duration.ofSeconds(10), () -> c.assignment().size() == 2);
         }
     }
 

@@ -193,6 +193,41 @@ class GroupOffsetsTest {
         }
     }
 
+    /**
+     * Durable membership over real sockets: after a broker restart the member that heartbeats keeps its id and its
+     * partition (an ordinary rebalance follows, not a lost membership), while the member that never comes back
+     * expires after its session timeout and its partition moves to the other one, whose commits succeed.
+     */
+    @Test
+    void afterARestartTheMemberThatComesBackStaysAndTheOtherExpires(@TempDir Path dir) throws Exception {
+        EmbeddedBroker broker = GroupTests.start(dir);
+        StreamBusClient goneClient = GroupTests.client(broker);
+        GroupConsumer<String, String> gone = GroupTests.consumer(goneClient, "stay", Map.of());
+        try (broker; StreamBusClient client = GroupTests.client(broker);
+             GroupConsumer<String, String> stays = GroupTests.consumer(client, "stay", Map.of())) {
+            client.admin().createTopic("stay", 2).get();
+            GroupTests.Recorder rec = new GroupTests.Recorder();
+            stays.subscribe(List.of("stay"), rec);
+            gone.subscribe(List.of("stay"), null);
+            GroupTests.pollUntil(List.of(stays, gone), Duration.ofSeconds(15),
+                    () -> stays.assignment().size() == 1 && gone.assignment().size() == 1);
+            String id = stays.memberId();
+            broker.stop();
+            goneClient.close(); // this member never talks to the broker again
+            broker.start();
+            GroupTests.pollUntil(List.of(stays), Duration.ofSeconds(15), () -> stays.assignment().size() == 2);
+            assertThat(stays.memberId()).isEqualTo(id);
+            assertThat(rec.events).doesNotContain("lost 1").endsWith("revoked 1", "assigned 2");
+            GroupTests.produce(client, "stay", 2, 0, 10);
+            assertThat(consume(stays, 10, Duration.ofSeconds(10))).hasSize(10);
+            stays.commitSync(Duration.ofSeconds(5));
+            assertThat(stays.committed(parts("stay", 2), Duration.ofSeconds(5)).values())
+                    .extracting(OffsetAndMetadata::offset).containsExactly(5L, 5L);
+        } finally {
+            gone.close(Duration.ofSeconds(1));
+        }
+    }
+
     @Test
     void autoCommitCommitsReturnedRecords(@TempDir Path dir) throws Exception {
         try (EmbeddedBroker broker = GroupTests.start(dir); StreamBusClient client = GroupTests.client(broker)) {

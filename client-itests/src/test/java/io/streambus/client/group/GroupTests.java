@@ -89,6 +89,19 @@ final class GroupTests {
         p.close(Duration.ofSeconds(5));
     }
 
+    /** Polls every consumer in turn (each is used by this thread only) until the condition holds. */
+    static void pollUntil(List<? extends GroupConsumer<?, ?>> consumers, Duration max,
+                          java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!done.getAsBoolean()) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("condition not reached within " + max)
+                    .isLessThan(deadline);
+            for (GroupConsumer<?, ?> c : consumers) {
+                c.poll(Duration.ofMillis(20));
+            }
+        }
+    }
+
     /** A listener that records its calls. */
     static final class Recorder implements RebalanceListener {
         final List<String> events = new CopyOnWriteArrayList<>();

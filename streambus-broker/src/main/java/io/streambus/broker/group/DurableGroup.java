@@ -3,7 +3,7 @@ package io.streambus.broker.group;
 import java.util.List;
 
 /**
- * What {@link MembershipStore} keeps of a group with members, so that members that heartbeat within their session
+ * What {@link DurableMembership} keeps of a group with members, so that members that heartbeat within their session
  * timeout after a broker restart keep their ids, generation and assignment. Immutable (the byte arrays are not
  * copied; nobody modifies them).
  *

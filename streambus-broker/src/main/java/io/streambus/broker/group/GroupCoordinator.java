@@ -51,7 +51,6 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupRegistry groups = new GroupRegistry();
     private final OffsetManager offsets;
     private final GroupMembershipManager membership;
-    private final MembershipStore membershipStore;
     private volatile boolean closed;
 
     /**
@@ -61,34 +60,34 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, TopicMetadata topics,
                             GroupAuthorizer authorizer, GroupTimer timer) {
-        this(config, store, false, topics, authorizer, timer, MembershipStore.disabled());
+        this(config, store, false, topics, authorizer, timer, false);
     }
 
     /**
-     * As the public constructor, with membership kept in {@code membershipStore} (which the coordinator closes);
-     * for tests that restart a coordinator on a manual timer.
+     * As the public constructor, with membership kept in {@code store} if {@code durableMembership}; for tests that
+     * restart a coordinator on a manual timer.
      */
     GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, TopicMetadata topics,
-                     GroupAuthorizer authorizer, GroupTimer timer, MembershipStore membershipStore) {
-        this(config, store, false, topics, authorizer, timer, membershipStore);
+                     GroupAuthorizer authorizer, GroupTimer timer, boolean durableMembership) {
+        this(config, store, false, topics, authorizer, timer, durableMembership);
     }
 
     private GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, boolean ownsStore,
                              TopicMetadata topics, GroupAuthorizer authorizer, GroupTimer timer,
-                             MembershipStore membershipStore) {
+                             boolean durableMembership) {
         this.config = config;
         this.authorizer = authorizer;
-        this.membershipStore = membershipStore;
         this.offsets = new OffsetManager(config, store, ownsStore, topics, timer, groups);
-        this.membership = new GroupMembershipManager(config, timer, groups, offsets, membershipStore);
+        this.membership = new GroupMembershipManager(config, timer, groups, offsets,
+                durableMembership ? DurableMembership.in(store) : DurableMembership.disabled());
         membership.restore();
     }
 
     /**
      * Opens the offset store under {@code <dataDir>/__offsets} and starts a coordinator that owns it (closing the
      * coordinator closes the store). Timers run on {@code scheduler}, which the caller owns. With
-     * {@link GroupCoordinatorConfig#durableMembership()} the membership of groups is kept under
-     * {@code <dataDir>/__groups} and restored: members that heartbeat within their session timeout after a restart
+     * {@link GroupCoordinatorConfig#durableMembership()} the membership of groups is kept in the offsets log and
+     * restored: members that heartbeat within their session timeout after a restart
      * keep their ids, generation and assignments (sessions restart when the coordinator opens).
      */
     public static GroupCoordinator open(Path dataDir, GroupCoordinatorConfig config, TopicMetadata topics,
@@ -105,15 +104,10 @@ public final class GroupCoordinator implements AutoCloseable {
                                         TopicMetadata topics, GroupAuthorizer authorizer,
                                         ScheduledExecutorService scheduler) throws IOException {
         OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes(), policy);
-        MembershipStore members = MembershipStore.disabled();
         try {
-            if (config.durableMembership()) {
-                members = MembershipStore.open(dataDir, config.forceMembershipWrites());
-            }
             return new GroupCoordinator(config, store, true, topics, authorizer, GroupTimer.system(scheduler),
-                    members);
-        } catch (IOException | RuntimeException e) {
-            members.close();
+                    config.durableMembership());
+        } catch (RuntimeException e) {
             store.close();
             throw e;
         }
@@ -383,7 +377,6 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         closed = true;
         membership.close();
-        membershipStore.close();
         offsets.close();
     }
 
@@ -433,9 +426,11 @@ public final class GroupCoordinator implements AutoCloseable {
                     || !seenTopics.add(td.topic())) {
                 return false;
             }
-            Set<Integer> seen = new HashSet<>();
+            if (!PartitionChecks.validEntries(td.partitions(), CommitPartition::partition)) {
+                return false;
+            }
             for (CommitPartition p : td.partitions()) {
-                if (p == null || p.partition() < 0 || p.offset() < 0 || !seen.add(p.partition())) {
+                if (p.offset() < 0) {
                     return false;
                 }
             }
@@ -449,11 +444,8 @@ public final class GroupCoordinator implements AutoCloseable {
             if (td == null || td.topic() == null || td.partitions() == null || !seenTopics.add(td.topic())) {
                 return false;
             }
-            Set<Integer> seen = new HashSet<>();
-            for (Integer p : td.partitions()) {
-                if (p == null || p < 0 || !seen.add(p)) {
-                    return false;
-                }
+            if (!PartitionChecks.validIds(td.partitions())) {
+                return false;
             }
         }
         return true;

@@ -30,7 +30,6 @@ public final class GroupCoordinatorConfig {
     private final Optional<Duration> offsetRetention;
     private final long offsetsCompactionThresholdBytes;
     private final boolean durableMembership;
-    private final boolean forceMembershipWrites;
 
     private GroupCoordinatorConfig(Builder b) {
         this.minSessionTimeoutMs = b.minSessionTimeoutMs;
@@ -40,20 +39,15 @@ public final class GroupCoordinatorConfig {
         this.offsetRetention = b.offsetRetention;
         this.offsetsCompactionThresholdBytes = b.offsetsCompactionThresholdBytes;
         this.durableMembership = b.durableMembership;
-        this.forceMembershipWrites = b.forceMembershipWrites;
     }
 
     /**
      * Whether a coordinator opened on a data directory keeps group membership (members, generation, protocol,
-     * leader, assignments) across restarts (default true); see {@code MembershipStore}.
+     * leader, assignments) across restarts (default true), in the offsets log under the broker's flush policy; see
+     * {@code DurableMembership}.
      */
     public boolean durableMembership() {
         return durableMembership;
-    }
-
-    /** Whether each membership write is forced to disk (default false; the broker sets it for every-write). */
-    public boolean forceMembershipWrites() {
-        return forceMembershipWrites;
     }
 
     /** The defaults of the spec. */
@@ -153,7 +147,6 @@ public final class GroupCoordinatorConfig {
         private Optional<Duration> offsetRetention = Optional.of(Duration.ofDays(7));
         private long offsetsCompactionThresholdBytes = OffsetStore.DEFAULT_COMPACTION_THRESHOLD_BYTES;
         private boolean durableMembership = true;
-        private boolean forceMembershipWrites;
 
         private Builder() {
         }
@@ -217,12 +210,6 @@ public final class GroupCoordinatorConfig {
         /** See {@link GroupCoordinatorConfig#durableMembership()}; false restores the B.6.1 behaviour of old. */
         public Builder durableMembership(boolean on) {
             this.durableMembership = on;
-            return this;
-        }
-
-        /** See {@link GroupCoordinatorConfig#forceMembershipWrites()}. */
-        public Builder forceMembershipWrites(boolean on) {
-            this.forceMembershipWrites = on;
             return this;
         }
 

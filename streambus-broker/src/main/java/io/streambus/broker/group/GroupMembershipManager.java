@@ -37,8 +37,8 @@ final class GroupMembershipManager {
     private final GroupTimer timer;
     private final GroupRegistry groups;
     private final OffsetManager offsets;
-    /** Keeps membership across restarts; {@link MembershipStore#disabled()} keeps nothing. */
-    private final MembershipStore durable;
+    /** Keeps membership across restarts; {@link DurableMembership#disabled()} keeps nothing. */
+    private final DurableMembership durable;
     /** Held JoinGroups of new members by connection, so that closing the connection removes them (B.6.10). */
     private final ConcurrentHashMap<Object, Set<MemberRef>> newMemberJoins = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -48,11 +48,11 @@ final class GroupMembershipManager {
 
     GroupMembershipManager(GroupCoordinatorConfig config, GroupTimer timer, GroupRegistry groups,
                            OffsetManager offsets) {
-        this(config, timer, groups, offsets, MembershipStore.disabled());
+        this(config, timer, groups, offsets, DurableMembership.disabled());
     }
 
     GroupMembershipManager(GroupCoordinatorConfig config, GroupTimer timer, GroupRegistry groups,
-                           OffsetManager offsets, MembershipStore durable) {
+                           OffsetManager offsets, DurableMembership durable) {
         this.config = config;
         this.timer = timer;
         this.groups = groups;
@@ -61,7 +61,7 @@ final class GroupMembershipManager {
     }
 
     /**
-     * Restores the groups {@link MembershipStore} kept (call once, before any request): a Stable generation comes
+     * Restores the groups {@link DurableMembership} kept (call once, before any request): a Stable generation comes
      * back Stable with its members and assignments, a rebalance comes back as a join phase its members rejoin. Every
      * member's session restarts now, so a member that heartbeats within its session timeout keeps its partitions.
      */
@@ -418,7 +418,7 @@ final class GroupMembershipManager {
         g.protocol = null;
         g.emptySinceWallMs = timer.wallClockMs();
         offsets.groupEmptied(g);
-        durable.delete(g.id);
+        durable.clear(g.id);
         log.info("group {} is empty (generation {})", LogText.safe(g.id), g.generation);
     }
 

@@ -3,6 +3,7 @@ package io.streambus.broker.group;
 import io.streambus.broker.limits.LogText;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.ErrorCode;
+import io.streambus.protocol.PartitionIds;
 import io.streambus.protocol.group.Utf8Order;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,6 +282,8 @@ final class OffsetManager {
 
     // =========================================================================================== OffsetFetch
 
+    private static final Comparator<FetchedOffset> BY_PARTITION = Comparator.comparingInt(FetchedOffset::partition);
+
     /**
      * OffsetFetch (B.6.9) of a request the façade has validated and authorized at group level. Reads the durable
      * committed offsets; never creates a group and is not a sign of life.
@@ -298,30 +301,36 @@ final class OffsetManager {
             }
         }
         Map<TopicPartition, CommittedOffset> committed = exists ? store.offsets(groupId) : Map.of();
-        TreeMap<String, TreeMap<Integer, FetchedOffset>> out = new TreeMap<>(Utf8Order.STRINGS);
+        // Per topic a list sorted by partition at the end: no Integer key per partition (issue 16 item 3).
+        TreeMap<String, List<FetchedOffset>> out = new TreeMap<>(Utf8Order.STRINGS);
         if (wanted.isEmpty()) {
             // Every committed offset; topics the principal may not read are left out rather than revealed.
             Map<String, Boolean> allowed = new HashMap<>();
             committed.forEach((tp, o) -> {
                 if (allowed.computeIfAbsent(tp.topic(), topicAuthorized::test)) {
-                    out.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(),
+                    out.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(
                             new FetchedOffset(tp.partition(), o.offset(), o.metadata(), ErrorCode.NONE));
                 }
             });
         } else {
             for (TopicData<Integer> td : wanted) {
                 boolean authorized = topicAuthorized.test(td.topic());
-                TreeMap<Integer, FetchedOffset> list = out.computeIfAbsent(td.topic(), t -> new TreeMap<>());
+                List<FetchedOffset> list = out.computeIfAbsent(td.topic(), t -> new ArrayList<>());
                 List<Integer> ids = td.partitions();
                 if (ids.isEmpty()) {
-                    ids = new ArrayList<>();
-                    for (TopicPartition tp : committed.keySet()) {
+                    for (Map.Entry<TopicPartition, CommittedOffset> e : committed.entrySet()) {
+                        TopicPartition tp = e.getKey();
                         if (tp.topic().equals(td.topic())) {
-                            ids.add(tp.partition());
+                            list.add(authorized
+                                    ? new FetchedOffset(tp.partition(), e.getValue().offset(), e.getValue().metadata(),
+                                            ErrorCode.NONE)
+                                    : new FetchedOffset(tp.partition(), -1, "", ErrorCode.AUTHORIZATION_FAILED));
                         }
                     }
+                    continue;
                 }
-                for (int p : ids) {
+                for (int i = 0, n = ids.size(); i < n; i++) {
+                    int p = PartitionIds.intAt(ids, i);
                     CommittedOffset o = committed.get(new TopicPartition(td.topic(), p));
                     FetchedOffset r;
                     if (!authorized) {
@@ -331,12 +340,15 @@ final class OffsetManager {
                     } else {
                         r = new FetchedOffset(p, o.offset(), o.metadata(), ErrorCode.NONE);
                     }
-                    list.put(p, r);
+                    list.add(r);
                 }
             }
         }
         List<TopicData<FetchedOffset>> result = new ArrayList<>(out.size());
-        out.forEach((topic, map) -> result.add(new TopicData<>(topic, List.copyOf(map.values()))));
+        out.forEach((topic, list) -> {
+            list.sort(BY_PARTITION);
+            result.add(new TopicData<>(topic, List.copyOf(list)));
+        });
         return new OffsetFetchResult(ErrorCode.NONE, List.copyOf(result));
     }
 

@@ -45,7 +45,10 @@ import java.util.zip.CRC32C;
  * <p><b>Format.</b> An 8-byte magic {@code "SBOFFS\0\1"}, then records {@code [i32 body length][i32 CRC32C of
  * body][body]}; the body starts with a type byte: commit (a group's offsets of one request, applied atomically),
  * partition tombstones (expiry), group tombstone (deletion or expiry), topic tombstone (topic deletion), group
- * state. Replaying the records in order gives the current state.
+ * state, group membership (an opaque record kept for {@link DurableMembership}, empty when cleared). Replaying the
+ * records in order gives the current state. Membership lives in this log, as Kafka keeps group metadata in its
+ * offsets topic, so that it follows the same flush policy and ordering: an offset commit acknowledged after a
+ * membership change implies that the change is in the file too.
  *
  * <p><b>Durability.</b> A single writer thread takes every queued write, appends the batch, syncs it as the broker's
  * {@link FlushPolicy} says, and only then applies it to the in-memory view and completes the futures: an offset
@@ -87,6 +90,7 @@ public final class OffsetStore implements AutoCloseable {
     private static final byte T_DELETE_GROUP = 3;
     private static final byte T_DELETE_TOPIC = 4;
     private static final byte T_GROUP = 5;
+    private static final byte T_MEMBERSHIP = 6;
 
     private static final Logger log = LoggerFactory.getLogger(OffsetStore.class);
 
@@ -191,7 +195,13 @@ public final class OffsetStore implements AutoCloseable {
         return e == null ? null : e.group;
     }
 
-    /** Every group with stored offsets or state. */
+    /** The stored membership record of a group (see {@link DurableMembership}), or null. */
+    public byte[] membership(String group) {
+        Entry e = groups.get(group);
+        return e == null ? null : e.membership;
+    }
+
+    /** Every group with stored offsets, state or membership. */
     public Set<String> groups() {
         return Set.copyOf(groups.keySet());
     }
@@ -224,6 +234,18 @@ public final class OffsetStore implements AutoCloseable {
     /** Stores a group's protocol type and "Empty since" time. */
     public CompletableFuture<Void> putGroup(String group, StoredGroup state) {
         return enqueue(new PutGroup(group, state));
+    }
+
+    /**
+     * Stores a group's membership record, replacing the previous one; an empty record clears it. The record must
+     * stay below {@link #MAX_RECORD_BYTES} with its group id (else the future fails and nothing else is affected).
+     */
+    public CompletableFuture<Void> putMembership(String group, byte[] record) {
+        if (record.length + group.length() * 3L + 16 > MAX_RECORD_BYTES) {
+            return CompletableFuture.failedFuture(new IOException("membership record of " + record.length
+                    + " bytes exceeds " + MAX_RECORD_BYTES));
+        }
+        return enqueue(new PutMembership(group, record));
     }
 
     private CompletableFuture<Void> enqueue(Op op) {
@@ -406,6 +428,9 @@ public final class OffsetStore implements AutoCloseable {
                 if (entry.group != null) {
                     frame(new PutGroup(e.getKey(), entry.group), bytes);
                 }
+                if (entry.membership != null) {
+                    frame(new PutMembership(e.getKey(), entry.membership), bytes);
+                }
                 List<Map.Entry<TopicPartition, CommittedOffset>> offsets = new ArrayList<>(entry.offsets.entrySet());
                 for (int i = 0; i < offsets.size(); i += COMPACT_CHUNK) {
                     Map<TopicPartition, CommittedOffset> chunk = new java.util.HashMap<>();
@@ -528,7 +553,7 @@ public final class OffsetStore implements AutoCloseable {
         sizeAfterCompaction = pos;
         long live = 0;
         for (Entry e : groups.values()) {
-            live += e.offsets.size() + (e.group != null ? 1 : 0);
+            live += e.offsets.size() + (e.group != null ? 1 : 0) + (e.membership != null ? 1 : 0);
         }
         if (units > live) {
             compact();
@@ -545,6 +570,7 @@ public final class OffsetStore implements AutoCloseable {
                 case T_DELETE_GROUP -> new DeleteGroup(readString(in));
                 case T_DELETE_TOPIC -> new DeleteTopic(readString(in));
                 case T_GROUP -> new PutGroup(readString(in), new StoredGroup(readString(in), in.readLong()));
+                case T_MEMBERSHIP -> new PutMembership(readString(in), readBytes(in));
                 default -> throw new IOException("unknown record type " + type);
             };
             if (in.available() != 0) {
@@ -605,13 +631,22 @@ public final class OffsetStore implements AutoCloseable {
         return new String(in.readNBytes(len), StandardCharsets.UTF_8);
     }
 
-    /** Per-group state: the stored group record and the offsets. */
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int len = in.readInt();
+        if (len < 0 || len > in.available()) {
+            throw new EOFException("byte string length " + len);
+        }
+        return in.readNBytes(len);
+    }
+
+    /** Per-group state: the stored group record, the membership record and the offsets. */
     private static final class Entry {
         volatile StoredGroup group;
+        volatile byte[] membership;
         final ConcurrentHashMap<TopicPartition, CommittedOffset> offsets = new ConcurrentHashMap<>();
 
         boolean isEmpty() {
-            return group == null && offsets.isEmpty();
+            return group == null && membership == null && offsets.isEmpty();
         }
     }
 
@@ -785,6 +820,36 @@ public final class OffsetStore implements AutoCloseable {
         @Override
         void apply(ConcurrentHashMap<String, Entry> groups) {
             groups.computeIfAbsent(group, g -> new Entry()).group = state;
+        }
+    }
+
+    private static final class PutMembership extends Op {
+        final String group;
+        final byte[] record;
+
+        PutMembership(String group, byte[] record) {
+            this.group = group;
+            this.record = record;
+        }
+
+        @Override
+        void encode(DataOutputStream out) throws IOException {
+            out.writeByte(T_MEMBERSHIP);
+            writeString(out, group);
+            out.writeInt(record.length);
+            out.write(record);
+        }
+
+        @Override
+        void apply(ConcurrentHashMap<String, Entry> groups) {
+            if (record.length > 0) {
+                groups.computeIfAbsent(group, g -> new Entry()).membership = record;
+                return;
+            }
+            groups.computeIfPresent(group, (g, e) -> {
+                e.membership = null;
+                return e.isEmpty() ? null : e;
+            });
         }
     }
 }

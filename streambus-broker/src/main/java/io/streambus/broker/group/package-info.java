@@ -8,7 +8,8 @@
  * and delegates to {@code GroupMembershipManager} (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, rebalances, session
  * expiry) and {@code OffsetManager} (OffsetCommit, OffsetFetch, transactional offsets, offset retention, topic
  * deletion cleanup, group deletion; it owns the {@code OffsetStore}). Both share the {@code GroupRegistry} of live
- * groups. A {@code Group}'s state changes only through {@code Group.transitionTo}, which refuses any transition
+ * groups. {@code DurableMembership} keeps membership (members, generation, assignments) as records of the same
+ * offsets log, so that members that heartbeat in time after a restart keep their partitions. A {@code Group}'s state changes only through {@code Group.transitionTo}, which refuses any transition
  * that {@link io.streambus.broker.group.GroupState} does not allow (modelled on Kafka's classic group state
  * machine).
  *

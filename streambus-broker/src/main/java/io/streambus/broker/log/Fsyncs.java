@@ -22,6 +22,12 @@ public final class Fsyncs {
         channel.force(metadata);
     }
 
+    /** Forces a segment file ({@code force(metadata)}) and counts it, also when it fails. */
+    static void force(SegmentFile file, boolean metadata) throws IOException {
+        TOTAL.incrementAndGet();
+        file.force(metadata);
+    }
+
     /** Forces of appended data since the JVM started, over every broker in it. */
     public static long total() {
         return TOTAL.get();

@@ -42,6 +42,22 @@ final class IoUtil {
         }
     }
 
+    /** As {@link #readFully(FileChannel, ByteBuffer, long)}, keeping the file open for the whole read. */
+    static void readFully(SegmentFile f, ByteBuffer b, long position) throws IOException {
+        f.with(ch -> {
+            readFully(ch, b, position);
+            return null;
+        });
+    }
+
+    /** As {@link #readFully(FileChannel, ByteBuf, long, int)}, keeping the file open for the whole read. */
+    static void readFully(SegmentFile f, ByteBuf buf, long position, int length) throws IOException {
+        f.with(ch -> {
+            readFully(ch, buf, position, length);
+            return null;
+        });
+    }
+
     /**
      * Forces a directory so that files created, renamed or deleted in it survive a machine crash. Platforms that
      * cannot open a directory (Windows) are skipped: there the rename itself is durable enough for a dev broker.

@@ -14,6 +14,8 @@ import java.util.Objects;
 public final class LogConfig {
     /** Largest accepted segment size; index positions are 32-bit. */
     public static final int MAX_SEGMENT_BYTES = 1 << 30;
+    /** Default of {@link #maxOpenSegmentFiles()}. */
+    public static final int DEFAULT_MAX_OPEN_SEGMENT_FILES = 1000;
 
     private final int segmentBytes;
     private final int indexIntervalBytes;
@@ -24,6 +26,9 @@ public final class LogConfig {
     private final Duration segmentTime;
     private final Duration recoveryCheckpointInterval;
     private final int recoveryThreads;
+    private final int maxOpenSegmentFiles;
+    /** The open-file pool of the logs built with this configuration (one per instance, shared by its partitions). */
+    private final SegmentFilePool segmentFiles;
 
     private LogConfig(Builder b) {
         this.segmentBytes = b.segmentBytes;
@@ -35,6 +40,8 @@ public final class LogConfig {
         this.segmentTime = b.segmentTime;
         this.recoveryCheckpointInterval = b.recoveryCheckpointInterval;
         this.recoveryThreads = b.recoveryThreads;
+        this.maxOpenSegmentFiles = b.maxOpenSegmentFiles;
+        this.segmentFiles = new SegmentFilePool(b.maxOpenSegmentFiles);
     }
 
     /** All defaults. */
@@ -57,7 +64,22 @@ public final class LogConfig {
                 .retentionCheckInterval(retentionCheckInterval)
                 .segmentTime(segmentTime)
                 .recoveryCheckpointInterval(recoveryCheckpointInterval)
-                .recoveryThreads(recoveryThreads);
+                .recoveryThreads(recoveryThreads)
+                .maxOpenSegmentFiles(maxOpenSegmentFiles);
+    }
+
+    /**
+     * Segment files ({@code .log} and {@code .index}) kept open at once by the logs built with this configuration
+     * (default {@link #DEFAULT_MAX_OPEN_SEGMENT_FILES}): files are opened on use and the least recently used idle ones
+     * closed beyond this number, so the descriptors a broker holds do not grow with its partitions.
+     */
+    public int maxOpenSegmentFiles() {
+        return maxOpenSegmentFiles;
+    }
+
+    /** The pool of open segment files shared by every partition opened with this instance. */
+    SegmentFilePool segmentFiles() {
+        return segmentFiles;
     }
 
     /**
@@ -129,7 +151,7 @@ public final class LogConfig {
                 + ", flushPolicy=" + flushPolicy + ", retentionBytes=" + retentionBytes
                 + ", retentionTime=" + retentionTime + ", retentionCheckInterval=" + retentionCheckInterval + ", segmentTime=" + segmentTime
                 + ", recoveryCheckpointInterval=" + recoveryCheckpointInterval + ", recoveryThreads=" + recoveryThreads
-                + '}';
+                + ", maxOpenSegmentFiles=" + maxOpenSegmentFiles + '}';
     }
 
     /** Builder for {@link LogConfig}; not thread-safe. */
@@ -143,8 +165,19 @@ public final class LogConfig {
         private Duration segmentTime = Duration.ofDays(7);
         private Duration recoveryCheckpointInterval = Duration.ofSeconds(1);
         private int recoveryThreads = Math.min(8, Runtime.getRuntime().availableProcessors());
+        private int maxOpenSegmentFiles = DEFAULT_MAX_OPEN_SEGMENT_FILES;
 
         private Builder() {
+        }
+
+        /** At least 4 (see {@link LogConfig#maxOpenSegmentFiles()}). */
+        public Builder maxOpenSegmentFiles(int max) {
+            if (max < SegmentFilePool.MIN_LIMIT) {
+                throw new IllegalArgumentException("maxOpenSegmentFiles must be at least " + SegmentFilePool.MIN_LIMIT
+                        + ", was " + max);
+            }
+            this.maxOpenSegmentFiles = max;
+            return this;
         }
 
         /** At least 1 ms (see {@link LogConfig#recoveryCheckpointInterval()}). */

@@ -83,7 +83,7 @@ final class LogRecovery {
         List<Segment> result = new ArrayList<>();
         try {
             if (logs.isEmpty()) {
-                result.add(Segment.create(dir, 0));
+                result.add(Segment.create(dir, 0, config.segmentFiles()));
             } else {
                 recoverSegments(dir, config, name, clean, logs, result, point, scanned);
             }
@@ -121,7 +121,7 @@ final class LogRecovery {
                 prev.writeIndexFile(true, false);
                 return;
             }
-            Segment seg = Segment.open(entries.get(i).getValue(), base);
+            Segment seg = Segment.open(entries.get(i).getValue(), base, config.segmentFiles());
             result.add(seg);
             long fileSize = seg.log.size();
             Scan scan = null;

@@ -81,6 +81,14 @@ final class OffsetIndex {
         writeFully(channel, b, (long) i * BatchFormat.INDEX_ENTRY_SIZE);
     }
 
+    /** Writes entry {@code i} at its place in {@code file}. */
+    void writeEntry(SegmentFile file, int i) throws IOException {
+        file.with(ch -> {
+            writeEntry(ch, i);
+            return null;
+        });
+    }
+
     /** Replaces the whole content of {@code channel} with this index. */
     void writeAll(FileChannel channel) throws IOException {
         int n = count;

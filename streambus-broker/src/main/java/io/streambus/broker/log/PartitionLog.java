@@ -330,7 +330,7 @@ public final class PartitionLog {
     private Segment roll(Segment seg) {
         Segment next;
         try {
-            next = Segment.create(dir, writeOffset);
+            next = Segment.create(dir, writeOffset, config.segmentFiles());
         } catch (IOException e) {
             throw new StorageException("could not create a new segment for " + name + ": " + e, e);
         }
@@ -614,7 +614,7 @@ public final class PartitionLog {
         Segment seg;
         long size;
         long end;
-        java.nio.channels.FileChannel indexChannel;
+        SegmentFile indexChannel;
         appendLock.lock();
         try {
             if (state != State.OPEN) {

@@ -11,16 +11,19 @@ import java.nio.file.StandardOpenOption;
 /**
  * One segment: a {@code .log} file of batches and its sparse index (kept in memory; written through to the
  * {@code .index} file while the segment is active). {@code size} and {@code endOffset} are published by the
- * appender after the bytes are written, so a reader never sees a partial batch.
+ * appender after the bytes are written, so a reader never sees a partial batch. Both files are
+ * {@link SegmentFile}s of the log's {@link SegmentFilePool}: their descriptors are opened on use and closed by the
+ * pool when too many are open.
  */
 final class Segment {
     final long baseOffset;
     final Path logFile;
     final Path indexFile;
-    final FileChannel log;
+    final SegmentFile log;
     volatile OffsetIndex index;
-    /** Open only while this is the active segment; used by the appender only. */
-    FileChannel indexChannel;
+    /** Set only while this is the active segment; used by the appender only. */
+    SegmentFile indexChannel;
+    private final SegmentFilePool pool;
     /** Bytes of complete batches. */
     volatile long size;
     /** Offset after the last message of this segment. */
@@ -32,7 +35,9 @@ final class Segment {
     /** Position of the batch the last index entry points to (0 when none); appender and recovery only. */
     long lastIndexedPosition;
 
-    private Segment(long baseOffset, Path logFile, Path indexFile, FileChannel log, OffsetIndex index) {
+    private Segment(SegmentFilePool pool, long baseOffset, Path logFile, Path indexFile, SegmentFile log,
+                    OffsetIndex index) {
+        this.pool = pool;
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.indexFile = indexFile;
@@ -41,16 +46,18 @@ final class Segment {
         this.endOffset = baseOffset;
     }
 
-    /** Creates an empty segment (replacing empty leftovers of an earlier failed roll). */
-    static Segment create(Path dir, long baseOffset) throws IOException {
+    /** Creates an empty segment (replacing empty leftovers of an earlier failed roll) with files from {@code pool}. */
+    static Segment create(Path dir, long baseOffset, SegmentFilePool pool) throws IOException {
         Path logFile = dir.resolve(BatchFormat.fileName(baseOffset, BatchFormat.LOG_SUFFIX));
         Path indexFile = dir.resolve(BatchFormat.fileName(baseOffset, BatchFormat.INDEX_SUFFIX));
         FileChannel log = PrivateFiles.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        Segment s = new Segment(baseOffset, logFile, indexFile, log, new OffsetIndex());
+        Segment s = new Segment(pool, baseOffset, logFile, indexFile,
+                pool.adopt(logFile, log, StandardOpenOption.READ, StandardOpenOption.WRITE), new OffsetIndex());
         try {
-            s.indexChannel = PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            FileChannel index = PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            s.indexChannel = pool.adopt(indexFile, index, INDEX_OPTIONS);
         } catch (IOException e) {
             s.closeQuietly();
             throw e;
@@ -58,23 +65,27 @@ final class Segment {
         return s;
     }
 
-    /** Opens an existing log file; the index is attached by recovery. */
-    static Segment open(Path logFile, long baseOffset) throws IOException {
+    /** Opens an existing log file (its descriptor on first use); the index is attached by recovery. */
+    static Segment open(Path logFile, long baseOffset, SegmentFilePool pool) {
         Path indexFile = logFile.resolveSibling(BatchFormat.fileName(baseOffset, BatchFormat.INDEX_SUFFIX));
-        FileChannel log = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new Segment(baseOffset, logFile, indexFile, log, new OffsetIndex());
+        SegmentFile log = pool.file(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new Segment(pool, baseOffset, logFile, indexFile, log, new OffsetIndex());
     }
 
-    /** Rewrites the index file from memory and keeps it open for appends when {@code active}. */
+    private static final StandardOpenOption[] INDEX_OPTIONS = {
+        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
+
+    /** Rewrites the index file from memory and keeps it for appends when {@code active}. */
     void writeIndexFile(boolean active, boolean force) throws IOException {
-        FileChannel ch = indexChannel != null ? indexChannel
-                : PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+        SegmentFile ch = indexChannel != null ? indexChannel : pool.file(indexFile, INDEX_OPTIONS);
         try {
-            index.writeAll(ch);
-            if (force) {
-                ch.force(true);
-            }
+            ch.with(c -> {
+                index.writeAll(c);
+                if (force) {
+                    c.force(true);
+                }
+                return null;
+            });
         } finally {
             if (!active) {
                 ch.close();
@@ -85,11 +96,10 @@ final class Segment {
         }
     }
 
-    /** Opens the index file for appending entries after the ones in memory. */
-    void openIndexForAppend() throws IOException {
+    /** Prepares the index file for appending entries after the ones in memory (opened on the first entry). */
+    void openIndexForAppend() {
         if (indexChannel == null) {
-            indexChannel = PrivateFiles.open(indexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            indexChannel = pool.file(indexFile, INDEX_OPTIONS);
         }
     }
 

@@ -83,8 +83,7 @@ public final class BrokerConfig {
         this.limits = b.limits;
         this.authFailureDelay = b.authFailureDelay;
         this.authFailureDelayMax = b.authFailureDelayMax;
-        // Group membership is as durable as the log: forced with every-write, left to the OS otherwise.
-        this.groups = b.groups.forceMembershipWrites(b.flushPolicy.kind() == FlushPolicy.Kind.EVERY_WRITE).build();
+        this.groups = b.groups.build();
         this.shareGroups = b.coreOnly ? null : b.shareGroups; // core-only mode serves no Part B type
         this.txnShareAcks = b.txnShareAcks;
     }

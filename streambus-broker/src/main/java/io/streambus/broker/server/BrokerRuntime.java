@@ -80,7 +80,8 @@ public final class BrokerRuntime {
                 .flushPolicy(config.flushPolicy())
                 .retentionBytes(config.retentionBytes())
                 .retentionTime(config.retention())
-                .segmentTime(config.segmentTime());
+                .segmentTime(config.segmentTime())
+                .maxOpenSegmentFiles(config.limits().maxOpenSegmentFiles());
         // The data directory holds every message and committed offset: private to the broker's user (700).
         PrivateFiles.createDirectories(config.dataDir());
         LogManager logs;

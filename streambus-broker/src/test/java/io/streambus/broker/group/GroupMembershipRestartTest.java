@@ -1,11 +1,14 @@
 package io.streambus.broker.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streambus.protocol.ErrorCode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Durable membership: after a restart, members that heartbeat within their session timeout keep their ids,
  * generation and assignments and their commits succeed; members that stay silent expire; a rebalance in progress
- * comes back as a join phase; an Empty group keeps no membership file.
+ * comes back as a join phase; an Empty group keeps no membership; membership lives in the offsets log.
  */
 class GroupMembershipRestartTest extends CoordinatorHarness {
     private static final int GEN = 2;
@@ -25,12 +28,8 @@ class GroupMembershipRestartTest extends CoordinatorHarness {
         if (!durable) {
             return super.newCoordinator();
         }
-        try {
-            return new GroupCoordinator(config(), store, topic -> topicPartitions.getOrDefault(topic, -1), acl, timer,
-                    MembershipStore.open(dataDir, true));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new GroupCoordinator(config(), store, topic -> topicPartitions.getOrDefault(topic, -1), acl, timer,
+                true);
     }
 
     /** Two members, Stable in generation 2, the leader gave each a distinct assignment. Returns {leader, follower}. */
@@ -95,33 +94,54 @@ class GroupMembershipRestartTest extends CoordinatorHarness {
     }
 
     @Test
-    void anEmptyGroupKeepsNoMembershipFile() throws Exception {
+    void anEmptyGroupKeepsNoMembership() throws Exception {
         JoinResult[] m = stablePair("g");
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.membership("g") != null);
         get(coordinator.leaveGroup("alice", "g", m[0].memberId()));
         get(coordinator.leaveGroup("alice", "g", m[1].memberId()));
         assertThat(snap("g").state()).isEqualTo(GroupState.EMPTY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.membership("g") == null);
         restart();
         assertThat(snap("g") == null || snap("g").state() == GroupState.EMPTY).isTrue();
-        try (Stream<java.nio.file.Path> files = Files.list(dataDir.resolve(MembershipStore.DIRECTORY))) {
-            assertThat(files.toList()).isEmpty();
-        }
+        assertThat(store.membership("g")).isNull();
     }
 
     @Test
-    void aDamagedFileIsIgnoredAndItsMembersRejoin() throws Exception {
+    void anUnreadableRecordIsIgnoredAndItsMembersRejoin() throws Exception {
         JoinResult[] m = stablePair("g");
         coordinator.close();
-        try (Stream<java.nio.file.Path> files = Files.list(dataDir.resolve(MembershipStore.DIRECTORY))) {
-            for (java.nio.file.Path f : files.toList()) {
-                byte[] b = Files.readAllBytes(f);
-                b[b.length - 1] ^= 1;
-                Files.write(f, b);
-            }
-        }
+        // A record whose CRC is fine but whose body is not a membership record of this version.
+        get(store.putMembership("g", new byte[] {99, 0, 0}));
         store.close();
         store = OffsetStore.open(dataDir);
         coordinator = newCoordinator();
         assertThat(heartbeat("g", GEN, m[0].memberId())).isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.membership("g") == null);
+    }
+
+    @Test
+    void membershipSharesTheOffsetsLogAndSurvivesItsCompaction() throws Exception {
+        JoinResult[] m = stablePair("g");
+        try (Stream<Path> files = Files.list(dataDir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .as("no store besides the offsets log").containsExactly(OffsetStore.DIRECTORY);
+        }
+        restart(); // the superseded membership records make the store compact at open
+        assertThat(store.compactions()).isPositive();
+        restart();
+        assertThat(heartbeat("g", GEN, m[0].memberId())).isZero();
+        assertThat(heartbeat("g", GEN, m[1].memberId())).isZero();
+        assertThat(get(sync("g", GEN, m[0].memberId())).assignment()).containsExactly(1);
+    }
+
+    @Test
+    void deletingTheGroupDeletesItsMembership() throws Exception {
+        stablePair("g");
+        coordinator.close();
+        get(store.deleteGroup("g"));
+        assertThat(store.membership("g")).isNull();
+        restart();
+        assertThat(snap("g")).isNull();
     }
 
     @Test
@@ -140,17 +160,16 @@ class GroupMembershipRestartTest extends CoordinatorHarness {
                 new DurableGroup.DurableMember("m1", "c", 6000, 10000, List.of(new Protocol("range", new byte[] {9})),
                         new byte[] {1, 2}),
                 new DurableGroup.DurableMember("m2", "", 6000, 10000, List.of(), new byte[0])));
-        byte[] body = MembershipStore.encode(g);
-        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(16 + body.length);
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(body);
-        file.put(new byte[] {'S', 'B', 'G', 'R', 'P', 'S', 0, 1}).putInt(body.length).putInt((int) crc.getValue())
-                .put(body);
-        DurableGroup back = MembershipStore.decode(file.array());
+        DurableGroup back = DurableGroupCodec.decode(DurableGroupCodec.encode(g));
         assertThat(back.groupId()).isEqualTo("grp-é");
         assertThat(back.generation()).isEqualTo(7);
+        assertThat(back.leaderId()).isEqualTo("m1");
+        assertThat(back.stable()).isTrue();
         assertThat(back.members()).hasSize(2);
         assertThat(back.members().get(0).protocols()).containsExactly(new Protocol("range", new byte[] {9}));
         assertThat(back.members().get(0).assignment()).containsExactly(1, 2);
+        byte[] bytes = DurableGroupCodec.encode(g);
+        assertThatThrownBy(() -> DurableGroupCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+                .isInstanceOf(IOException.class);
     }
 }

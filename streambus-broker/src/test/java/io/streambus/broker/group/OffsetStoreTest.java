@@ -41,6 +41,32 @@ class OffsetStoreTest {
     }
 
     @Test
+    void membershipRecordsAreReplacedClearedAndKeptByCompaction() throws Exception {
+        try (OffsetStore s = OffsetStore.open(dataDir, 64)) { // tiny threshold: compacts while running
+            for (int i = 1; i <= 20; i++) {
+                await(s.putMembership("g1", new byte[] {1, (byte) i}));
+            }
+            await(s.putMembership("g2", new byte[] {2}));
+            await(s.putMembership("g2", new byte[0]));
+            assertThat(s.membership("g1")).containsExactly(1, 20);
+            assertThat(s.membership("g2")).isNull();
+            assertThat(s.groups()).containsExactly("g1");
+            assertThat(s.compactions()).isPositive();
+            // Too large for one record: refused alone, the commit queued with it is stored.
+            CompletableFuture<Void> big = s.putMembership("g3", new byte[OffsetStore.MAX_RECORD_BYTES]);
+            await(s.commit("g3", Map.of(tp("orders", 0), off(5, ""))));
+            assertThat(big).isCompletedExceptionally();
+            assertThat(s.membership("g3")).isNull();
+        }
+        try (OffsetStore s = OffsetStore.open(dataDir)) {
+            assertThat(s.membership("g1")).containsExactly(1, 20);
+            assertThat(s.offset("g3", tp("orders", 0))).isEqualTo(off(5, ""));
+            await(s.deleteGroup("g1"));
+            assertThat(s.membership("g1")).isNull();
+        }
+    }
+
+    @Test
     void everythingSurvivesReopen() throws Exception {
         try (OffsetStore s = OffsetStore.open(dataDir)) {
             await(s.commit("g1", Map.of(tp("orders", 0), off(10, "a"), tp("orders", 1), off(20, "\u00e9t\u00e9"))));

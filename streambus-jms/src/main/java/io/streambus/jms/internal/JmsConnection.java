@@ -68,6 +68,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private final SubscriptionManager subscriptions = new SubscriptionManager(this);
     private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<JmsConnectionConsumer> connectionConsumers = new CopyOnWriteArrayList<>();
     private final Map<String, TemporaryQueueState> temporaries = new ConcurrentHashMap<>();
     private final Map<String, Long> knownTopics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService monitor;
@@ -271,11 +272,16 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
 
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted, acknowledgeMode, SessionDomain.UNIFIED);
+    }
+
+    private JmsSession createSession(boolean transacted, int acknowledgeMode, SessionDomain domain)
+            throws JMSException {
         int mode = AckPolicy.sessionMode(transacted, acknowledgeMode);
         if (mode == Session.SESSION_TRANSACTED) {
             TransactedPolicy.requireTransactions(this); // never a silently non-atomic transaction
         }
-        return addSession(() -> new JmsSession(this, mode));
+        return addSession(() -> new JmsSession(this, mode, domain));
     }
 
     /** Creates a session of this connection with {@code maker} and keeps it (closed with the connection). */
@@ -303,12 +309,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, SessionDomain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, SessionDomain.TOPIC);
     }
 
     void sessionClosed(JmsSession s) {
@@ -353,7 +359,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
         checkOpen();
         freezeClientId();
         for (JmsSession s : sessions) {
-            if (s.isDispatcherThread() || s.isCompletionThread()) {
+            if (s.isDispatcherThread() || s.isCompletionThread() || s.runner().isRunThread()) {
                 throw new IllegalStateException("a MessageListener or CompletionListener must not stop its own "
                         + "connection (JMS 3.1 §6.1.5)");
             }
@@ -361,6 +367,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
         started = false;
         for (JmsSession s : sessions) {
             s.stopDelivery();
+        }
+        for (JmsConnectionConsumer cc : connectionConsumers) {
+            cc.awaitIdle();
         }
     }
 
@@ -371,7 +380,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
                 return;
             }
             for (JmsSession s : sessions) {
-                if (s.isDispatcherThread() || s.isCompletionThread()) {
+                if (s.isDispatcherThread() || s.isCompletionThread() || s.runner().isRunThread()) {
                     throw new IllegalStateException("a MessageListener or CompletionListener must not close its "
                             + "own connection (JMS 3.1 §6.1.8)");
                 }
@@ -380,6 +389,13 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
         }
         started = false;
         monitor.shutdownNow();
+        for (JmsConnectionConsumer cc : new ArrayList<>(connectionConsumers)) {
+            try {
+                cc.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.warn("closing {}: {}", cc, e.toString());
+            }
+        }
         for (JmsSession s : new ArrayList<>(sessions)) {
             try {
                 s.close();
@@ -554,35 +570,37 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages, s -> s.createConsumer(destination, messageSelector));
     }
 
     @Override
     public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return createConnectionConsumer((Destination) queue, messageSelector, sessionPool, maxMessages);
     }
 
     @Override
     public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return createConnectionConsumer((Destination) topic, messageSelector, sessionPool, maxMessages);
     }
 
     @Override
     public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
                                                              String messageSelector, ServerSessionPool sessionPool,
                                                              int maxMessages) throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages,
+                s -> s.createSharedConsumer(topic, subscriptionName, messageSelector));
     }
 
     @Override
     public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
                                                               String messageSelector, ServerSessionPool sessionPool,
                                                               int maxMessages) throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages,
+                s -> s.createDurableConsumer(topic, subscriptionName, messageSelector, false));
     }
 
     @Override
@@ -590,12 +608,20 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
                                                                     String messageSelector,
                                                                     ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
-        throw asf();
+        return connectionConsumer(sessionPool, maxMessages,
+                s -> s.createSharedDurableConsumer(topic, subscriptionName, messageSelector));
     }
 
-    private static JMSException asf() {
-        return new JMSException("connection consumers (application server facilities) are not supported by "
-                + "StreamBus JMS");
+    private ConnectionConsumer connectionConsumer(ServerSessionPool pool, int maxMessages,
+                                                  JmsConnectionConsumer.ConsumerFactory factory) throws JMSException {
+        checkOpen();
+        JmsConnectionConsumer cc = JmsConnectionConsumer.open(this, pool, maxMessages, factory);
+        connectionConsumers.add(cc);
+        return cc;
+    }
+
+    void connectionConsumerClosed(JmsConnectionConsumer cc) {
+        connectionConsumers.remove(cc);
     }
 
     @Override

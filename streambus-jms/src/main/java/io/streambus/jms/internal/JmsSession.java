@@ -74,10 +74,12 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     private final JmsConnection connection;
     private final int sessionId = SESSION_IDS.incrementAndGet();
     private final AckPolicy policy;
+    private final SessionDomain domain;
     private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final StreamBusMessage.Acknowledger acknowledger;
+    private final SessionRunner runner = new SessionRunner();
     private volatile boolean closed;
 
     // Listener dispatch: one thread per session, started with the first listener.
@@ -99,12 +101,26 @@ public class JmsSession implements Session, QueueSession, TopicSession {
      * @param mode the session mode as {@link AckPolicy#sessionMode} validated it
      */
     JmsSession(JmsConnection connection, int mode) {
-        this(connection, s -> AckPolicy.create(s, mode));
+        this(connection, mode, SessionDomain.UNIFIED);
     }
 
-    /** A session whose policy {@code policyMaker} makes (the XA session's). */
+    /**
+     * @param mode   the session mode as {@link AckPolicy#sessionMode} validated it
+     * @param domain what the session was created as (a QueueSession or TopicSession refuses the other domain)
+     */
+    JmsSession(JmsConnection connection, int mode, SessionDomain domain) {
+        this(connection, domain, s -> AckPolicy.create(s, mode));
+    }
+
+    /** A unified session whose policy {@code policyMaker} makes (the XA session's). */
     JmsSession(JmsConnection connection, java.util.function.Function<JmsSession, AckPolicy> policyMaker) {
+        this(connection, SessionDomain.UNIFIED, policyMaker);
+    }
+
+    private JmsSession(JmsConnection connection, SessionDomain domain,
+            java.util.function.Function<JmsSession, AckPolicy> policyMaker) {
         this.connection = connection;
+        this.domain = domain;
         this.policy = policyMaker.apply(this);
         this.acknowledger = policy::acknowledgeMessage;
     }
@@ -199,13 +215,22 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public void commit() throws JMSException {
         checkOpen();
+        refuseFromCompletionListener("commit");
         policy.commit();
     }
 
     @Override
     public void rollback() throws JMSException {
         checkOpen();
+        refuseFromCompletionListener("rollback");
         policy.rollback();
+    }
+
+    /** A CompletionListener must not commit or roll back its own session (JMS 3.1 §7.3, asynchronous send). */
+    private void refuseFromCompletionListener(String what) throws IllegalStateException {
+        if (isCompletionThread()) {
+            throw new IllegalStateException("a CompletionListener must not call " + what + " on its own session");
+        }
     }
 
     @Override
@@ -219,26 +244,28 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageListener getMessageListener() throws JMSException {
         checkOpen();
-        return null;
+        return runner.listener();
     }
 
     /**
-     * Session-level listeners are an application-server facility (ASF) this provider does not offer; clearing it
-     * (null) is accepted, because pooling libraries do that on every session they recycle.
+     * The session's distinguished listener (application server facilities): {@link #run()} hands it the messages a
+     * connection consumer loaded into this session. Ordinary clients set listeners on consumers.
      */
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         checkOpen();
-        if (listener != null) {
-            throw new JMSException("session-level MessageListeners (application server facilities) are not "
-                    + "supported; set the listener on a MessageConsumer");
-        }
+        runner.setListener(listener);
     }
 
+    /** Delivers the messages a connection consumer loaded into this session to its listener (the ASF). */
     @Override
     public void run() {
-        throw new UnsupportedOperationException("Session.run() belongs to the application server facilities, "
-                + "which StreamBus JMS does not offer");
+        runner.run(!closed && !connection.isClosing());
+    }
+
+    /** The application-server side of this session: its listener and the messages loaded into it. */
+    SessionRunner runner() {
+        return runner;
     }
 
     void listenerChanged(JmsMessageConsumer c) {
@@ -577,6 +604,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
             throws JMSException {
         checkOpen();
+        domain.requireTopics("createDurableConsumer/createDurableSubscriber");
         StreamBusDestination d = topicDestination(topic);
         checkSubscriptionName(name);
         Selector sel = Selector.parse(messageSelector);
@@ -592,6 +620,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
             throws JMSException {
         checkOpen();
+        domain.requireTopics("createSharedConsumer");
         StreamBusDestination d = topicDestination(topic);
         checkSubscriptionName(sharedSubscriptionName);
         Selector sel = Selector.parse(messageSelector);
@@ -607,6 +636,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
             throws JMSException {
         checkOpen();
+        domain.requireTopics("createSharedDurableConsumer");
         StreamBusDestination d = topicDestination(topic);
         checkSubscriptionName(name);
         Selector sel = Selector.parse(messageSelector);
@@ -639,6 +669,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
         checkOpen();
+        domain.requireQueues("createBrowser");
         if (queue == null) {
             throw new InvalidDestinationException("createBrowser needs a queue, got null");
         }
@@ -651,30 +682,35 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     @Override
     public Queue createQueue(String queueName) throws JMSException {
         checkOpen();
+        domain.requireQueues("createQueue");
         return StreamBusQueue.of(queueName);
     }
 
     @Override
     public Topic createTopic(String topicName) throws JMSException {
         checkOpen();
+        domain.requireTopics("createTopic");
         return StreamBusTopic.of(topicName);
     }
 
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkOpen();
+        domain.requireQueues("createTemporaryQueue");
         return (StreamBusTemporaryQueue) connection.createTemporary(true);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkOpen();
+        domain.requireTopics("createTemporaryTopic");
         return (StreamBusTemporaryTopic) connection.createTemporary(false);
     }
 
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkOpen();
+        domain.requireTopics("unsubscribe");
         checkSubscriptionName(name);
         connection.subscriptions().unsubscribe(name);
     }

@@ -134,6 +134,17 @@ final class SubscriptionManager {
             throw new IllegalStateException("durable subscription '" + name + "' of client id '" + clientId
                     + "' already has an active consumer");
         }
+        if (clientId != null) {
+            // JMS 3.1 §8.3.4 / Session.createSharedDurableConsumer: a shared and an unshared durable subscription
+            // may not have the same name and client identifier.
+            String other = shared ? Subscriptions.durableGroup(prefix, clientId, name)
+                    : Subscriptions.sharedDurableGroup(prefix, clientId, name);
+            if (activeGroups.containsKey(other) || exists(other)) {
+                throw new JMSException((shared ? "an unshared" : "a shared") + " durable subscription named '"
+                        + name + "' of client id '" + clientId + "' exists; a shared and an unshared durable "
+                        + "subscription may not have the same name and client id");
+            }
+        }
         Subscriptions.Description desc = new Subscriptions.Description(topic.getName(),
                 sel == null ? null : sel.text(), noLocal);
         prepare(group, desc, shared, "durable subscription '" + name + "'");

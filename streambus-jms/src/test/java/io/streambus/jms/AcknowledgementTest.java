@@ -126,7 +126,7 @@ class AcknowledgementTest extends BrokerSupport {
     }
 
     @Test
-    void transactedSendsAreHeldUntilCommitAndRollbackRedelivers() throws Exception {
+    void transactedSendsAreInvisibleUntilCommitAndRollbackRedelivers() throws Exception {
         Connection c = connect();
         Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
         assertThat(tx.getTransacted()).isTrue();
@@ -134,7 +134,9 @@ class AcknowledgementTest extends BrokerSupport {
         Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Destination q = plain.createTemporaryQueue();
         Destination out = plain.createTopic(unique("tx-out"));
-        MessageConsumer outReader = plain.createConsumer(out);
+        // Sends of an open transaction are on the broker, invisible to read_committed consumers until it commits.
+        Connection committed = track(factory("isolation.level=read_committed").createConnection(), true);
+        MessageConsumer outReader = committed.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(out);
         send(plain, q, "in1", "in2");
 
         MessageConsumer in = tx.createConsumer(q);
@@ -142,7 +144,7 @@ class AcknowledgementTest extends BrokerSupport {
         assertThat(((TextMessage) in.receive(5000)).getText()).isEqualTo("in1");
         TextMessage held = tx.createTextMessage("out1");
         producer.send(held);
-        assertThat(outReader.receive(300)).as("held until commit").isNull();
+        assertThat(outReader.receive(300)).as("invisible until commit").isNull();
         tx.rollback();
         TextMessage redelivered = (TextMessage) in.receive(5000);
         assertThat(redelivered.getText()).isEqualTo("in1");

@@ -412,15 +412,69 @@ class XaResourceTest extends BrokerSupport {
     }
 
     @Test
-    void queuesOnShareGroupsAreRefusedInXaSessions() throws Exception {
+    void aShareGroupQueueIsAcknowledgedWithinTheBranch() throws Exception {
+        String queue = unique("xa-q");
+        Connection plain = connect();
+        Session ps = plain.createSession(false, Session.AUTO_ACKNOWLEDGE);
         XASession s = xaConnect(unique("xaq")).createXASession();
-        assertThatThrownBy(() -> s.createConsumer(s.createQueue(unique("xa-q"))))
-                .isInstanceOf(JMSException.class).hasMessageContaining("B.13.15")
-                .satisfies(e -> assertThat(((JMSException) e).getErrorCode()).isEqualTo("xa-share-queue"));
-        // Sending to a queue works: a queue is a topic on the send side.
+        MessageConsumer consumer = s.createConsumer(s.createQueue(queue)); // a share-group member (B.13.15)
+        Topic out = s.createTopic(unique("xa-q-out"));
+        MessageConsumer reader = committedReader(out);
+        MessageProducer forward = s.createProducer(out);
+        ps.createProducer(ps.createQueue(queue)).send(ps.createTextMessage("in"));
         XAResource r = s.getXAResource();
-        Xid xid = sendInBranch(r, s, s.createProducer(s.createQueue(unique("xa-q-out"))), "to a queue");
-        r.commit(xid, true);
+
+        // Rolled back: the forwarded message is dropped and the queue delivers its message again, counted.
+        Xid first = xid();
+        r.start(first, XAResource.TMNOFLAGS);
+        Message m = consumer.receive(5000);
+        assertThat(text(m)).isEqualTo("in");
+        forward.send(s.createTextMessage("out of " + text(m)));
+        r.end(first, XAResource.TMSUCCESS);
+        assertThat(r.prepare(first)).isEqualTo(XAResource.XA_OK);
+        r.rollback(first);
+
+        // Committed: the acknowledgement and the forwarded message together.
+        Xid second = xid();
+        r.start(second, XAResource.TMNOFLAGS);
+        Message again = consumer.receive(5000);
+        assertThat(text(again)).isEqualTo("in");
+        assertThat(again.getJMSRedelivered()).isTrue();
+        assertThat(again.getIntProperty("JMSXDeliveryCount")).isEqualTo(2);
+        forward.send(s.createTextMessage("out of " + text(again)));
+        r.end(second, XAResource.TMSUCCESS);
+        assertThat(r.prepare(second)).isEqualTo(XAResource.XA_OK);
+        r.commit(second, false);
+        assertThat(text(reader.receive(5000))).isEqualTo("out of in");
+        assertThat(reader.receive(300)).as("the rolled back send stays invisible").isNull();
+
+        // Accepted with the branch: no other consumer of the queue gets it again.
+        MessageConsumer other = ps.createConsumer(ps.createQueue(queue));
+        consumer.close();
+        assertThat(other.receive(1000)).isNull();
+    }
+
+    @Test
+    void aBrokerWithoutTransactionalShareAcknowledgementsRefusesShareQueuesInXaSessions(@TempDir Path dir)
+            throws Exception {
+        try (EmbeddedBroker noTxnAcks = EmbeddedBroker.builder().port(0).dataDir(dir).txnShareAcks(false).build()) {
+            StreamBusXAConnectionFactory f = new StreamBusXAConnectionFactory("streambus://127.0.0.1:"
+                    + noTxnAcks.start() + "?requestTimeout=5000");
+            XAConnection c = f.createXAConnection();
+            try {
+                XASession s = c.createXASession();
+                assertThatThrownBy(() -> s.createConsumer(s.createQueue(unique("xa-q"))))
+                        .isInstanceOf(JMSException.class).hasMessageContaining("TXN_SHARE_ACKS")
+                        .satisfies(e -> assertThat(((JMSException) e).getErrorCode()).isEqualTo("txn-share-acks"));
+                // Topics still work in the branch, and sending to a queue too (a queue is a topic on the send side).
+                s.createConsumer(s.createTopic(unique("xa-t"))).close();
+                XAResource r = s.getXAResource();
+                Xid xid = sendInBranch(r, s, s.createProducer(s.createQueue(unique("xa-q-out"))), "to a queue");
+                r.commit(xid, true);
+            } finally {
+                c.close();
+            }
+        }
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.streambus.jms.internal;
 
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
+import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.common.TopicPartition;
+import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.message.StreamBusMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.IllegalStateException;
@@ -23,8 +25,8 @@ import java.util.Collection;
  * {@link JmsMessageConsumer}; the policy only decides which of them runs when.
  *
  * <p>Thread-safety: the hooks are called by the session's thread (JMS allows one at a time), its listener
- * dispatcher, and a consumer's fetcher thread; implementations keep no state except {@link TransactedPolicy}'s held
- * sends, which it guards itself.
+ * dispatcher, and a consumer's fetcher thread; implementations keep no state except {@link TransactedPolicy}'s
+ * transaction, which guards itself.
  */
 abstract class AckPolicy {
     /** The session this policy belongs to. */
@@ -160,6 +162,32 @@ abstract class AckPolicy {
      */
     abstract void send(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent,
                        CompletionListener listener, DirectSend direct) throws JMSException;
+
+    /**
+     * {@code createConsumer} of {@code destination} in this session, before the consumer is made: the place to refuse
+     * a consumer whose acknowledgements the mode cannot honour.
+     */
+    void checkConsumer(StreamBusDestination destination) throws JMSException {
+    }
+
+    /**
+     * Refuses a queue consumer on a share group when the broker cannot make its acknowledgements part of a
+     * transaction (TXN_SHARE_ACKS, spec B.13.15): a transaction over it could not be atomic.
+     *
+     * @param what the kind of transaction, for the message
+     */
+    protected final void requireTransactionalShareAcks(StreamBusDestination destination, String what)
+            throws JMSException {
+        JmsConnection connection = session.connection();
+        if (destination.isQueue() && !destination.isTemporary() && connection.shareQueues()
+                && !connection.capabilities().supportsTxnShareAcks()) {
+            throw new JMSException("queue " + destination.getName() + " is consumed through a share group, and the "
+                    + "broker cannot make share-group acknowledgements part of " + what + " (it lacks "
+                    + "TXN_SHARE_ACKS, spec B.13.15; " + connection.capabilities() + "); consume the queue through a "
+                    + "consumer group (queueMode=group) or outside the transaction",
+                    BrokerCapabilities.CAP_TXN_SHARE_ACKS);
+        }
+    }
 
     /** The session closes (after its listeners stopped, before its consumers close). */
     void sessionClosing() {

@@ -130,6 +130,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
         try {
             BrokerCapabilities caps = Jms.await(transport.admin().capabilities(), config.requestTimeoutMs(),
                     "connecting to " + config.clientProperties().get(ClientConfig.BOOTSTRAP_SERVERS));
+            if (caps.supportsTransactions()) {
+                transport.readCommittedByDefault(); // a transaction's sends reach JMS consumers once it commits
+            }
             return maker.make(config, transport, caps);
         } catch (JMSException | RuntimeException e) {
             transport.close(Duration.ofMillis(config.closeTimeoutMs()));
@@ -275,6 +278,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     private JmsSession createSession(boolean transacted, int acknowledgeMode, SessionDomain domain)
             throws JMSException {
         int mode = AckPolicy.sessionMode(transacted, acknowledgeMode);
+        if (mode == Session.SESSION_TRANSACTED) {
+            TransactedPolicy.requireTransactions(this); // never a silently non-atomic transaction
+        }
         return addSession(() -> new JmsSession(this, mode, domain));
     }
 

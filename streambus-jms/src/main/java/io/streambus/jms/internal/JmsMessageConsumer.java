@@ -716,9 +716,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     }
 
     /**
-     * XA: stages what this consumer consumed so far (delivered and skipped) in an XA branch. Offsets of a group
-     * subscription go to the branch ({@link RecordSource#stageInTransaction}, on the fetcher thread); positions
-     * kept in memory are only returned. Nothing counts as acknowledged yet: {@link #branchCommitted} applies the
+     * Stages what this consumer consumed so far (delivered and skipped) in a transaction: an XA branch or the
+     * session's local transaction. Offsets of a group subscription go to the transaction
+     * ({@link RecordSource#stageInTransaction}, on the fetcher thread), a share-group member's deliveries as
+     * transactional acknowledgements ({@link RecordSource#stageHandedInTransaction}); positions kept in memory are
+     * only returned. Nothing counts as acknowledged yet: {@link #branchCommitted} applies the
      * returned positions once the branch committed, {@link #rewind} goes back when it rolled back.
      *
      * @param branch the branch's producer, started on first need (InitXaBranch only when there is something to
@@ -727,18 +729,15 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      */
     Map<TopicPartition, Long> stageInBranch(java.util.concurrent.Callable<? extends Producer<byte[], byte[]>> branch)
             throws JMSException {
+        if (source.perRecordAcks()) {
+            stageHandedInBranch(branch);
+            return Map.of();
+        }
         Map<TopicPartition, Long> targets = takeCommitTargets();
         if (targets.isEmpty() || source.localCommits()) {
             return targets;
         }
-        Producer<byte[], byte[]> producer;
-        try {
-            producer = branch.call();
-        } catch (JMSException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw Jms.jms("starting the XA branch for " + this, e);
-        }
+        Producer<byte[], byte[]> producer = transactionProducer(branch);
         Map<TopicPartition, Long> staged = new LinkedHashMap<>();
         onFetcher("staging the offsets of " + this + " in an XA branch", () -> {
             Map<TopicPartition, Long> owned = new LinkedHashMap<>(targets);
@@ -748,6 +747,57 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             }
         });
         return staged;
+    }
+
+    /**
+     * A share-group member: the acceptance of every message it handed out goes to the transaction (spec B.13.15,
+     * on the fetcher thread, which owns the client share consumer); the broker settles them with its outcome.
+     */
+    private void stageHandedInBranch(java.util.concurrent.Callable<? extends Producer<byte[], byte[]>> branch)
+            throws JMSException {
+        lock.lock();
+        try {
+            lazyPending = 0;
+        } finally {
+            lock.unlock();
+        }
+        if (!source.hasHanded()) {
+            return;
+        }
+        Producer<byte[], byte[]> producer = transactionProducer(branch);
+        onFetcher("staging the acknowledgements of " + this + " in a transaction",
+                () -> source.stageHandedInTransaction(producer));
+    }
+
+    private Producer<byte[], byte[]> transactionProducer(
+            java.util.concurrent.Callable<? extends Producer<byte[], byte[]>> branch) throws JMSException {
+        try {
+            return branch.call();
+        } catch (JMSException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Jms.jms("starting the transaction for " + this, e);
+        }
+    }
+
+    /** True for a share-group member: messages are settled one by one, not by committing positions. Any thread. */
+    boolean acknowledgesPerRecord() {
+        return source.perRecordAcks();
+    }
+
+    /** True when messages of {@code partitions} were delivered and are not acknowledged yet (fetcher thread too). */
+    boolean deliveredUnacknowledged(Collection<TopicPartition> partitions) {
+        lock.lock();
+        try {
+            for (TopicPartition tp : partitions) {
+                if (ledger.hasUnacknowledged(tp)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** XA: the branch that staged {@code positions} ({@link #stageInBranch}) committed; they are acknowledged. */

@@ -57,9 +57,8 @@ import org.slf4j.LoggerFactory;
  * <li>AUTO_ACKNOWLEDGE commits a consumer's position after each {@code receive} returns or each listener call
  * returns; DUPS_OK_ACKNOWLEDGE commits in batches; CLIENT_ACKNOWLEDGE commits every consumer of the session up to
  * its last delivered message on {@link Message#acknowledge()}.</li>
- * <li>SESSION_TRANSACTED holds sends until {@link #commit()}, which sends them, waits for every acknowledgement and
- * then commits the consumers' positions. The two steps are not atomic: a failure between them redelivers consumed
- * messages although the sends were made. {@link #rollback()} drops held sends and rewinds the consumers.</li>
+ * <li>SESSION_TRANSACTED is an atomic broker transaction ({@link TransactedPolicy}): the session's sends and the
+ * acknowledgements of what it consumed commit or roll back together.</li>
  * <li>Message listeners of the session run one at a time on the session's dispatcher thread.</li>
  * </ul>
  * What each mode does is decided in one place, the session's {@link AckPolicy}; this class keeps the session's
@@ -571,6 +570,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             throw new InvalidDestinationException("createConsumer needs a destination, got null");
         }
         StreamBusDestination d = MessageCodec.toDestination(destination);
+        policy.checkConsumer(d); // a transaction refuses what it cannot acknowledge atomically
         Selector sel = Selector.parse(messageSelector);
         JmsMessageConsumer c = connection.subscriptions().createConsumer(this, d, sel, noLocal);
         return registered(c);

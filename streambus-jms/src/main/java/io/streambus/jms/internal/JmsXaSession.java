@@ -1,9 +1,6 @@
 package io.streambus.jms.internal;
 
-import io.streambus.jms.StreamBusDestination;
-import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.QueueSession;
 import jakarta.jms.Session;
 import jakarta.jms.TopicSession;
@@ -17,9 +14,9 @@ import javax.transaction.xa.XAResource;
  * with (see {@link XaSessionPolicy}). {@link #getTransacted()} is true and {@code commit}/{@code rollback} throw
  * {@link jakarta.jms.TransactionInProgressException}, as {@link XASession} says.
  *
- * <p>Queue consumers on share groups are refused: acknowledging a share-group delivery within a branch needs the
- * client's transactional share acknowledgements (spec B.13.15), which it does not have yet. Queues consumed through
- * consumer groups ({@code queueMode=group}), topics and durable subscriptions work. Thread-safety: as a session.
+ * <p>Queue consumers on share groups acknowledge within the branch through transactional share acknowledgements
+ * (spec B.13.15); on a broker without TXN_SHARE_ACKS they are refused at {@code createConsumer}. Thread-safety: as
+ * a session.
  */
 public final class JmsXaSession extends JmsSession implements XASession, XAQueueSession, XATopicSession {
     private final JmsXaResource resource;
@@ -51,21 +48,5 @@ public final class JmsXaSession extends JmsSession implements XASession, XAQueue
     public TopicSession getTopicSession() throws JMSException {
         checkOpen();
         return this;
-    }
-
-    @Override
-    public MessageConsumer createConsumer(Destination destination, String messageSelector, boolean noLocal)
-            throws JMSException {
-        checkOpen();
-        if (destination != null) {
-            StreamBusDestination d = MessageCodec.toDestination(destination);
-            if (d.isQueue() && !d.isTemporary() && connection().shareQueues()) {
-                throw new JMSException("queue " + d.getName() + " is consumed through a share group, "
-                        + "whose acknowledgements this client cannot make part of an XA transaction yet "
-                        + "(transactional share acknowledgements, spec B.13.15); consume it through a consumer "
-                        + "group (queueMode=group) or outside XA", "xa-share-queue");
-            }
-        }
-        return super.createConsumer(destination, messageSelector, noLocal);
     }
 }

@@ -109,4 +109,23 @@ interface RecordSource {
     /** Per-record sources: accepts (true) or releases (false) every handed record not settled yet. Any thread. */
     default void settleHanded(boolean accept) {
     }
+
+    /** Per-record sources: true when handed records await their settlement. Any thread. */
+    default boolean hasHanded() {
+        return false;
+    }
+
+    /**
+     * Per-record sources, fetcher thread: stages the acceptance of every handed record in {@code producer}'s open
+     * transaction (spec B.13.15): they are accepted if and only if the transaction commits, delivered again (count
+     * + 1) if it aborts. The source forgets them.
+     *
+     * @return false when nothing was handed
+     * @throws RuntimeException from {@link Producer#sendAcknowledgementsToTransaction}; records not staged are
+     *         released (InvalidRecordStateException, the transaction can then only abort) or stay handed (nothing was
+     *         sent)
+     */
+    default boolean stageHandedInTransaction(Producer<?, ?> producer) {
+        return false;
+    }
 }

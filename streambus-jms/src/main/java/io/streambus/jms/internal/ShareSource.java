@@ -3,7 +3,9 @@ package io.streambus.jms.internal;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.consumer.ConsumerRecord;
 import io.streambus.client.consumer.ConsumerRecords;
+import io.streambus.client.producer.Producer;
 import io.streambus.client.share.AcknowledgeType;
+import io.streambus.client.share.InvalidRecordStateException;
 import io.streambus.client.share.ShareConsumer;
 import io.streambus.client.share.ShareRecord;
 import java.time.Duration;
@@ -167,6 +169,45 @@ final class ShareSource implements RecordSource {
                 queue(p, type);
             }
         }
+    }
+
+    @Override
+    public boolean hasHanded() {
+        return !handed.isEmpty();
+    }
+
+    /** Stages ACCEPT of every handed record in the producer's transaction; see {@link RecordSource}. */
+    @Override
+    public boolean stageHandedInTransaction(Producer<?, ?> producer) {
+        applySettlements();
+        Map<ShareRecord<byte[], byte[]>, AcknowledgeType> acks = new LinkedHashMap<>();
+        Map<ShareRecord<byte[], byte[]>, Position> taken = new LinkedHashMap<>();
+        for (Position p : List.copyOf(handed)) {
+            if (handed.remove(p)) {
+                ShareRecord<byte[], byte[]> r = unsettled.remove(p);
+                if (r != null) {
+                    acks.put(r, AcknowledgeType.ACCEPT);
+                    taken.put(r, p);
+                }
+            }
+        }
+        if (acks.isEmpty()) {
+            return false;
+        }
+        try {
+            producer.sendAcknowledgementsToTransaction(acks, consumer);
+        } catch (InvalidRecordStateException e) {
+            throw e; // the client releases what it could not stage; the transaction can only abort
+        } catch (RuntimeException e) {
+            // Nothing was staged (no transaction, no TXN_SHARE_ACKS): the records stay handed, so that a rollback
+            // releases them.
+            taken.forEach((r, p) -> {
+                unsettled.put(p, r);
+                handed.add(p);
+            });
+            throw e;
+        }
+        return true;
     }
 
     /**

@@ -16,13 +16,38 @@ import java.util.Map;
 final class StreamBusTransport implements Transport {
     private final StreamBusClient client;
     private volatile Producer<byte[], byte[]> producer;
+    private final boolean isolationConfigured;
+    private volatile boolean readCommitted;
 
-    private StreamBusTransport(StreamBusClient client) {
+    private StreamBusTransport(StreamBusClient client, boolean isolationConfigured) {
         this.client = client;
+        this.isolationConfigured = isolationConfigured;
     }
 
+    /** A transport over a new client with these properties. */
     static StreamBusTransport create(Map<String, Object> properties) {
-        return new StreamBusTransport(StreamBusClient.create(properties));
+        return new StreamBusTransport(StreamBusClient.create(properties),
+                properties.containsKey(ClientConfig.ISOLATION_LEVEL));
+    }
+
+    /**
+     * From now on, consumers read committed data unless {@code isolation.level} was configured: JMS wants a
+     * transaction's sends delivered only once it commits (the client library's own default is read_uncommitted, as
+     * Kafka's). Only for a broker with transactions (a core-only broker has no stable offset to read up to). Share
+     * consumers always read committed data (spec B.13).
+     */
+    @Override
+    public void readCommittedByDefault() {
+        readCommitted = !isolationConfigured;
+    }
+
+    private Map<String, Object> withIsolation(Map<String, Object> overrides) {
+        if (!readCommitted || overrides.containsKey(ClientConfig.ISOLATION_LEVEL)) {
+            return overrides;
+        }
+        Map<String, Object> o = new java.util.HashMap<>(overrides);
+        o.put(ClientConfig.ISOLATION_LEVEL, "read_committed");
+        return o;
     }
 
     @Override
@@ -51,13 +76,20 @@ final class StreamBusTransport implements Transport {
     }
 
     @Override
+    public Producer<byte[], byte[]> newTransactionalProducer(String transactionalId) {
+        return client.newProducer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(),
+                Map.of(ClientConfig.TRANSACTIONAL_ID, transactionalId));
+    }
+
+    @Override
     public Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides) {
-        return client.newConsumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), overrides);
+        return client.newConsumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(),
+                withIsolation(overrides));
     }
 
     @Override
     public GroupConsumer<byte[], byte[]> newGroupConsumer(String groupId, Map<String, Object> overrides) {
-        Map<String, Object> o = new java.util.HashMap<>(overrides);
+        Map<String, Object> o = new java.util.HashMap<>(withIsolation(overrides));
         // JMS decides when positions are committed (acknowledgement modes), never a timer.
         o.put(ClientConfig.ENABLE_AUTO_COMMIT, false);
         return client.newGroupConsumer(groupId, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), o);

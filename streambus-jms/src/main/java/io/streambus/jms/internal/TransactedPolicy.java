@@ -1,38 +1,57 @@
 package io.streambus.jms.internal;
 
+import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
-import io.streambus.client.producer.RecordMetadata;
+import io.streambus.common.TopicPartition;
+import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.message.StreamBusMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
-import jakarta.jms.TransactionRolledBackException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.Collection;
 
 /**
- * SESSION_TRANSACTED, a local transaction: sends are held until {@link #commit()}, which sends them, waits for every
- * broker acknowledgement and then commits the consumers' positions; {@link #rollback()} (and closing the session)
- * drops the held sends and rewinds the consumers. The two steps of a commit are not atomic: a failure between them
- * delivers the consumed messages again although the sends were made (see MAPPING.md). Deliveries acknowledge
- * nothing by themselves, {@code recover()} is refused.
+ * SESSION_TRANSACTED, an atomic local transaction over a broker transaction ({@link LocalTransaction}): sends go
+ * into it at once, and {@link #commit()} stages what the session's consumers consumed in it (group offsets through
+ * TxnOffsetCommit, spec B.7.5; share-group acknowledgements, spec B.13.15) and commits everything together;
+ * {@link #rollback()} (and closing the session) aborts it and rewinds the consumers. Deliveries acknowledge nothing
+ * by themselves, {@code recover()} is refused.
  *
- * <p>Thread-safety: the held sends are guarded by their own monitor, so that a producer used from a
- * CompletionListener thread cannot corrupt them; the rest follows {@link AckPolicy}.
+ * <p>It needs a broker with transactions ({@link #requireTransactions}, checked when the session is created), and
+ * for queues on share groups TXN_SHARE_ACKS ({@link #checkConsumer}): where a transaction could not be atomic the
+ * session or consumer is refused, never made non-atomic. Thread-safety: see {@link AckPolicy}; the transaction
+ * guards itself.
  */
 final class TransactedPolicy extends AckPolicy {
-    private final List<HeldSend> heldSends = new ArrayList<>();
-
-    /** A send held until commit: the record, and the messages that get its JMSMessageID once it is sent. */
-    private record HeldSend(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent) {
-    }
+    private final LocalTransaction transaction;
 
     TransactedPolicy(JmsSession session) {
         super(session);
+        this.transaction = session == null ? null
+                : new LocalTransaction(session, TransactionalIds.acquire(idBase(session.connection())));
+    }
+
+    private static String idBase(JmsConnection connection) {
+        String clientId = connection.clientIdForSubscriptions();
+        return clientId != null ? clientId : connection.id();
+    }
+
+    /**
+     * Refuses a transacted session on a broker without transactions (spec B.7): its sends and acknowledgements
+     * could not be atomic.
+     *
+     * @throws JMSException with error code {@code transactions}
+     */
+    static void requireTransactions(JmsConnection connection) throws JMSException {
+        BrokerCapabilities caps = connection.capabilities();
+        if (!caps.supportsTransactions()) {
+            throw new JMSException("transacted sessions need a broker with transactions (spec B.7), which this one "
+                    + "does not offer (" + caps + "): its sends and acknowledgements could not be atomic; use "
+                    + "CLIENT_ACKNOWLEDGE", BrokerCapabilities.CAP_TRANSACTIONS);
+        }
     }
 
     @Override
@@ -45,77 +64,56 @@ final class TransactedPolicy extends AckPolicy {
         return true;
     }
 
+    /** A queue on a share group is acknowledged in the transaction (B.13.15): the broker must serve that. */
+    @Override
+    void checkConsumer(StreamBusDestination destination) throws JMSException {
+        requireTransactionalShareAcks(destination, "a local transaction");
+    }
+
     @Override
     void send(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent,
-              CompletionListener listener, DirectSend direct) {
-        synchronized (heldSends) {
-            heldSends.add(new HeldSend(record, original, sent));
+              CompletionListener listener, DirectSend direct) throws JMSException {
+        transaction.send(record, original, sent, listener);
+    }
+
+    /** The session's transactional producer, with its transaction open. */
+    @Override
+    Producer<byte[], byte[]> producer() throws JMSException {
+        return transaction.open();
+    }
+
+    @Override
+    void afterReceive(JmsMessageConsumer c) throws JMSException {
+        transaction.delivered(c);
+    }
+
+    @Override
+    void afterListener(JmsMessageConsumer c, boolean ok) throws JMSException {
+        transaction.delivered(c); // a listener that threw leaves the decision to commit or rollback
+    }
+
+    @Override
+    void partitionsRevoked(JmsMessageConsumer c, Collection<TopicPartition> partitions) {
+        if (c.deliveredUnacknowledged(partitions)) {
+            // Their messages go to the partitions' next owner: what the transaction made of them must not commit.
+            transaction.rollbackOnly("partitions " + partitions + " with messages consumed in the transaction were "
+                    + "reassigned to another consumer of the group");
         }
-        if (listener != null) {
-            // Held sends complete at commit; the listener learns it is accepted now (JMS 3.1 §7.3.8 allows it).
-            ExecutorService ex = session.completions();
-            ex.execute(() -> {
-                try {
-                    listener.onCompletion(original);
-                } finally {
-                    session.asyncCompleted();
-                }
-            });
-        }
+    }
+
+    @Override
+    void consumerClosing(JmsMessageConsumer c) {
+        transaction.consumerClosing(c);
     }
 
     @Override
     void commit() throws JMSException {
-        List<HeldSend> sends = takeHeldSends();
-        // 1. Sends, all acknowledged by the broker.
-        if (!sends.isEmpty()) {
-            sendAll(sends);
-        }
-        // 2. Consumer positions. A failure here redelivers consumed messages (the non-atomic window).
-        commitConsumers();
-    }
-
-    private void sendAll(List<HeldSend> sends) throws JMSException {
-        JmsConnection connection = session.connection();
-        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(sends.size());
-        for (HeldSend h : sends) {
-            futures.add(connection.transport().producer().send(h.record()));
-        }
-        int failed = 0;
-        JMSException first = null;
-        for (int i = 0; i < sends.size(); i++) {
-            HeldSend h = sends.get(i);
-            try {
-                RecordMetadata md = Jms.await(futures.get(i), connection.config().sendTimeoutMs(),
-                        "transacted send to " + h.record().topic());
-                String id = MessageCodec.messageId(md.topic(), md.partition(), md.offset());
-                h.original().setJMSMessageID(id);
-                if (h.sent() != h.original()) {
-                    h.sent().setJMSMessageID(id);
-                }
-            } catch (JMSException e) {
-                failed++;
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            rewindConsumers();
-            TransactionRolledBackException tre = new TransactionRolledBackException("commit failed: " + failed
-                    + " of " + sends.size() + " sends were not acknowledged (the others were delivered: a "
-                    + "StreamBus transaction is not atomic); consumed messages will be delivered again. First "
-                    + "failure: " + first.getMessage());
-            tre.setLinkedException(first);
-            tre.initCause(first);
-            throw tre;
-        }
+        transaction.commit();
     }
 
     @Override
     void rollback() throws JMSException {
-        takeHeldSends();
-        rewindConsumers();
+        transaction.rollback();
     }
 
     @Override
@@ -125,14 +123,11 @@ final class TransactedPolicy extends AckPolicy {
 
     @Override
     void sessionClosing() {
-        takeHeldSends(); // closing a transacted session rolls back
+        transaction.close(); // closing a transacted session rolls back
     }
 
-    private List<HeldSend> takeHeldSends() {
-        synchronized (heldSends) {
-            List<HeldSend> sends = new ArrayList<>(heldSends);
-            heldSends.clear();
-            return sends;
-        }
+    @Override
+    public String toString() {
+        return "TransactedPolicy[" + transaction + "]";
     }
 }

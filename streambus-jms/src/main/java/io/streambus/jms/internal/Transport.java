@@ -16,6 +16,9 @@ import java.util.Map;
 interface Transport {
     Admin admin();
 
+    /** Consumers created from now on read committed data unless the configuration says otherwise. */
+    void readCommittedByDefault();
+
     /** The connection's shared producer (byte[] keys and values), created on first use. */
     Producer<byte[], byte[]> producer();
 
@@ -24,6 +27,12 @@ interface Transport {
      * within a branch.
      */
     XaProducer<byte[], byte[]> newXaProducer();
+
+    /**
+     * A new transactional producer with {@code transactionalId} (spec B.7), owned by the caller (which closes it), for
+     * a transacted session's local transactions.
+     */
+    Producer<byte[], byte[]> newTransactionalProducer(String transactionalId);
 
     /** A new partition consumer with these consumer-scope overrides. */
     Consumer<byte[], byte[]> newConsumer(Map<String, Object> overrides);

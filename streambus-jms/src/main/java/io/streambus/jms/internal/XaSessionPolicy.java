@@ -3,6 +3,7 @@ package io.streambus.jms.internal;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.common.TopicPartition;
+import io.streambus.jms.StreamBusDestination;
 import io.streambus.jms.message.StreamBusMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.IllegalStateException;
@@ -12,25 +13,23 @@ import jakarta.jms.Session;
 import jakarta.jms.TransactionInProgressException;
 import jakarta.jms.TransactionRolledBackException;
 import java.util.Collection;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mode of an {@link JmsXaSession}: while its {@link JmsXaResource} associates it with an XA branch, sends go to
  * the branch's producer and deliveries stay unacknowledged until the branch is ended, which stages them in the
  * branch; outside a branch the session behaves as AUTO_ACKNOWLEDGE (see {@link #afterReceive}). {@code commit()}
- * and {@code rollback()} belong to the transaction manager ({@link TransactionInProgressException}). Keeps the
- * topics it knows to exist besides its resource; see {@link AckPolicy} for thread-safety.
+ * and {@code rollback()} belong to the transaction manager ({@link TransactionInProgressException}). Queue
+ * consumers on share groups need TXN_SHARE_ACKS ({@link #checkConsumer}); see {@link AckPolicy} for thread-safety.
  */
 final class XaSessionPolicy extends AckPolicy {
     private final AckPolicy outside;
     private JmsXaResource resource;
-    /** Topics known to exist (a session is used by one thread at a time; the set is safe for any). */
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private final KnownTopics knownTopics;
 
     XaSessionPolicy(JmsSession session) {
         super(session);
         this.outside = AckPolicy.create(session, Session.AUTO_ACKNOWLEDGE);
+        this.knownTopics = new KnownTopics(session);
     }
 
     /** Set once by the session, right after construction. */
@@ -64,7 +63,9 @@ final class XaSessionPolicy extends AckPolicy {
      */
     @Override
     void afterReceive(JmsMessageConsumer c) throws JMSException {
-        if (!inBranch() && autoAcknowledging()) {
+        if (inBranch()) {
+            stageDelivery(c);
+        } else if (autoAcknowledging()) {
             outside.afterReceive(c);
         }
     }
@@ -72,12 +73,31 @@ final class XaSessionPolicy extends AckPolicy {
     @Override
     void afterListener(JmsMessageConsumer c, boolean ok) throws JMSException {
         if (inBranch()) {
+            stageDelivery(c);
             return;
         }
         if (autoAcknowledging()) {
             outside.afterListener(c, ok);
         } else if (!ok) {
             c.rewind(); // the listener failed: delivered again, as in AUTO_ACKNOWLEDGE
+        }
+    }
+
+    /**
+     * In a branch, a share-group member's deliveries are staged in it once it has handed out what it buffered
+     * (B.13.15), so that the member fetches on while the branch is open; a failure makes the branch rollback-only.
+     * The rest (and positions) is staged at {@code end}.
+     */
+    private void stageDelivery(JmsMessageConsumer c) throws JMSException {
+        XaSessionBranch b = resource.activeBranch();
+        if (b == null || !c.acknowledgesPerRecord() || c.hasDeliverable()) {
+            return;
+        }
+        try {
+            c.stageInBranch(() -> resource.branchProducer(b));
+        } catch (JMSException | RuntimeException e) {
+            b.fail(e);
+            throw e instanceof JMSException j ? j : Jms.jms("acknowledging a message of " + c + " in " + b, e);
         }
     }
 
@@ -113,6 +133,12 @@ final class XaSessionPolicy extends AckPolicy {
         if (autoAcknowledging()) {
             outside.consumerClosing(c);
         }
+    }
+
+    /** A queue on a share group is acknowledged within the branch (B.13.15): the broker must serve that. */
+    @Override
+    void checkConsumer(StreamBusDestination destination) throws JMSException {
+        requireTransactionalShareAcks(destination, "an XA transaction");
     }
 
     @Override
@@ -154,22 +180,11 @@ final class XaSessionPolicy extends AckPolicy {
             throw e;
         }
         try {
-            ensureTopic(record.topic());
+            knownTopics.ensure(record.topic());
             direct.send(); // through producer(): the branch's
         } catch (JMSException e) {
             b.fail(e); // B.7.8.8: the branch's prepare then rolls it back and throws XA_RBROLLBACK
             throw e;
-        }
-    }
-
-    /**
-     * Creates {@code topic} if it is missing, once per topic and session: a branch adds partitions with
-     * AddPartitionsToTxn, which does not auto-create topics as a plain Produce does (spec B.7.3).
-     */
-    private void ensureTopic(String topic) throws JMSException {
-        if (!knownTopics.contains(topic)) {
-            session.connection().partitions(topic, true);
-            knownTopics.add(topic);
         }
     }
 

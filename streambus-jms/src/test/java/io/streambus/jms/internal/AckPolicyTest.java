@@ -48,11 +48,8 @@ class AckPolicyTest {
     }
 
     @Test
-    void aTransactionHoldsSendsAndRefusesRecover() throws JMSException {
+    void aTransactionRefusesRecover() {
         AckPolicy p = AckPolicy.create(null, Session.SESSION_TRANSACTED);
-        AtomicInteger sent = new AtomicInteger();
-        p.send(null, null, null, null, sent::incrementAndGet);
-        assertThat(sent).as("held until commit").hasValue(0);
         assertThatThrownBy(p::recover).isInstanceOf(IllegalStateException.class).hasMessageContaining("rollback");
     }
 }

@@ -23,7 +23,26 @@ public final class Serdes {
         ByteBufUtil.writeUtf8(buf, data);
         return buf;
     };
-    private static final Deserializer<String> STRING_DE = (topic, data) -> data.toString(StandardCharsets.UTF_8);
+    private static final Deserializer<String> STRING_DE = new Deserializer<>() {
+        @Override
+        public String deserialize(String topic, ByteBuf data) {
+            return deserialize(topic, data, data.readerIndex(), data.readableBytes());
+        }
+
+        @Override
+        public String deserialize(String topic, ByteBuf buffer, int index, int length) {
+            if (length == 0) {
+                return "";
+            }
+            if (buffer.hasArray()) {
+                // One copy: the String decodes straight from the backing array.
+                return new String(buffer.array(), buffer.arrayOffset() + index, length, StandardCharsets.UTF_8);
+            }
+            // A direct buffer has no array a String can be built from: Netty stages the bytes in a reused
+            // per-thread array (no allocation), then the String copies them once more.
+            return buffer.toString(index, length, StandardCharsets.UTF_8);
+        }
+    };
 
     private static final Serializer<byte[]> BYTES_SER = (topic, data, alloc) -> {
         if (data == null) {
@@ -32,11 +51,32 @@ public final class Serdes {
         // Wraps without copying: the producer copies once into its batch buffer and releases the wrapper.
         return io.netty.buffer.Unpooled.wrappedBuffer(data);
     };
-    private static final Deserializer<byte[]> BYTES_DE = (topic, data) -> ByteBufUtil.getBytes(data);
+    private static final Deserializer<byte[]> BYTES_DE = new Deserializer<>() {
+        @Override
+        public byte[] deserialize(String topic, ByteBuf data) {
+            return ByteBufUtil.getBytes(data);
+        }
+
+        @Override
+        public byte[] deserialize(String topic, ByteBuf buffer, int index, int length) {
+            // One copy, straight from the (usually pooled direct) buffer into the array; no slice wrapper.
+            return ByteBufUtil.getBytes(buffer, index, length);
+        }
+    };
 
     private static final Serializer<ByteBuf> BYTEBUF_SER = (topic, data, alloc) -> data == null ? null
             : data.retainedDuplicate();
-    private static final Deserializer<ByteBuf> BYTEBUF_DE = (topic, data) -> data.retainedSlice();
+    private static final Deserializer<ByteBuf> BYTEBUF_DE = new Deserializer<>() {
+        @Override
+        public ByteBuf deserialize(String topic, ByteBuf data) {
+            return data.retainedSlice();
+        }
+
+        @Override
+        public ByteBuf deserialize(String topic, ByteBuf buffer, int index, int length) {
+            return buffer.retainedSlice(index, length);
+        }
+    };
 
     private static final Serializer<Integer> INT_SER = (topic, data, alloc) -> data == null ? null
             : alloc.buffer(4).writeInt(data);

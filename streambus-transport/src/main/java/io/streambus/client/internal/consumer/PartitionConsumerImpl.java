@@ -453,8 +453,10 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
     private ConsumerRecord<K, V> toRecord(TopicPartition tp, MessageCursor c) {
         String topic = tp.topic();
-        K key = c.keyLength() == 0 ? null : keyDeserializer.deserialize(topic, c.key());
-        V value = valueDeserializer.deserialize(topic, c.value());
+        // Straight from the fetched frame: no slice wrapper per field for deserializers that read by index.
+        K key = c.keyLength() == 0 ? null
+                : keyDeserializer.deserialize(topic, c.buffer(), c.keyIndex(), c.keyLength());
+        V value = valueDeserializer.deserialize(topic, c.buffer(), c.valueIndex(), c.valueLength());
         long ts = timestampMillis(c.timestampNanos());
         List<Header> headers;
         if (c.headerCount() == 0) {

@@ -430,7 +430,8 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
                     break;
                 }
                 if (list == null) {
-                    list = new ArrayList<>();
+                    // Sized for what this partition can still give to this poll: no growth copies per poll.
+                    list = new ArrayList<>(Math.min(maxPollRecords - count, queuedRecords(ps)));
                     out.put(ps.tp, list);
                 }
                 list.add(r);
@@ -443,6 +444,15 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
             maybeFetch(ps);
         }
         return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out);
+    }
+
+    /** Records not yet drained from the blocks buffered for {@code ps} (an upper bound: some may be skipped). */
+    private static int queuedRecords(PState ps) {
+        long n = 0;
+        for (Fetched f : ps.queue) {
+            n += f.remaining;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n + 1);
     }
 
     private void consumed(PState ps) {

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Serializers and deserializers for common types. All are stateless and thread-safe. A null object serializes to
+ * Serializers and deserializers for common types. All are thread-safe and stateless (the String deserializer keeps
+ * only a per-thread staging array). A null object serializes to
  * "no bytes" (empty on the wire); an empty field deserializes to null for every type but {@code byte[]}, String and
  * ByteBuf, which give an empty value (the protocol cannot tell absent from empty, spec A.2).
  */
@@ -23,6 +24,11 @@ public final class Serdes {
         ByteBufUtil.writeUtf8(buf, data);
         return buf;
     };
+    /** Largest String decoded through the per-thread scratch array; longer ones are rare and allocate. */
+    private static final int SCRATCH_MAX = 8192;
+    /** Per-thread staging array for Strings decoded from direct buffers (grows up to {@link #SCRATCH_MAX}). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+
     private static final Deserializer<String> STRING_DE = new Deserializer<>() {
         @Override
         public String deserialize(String topic, ByteBuf data) {
@@ -38,9 +44,18 @@ public final class Serdes {
                 // One copy: the String decodes straight from the backing array.
                 return new String(buffer.array(), buffer.arrayOffset() + index, length, StandardCharsets.UTF_8);
             }
-            // A direct buffer has no array a String can be built from: Netty stages the bytes in a reused
-            // per-thread array (no allocation), then the String copies them once more.
-            return buffer.toString(index, length, StandardCharsets.UTF_8);
+            if (length > SCRATCH_MAX) {
+                return buffer.toString(index, length, StandardCharsets.UTF_8);
+            }
+            // A direct buffer has no array a String can be built from. Netty's toString would stage the bytes in a
+            // fresh array per call; a reused per-thread array saves that allocation (the String copies once more).
+            byte[] scratch = SCRATCH.get();
+            if (scratch.length < length) {
+                scratch = new byte[Math.max(length, Math.min(SCRATCH_MAX, scratch.length * 2))];
+                SCRATCH.set(scratch);
+            }
+            buffer.getBytes(index, scratch, 0, length);
+            return new String(scratch, 0, length, StandardCharsets.UTF_8);
         }
     };
 

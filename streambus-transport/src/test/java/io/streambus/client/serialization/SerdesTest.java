@@ -109,4 +109,24 @@ class SerdesTest {
         assertThat(b.readerIndex()).isZero();
         b.release();
     }
+
+    @Test
+    void stringsFromDirectBuffersOfEverySizeDecodeExactly() {
+        StringBuilder sb = new StringBuilder();
+        // Grows past the per-thread staging array's first size and past its cap; shorter ones after longer ones.
+        for (int n : new int[] {1, 255, 256, 257, 5000, 8192, 8193, 20000, 3, 0}) {
+            sb.setLength(0);
+            for (int i = 0; i < n; i++) {
+                sb.append(i % 7 == 0 ? 'é' : (char) ('a' + i % 26));
+            }
+            String expected = sb.toString();
+            byte[] utf8 = expected.getBytes(StandardCharsets.UTF_8);
+            ByteBuf b = alloc.directBuffer().writeByte(0).writeBytes(utf8);
+            try {
+                assertThat(Serdes.stringDeserializer().deserialize("t", b, 1, utf8.length)).isEqualTo(expected);
+            } finally {
+                b.release();
+            }
+        }
+    }
 }

@@ -303,6 +303,8 @@ public final class PayloadReader {
         int start = pos;
         MessageBlock.Scan scan = MessageBlock.scan(buf, start, end, reportedOffset(start), corrupt);
         pos = scan.end();
-        return new MessageBlock(buf.retainedSlice(start, scan.end() - start), scan.count(), scan.maxMessageSize());
+        // The slice starts at index 0, so the last message's index moves by start.
+        return new MessageBlock(buf.retainedSlice(start, scan.end() - start), scan.count(), scan.maxMessageSize(),
+                scan.lastMessageStart() < 0 ? -1 : scan.lastMessageStart() - start);
     }
 }

@@ -220,4 +220,39 @@ class MessageBlockTest {
         assertThat(Frames.crc32(composite, 0, 9)).isEqualTo(0xCBF43926);
         composite.release();
     }
+
+    @Test
+    void lastOffsetIsKnownFromValidationWhereverTheBlockStartsAndWalkedOtherwise() {
+        byte[] bytes;
+        try (MessageBlockWriter w = new MessageBlockWriter(alloc, 8)) {
+            w.append(5, VectorCases.TS0, b("k"), b("a"), List.of());
+            w.append(9, VectorCases.TS0, null, b("bb"), List.of(Header.of("h", "v")));
+            w.append(12, VectorCases.TS0, b("key"), b("ccc"), List.of());
+            MessageBlock block = w.finish();
+            try {
+                assertThat(block.lastOffset()).as("built, not scanned: walked").isEqualTo(12);
+                bytes = ByteBufUtil.getBytes(block.buffer());
+            } finally {
+                block.release();
+            }
+        }
+        ByteBuf framed = Unpooled.wrappedBuffer(new byte[] {1, 2, 3}, bytes, new byte[] {7});
+        framed.readerIndex(3).writerIndex(3 + bytes.length);
+        MessageBlock wrapped = MessageBlock.wrap(framed.retainedSlice(3, bytes.length).readerIndex(0));
+        MessageBlock read = new PayloadReader(framed, 3, framed.writerIndex(), 0, false).messageBlock("messages");
+        MessageBlock offsetWrap = MessageBlock.wrap(Unpooled.wrappedBuffer(new byte[] {0, 0}, bytes).skipBytes(2));
+        try {
+            assertThat(wrapped.lastOffset()).isEqualTo(12);
+            assertThat(read.lastOffset()).as("slice of a larger frame").isEqualTo(12);
+            assertThat(offsetWrap.lastOffset()).as("reader index not 0").isEqualTo(12);
+            read.assignOffsets(100);
+            assertThat(read.lastOffset()).as("reads the current field").isEqualTo(102);
+            assertThat(MessageBlock.empty().lastOffset()).isEqualTo(-1);
+        } finally {
+            wrapped.release();
+            read.release();
+            offsetWrap.release();
+            framed.release();
+        }
+    }
 }

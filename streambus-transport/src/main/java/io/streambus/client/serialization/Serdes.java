@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Serializers and deserializers for common types. All are stateless and thread-safe. A null object serializes to
+ * Serializers and deserializers for common types. All are thread-safe and stateless (the String deserializer keeps
+ * only a per-thread staging array). A null object serializes to
  * "no bytes" (empty on the wire); an empty field deserializes to null for every type but {@code byte[]}, String and
  * ByteBuf, which give an empty value (the protocol cannot tell absent from empty, spec A.2).
  */
@@ -23,7 +24,40 @@ public final class Serdes {
         ByteBufUtil.writeUtf8(buf, data);
         return buf;
     };
-    private static final Deserializer<String> STRING_DE = (topic, data) -> data.toString(StandardCharsets.UTF_8);
+    /** Largest String decoded through the per-thread scratch array; longer ones are rare and allocate. */
+    private static final int SCRATCH_MAX = 8192;
+    /** Per-thread staging array for Strings decoded from direct buffers (grows up to {@link #SCRATCH_MAX}). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+
+    private static final Deserializer<String> STRING_DE = new Deserializer<>() {
+        @Override
+        public String deserialize(String topic, ByteBuf data) {
+            return deserialize(topic, data, data.readerIndex(), data.readableBytes());
+        }
+
+        @Override
+        public String deserialize(String topic, ByteBuf buffer, int index, int length) {
+            if (length == 0) {
+                return "";
+            }
+            if (buffer.hasArray()) {
+                // One copy: the String decodes straight from the backing array.
+                return new String(buffer.array(), buffer.arrayOffset() + index, length, StandardCharsets.UTF_8);
+            }
+            if (length > SCRATCH_MAX) {
+                return buffer.toString(index, length, StandardCharsets.UTF_8);
+            }
+            // A direct buffer has no array a String can be built from. Netty's toString would stage the bytes in a
+            // fresh array per call; a reused per-thread array saves that allocation (the String copies once more).
+            byte[] scratch = SCRATCH.get();
+            if (scratch.length < length) {
+                scratch = new byte[Math.max(length, Math.min(SCRATCH_MAX, scratch.length * 2))];
+                SCRATCH.set(scratch);
+            }
+            buffer.getBytes(index, scratch, 0, length);
+            return new String(scratch, 0, length, StandardCharsets.UTF_8);
+        }
+    };
 
     private static final Serializer<byte[]> BYTES_SER = (topic, data, alloc) -> {
         if (data == null) {
@@ -32,11 +66,32 @@ public final class Serdes {
         // Wraps without copying: the producer copies once into its batch buffer and releases the wrapper.
         return io.netty.buffer.Unpooled.wrappedBuffer(data);
     };
-    private static final Deserializer<byte[]> BYTES_DE = (topic, data) -> ByteBufUtil.getBytes(data);
+    private static final Deserializer<byte[]> BYTES_DE = new Deserializer<>() {
+        @Override
+        public byte[] deserialize(String topic, ByteBuf data) {
+            return ByteBufUtil.getBytes(data);
+        }
+
+        @Override
+        public byte[] deserialize(String topic, ByteBuf buffer, int index, int length) {
+            // One copy, straight from the (usually pooled direct) buffer into the array; no slice wrapper.
+            return ByteBufUtil.getBytes(buffer, index, length);
+        }
+    };
 
     private static final Serializer<ByteBuf> BYTEBUF_SER = (topic, data, alloc) -> data == null ? null
             : data.retainedDuplicate();
-    private static final Deserializer<ByteBuf> BYTEBUF_DE = (topic, data) -> data.retainedSlice();
+    private static final Deserializer<ByteBuf> BYTEBUF_DE = new Deserializer<>() {
+        @Override
+        public ByteBuf deserialize(String topic, ByteBuf data) {
+            return data.retainedSlice();
+        }
+
+        @Override
+        public ByteBuf deserialize(String topic, ByteBuf buffer, int index, int length) {
+            return buffer.retainedSlice(index, length);
+        }
+    };
 
     private static final Serializer<Integer> INT_SER = (topic, data, alloc) -> data == null ? null
             : alloc.buffer(4).writeInt(data);

@@ -33,13 +33,25 @@ public final class MessageBlock implements ReferenceCounted {
     private final int length;
     private final int count;
     private final int maxMessageSize;
+    /** Index in {@link #buf} of the last message, known from validation; -1 when unknown or empty. */
+    private final int lastMessageIndex;
 
+    /** A block over the readable bytes of {@code buf}, already validated by the caller. */
     public MessageBlock(ByteBuf buf, int count, int maxMessageSize) {
+        this(buf, count, maxMessageSize, -1);
+    }
+
+    /**
+     * As {@link #MessageBlock(ByteBuf, int, int)}, with the index in {@code buf} where the last message starts
+     * (from {@link Scan#lastMessageStart()}), so that {@link #lastOffset()} needs no walk; -1 if unknown.
+     */
+    public MessageBlock(ByteBuf buf, int count, int maxMessageSize, int lastMessageIndex) {
         this.buf = buf;
         this.start = buf.readerIndex();
         this.length = buf.readableBytes();
         this.count = count;
         this.maxMessageSize = maxMessageSize;
+        this.lastMessageIndex = count == 0 ? -1 : lastMessageIndex;
     }
 
     /**
@@ -59,7 +71,7 @@ public final class MessageBlock implements ReferenceCounted {
         if (r.remaining() != 0) {
             throw r.error("message block", r.pos, r.remaining() + " bytes after the last message");
         }
-        return new MessageBlock(buf, scan.count, scan.maxMessageSize);
+        return new MessageBlock(buf, scan.count, scan.maxMessageSize, scan.lastMessageStart);
     }
 
     /**
@@ -85,7 +97,15 @@ public final class MessageBlock implements ReferenceCounted {
         return new MessageBlock(Unpooled.buffer(4, 4).writeInt(0), 0, 0);
     }
 
-    public record Scan(int end, int count, int maxMessageSize) {
+    /**
+     * What a validation pass found.
+     *
+     * @param end              index just after the block
+     * @param count            number of messages
+     * @param maxMessageSize   largest encoded message
+     * @param lastMessageStart index of the last message's first byte in the scanned buffer, -1 if there is none
+     */
+    public record Scan(int end, int count, int maxMessageSize, int lastMessageStart) {
     }
 
     public static Scan scan(ByteBuf buf, int start, int end, int reportedStart, boolean corrupt) {
@@ -106,12 +126,14 @@ public final class MessageBlock implements ReferenceCounted {
                             : "count " + value + " cannot fit in the " + available + " bytes left";
                 });
         int max = 0;
+        int last = -1;
         for (int i = 0; i < count; i++) {
             int size = MessageRecords.measure(r.buf, r.pos, end, end, errors);
+            last = r.pos;
             r.pos += size;
             max = Math.max(max, size);
         }
-        return new Scan(r.pos, count, max);
+        return new Scan(r.pos, count, max, last);
     }
 
     /**
@@ -158,6 +180,25 @@ public final class MessageBlock implements ReferenceCounted {
     /** A retained slice of exactly the block's bytes; the caller releases it. */
     public ByteBuf retainedBuffer() {
         return buf.retainedSlice(start, length);
+    }
+
+    /**
+     * Offset field of the last message, or -1 if the block is empty. Free for blocks decoded off the wire (their
+     * validation noted where the last message starts); other blocks walk their messages once.
+     */
+    public long lastOffset() {
+        if (count == 0) {
+            return -1;
+        }
+        if (lastMessageIndex >= 0) {
+            return buf.getLong(lastMessageIndex);
+        }
+        MessageCursor c = cursor();
+        long last = -1;
+        while (c.next()) {
+            last = c.offset();
+        }
+        return last;
     }
 
     /** A cursor positioned before the first message. */

@@ -75,4 +75,58 @@ class SerdesTest {
         assertThatThrownBy(() -> Serdes.uuidDeserializer().deserialize("t", junk))
                 .isInstanceOf(StreamBusException.class).hasMessageContaining("not-a-uuid");
     }
+
+    @Test
+    void indexedDeserializeReadsOnlyTheRangeOfHeapAndDirectBuffersWithoutMovingIndexes() {
+        byte[] text = "xxhéllo ✓yy".getBytes(StandardCharsets.UTF_8);
+        int len = text.length - 4;
+        for (ByteBuf b : new ByteBuf[] {Unpooled.wrappedBuffer(text), alloc.directBuffer().writeBytes(text),
+                Unpooled.wrappedBuffer(new byte[3], text).slice(3, text.length)}) {
+            try {
+                assertThat(Serdes.stringDeserializer().deserialize("t", b, 2, len)).isEqualTo("héllo ✓");
+                assertThat(Serdes.stringDeserializer().deserialize("t", b, 2, 0)).isEmpty();
+                assertThat(Serdes.byteArrayDeserializer().deserialize("t", b, 2, len))
+                        .isEqualTo("héllo ✓".getBytes(StandardCharsets.UTF_8));
+                assertThat(Serdes.byteArrayDeserializer().deserialize("t", b, 2, 0)).isEmpty();
+                int refs = b.refCnt();
+                ByteBuf slice = Serdes.byteBufDeserializer().deserialize("t", b, 2, 3);
+                assertThat(slice.toString(StandardCharsets.UTF_8)).isEqualTo("hé");
+                slice.release(); // the slice was retained: releasing it leaves the caller's reference alone
+                assertThat(b.refCnt()).isEqualTo(refs);
+                assertThat(b.readerIndex()).isZero();
+                assertThat(b.readableBytes()).isEqualTo(text.length);
+            } finally {
+                b.release();
+            }
+        }
+    }
+
+    @Test
+    void indexedDeserializeDefaultsToTheSliceOfALambda() {
+        Deserializer<String> lambda = (topic, data) -> topic + ":" + data.toString(StandardCharsets.UTF_8);
+        ByteBuf b = Unpooled.copiedBuffer("abcdef", StandardCharsets.UTF_8);
+        assertThat(lambda.deserialize("t", b, 1, 3)).isEqualTo("t:bcd");
+        assertThat(b.readerIndex()).isZero();
+        b.release();
+    }
+
+    @Test
+    void stringsFromDirectBuffersOfEverySizeDecodeExactly() {
+        StringBuilder sb = new StringBuilder();
+        // Grows past the per-thread staging array's first size and past its cap; shorter ones after longer ones.
+        for (int n : new int[] {1, 255, 256, 257, 5000, 8192, 8193, 20000, 3, 0}) {
+            sb.setLength(0);
+            for (int i = 0; i < n; i++) {
+                sb.append(i % 7 == 0 ? 'é' : (char) ('a' + i % 26));
+            }
+            String expected = sb.toString();
+            byte[] utf8 = expected.getBytes(StandardCharsets.UTF_8);
+            ByteBuf b = alloc.directBuffer().writeByte(0).writeBytes(utf8);
+            try {
+                assertThat(Serdes.stringDeserializer().deserialize("t", b, 1, utf8.length)).isEqualTo(expected);
+            } finally {
+                b.release();
+            }
+        }
+    }
 }

@@ -430,7 +430,8 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
                     break;
                 }
                 if (list == null) {
-                    list = new ArrayList<>();
+                    // Sized for what this partition can still give to this poll: no growth copies per poll.
+                    list = new ArrayList<>(Math.min(maxPollRecords - count, queuedRecords(ps)));
                     out.put(ps.tp, list);
                 }
                 list.add(r);
@@ -445,6 +446,15 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out);
     }
 
+    /** Records not yet drained from the blocks buffered for {@code ps} (an upper bound: some may be skipped). */
+    private static int queuedRecords(PState ps) {
+        long n = 0;
+        for (Fetched f : ps.queue) {
+            n += f.remaining;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n + 1);
+    }
+
     private void consumed(PState ps) {
         Fetched f = ps.queue.poll();
         bufferedBytes -= f.block.sizeInBytes();
@@ -453,8 +463,10 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
 
     private ConsumerRecord<K, V> toRecord(TopicPartition tp, MessageCursor c) {
         String topic = tp.topic();
-        K key = c.keyLength() == 0 ? null : keyDeserializer.deserialize(topic, c.key());
-        V value = valueDeserializer.deserialize(topic, c.value());
+        // Straight from the fetched frame: no slice wrapper per field for deserializers that read by index.
+        K key = c.keyLength() == 0 ? null
+                : keyDeserializer.deserialize(topic, c.buffer(), c.keyIndex(), c.keyLength());
+        V value = valueDeserializer.deserialize(topic, c.buffer(), c.valueIndex(), c.valueLength());
         long ts = timestampMillis(c.timestampNanos());
         List<Header> headers;
         if (c.headerCount() == 0) {
@@ -559,11 +571,8 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
                 }
                 return;
             }
-            long last = -1;
-            MessageCursor c = block.cursor();
-            while (c.next()) {
-                last = c.offset();
-            }
+            // Known from the frame's validation: no second walk over the messages on the I/O thread.
+            long last = block.lastOffset();
             metrics.consumerLag(ps.tp, Math.max(0, f.highWaterMark() - (last + 1)));
             block.retain();
             r.close();

@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  * The fetch loop: ShareFetch on a dedicated connection (a held fetch blocks what is behind it, B.13.12 rule 3),
  * bounded by the prefetch limit, piggy-backing the acknowledgements of the fetched partitions when it is sent (never
  * holding them back for a later fetch), and the reactions of B.13.12's table to its replies, the in-flight limit's
- * backoff following {@link InFlightLimitBackoff}. Acquired records go to {@link HeldRecords}. Not thread-safe: guarded by the
- * consumer's lock; timers and replies take it.
+ * backoff following {@link InFlightLimitBackoff}. Acquired records go to {@link HeldRecords}. Not thread-safe:
+ * guarded by the consumer's lock; timers and replies take it.
  */
 final class ShareFetcher<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(ShareFetcher.class);

@@ -193,11 +193,10 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
                 throw new IllegalStateException("the share consumer is not subscribed");
             }
             held.settlePreviousPoll(explicit);
-            // Acknowledgements ride on the next ShareFetch (B.13.5); while one is held they wait for its reply
-            // (at most share.fetch.max.wait.ms), and go on their own when no fetch can carry them.
-            if (!fetcher.maybeFetch() && !fetcher.busy()) {
-                acks.sendAcknowledgements();
-            }
+            // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go at once with ShareAcknowledge
+            // on the shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3).
+            fetcher.maybeFetch();
+            acks.sendAcknowledgements();
         } finally {
             ctx.lock.unlock();
         }

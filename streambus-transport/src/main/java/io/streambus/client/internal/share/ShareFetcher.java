@@ -38,13 +38,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fetch loop: ShareFetch on a dedicated connection (a held fetch blocks what is behind it, B.13.12 rule 3),
- * bounded by the prefetch limit, piggy-backing the acknowledgements of the fetched partitions, and the reactions of
- * B.13.12's table to its replies. Acquired records go to {@link HeldRecords}. Not thread-safe: guarded by the
- * consumer's lock; timers and replies take it.
+ * bounded by the prefetch limit, piggy-backing the acknowledgements of the fetched partitions when it is sent (never
+ * holding them back for a later fetch), and the reactions of B.13.12's table to its replies, the in-flight limit's
+ * backoff following {@link InFlightLimitBackoff}. Acquired records go to {@link HeldRecords}. Not thread-safe:
+ * guarded by the consumer's lock; timers and replies take it.
  */
 final class ShareFetcher<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(ShareFetcher.class);
-    private static final long LIMIT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long FETCH_TIMEOUT_MARGIN_MS = 5_000;
 
     /** The fetcher's settings, from the consumer's configuration. */
@@ -57,6 +57,7 @@ final class ShareFetcher<K, V> {
     private final Settings settings;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
+    private final InFlightLimitBackoff limitBackoff;
 
     private final Map<TopicPartition, Long> skipUntilNanos = new HashMap<>();
     private final Set<TopicPartition> limitWarned = new HashSet<>();
@@ -73,11 +74,7 @@ final class ShareFetcher<K, V> {
         this.settings = settings;
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
-    }
-
-    /** True while a fetch is in flight or scheduled (acknowledgements may then ride on it). Under lock. */
-    boolean busy() {
-        return inFlight || scheduled;
+        this.limitBackoff = InFlightLimitBackoff.forFilter(settings.filter(), settings.fetchBackoffMs());
     }
 
     /** Closes the dedicated connection (a held fetch then fails and its acknowledgements go on their own). */
@@ -105,17 +102,19 @@ final class ShareFetcher<K, V> {
         }
         long now = ctx.time.nanoTime();
         List<TopicPartition> parts = new ArrayList<>();
+        long firstUntil = Long.MAX_VALUE;
         for (TopicPartition tp : new TreeSet<>(ctx.membership.assignment())) {
             Long until = skipUntilNanos.get(tp);
             if (until != null && now < until) {
+                firstUntil = Math.min(firstUntil, until);
                 continue;
             }
             skipUntilNanos.remove(tp);
             parts.add(tp);
         }
         if (parts.isEmpty()) {
-            if (!skipUntilNanos.isEmpty()) {
-                schedule(TimeUnit.NANOSECONDS.toMillis(LIMIT_BACKOFF_NANOS));
+            if (firstUntil != Long.MAX_VALUE) { // fetch again when the first left-out partition is due
+                schedule(Math.max(1, TimeUnit.NANOSECONDS.toMillis(firstUntil - now + 999_999)));
             }
             return false;
         }
@@ -224,9 +223,11 @@ final class ShareFetcher<K, V> {
             if (ctx.fatal == null && !ctx.stopping()) {
                 if (toRelease.isEmpty() && settings.maxWaitMs() == 0) {
                     schedule(settings.fetchBackoffMs());
-                } else if (!maybeFetch()) {
-                    acks.sendAcknowledgements(); // no fetch to carry them (prefetch bound reached)
+                } else {
+                    maybeFetch();
                 }
+                // What no fetch carried (prefetch bound reached, partition left out) goes on its own at once.
+                acks.sendAcknowledgements();
             }
         } finally {
             ctx.lock.unlock();
@@ -296,8 +297,8 @@ final class ShareFetcher<K, V> {
         }
         if (recs.isEmpty()) {
             if (p.inFlightLimitReached()) {
-                skipUntilNanos.put(tp, ctx.time.nanoTime() + LIMIT_BACKOFF_NANOS);
-                if (limitWarned.add(tp)) {
+                skipUntilNanos.put(tp, ctx.time.nanoTime() + limitBackoff.backoffNanos());
+                if (limitBackoff.warn() && limitWarned.add(tp)) {
                     LOG.warn("share group '{}': {} has reached its in-flight limit with records no consumer's "
                             + "filter takes; fetching it again in 1 s (B.13.9)", ctx.groupId, tp);
                 }

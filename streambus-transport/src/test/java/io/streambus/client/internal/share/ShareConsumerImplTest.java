@@ -225,22 +225,46 @@ class ShareConsumerImplTest {
     // ---- acknowledgement modes ---------------------------------------------------------------------------------
 
     @Test
-    void implicitModeAcceptsThePreviousPollPiggyBackedOnTheNextFetch() {
+    void implicitModeAcceptsThePreviousPollAtOnceOnTheSharedPathWhileAFetchIsHeld() {
         start(Map.of());
         assertThat(offsets(subscribedWith(0, 1, 2, 4))).containsExactly(0L, 1L, 2L, 4L);
         FakeNetwork.Request held = fetch();
         assertThat(acks(held)).as("nothing acknowledged before the next poll").isEmpty();
         assertThat(consumer.poll(Duration.ZERO)).isEmpty();
-        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("they wait for the held fetch").isEmpty();
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(a.connection()).as("not behind the held fetch (B.13.12 rule 3)").isNull();
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).as("the fetch is still held").containsExactly(held);
+        assertThat(acks(a)).containsExactly(ack(0, 2, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(4, 4, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        assertThat(acknowledged).as("confirmed only by the reply").isEmpty();
+        a.respond(ackReply(0, List.of()));
+        assertThat(acknowledged).containsExactly("t-0 ACCEPT 4");
         held.respond(fetchReply(TP, 5));
         FakeNetwork.Request next = fetch();
-        assertThat(acks(next)).containsExactly(ack(0, 2, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
-                ack(4, 4, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        assertThat(acks(next)).as("sent once").isEmpty();
         next.respond(fetchReply(TP));
         assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(5L);
         assertThat(callbacks).containsExactly("t-0 [0, 1, 2, 4] ok");
-        assertThat(acknowledged).containsExactly("t-0 ACCEPT 4");
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).hasSize(1);
+    }
+
+    @Test
+    void acknowledgementsMadeWhileAFetchIsHeldRideOnTheFetchSentWhenItReturns() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1);
+        FakeNetwork.Request held = fetch();
+        consumer.acknowledge(polled.get(0));
+        consumer.acknowledge(polled.get(1), AcknowledgeType.RELEASE);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("acknowledge() only records them").isEmpty();
+        held.respond(fetchReply(TP));
+        FakeNetwork.Request carrying = fetch();
+        assertThat(acks(carrying)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(1, 1, io.streambus.protocol.share.AcknowledgeType.RELEASE));
         assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        carrying.respond(fetchReply(TP));
+        consumer.poll(Duration.ZERO);
+        assertThat(callbacks).containsExactly("t-0 [0, 1] ok");
+        assertThat(acknowledged).containsExactlyInAnyOrder("t-0 ACCEPT 1", "t-0 RELEASE 1");
     }
 
     @Test
@@ -281,8 +305,11 @@ class ShareConsumerImplTest {
         acks.put(polled.get(0), AcknowledgeType.ACCEPT);
         acks.put(polled.get(1), AcknowledgeType.ACCEPT);
         acks.put(polled.get(2), AcknowledgeType.REJECT);
+        FakeNetwork.Request held = fetch();
         CompletableFuture<Void> done = stageAsync(acks);
         FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(a.connection()).as("transactional acknowledgements do not wait behind the held fetch").isNull();
+        assertThat(held.isPending()).isTrue();
         ShareAcknowledgeRequest q = a.body(ShareAcknowledgeRequest.class);
         assertThat(q.transaction()).isEqualTo(new io.streambus.protocol.txn.ProducerIdAndEpoch(7, (short) 1));
         assertThat(q.memberId()).isEqualTo("m1");
@@ -362,14 +389,15 @@ class ShareConsumerImplTest {
                 .hasMessageContaining("t-0@4");
         consumer.acknowledge(polled.get(4), AcknowledgeType.RELEASE);
         consumer.poll(Duration.ZERO);
-        held.respond(fetchReply(TP));
-        FakeNetwork.Request a = fetch();
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(a.connection()).as("not behind the held fetch").isNull();
         assertThat(acks(a)).containsExactly(ack(0, 1, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
                 ack(2, 2, io.streambus.protocol.share.AcknowledgeType.REJECT),
                 ack(3, 4, io.streambus.protocol.share.AcknowledgeType.RELEASE));
         assertThatThrownBy(() -> consumer.acknowledge(polled.get(0))).as("already sent")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("SENDING");
-        a.respond(fetchReply(TP));
+        a.respond(ackReply(0, List.of()));
+        held.respond(fetchReply(TP));
     }
 
     @Test
@@ -482,10 +510,10 @@ class ShareConsumerImplTest {
 
     @Test
     void closeWhileAFetchCarriesAcknowledgementsSendsThemAgainAtOnce() throws Exception {
-        start(Map.of());
-        subscribedWith(0);
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(0);
         FakeNetwork.Request f = fetch();
-        consumer.poll(Duration.ZERO);
+        consumer.acknowledge(polled.get(0));
         f.respond(fetchReply(TP));
         FakeNetwork.Request withAcks = fetch();
         assertThat(acks(withAcks)).hasSize(1);
@@ -635,8 +663,8 @@ class ShareConsumerImplTest {
     }
 
     @Test
-    void aPartitionAtItsInFlightLimitWithoutRecordsIsLeftOutForOneSecond() {
-        start(Map.of());
+    void aPartitionAtItsInFlightLimitWithoutRecordsIsLeftOutForOneSecondWhenTheMemberHasAFilter() {
+        start(Map.of("share.filter", "color = 'red'"));
         consumer.subscribe(List.of("t"));
         join();
         fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
@@ -649,11 +677,39 @@ class ShareConsumerImplTest {
     }
 
     @Test
-    void aLostFetchConnectionIsReopenedAfterABackoffAndItsAcknowledgementsSentOnTheirOwn() {
-        start(Map.of());
+    void withoutAFilterAFullWindowIsLeftOutOnlyForTheFetchBackoffAndAcknowledgementsGoMeanwhile() {
+        start(Map.of("fetch.backoff.ms", 50));
         subscribedWith(0);
-        FakeNetwork.Request f = fetch();
+        // The window is full of records other members hold: they free it when they acknowledge.
+        fetch().respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
+                true)))));
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).isEmpty();
         consumer.poll(Duration.ZERO);
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        net.advanceMs(49);
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).isEmpty();
+        net.advanceMs(1);
+        FakeNetwork.Request again = fetch();
+        assertThat(acks(again)).as("already sent on their own").isEmpty();
+        again.respond(fetchReply(TP));
+    }
+
+    @Test
+    void theBackoffOfAMemberWithoutAFilterIsBoundedByOneSecond() {
+        assertThat(InFlightLimitBackoff.forFilter("", 60_000).backoffNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+        assertThat(InFlightLimitBackoff.forFilter(null, 0).backoffNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(InFlightLimitBackoff.forFilter(null, 100).warn()).isFalse();
+        assertThat(InFlightLimitBackoff.forFilter("a = 1", 100)).isEqualTo(InFlightLimitBackoff.FILTERED);
+    }
+
+    @Test
+    void aLostFetchConnectionIsReopenedAfterABackoffAndItsAcknowledgementsSentOnTheirOwn() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        List<ShareRecord<String, String>> polled = subscribedWith(0);
+        FakeNetwork.Request f = fetch();
+        consumer.acknowledge(polled.get(0));
         f.respond(fetchReply(TP));
         FakeNetwork.Request withAcks = fetch();
         assertThat(acks(withAcks)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));

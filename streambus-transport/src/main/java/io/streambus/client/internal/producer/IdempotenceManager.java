@@ -195,7 +195,8 @@ final class IdempotenceManager {
                         "Produce to " + b.tp + " (the broker lost batches acknowledged before; this one and the "
                         + "later ones of the partition were not stored)");
                 if (txn != null) {
-                    txn.onSendFailure(lost);
+                    // the abort takes a new epoch: under this one every later sequence of the partition is ahead
+                    txn.onSequencedSendFailure(lost);
                     batches.failFrom(pq, b, lost);
                     return true;
                 }

@@ -576,7 +576,12 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
         }
         if (txn != null) {
-            txn.onSendFailure(e);
+            // a refused batch stored nothing, but its sequences are spent (B.12.3): the abort takes a new epoch
+            if (b.sequence() != null) {
+                txn.onSequencedSendFailure(e);
+            } else {
+                txn.onSendFailure(e);
+            }
         }
         finishInFlight(pq, b, null, e, true);
     }

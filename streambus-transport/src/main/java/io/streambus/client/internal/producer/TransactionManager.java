@@ -38,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +112,13 @@ final class TransactionManager {
     private final Set<TopicPartition> adding = new HashSet<>();
     private final Set<String> groups = new HashSet<>();
     private Throwable error;
+    /**
+     * True once a sequenced batch of the transaction failed after it took its sequences: the broker stored none of
+     * them (B.12.3 appends nothing on a refusal), so the producer's next sequences on that partition are ahead of
+     * the broker's and every later batch would get 47. The abort then takes a new epoch (InitProducerID, B.7.2),
+     * under which every partition starts at sequence 0 again (B.12.6).
+     */
+    private boolean sequencesLost;
     /** The XA branch this producer holds, or null for an ordinary transaction. */
     private Xid xid;
 
@@ -300,6 +309,15 @@ final class TransactionManager {
     }
 
     /**
+     * A sequenced batch of the transaction failed for good after it was sent: as {@link #onSendFailure}, and the
+     * abort re-initialises the producer so that its sequences restart in step with the broker.
+     */
+    synchronized void onSequencedSendFailure(Throwable e) {
+        sequencesLost = true;
+        onSendFailure(e);
+    }
+
+    /**
      * A send of the transaction failed: the transaction must be aborted (or the producer closed, if fatal). In an
      * XA branch nothing is fatal for the producer: the branch is rolled back at prepare (B.7.8.8).
      */
@@ -458,10 +476,59 @@ final class TransactionManager {
                 throw typed;
             }
         }
+        boolean reinit;
         synchronized (this) {
+            reinit = !commit && sequencesLost && xid == null;
             endBranch();
-            moveTo(State.READY);
+            if (!reinit) {
+                moveTo(State.READY);
+            }
         }
+        if (reinit) {
+            reinitialise(deadline);
+        }
+    }
+
+    /**
+     * After an abort that left the sequences ahead of the broker's: InitProducerID with the transaction id gives the
+     * next epoch (B.7.2) and every partition starts at sequence 0 under it (B.12.3 step 6.1, B.12.6); Kafka bumps
+     * the epoch after such an abort too. On failure the state stays ABORTING, so a repeated abort tries again.
+     */
+    private void reinitialise(long deadline) {
+        BrokerCapabilities caps = capabilities(deadline);
+        InitProducerIdResponse r;
+        long pauseMs = 10;
+        while (true) {
+            try {
+                r = Futures.await(network.call(new InitProducerIdRequest(configuredId, timeoutMs),
+                                d -> d.body(InitProducerIdResponse.class), deadline),
+                        deadline - System.nanoTime(), "InitProducerID for " + configuredId + " after an abort");
+                break;
+            } catch (RuntimeException e) {
+                StreamBusException typed = TxnErrors.map(e, "re-initialising " + configuredId + " after an abort");
+                if (TxnErrors.isFatal(typed)) {
+                    synchronized (this) {
+                        error = typed;
+                        moveTo(State.FATAL_ERROR);
+                    }
+                    throw typed;
+                }
+                // 37: the abort is still being completed; retriable codes are asked again until the deadline
+                if (!typed.isRetriable()
+                        || deadline - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(pauseMs) <= 0) {
+                    throw typed;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
+                pauseMs = Math.min(pauseMs * 2, 500);
+            }
+        }
+        synchronized (this) {
+            sequencesLost = false;
+        }
+        LOG.info("transactional producer {}: sequences were spent by refused batches of the aborted transaction; "
+                + "producer id {} now has epoch {}, sequences restart at 0", configuredId, r.producerId(),
+                r.producerEpoch());
+        establish(new ProducerIdAndEpoch(r.producerId(), r.producerEpoch()), caps, State.READY);
     }
 
     // ---- XA branches (B.7.8) ------------------------------------------------------------------------------------

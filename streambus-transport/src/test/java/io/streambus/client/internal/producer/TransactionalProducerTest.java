@@ -418,7 +418,64 @@ class TransactionalProducerTest {
         assertThat(net.requests(ApiKey.END_TXN)).isEmpty();
         CompletableFuture<Void> abort = async(producer::abortTransaction);
         awaitRequest(ApiKey.END_TXN).respond(new EndTxnResponse());
+        // the refused batch spent sequence 0 under epoch 0: the abort takes the next epoch
+        awaitRequest(ApiKey.INIT_PRODUCER_ID).respond(new InitProducerIdResponse(1, (short) 1));
         abort.join();
+        assertThat(producer.transactionState()).isEqualTo("READY");
+    }
+
+    /**
+     * The broker restarted with the transaction open: it aborted it, so the retried batch (sequence 1) is refused
+     * with 38 and nothing is stored; the broker still expects sequence 1. Continuing with sequence 2 under the same
+     * epoch would get 47 in every later transaction (seen as an endless loop of a transacted Camel route); the abort
+     * instead takes a new epoch and the next transaction starts at sequence 0 (B.7.2, B.12.3 step 6.1, B.12.6).
+     */
+    @Test
+    void abortAfterARefusedSequencedBatchTakesANewEpochAndRestartsSequencesAtZero() {
+        start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
+        init(1, (short) 0);
+        producer.beginTransaction();
+        send(0);
+        addOk(net.next(ApiKey.ADD_PARTITIONS_TO_TXN));
+        ack(net.next(ApiKey.PRODUCE), 0);
+        CompletableFuture<RecordMetadata> refused = send(0);
+        FakeNetwork.Request second = net.next(ApiKey.PRODUCE);
+        assertThat(second.body(ProduceRequest.class).sequence().baseSequence()).isEqualTo(1);
+        second.respondError(ErrorCode.TRANSACTION_ABORTED, "aborted by the broker (restart)");
+        assertThat(failure(refused)).isInstanceOf(TransactionAbortedException.class);
+        assertThat(producer.transactionState()).isEqualTo("ABORTABLE_ERROR");
+
+        CompletableFuture<Void> abort = async(producer::abortTransaction);
+        awaitRequest(ApiKey.END_TXN).respond(new EndTxnResponse());
+        FakeNetwork.Request reinit = awaitRequest(ApiKey.INIT_PRODUCER_ID);
+        assertThat(reinit.body(InitProducerIdRequest.class).transactionalId()).isEqualTo(TXN_ID);
+        reinit.respond(new InitProducerIdResponse(1, (short) 1));
+        abort.join();
+        assertThat(producer.transactionState()).isEqualTo("READY");
+
+        producer.beginTransaction();
+        CompletableFuture<RecordMetadata> next = send(0);
+        addOk(net.next(ApiKey.ADD_PARTITIONS_TO_TXN));
+        FakeNetwork.Request produce = net.next(ApiKey.PRODUCE);
+        ProduceRequest body = produce.body(ProduceRequest.class);
+        assertThat(body.sequence().producerEpoch()).isEqualTo((short) 1);
+        assertThat(body.transaction().producerEpoch()).isEqualTo((short) 1);
+        assertThat(body.sequence().baseSequence()).as("sequences restart under the new epoch").isZero();
+        ack(produce, 1);
+        assertThat(next.join().offset()).isEqualTo(1);
+    }
+
+    /** An abort after a failure that spent no sequence (the partition never joined) keeps the epoch. */
+    @Test
+    void abortAfterAFailedAddPartitionsKeepsTheEpoch() {
+        start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
+        init(1, (short) 0);
+        producer.beginTransaction();
+        CompletableFuture<RecordMetadata> f = send(0);
+        net.next(ApiKey.ADD_PARTITIONS_TO_TXN).respondError(ErrorCode.INVALID_REQUEST, "bad");
+        assertThat(failure(f)).isInstanceOf(StreamBusException.class);
+        producer.abortTransaction(); // nothing joined the transaction: no EndTxn either
+        assertThat(net.requests(ApiKey.INIT_PRODUCER_ID)).as("only initTransactions").hasSize(1);
         assertThat(producer.transactionState()).isEqualTo("READY");
     }
 

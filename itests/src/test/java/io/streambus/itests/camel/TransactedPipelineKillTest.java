@@ -38,10 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * read_committed consumer sees it. Short: 3,000 records, one kill of each; {@code -Pslow}: 50,000 records, three
  * kills of each. Prints one PIPELINE-KILLS line.
  *
- * <p>Only with {@code -Pslow} (or {@code -Dstreambus.slow=true}) for now: on the merged main the short run failed once
- * after a broker SIGKILL, the route's producer getting OutOfOrderSequence (47: "base sequence ... is ahead of the next
- * expected 75") on every retry, so the route never finished. That is an open exactly-once bug (issues 10 and 14), not
- * a flaky test; it stays out of the default build until it is fixed.
+ * <p>Only with {@code -Pslow} (or {@code -Dstreambus.slow=true}) for now. On the merged main the short run failed once
+ * after a broker SIGKILL: the route's producer got OutOfOrderSequence (47: "base sequence ... is ahead of the next
+ * expected 75") on every retry, because an abort kept the sequences of a batch the restarted broker had refused. The
+ * transactional producer now takes a new epoch after such an abort (TransactionalProducerTest); this test returns to
+ * the default build once it has passed repeatedly with that fix.
  */
 @EnabledIfSystemProperty(named = "streambus.slow", matches = "true")
 @ExtendWith(LeakCheck.class)

@@ -9,22 +9,32 @@ import io.streambus.protocol.message.MessageCursor;
 
 /**
  * Reads a partition's records by ascending offset for acquisition: {@link #seek} positions a cursor on the record
- * at an offset, reading the log in chunks so that consecutive offsets cost one read per chunk. Holds at most one
- * chunk; {@link #close()} releases it. Not thread-safe.
+ * at an offset, reading the log in chunks so that consecutive offsets cost one read per chunk. The first chunk is
+ * small and each further one twice as large (up to {@value #MAX_CHUNK_BYTES} key and value bytes): a ShareFetch
+ * usually takes a few hundred records, and reading (and scanning) a whole large chunk for them cost more than the
+ * acquisition itself. Holds at most one chunk; {@link #close()} releases it. Not thread-safe.
  */
 final class LogRecordReader implements AutoCloseable {
-    /** Key and value bytes per chunk read (soft, A.6.2). */
-    private static final int CHUNK_BYTES = 1 << 20;
+    /** Most key and value bytes per chunk read (soft, A.6.2). */
+    static final int MAX_CHUNK_BYTES = 1 << 20;
+    /** Fewest key and value bytes of the first chunk. */
+    static final int MIN_CHUNK_BYTES = 4 << 10;
 
     private final PartitionLog log;
     private final ByteBufAllocator alloc;
+    private int chunkBytes;
     private MessageBlock block;
     private MessageCursor cursor;
     private boolean positioned;
 
-    LogRecordReader(PartitionLog log, ByteBufAllocator alloc) {
+    /**
+     * @param firstChunkBytes key and value bytes of the first read, clamped to [{@value #MIN_CHUNK_BYTES},
+     *                        {@value #MAX_CHUNK_BYTES}]; each further read doubles it
+     */
+    LogRecordReader(PartitionLog log, ByteBufAllocator alloc, long firstChunkBytes) {
         this.log = log;
         this.alloc = alloc;
+        this.chunkBytes = (int) Math.max(MIN_CHUNK_BYTES, Math.min(MAX_CHUNK_BYTES, firstChunkBytes));
     }
 
     /**
@@ -43,7 +53,8 @@ final class LogRecordReader implements AutoCloseable {
             }
         }
         release();
-        ReadResult rr = log.read(offset, CHUNK_BYTES, Frames.MAX_FRAME_SIZE);
+        ReadResult rr = log.read(offset, chunkBytes, Frames.MAX_FRAME_SIZE);
+        chunkBytes = Math.min(MAX_CHUNK_BYTES, chunkBytes * 2);
         if (rr.count() == 0) {
             rr.close();
             return null;

@@ -78,6 +78,8 @@ public final class ShareCoordinator implements AutoCloseable {
      * not timed, so that replies do not depend on the machine's speed.
      */
     static final long FILTER_WORK_BUDGET = 200_000_000L;
+    /** Key and value bytes of a ShareFetch's first log read (a few hundred small records); later reads double. */
+    static final long FIRST_CHUNK_BYTES = 64 << 10;
     /** How often a held ShareFetch tries again to acquire records. */
     static final long HOLD_POLL_MS = 20;
     private static final long SWEEP_MS = 200;
@@ -438,7 +440,16 @@ public final class ShareCoordinator implements AutoCloseable {
         List<OffsetRange> unapplied = List.of();
         boolean limitReached;
         ShareRecords records;
-        final List<Long> acquired = new ArrayList<>();
+        /** Offsets acquired for the reply (to undo if their counts cannot be made durable). */
+        long[] acquired = new long[16];
+        int acquiredCount;
+
+        void addAcquired(long offset) {
+            if (acquiredCount == acquired.length) {
+                acquired = java.util.Arrays.copyOf(acquired, acquiredCount * 2);
+            }
+            acquired[acquiredCount++] = offset;
+        }
 
         Slot(String topic, ShareFetchPartition request) {
             this.topic = topic;
@@ -539,7 +550,7 @@ public final class ShareCoordinator implements AutoCloseable {
                     SharePartition sp = sharePartition(g, s.topic, s.request.partition());
                     sp.expire(now, null, g.settings);
                     room = acquire(g, m, sp, s, filter, now, room, alloc);
-                    any |= !s.acquired.isEmpty();
+                    any |= s.acquiredCount > 0;
                 }
                 hold = !any && !failed && member && clock.getAsLong() < deadline && open.getAsBoolean();
                 if (hold && !held) {
@@ -574,12 +585,12 @@ public final class ShareCoordinator implements AutoCloseable {
                     synchronized (g) {
                         for (Slot s : slots) {
                             SharePartition sp = g.partition(s.topic, s.request.partition());
-                            for (long o : s.acquired) {
+                            for (int k = 0; k < s.acquiredCount; k++) {
                                 if (sp != null) {
-                                    sp.unacquire(o);
+                                    sp.unacquire(s.acquired[k]);
                                 }
                             }
-                            if (!s.acquired.isEmpty()) {
+                            if (s.acquiredCount > 0) {
                                 s.error = ErrorCode.STORAGE_ERROR;
                             }
                         }
@@ -612,7 +623,7 @@ public final class ShareCoordinator implements AutoCloseable {
         long maxRecords = s.request.maxRecords();
         long maxBytes = s.request.maxBytes();
         ShareRecords.Builder b = new ShareRecords.Builder(alloc, 256);
-        try (LogRecordReader reader = new LogRecordReader(log, alloc)) {
+        try (LogRecordReader reader = new LogRecordReader(log, alloc, Math.min(maxBytes, FIRST_CHUNK_BYTES))) {
             long taken = 0;
             long bytes = 0;
             long evaluationsLeft = FILTER_WORK_BUDGET / Math.max(1, filter.text().length());
@@ -620,12 +631,10 @@ public final class ShareCoordinator implements AutoCloseable {
             while (maxRecords > 0 && maxBytes > 0 && taken < maxRecords && bytes < maxBytes) {
                 int count;
                 if (o < sp.speo()) {
-                    SharePartition.Rec rec = sp.get(o);
-                    if (rec != null && rec.state != RecordState.AVAILABLE) {
-                        o++;
-                        continue;
-                    }
-                    count = rec == null ? 0 : rec.count;
+                    o = sp.nextAvailable(o); // skips held and finished records without visiting them one by one
+                }
+                if (o < sp.speo()) {
+                    count = sp.count(o);
                 } else {
                     if (sp.speo() - sp.spso() >= settings.maxInFlightRecords() || o >= hwm) {
                         break;
@@ -664,7 +673,7 @@ public final class ShareCoordinator implements AutoCloseable {
                 }
                 int dc = sp.acquire(o, m.id, now + settings.acquisitionLockMs());
                 b.append(dc, c);
-                s.acquired.add(o);
+                s.addAcquired(o);
                 room -= size;
                 taken++;
                 bytes += c.keyLength() + c.valueLength();

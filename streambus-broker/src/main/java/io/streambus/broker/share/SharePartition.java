@@ -4,16 +4,29 @@ import io.streambus.protocol.share.AcknowledgeType;
 import io.streambus.protocol.share.Acknowledgement;
 import io.streambus.protocol.share.OffsetRange;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The state of one share group on one partition (spec B.13.1): SPSO, SPEO and, for the offsets of the in-flight
- * window that are not Available with delivery count 0, a state, a delivery count, (while Acquired) the holder and
- * its lock end, and (while Staged, B.13.15) the transaction holding it. An offset of [SPSO, SPEO) without an entry is Available with count 0 (after a restart, B.13.11).
+ * The state of one share group on one partition (spec B.13.1): SPSO, SPEO and, for every offset of the in-flight
+ * window [SPSO, SPEO), a state, a delivery count, (while Acquired) the holder and its lock end, and (while Staged,
+ * B.13.15) the transaction holding it. An offset that was never acquired is Available with count 0.
+ *
+ * <p><b>Layout.</b> The window lives in parallel arrays used as a ring indexed by {@code offset & (capacity - 1)},
+ * with capacity a power of two at least SPEO − SPSO (the window is bounded by max in-flight records, B.13.1), so
+ * acquiring or acknowledging a record allocates nothing. Two bitsets over the same ring make the per-fetch work
+ * proportional to what changed rather than to the window: one marks the Available offsets (acquisition skips
+ * records held by other members 64 at a time), one the offsets changed since the last {@link #drainChanges}
+ * (which emits them as runs of equal entries, so a fetched batch costs one share-state-log entry, not one per
+ * record). Lock expiry keeps a lower bound of the lock ends of Acquired records and visits the window only once
+ * that bound has passed, instead of on every fetch. Slots outside the window are always reset (Available, count 0,
+ * bits clear).
  *
  * <p>Acknowledgement ranges are applied arithmetically (B.13.8): the part below SPSO is ignored, the part at or above
  * SPEO is one unapplied range, and only offsets inside the window are visited, so the work per request is bounded by
@@ -22,7 +35,7 @@ import java.util.TreeSet;
  * <p>Not thread-safe: guarded by the lock of its {@link ShareGroup}.
  */
 final class SharePartition {
-    /** One examined offset. Mutable; guarded like its partition. */
+    /** A copy of one offset's state, for callers outside the hot paths and for tests. Mutable, not shared. */
     static final class Rec {
         RecordState state = RecordState.AVAILABLE;
         int count;
@@ -43,14 +56,28 @@ final class SharePartition {
     record Stage(String transactionalId, AcknowledgeType type, boolean durable) {
     }
 
+    private static final int MIN_CAPACITY = 64;
 
     final String topic;
     final int partition;
     private long spso;
     private long speo;
-    private final TreeMap<Long, Rec> window = new TreeMap<>();
-    /** Offsets whose entry changed since the last {@link #drainChanges}. */
-    private final TreeSet<Long> dirty = new TreeSet<>();
+    private int mask;
+    private RecordState[] state;
+    private int[] count;
+    private String[] holder;
+    private long[] lockEnd;
+    private ArchiveReason[] reason;
+    private Stage[] stage;
+    /** Bit per slot: the offset is in the window and Available. */
+    private long[] available;
+    /** Bit per slot: the offset changed since the last {@link #drainChanges}. */
+    private long[] dirty;
+    /** Lowest and highest offset marked dirty since the last drain (a scan bound); lo > hi when none. */
+    private long dirtyLo = Long.MAX_VALUE;
+    private long dirtyHi = Long.MIN_VALUE;
+    /** No Acquired record's lock ends before this (a lower bound; exact after {@link #expire} visited the window). */
+    private long minLockEnd = Long.MAX_VALUE;
     /** Offsets that became Archiving and still need their dead-letter copy. */
     private final TreeSet<Long> toCopy = new TreeSet<>();
     private boolean spsoDirty;
@@ -63,6 +90,7 @@ final class SharePartition {
         this.spso = start;
         this.speo = start;
         this.spsoDirty = true;
+        allocate(MIN_CAPACITY);
     }
 
     long spso() {
@@ -73,54 +101,212 @@ final class SharePartition {
         return speo;
     }
 
-    /** The entry at {@code offset}, or null (Available, count 0, or outside the window). */
+    /** A copy of the state at {@code offset}, or null outside the window [SPSO, SPEO). */
     Rec get(long offset) {
-        return window.get(offset);
+        if (offset < spso || offset >= speo) {
+            return null;
+        }
+        int i = slot(offset);
+        Rec r = new Rec();
+        r.state = state[i];
+        r.count = count[i];
+        r.holder = holder[i];
+        r.lockEnd = lockEnd[i];
+        r.reason = reason[i];
+        r.stage = stage[i];
+        return r;
     }
 
-    /** Number of entries held in memory (for tests). */
+    /** The state at {@code offset}, which is in the window. */
+    RecordState state(long offset) {
+        return state[slot(offset)];
+    }
+
+    /** The delivery count at {@code offset}, which is in the window. */
+    int count(long offset) {
+        return count[slot(offset)];
+    }
+
+    /** Number of offsets in the window that are not Available with count 0 (for tests). */
     int entries() {
-        return window.size();
+        int n = 0;
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] != RecordState.AVAILABLE || count[i] > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Capacity of the ring (for tests). */
+    int capacity() {
+        return mask + 1;
+    }
+
+    // ------------------------------------------------------------------------------------------- ring
+
+    private int slot(long offset) {
+        return (int) offset & mask;
+    }
+
+    private void allocate(int capacity) {
+        mask = capacity - 1;
+        state = new RecordState[capacity];
+        Arrays.fill(state, RecordState.AVAILABLE);
+        count = new int[capacity];
+        holder = new String[capacity];
+        lockEnd = new long[capacity];
+        reason = new ArchiveReason[capacity];
+        Arrays.fill(reason, ArchiveReason.REJECT);
+        stage = new Stage[capacity];
+        available = new long[Math.max(1, capacity >>> 6)];
+        dirty = new long[Math.max(1, capacity >>> 6)];
+    }
+
+    /** Makes room for the window [SPSO, {@code end}). */
+    private void ensureCapacity(long end) {
+        long needed = end - spso;
+        if (needed <= mask + 1) {
+            return;
+        }
+        if (needed > Integer.MAX_VALUE / 2) {
+            throw new IllegalStateException("share-partition window of " + needed + " offsets");
+        }
+        int capacity = Integer.highestOneBit((int) needed - 1) << 1;
+        RecordState[] oState = state;
+        int[] oCount = count;
+        String[] oHolder = holder;
+        long[] oLockEnd = lockEnd;
+        ArchiveReason[] oReason = reason;
+        Stage[] oStage = stage;
+        long[] oAvailable = available;
+        long[] oDirty = dirty;
+        int oMask = mask;
+        allocate(capacity);
+        for (long o = spso; o < speo; o++) {
+            int from = (int) o & oMask;
+            int to = slot(o);
+            state[to] = oState[from];
+            count[to] = oCount[from];
+            holder[to] = oHolder[from];
+            lockEnd[to] = oLockEnd[from];
+            reason[to] = oReason[from];
+            stage[to] = oStage[from];
+            if ((oAvailable[from >>> 6] & (1L << from)) != 0) {
+                available[to >>> 6] |= 1L << to;
+            }
+            if ((oDirty[from >>> 6] & (1L << from)) != 0) {
+                dirty[to >>> 6] |= 1L << to;
+            }
+        }
+    }
+
+    /** Returns the slot of {@code offset} to its out-of-window state. */
+    private void reset(long offset) {
+        int i = slot(offset);
+        state[i] = RecordState.AVAILABLE;
+        count[i] = 0;
+        holder[i] = null;
+        lockEnd[i] = 0;
+        reason[i] = ArchiveReason.REJECT;
+        stage[i] = null;
+        available[i >>> 6] &= ~(1L << i);
+        dirty[i >>> 6] &= ~(1L << i);
+    }
+
+    /** Sets the state of the slot {@code i}, keeping the Available bit in step. */
+    private void setState(int i, RecordState s) {
+        state[i] = s;
+        if (s == RecordState.AVAILABLE) {
+            available[i >>> 6] |= 1L << i;
+        } else {
+            available[i >>> 6] &= ~(1L << i);
+        }
+    }
+
+    private void markDirty(long offset) {
+        int i = slot(offset);
+        dirty[i >>> 6] |= 1L << i;
+        dirtyLo = Math.min(dirtyLo, offset);
+        dirtyHi = Math.max(dirtyHi, offset);
+    }
+
+    /** Adds [SPEO, {@code end}) to the window as Available offsets with count 0. */
+    private void extendTo(long end) {
+        if (end <= speo) {
+            return;
+        }
+        ensureCapacity(end);
+        for (long o = speo; o < end; o++) {
+            int i = slot(o);
+            available[i >>> 6] |= 1L << i;
+        }
+        speo = end;
+    }
+
+    /**
+     * The lowest offset at or above {@code from} (and SPSO) that is in the window and Available, or SPEO if there is
+     * none. Skips other records a bitset word (64 offsets) at a time.
+     */
+    long nextAvailable(long from) {
+        long o = Math.max(from, spso);
+        while (o < speo) {
+            int i = slot(o);
+            long word = available[i >>> 6] & (-1L << i); // shifts use the low 6 bits of i
+            if (word != 0) {
+                long candidate = o + (Long.numberOfTrailingZeros(word) - (i & 63));
+                return Math.min(candidate, speo); // a bit past SPEO belongs to another lap of the ring
+            }
+            o = (o | 63) + 1;
+        }
+        return speo;
     }
 
     // ------------------------------------------------------------------------------------------- restore
 
     /** Restores a stored entry (share state log replay). */
-    void restore(long offset, RecordState state, int count, ArchiveReason reason) {
+    void restore(long offset, RecordState s, int c, ArchiveReason r) {
         if (offset < spso) {
             return;
         }
-        if (state == RecordState.AVAILABLE && count == 0) {
-            window.remove(offset);
-        } else {
-            Rec r = new Rec();
-            r.state = state;
-            r.count = count;
-            r.reason = reason;
-            window.put(offset, r);
-        }
-        speo = Math.max(speo, offset + 1);
+        extendTo(offset + 1);
+        int i = slot(offset);
+        setState(i, s);
+        count[i] = c;
+        reason[i] = r;
+        holder[i] = null;
+        stage[i] = null;
     }
 
     /** Restores a record Staged by a Prepared or committing transaction (share state log replay). */
-    void restoreStaged(long offset, int count, String transactionalId, AcknowledgeType type) {
+    void restoreStaged(long offset, int c, String transactionalId, AcknowledgeType type) {
         if (offset < spso) {
             return;
         }
-        Rec r = new Rec();
-        r.state = RecordState.STAGED;
-        r.count = count;
-        r.stage = new Stage(transactionalId, type, true);
-        window.put(offset, r);
-        speo = Math.max(speo, offset + 1);
+        extendTo(offset + 1);
+        int i = slot(offset);
+        setState(i, RecordState.STAGED);
+        count[i] = c;
+        holder[i] = null;
+        stage[i] = new Stage(transactionalId, type, true);
     }
 
     /** Moves SPSO to {@code newSpso} during replay, forgetting what lies below it. */
     void restoreSpso(long newSpso) {
         if (newSpso > spso) {
-            window.headMap(newSpso).clear();
-            spso = newSpso;
-            speo = Math.max(speo, spso);
+            moveSpso(newSpso);
+        }
+    }
+
+    /** Moves SPSO up to {@code newSpso}, resetting the slots it leaves behind. */
+    private void moveSpso(long newSpso) {
+        for (long o = spso, end = Math.min(newSpso, speo); o < end; o++) {
+            reset(o);
+        }
+        spso = newSpso;
+        if (speo < spso) {
+            speo = spso;
         }
     }
 
@@ -129,100 +315,107 @@ final class SharePartition {
      * Archiving ones are queued for their copy again.
      */
     void afterRestart(ShareGroupSettings settings) {
-        for (Map.Entry<Long, Rec> e : window.entrySet()) {
-            Rec r = e.getValue();
-            if (r.state == RecordState.ACQUIRED) {
-                endDelivery(e.getKey(), r, ArchiveReason.BROKER_RESTART, settings);
-            } else if (r.state == RecordState.ARCHIVING) {
-                toCopy.add(e.getKey());
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] == RecordState.ACQUIRED) {
+                endDelivery(o, i, ArchiveReason.BROKER_RESTART, settings);
+            } else if (state[i] == RecordState.ARCHIVING) {
+                toCopy.add(o);
             }
         }
+        minLockEnd = Long.MAX_VALUE;
         advance();
     }
 
     // ------------------------------------------------------------------------------------------- transitions
 
     /** Ends a delivery that was not ACCEPT or REJECT: Available, or archived at the delivery limit (B.13.10). */
-    private void endDelivery(long offset, Rec r, ArchiveReason reason, ShareGroupSettings settings) {
-        r.holder = null;
-        r.stage = null;
-        r.reason = reason;
-        if (r.count >= settings.maxDeliveryAttempts()) {
-            archive(offset, r, reason, settings);
+    private void endDelivery(long offset, int i, ArchiveReason why, ShareGroupSettings settings) {
+        holder[i] = null;
+        stage[i] = null;
+        reason[i] = why;
+        if (count[i] >= settings.maxDeliveryAttempts()) {
+            archive(offset, i, why, settings);
         } else {
-            r.state = r.state.moveTo(RecordState.AVAILABLE);
-            dirty.add(offset);
+            setState(i, state[i].moveTo(RecordState.AVAILABLE));
+            markDirty(offset);
         }
     }
 
     /** Archiving (with a copy to the dead-letter topic) or Archived at once (B.13.10). */
-    private void archive(long offset, Rec r, ArchiveReason reason, ShareGroupSettings settings) {
-        r.holder = null;
-        r.stage = null;
-        r.reason = reason;
+    private void archive(long offset, int i, ArchiveReason why, ShareGroupSettings settings) {
+        holder[i] = null;
+        stage[i] = null;
+        reason[i] = why;
         String dlq = settings.deadLetterTopic();
         if (!dlq.isEmpty() && !dlq.equals(topic)) {
-            r.state = r.state.moveTo(RecordState.ARCHIVING);
+            setState(i, state[i].moveTo(RecordState.ARCHIVING));
             toCopy.add(offset);
         } else {
-            r.state = r.state.moveTo(RecordState.ARCHIVED);
+            setState(i, state[i].moveTo(RecordState.ARCHIVED));
         }
-        dirty.add(offset);
-    }
-
-    private Rec entry(long offset) {
-        return window.computeIfAbsent(offset, o -> new Rec());
+        markDirty(offset);
     }
 
     /** Archives the Available record at {@code offset} without delivering it (LIMIT_CHANGED, TOO_LARGE). */
-    void archiveUndelivered(long offset, ArchiveReason reason, ShareGroupSettings settings) {
-        archive(offset, entry(offset), reason, settings);
+    void archiveUndelivered(long offset, ArchiveReason why, ShareGroupSettings settings) {
+        archive(offset, slot(offset), why, settings);
     }
 
     /** The offset holds no deliverable record (a gap): Archived at once, never delivered, counted or copied. */
     void archiveGap(long offset) {
-        Rec r = entry(offset);
-        r.state = r.state.moveTo(RecordState.ARCHIVED);
-        dirty.add(offset);
+        int i = slot(offset);
+        setState(i, state[i].moveTo(RecordState.ARCHIVED));
+        markDirty(offset);
     }
 
     /** Acquires the Available record at {@code offset} for {@code member}; returns its new delivery count. */
-    int acquire(long offset, String member, long lockEnd) {
-        Rec r = entry(offset);
-        r.state = r.state.moveTo(RecordState.ACQUIRED);
-        r.count++;
-        r.holder = member;
-        r.lockEnd = lockEnd;
-        dirty.add(offset);
-        return r.count;
+    int acquire(long offset, String member, long lockEndMs) {
+        int i = slot(offset);
+        setState(i, state[i].moveTo(RecordState.ACQUIRED));
+        count[i]++;
+        holder[i] = member;
+        lockEnd[i] = lockEndMs;
+        minLockEnd = Math.min(minLockEnd, lockEndMs);
+        markDirty(offset);
+        return count[i];
     }
 
     /** Undoes {@link #acquire} when its delivery count could not be made durable (no delivery happened). */
     void unacquire(long offset) {
-        Rec r = window.get(offset);
-        if (r != null && r.state == RecordState.ACQUIRED) {
-            r.state = r.state.moveTo(RecordState.AVAILABLE);
-            r.count--;
-            r.holder = null;
+        if (offset < spso || offset >= speo) {
+            return;
+        }
+        int i = slot(offset);
+        if (state[i] == RecordState.ACQUIRED) {
+            setState(i, state[i].moveTo(RecordState.AVAILABLE));
+            count[i]--;
+            holder[i] = null;
         }
     }
 
     /** Extends SPEO by one offset (acquisition examines it). */
     void extend() {
-        speo++;
+        extendTo(speo + 1);
     }
 
     /** The copy of the Archiving record at {@code offset} is durable: Archived. */
     void copied(long offset) {
-        Rec r = window.get(offset);
-        if (r != null && r.state == RecordState.ARCHIVING) {
-            r.state = r.state.moveTo(RecordState.ARCHIVED);
-            dirty.add(offset);
+        if (offset < spso || offset >= speo) {
+            return;
+        }
+        int i = slot(offset);
+        if (state[i] == RecordState.ARCHIVING) {
+            setState(i, state[i].moveTo(RecordState.ARCHIVED));
+            markDirty(offset);
         }
     }
 
     /** Archiving offsets whose copy has not been started; the set is emptied. */
     List<Long> takeCopies() {
+        if (toCopy.isEmpty()) {
+            return List.of();
+        }
         List<Long> out = new ArrayList<>(toCopy);
         toCopy.clear();
         return out;
@@ -230,23 +423,31 @@ final class SharePartition {
 
     /**
      * Ends every lock that has passed at {@code now} (reason LOCK_TIMEOUT), and the locks of {@code gone} when it
-     * is not null (MEMBER_GONE). Returns true if anything changed.
+     * is not null (MEMBER_GONE). Returns true if anything changed. Without {@code gone}, returns at once while no
+     * lock can have passed.
      */
     boolean expire(long now, String gone, ShareGroupSettings settings) {
+        if (gone == null && now < minLockEnd) {
+            return false;
+        }
         boolean changed = false;
-        for (Map.Entry<Long, Rec> e : window.entrySet()) {
-            Rec r = e.getValue();
-            if (r.state != RecordState.ACQUIRED) {
+        long min = Long.MAX_VALUE;
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] != RecordState.ACQUIRED) {
                 continue;
             }
-            if (gone != null && gone.equals(r.holder)) {
-                endDelivery(e.getKey(), r, ArchiveReason.MEMBER_GONE, settings);
+            if (gone != null && gone.equals(holder[i])) {
+                endDelivery(o, i, ArchiveReason.MEMBER_GONE, settings);
                 changed = true;
-            } else if (r.lockEnd <= now) {
-                endDelivery(e.getKey(), r, ArchiveReason.LOCK_TIMEOUT, settings);
+            } else if (lockEnd[i] <= now) {
+                endDelivery(o, i, ArchiveReason.LOCK_TIMEOUT, settings);
                 changed = true;
+            } else {
+                min = Math.min(min, lockEnd[i]);
             }
         }
+        minLockEnd = min;
         return changed;
     }
 
@@ -255,25 +456,21 @@ final class SharePartition {
      */
     void advance(long logStart) {
         if (logStart > spso) {
-            window.headMap(logStart).clear();
-            dirty.headSet(logStart).clear();
             toCopy.headSet(logStart).clear();
-            spso = logStart;
-            speo = Math.max(speo, spso);
+            moveSpso(logStart);
             spsoDirty = true;
         }
         advance();
     }
 
     private void advance() {
-        while (spso < speo) {
-            Rec r = window.get(spso);
-            if (r == null || !r.state.isTerminal()) {
-                break;
-            }
-            window.remove(spso);
-            dirty.remove(spso);
-            spso++;
+        long o = spso;
+        while (o < speo && state[slot(o)].isTerminal()) {
+            reset(o);
+            o++;
+        }
+        if (o != spso) {
+            spso = o;
             spsoDirty = true;
         }
     }
@@ -291,11 +488,11 @@ final class SharePartition {
      */
     AckOutcome acknowledge(String member, List<Acknowledgement> acks, long now, ShareGroupSettings settings,
                            long maxRanges) {
-        return visit(acks, maxRanges, (o, r, type) -> {
-            if (r.state == RecordState.STAGED || !member.equals(r.holder) || r.lockEnd <= now) {
+        return visit(acks, maxRanges, (o, i, type) -> {
+            if (state[i] == RecordState.STAGED || !member.equals(holder[i]) || lockEnd[i] <= now) {
                 return false; // a Staged record belongs to its transaction (B.13.15)
             }
-            apply(o, r, type, now, settings);
+            apply(o, i, type, now, settings);
             return true;
         });
     }
@@ -307,29 +504,29 @@ final class SharePartition {
      * (a restart aborts an open transaction): {@link #stagedEntries} makes it durable at PrepareTxn or a commit.
      */
     AckOutcome stage(String member, List<Acknowledgement> acks, long now, String transactionalId, long maxRanges) {
-        return visit(acks, maxRanges, (o, r, type) -> {
-            if (r.state == RecordState.STAGED) {
-                if (!transactionalId.equals(r.stage.transactionalId())) {
+        return visit(acks, maxRanges, (o, i, type) -> {
+            if (state[i] == RecordState.STAGED) {
+                if (!transactionalId.equals(stage[i].transactionalId())) {
                     return false;
                 }
-                r.state = r.state.moveTo(RecordState.STAGED);
-                r.stage = new Stage(transactionalId, type, false); // the durable copy, if any, is rewritten
+                setState(i, state[i].moveTo(RecordState.STAGED));
+                stage[i] = new Stage(transactionalId, type, false); // the durable copy, if any, is rewritten
                 return true;
             }
-            if (!member.equals(r.holder) || r.lockEnd <= now) {
+            if (!member.equals(holder[i]) || lockEnd[i] <= now) {
                 return false;
             }
-            r.state = r.state.moveTo(RecordState.STAGED);
-            r.holder = null;
-            r.stage = new Stage(transactionalId, type, false);
+            setState(i, state[i].moveTo(RecordState.STAGED));
+            holder[i] = null;
+            stage[i] = new Stage(transactionalId, type, false);
             return true;
         });
     }
 
-    /** Decides one offset of an acknowledgement inside the window; false if it is unapplied. */
+    /** Decides one offset of an acknowledgement inside the window (slot {@code i}); false if it is unapplied. */
     @FunctionalInterface
     private interface OffsetAction {
-        boolean apply(long offset, Rec r, AcknowledgeType type);
+        boolean apply(long offset, int i, AcknowledgeType type);
     }
 
     /**
@@ -339,11 +536,17 @@ final class SharePartition {
      * acknowledgements are not visited and are reported as one range, so the reply stays within a frame.
      */
     private AckOutcome visit(List<Acknowledgement> acks, long maxRanges, OffsetAction action) {
-        List<Acknowledgement> sorted = new ArrayList<>(acks);
-        sorted.sort(Comparator.comparingLong(Acknowledgement::firstOffset));
+        List<Acknowledgement> sorted = acks;
+        for (int i = 1; i < acks.size(); i++) {
+            if (acks.get(i).firstOffset() < acks.get(i - 1).firstOffset()) {
+                sorted = new ArrayList<>(acks);
+                sorted.sort(Comparator.comparingLong(Acknowledgement::firstOffset));
+                break;
+            }
+        }
         RangeList unapplied = new RangeList();
-        for (int i = 0; i < sorted.size(); i++) {
-            Acknowledgement a = sorted.get(i);
+        for (int k = 0; k < sorted.size(); k++) {
+            Acknowledgement a = sorted.get(k);
             if (unapplied.size() >= maxRanges) {
                 unapplied.addForced(a.firstOffset(), sorted.get(sorted.size() - 1).lastOffset());
                 break;
@@ -355,11 +558,11 @@ final class SharePartition {
             }
             long inWindowEnd = Math.min(last, speo - 1);
             for (long o = first; o <= inWindowEnd; o++) {
-                Rec r = window.get(o);
-                if (r == null || r.state == RecordState.AVAILABLE) {
+                int i = slot(o);
+                RecordState s = state[i];
+                if (s == RecordState.AVAILABLE) {
                     unapplied.add(o, o);
-                } else if (!r.state.isTerminal() && r.state != RecordState.ARCHIVING
-                        && !action.apply(o, r, a.type())) {
+                } else if (!s.isTerminal() && s != RecordState.ARCHIVING && !action.apply(o, i, a.type())) {
                     unapplied.add(o, o);
                 }
             }
@@ -375,8 +578,8 @@ final class SharePartition {
 
     /** True if some record is Staged (DeleteGroups then gets 46, B.13.3). */
     boolean hasStaged() {
-        for (Rec r : window.values()) {
-            if (r.state == RecordState.STAGED) {
+        for (long o = spso; o < speo; o++) {
+            if (state[slot(o)] == RecordState.STAGED) {
                 return true;
             }
         }
@@ -384,11 +587,12 @@ final class SharePartition {
     }
 
     /** The transactions holding Staged records of this share-partition. */
-    java.util.Set<String> stagingTransactions() {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        for (Rec r : window.values()) {
-            if (r.state == RecordState.STAGED) {
-                out.add(r.stage.transactionalId());
+    Set<String> stagingTransactions() {
+        Set<String> out = new HashSet<>();
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] == RecordState.STAGED) {
+                out.add(stage[i].transactionalId());
             }
         }
         return out;
@@ -400,11 +604,11 @@ final class SharePartition {
      */
     List<ShareStateStore.StagedEntry> stagedEntries(String transactionalId) {
         List<ShareStateStore.StagedEntry> out = new ArrayList<>();
-        for (Map.Entry<Long, Rec> e : window.entrySet()) {
-            Rec r = e.getValue();
-            if (r.state == RecordState.STAGED && r.stage.transactionalId().equals(transactionalId)) {
-                r.stage = new Stage(transactionalId, r.stage.type(), true);
-                out.add(new ShareStateStore.StagedEntry(e.getKey(), r.count, r.stage.type()));
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] == RecordState.STAGED && stage[i].transactionalId().equals(transactionalId)) {
+                stage[i] = new Stage(transactionalId, stage[i].type(), true);
+                out.add(new ShareStateStore.StagedEntry(o, count[i], stage[i].type()));
             }
         }
         return out;
@@ -418,17 +622,17 @@ final class SharePartition {
     boolean completeTransaction(String transactionalId, boolean commit, ArchiveReason abortReason,
                                 ShareGroupSettings settings) {
         boolean changed = false;
-        for (Map.Entry<Long, Rec> e : window.entrySet()) {
-            Rec r = e.getValue();
-            if (r.state != RecordState.STAGED || !r.stage.transactionalId().equals(transactionalId)) {
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] != RecordState.STAGED || !stage[i].transactionalId().equals(transactionalId)) {
                 continue;
             }
-            AcknowledgeType type = r.stage.type();
-            r.stage = null;
+            AcknowledgeType type = stage[i].type();
+            stage[i] = null;
             if (commit) {
-                apply(e.getKey(), r, type, 0, settings);
+                apply(o, i, type, 0, settings);
             } else {
-                endDelivery(e.getKey(), r, abortReason, settings);
+                endDelivery(o, i, abortReason, settings);
             }
             changed = true;
         }
@@ -436,81 +640,129 @@ final class SharePartition {
         return changed;
     }
 
-    private void apply(long offset, Rec r, AcknowledgeType type, long now, ShareGroupSettings settings) {
+    private void apply(long offset, int i, AcknowledgeType type, long now, ShareGroupSettings settings) {
         switch (type) {
             case ACCEPT -> {
-                r.state = r.state.moveTo(RecordState.ACKNOWLEDGED);
-                r.holder = null;
-                r.stage = null;
-                dirty.add(offset);
+                setState(i, state[i].moveTo(RecordState.ACKNOWLEDGED));
+                holder[i] = null;
+                stage[i] = null;
+                markDirty(offset);
             }
-            case REJECT -> archive(offset, r, ArchiveReason.REJECT, settings);
-            case RELEASE -> endDelivery(offset, r, ArchiveReason.RELEASE, settings);
-            case RENEW -> r.lockEnd = now + settings.acquisitionLockMs();
+            case REJECT -> archive(offset, i, ArchiveReason.REJECT, settings);
+            case RELEASE -> endDelivery(offset, i, ArchiveReason.RELEASE, settings);
+            case RENEW -> lockEnd[i] = now + settings.acquisitionLockMs(); // only later: minLockEnd stays a bound
             case RETURN -> {
-                r.state = r.state.moveTo(RecordState.AVAILABLE);
-                r.holder = null;
-                r.count--;
-                dirty.add(offset);
+                setState(i, state[i].moveTo(RecordState.AVAILABLE));
+                holder[i] = null;
+                count[i]--;
+                markDirty(offset);
             }
         }
     }
 
     // ------------------------------------------------------------------------------------------- persistence
 
-    /** The changes since the last call, as a share state log delta; null if nothing changed. */
+    /**
+     * The changes since the last call, as a share state log delta of runs (consecutive offsets with equal stored
+     * state, count and reason); null if nothing changed. Offsets below SPSO are covered by the delta's SPSO.
+     */
     ShareStateStore.Delta drainChanges(String group) {
-        if (dirty.isEmpty() && !spsoDirty) {
+        if (dirtyLo > dirtyHi && !spsoDirty) {
             return null;
         }
-        List<ShareStateStore.Entry> entries = new ArrayList<>(dirty.size());
-        for (long o : dirty) {
-            if (o < spso) {
+        RunBuilder runs = new RunBuilder();
+        long end = Math.min(dirtyHi + 1, speo);
+        for (long o = Math.max(dirtyLo, spso); o < end; ) {
+            int i = slot(o);
+            long word = dirty[i >>> 6] & (-1L << i);
+            if (word == 0) {
+                o = (o | 63) + 1;
                 continue;
             }
-            Rec r = window.get(o);
-            if (r != null && r.state == RecordState.STAGED && r.stage.durable()) {
-                continue; // its STAGE record holds it until the transaction completes
+            long d = o + (Long.numberOfTrailingZeros(word) - (i & 63));
+            if (d >= end) {
+                break;
             }
-            entries.add(r == null ? new ShareStateStore.Entry(o, RecordState.AVAILABLE, 0, ArchiveReason.REJECT)
-                    : stored(o, r));
+            int j = slot(d);
+            dirty[j >>> 6] &= ~(1L << j);
+            if (!(state[j] == RecordState.STAGED && stage[j].durable())) { // its STAGE record holds it
+                runs.add(d, stored(state[j]), count[j], reason[j]);
+            }
+            o = d + 1;
         }
-        dirty.clear();
+        dirtyLo = Long.MAX_VALUE;
+        dirtyHi = Long.MIN_VALUE;
         spsoDirty = false;
-        return new ShareStateStore.Delta(group, topic, partition, spso, List.copyOf(entries));
+        return new ShareStateStore.Delta(group, topic, partition, spso, runs.entries());
     }
 
-    /** Every stored entry, for a compacted snapshot. */
+    /** Every stored entry (as runs), for a compacted snapshot. */
     ShareStateStore.Delta snapshot(String group) {
-        List<ShareStateStore.Entry> entries = new ArrayList<>(window.size());
-        window.forEach((o, r) -> {
-            if ((r.state != RecordState.AVAILABLE || r.count > 0)
-                    && !(r.state == RecordState.STAGED && r.stage.durable())) {
-                entries.add(stored(o, r));
+        RunBuilder runs = new RunBuilder();
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if ((state[i] != RecordState.AVAILABLE || count[i] > 0)
+                    && !(state[i] == RecordState.STAGED && stage[i].durable())) {
+                runs.add(o, stored(state[i]), count[i], reason[i]);
             }
-        });
-        return new ShareStateStore.Delta(group, topic, partition, spso, List.copyOf(entries));
+        }
+        return new ShareStateStore.Delta(group, topic, partition, spso, runs.entries());
     }
 
     /**
-     * The share state log entry of {@code r}. A Staged record whose staging is not durable is stored as the
-     * Acquired record it was: a restart aborts its transaction and handles it as an Acquired one (B.13.11).
+     * The stored state of {@code s}. A Staged record whose staging is not durable is stored as the Acquired record
+     * it was: a restart aborts its transaction and handles it as an Acquired one (B.13.11).
      */
-    private static ShareStateStore.Entry stored(long offset, Rec r) {
-        RecordState state = r.state == RecordState.STAGED ? RecordState.ACQUIRED : r.state;
-        return new ShareStateStore.Entry(offset, state, r.count, r.reason);
+    private static RecordState stored(RecordState s) {
+        return s == RecordState.STAGED ? RecordState.ACQUIRED : s;
     }
 
     /** The durable Staged records by transaction, for a compacted snapshot. */
     Map<String, List<ShareStateStore.StagedEntry>> durableStaged() {
         Map<String, List<ShareStateStore.StagedEntry>> out = new TreeMap<>();
-        window.forEach((o, r) -> {
-            if (r.state == RecordState.STAGED && r.stage.durable()) {
-                out.computeIfAbsent(r.stage.transactionalId(), t -> new ArrayList<>())
-                        .add(new ShareStateStore.StagedEntry(o, r.count, r.stage.type()));
+        for (long o = spso; o < speo; o++) {
+            int i = slot(o);
+            if (state[i] == RecordState.STAGED && stage[i].durable()) {
+                out.computeIfAbsent(stage[i].transactionalId(), t -> new ArrayList<>())
+                        .add(new ShareStateStore.StagedEntry(o, count[i], stage[i].type()));
             }
-        });
+        }
         return out;
+    }
+
+    /** Merges ascending single offsets into runs of equal entries. Not thread-safe. */
+    private static final class RunBuilder {
+        private final List<ShareStateStore.Entry> out = new ArrayList<>();
+        private long first = -1;
+        private long last = -2;
+        private RecordState s;
+        private int c;
+        private ArchiveReason r;
+
+        void add(long offset, RecordState state, int count, ArchiveReason reason) {
+            if (first >= 0 && offset == last + 1 && state == s && count == c && reason == r) {
+                last = offset;
+                return;
+            }
+            flush();
+            first = offset;
+            last = offset;
+            s = state;
+            c = count;
+            r = reason;
+        }
+
+        private void flush() {
+            if (first >= 0) {
+                out.add(new ShareStateStore.Entry(first, last - first + 1, s, c, r));
+            }
+        }
+
+        List<ShareStateStore.Entry> entries() {
+            flush();
+            first = -1;
+            return List.copyOf(out);
+        }
     }
 
     /** Maximal ascending ranges built from ascending additions. Not thread-safe. */

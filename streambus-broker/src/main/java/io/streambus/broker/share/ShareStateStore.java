@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable state of every share group (spec B.13.11): an append-only log of records ({@code settings},
- * share-partition {@code delta}, {@code stage} (records Staged by a Prepared or committing transaction, B.13.15),
+ * share-partition {@code delta} (SPSO and runs of offsets with equal state), {@code stage} (records Staged by a Prepared or committing transaction, B.13.15),
  * {@code delete group}, {@code delete topic}) in
  * {@code <dataDir>/__share_groups/state.log}, replayed on open and then rewritten compacted.
  *
@@ -45,11 +45,30 @@ public final class ShareStateStore implements AutoCloseable {
     private static final int DELETE_GROUP = 3;
     private static final int DELETE_TOPIC = 4;
     private static final int STAGE = 5;
-    /** Bytes of one stored record entry: offset, state, count, reason. */
-    public static final int ENTRY_BYTES = 8 + 1 + 2 + 1;
+    /**
+     * A share-partition delta whose entries are runs of offsets (type 6); type 2 (one entry per offset, 12 bytes
+     * each) is still replayed, so logs written before runs existed open unchanged.
+     */
+    private static final int DELTA_RUNS = 6;
+    /** Bytes of one stored run: first offset, length, state, count, reason. */
+    public static final int ENTRY_BYTES = 8 + 4 + 1 + 2 + 1;
 
-    /** One stored offset of a share-partition. Immutable. */
-    public record Entry(long offset, RecordState state, int count, ArchiveReason reason) {
+    /**
+     * A run of {@code length} consecutive offsets of a share-partition from {@code offset} with the same state, count
+     * and reason. Immutable.
+     */
+    public record Entry(long offset, long length, RecordState state, int count, ArchiveReason reason) {
+        /** Checks the run. */
+        public Entry {
+            if (length < 1 || length > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("run of " + length + " offsets");
+            }
+        }
+
+        /** One offset. */
+        public Entry(long offset, RecordState state, int count, ArchiveReason reason) {
+            this(offset, 1, state, count, reason);
+        }
     }
 
     /** One record Staged by a transaction (B.13.15): offset, delivery count, staged type. Immutable. */
@@ -408,10 +427,10 @@ public final class ShareStateStore implements AutoCloseable {
     }
 
     private static byte[] encodeDelta(Delta d) {
-        Buf b = new Buf().u8(DELTA).str(d.group()).str(d.topic()).i32(d.partition()).i64(d.spso())
+        Buf b = new Buf().u8(DELTA_RUNS).str(d.group()).str(d.topic()).i32(d.partition()).i64(d.spso())
                 .i32(d.entries().size());
         for (Entry e : d.entries()) {
-            b.i64(e.offset()).u8(e.state().code()).u16(e.count()).u8(e.reason().code());
+            b.i64(e.offset()).i32((int) e.length()).u8(e.state().code()).u16(e.count()).u8(e.reason().code());
         }
         return b.bytes();
     }
@@ -479,7 +498,7 @@ public final class ShareStateStore implements AutoCloseable {
                         b.getInt());
                 groups.computeIfAbsent(group, g -> new GroupImage()).settings = s;
             }
-            case DELTA -> {
+            case DELTA, DELTA_RUNS -> {
                 String group = str(b);
                 String topic = str(b);
                 int partition = b.getInt();
@@ -491,10 +510,13 @@ public final class ShareStateStore implements AutoCloseable {
                 p.restoreSpso(spso);
                 for (int i = 0; i < n; i++) {
                     long offset = b.getLong();
+                    int length = type == DELTA_RUNS ? b.getInt() : 1;
                     RecordState state = RecordState.forCode(b.get() & 0xFF);
                     int count = b.getShort() & 0xFFFF;
                     ArchiveReason reason = ArchiveReason.forCode(b.get() & 0xFF);
-                    p.restore(offset, state, count, reason);
+                    for (int k = 0; k < length; k++) {
+                        p.restore(offset + k, state, count, reason);
+                    }
                 }
             }
             case STAGE -> {

@@ -64,9 +64,13 @@ class ShareStateStoreTest {
             long one = store.bytesWritten() - before;
             store.appendDelta(delta(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)).get(10, TimeUnit.SECONDS);
             long eleven = store.bytesWritten() - before - one;
-            // Header (length, CRC, type), group and topic names, partition, SPSO, count, then 12 bytes per record.
+            // Header (length, CRC, type), group and topic names, partition, SPSO, count, then 16 bytes per run.
             assertThat(one).isEqualTo(4 + 4 + 1 + 2 + 5 + 2 + 5 + 4 + 8 + 4 + ShareStateStore.ENTRY_BYTES);
             assertThat(eleven - one).isEqualTo(9L * ShareStateStore.ENTRY_BYTES);
+            // One run covers any number of consecutive offsets with the same state and count.
+            store.appendDelta(new ShareStateStore.Delta("group", "topic", 0, 0, List.of(new ShareStateStore.Entry(
+                    0, 500, RecordState.ACQUIRED, 1, ArchiveReason.REJECT)))).get(10, TimeUnit.SECONDS);
+            assertThat(store.bytesWritten() - before - one - eleven).isEqualTo(one);
 
             store.compactWith(out -> {
                 out.settings("group", ShareGroupSettings.DEFAULTS);

@@ -131,8 +131,13 @@ public final class ShareRecords {
         /** Appends the current message of {@code cursor} (copied as is) with its delivery count. */
         public Builder append(int deliveryCount, MessageCursor cursor) {
             Checks.u16("deliveryCount", deliveryCount);
-            buf.writeShort(deliveryCount);
-            buf.writeBytes(cursor.buffer(), cursor.messageIndex(), cursor.messageLength());
+            int length = cursor.messageLength();
+            buf.writeShort(deliveryCount).ensureWritable(length);
+            // getBytes from the source copies component by component; writeBytes would build NIO views of a
+            // composite source (a log read spanning segments) for every message.
+            int at = buf.writerIndex();
+            cursor.buffer().getBytes(cursor.messageIndex(), buf, at, length);
+            buf.writerIndex(at + length);
             count++;
             return this;
         }

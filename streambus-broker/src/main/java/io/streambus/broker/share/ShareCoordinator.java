@@ -80,6 +80,8 @@ public final class ShareCoordinator implements AutoCloseable {
     static final long FILTER_WORK_BUDGET = 200_000_000L;
     /** Key and value bytes of a ShareFetch's first log read (a few hundred small records); later reads double. */
     static final long FIRST_CHUNK_BYTES = 64 << 10;
+    /** Least time between two logs of the in-flight limit condition of one share-partition (B.13.9). */
+    static final long LIMIT_LOG_INTERVAL_MS = 60_000;
     /** How often a held ShareFetch tries again to acquire records. */
     static final long HOLD_POLL_MS = 20;
     private static final long SWEEP_MS = 200;
@@ -688,9 +690,14 @@ public final class ShareCoordinator implements AutoCloseable {
         s.limitReached = sp.speo() - sp.spso() >= settings.maxInFlightRecords() && hwm > sp.speo();
         if (s.limitReached && !sp.limitLogged) {
             sp.limitLogged = true;
-            LOG.warn("share group '{}': {}-{} reached max in-flight records ({}) with records beyond its window; "
-                    + "no further offset is examined until records are finished", g.id, s.topic,
-                    s.request.partition(), settings.maxInFlightRecords());
+            // Logged once each time the condition arises (B.13.9), but at most once a minute per share-partition:
+            // members without a filter that hold the whole window make it arise and clear on nearly every fetch.
+            if (sp.limitLoggedAtMs == Long.MIN_VALUE || now - sp.limitLoggedAtMs >= LIMIT_LOG_INTERVAL_MS) {
+                sp.limitLoggedAtMs = now;
+                LOG.warn("share group '{}': {}-{} reached max in-flight records ({}) with records beyond its window; "
+                        + "no further offset is examined until records are finished", g.id, s.topic,
+                        s.request.partition(), settings.maxInFlightRecords());
+            }
         } else if (!s.limitReached) {
             sp.limitLogged = false;
         }

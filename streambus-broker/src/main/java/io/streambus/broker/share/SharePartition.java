@@ -83,6 +83,8 @@ final class SharePartition {
     private boolean spsoDirty;
     /** The in-flight limit condition was logged and has not cleared since (B.13.9). */
     boolean limitLogged;
+    /** When the in-flight limit condition was last logged (broker ms), or Long.MIN_VALUE. */
+    long limitLoggedAtMs = Long.MIN_VALUE;
 
     SharePartition(String topic, int partition, long start) {
         this.topic = topic;

@@ -50,7 +50,8 @@ public final class SharePerf {
     }
 
     /** One measured pass. */
-    private record Pass(String label, long records, long nanos, long brokerCpuNanos, long stateBytes) {
+    private record Pass(String label, long records, long nanos, long brokerCpuNanos, long stateBytes,
+                        long processCpuNanos) {
         double perSecond() {
             return records / (nanos / 1e9);
         }
@@ -87,7 +88,8 @@ public final class SharePerf {
         Pass first = passes.get(0);
         Pass last = passes.get(passes.size() - 1);
         Pass base = new Pass("plain mean", first.records, (first.nanos + last.nanos) / 2,
-                (first.brokerCpuNanos + last.brokerCpuNanos) / 2, 0);
+                (first.brokerCpuNanos + last.brokerCpuNanos) / 2, 0,
+                (first.processCpuNanos + last.processCpuNanos) / 2);
         StringBuilder out = new StringBuilder();
         for (Pass p : passes) {
             out.append(String.format(Locale.ROOT, "%-10s %,d records in %.2f s = %,.0f records/s (%.2fx plain)",
@@ -99,6 +101,9 @@ public final class SharePerf {
                     out.append(String.format(Locale.ROOT, " (acquire+ack %.2f us/record over plain)",
                             p.brokerCpuMicrosPerRecord() - base.brokerCpuMicrosPerRecord()));
                 }
+                // Broker and clients together: on a loaded machine a steadier comparison than records/s.
+                out.append(String.format(Locale.ROOT, "; JVM CPU %.2f us/record",
+                        p.processCpuNanos / 1e3 / p.records));
             }
             out.append('\n');
         }
@@ -126,14 +131,22 @@ public final class SharePerf {
     private static Pass measure(String label, long records, Path stateLog, Body body) throws Exception {
         long bytes0 = size(stateLog);
         long cpu0 = brokerCpuNanos();
+        long process0 = processCpuNanos();
         long t0 = System.nanoTime();
         body.run();
         long nanos = System.nanoTime() - t0;
-        return new Pass(label, records, nanos, brokerCpuNanos() - cpu0, size(stateLog) - bytes0);
+        return new Pass(label, records, nanos, brokerCpuNanos() - cpu0, size(stateLog) - bytes0,
+                processCpuNanos() - process0);
     }
 
     private static long size(Path file) throws Exception {
         return file != null && Files.exists(file) ? Files.size(file) : 0;
+    }
+
+    /** CPU time of this JVM so far (every thread, JIT and GC included), or 0 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** CPU time of this JVM's broker threads so far (threads that ended meanwhile are not counted). */

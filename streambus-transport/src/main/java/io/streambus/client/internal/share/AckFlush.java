@@ -4,8 +4,8 @@ import io.streambus.client.share.AcknowledgementCommitCallback;
 import io.streambus.client.share.InvalidRecordStateException;
 import io.streambus.common.TopicPartition;
 
+import io.streambus.protocol.share.AcknowledgeType;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * to the application's callback. Not thread-safe: guarded by the consumer's lock.
  */
 final class AckFlush {
+    private static final AcknowledgeType[] TYPES = AcknowledgeType.values();
     final Map<TopicPartition, List<InFlightRecord>> parts;
     final Map<TopicPartition, Optional<Exception>> results = new LinkedHashMap<>();
     final CompletableFuture<Map<TopicPartition, Optional<Exception>>> done = new CompletableFuture<>();
@@ -47,23 +48,29 @@ final class AckFlush {
         if (recs == null || results.containsKey(tp)) {
             return;
         }
-        Set<Long> offsets = new TreeSet<>();
+        AcknowledgementCommitCallback cb = ctx.callback;
+        // The offsets only for a callback: building a sorted set of boxed offsets cost as much as the rest.
+        Set<Long> offsets = cb == null ? null : new TreeSet<>();
         Set<Long> unapplied = error instanceof InvalidRecordStateException irs ? irs.offsets() : null;
-        Map<io.streambus.protocol.share.AcknowledgeType, Integer> applied =
-                new EnumMap<>(io.streambus.protocol.share.AcknowledgeType.class);
+        int[] applied = new int[TYPES.length];
         for (InFlightRecord f : recs) {
-            offsets.add(f.offset);
+            if (offsets != null) {
+                offsets.add(f.offset);
+            }
             if (f.state == RecordState.SENDING || (to == RecordState.LOST && !f.finished())) {
                 f.move(to);
             }
             if (to == RecordState.DONE && (error == null || (unapplied != null && !unapplied.contains(f.offset)))) {
-                applied.merge(f.ackType, 1, Integer::sum);
+                applied[f.ackType.ordinal()]++;
             }
             ctx.held.forget(f);
         }
-        applied.forEach((type, n) -> ctx.metrics.recordShareAcknowledge(tp, type.name(), n));
+        for (AcknowledgeType type : TYPES) {
+            if (applied[type.ordinal()] > 0) {
+                ctx.metrics.recordShareAcknowledge(tp, type.name(), applied[type.ordinal()]);
+            }
+        }
         results.put(tp, Optional.ofNullable(error));
-        AcknowledgementCommitCallback cb = ctx.callback;
         if (cb != null) {
             ctx.callbacks.add(() -> cb.onComplete(tp, offsets, error));
         }

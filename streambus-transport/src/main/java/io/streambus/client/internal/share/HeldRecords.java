@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Record hand-off: the records this member holds (per partition, by offset), the prefetch buffer not yet handed to
@@ -20,7 +19,12 @@ import java.util.TreeMap;
  * consumer's lock.
  */
 final class HeldRecords {
-    private final Map<TopicPartition, TreeMap<Long, InFlightRecord>> held = new HashMap<>();
+    /**
+     * Records held per partition, by offset. Hash maps: nothing here needs offset order (acknowledgement ranges are
+     * sorted when they are built, {@link Acknowledger#rangesOf}), and a tree cost a third of the consumer's share
+     * bookkeeping.
+     */
+    private final Map<TopicPartition, HashMap<Long, InFlightRecord>> held = new HashMap<>();
     private final ArrayDeque<InFlightRecord> buffer = new ArrayDeque<>();
     private final List<InFlightRecord> lastPolled = new ArrayList<>();
 
@@ -31,7 +35,7 @@ final class HeldRecords {
 
     /** Adds a freshly acquired record to the buffer; an earlier hold of the same offset has ended (lock expired). */
     void acquired(InFlightRecord f) {
-        TreeMap<Long, InFlightRecord> m = held.computeIfAbsent(f.tp, k -> new TreeMap<>());
+        HashMap<Long, InFlightRecord> m = held.computeIfAbsent(f.tp, k -> new HashMap<>());
         InFlightRecord old = m.put(f.offset, f);
         if (old != null && !old.finished()) {
             buffer.remove(old);
@@ -91,7 +95,7 @@ final class HeldRecords {
      * saw are RETURNed.
      */
     void settleForClose() {
-        for (TreeMap<Long, InFlightRecord> m : held.values()) {
+        for (HashMap<Long, InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     f.acknowledge(AcknowledgeType.RELEASE);
@@ -108,7 +112,7 @@ final class HeldRecords {
     /** Every record acknowledged locally and not sent yet, per partition (of {@code only}, or all), moved to SENDING. */
     Map<TopicPartition, List<InFlightRecord>> takeAcknowledged(Set<TopicPartition> only) {
         Map<TopicPartition, List<InFlightRecord>> out = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, TreeMap<Long, InFlightRecord>> e : held.entrySet()) {
+        for (Map.Entry<TopicPartition, HashMap<Long, InFlightRecord>> e : held.entrySet()) {
             if (only != null && !only.contains(e.getKey())) {
                 continue;
             }
@@ -125,7 +129,7 @@ final class HeldRecords {
     /** The records the application holds (DELIVERED), for lock renewal. */
     List<InFlightRecord> delivered() {
         List<InFlightRecord> out = new ArrayList<>();
-        for (TreeMap<Long, InFlightRecord> m : held.values()) {
+        for (HashMap<Long, InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     out.add(f);
@@ -142,14 +146,14 @@ final class HeldRecords {
 
     /** The tracked state of {@code record}, or null if it is no longer held (lost meanwhile). */
     InFlightRecord find(ShareRecord<?, ?> record) {
-        TreeMap<Long, InFlightRecord> m = held.get(record.topicPartition());
+        HashMap<Long, InFlightRecord> m = held.get(record.topicPartition());
         InFlightRecord f = m == null ? null : m.get(record.offset());
         return f != null && f.record == record ? f : null;
     }
 
     /** Stops tracking {@code f} (its outcome is known). */
     void forget(InFlightRecord f) {
-        TreeMap<Long, InFlightRecord> m = held.get(f.tp);
+        HashMap<Long, InFlightRecord> m = held.get(f.tp);
         if (m != null && m.get(f.offset) == f) {
             m.remove(f.offset);
             if (m.isEmpty()) {
@@ -160,7 +164,7 @@ final class HeldRecords {
 
     /** Every record of {@code tp} is lost, except those being sent (their sending reports the outcome). */
     void dropPartition(TopicPartition tp) {
-        TreeMap<Long, InFlightRecord> m = held.remove(tp);
+        HashMap<Long, InFlightRecord> m = held.remove(tp);
         if (m == null) {
             return;
         }
@@ -194,7 +198,7 @@ final class HeldRecords {
 
     /** At close: everything still tracked is lost. */
     void clear() {
-        for (TreeMap<Long, InFlightRecord> m : held.values()) {
+        for (HashMap<Long, InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 f.state = f.state == RecordState.DONE ? f.state : RecordState.LOST;
             }

@@ -5,6 +5,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.streambus.broker.group.GroupCoordinator;
 import io.streambus.broker.share.ShareAccess;
+import io.streambus.broker.log.PartitionLog;
+import io.streambus.broker.share.CommittedData;
 import io.streambus.broker.share.ShareCoordinator;
 import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
@@ -118,6 +120,9 @@ public final class BrokerRuntime {
                         new ShareAccess(security.authorizer()), groups::hasGroup, worker, timers);
                 boolean txns = eos != null && eos.transactionsEnabled();
                 shares.attachTransactions(txns ? eos.transactions() : null, txns && config.txnShareAcks());
+                if (txns) {
+                    shares.readCommitted(committedData(eos));
+                }
             }
             var budget = new io.streambus.broker.limits.MemoryBudget(config.limits().memoryBudgetBytes());
             RequestDispatcher dispatcher = new RequestDispatcher(config, logs, worker, security, groups, eos, shares,
@@ -149,6 +154,21 @@ public final class BrokerRuntime {
             logs.close();
             throw e;
         }
+    }
+
+    /** Share groups read what a read-committed Fetch would (B.13.1, B.7.7). */
+    private static CommittedData committedData(EosService eos) {
+        return new CommittedData() {
+            @Override
+            public long stableOffset(PartitionLog log) {
+                return eos.lastStableOffset(log);
+            }
+
+            @Override
+            public long nextAborted(PartitionLog log, long offset) {
+                return eos.nextAborted(log, offset);
+            }
+        };
     }
 
     private static ExecutorService newWorkerPool(BrokerConfig config) {

@@ -128,6 +128,8 @@ public final class ShareCoordinator implements AutoCloseable {
     private final ConcurrentHashMap<String, ShareGroup> groups = new ConcurrentHashMap<>();
     private final DeadLetterWriter deadLetters;
     private final ScheduledFuture<?> sweep;
+    /** What may be examined of a log (B.13.1): set by {@link #readCommitted} on a broker with transactions. */
+    private volatile CommittedData committed = CommittedData.HIGH_WATER_MARK;
     /** Transactional acknowledgements (B.13.15), or null when not served. */
     private volatile ShareTransactions transactions;
     private volatile boolean closed;
@@ -343,7 +345,7 @@ public final class ShareCoordinator implements AutoCloseable {
                 }
                 PartitionLog log = logs.partition(t, p);
                 long start = !awaited && g.settings.autoOffsetReset() == ShareGroupConfigureRequest.AUTO_OFFSET_RESET_LATEST
-                        ? log.highWaterMark() : log.startOffset();
+                        ? committed.stableOffset(log) : log.startOffset();
                 g.partitions.put(ShareStateStore.key(t, p), new SharePartition(t, p, start));
             }
         }
@@ -634,7 +636,8 @@ public final class ShareCoordinator implements AutoCloseable {
         ShareGroupSettings settings = g.settings;
         PartitionLog log = logs.partition(s.topic, s.request.partition());
         sp.advance(log.startOffset());
-        long hwm = log.highWaterMark();
+        CommittedData view = committed;
+        long stable = view.stableOffset(log);
         long maxRecords = s.request.maxRecords();
         long maxBytes = s.request.maxBytes();
         ShareRecords.Builder b = new ShareRecords.Builder(alloc, 256);
@@ -643,6 +646,7 @@ public final class ShareCoordinator implements AutoCloseable {
             long bytes = 0;
             long evaluationsLeft = FILTER_WORK_BUDGET / Math.max(1, filter.text().length());
             long o = sp.spso();
+            long abortedFrom = -1; // the next offset of an aborted transaction at or after o, looked up lazily
             while (maxRecords > 0 && maxBytes > 0 && taken < maxRecords && bytes < maxBytes) {
                 int count;
                 if (o < sp.speo()) {
@@ -651,11 +655,19 @@ public final class ShareCoordinator implements AutoCloseable {
                 if (o < sp.speo()) {
                     count = sp.count(o);
                 } else {
-                    if (sp.speo() - sp.spso() >= settings.maxInFlightRecords() || o >= hwm) {
+                    if (sp.speo() - sp.spso() >= settings.maxInFlightRecords() || o >= stable) {
                         break;
                     }
                     sp.extend();
                     count = 0;
+                    if (abortedFrom < o) {
+                        abortedFrom = view.nextAborted(log, o);
+                    }
+                    if (o == abortedFrom) {
+                        sp.archiveGap(o); // a record of an aborted transaction is never delivered (B.13.1)
+                        o++;
+                        continue;
+                    }
                 }
                 MessageCursor c = reader.seek(o);
                 if (c == null || c.offset() != o) {
@@ -700,7 +712,7 @@ public final class ShareCoordinator implements AutoCloseable {
             throw e;
         }
         sp.advance(log.startOffset());
-        s.limitReached = sp.speo() - sp.spso() >= settings.maxInFlightRecords() && hwm > sp.speo();
+        s.limitReached = sp.speo() - sp.spso() >= settings.maxInFlightRecords() && stable > sp.speo();
         if (s.limitReached && !sp.limitLogged) {
             sp.limitLogged = true;
             // Logged once each time the condition arises (B.13.9), but at most once a minute per share-partition:
@@ -847,6 +859,14 @@ public final class ShareCoordinator implements AutoCloseable {
     }
 
     // =========================================================================================== transactions
+
+    /**
+     * Makes share groups examine only committed data (B.13.1): below the last stable offset, skipping records of
+     * aborted transactions. Call once, after open and before any request, on a broker that serves transactions.
+     */
+    public void readCommitted(CommittedData view) {
+        this.committed = view;
+    }
 
     /**
      * Connects the transaction coordinator (B.13.15), once, after open and before any request: records Staged by
@@ -1004,15 +1024,15 @@ public final class ShareCoordinator implements AutoCloseable {
         TreeMap<String, List<SharePartitionState>> map = new TreeMap<>();
         long size = 64 + utf8Length(g.settings.deadLetterTopic());
         for (SharePartition p : g.partitions.values()) {
-            long hwm = logs.partitionCount(p.topic) > p.partition
-                    ? logs.partition(p.topic, p.partition).highWaterMark() : p.speo();
+            long stable = logs.partitionCount(p.topic) > p.partition
+                    ? committed.stableOffset(logs.partition(p.topic, p.partition)) : p.speo();
             long inFlight = p.speo() - p.spso();
             List<SharePartitionState> list = map.computeIfAbsent(p.topic, t -> new ArrayList<>());
             if (list.isEmpty()) {
                 size += 8 + utf8Length(p.topic);
             }
             list.add(new SharePartitionState(p.partition, p.spso(), inFlight,
-                    inFlight >= g.settings.maxInFlightRecords() && hwm > p.speo()));
+                    inFlight >= g.settings.maxInFlightRecords() && stable > p.speo()));
             size += 17;
         }
         if (size > Frames.MAX_FRAME_SIZE - Frames.RESPONSE_HEADER_SIZE - Frames.CRC_SIZE) {

@@ -179,6 +179,18 @@ public final class EosService implements AutoCloseable {
         return partitions.get(log.topic() + "/" + log.partition());
     }
 
+    /** The last stable offset of {@code log} (B.7.7): the high-water mark when no transaction is open there. */
+    public long lastStableOffset(PartitionLog log) {
+        PartitionProducerState s = existingState(log);
+        return s == null ? log.highWaterMark() : s.lastStableOffset(log);
+    }
+
+    /** The first offset at or after {@code offset} of {@code log} in an aborted transaction, or Long.MAX_VALUE. */
+    public long nextAborted(PartitionLog log, long offset) {
+        PartitionProducerState s = existingState(log);
+        return s == null ? Long.MAX_VALUE : s.nextAborted(offset);
+    }
+
     /**
      * InitProducerID (B.7.2, B.12.2). Blocks until the new id is durable.
      *

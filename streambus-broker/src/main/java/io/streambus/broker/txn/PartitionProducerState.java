@@ -352,6 +352,16 @@ final class PartitionProducerState {
         return e != null && offset < e.getValue();
     }
 
+    /** The first offset at or after {@code offset} that is in an aborted range, or Long.MAX_VALUE. */
+    synchronized long nextAborted(long offset) {
+        Map.Entry<Long, Long> e = aborted.floorEntry(offset);
+        if (e != null && offset < e.getValue()) {
+            return offset;
+        }
+        Long next = aborted.higherKey(offset);
+        return next == null ? Long.MAX_VALUE : next;
+    }
+
     /** The first offset at or after {@code offset} that is not in an aborted range. */
     synchronized long skipAborted(long offset) {
         long o = offset;

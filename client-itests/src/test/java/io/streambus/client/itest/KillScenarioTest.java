@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,8 +115,13 @@ class KillScenarioTest {
                 broker = ChildBroker.start(data, "--port", Integer.toString(port), "--flush", flush);
                 long restarted = System.nanoTime();
                 int atRestart = acked.size();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> acked.size() > atRestart);
+                try {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> acked.size() > atRestart);
+                } catch (ConditionTimeoutException e) {
+                    dumpStall(k + 1, broker, failedSends.get(), 1000 - inFlight.availablePermits());
+                    throw e;
+                }
                 resumeMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
             }
             running.set(false);
@@ -133,33 +139,55 @@ class KillScenarioTest {
                 parts.add(new TopicPartition("kills", p));
                 total += client.admin().offsets(parts.get(p)).get(10, TimeUnit.SECONDS).end();
             }
-            Consumer<Long, Long> c = client.newConsumer(Serdes.longDeserializer(), Serdes.longDeserializer(),
-                    Map.of("auto.offset.reset", "earliest", "max.poll.records", 5000));
-            c.assign(parts);
+            // The check reads with default timeouts (the producers' 2 s request timeout is for fast failover, and
+            // a loaded machine can take longer to serve a large fetch), and gets 60 s plus 1 s per 20,000 records.
             BitSet stored = new BitSet();
+            long readStart = System.nanoTime();
             long read = 0;
             long duplicates = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (read < total && System.nanoTime() < deadline) {
-                for (ConsumerRecord<Long, Long> r : c.poll(Duration.ofMillis(200))) {
-                    read++;
-                    int id = (int) (long) r.value();
-                    if (stored.get(id)) {
-                        duplicates++;
+            try (StreamBusClient reader = Brokers.client("127.0.0.1:" + port, Map.of("request.timeout.ms", 30_000));
+                 Consumer<Long, Long> c = reader.newConsumer(Serdes.longDeserializer(), Serdes.longDeserializer(),
+                         Map.of("auto.offset.reset", "earliest", "max.poll.records", 5000))) {
+                c.assign(parts);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + total / 20_000);
+                while (read < total && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<Long, Long> r : c.poll(Duration.ofMillis(200))) {
+                        read++;
+                        int id = (int) (long) r.value();
+                        if (stored.get(id)) {
+                            duplicates++;
+                        }
+                        stored.set(id);
                     }
-                    stored.set(id);
                 }
             }
-            c.close();
             long lost = acked.stream().filter(id -> !stored.get((int) (long) id)).count();
             System.out.printf("SCENARIO-A flush=%s kills=%d acked=%d stored=%d duplicates=%d failedSends=%d "
-                    + "lostAcked=%d resume-after-restart-ms=%s%n", flush, KILLS, acked.size(), read, duplicates,
-                    failedSends.get(), lost, resumeMs);
+                    + "lostAcked=%d resume-after-restart-ms=%s check-read-s=%.1f%n", flush, KILLS, acked.size(), read,
+                    duplicates, failedSends.get(), lost, resumeMs, (System.nanoTime() - readStart) / 1e9);
             assertThat(read).isEqualTo(total);
             assertThat(lost).as("acknowledged records lost").isZero();
         } finally {
             running.set(false);
             broker.close();
         }
+    }
+
+    /** What a stalled run looked like: the broker's log tail and the client's threads. */
+    private static void dumpStall(int restart, ChildBroker broker, int failedSends, int inFlight) {
+        String log = broker.log();
+        StringBuilder out = new StringBuilder();
+        out.append("no acknowledgement within 60 s after restart ").append(restart).append(" (failedSends=")
+                .append(failedSends).append(", async in flight=").append(inFlight).append(")\n");
+        out.append("broker log tail:\n").append(log, Math.max(0, log.length() - 4000), log.length()).append('\n');
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().contains("sender") || t.getName().startsWith("streambus")) {
+                out.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement el : stack) {
+                    out.append("    at ").append(el).append('\n');
+                }
+            }
+        });
+        System.out.println(out);
     }
 }

@@ -21,6 +21,14 @@ final class Completions {
         actions.add(() -> f.complete(value));
     }
 
+    /**
+     * Completes {@code f} with {@code value} once {@code barrier} has completed (normally or not), but never before
+     * {@link #run()}: a reply that must not leave before a durable write waits for that write.
+     */
+    <T> void completeAfter(CompletableFuture<?> barrier, CompletableFuture<T> f, T value) {
+        actions.add(() -> barrier.whenComplete((v, e) -> f.complete(value)));
+    }
+
     /** Runs the deferred completions in order; call it after leaving every group lock. */
     void run() {
         for (Runnable r : actions) {

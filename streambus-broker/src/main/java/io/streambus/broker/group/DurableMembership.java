@@ -4,6 +4,7 @@ import io.streambus.broker.limits.LogText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +21,21 @@ import org.slf4j.LoggerFactory;
 final class DurableMembership {
     private static final Logger log = LoggerFactory.getLogger(DurableMembership.class);
     private static final byte[] CLEARED = new byte[0];
-    private static final DurableMembership DISABLED = new DurableMembership(null);
+    private static final DurableMembership DISABLED = new DurableMembership(null, null);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** Where membership records go; the offsets log, or a test's controllable stand-in. */
+    interface Writes {
+        /** Queues {@code record} as the membership of {@code groupId}; completes when it is durable. */
+        CompletableFuture<Void> put(String groupId, byte[] record);
+    }
 
     private final OffsetStore store;
+    private final Writes writes;
 
-    private DurableMembership(OffsetStore store) {
+    private DurableMembership(OffsetStore store, Writes writes) {
         this.store = store;
+        this.writes = writes;
     }
 
     /** Keeps nothing: membership is lost at a restart (B.6.1 as written). */
@@ -35,7 +45,12 @@ final class DurableMembership {
 
     /** Keeps membership in {@code store}, which the caller owns. */
     static DurableMembership in(OffsetStore store) {
-        return new DurableMembership(store);
+        return new DurableMembership(store, store::putMembership);
+    }
+
+    /** Reads from {@code store} and writes through {@code writes}; for tests. */
+    static DurableMembership in(OffsetStore store, Writes writes) {
+        return new DurableMembership(store, writes);
     }
 
     /** Every stored group with members; records that cannot be read are skipped (their members rejoin). */
@@ -64,34 +79,36 @@ final class DurableMembership {
         return result;
     }
 
-    /** Queues replacing the stored membership of {@code g.groupId()}; the caller holds the group's lock. */
-    void save(DurableGroup g) {
+    /**
+     * Queues replacing the stored membership of {@code g.groupId()}; the caller holds the group's lock. The result
+     * completes normally once the record is durable under the flush policy, or once the write failed (logged): a
+     * failure costs a rejoin after a restart, not an error to the members.
+     */
+    CompletableFuture<Void> save(DurableGroup g) {
         if (store == null) {
-            return;
+            return DONE;
         }
         byte[] record = DurableGroupCodec.encode(g);
         if (record.length > OffsetStore.MAX_RECORD_BYTES - 8192) {
             // Too large for one log record: better no membership (its members rejoin) than a stale one.
             log.warn("group {}: membership of {} bytes is too large to keep across a restart",
                     LogText.safe(g.groupId()), record.length);
-            clear(g.groupId());
-            return;
+            return clear(g.groupId());
         }
-        write(g.groupId(), record);
+        return write(g.groupId(), record);
     }
 
-    /** Queues deleting the stored membership of {@code groupId} (it became Empty or Dead). */
-    void clear(String groupId) {
-        if (store != null) {
-            write(groupId, CLEARED);
-        }
+    /** Queues deleting the stored membership of {@code groupId} (it became Empty or Dead); completes as save does. */
+    CompletableFuture<Void> clear(String groupId) {
+        return store == null ? DONE : write(groupId, CLEARED);
     }
 
-    private void write(String groupId, byte[] record) {
-        store.putMembership(groupId, record).whenComplete((v, e) -> {
+    private CompletableFuture<Void> write(String groupId, byte[] record) {
+        return writes.put(groupId, record).handle((v, e) -> {
             if (e != null) {
                 log.warn("group {}: could not store its membership: {}", LogText.safe(groupId), e.toString());
             }
+            return null;
         });
     }
 }

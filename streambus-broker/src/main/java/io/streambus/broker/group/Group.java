@@ -2,6 +2,7 @@ package io.streambus.broker.group;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Mutable state of one group. Not thread-safe by itself: guarded by its own monitor ({@code synchronized (group)}),
@@ -32,6 +33,11 @@ final class Group {
     long emptySinceWallMs;
     GroupTimer.Cancellable retentionTimer;
     long retentionTimerSeq;
+    /**
+     * The latest membership write of this group (completes when it is durable under the flush policy, or failed):
+     * SyncGroup answers wait for it, so an answered generation is one a restart restores.
+     */
+    CompletableFuture<Void> membershipWritten = CompletableFuture.completedFuture(null);
     /** Offset writes queued but not yet durable. */
     int pendingWrites;
 

@@ -72,14 +72,26 @@ public final class GroupCoordinator implements AutoCloseable {
         this(config, store, false, topics, authorizer, timer, durableMembership);
     }
 
+    /** As above, with the membership kept by {@code durable}; for tests that control when its writes complete. */
+    GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, TopicMetadata topics,
+                     GroupAuthorizer authorizer, GroupTimer timer, DurableMembership durable) {
+        this(config, store, false, topics, authorizer, timer, durable);
+    }
+
     private GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, boolean ownsStore,
                              TopicMetadata topics, GroupAuthorizer authorizer, GroupTimer timer,
                              boolean durableMembership) {
+        this(config, store, ownsStore, topics, authorizer, timer,
+                durableMembership ? DurableMembership.in(store) : DurableMembership.disabled());
+    }
+
+    private GroupCoordinator(GroupCoordinatorConfig config, OffsetStore store, boolean ownsStore,
+                             TopicMetadata topics, GroupAuthorizer authorizer, GroupTimer timer,
+                             DurableMembership durable) {
         this.config = config;
         this.authorizer = authorizer;
         this.offsets = new OffsetManager(config, store, ownsStore, topics, timer, groups);
-        this.membership = new GroupMembershipManager(config, timer, groups, offsets,
-                durableMembership ? DurableMembership.in(store) : DurableMembership.disabled());
+        this.membership = new GroupMembershipManager(config, timer, groups, offsets, durable);
         membership.restore();
     }
 

@@ -278,7 +278,7 @@ final class GroupMembershipManager {
         for (Member m : g.members.values()) {
             m.phaseJoinSeq = -1;
         }
-        durable.save(DurableGroup.of(g));
+        g.membershipWritten = durable.save(DurableGroup.of(g));
         log.info("group {}: rebalance from generation {}: {}", LogText.safe(g.id), g.generation,
                 LogText.safe(reason));
     }
@@ -359,7 +359,7 @@ final class GroupMembershipManager {
                     m == leader ? list : List.of()));
             restartSession(g, m); // its timer was held with the request
         }
-        durable.save(DurableGroup.of(g));
+        g.membershipWritten = durable.save(DurableGroup.of(g));
         log.info("group {}: generation {} with {} members, leader {}, protocol {}", LogText.safe(g.id), g.generation,
                 g.members.size(), LogText.safe(g.leaderId), LogText.safe(g.protocol));
         int generation = g.generation;
@@ -418,7 +418,7 @@ final class GroupMembershipManager {
         g.protocol = null;
         g.emptySinceWallMs = timer.wallClockMs();
         offsets.groupEmptied(g);
-        durable.clear(g.id);
+        g.membershipWritten = durable.clear(g.id);
         log.info("group {} is empty (generation {})", LogText.safe(g.id), g.generation);
     }
 
@@ -500,15 +500,19 @@ final class GroupMembershipManager {
                         member.assignment = byMember.getOrDefault(member.id, NO_BYTES);
                     }
                     g.transitionTo(GroupState.STABLE);
+                    // Answers leave once the stable generation is durable, so a member never works on a
+                    // generation that a broker kill right after the answer would forget.
+                    CompletableFuture<Void> written = durable.save(DurableGroup.of(g));
+                    g.membershipWritten = written;
                     for (Member member : g.members.values()) {
                         if (member.heldSync != null) {
-                            c.complete(member.heldSync, new SyncResult(ErrorCode.NONE, member.assignment));
+                            c.completeAfter(written, member.heldSync,
+                                    new SyncResult(ErrorCode.NONE, member.assignment));
                             member.heldSync = null;
                             restartSession(g, member);
                         }
                     }
-                    c.complete(f, new SyncResult(ErrorCode.NONE, m.assignment));
-                    durable.save(DurableGroup.of(g));
+                    c.completeAfter(written, f, new SyncResult(ErrorCode.NONE, m.assignment));
                     log.info("group {}: generation {} is stable", LogText.safe(g.id), g.generation);
                 } else {
                     if (m.heldSync != null) {
@@ -519,7 +523,7 @@ final class GroupMembershipManager {
             }
             case STABLE -> {
                 m.syncedGeneration = g.generation;
-                c.complete(f, new SyncResult(ErrorCode.NONE, m.assignment));
+                c.completeAfter(g.membershipWritten, f, new SyncResult(ErrorCode.NONE, m.assignment));
             }
             default -> throw new IllegalStateException("group " + g.id + " in state " + g.state()
                     + " has member " + m.id);

@@ -19,9 +19,15 @@ final class SequencedConnection {
     private final RequestSender network;
     // Guarded by this.
     private CompletableFuture<Connection> current;
-    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    /** Sends waiting for their connection, in call order; each names the connection attempt it waits for. */
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** True while one thread runs waiting sends: a second thread must not overtake it. */
+    private boolean draining;
     private boolean closed;
     private int opened;
+
+    private record Waiting(CompletableFuture<Connection> connection, Runnable send) {
+    }
 
     SequencedConnection(RequestSender network) {
         this.network = network;
@@ -34,20 +40,27 @@ final class SequencedConnection {
 
     /** Sends on the current connection (opening one if there is none or it was closed), in call order. */
     void send(BodySupplier supplier, int flags, long timeoutNanos, ResponseHandler handler) {
-        CompletableFuture<Connection> f;
+        CompletableFuture<Connection> now = null;
+        CompletableFuture<Connection> queued = null;
         synchronized (this) {
             if (closed) {
                 handler.onFailure(new StreamBusException("producer is closed"));
                 return;
             }
-            f = connection();
-            if (!f.isDone() || !waiting.isEmpty()) {
+            CompletableFuture<Connection> f = connection();
+            if (f.isDone() && waiting.isEmpty() && !draining) {
+                now = f; // nothing ahead of this send
+            } else {
                 // Kept in a FIFO: dependents of a CompletableFuture do not run in registration order.
-                waiting.add(() -> sendOn(f, supplier, flags, timeoutNanos, handler));
-                return;
+                waiting.add(new Waiting(f, () -> sendOn(f, supplier, flags, timeoutNanos, handler)));
+                queued = f;
             }
         }
-        sendOn(f, supplier, flags, timeoutNanos, handler);
+        if (now != null) {
+            sendOn(now, supplier, flags, timeoutNanos, handler);
+        } else if (queued.isDone()) {
+            drain();
+        }
     }
 
     private CompletableFuture<Connection> connection() {
@@ -56,30 +69,46 @@ final class SequencedConnection {
             f = network.openDedicated();
             opened++;
             current = f;
-            CompletableFuture<Connection> opening = f;
-            f.whenComplete((c, e) -> drain(opening));
+            f.whenComplete((c, e) -> drain());
         }
         return f;
     }
 
-    private void drain(CompletableFuture<Connection> f) {
+    /**
+     * Runs the waiting sends in order while the connection attempt each waits for has completed; stops at the first
+     * whose attempt is still open (its completion drains again). Never waits for a connection: this runs on I/O
+     * threads, and a send that fails here may start a new attempt (a retry) whose connect needs that very thread.
+     */
+    private void drain() {
+        synchronized (this) {
+            if (draining) {
+                return; // the running drainer re-checks under this lock before it stops
+            }
+            draining = true;
+        }
         while (true) {
-            Runnable next;
+            Waiting next;
             synchronized (this) {
-                next = waiting.poll();
+                next = waiting.peek();
+                if (next == null || !next.connection().isDone()) {
+                    draining = false;
+                    return;
+                }
+                waiting.poll();
             }
-            if (next == null) {
-                return;
-            }
-            next.run();
+            next.send().run();
         }
     }
 
+    /** Sends on the connection of {@code f}, which has completed (its failure fails the send). */
     private void sendOn(CompletableFuture<Connection> f, BodySupplier supplier, int flags, long timeoutNanos,
                         ResponseHandler handler) {
         Connection c;
         try {
-            c = f.join();
+            c = f.getNow(null);
+            if (c == null) {
+                throw new IllegalStateException("connection attempt not complete");
+            }
         } catch (RuntimeException e) {
             forget(f, null);
             handler.onFailure(e.getCause() != null ? e.getCause() : e);

@@ -94,11 +94,16 @@ public class StreamBusManagedConnectionFactory implements ManagedConnectionFacto
         }
     }
 
-    /** The credentials: the container's (Subject), else the application's (createConnection(user, pw)), else none. */
+    /**
+     * The credentials: the container's (Subject), else the application's (createConnection(user, pw)), else none.
+     * A container credential with a blank user name counts as none: Payara/GlassFish pass one when the pool has no
+     * principal configured.
+     */
     private StreamBusConnectionRequestInfo credentials(Subject subject, ConnectionRequestInfo cri) {
         if (subject != null) {
             for (PasswordCredential pc : subject.getPrivateCredentials(PasswordCredential.class)) {
-                if (pc.getManagedConnectionFactory() == null || equals(pc.getManagedConnectionFactory())) {
+                if (pc.getUserName() != null && !pc.getUserName().isBlank()
+                        && (pc.getManagedConnectionFactory() == null || equals(pc.getManagedConnectionFactory()))) {
                     return new StreamBusConnectionRequestInfo(pc.getUserName(), new String(pc.getPassword()));
                 }
             }

@@ -33,7 +33,7 @@ public class StreamBusResourceAdapter implements ResourceAdapter, Serializable {
     /** At most this many outbound connection settings are remembered for recovery. */
     private static final int MAX_KNOWN_SETTINGS = 64;
 
-    private String brokerURL;
+    private String brokerURL = "streambus://127.0.0.1:9092";
     private String user;
     private String password;
     private String clientID;
@@ -207,7 +207,7 @@ public class StreamBusResourceAdapter implements ResourceAdapter, Serializable {
         return new ConnectionSettings(brokerURL, user, password, clientID, connectionProperties);
     }
 
-    /** {@code streambus://host:port[,host:port...][?param=value&...]}; default the provider's (127.0.0.1:9092). */
+    /** {@code streambus://host:port[,host:port...][?param=value&...]}; default {@code streambus://127.0.0.1:9092}. */
     public String getBrokerURL() {
         return brokerURL;
     }

@@ -69,6 +69,9 @@ public class StreamBusManagedConnectionFactory implements ManagedConnectionFacto
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo cri)
             throws ResourceException {
         StreamBusConnectionRequestInfo credentials = credentials(subject, cri);
+        if (resourceAdapter != null) {
+            resourceAdapter.outboundConnectionSettings(settings()); // the final settings, for recovery
+        }
         StreamBusXAConnectionFactory f;
         try {
             f = settings().xaFactory(Map.of());

@@ -221,8 +221,37 @@ class InboundDeliveryTest extends RaTestSupport {
 
         assertThat(allIn.await(20, TimeUnit.SECONDS)).as("all %d sessions received", sessions).isTrue();
         await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == texts.length);
-        assertThat(mef.endpoints).hasSize(sessions);
-        assertThat(mef.endpoints).allMatch(e -> e.delivered.get() > 0);
+        // (A reconnect after a health-check timeout on a loaded machine makes new sessions, hence "at least".)
+        assertThat(mef.endpoints.stream().filter(e -> e.delivered.get() > 0).count()).isGreaterThanOrEqualTo(sessions);
+        ra.endpointDeactivation(mef, spec);
+    }
+
+    @Test
+    void aDurableTopicSubscriptionSharedByTheSessionsKeepsMessagesWhileDeactivated() throws Exception {
+        String topic = unique("ra-durable");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mef = new TestEndpointFactory(false, tm(), (m, e) -> seen.add(((TextMessage) m).getText()));
+        StreamBusResourceAdapter ra = startAdapter();
+        StreamBusActivationSpec spec = spec(topic);
+        spec.setDestinationType("jakarta.jms.Topic");
+        spec.setSubscriptionDurability("Durable");
+        spec.setSubscriptionName("audit");
+        ra.endpointActivation(mef, spec);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ra.activations().get(0).state() == ActivationState.ACTIVE);
+        Session s = plainConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = s.createProducer(s.createTopic(topic));
+        for (int i = 0; i < 5; i++) {
+            p.send(s.createTextMessage("before-" + i));
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> seen.size() == 5);
+        ra.endpointDeactivation(mef, spec);
+        for (int i = 0; i < 3; i++) {
+            p.send(s.createTextMessage("while-down-" + i));
+        }
+        ra.endpointActivation(mef, spec);
+        await().atMost(Duration.ofSeconds(15)).until(() -> seen.size() >= 8);
+        assertThat(seen).hasSize(8).doesNotHaveDuplicates()
+                .contains("before-0", "before-4", "while-down-0", "while-down-2");
         ra.endpointDeactivation(mef, spec);
     }
 

@@ -91,7 +91,7 @@ abstract class RaTestSupport {
 
     /** Broker URL with test-friendly timings. */
     static String url(int brokerPort) {
-        return "streambus://127.0.0.1:" + brokerPort + "?fetch.backoff.ms=5&pollInterval=20&healthCheckInterval=200"
+        return "streambus://127.0.0.1:" + brokerPort + "?fetch.backoff.ms=5&pollInterval=20&healthCheckInterval=1000"
                 + "&requestTimeout=5000&closeTimeout=5000&sendTimeout=5000&reconnect.backoff.max.ms=200"
                 + "&circuit.breaker.open.ms=200&session.timeout.ms=6000&heartbeat.interval.ms=500"
                 + "&xaRetryTimeout=500";

@@ -22,7 +22,9 @@ import javax.sql.DataSource;
         @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
         @ActivationConfigProperty(propertyName = "destination", propertyValue = Names.POOL_QUEUE),
         @ActivationConfigProperty(propertyName = "queueMode", propertyValue = "share"),
-        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "" + Names.POOL_SESSIONS)
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "" + Names.POOL_SESSIONS),
+        // A session held at the gate locks only the message it delivers, not a prefetch of ten.
+        @ActivationConfigProperty(propertyName = "prefetch", propertyValue = "1")
 })
 public class PoolMdb implements MessageListener {
     @Resource(lookup = Names.DATASOURCE)

@@ -256,6 +256,42 @@ class InboundDeliveryTest extends RaTestSupport {
     }
 
     @Test
+    void anActivationReconnectsWhenTheBrokerComesBack() throws Exception {
+        int ownPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            ownPort = s.getLocalPort();
+        }
+        String ownUrl = url(ownPort).replace("requestTimeout=5000", "requestTimeout=1000");
+        try (io.streambus.broker.EmbeddedBroker own = io.streambus.broker.EmbeddedBroker.builder().port(ownPort)
+                .dataDir(dataDir.resolve(unique("own"))).build()) {
+            own.start();
+            String queue = unique("ra-reconnect");
+            List<String> seen = new CopyOnWriteArrayList<>();
+            TestEndpointFactory mef = new TestEndpointFactory(false, tm(),
+                    (m, e) -> seen.add(((TextMessage) m).getText()));
+            StreamBusResourceAdapter ra = startAdapter();
+            StreamBusActivationSpec spec = spec(queue);
+            spec.setBrokerURL(ownUrl);
+            ra.endpointActivation(mef, spec);
+            Activation a = ra.activations().get(0);
+            await().atMost(Duration.ofSeconds(15)).until(() -> a.state() == ActivationState.ACTIVE);
+
+            own.stop();
+            await().atMost(Duration.ofSeconds(15)).until(() -> a.state() == ActivationState.CONNECTING);
+            own.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.state() == ActivationState.ACTIVE);
+            try (Connection c = new io.streambus.jms.StreamBusConnectionFactory(
+                    ownUrl.replace("&xaRetryTimeout=500", "")).createConnection()) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                s.createProducer(s.createQueue(queue)).send(s.createTextMessage("after the restart"));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("after the restart"));
+            ra.endpointDeactivation(mef, spec);
+            assertThat(mef.released.get()).isEqualTo(mef.endpoints.size());
+        }
+    }
+
+    @Test
     void setupRetriesWithoutBlockingAndGivesUpAfterSetupAttempts() throws Exception {
         StreamBusResourceAdapter ra = startAdapter();
         StreamBusActivationSpec spec = spec(unique("ra-nobroker"));

@@ -44,7 +44,7 @@ final class PayaraMicroProcess implements AutoCloseable {
                                     Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Small heap and one JIT compiler thread: the machine is shared; the server idles between requests.
+        // Small heap and the fewest JIT compiler threads tiered compilation allows: the machine is shared.
         cmd.add("-Xmx512m");
         cmd.add("-XX:CICompilerCount=2");
         cmd.add("-jar");
@@ -65,8 +65,9 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until the log reports readiness, failing early if the server exits or a deployment failed; polls the
-     * log file every 200 ms (a file has no change notification that works for appends on every platform).
+     * Waits until the log reports readiness (after the post-boot commands and deployments), failing early if the
+     * server exits; polls the log file every 200 ms (a file has no change notification that works for appends on
+     * every platform).
      */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -13,7 +13,8 @@ import jakarta.jms.TextMessage;
 /**
  * Throws on every delivery after recording it ({@link AttemptLog}, own transaction): the container rolls the
  * delivery's transaction back, the broker redelivers with a higher JMSXDeliveryCount, and after
- * {@link Names#POISON_MAX_DELIVERIES} deliveries moves the message to {@link Names#POISON_DLQ}.
+ * {@link Names#POISON_MAX_DELIVERIES} deliveries moves the message to {@link Names#POISON_DLQ}. The container gives
+ * each instance one message at a time.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Names.RESOURCE_ADAPTER),

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 /**
  * {@link Names#POOL_SESSIONS} share-group sessions on a one-partition queue. Each message waits at the
  * {@link ConcurrencyGate} (only until the gate opens once) and records which bean instance and thread took it and
- * how many deliveries were running at once.
+ * how many deliveries were running at once. The container gives each instance one message at a time.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Names.RESOURCE_ADAPTER),

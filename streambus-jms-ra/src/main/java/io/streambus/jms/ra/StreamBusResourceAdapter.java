@@ -121,6 +121,13 @@ public class StreamBusResourceAdapter implements ResourceAdapter, Serializable {
         }
         s.validate();
         StreamBusActivationSpec snapshot = s.snapshot();
+        try {
+            // A malformed URL or unknown setting would fail every setup attempt: refuse it now.
+            connectionSettings().overriddenBy(snapshot.connectionSettings()).xaFactory(snapshot.providerSettings());
+        } catch (IllegalArgumentException e) {
+            throw new jakarta.resource.spi.InvalidPropertyException("invalid StreamBus connection settings for "
+                    + snapshot + ": " + e.getMessage());
+        }
         Activation a;
         try {
             a = new Activation(wm, factory, snapshot, connectionSettings().overriddenBy(snapshot.connectionSettings()),

@@ -32,7 +32,10 @@ final class TransactedDelivery implements DeliveryStrategy {
 
     @Override
     public boolean deliverOne(InboundSession s, long waitMs) throws JMSException {
-        if (s.consumer() instanceof JmsMessageConsumer c && !c.awaitDeliverable(waitMs)) {
+        // The provider's consumers can wait without taking; any other consumer is received from inside the
+        // transaction, waiting there (an idle destination then costs one empty transaction per wait).
+        boolean waited = s.consumer() instanceof JmsMessageConsumer;
+        if (waited && !((JmsMessageConsumer) s.consumer()).awaitDeliverable(waitMs)) {
             return false;
         }
         MessageEndpoint endpoint = s.endpoint();
@@ -48,7 +51,7 @@ final class TransactedDelivery implements DeliveryStrategy {
         }
         boolean delivered = false;
         try {
-            Message m = s.consumer().receiveNoWait();
+            Message m = waited ? s.consumer().receiveNoWait() : s.consumer().receive(Math.max(1, waitMs));
             if (m != null) {
                 delivered = true;
                 try {

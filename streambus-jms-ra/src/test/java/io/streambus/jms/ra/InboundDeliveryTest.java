@@ -281,7 +281,7 @@ class InboundDeliveryTest extends RaTestSupport {
             own.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> a.state() == ActivationState.ACTIVE);
             try (Connection c = new io.streambus.jms.StreamBusConnectionFactory(
-                    ownUrl.replace("&xaRetryTimeout=500", "")).createConnection()) {
+                    ownUrl).createConnection()) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 s.createProducer(s.createQueue(queue)).send(s.createTextMessage("after the restart"));
             }

@@ -110,6 +110,36 @@ class OutboundConnectionTest extends RaTestSupport {
     }
 
     @Test
+    void aContainerCredentialWithoutAUserNameMeansNoCredentials() throws Exception {
+        StreamBusManagedConnectionFactory mcf = mcf();
+        javax.security.auth.Subject subject = new javax.security.auth.Subject();
+        jakarta.resource.spi.security.PasswordCredential blank =
+                new jakarta.resource.spi.security.PasswordCredential("", new char[0]);
+        blank.setManagedConnectionFactory(mcf);
+        subject.getPrivateCredentials().add(blank);
+        StreamBusManagedConnection mc = (StreamBusManagedConnection) mcf.createManagedConnection(subject, null);
+        try {
+            assertThat(mc.credentials()).isEqualTo(new StreamBusConnectionRequestInfo(null, null));
+            assertThat(mcf.matchManagedConnections(Set.of(mc), subject, null)).isSameAs(mc);
+        } finally {
+            mc.destroy();
+        }
+    }
+
+    @Test
+    void aMalformedActivationIsRefusedAtActivation() throws Exception {
+        StreamBusActivationSpec spec = new StreamBusActivationSpec();
+        spec.setDestination("q");
+        spec.setConnectionProperties("noSuchSetting=1");
+        StreamBusResourceAdapter ra = startAdapter();
+        TestEndpointFactory mef = new TestEndpointFactory(false, tm(), (m, e) -> { });
+        assertThatThrownBy(() -> ra.endpointActivation(mef, spec))
+                .isInstanceOf(jakarta.resource.spi.InvalidPropertyException.class)
+                .hasMessageContaining("noSuchSetting");
+        assertThat(ra.activations()).isEmpty();
+    }
+
+    @Test
     void containerRulesForConnectionsAndSessions() throws Exception {
         StreamBusManagedConnection mc = (StreamBusManagedConnection) mcf().createManagedConnection(null, null);
         try {

@@ -93,8 +93,7 @@ abstract class RaTestSupport {
     static String url(int brokerPort) {
         return "streambus://127.0.0.1:" + brokerPort + "?fetch.backoff.ms=5&pollInterval=20&healthCheckInterval=1000"
                 + "&requestTimeout=5000&closeTimeout=5000&sendTimeout=5000&reconnect.backoff.max.ms=200"
-                + "&circuit.breaker.open.ms=200&session.timeout.ms=6000&heartbeat.interval.ms=500"
-                + "&xaRetryTimeout=500";
+                + "&circuit.breaker.open.ms=200&session.timeout.ms=6000&heartbeat.interval.ms=500";
     }
 
     static String url() {
@@ -113,7 +112,7 @@ abstract class RaTestSupport {
 
     /** A started plain provider connection, closed after the test. */
     Connection plainConnection() throws JMSException {
-        Connection c = new StreamBusConnectionFactory(url().replace("&xaRetryTimeout=500", "")).createConnection();
+        Connection c = new StreamBusConnectionFactory(url()).createConnection();
         connections.add(c);
         c.start();
         return c;

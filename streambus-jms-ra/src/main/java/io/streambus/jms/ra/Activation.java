@@ -234,8 +234,35 @@ final class Activation {
                     + (o == null ? null : o.getClass().getName()));
         }
         String name = spec.getDestination().trim();
+        if (name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
+            return jndiStyleDestination(name);
+        }
+        return byName(name);
+    }
+
+    private Destination byName(String name) throws JMSException {
         return spec.destinationKind() == StreamBusActivationSpec.DestinationKind.TOPIC ? StreamBusTopic.of(name)
                 : StreamBusQueue.of(name);
+    }
+
+    /**
+     * A {@code destination} that is a JNDI name (as Artemis' {@code useJNDI} configurations have, e.g.
+     * {@code java:/jms/queue/orders}): the Queue or Topic bound there, else, as Artemis does, the StreamBus topic
+     * named by what follows the last {@code /} or {@code :} (with a warning).
+     */
+    private Destination jndiStyleDestination(String name) throws JMSException {
+        try {
+            Object o = new InitialContext().lookup(name);
+            if (o instanceof Queue || o instanceof Topic) {
+                return (Destination) o;
+            }
+        } catch (NamingException | RuntimeException e) {
+            LOG.debug("{}: destination '{}' is not bound in JNDI: {}", this, name, LogText.of(e));
+        }
+        String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf(':')) + 1);
+        LOG.warn("{}: destination '{}' is not a Queue or Topic in JNDI; using the StreamBus topic '{}'", this, name,
+                last);
+        return byName(last);
     }
 
     /**

@@ -141,6 +141,19 @@ class InboundDeliveryTest extends RaTestSupport {
     }
 
     @Test
+    void aJndiStyleDestinationThatIsNotBoundFallsBackToItsLastSegment() throws Exception {
+        String queue = unique("ra-jndi");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mef = new TestEndpointFactory(false, tm(), (m, e) -> seen.add(((TextMessage) m).getText()));
+        StreamBusResourceAdapter ra = startAdapter();
+        StreamBusActivationSpec spec = spec("java:/jms/queue/" + queue); // an Artemis useJNDI-style name
+        ra.endpointActivation(mef, spec);
+        send(queue, "found");
+        await().atMost(Duration.ofSeconds(15)).until(() -> seen.contains("found"));
+        ra.endpointDeactivation(mef, spec);
+    }
+
+    @Test
     void xaDeliveryCommitsTheAcknowledgementWithTheBeansDatabaseWork() throws Exception {
         String queue = unique("ra-xa-commit");
         TestEndpointFactory mef = new TestEndpointFactory(true, tm(), (m, e) -> insert(e,

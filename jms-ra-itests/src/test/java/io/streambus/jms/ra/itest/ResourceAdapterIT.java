@@ -103,7 +103,8 @@ class ResourceAdapterIT {
         Path scriptFile = script.writeTo(run.resolve("post-boot.asadmin"));
         long t0 = System.nanoTime();
         payara = PayaraMicroProcess.start(DIR.resolve("payara-micro.jar"), run.resolve("payara-root"), freePort(),
-                List.of(DIR.resolve("h2.jar")), scriptFile, run.resolve("payara.log"));
+                List.of(DIR.resolve("h2.jar"), DIR.resolve("slf4j-api.jar"), DIR.resolve("slf4j-jdk14.jar")),
+                scriptFile, run.resolve("payara.log"));
         ServerLogOnFailure.watch(payara);
         payara.awaitReady(BOOT_TIMEOUT);
         System.out.printf("Payara Micro ready in %d ms (%s)%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),

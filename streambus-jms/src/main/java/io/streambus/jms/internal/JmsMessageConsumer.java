@@ -490,6 +490,44 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         lazyPending++;
     }
 
+    /**
+     * Waits up to {@code timeoutMs} (at least 0) until a message is ready or due, without taking it: the resource
+     * adapter starts an XA transaction only once there is something to receive in it (a receive inside the
+     * transaction then stages the acknowledgement there). False on timeout, when the consumer is closed, or while the
+     * connection is stopped. Thread-safe.
+     *
+     * @throws JMSException when the waiting thread is interrupted (the interrupt flag is kept)
+     */
+    public boolean awaitDeliverable(long timeoutMs) throws JMSException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
+        lock.lock();
+        try {
+            while (!closed) {
+                long now = System.currentTimeMillis();
+                if (session.connection().isStarted() && (!ready.isEmpty()
+                        || (!held.isEmpty() && held.peek().deliveryTime <= now))) {
+                    return true;
+                }
+                long waitNanos = deadline - System.nanoTime();
+                if (waitNanos <= 0) {
+                    return false;
+                }
+                if (!held.isEmpty()) {
+                    waitNanos = Math.min(waitNanos,
+                            TimeUnit.MILLISECONDS.toNanos(Math.max(1, held.peek().deliveryTime - now)));
+                }
+                // Bounded waits also notice a connection start without a dedicated signal path (as take()).
+                changed.awaitNanos(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for a message");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True when a message is ready or due now (the dispatcher's check, no waiting). */
     boolean hasDeliverable() {
         lock.lock();

@@ -1,0 +1,89 @@
+package io.streambus.jms.ra;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+/**
+ * The XAResource an inbound session hands to {@code MessageEndpointFactory.createEndpoint}: the XA session's own,
+ * plus a rollback-only mark. When the endpoint's {@code onMessage} throws, the adapter marks the branch, and the
+ * transaction manager's {@code end(TMSUCCESS)} becomes {@code end(TMFAIL)}: the branch rolls back (the message comes
+ * again, delivery count + 1) even if the container did not roll the transaction back itself. Thread-safe as far as
+ * the delegate is (the mark is volatile).
+ */
+final class DeliveryXAResource implements XAResource {
+    private final XAResource delegate;
+    private volatile boolean rollbackOnly;
+
+    DeliveryXAResource(XAResource delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Makes the branch the session works in now roll back at its end. */
+    void markRollbackOnly() {
+        rollbackOnly = true;
+    }
+
+    @Override
+    public void start(Xid xid, int flags) throws XAException {
+        if (flags == TMNOFLAGS) {
+            rollbackOnly = false;
+        }
+        delegate.start(xid, flags);
+    }
+
+    @Override
+    public void end(Xid xid, int flags) throws XAException {
+        boolean fail = rollbackOnly && flags == TMSUCCESS;
+        if (flags != TMSUSPEND) {
+            rollbackOnly = false;
+        }
+        delegate.end(xid, fail ? TMFAIL : flags);
+    }
+
+    @Override
+    public int prepare(Xid xid) throws XAException {
+        return delegate.prepare(xid);
+    }
+
+    @Override
+    public void commit(Xid xid, boolean onePhase) throws XAException {
+        delegate.commit(xid, onePhase);
+    }
+
+    @Override
+    public void rollback(Xid xid) throws XAException {
+        delegate.rollback(xid);
+    }
+
+    @Override
+    public void forget(Xid xid) throws XAException {
+        delegate.forget(xid);
+    }
+
+    @Override
+    public Xid[] recover(int flag) throws XAException {
+        return delegate.recover(flag);
+    }
+
+    @Override
+    public boolean isSameRM(XAResource other) throws XAException {
+        XAResource o = other instanceof DeliveryXAResource d ? d.delegate : other;
+        return delegate.isSameRM(o);
+    }
+
+    @Override
+    public int getTransactionTimeout() throws XAException {
+        return delegate.getTransactionTimeout();
+    }
+
+    @Override
+    public boolean setTransactionTimeout(int seconds) throws XAException {
+        return delegate.setTransactionTimeout(seconds);
+    }
+
+    @Override
+    public String toString() {
+        return "DeliveryXAResource[" + delegate + "]";
+    }
+}

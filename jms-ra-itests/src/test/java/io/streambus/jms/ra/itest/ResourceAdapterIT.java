@@ -90,11 +90,9 @@ class ResourceAdapterIT {
         }
         jms = clientFactory("").createConnection();
         jms.start();
-        // The observer of the outbound queue reads it through a consumer group (plain read_committed Fetch), not a
-        // share group: the broker's share-group acquisition currently hands out records of aborted XA branches
-        // (it reads up to the high-water mark and does not skip aborted transactions, against spec B.13.1), which
-        // would hide whether the adapter's branch was rolled back.
-        outboundConnection = clientFactory("&queueMode=group").createConnection();
+        // The observer of the outbound queue is an ordinary queue consumer (a share group): share groups deliver
+        // committed data only (B.13.1), so a rolled-back branch's message must never reach it.
+        outboundConnection = clientFactory("").createConnection();
         outboundConnection.start();
         outbound = new OutboundReader(outboundConnection);
 

@@ -196,7 +196,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
             // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go at once with ShareAcknowledge
             // on the shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3).
             fetcher.maybeFetch();
-            acks.sendAcknowledgements();
+            acks.sendAcknowledgementsSoon();
         } finally {
             ctx.lock.unlock();
         }
@@ -256,7 +256,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
                 }
                 return;
             }
-            f.acknowledge(io.streambus.protocol.share.AcknowledgeType.valueOf(type.name()));
+            held.acknowledge(f, io.streambus.protocol.share.AcknowledgeType.valueOf(type.name()));
         } finally {
             ctx.lock.unlock();
         }

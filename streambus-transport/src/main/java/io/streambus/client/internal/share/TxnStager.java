@@ -184,15 +184,14 @@ final class TxnStager {
     }
 
     /** A record that was not staged: released (sent with the next acknowledgements), or lost. Under lock. */
-    private static void notStaged(InFlightRecord f, boolean lost) {
+    private void notStaged(InFlightRecord f, boolean lost) {
         if (f.state != RecordState.STAGING) {
             return; // dropped meanwhile (partition or member lost)
         }
         if (lost) {
             f.move(RecordState.LOST);
         } else {
-            f.move(RecordState.ACKNOWLEDGED);
-            f.ackType = io.streambus.protocol.share.AcknowledgeType.RELEASE;
+            ctx.held.releaseUnstaged(f);
         }
     }
 }

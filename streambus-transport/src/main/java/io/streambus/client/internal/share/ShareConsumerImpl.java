@@ -310,7 +310,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
         try {
             ctx.ensureOpen();
             held.implicitAccept(explicit);
-            acks.sendAcknowledgements();
+            acks.sendAcknowledgementsSoon();
         } finally {
             ctx.lock.unlock();
         }

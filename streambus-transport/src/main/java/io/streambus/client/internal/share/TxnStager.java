@@ -55,8 +55,8 @@ final class TxnStager {
             List<InFlightRecord> found = new ArrayList<>();
             Map<TopicPartition, Set<Long>> gone = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
             for (Map.Entry<? extends ShareRecord<?, ?>, AcknowledgeType> e : acks.entrySet()) {
-                if (e.getValue() == AcknowledgeType.RENEW) {
-                    throw new IllegalArgumentException("RENEW cannot be staged in a transaction (B.13.15)");
+                if (e.getValue() == AcknowledgeType.RENEW || e.getValue() == AcknowledgeType.RETURN) {
+                    throw new IllegalArgumentException(e.getValue() + " cannot be staged in a transaction (B.13.15)");
                 }
                 InFlightRecord f = ctx.held.find(e.getKey());
                 if (f == null) {

@@ -69,9 +69,9 @@ final class Acknowledger {
     /**
      * {@link #sendAcknowledgements()} unless a ShareAcknowledge is on the wire already: then what is acknowledged
      * meanwhile goes when its reply arrives, in one request (or with a fetch sent before). An application that
-     * polls one record at a time (the JMS provider) would otherwise send one request per record, and the broker
-     * applies them one by one: the acknowledgements, and with them the in-flight window (B.13.9), fall behind. The
-     * wait is at most one round trip, what a request per record would have taken to be applied as well.
+     * acknowledges record by record as it processes them (the JMS provider) would otherwise send a request per record,
+     * and the broker applies them one by one: the acknowledgements, and with them the in-flight window (B.13.9), fall
+     * behind. The wait is at most one round trip, what a request per record would have taken to be applied as well.
      */
     void sendAcknowledgementsSoon() {
         if (inFlight == 0) {

@@ -193,8 +193,9 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
                 throw new IllegalStateException("the share consumer is not subscribed");
             }
             held.settlePreviousPoll(explicit);
-            // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go at once with ShareAcknowledge
-            // on the shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3).
+            // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go with ShareAcknowledge on the
+            // shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3): at once, or
+            // right after the ShareAcknowledge on the wire.
             fetcher.maybeFetch();
             acks.sendAcknowledgementsSoon();
         } finally {

@@ -39,9 +39,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fetch loop: ShareFetch on a dedicated connection (a held fetch blocks what is behind it, B.13.12 rule 3),
  * bounded by the prefetch limit (sent once half of it is free), piggy-backing the acknowledgements of the fetched
- * partitions when it is sent (never holding them back for a later fetch), and the reactions of B.13.12's table to its replies, the in-flight limit's
- * backoff following {@link InFlightLimitBackoff}. Acquired records go to {@link HeldRecords}. Not thread-safe:
- * guarded by the consumer's lock; timers and replies take it.
+ * partitions when it is sent (never holding them back for a later fetch), and the reactions of B.13.12's table to its
+ * replies, the in-flight limit's backoff following {@link InFlightLimitBackoff}. Acquired records go to
+ * {@link HeldRecords}. Not thread-safe: guarded by the consumer's lock; timers and replies take it.
  */
 final class ShareFetcher<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(ShareFetcher.class);
@@ -79,8 +79,8 @@ final class ShareFetcher<K, V> {
 
     /**
      * The room a fetch waits for: half the prefetch bound. Topping the buffer up as soon as one record left it would
-     * send a ShareFetch per record to a consumer that polls one at a time (the JMS provider does), and each costs the
-     * broker an acquisition pass over the partition's in-flight window; half the bound still leaves the other half to
+     * send a ShareFetch per record or two to a consumer that polls a few records at a time, and each costs the broker
+     * an acquisition pass over the partition's in-flight window; half the bound still leaves the other half to
      * hand out while the fetch travels.
      */
     private int lowWaterRoom() {

@@ -3,6 +3,7 @@ package io.streambus.benchmarks;
 import io.streambus.benchmarks.perf.Baseline;
 import io.streambus.benchmarks.perf.BaselineConsume;
 import io.streambus.benchmarks.perf.ConsumePerf;
+import io.streambus.benchmarks.perf.JmsPerf;
 import io.streambus.benchmarks.perf.PerfOptions;
 import io.streambus.benchmarks.perf.ProducePerf;
 import io.streambus.benchmarks.perf.SharePerf;
@@ -71,6 +72,8 @@ public final class PerfTool {
                 fsyncs = Fsyncs.total();
                 t0 = System.nanoTime();
                 result = SharePerf.run(o.brokers, o, broker == null ? null : broker.dataDir());
+            } else if (o.command.equals("jms")) {
+                result = JmsPerf.run(o.brokers, o);
             } else if (o.command.startsWith("baseline")) {
                 try (StreamBusClient client = StreamBusClient.builder().bootstrap(o.brokers).build()) {
                     client.admin().createTopic(o.topic, o.partitions).get(30, TimeUnit.SECONDS);

@@ -225,6 +225,34 @@ class ShareQueueTest extends BrokerSupport {
     }
 
     @Test
+    void closingReleasesWhatItDeliveredAndReturnsWhatItOnlyBufferedUncounted() throws Exception {
+        Connection c = connect();
+        Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue q = s.createQueue(unique("share-return"));
+        for (int i = 0; i < 20; i++) {
+            send(s, q, "m" + i, null);
+        }
+        MessageConsumer first = s.createConsumer(q);
+        Set<String> delivered = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            // Not acknowledged, and more than one message ahead of the acknowledgement: a poll's records are buffered.
+            Message m = first.receive(5000);
+            assertThat(m).as("message %d before any acknowledge()", i).isNotNull();
+            delivered.add(((TextMessage) m).getText());
+        }
+        first.close();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        MessageConsumer next = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        while (counts.size() < 20) {
+            Message m = next.receive(5000);
+            assertThat(m).as("after %s", counts.keySet()).isNotNull();
+            counts.put(((TextMessage) m).getText(), m.getIntProperty("JMSXDeliveryCount"));
+        }
+        counts.forEach((text, count) -> assertThat(count).as(text)
+                .isEqualTo(delivered.contains(text) ? 2 : 1));
+    }
+
+    @Test
     void aBrowserShowsWhatTheQueueStillHolds() throws Exception {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -28,13 +28,14 @@ public final class PerfOptions {
     public Boolean idempotence;
     /** Produce: records per transaction (transactional.id set, one commit per this many records); 0: none. */
     public int transactionSize;
-    /** Share: the share-consumer counts to measure, each against the plain consumer. */
-    public int[] consumers = {1, 4, 16};
+    /** Share: the share-consumer counts to measure, each against the plain consumer; jms: consumer counts. */
+    public int[] consumers;
     /** Share: max in-flight records of the measured share groups (0: the broker's default). */
     public int inFlight;
 
     public static final String USAGE = String.join("\n",
-            "usage: java -jar streambus-perf.jar produce|consume|share|baseline-produce|baseline-sync|baseline-consume"
+            "usage: java -jar streambus-perf.jar produce|consume|share|jms|baseline-produce|baseline-sync"
+                    + "|baseline-consume"
                     + " [options]",
             "  --brokers host:port[,host:port]  bootstrap list (or --embedded)",
             "  --embedded                       start an embedded broker on a temporary directory",
@@ -53,7 +54,8 @@ public final class PerfOptions {
             "  --idempotence true|false         produce: enable.idempotence (default: the client's, on if served)",
             "  --transaction-size N             produce in transactions of N records each (async; one commit per N)",
             "  --warmup N                       records excluded from the statistics (default min(N/10, 50000))",
-            "  --consumers 1,4,16               share: share-consumer counts, each run against a plain consumer",
+            "  --consumers 1,4,16               share: share-consumer counts, each run against a plain consumer;",
+            "                                   jms: consumer counts (default 1,4)",
             "  --in-flight N                    share: max in-flight records of the share groups (default: broker's)",
             "",
             "consume with --embedded first fills the topic (not measured). baseline-* use the wire codec on a plain",
@@ -64,6 +66,9 @@ public final class PerfOptions {
             "group, implicit acknowledgement, defaults), and prints records/s and ratios to the plain consumer; with",
             "--embedded it fills the topic with exactly --messages records and adds the broker's CPU per record and",
             "its share state log's growth per record.",
+            "jms sends --messages BytesMessages of --size B through the JMS provider to a fresh topic and a fresh",
+            "queue, NON_PERSISTENT and PERSISTENT, and receives them with AUTO_ACKNOWLEDGE by each count of",
+            "--consumers (a session and thread each); prints msgs/s and the queue/topic ratios (warm-up: --warmup).",
             "Async produce latency is send() to acknowledgement: time queued in the producer plus the round trip;",
             "it only means something at a set load (--throughput), not at full speed.",
             "Progress is printed once a second; the last line has msgs/s, MB/s and latency p50/p99/p999.");
@@ -75,7 +80,7 @@ public final class PerfOptions {
             throw new IllegalArgumentException(USAGE);
         }
         o.command = rest.remove(0);
-        if (!List.of("produce", "consume", "share", "baseline-produce", "baseline-sync", "baseline-consume")
+        if (!List.of("produce", "consume", "share", "jms", "baseline-produce", "baseline-sync", "baseline-consume")
                 .contains(o.command)) {
             throw new IllegalArgumentException("unknown command '" + o.command + "'\n" + USAGE);
         }
@@ -122,6 +127,9 @@ public final class PerfOptions {
         }
         if (o.messages < 1 || o.size < 0 || o.partitions < 1) {
             throw new IllegalArgumentException("--messages and --partitions must be >= 1, --size >= 0");
+        }
+        if (o.consumers == null) {
+            o.consumers = o.command.equals("jms") ? new int[] {1, 4} : new int[] {1, 4, 16};
         }
         if (java.util.Arrays.stream(o.consumers).anyMatch(n -> n < 1) || o.consumers.length == 0) {
             throw new IllegalArgumentException("--consumers needs counts >= 1");

@@ -40,9 +40,10 @@ final class ShareQueues {
         configure(group, queue);
         Map<String, Object> overrides = new HashMap<>();
         overrides.put(ClientConfig.SHARE_ACKNOWLEDGEMENT_MODE, "explicit");
-        // One record per poll: the JMS consumer buffers at most one record the application has not seen, so a
-        // closing consumer gives nearly all of its prefetch back uncounted (RETURN) from the share consumer.
-        overrides.put(ClientConfig.MAX_POLL_RECORDS, 1);
+        // Records are handed to the JMS consumer a poll at a time (a poll per record made every message a thread
+        // hand-off between the fetcher and the application); what a closing consumer never delivered is RETURNed
+        // uncounted, by ShareSource and by the share consumer.
+        overrides.put(ClientConfig.MAX_POLL_RECORDS, Math.min(config.prefetch(), ShareSource.MAX_POLL_RECORDS));
         overrides.put(ClientConfig.SHARE_PREFETCH_MAX_RECORDS, Math.min(config.prefetch(), 100_000));
         if (sel != null) {
             Optional<String> filter = ShareFilter.translate(sel.text());

@@ -29,14 +29,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * a listener that threw).
  *
  * <p>The client share consumer runs in explicit mode and settles a poll's records before the next poll, so this source
- * hands a poll's records to the JMS consumer and polls again only once all of them are settled; the share consumer
- * prefetches meanwhile. Settlements decided on the application's thread ({@link #settleHanded}) are queued and applied
- * on the fetcher thread, where they travel with the next fetch (no round trip per message).
+ * hands a poll's records (up to {@value #MAX_POLL_RECORDS}) to the JMS consumer and polls again only once all of them
+ * are settled; the share consumer prefetches meanwhile. Settlements decided on the application's thread
+ * ({@link #settleHanded}) are queued and applied on the fetcher thread, which sends them at once
+ * ({@code commitAsync}, coalesced by the share consumer while a request is on the wire: no round trip per message, and
+ * AUTO_ACKNOWLEDGE's acceptances do not wait for the end of the poll's records). Records of a poll that the JMS
+ * consumer never delivered are RETURNed when it closes: not counted as a delivery (spec B.13.8).
  *
  * <p>Thread-safety: the {@link RecordSource} methods run on the fetcher thread; {@link #handed}, {@link #passedOver}, {@link #settleHanded},
  * {@link #deliveryCount}, {@link #skippedBySelector} and {@link #wakeup()} may be called from any thread.
  */
 final class ShareSource implements RecordSource {
+    /** Records of one poll at most (bounded further by the consumer's prefetch). */
+    static final int MAX_POLL_RECORDS = 100;
+
     private final ShareConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Listener listener;
@@ -70,12 +76,17 @@ final class ShareSource implements RecordSource {
 
     @Override
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-        applySettlements();
+        boolean applied = applySettlements();
         if (!unsettled.isEmpty()) {
             // The JMS consumer still holds records of the last poll: wait for their settlement (or a wakeup).
-            awaitSettlement(timeout);
-            applySettlements();
+            if (!applied) {
+                awaitSettlement(timeout);
+                applied = applySettlements();
+            }
             if (!unsettled.isEmpty()) {
+                if (applied) {
+                    consumer.commitAsync(); // what was settled goes now, not once the whole poll is
+                }
                 return ConsumerRecords.empty();
             }
         }
@@ -116,15 +127,22 @@ final class ShareSource implements RecordSource {
         }
     }
 
-    /** Fetcher thread: hands queued settlements to the share consumer (sent with its next fetch or commit). */
-    private void applySettlements() {
+    /**
+     * Fetcher thread: hands queued settlements to the share consumer (sent with its next poll or commit).
+     *
+     * @return true if there were any
+     */
+    private boolean applySettlements() {
+        boolean any = false;
         Settlement s;
         while ((s = settlements.poll()) != null) {
             ShareRecord<byte[], byte[]> r = unsettled.remove(s.position());
             if (r != null) {
                 consumer.acknowledge(r, s.type());
+                any = true;
             }
         }
+        return any;
     }
 
     /** The broker's delivery count of a fetched record (JMSXDeliveryCount), or {@code fallback} if unknown. */
@@ -285,15 +303,17 @@ final class ShareSource implements RecordSource {
     }
 
     /**
-     * Sends what is settled, then closes the member: records still unsettled (delivered in CLIENT_ACKNOWLEDGE or a
-     * transaction and not acknowledged, or prefetched) are released, the share consumer's prefetch returned.
+     * Sends what is settled, then closes the member: records still unsettled are released if they were delivered (in
+     * CLIENT_ACKNOWLEDGE or a transaction and not acknowledged) and returned uncounted if the JMS consumer never
+     * delivered them; the share consumer returns its prefetch.
      */
     @Override
     public void close(Duration timeout) {
         try {
             applySettlements();
-            for (ShareRecord<byte[], byte[]> r : List.copyOf(unsettled.values())) {
-                consumer.acknowledge(r, AcknowledgeType.RELEASE);
+            for (Map.Entry<Position, ShareRecord<byte[], byte[]>> e : List.copyOf(unsettled.entrySet())) {
+                consumer.acknowledge(e.getValue(), handed.contains(e.getKey()) ? AcknowledgeType.RELEASE
+                        : AcknowledgeType.RETURN);
             }
             unsettled.clear();
         } finally {

@@ -4,9 +4,9 @@ package io.streambus.client.share;
  * How the application settles a record it received from a {@link ShareConsumer} (spec B.13.8; Kafka's
  * {@code AcknowledgeType}). Immutable and thread-safe.
  *
- * <p>The wire type RETURN (give back a record the application never saw, without counting a delivery) is not
- * offered here: the consumer uses it itself for prefetched records it never handed out, when it closes or
- * unsubscribes (B.13.12 rule 6).
+ * <p>The consumer RETURNs the prefetched records it never handed out itself, when it closes or unsubscribes
+ * (B.13.12 rule 6); {@link #RETURN} is for a layered client (the JMS provider) that buffers polled records on top of
+ * the consumer and never passes some of them on to its own application.
  */
 public enum AcknowledgeType {
     /** The record was processed: it is never delivered again. */
@@ -19,5 +19,11 @@ public enum AcknowledgeType {
      * Extend the acquisition lock while processing goes on (spec B.13.8, Kafka's KIP-1222). Not a settlement: the
      * record must still be acknowledged with one of the other types.
      */
-    RENEW
+    RENEW,
+    /**
+     * Give back a record that was polled but never reached the application (a layered client's buffer), without
+     * counting a delivery (spec B.13.8): it is delivered again as if this delivery had not happened. Never for a
+     * record the application has seen (B.13.12 rule 4); never staged in a transaction.
+     */
+    RETURN
 }

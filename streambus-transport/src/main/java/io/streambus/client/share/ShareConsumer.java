@@ -78,7 +78,11 @@ public interface ShareConsumer<K, V> extends AutoCloseable {
      */
     Map<TopicPartition, Optional<Exception>> commitSync(Duration timeout);
 
-    /** Sends the pending acknowledgements; outcomes go to the acknowledgement commit callback. */
+    /**
+     * Sends the pending acknowledgements; outcomes go to the acknowledgement commit callback. While an earlier
+     * acknowledgement request of this consumer is unanswered they go right after its reply, together with what is
+     * acknowledged meanwhile (at most one round trip later; one request per call would be applied one by one).
+     */
     void commitAsync();
 
     /** Where acknowledgement outcomes go (null: nowhere). */

@@ -43,7 +43,7 @@ public final class ShareAcknowledgements {
                 t = AcknowledgeType.RENEW;
             }
         }
-        if (t == AcknowledgeType.RENEW) {
+        if (t == AcknowledgeType.RENEW || t == AcknowledgeType.RETURN) { // RETURN: never for a record a route saw
             throw new IllegalArgumentException("header " + StreamBusConstants.ACKNOWLEDGE
                     + " must be ACCEPT, RELEASE or REJECT, was '" + marked + "'");
         }

@@ -37,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
 final class Acknowledger {
     private final ShareContext ctx;
     private final Set<AckFlush> active = new LinkedHashSet<>();
+    /** ShareAcknowledge requests on the wire (sent, not answered), for {@link #sendAcknowledgementsSoon}. */
+    private int inFlight;
 
     Acknowledger(ShareContext ctx) {
         this.ctx = ctx;
@@ -56,11 +58,24 @@ final class Acknowledger {
         return out;
     }
 
-    /** Sends what is acknowledged with ShareAcknowledge on the shared path. */
+    /** Sends what is acknowledged with ShareAcknowledge on the shared path, now (commit, close). */
     void sendAcknowledgements() {
         Map<TopicPartition, List<InFlightRecord>> parts = ctx.held.takeAcknowledged(null);
         if (!parts.isEmpty()) {
             send(newFlush(parts), parts.keySet());
+        }
+    }
+
+    /**
+     * {@link #sendAcknowledgements()} unless a ShareAcknowledge is on the wire already: then what is acknowledged
+     * meanwhile goes when its reply arrives, in one request (or with a fetch sent before). An application that
+     * acknowledges record by record as it processes them (the JMS provider) would otherwise send a request per record,
+     * and the broker applies them one by one: the acknowledgements, and with them the in-flight window (B.13.9), fall
+     * behind. The wait is at most one round trip, what a request per record would have taken to be applied as well.
+     */
+    void sendAcknowledgementsSoon() {
+        if (inFlight == 0) {
+            sendAcknowledgements();
         }
     }
 
@@ -121,6 +136,7 @@ final class Acknowledger {
         flush.attempts++;
         ShareAcknowledgeRequest req = new ShareAcknowledgeRequest(ctx.groupId, memberId, TopicPartitions.of(byTopic));
         Set<TopicPartition> sent = Set.copyOf(which);
+        inFlight++;
         ctx.sender.send(BodySupplier.of(req), 0, ctx.sender.requestTimeoutNanos())
                 .whenComplete((r, err) -> onReply(flush, sent, r, err));
     }
@@ -129,6 +145,7 @@ final class Acknowledger {
         boolean lost = false;
         ctx.lock.lock();
         try {
+            inFlight--;
             if (err != null) {
                 lost = requestFailed(flush, sent, err, "ShareAcknowledge");
             } else {
@@ -148,6 +165,9 @@ final class Acknowledger {
                 for (TopicPartition tp : unanswered) { // a conforming broker answers every partition
                     flush.complete(tp, new StreamBusException("no answer for " + tp), RecordState.LOST);
                 }
+            }
+            if (!lost && !ctx.closed()) {
+                sendAcknowledgementsSoon(); // what was held back behind this request
             }
             ctx.changed.signalAll();
         } finally {

@@ -7,7 +7,9 @@ import io.streambus.protocol.share.AcknowledgeType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,13 @@ final class HeldRecords {
     private final Map<TopicPartition, HashMap<Long, InFlightRecord>> held = new HashMap<>();
     private final ArrayDeque<InFlightRecord> buffer = new ArrayDeque<>();
     private final List<InFlightRecord> lastPolled = new ArrayList<>();
+    /**
+     * Records acknowledged locally and not taken for sending yet (a subset of {@link #held}, so bounded like it), so
+     * that taking them costs what was acknowledged, not what is held: a consumer polling one record at a time with a
+     * full prefetch buffer took every held record's state per poll otherwise. Identity set ({@link InFlightRecord}
+     * keeps Object's equals); entries that left ACKNOWLEDGED meanwhile (lost) are dropped when met.
+     */
+    private final Set<InFlightRecord> toSend = new LinkedHashSet<>();
 
     /** Records buffered, not yet handed out. */
     int buffered() {
@@ -77,7 +86,7 @@ final class HeldRecords {
                     throw new IllegalStateException("explicit acknowledgement mode: record " + f.tp + "@"
                             + f.offset + " of the previous poll is not acknowledged");
                 }
-                f.acknowledge(AcknowledgeType.ACCEPT);
+                acknowledge(f, AcknowledgeType.ACCEPT);
             }
         }
         lastPolled.clear();
@@ -98,32 +107,57 @@ final class HeldRecords {
         for (HashMap<Long, InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
-                    f.acknowledge(AcknowledgeType.RELEASE);
+                    acknowledge(f, AcknowledgeType.RELEASE);
                 }
             }
         }
         for (InFlightRecord f : buffer) {
-            f.acknowledge(AcknowledgeType.RETURN);
+            acknowledge(f, AcknowledgeType.RETURN);
         }
         buffer.clear();
         lastPolled.clear();
     }
 
+    /**
+     * Acknowledges held record {@code f} locally with {@code type} (again, if it is ACKNOWLEDGED and not sent yet);
+     * {@link #takeAcknowledged} sends it.
+     *
+     * @throws IllegalStateException if its state does not allow it
+     */
+    void acknowledge(InFlightRecord f, AcknowledgeType type) {
+        f.acknowledge(type);
+        toSend.add(f);
+    }
+
+    /** A record whose transactional staging failed goes back to ACKNOWLEDGED with RELEASE, to be sent. */
+    void releaseUnstaged(InFlightRecord f) {
+        f.move(RecordState.ACKNOWLEDGED);
+        f.ackType = AcknowledgeType.RELEASE;
+        toSend.add(f);
+    }
+
     /** Every record acknowledged locally and not sent yet, per partition (of {@code only}, or all), moved to SENDING. */
     Map<TopicPartition, List<InFlightRecord>> takeAcknowledged(Set<TopicPartition> only) {
         Map<TopicPartition, List<InFlightRecord>> out = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, HashMap<Long, InFlightRecord>> e : held.entrySet()) {
-            if (only != null && !only.contains(e.getKey())) {
+        for (Iterator<InFlightRecord> it = toSend.iterator(); it.hasNext(); ) {
+            InFlightRecord f = it.next();
+            if (f.state != RecordState.ACKNOWLEDGED || !isHeld(f)) {
+                it.remove(); // lost meanwhile: nothing to send
                 continue;
             }
-            for (InFlightRecord f : e.getValue().values()) {
-                if (f.state == RecordState.ACKNOWLEDGED) {
-                    f.move(RecordState.SENDING);
-                    out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(f);
-                }
+            if (only != null && !only.contains(f.tp)) {
+                continue;
             }
+            it.remove();
+            f.move(RecordState.SENDING);
+            out.computeIfAbsent(f.tp, k -> new ArrayList<>()).add(f);
         }
         return out;
+    }
+
+    private boolean isHeld(InFlightRecord f) {
+        HashMap<Long, InFlightRecord> m = held.get(f.tp);
+        return m != null && m.get(f.offset) == f;
     }
 
     /** The records the application holds (DELIVERED), for lock renewal. */
@@ -206,5 +240,6 @@ final class HeldRecords {
         held.clear();
         buffer.clear();
         lastPolled.clear();
+        toSend.clear();
     }
 }

@@ -193,10 +193,11 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
                 throw new IllegalStateException("the share consumer is not subscribed");
             }
             held.settlePreviousPoll(explicit);
-            // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go at once with ShareAcknowledge
-            // on the shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3).
+            // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go with ShareAcknowledge on the
+            // shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3): at once, or
+            // right after the ShareAcknowledge on the wire.
             fetcher.maybeFetch();
-            acks.sendAcknowledgements();
+            acks.sendAcknowledgementsSoon();
         } finally {
             ctx.lock.unlock();
         }
@@ -256,7 +257,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
                 }
                 return;
             }
-            f.acknowledge(io.streambus.protocol.share.AcknowledgeType.valueOf(type.name()));
+            held.acknowledge(f, io.streambus.protocol.share.AcknowledgeType.valueOf(type.name()));
         } finally {
             ctx.lock.unlock();
         }
@@ -310,7 +311,7 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
         try {
             ctx.ensureOpen();
             held.implicitAccept(explicit);
-            acks.sendAcknowledgements();
+            acks.sendAcknowledgementsSoon();
         } finally {
             ctx.lock.unlock();
         }

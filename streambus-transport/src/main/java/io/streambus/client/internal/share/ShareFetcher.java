@@ -38,10 +38,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fetch loop: ShareFetch on a dedicated connection (a held fetch blocks what is behind it, B.13.12 rule 3),
- * bounded by the prefetch limit, piggy-backing the acknowledgements of the fetched partitions when it is sent (never
- * holding them back for a later fetch), and the reactions of B.13.12's table to its replies, the in-flight limit's
- * backoff following {@link InFlightLimitBackoff}. Acquired records go to {@link HeldRecords}. Not thread-safe:
- * guarded by the consumer's lock; timers and replies take it.
+ * bounded by the prefetch limit (sent once half of it is free), piggy-backing the acknowledgements of the fetched
+ * partitions when it is sent (never holding them back for a later fetch), and the reactions of B.13.12's table to its
+ * replies, the in-flight limit's backoff following {@link InFlightLimitBackoff}. Acquired records go to
+ * {@link HeldRecords}. Not thread-safe: guarded by the consumer's lock; timers and replies take it.
  */
 final class ShareFetcher<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(ShareFetcher.class);
@@ -77,6 +77,16 @@ final class ShareFetcher<K, V> {
         this.limitBackoff = InFlightLimitBackoff.forFilter(settings.filter(), settings.fetchBackoffMs());
     }
 
+    /**
+     * The room a fetch waits for: half the prefetch bound. Topping the buffer up as soon as one record left it would
+     * send a ShareFetch per record or two to a consumer that polls a few records at a time, and each costs the broker
+     * an acquisition pass over the partition's in-flight window; half the bound still leaves the other half to
+     * hand out while the fetch travels.
+     */
+    private int lowWaterRoom() {
+        return Math.max(1, (settings.prefetchMax() + 1) / 2);
+    }
+
     /** Closes the dedicated connection (a held fetch then fails and its acknowledgements go on their own). */
     void closeConnection() {
         Connection c = conn;
@@ -97,7 +107,7 @@ final class ShareFetcher<K, V> {
             return false;
         }
         int room = settings.prefetchMax() - ctx.held.buffered();
-        if (room <= 0) {
+        if (room < lowWaterRoom()) {
             return false;
         }
         long now = ctx.time.nanoTime();
@@ -226,8 +236,9 @@ final class ShareFetcher<K, V> {
                 } else {
                     maybeFetch();
                 }
-                // What no fetch carried (prefetch bound reached, partition left out) goes on its own at once.
-                acks.sendAcknowledgements();
+                // What no fetch carried (prefetch bound reached, partition left out) goes on its own at once, or
+                // behind the ShareAcknowledge on the wire.
+                acks.sendAcknowledgementsSoon();
             }
         } finally {
             ctx.lock.unlock();

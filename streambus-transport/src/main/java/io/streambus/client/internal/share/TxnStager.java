@@ -55,8 +55,8 @@ final class TxnStager {
             List<InFlightRecord> found = new ArrayList<>();
             Map<TopicPartition, Set<Long>> gone = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
             for (Map.Entry<? extends ShareRecord<?, ?>, AcknowledgeType> e : acks.entrySet()) {
-                if (e.getValue() == AcknowledgeType.RENEW) {
-                    throw new IllegalArgumentException("RENEW cannot be staged in a transaction (B.13.15)");
+                if (e.getValue() == AcknowledgeType.RENEW || e.getValue() == AcknowledgeType.RETURN) {
+                    throw new IllegalArgumentException(e.getValue() + " cannot be staged in a transaction (B.13.15)");
                 }
                 InFlightRecord f = ctx.held.find(e.getKey());
                 if (f == null) {
@@ -184,15 +184,14 @@ final class TxnStager {
     }
 
     /** A record that was not staged: released (sent with the next acknowledgements), or lost. Under lock. */
-    private static void notStaged(InFlightRecord f, boolean lost) {
+    private void notStaged(InFlightRecord f, boolean lost) {
         if (f.state != RecordState.STAGING) {
             return; // dropped meanwhile (partition or member lost)
         }
         if (lost) {
             f.move(RecordState.LOST);
         } else {
-            f.move(RecordState.ACKNOWLEDGED);
-            f.ackType = io.streambus.protocol.share.AcknowledgeType.RELEASE;
+            ctx.held.releaseUnstaged(f);
         }
     }
 }

@@ -284,6 +284,80 @@ class ShareConsumerImplTest {
         fetch().respond(fetchReply(TP));
     }
 
+    @Test
+    void acknowledgementsMadeWhileAShareAcknowledgeIsOnTheWireGoTogetherWhenItIsAnswered() {
+        // One record per poll, as the JMS provider polls: one ShareAcknowledge per record would be applied one by one.
+        start(Map.of("share.acknowledgement.mode", "explicit", "max.poll.records", 1));
+        List<ShareRecord<String, String>> polled = new ArrayList<>(subscribedWith(0, 1, 2, 3, 4));
+        FakeNetwork.Request held = fetch();
+        consumer.acknowledge(polled.get(0));
+        polled.addAll(consumer.poll(Duration.ZERO));
+        FakeNetwork.Request first = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(first)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        consumer.acknowledge(polled.get(1));
+        polled.addAll(consumer.poll(Duration.ZERO));
+        consumer.acknowledge(polled.get(2), AcknowledgeType.RELEASE);
+        polled.addAll(consumer.poll(Duration.ZERO));
+        assertThat(offsets(polled)).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("held back behind the one on the wire")
+                .containsExactly(first);
+
+        first.respond(ackReply(0, List.of()));
+        FakeNetwork.Request second = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(second)).as("everything held back, in one request").containsExactly(
+                ack(1, 1, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(2, 2, io.streambus.protocol.share.AcknowledgeType.RELEASE));
+
+        consumer.acknowledge(polled.get(3));
+        consumer.commitAsync();
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("commitAsync waits for the request on the wire too")
+                .containsExactly(second);
+        second.respond(ackReply(0, List.of()));
+        FakeNetwork.Request third = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(third)).containsExactly(ack(3, 3, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        third.respond(ackReply(0, List.of()));
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).hasSize(3);
+        assertThat(acknowledged).containsExactly("t-0 ACCEPT 1", "t-0 ACCEPT 1", "t-0 RELEASE 1", "t-0 ACCEPT 1");
+        consumer.acknowledge(consumer.poll(Duration.ZERO).get(0));
+        assertThat(callbacks).containsExactly("t-0 [0] ok", "t-0 [1, 2] ok", "t-0 [3] ok");
+        held.respond(fetchReply(TP));
+        assertThat(acks(fetch())).as("the last one rides on the next fetch")
+                .containsExactly(ack(4, 4, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+    }
+
+    @Test
+    void aPolledRecordTheApplicationNeverSawIsReturnedUncountedAndCannotBeStaged() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        net.capabilities(TXN_SHARE_CAPS);
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1);
+        FakeNetwork.Request held = fetch();
+        assertThatThrownBy(() -> consumer.stage(Map.of(polled.get(1), AcknowledgeType.RETURN),
+                new io.streambus.protocol.txn.ProducerIdAndEpoch(7, (short) 1), System.nanoTime()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RETURN");
+        consumer.acknowledge(polled.get(0));
+        consumer.acknowledge(polled.get(1), AcknowledgeType.RETURN);
+        consumer.commitAsync();
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
+                ack(1, 1, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        a.respond(ackReply(0, List.of()));
+        held.respond(fetchReply(TP));
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
+    void aFetchWaitsUntilHalfThePrefetchBoundIsFree() {
+        start(Map.of("share.prefetch.max.records", 4, "max.poll.records", 1));
+        assertThat(offsets(subscribedWith(10, 11, 12, 13))).containsExactly(10L);
+        assertThat(net.pending(ApiKey.SHARE_FETCH)).as("3 of 4 buffered: no fetch for 1 record").isEmpty();
+        assertThat(offsets(consumer.poll(Duration.ZERO))).containsExactly(11L);
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).partitions().topics().get(0).partitions().get(0).maxRecords())
+                .as("half of the bound is free").isEqualTo(2);
+        f.respond(fetchReply(TP));
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(0, List.of())); // 10, accepted by the second poll
+    }
+
     // ---- transactional acknowledgements (B.13.15) --------------------------------------------------------------
 
     /** Runs {@code stage} on another thread (it blocks for the reply) and returns the request it sent. */

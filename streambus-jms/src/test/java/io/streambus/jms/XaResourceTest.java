@@ -161,6 +161,29 @@ class XaResourceTest extends BrokerSupport {
     }
 
     @Test
+    void aQueueConsumerNeverReceivesWhatARolledBackOrUndecidedBranchSent() throws Exception {
+        XASession s = xaConnect(unique("xaq")).createXASession();
+        XAResource r = s.getXAResource();
+        jakarta.jms.Queue q = s.createQueue(unique("xa-queue"));
+        MessageProducer p = s.createProducer(q);
+        Session consumerSession = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = consumerSession.createConsumer(q);
+
+        Xid prepared = sendInBranch(r, s, p, "prepared then rolled back");
+        assertThat(r.prepare(prepared)).isEqualTo(XAResource.XA_OK);
+        Xid ended = sendInBranch(r, s, p, "rolled back without prepare");
+        r.rollback(ended);
+        Xid undecided = sendInBranch(r, s, p, "committed last");
+        assertThat(r.prepare(undecided)).isEqualTo(XAResource.XA_OK);
+        // Share groups deliver committed data only (B.13.1): nothing while the branches are undecided.
+        assertThat(consumer.receive(500)).as("undecided branches").isNull();
+        r.rollback(prepared);
+        r.commit(undecided, false);
+        assertThat(text(consumer.receive(5000))).isEqualTo("committed last");
+        assertThat(consumer.receive(300)).as("rolled-back branches").isNull();
+    }
+
+    @Test
     void aBranchWithoutWorkIsReadOnlyAndAssociationRulesHold() throws Exception {
         XASession s = xaConnect(unique("xaro")).createXASession();
         XAResource r = s.getXAResource();

@@ -94,10 +94,6 @@ interface RecordSource {
     default void skippedBySelector(TopicPartition tp, long offset) {
     }
 
-    /** Per-record sources: a fetched record will not be handed out (dropped from the buffer). Any thread. */
-    default void dropped(TopicPartition tp, long offset) {
-    }
-
     /**
      * Per-record sources, fetcher thread: sends the settlements decided so far and waits for the broker's answer.
      *

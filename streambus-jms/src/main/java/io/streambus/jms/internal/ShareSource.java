@@ -228,15 +228,6 @@ final class ShareSource implements RecordSource {
         return true;
     }
 
-    /**
-     * Forgets records that were fetched but will never be handed out (the JMS consumer dropped them from its buffer):
-     * they are released.
-     */
-    @Override
-    public void dropped(TopicPartition tp, long offset) {
-        queue(new Position(tp, offset), AcknowledgeType.RELEASE);
-    }
-
     private void queue(Position p, AcknowledgeType type) {
         settlements.add(new Settlement(p, type));
         signal();

@@ -73,6 +73,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     private final Map<String, Long> knownTopics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService monitor;
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** Decides when failed probes mean an outage; monitor thread only. */
+    private final ProbePolicy probes = new ProbePolicy();
     private final Object lifecycle = new Object();
 
     private volatile String clientId;
@@ -427,13 +429,16 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
         }
         try {
             transport.admin().health().get(Math.max(config.healthCheckIntervalMs() * 2, 500), TimeUnit.MILLISECONDS);
+            probes.answered();
             if (failed.compareAndSet(true, false)) {
                 LOG.info("connection {} to the StreamBus broker is back", id);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            transportFailure(e);
+            if (probes.failed(Jms.unwrap(e))) {
+                transportFailure(e);
+            }
         }
     }
 

@@ -11,12 +11,11 @@ import javax.transaction.xa.Xid;
  * again, delivery count + 1) even if the container did not roll the transaction back itself. Thread-safe as far as
  * the delegate is (the mark is volatile).
  */
-final class DeliveryXAResource implements XAResource {
-    private final XAResource delegate;
+final class DeliveryXAResource extends DelegatingXAResource {
     private volatile boolean rollbackOnly;
 
     DeliveryXAResource(XAResource delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Makes the branch the session works in now roll back at its end. */
@@ -39,51 +38,5 @@ final class DeliveryXAResource implements XAResource {
             rollbackOnly = false;
         }
         delegate.end(xid, fail ? TMFAIL : flags);
-    }
-
-    @Override
-    public int prepare(Xid xid) throws XAException {
-        return delegate.prepare(xid);
-    }
-
-    @Override
-    public void commit(Xid xid, boolean onePhase) throws XAException {
-        delegate.commit(xid, onePhase);
-    }
-
-    @Override
-    public void rollback(Xid xid) throws XAException {
-        delegate.rollback(xid);
-    }
-
-    @Override
-    public void forget(Xid xid) throws XAException {
-        delegate.forget(xid);
-    }
-
-    @Override
-    public Xid[] recover(int flag) throws XAException {
-        return delegate.recover(flag);
-    }
-
-    @Override
-    public boolean isSameRM(XAResource other) throws XAException {
-        XAResource o = other instanceof DeliveryXAResource d ? d.delegate : other;
-        return delegate.isSameRM(o);
-    }
-
-    @Override
-    public int getTransactionTimeout() throws XAException {
-        return delegate.getTransactionTimeout();
-    }
-
-    @Override
-    public boolean setTransactionTimeout(int seconds) throws XAException {
-        return delegate.setTransactionTimeout(seconds);
-    }
-
-    @Override
-    public String toString() {
-        return "DeliveryXAResource[" + delegate + "]";
     }
 }

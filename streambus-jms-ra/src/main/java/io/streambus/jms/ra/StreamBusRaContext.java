@@ -2,6 +2,7 @@ package io.streambus.jms.ra;
 
 import static io.streambus.jms.ra.RuntimeExceptions.rt;
 
+import io.streambus.jms.internal.JmsProducerImpl;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
@@ -83,7 +84,7 @@ final class StreamBusRaContext implements JMSContext {
 
     @Override
     public JMSProducer createProducer() {
-        return new StreamBusRaProducer(session(), producer());
+        return new JmsProducerImpl(this::producer, false); // no asynchronous sends in a container (JMS 3.1 §12.2)
     }
 
     @Override

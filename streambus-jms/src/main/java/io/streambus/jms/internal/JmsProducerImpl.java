@@ -8,21 +8,28 @@ import io.streambus.jms.message.StreamBusTextMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
 import jakarta.jms.MessageFormatRuntimeException;
+import jakarta.jms.MessageProducer;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The simplified-API producer: settings and message properties applied to every message it sends, through its
- * context's anonymous {@link JmsMessageProducer}. Not thread-safe.
+ * context's anonymous {@link MessageProducer} (the provider's, or a resource adapter's handle of it). Not
+ * thread-safe: one thread at a time, as its context.
  */
-final class JmsProducerImpl implements JMSProducer {
-    private final JmsContextImpl context;
+public final class JmsProducerImpl implements JMSProducer {
+    /** The context's anonymous producer, created on first use. */
+    private final Supplier<? extends MessageProducer> producer;
+    /** False in a Jakarta EE container, where JMS 3.1 section 12.2 refuses asynchronous sends. */
+    private final boolean asyncAllowed;
     /** Holds the properties (and their conversion rules) to set on each sent message. */
     private final StreamBusMessage properties = new StreamBusMessage();
     private int deliveryMode = DeliveryMode.PERSISTENT;
@@ -38,7 +45,17 @@ final class JmsProducerImpl implements JMSProducer {
     private Destination replyTo;
 
     JmsProducerImpl(JmsContextImpl context) {
-        this.context = context;
+        this(context::producer, true);
+    }
+
+    /**
+     * A producer that sends through {@code producer}'s anonymous MessageProducer.
+     *
+     * @param asyncAllowed false where asynchronous sends are refused (a Jakarta EE container)
+     */
+    public JmsProducerImpl(Supplier<? extends MessageProducer> producer, boolean asyncAllowed) {
+        this.producer = producer;
+        this.asyncAllowed = asyncAllowed;
     }
 
     private JMSProducer doSend(Destination destination, Message m) {
@@ -57,7 +74,7 @@ final class JmsProducerImpl implements JMSProducer {
             if (replyTo != null) {
                 m.setJMSReplyTo(replyTo);
             }
-            JmsMessageProducer p = context.producer();
+            MessageProducer p = producer.get();
             p.setDeliveryDelay(deliveryDelay);
             p.setDisableMessageID(disableMessageId);
             p.setDisableMessageTimestamp(disableTimestamp);
@@ -198,6 +215,10 @@ final class JmsProducerImpl implements JMSProducer {
 
     @Override
     public JMSProducer setAsync(CompletionListener completionListener) {
+        if (completionListener != null && !asyncAllowed) {
+            throw new IllegalStateRuntimeException("asynchronous sends are not allowed in a Jakarta EE container "
+                    + "(JMS 3.1 section 12.2)");
+        }
         async = completionListener;
         return this;
     }

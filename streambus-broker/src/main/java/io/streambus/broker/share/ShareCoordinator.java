@@ -327,7 +327,6 @@ public final class ShareCoordinator implements AutoCloseable {
         for (SharePartition p : g.partitions.values()) {
             p.expire(now, m.id, g.settings);
         }
-        g.wake();
     }
 
     /** Creates the share-partitions that {@code topics} need (B.13.1). Caller holds the group's lock. */
@@ -511,7 +510,6 @@ public final class ShareCoordinator implements AutoCloseable {
                 }
             }
             acksDurable = persistLocked(g);
-            g.wake();
         }
         long deadline = clock.getAsLong() + r.maxWaitMs();
         CompletableFuture<Outcome<ShareFetchResponse>> result = new CompletableFuture<>();
@@ -538,7 +536,6 @@ public final class ShareCoordinator implements AutoCloseable {
                              CompletableFuture<Outcome<ShareFetchResponse>> result, boolean held) {
         try {
             CompletableFuture<Void> countsDurable;
-            ShareGroup.Waiter retry = null;
             boolean any = false;
             boolean failed = false;
             boolean hold;
@@ -567,33 +564,23 @@ public final class ShareCoordinator implements AutoCloseable {
                     m.deadlineMs = Math.max(m.deadlineMs, now + config.sessionTimeout().toMillis());
                 }
                 countsDurable = persistLocked(g);
-                if (hold) {
-                    for (Slot s : slots) {
-                        if (s.records != null) { // empty; released before the next attempt can start
-                            s.records.release();
-                            s.records = null;
-                        }
-                    }
-                    // Registered under the lock that decided to hold, so no acknowledgement made after that
-                    // decision can miss it. From here on the slots belong to the next attempt.
-                    retry = new ShareGroup.Waiter(() -> worker.execute(() -> acquirePass(principal, g, m, r, filter,
-                            slots, deadline, open, alloc, result, true)));
-                    g.await(retry);
-                }
             }
             if (hold) {
-                // Tried again at once when records may have become acquirable (ShareGroup#wake), and at least
-                // every HOLD_POLL_MS for what the group does not see (new data, the deadline).
+                for (Slot s : slots) {
+                    if (s.records != null) {
+                        s.records.release();
+                        s.records = null;
+                    }
+                }
                 long delay = Math.max(1, Math.min(HOLD_POLL_MS, deadline - clock.getAsLong()));
                 try {
-                    timers.schedule(retry::fire, delay, TimeUnit.MILLISECONDS);
+                    timers.schedule(() -> worker.execute(() -> acquirePass(principal, g, m, r, filter, slots,
+                            deadline, open, alloc, result, true)), delay, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
-                    if (retry.cancel()) {
-                        synchronized (g) {
-                            m.heldFetches--;
-                        }
-                        result.complete(Outcome.error(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
+                    synchronized (g) {
+                        m.heldFetches--;
                     }
+                    result.complete(Outcome.error(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
                 }
                 return;
             }
@@ -782,10 +769,7 @@ public final class ShareCoordinator implements AutoCloseable {
             synchronized (g) {
                 List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = acknowledgeLocked(principal, g,
                         m, r, (sp, acks, now, budget) -> sp.acknowledge(m.id, acks, now, g.settings, budget));
-                CompletableFuture<Outcome<ShareAcknowledgeResponse>> reply = acknowledgeReply(g, topics,
-                        persistLocked(g));
-                g.wake();
-                return reply;
+                return acknowledgeReply(g, topics, persistLocked(g));
             }
         }
         try {
@@ -1146,14 +1130,10 @@ public final class ShareCoordinator implements AutoCloseable {
                             removeMember(g, m, now);
                         }
                     }
-                    boolean released = false;
                     for (SharePartition p : g.partitions.values()) {
-                        released |= p.expire(now, null, g.settings);
+                        p.expire(now, null, g.settings);
                     }
                     persistLocked(g);
-                    if (released) {
-                        g.wake();
-                    }
                 }
             } catch (RuntimeException e) {
                 LOG.error("share group '{}': sweep failed", g.id, e);

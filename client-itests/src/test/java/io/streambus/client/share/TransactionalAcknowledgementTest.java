@@ -159,7 +159,10 @@ class TransactionalAcknowledgementTest {
                     .build()).get(10, TimeUnit.SECONDS);
             try (ShareConsumer<String, String> c = client.newShareConsumer("slow", Serdes.stringDeserializer(),
                     Serdes.stringDeserializer(), Map.of("share.fetch.max.wait.ms", 100,
-                            "share.acknowledgement.mode", "explicit", "share.lock.auto.renew", false));
+                            "share.acknowledgement.mode", "explicit", "share.lock.auto.renew", false,
+                            // one record buffered fills c's prefetch: its fetcher then stops, so it cannot win
+                            // back the record whose lock ended (and burn its deliveries) while other polls
+                            "share.prefetch.max.records", 1));
                  ShareConsumer<String, String> other = consumer(client, "slow");
                  Producer<String, String> txp = transactional(client, "late")) {
                 c.subscribe(List.of("in"));

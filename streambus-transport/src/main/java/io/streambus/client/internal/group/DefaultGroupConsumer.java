@@ -223,7 +223,9 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
             }
             ConsumerRecords<K, V> records;
             try {
-                records = engine.poll(Duration.ofNanos(Math.max(0, Math.min(remaining, POLL_SLICE_NANOS))));
+                // never wait past the point where the session is known to have ended (the next step fences)
+                long slice = Math.min(Math.min(remaining, POLL_SLICE_NANOS), membership.nanosUntilSilentExpiry());
+                records = engine.poll(Duration.ofNanos(Math.max(0, slice)));
             } catch (WakeupException e) {
                 // The engine is woken by the coordinator too (to react to a rebalance at once).
                 continue;

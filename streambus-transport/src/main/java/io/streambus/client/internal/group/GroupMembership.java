@@ -117,6 +117,13 @@ final class GroupMembership {
     /** The last assignment received, sent as owned partitions in JoinGroup (sticky, B.6.2). */
     private List<TopicPartition> lastAssignment = List.of();
     private RuntimeException fatal;
+    /**
+     * When the latest reply arrived that shows the broker restarted this member's session timer (B.6.1: a
+     * Heartbeat, SyncGroup or OffsetCommit that passed the membership checks). The broker restarted it no later, so
+     * the silence since then is a lower bound of the broker's: once it exceeds the session timeout the broker has
+     * removed this member, whatever the network still lets through.
+     */
+    private long renewedAt;
     private boolean groupsConfirmed;
     private Thread coordinator;
 
@@ -276,6 +283,7 @@ final class GroupMembership {
             if (fatal != null) {
                 throw fatal;
             }
+            expireIfSilentLocked(time.nanoTime());
             if (state != MemberState.STABLE && (!owned.isEmpty() || pending != null)) {
                 return new Step.Revoke(state == MemberState.FENCED);
             }
@@ -324,6 +332,53 @@ final class GroupMembership {
         lock.lock();
         try {
             return owned;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * B.6.1: a member that has heard nothing renewing its session for longer than the session timeout has been
+     * removed by the broker (its silence is at least as long). Its partitions are lost: it must stop delivering
+     * what it still fetches (another member, or itself after rejoining, starts again from the last commit) and
+     * rejoin, without waiting for a reply that a partitioned network may hold back for a request timeout or more.
+     */
+    private boolean expireIfSilentLocked(long now) {
+        if ((state != MemberState.STABLE && state != MemberState.REBALANCE_PENDING)
+                || now - renewedAt <= settings.sessionTimeoutNanos()) {
+            return false;
+        }
+        LOG.warn("group {} member {} generation {}: no reply renewed its session for {} ms, longer than the session "
+                + "timeout of {} ms, so the broker has removed it; its partitions are lost, rejoining", groupId,
+                memberId, generation, TimeUnit.NANOSECONDS.toMillis(now - renewedAt), settings.sessionTimeoutMs());
+        transition(MemberState.FENCED);
+        signal();
+        return true;
+    }
+
+    /**
+     * How long the member may still deliver records before its silence would exceed the session timeout
+     * ({@link Long#MAX_VALUE} when it owns nothing by generation): a poll does not wait past that point.
+     */
+    long nanosUntilSilentExpiry() {
+        lock.lock();
+        try {
+            if (state != MemberState.STABLE && state != MemberState.REBALANCE_PENDING) {
+                return Long.MAX_VALUE;
+            }
+            return renewedAt + settings.sessionTimeoutNanos() - time.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A reply to a request of generation {@code gen} passed the broker's membership checks (B.6.1). Any thread. */
+    void sessionRenewed(int gen) {
+        lock.lock();
+        try {
+            if (gen == generation) {
+                renewedAt = time.nanoTime();
+            }
         } finally {
             lock.unlock();
         }
@@ -859,6 +914,7 @@ final class GroupMembership {
             }
             pending = new PendingAssignment(gen, parts);
             lastAssignment = List.copyOf(parts);
+            renewedAt = time.nanoTime();
             transition(unreadable ? MemberState.REBALANCE_PENDING : MemberState.STABLE);
             signal();
         } finally {
@@ -888,6 +944,7 @@ final class GroupMembership {
         try {
             request(new HeartbeatRequest(groupId, g.id(), g.memberId()), HeartbeatResponse.class,
                     settings.requestTimeoutNanos(), "Heartbeat");
+            sessionRenewed(g.id());
         } catch (BrokerErrorException e) {
             if (isMembershipCode(e.code())) {
                 onMembershipError(g.id(), e.code(), "Heartbeat");

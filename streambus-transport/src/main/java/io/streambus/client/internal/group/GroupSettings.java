@@ -42,6 +42,10 @@ record GroupSettings(List<String> assignorNames, int sessionTimeoutMs, int heart
                 Math.max(backoff, config.getInt(ClientConfig.RETRY_BACKOFF_MAX_MS)));
     }
 
+    long sessionTimeoutNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
+    }
+
     long heartbeatIntervalNanos() {
         return TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
     }

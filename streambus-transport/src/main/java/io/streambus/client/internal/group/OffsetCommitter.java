@@ -209,11 +209,14 @@ final class OffsetCommitter {
                     }
                 }
             }
+            int code = failed.isEmpty() ? 0 : failed.values().iterator().next();
+            if (!GroupMembership.isMembershipCode(code)) {
+                membership.sessionRenewed(gen); // the commit passed the membership checks (B.6.1)
+            }
             if (failed.isEmpty()) {
                 offsets.forEach((tp, om) -> committedPositions.put(tp, om.offset()));
                 return null;
             }
-            int code = failed.values().iterator().next();
             if (GroupMembership.isMembershipCode(code)) {
                 membership.onMembershipError(gen, code, "OffsetCommit");
                 throw new BrokerErrorException(code, null, "OffsetCommit of group '" + groupId + "' (generation "

@@ -1,0 +1,100 @@
+package io.streambus.client.internal.group;
+
+import static io.streambus.client.internal.group.GroupTestKit.P0;
+import static io.streambus.client.internal.group.GroupTestKit.P1;
+import static io.streambus.client.internal.group.GroupTestKit.answerCommit;
+import static io.streambus.client.internal.group.GroupTestKit.done;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streambus.client.ClientConfig;
+import io.streambus.client.consumer.OffsetAndMetadata;
+import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.group.JoinGroupRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * B.6.1: a member that has heard nothing renewing its session for longer than the session timeout knows the broker
+ * has removed it. It gives up its partitions as lost (no commit) and rejoins, instead of delivering what a healed
+ * network lets it fetch before a reply tells it so: such records would be delivered again from the last commit.
+ */
+class SilentSessionExpiryTest {
+    private static final int SESSION_MS = 6000;
+
+    private static GroupTestKit kit() {
+        return new GroupTestKit(Map.of(ClientConfig.SESSION_TIMEOUT_MS, SESSION_MS,
+                ClientConfig.ENABLE_AUTO_COMMIT, false));
+    }
+
+    @Test
+    void aMemberSilentForLongerThanTheSessionTimeoutLosesItsPartitionsAndRejoins() throws Exception {
+        try (GroupTestKit kit = kit()) {
+            kit.stableMember(List.of(P0, P1));
+
+            kit.net.advanceMs(SESSION_MS); // exactly the timeout: the broker may still hold the member
+            done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
+            assertThat(kit.membership.state()).isEqualTo(MemberState.STABLE);
+            assertThat(kit.events).noneMatch(e -> e.startsWith("lost"));
+
+            kit.net.advanceMs(1);
+            done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
+            assertThat(kit.events).contains("lost [t-0, t-1]").doesNotContain("revoked [t-0, t-1]");
+            assertThat(kit.consumer.assignment()).isEmpty();
+            assertThat(kit.net.requests(ApiKey.OFFSET_COMMIT)).as("nothing committed for lost partitions").isEmpty();
+
+            JoinGroupRequest rejoin = kit.join(2, "m-1", List.of(P0));
+            assertThat(rejoin.memberId()).as("the broker says whether it still knows the id").isEqualTo("m-1");
+            kit.pollApplying(Map.of());
+            assertThat(kit.consumer.assignment()).containsExactly(P0);
+        }
+    }
+
+    @Test
+    void answeredHeartbeatsKeepTheMemberPastTheSessionTimeout() throws Exception {
+        try (GroupTestKit kit = kit()) {
+            kit.stableMember(List.of(P0));
+            for (int i = 0; i < 2 * SESSION_MS / GroupTestKit.HEARTBEAT_MS; i++) {
+                kit.heartbeat(0);
+            }
+            done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
+            assertThat(kit.membership.state()).isEqualTo(MemberState.STABLE);
+            assertThat(kit.consumer.assignment()).containsExactly(P0);
+            assertThat(kit.events).noneMatch(e -> e.startsWith("lost"));
+        }
+    }
+
+    @Test
+    void anAnsweredCommitRenewsTheSessionToo() throws Exception {
+        try (GroupTestKit kit = kit()) {
+            kit.stableMember(List.of(P0));
+            kit.net.advanceMs(SESSION_MS - 1000);
+            Future<?> commit = kit.onConsumer(() -> kit.consumer.commitSync(
+                    Map.of(P0, new OffsetAndMetadata(5)), Duration.ofSeconds(5)));
+            answerCommit(kit.expect(ApiKey.OFFSET_COMMIT), 0);
+            done(commit);
+
+            kit.net.advanceMs(SESSION_MS - 1000); // 10 s after the SyncGroup, 5 s after the commit
+            done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
+            assertThat(kit.membership.state()).isEqualTo(MemberState.STABLE);
+
+            kit.net.advanceMs(1001);
+            done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
+            assertThat(kit.membership.state()).isIn(MemberState.FENCED, MemberState.JOINING);
+            assertThat(kit.events).contains("lost [t-0]");
+        }
+    }
+
+    @Test
+    void aPollDoesNotWaitPastTheSessionsEnd() throws Exception {
+        try (GroupTestKit kit = kit()) {
+            kit.stableMember(List.of(P0));
+            kit.net.advanceMs(SESSION_MS - 100);
+            assertThat(kit.membership.nanosUntilSilentExpiry()).isEqualTo(Duration.ofMillis(100).toNanos());
+            kit.net.advanceMs(200);
+            assertThat(kit.membership.nanosUntilSilentExpiry()).isNegative();
+        }
+    }
+}

@@ -48,10 +48,15 @@ import org.slf4j.LoggerFactory;
  * journals, applies staged offsets through a {@link TxnOffsetSink}, and informs registered
  * {@link TxnParticipant}s.
  *
- * <p><b>Durability.</b> Records that a reply depends on (new ids and epochs, PrepareTxn, decisions, outcomes,
- * forgets) are forced before the reply; concurrent requests share one fsync ({@link RecordFile#sync}). Other
- * changes (partitions and groups added to an open transaction) follow the flush policy: an open transaction is
- * aborted at a restart anyway, and its batches are found from the partition journals.
+ * <p><b>Durability.</b> Every record follows the broker's one flush policy, written before the reply and in the
+ * order B.7.8.6 asks (a decision before its first marker, markers and offsets before the reply): "durable" there is
+ * "as durable as acknowledged messages", so under {@code every-write} each is forced before the next step, concurrent
+ * requests sharing one fsync ({@link RecordFile#sync}), and under {@code os} nothing is forced on the request path
+ * (a SIGKILL loses nothing written; a power loss may lose anything, as it may lose acknowledged messages). The one
+ * exceptions are forced whatever the policy: PrepareTxn, because B.7.8.3 asks a broker that answers Produce before
+ * syncing to sync the branch's batches then (the prepared record goes with them), and a new producer id or epoch
+ * (InitProducerID, InitXaBranch), because one handed out again after a power loss would break fencing rather than
+ * lose data; both are written once per XA branch or producer session, not per ordinary transaction.
  *
  * <p><b>Restart</b> (B.7.8.6): Ongoing transactions and Empty XA branches are aborted (the producer's next request
  * gets 38), PrepareCommit/PrepareAbort are completed, Prepared branches stay Prepared, and any open transactional
@@ -518,7 +523,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (bumpEpoch) {
             m.epoch++;
         }
-        persist(m, true);
+        persist(m, false);
         finishOutcome(m);
     }
 
@@ -536,7 +541,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 try {
                     PartitionProducerState s = eos.state(log);
                     long pos = s.writeMarker(m.producerId, m.epoch, commit);
-                    s.syncIfPolicy(pos, true);
+                    s.syncIfPolicy(pos, false);
                     CrashPoints.reach(CrashPoints.Point.OUTCOME_MARKER);
                 } catch (IOException ex) {
                     throw new TxnException(ErrorCode.STORAGE_ERROR, "writing the "
@@ -569,7 +574,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 : (m.heuristic ? TxnState.HEURISTIC_ROLLBACK : TxnState.COMPLETE_ABORT);
         m.transitionTo(end, clock.getAsLong());
         m.clearTransaction();
-        persist(m, true);
+        persist(m, false);
     }
 
     private static void await(CompletableFuture<Void> f, String what) {
@@ -669,7 +674,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 for (TxnParticipant participant : participants) {
                     await(participant.transactionPrepared(transactionalId, producerId), "preparing a participant");
                 }
-                persist(m, true);
+                persist(m, true); // B.7.8.3: forced with the batches above, whatever the policy
             } catch (IOException | RuntimeException e) {
                 m.state = before; // undo, not a transition: the prepare never happened
                 m.stateSinceMs = sinceBefore;
@@ -754,7 +759,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     private void forget(TxnMetadata m) {
         byte[] id = m.transactionalId.getBytes(StandardCharsets.UTF_8);
-        append(ByteBuffer.allocate(5 + id.length).put(R_FORGET).putInt(id.length).put(id).array(), true);
+        append(ByteBuffer.allocate(5 + id.length).put(R_FORGET).putInt(id.length).put(id).array(), false);
         m.dead = true;
         byId.remove(m.transactionalId, m);
         byPid.remove(m.producerId, m);

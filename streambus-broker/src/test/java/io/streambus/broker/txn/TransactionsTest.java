@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streambus.broker.EmbeddedBroker;
 import io.streambus.broker.EosInternals;
+import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.broker.testing.TestClient;
 import io.streambus.broker.txn.EosTestSupport.Committed;
@@ -40,6 +41,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Transactions (B.7) over real sockets with codec requests: commit and abort with read-committed and
@@ -119,6 +122,37 @@ class TransactionsTest {
             assertThat(readAll(c, "t", 0)).containsExactly("plain0", "a", "b", "plain3", "x", "y", "plain6");
             // Markers spend no offsets and never appear.
             assertThat(EosTestSupport.endOffset(c, "t", 0)).isEqualTo(7);
+        }
+    }
+
+    /**
+     * One flush policy for every log: under {@code os} a transaction's decision, markers and outcome are written
+     * but never forced on the request path; under {@code every-write} they are forced before the reply.
+     */
+    @ParameterizedTest
+    @EnumSource(value = FlushPolicy.Kind.class, names = {"OS", "EVERY_WRITE"})
+    void aCommitForcesTheTransactionStateOnlyWhenThePolicySays(FlushPolicy.Kind kind) throws IOException {
+        FlushPolicy policy = kind == FlushPolicy.Kind.OS ? FlushPolicy.OS : FlushPolicy.EVERY_WRITE;
+        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(dir.resolve("data")).exactlyOnce(txnConfig())
+                .flushPolicy(policy).build(); TestClient c = TestClient.connect(b.start())) {
+            c.send(new CreateTopicRequest("t", 4, 1));
+            InitProducerIdResponse p = init(c, "tx-policy", 0);
+            EosService eos = EosInternals.eos(b);
+            for (int round = 0; round < 3; round++) {
+                for (int part = 0; part < 4; part++) {
+                    addPartition(c, "tx-policy", p, "t", part);
+                    c.send(transactional("t", part, p.producerId(), p.producerEpoch(), "v" + round));
+                }
+                long before = eos.forceCount();
+                assertThat(endTxn(c, "tx-policy", p, round != 1)).isZero();
+                long forces = eos.forceCount() - before;
+                if (kind == FlushPolicy.Kind.OS) {
+                    assertThat(forces).as("forces of an EndTxn under os").isZero();
+                } else {
+                    assertThat(forces).as("forces of an EndTxn under every-write").isPositive();
+                }
+            }
+            assertThat(fetchCommitted(c, "t", 2, 0).values()).containsExactly("v0", "v2");
         }
     }
 

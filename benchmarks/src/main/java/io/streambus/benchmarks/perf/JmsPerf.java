@@ -4,6 +4,7 @@ import io.streambus.client.StreamBusClient;
 import io.streambus.jms.StreamBusConnectionFactory;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -12,8 +13,10 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,21 +24,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * JMS queue against JMS topic through the streambus-jms provider, in one run against one broker (issue 12's
- * performance figures): for each delivery mode (NON_PERSISTENT, PERSISTENT) and each consumer count of
+ * The JMS provider measured in one run against one broker, with its baselines (issue 12's queue/topic figures and
+ * issue 17's JMS targets): for each delivery mode (NON_PERSISTENT, PERSISTENT) and each consumer count of
  * {@code --consumers} (default 1,4), {@code --messages} BytesMessages of {@code --size} bytes are sent to a fresh topic
- * and to a fresh queue (both with {@code --partitions} partitions) by one synchronous producer, then received with
+ * and to a fresh queue (both with {@code --partitions} partitions) by one producer, then received with
  * AUTO_ACKNOWLEDGE by that many consumers, each with its own session and thread on one connection.
  *
- * <p>What is measured: send is the producer's loop (one {@code send} per message, each waiting for the broker);
+ * <p>The same workload runs, interleaved pass by pass (so that load drift on a shared machine touches both alike),
+ * against an embedded Apache Artemis broker ({@link EmbeddedArtemis}: Netty TCP acceptor on 127.0.0.1, NIO journal
+ * in a temporary directory, journal sync as the StreamBus broker's flush policy) through its Jakarta JMS client with
+ * Artemis's defaults (non-persistent sends asynchronous, persistent sends blocking, acknowledgements asynchronous);
+ * {@code --no-artemis} leaves it out. And the StreamBus raw client's rates on the same broker are measured before and
+ * after the JMS passes ({@link ClientBaseline}: async produce, consume, share consumers per consumer count), whose
+ * means are the baselines of the RATIOS lines.
+ *
+ * <p>What is measured: send is the producer's loop (one {@code send} per message; the provider decides whether it
+ * waits for the broker) up to the producing session's close, which waits for asynchronous sends to complete;
  * receive runs from {@code Connection.start()} until the consumers have received every message. A queue's consumers
- * compete (each message goes to one of them; the queue is a share group where the broker serves them, else a consumer
- * group); a topic's consumers are non-durable subscribers that each receive every message, so "receive msgs/s" is
- * messages of the destination per second (N / time) for both, and the deliveries/s column shows the topic's k-fold
- * work. Topic subscribers exist before the send (a non-durable subscription starts at the log end) and buffer up to
- * their prefetch meanwhile; queue consumers are created after it. The topic of a pair runs just before its queue, so
- * load drift on a shared machine touches both alike. A warm-up pair ({@code --warmup} messages, not reported) runs
- * first.
+ * compete (each message goes to one of them); a topic's consumers are non-durable subscribers that each receive every
+ * message, so "receive msgs/s" is messages of the destination per second (N / time) for both, and the deliveries/s
+ * column shows the topic's k-fold work. Topic subscribers exist before the send (a non-durable subscription starts at
+ * the end) and buffer up to their prefetch meanwhile; queue consumers are created after it. A warm-up pair per broker
+ * ({@code --warmup} messages, not reported) runs first.
  *
  * <p>Not thread-safe; one run at a time.
  */
@@ -46,9 +56,18 @@ public final class JmsPerf {
     private JmsPerf() {
     }
 
+    /** Creates a destination's storage before a pass (StreamBus: its topic with the partitions asked for). */
+    interface Setup {
+        void create(String name) throws Exception;
+    }
+
+    /** A broker under test: its name in the report, its JMS factory and how destinations are prepared. */
+    record Target(String name, ConnectionFactory factory, Setup setup) {
+    }
+
     /** One measured destination: send and receive of {@code messages}. */
-    record Pass(String kind, int deliveryMode, int consumers, long messages, long sendNanos, long receiveNanos,
-                long deliveries) {
+    record Pass(String broker, String kind, int deliveryMode, int consumers, long messages, long sendNanos,
+                long receiveNanos, long deliveries) {
         double sendRate() {
             return messages / (sendNanos / 1e9);
         }
@@ -62,60 +81,175 @@ public final class JmsPerf {
         }
     }
 
+    /** The raw client's timings of one baseline round: produce, consume and share consumption per consumer count. */
+    record Baselines(long messages, long produceNanos, long consumeNanos, Map<Integer, Long> shareNanos) {
+        static double rate(long n, long nanos) {
+            return n / (nanos / 1e9);
+        }
+    }
+
     /**
      * Runs the comparison.
      *
-     * @param bootstrap the broker list
-     * @return the report: one RUN line per pass and a table with the queue/topic ratios
+     * @param bootstrap the StreamBus broker list
+     * @return the report: a table of the JMS passes, the baselines and the RATIOS lines
      */
     public static String run(String bootstrap, PerfOptions o) throws Exception {
-        StreamBusConnectionFactory cf = new StreamBusConnectionFactory("streambus://" + bootstrap);
         String nonce = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-        if (o.warmup > 0) {
-            pass(cf, bootstrap, o, "topic", DeliveryMode.NON_PERSISTENT, 1, o.warmup, "perf-jms-warm-t-" + nonce);
-            pass(cf, bootstrap, o, "queue", DeliveryMode.NON_PERSISTENT, 1, o.warmup, "perf-jms-warm-q-" + nonce);
-        }
-        List<Pass[]> pairs = new ArrayList<>();
-        for (int mode : new int[] {DeliveryMode.NON_PERSISTENT, DeliveryMode.PERSISTENT}) {
-            for (int k : o.consumers) {
-                String suffix = (mode == DeliveryMode.PERSISTENT ? "p" : "np") + "-" + k + "-" + nonce;
-                Pass topic = pass(cf, bootstrap, o, "topic", mode, k, o.messages, "perf-jms-t-" + suffix);
-                Pass queue = pass(cf, bootstrap, o, "queue", mode, k, o.messages, "perf-jms-q-" + suffix);
-                pairs.add(new Pass[] {topic, queue});
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("StreamBus", new StreamBusConnectionFactory("streambus://" + bootstrap), name -> {
+            try (StreamBusClient admin = StreamBusClient.builder().bootstrap(bootstrap).clientId("perf-jms-admin")
+                    .build()) {
+                admin.admin().createTopic(name, o.partitions).get(30, TimeUnit.SECONDS);
+            }
+        }));
+        boolean journalSync = "every-write".equals(o.flush);
+        EmbeddedArtemis artemis = o.noArtemis ? null : EmbeddedArtemis.start(journalSync);
+        try {
+            if (artemis != null) {
+                System.out.println("embedded Artemis on " + artemis.url() + " (journal in " + artemis.dataDir()
+                        + ", NIO, sync " + journalSync + ")");
+                targets.add(new Target("Artemis", artemis.connectionFactory(), name -> { }));
+            }
+            ClientBaseline client = new ClientBaseline(bootstrap, o.size, o.partitions);
+            if (o.warmup > 0) {
+                for (Target t : targets) {
+                    String w = "perf-jms-warm-" + t.name.toLowerCase(Locale.ROOT) + "-" + nonce;
+                    pass(t, o, "topic", DeliveryMode.NON_PERSISTENT, 1, o.warmup, w + "-t");
+                    pass(t, o, "queue", DeliveryMode.NON_PERSISTENT, 1, o.warmup, w + "-q");
+                }
+                client.produce("perf-client-warm-" + nonce, o.warmup);
+                client.consume("perf-client-warm-" + nonce, o.warmup);
+            }
+            Baselines before = baselines(client, o, nonce + "a");
+            List<Pass[]> rows = new ArrayList<>();
+            for (int mode : new int[] {DeliveryMode.NON_PERSISTENT, DeliveryMode.PERSISTENT}) {
+                for (int k : o.consumers) {
+                    for (Target t : targets) {
+                        String suffix = t.name.toLowerCase(Locale.ROOT) + "-" + modeTag(mode) + "-" + k + "-" + nonce;
+                        Pass topic = pass(t, o, "topic", mode, k, o.messages, "perf-jms-t-" + suffix);
+                        Pass queue = pass(t, o, "queue", mode, k, o.messages, "perf-jms-q-" + suffix);
+                        rows.add(new Pass[] {topic, queue});
+                    }
+                }
+            }
+            Baselines after = baselines(client, o, nonce + "b");
+            return report(rows, before, after, o, artemis == null ? null : "NIO journal, sync " + journalSync);
+        } finally {
+            if (artemis != null) {
+                artemis.close();
             }
         }
-        return table(pairs, o);
     }
 
-    static String table(List<Pass[]> pairs, PerfOptions o) {
+    private static String modeTag(int mode) {
+        return mode == DeliveryMode.PERSISTENT ? "p" : "np";
+    }
+
+    private static String modeName(int mode) {
+        return mode == DeliveryMode.PERSISTENT ? "PERSISTENT" : "NON_PERSISTENT";
+    }
+
+    /** One round of the raw client's baselines on a fresh topic of {@code o.messages} records. */
+    private static Baselines baselines(ClientBaseline client, PerfOptions o, String nonce) throws Exception {
+        String topic = "perf-client-" + nonce;
+        long produce = client.produce(topic, o.messages);
+        long consume = client.consume(topic, o.messages);
+        Map<Integer, Long> share = new LinkedHashMap<>();
+        for (int k : o.consumers) {
+            share.put(k, client.share(topic, "perf-client-share-" + k + "-" + nonce, k, o.messages));
+        }
+        Baselines b = new Baselines(o.messages, produce, consume, share);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "BASELINE client: async produce %,.0f rec/s; consume x1 %,.0f rec/s",
+                Baselines.rate(o.messages, produce), Baselines.rate(o.messages, consume)));
+        share.forEach((k, nanos) -> line.append(String.format(Locale.ROOT, "; share x%d %,.0f rec/s", k,
+                Baselines.rate(o.messages, nanos))));
+        System.out.println(line);
+        return b;
+    }
+
+    /** Mean of the two rounds' rates. */
+    private static double mean(long n, long nanosBefore, long nanosAfter) {
+        return (Baselines.rate(n, nanosBefore) + Baselines.rate(n, nanosAfter)) / 2;
+    }
+
+    static String report(List<Pass[]> rows, Baselines before, Baselines after, PerfOptions o, String artemis) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nJMS queue vs topic: %,d BytesMessages of %d B, AUTO_ACKNOWLEDGE, "
-                + "%d partition(s), one synchronous producer%n", o.messages, o.size, o.partitions));
-        out.append("| delivery | consumers | topic send msgs/s | queue send msgs/s | send queue/topic"
+        out.append(String.format(Locale.ROOT, "%nJMS: %,d BytesMessages of %d B, AUTO_ACKNOWLEDGE, %d partition(s), "
+                + "one producer%s%n", o.messages, o.size, o.partitions,
+                artemis == null ? "" : "; Artemis 2.56.0 embedded (Netty TCP on 127.0.0.1, " + artemis + ")"));
+        out.append("| broker | delivery | consumers | topic send msgs/s | queue send msgs/s"
                 + " | topic receive msgs/s (deliveries/s) | queue receive msgs/s | receive queue/topic |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
-        StringBuilder ratios = new StringBuilder("RATIOS");
-        for (Pass[] p : pairs) {
+        for (Pass[] p : rows) {
             Pass t = p[0];
             Pass q = p[1];
-            String mode = t.deliveryMode == DeliveryMode.PERSISTENT ? "PERSISTENT" : "NON_PERSISTENT";
-            out.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %,.0f (%,.0f) | %,.0f | %.2f |%n",
-                    mode, t.consumers, t.sendRate(), q.sendRate(), q.sendRate() / t.sendRate(), t.receiveRate(),
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %,.0f (%,.0f) | %,.0f | %.2f |%n",
+                    t.broker, modeName(t.deliveryMode), t.consumers, t.sendRate(), q.sendRate(), t.receiveRate(),
                     t.deliveryRate(), q.receiveRate(), q.receiveRate() / t.receiveRate()));
-            ratios.append(String.format(Locale.ROOT, " %s-x%d=%.2f",
-                    t.deliveryMode == DeliveryMode.PERSISTENT ? "p" : "np", t.consumers,
-                    q.receiveRate() / t.receiveRate()));
         }
-        return out.append(ratios).toString();
+        long n = before.messages();
+        double produce = mean(n, before.produceNanos(), after.produceNanos());
+        double consume = mean(n, before.consumeNanos(), after.consumeNanos());
+        out.append(String.format(Locale.ROOT, "%nStreamBus client baselines (same broker, %,d records of %d B, client "
+                + "defaults; before / after the JMS passes, mean)%n", n, o.size));
+        out.append("| path | before rec/s | after rec/s | mean rec/s |\n|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "| async produce | %,.0f | %,.0f | %,.0f |%n",
+                Baselines.rate(n, before.produceNanos()), Baselines.rate(n, after.produceNanos()), produce));
+        out.append(String.format(Locale.ROOT, "| consume x1 | %,.0f | %,.0f | %,.0f |%n",
+                Baselines.rate(n, before.consumeNanos()), Baselines.rate(n, after.consumeNanos()), consume));
+        Map<Integer, Double> share = new LinkedHashMap<>();
+        before.shareNanos().forEach((k, nanos) -> {
+            long later = after.shareNanos().get(k);
+            share.put(k, mean(n, nanos, later));
+            out.append(String.format(Locale.ROOT, "| share consume x%d | %,.0f | %,.0f | %,.0f |%n", k,
+                    Baselines.rate(n, nanos), Baselines.rate(n, later), share.get(k)));
+        });
+
+        StringBuilder send = new StringBuilder("RATIOS jms-send/client-async-produce (target >= 0.7):");
+        StringBuilder topicRx = new StringBuilder("RATIOS jms-topic-receive/client-consume (target >= 0.5):");
+        StringBuilder queueRx = new StringBuilder("RATIOS jms-queue-receive/client-consume (target >= 0.5):");
+        StringBuilder queueShare = new StringBuilder("RATIOS jms-queue-receive/client-share-consume (same count):");
+        StringBuilder queueTopic = new StringBuilder("RATIOS jms-queue-receive/jms-topic-receive (issue 12, target "
+                + ">= 0.5):");
+        StringBuilder vsArtemis = new StringBuilder("RATIOS streambus/artemis:");
+        for (Pass[] p : rows) {
+            Pass t = p[0];
+            Pass q = p[1];
+            String tag = modeTag(t.deliveryMode) + "-x" + t.consumers;
+            if (!t.broker.equals("StreamBus")) {
+                continue;
+            }
+            send.append(String.format(Locale.ROOT, " %s-topic=%.2f %s-queue=%.2f", tag, t.sendRate() / produce, tag,
+                    q.sendRate() / produce));
+            topicRx.append(String.format(Locale.ROOT, " %s=%.2f", tag, t.receiveRate() / consume));
+            queueRx.append(String.format(Locale.ROOT, " %s=%.2f", tag, q.receiveRate() / consume));
+            queueShare.append(String.format(Locale.ROOT, " %s=%.2f", tag, q.receiveRate() / share.get(t.consumers)));
+            queueTopic.append(String.format(Locale.ROOT, " %s=%.2f", tag, q.receiveRate() / t.receiveRate()));
+            for (Pass[] a : rows) {
+                if (a[0].broker.equals("Artemis") && a[0].deliveryMode == t.deliveryMode
+                        && a[0].consumers == t.consumers) {
+                    vsArtemis.append(String.format(Locale.ROOT, " %s: topic-send=%.2f queue-send=%.2f "
+                                    + "topic-receive=%.2f queue-receive=%.2f;", tag, t.sendRate() / a[0].sendRate(),
+                            q.sendRate() / a[1].sendRate(), t.receiveRate() / a[0].receiveRate(),
+                            q.receiveRate() / a[1].receiveRate()));
+                }
+            }
+        }
+        out.append(send).append('\n').append(topicRx).append('\n').append(queueRx).append('\n').append(queueShare)
+                .append('\n').append(queueTopic);
+        if (artemis != null) {
+            out.append('\n').append(vsArtemis);
+        }
+        return out.toString();
     }
 
     /** Sends {@code n} messages to a fresh destination {@code name} and receives them with {@code k} consumers. */
-    static Pass pass(StreamBusConnectionFactory cf, String bootstrap, PerfOptions o, String kind, int mode, int k,
-                     long n, String name) throws Exception {
-        try (StreamBusClient admin = StreamBusClient.builder().bootstrap(bootstrap).clientId("perf-jms-admin")
-                .build()) {
-            admin.admin().createTopic(name, o.partitions).get(30, TimeUnit.SECONDS);
-        }
+    static Pass pass(Target target, PerfOptions o, String kind, int mode, int k, long n, String name)
+            throws Exception {
+        target.setup.create(name);
+        ConnectionFactory cf = target.factory;
         boolean queue = kind.equals("queue");
         try (Connection receiving = cf.createConnection(); Connection sending = cf.createConnection()) {
             List<Session> sessions = new ArrayList<>();
@@ -155,9 +289,9 @@ public final class JmsPerf {
                 if (got != total) {
                     throw new IllegalStateException(kind + " " + name + ": received " + got + " of " + total);
                 }
-                Pass p = new Pass(kind, mode, k, n, sendNanos, receiveNanos, total);
-                System.out.printf(Locale.ROOT, "RUN %s %s x%d: sent %,d in %.2f s = %,.0f msgs/s; received in %.2f s "
-                                + "= %,.0f msgs/s (%,.0f deliveries/s)%n", kind,
+                Pass p = new Pass(target.name, kind, mode, k, n, sendNanos, receiveNanos, total);
+                System.out.printf(Locale.ROOT, "RUN %s %s %s x%d: sent %,d in %.2f s = %,.0f msgs/s; received in %.2f s "
+                                + "= %,.0f msgs/s (%,.0f deliveries/s)%n", target.name, kind,
                         mode == DeliveryMode.PERSISTENT ? "PERSISTENT" : "NON_PERSISTENT", k, n, sendNanos / 1e9,
                         p.sendRate(), receiveNanos / 1e9, p.receiveRate(), p.deliveryRate());
                 return p;
@@ -167,21 +301,25 @@ public final class JmsPerf {
         }
     }
 
-    /** One synchronous producer sends {@code n} BytesMessages of {@code size} bytes; returns the nanoseconds. */
+    /**
+     * One producer sends {@code n} BytesMessages of {@code size} bytes; returns the nanoseconds until its session is
+     * closed.
+     */
     private static long send(Connection connection, Destination dest, int mode, long n, int size)
             throws JMSException {
+        byte[] body = new byte[size];
+        long t0;
         try (Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer p = s.createProducer(dest)) {
             p.setDeliveryMode(mode);
-            byte[] body = new byte[size];
-            long t0 = System.nanoTime();
+            t0 = System.nanoTime();
             for (long i = 0; i < n; i++) {
                 BytesMessage m = s.createBytesMessage();
                 m.writeBytes(body);
                 p.send(m);
             }
-            return System.nanoTime() - t0;
         }
+        return System.nanoTime() - t0;
     }
 
     /**

@@ -30,6 +30,8 @@ public final class PerfOptions {
     public int transactionSize;
     /** Share: the share-consumer counts to measure, each against the plain consumer; jms: consumer counts. */
     public int[] consumers;
+    /** Jms: leave out the embedded Artemis anchor row. */
+    public boolean noArtemis;
     /** Share: max in-flight records of the measured share groups (0: the broker's default). */
     public int inFlight;
 
@@ -56,6 +58,7 @@ public final class PerfOptions {
             "  --warmup N                       records excluded from the statistics (default min(N/10, 50000))",
             "  --consumers 1,4,16               share: share-consumer counts, each run against a plain consumer;",
             "                                   jms: consumer counts (default 1,4)",
+            "  --no-artemis                     jms: skip the embedded Artemis comparison",
             "  --in-flight N                    share: max in-flight records of the share groups (default: broker's)",
             "",
             "consume with --embedded first fills the topic (not measured). baseline-* use the wire codec on a plain",
@@ -69,6 +72,9 @@ public final class PerfOptions {
             "jms sends --messages BytesMessages of --size B through the JMS provider to a fresh topic and a fresh",
             "queue, NON_PERSISTENT and PERSISTENT, and receives them with AUTO_ACKNOWLEDGE by each count of",
             "--consumers (a session and thread each); prints msgs/s and the queue/topic ratios (warm-up: --warmup).",
+            "It runs the same passes against an embedded Artemis 2.56 broker (Netty TCP on 127.0.0.1, NIO journal,",
+            "synced only with --flush every-write) unless --no-artemis, and measures the raw client's async produce,",
+            "consume and share consumption of --messages records before and after, printing RATIOS against them.",
             "Async produce latency is send() to acknowledgement: time queued in the producer plus the round trip;",
             "it only means something at a set load (--throughput), not at full speed.",
             "Progress is printed once a second; the last line has msgs/s, MB/s and latency p50/p99/p999.");
@@ -89,6 +95,7 @@ public final class PerfOptions {
             switch (a) {
                 case "--sync" -> o.sync = true;
                 case "--embedded" -> o.embedded = true;
+                case "--no-artemis" -> o.noArtemis = true;
                 default -> {
                     if (i + 1 >= rest.size()) {
                         throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);

@@ -350,7 +350,7 @@ final class GroupMembership {
         }
         LOG.warn("group {} member {} generation {}: no reply renewed its session for {} ms, longer than the session "
                 + "timeout of {} ms, so the broker has removed it; its partitions are lost, rejoining", groupId,
-                memberId, generation, TimeUnit.NANOSECONDS.toMillis(now - renewedAt), settings.sessionTimeoutMs());
+                memberId, generation, (now - renewedAt + 999_999) / 1_000_000, settings.sessionTimeoutMs());
         transition(MemberState.FENCED);
         signal();
         return true;

@@ -242,13 +242,16 @@ public final class OffsetStore implements AutoCloseable {
         }
     }
 
-    /** Runs on the writer thread before each batch is written: a test stalls the writer through it. */
+    /**
+     * Runs on the writer thread before each batch is written: a test stalls the writer through it. It must not leave
+     * the thread interrupted (an interrupted thread closes the file channel it touches).
+     */
     @FunctionalInterface
     interface WriteGate {
         WriteGate OPEN = ops -> { };
 
         /** Called with the number of writes in the batch about to be written. */
-        void beforeBatch(int ops) throws InterruptedException;
+        void beforeBatch(int ops);
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -461,11 +464,7 @@ public final class OffsetStore implements AutoCloseable {
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(poison);
             if (!batch.isEmpty()) {
-                try {
-                    gate.beforeBatch(batch.size());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // not expected; the batch is written all the same
-                }
+                gate.beforeBatch(batch.size());
                 long bytes = 0;
                 for (Op op : batch) {
                     bytes += op.bytes;

@@ -48,10 +48,16 @@ class OffsetStoreBackPressureTest {
         final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
-        public void beforeBatch(int ops) throws InterruptedException {
+        public void beforeBatch(int ops) {
             batches.add(ops);
             entered.release();
-            if (!open.await(30, TimeUnit.SECONDS)) {
+            boolean released;
+            try {
+                released = open.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("writer interrupted in the gate", e);
+            }
+            if (!released) {
                 throw new IllegalStateException("test never released the writer");
             }
         }

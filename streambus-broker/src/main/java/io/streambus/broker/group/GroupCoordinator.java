@@ -115,7 +115,8 @@ public final class GroupCoordinator implements AutoCloseable {
     public static GroupCoordinator open(Path dataDir, FlushPolicy policy, GroupCoordinatorConfig config,
                                         TopicMetadata topics, GroupAuthorizer authorizer,
                                         ScheduledExecutorService scheduler) throws IOException {
-        OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes(), policy);
+        OffsetStore store = OffsetStore.open(dataDir, config.offsetsCompactionThresholdBytes(), policy,
+                config.offsetsQueueLimits());
         try {
             return new GroupCoordinator(config, store, true, topics, authorizer, GroupTimer.system(scheduler),
                     config.durableMembership());
@@ -218,7 +219,8 @@ public final class GroupCoordinator implements AutoCloseable {
     // =========================================================================================== offsets
 
     /**
-     * OffsetCommit (B.6.8). Completes once the accepted offsets are durable.
+     * OffsetCommit (B.6.8). Completes once the accepted offsets are durable, or at once with request-level code 6
+     * (retriable) when the offset store's write queue is full.
      *
      * @param generation the member's generation, or -1 for a standalone commit (member id ignored)
      * @param offsets    the request's TopicPartitions structure as sent (duplicates and empty topic entries are

@@ -16,6 +16,8 @@ import java.util.Optional;
  * <li>{@code offsetRetention}: how long offsets outlive an Empty group (or, for standalone-only groups, each
  *     partition's last commit); default 7 days; empty = never (B.6.8).</li>
  * <li>{@code offsetsCompactionThresholdBytes}: size above which the offsets log is compacted, default 64 MiB.</li>
+ * <li>{@code offsetsQueueLimits}: bounds of the offsets log's write queue, default 4,096 writes or 16 MiB; a commit
+ *     beyond them is answered with the retriable code 6 ({@link OffsetStore.Limits}).</li>
  * </ul>
  */
 public final class GroupCoordinatorConfig {
@@ -29,6 +31,7 @@ public final class GroupCoordinatorConfig {
     private final int maxRebalanceTimeoutMs;
     private final Optional<Duration> offsetRetention;
     private final long offsetsCompactionThresholdBytes;
+    private final OffsetStore.Limits offsetsQueueLimits;
     private final boolean durableMembership;
 
     private GroupCoordinatorConfig(Builder b) {
@@ -38,6 +41,7 @@ public final class GroupCoordinatorConfig {
         this.maxRebalanceTimeoutMs = b.maxRebalanceTimeoutMs;
         this.offsetRetention = b.offsetRetention;
         this.offsetsCompactionThresholdBytes = b.offsetsCompactionThresholdBytes;
+        this.offsetsQueueLimits = b.offsetsQueueLimits;
         this.durableMembership = b.durableMembership;
     }
 
@@ -88,6 +92,11 @@ public final class GroupCoordinatorConfig {
         return offsetsCompactionThresholdBytes;
     }
 
+    /** Bounds of the offsets log's write queue. */
+    public OffsetStore.Limits offsetsQueueLimits() {
+        return offsetsQueueLimits;
+    }
+
     /**
      * Parses a retention setting: {@code never}, an ISO-8601 duration ({@code PT24H}, {@code P7D}), or a number
      * with a unit {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} ({@code 7d}, {@code 90m}).
@@ -135,7 +144,8 @@ public final class GroupCoordinatorConfig {
                 + " ms, maxRebalanceTimeout=" + maxRebalanceTimeoutMs + " ms, initialRebalanceDelay="
                 + initialRebalanceDelayMs + " ms, offsetRetention="
                 + offsetRetention.map(Duration::toString).orElse("never") + ", compactionThreshold="
-                + offsetsCompactionThresholdBytes + " B]";
+                + offsetsCompactionThresholdBytes + " B, offsetsQueue=" + offsetsQueueLimits.maxQueuedWrites()
+                + " writes/" + offsetsQueueLimits.maxQueuedBytes() + " B]";
     }
 
     /** Builder; not thread-safe. */
@@ -146,6 +156,7 @@ public final class GroupCoordinatorConfig {
         private int maxRebalanceTimeoutMs = DEFAULT_MAX_REBALANCE_TIMEOUT_MS;
         private Optional<Duration> offsetRetention = Optional.of(Duration.ofDays(7));
         private long offsetsCompactionThresholdBytes = OffsetStore.DEFAULT_COMPACTION_THRESHOLD_BYTES;
+        private OffsetStore.Limits offsetsQueueLimits = OffsetStore.Limits.DEFAULT;
         private boolean durableMembership = true;
 
         private Builder() {
@@ -204,6 +215,12 @@ public final class GroupCoordinatorConfig {
                 throw new IllegalArgumentException("compaction threshold must be positive, was " + bytes);
             }
             this.offsetsCompactionThresholdBytes = bytes;
+            return this;
+        }
+
+        /** Bounds of the offsets log's write queue (default {@link OffsetStore.Limits#DEFAULT}). */
+        public Builder offsetsQueueLimits(OffsetStore.Limits limits) {
+            this.offsetsQueueLimits = java.util.Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -216,7 +216,14 @@ final class OffsetManager {
     }
 
     private void commitDone(Group g, PendingCommit p, Throwable error) {
-        if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        boolean overloaded = cause instanceof OffsetStoreOverloadedException;
+        if (overloaded) {
+            // Back-pressure, not a fault: nothing was stored and the client retries on 6 (logged per refusal
+            // would flood the log exactly when the disk is slow).
+            log.debug("group {}: commit refused: {}", LogText.safe(g.id), cause.getMessage());
+        } else if (error != null) {
             log.warn("group {}: committed offsets could not be stored: {}", LogText.safe(g.id), error.toString());
         }
         try {
@@ -229,8 +236,8 @@ final class OffsetManager {
         } catch (RuntimeException e) {
             log.error("group {}: after commit", LogText.safe(g.id), e);
         }
-        p.f().complete(commitResult(p.offsets(), p.codes(),
-                error == null ? ErrorCode.NONE : ErrorCode.STORAGE_ERROR));
+        p.f().complete(overloaded ? OffsetCommitResult.error(ErrorCode.REQUEST_TIMEOUT)
+                : commitResult(p.offsets(), p.codes(), error == null ? ErrorCode.NONE : ErrorCode.STORAGE_ERROR));
     }
 
     private static OffsetCommitResult commitResult(List<TopicData<CommitPartition>> offsets,
@@ -273,7 +280,7 @@ final class OffsetManager {
                     continue;
                 }
                 g.pendingWrites++;
-                write = store.commit(g.id, accepted);
+                write = store.commitRequired(g.id, accepted); // the transaction is committed: not refusable
             }
             return write.whenComplete((v, e) -> commitDone(g, new PendingCommit(write, List.of(), Map.of(),
                     new CompletableFuture<>()), e));

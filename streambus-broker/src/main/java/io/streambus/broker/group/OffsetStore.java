@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -67,8 +68,16 @@ import java.util.zip.CRC32C;
  * open when the log holds superseded records, and while running when the file exceeds the threshold and twice its
  * size after the last compaction.
  *
- * <p>Thread-safe: reads see the durable state and never block; writes are queued and never block either. One store
- * per directory: a lock file keeps a second broker from opening it.
+ * <p><b>Back-pressure.</b> The queue is bounded ({@link Limits}): writes admitted and not yet completed (queued or
+ * being written) count against a number of writes and an estimate of their bytes. A client's {@link #commit} is
+ * refused once the queue is at either limit: its future fails at once with an {@link OffsetStoreOverloadedException}
+ * and nothing is queued, so that the caller, often a network event loop, never waits for the disk (OffsetCommit then
+ * answers the retriable code 6). The broker's own writes (group state, membership, deletions, offsets of committed
+ * transactions) must not be dropped for a busy queue, so they may use twice the limits; beyond that they fail with
+ * the same exception, as a write error would.
+ *
+ * <p>Thread-safe: reads see the durable state and never block; writes are queued or refused and never block either.
+ * One store per directory: a lock file keeps a second broker from opening it.
  */
 public final class OffsetStore implements AutoCloseable {
 
@@ -84,6 +93,12 @@ public final class OffsetStore implements AutoCloseable {
     static final int MAX_RECORD_BYTES = 16 << 20;
     private static final int COMPACT_CHUNK = 1000;
     private static final int MAX_BATCH = 1024;
+    /** Broker writes may use this many times the limits before they are refused too. */
+    private static final int REQUIRED_HEADROOM = 2;
+
+    /** Rough heap cost of a queued write and of one partition entry in it, for the byte limit. */
+    private static final long OP_BYTES = 128;
+    private static final long ENTRY_BYTES = 96;
 
     private static final byte T_COMMIT = 1;
     private static final byte T_DELETE_PARTITIONS = 2;
@@ -98,8 +113,16 @@ public final class OffsetStore implements AutoCloseable {
     private final Path file;
     private final long compactionThresholdBytes;
     private final FlushPolicy policy;
+    private final Limits limits;
+    private final WriteGate gate;
     private final ConcurrentHashMap<String, Entry> groups = new ConcurrentHashMap<>();
-    private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    /** Bounded by admission ({@link #admit}); one more slot for the close marker. */
+    private final BlockingQueue<Op> queue;
+    private final Object admission = new Object();
+    private final AtomicLong refusals = new AtomicLong();
+    /** Writes admitted and not yet completed, and their estimated bytes; guarded by {@link #admission}. */
+    private int queuedWrites;
+    private long queuedBytes;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Thread writer;
@@ -112,13 +135,19 @@ public final class OffsetStore implements AutoCloseable {
     private long sizeAfterCompaction;
     private boolean dirty;
     private long lastForceNanos = System.nanoTime();
+    private int unreleasedWrites;
+    private long unreleasedBytes;
 
     private volatile boolean closed;
     private volatile IOException failure;
 
-    private OffsetStore(Path dir, long compactionThresholdBytes, FlushPolicy policy) throws IOException {
+    private OffsetStore(Path dir, long compactionThresholdBytes, FlushPolicy policy, Limits limits, WriteGate gate)
+            throws IOException {
         this.dir = dir;
         this.policy = policy;
+        this.limits = limits;
+        this.gate = gate;
+        this.queue = new LinkedBlockingQueue<>(limits.maxQueuedWrites() * REQUIRED_HEADROOM + 1);
         this.file = dir.resolve(FILE);
         this.compactionThresholdBytes = compactionThresholdBytes;
         PrivateFiles.createDirectories(dir);
@@ -168,11 +197,61 @@ public final class OffsetStore implements AutoCloseable {
      */
     public static OffsetStore open(Path dataDir, long compactionThresholdBytes, FlushPolicy policy)
             throws IOException {
+        return open(dataDir, compactionThresholdBytes, policy, Limits.DEFAULT);
+    }
+
+    /**
+     * As {@link #open(Path, long, FlushPolicy)}, with the bounds of the write queue.
+     *
+     * @param limits when writes are refused instead of queued
+     */
+    public static OffsetStore open(Path dataDir, long compactionThresholdBytes, FlushPolicy policy, Limits limits)
+            throws IOException {
+        return open(dataDir, compactionThresholdBytes, policy, limits, WriteGate.OPEN);
+    }
+
+    /** As {@link #open(Path, long, FlushPolicy, Limits)}; {@code gate} runs on the writer before each batch. */
+    static OffsetStore open(Path dataDir, long compactionThresholdBytes, FlushPolicy policy, Limits limits,
+                            WriteGate gate) throws IOException {
         if (compactionThresholdBytes <= 0) {
             throw new IllegalArgumentException("compaction threshold must be positive");
         }
         return new OffsetStore(dataDir.resolve(DIRECTORY), compactionThresholdBytes,
-                java.util.Objects.requireNonNull(policy, "policy"));
+                java.util.Objects.requireNonNull(policy, "policy"), java.util.Objects.requireNonNull(limits, "limits"),
+                java.util.Objects.requireNonNull(gate, "gate"));
+    }
+
+    /**
+     * Bounds of the write queue: writes admitted and not yet durable, counted and by estimated encoded size. A
+     * client commit is refused at either limit (a single commit larger than {@code maxQueuedBytes} is admitted when
+     * nothing else is queued, so that it is not refused forever); the broker's own writes may use twice the limits.
+     *
+     * @param maxQueuedWrites at least 1
+     * @param maxQueuedBytes  at least 1
+     */
+    public record Limits(int maxQueuedWrites, long maxQueuedBytes) {
+        /** 4,096 writes or 16 MiB: far more than the writer's batch of 1,024, a few MiB of heap at most. */
+        public static final Limits DEFAULT = new Limits(4096, 16L << 20);
+
+        /** Validates the bounds. */
+        public Limits {
+            if (maxQueuedWrites < 1 || maxQueuedBytes < 1) {
+                throw new IllegalArgumentException("offset store limits must be at least 1, got "
+                        + maxQueuedWrites + " writes, " + maxQueuedBytes + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Runs on the writer thread before each batch is written: a test stalls the writer through it. It must not leave
+     * the thread interrupted (an interrupted thread closes the file channel it touches).
+     */
+    @FunctionalInterface
+    interface WriteGate {
+        WriteGate OPEN = ops -> { };
+
+        /** Called with the number of writes in the batch about to be written. */
+        void beforeBatch(int ops);
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -209,31 +288,40 @@ public final class OffsetStore implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ writes
 
     /**
-     * Stores committed offsets of one group atomically. The future completes once they are durable; it fails with
-     * an {@link IOException} if they could not be written.
+     * Stores a client's committed offsets of one group atomically. The future completes once they are durable; it
+     * fails with an {@link IOException} if they could not be written, at once with an
+     * {@link OffsetStoreOverloadedException} if the write queue is full (nothing is stored then).
      */
     public CompletableFuture<Void> commit(String group, Map<TopicPartition, CommittedOffset> offsets) {
-        return enqueue(new Commit(group, Map.copyOf(offsets)));
+        return enqueue(new Commit(group, Map.copyOf(offsets)), false);
+    }
+
+    /**
+     * As {@link #commit}, for offsets the broker must store (those of a committed transaction): refused only
+     * beyond twice the queue's limits.
+     */
+    public CompletableFuture<Void> commitRequired(String group, Map<TopicPartition, CommittedOffset> offsets) {
+        return enqueue(new Commit(group, Map.copyOf(offsets)), true);
     }
 
     /** Deletes the offsets of some partitions of a group (per-partition expiry). */
     public CompletableFuture<Void> deletePartitions(String group, Collection<TopicPartition> partitions) {
-        return enqueue(new DeletePartitions(group, List.copyOf(partitions)));
+        return enqueue(new DeletePartitions(group, List.copyOf(partitions)), true);
     }
 
     /** Deletes a group's offsets and state. */
     public CompletableFuture<Void> deleteGroup(String group) {
-        return enqueue(new DeleteGroup(group));
+        return enqueue(new DeleteGroup(group), true);
     }
 
     /** Deletes the offsets of every partition of {@code topic} in every group. */
     public CompletableFuture<Void> deleteTopic(String topic) {
-        return enqueue(new DeleteTopic(topic));
+        return enqueue(new DeleteTopic(topic), true);
     }
 
     /** Stores a group's protocol type and "Empty since" time. */
     public CompletableFuture<Void> putGroup(String group, StoredGroup state) {
-        return enqueue(new PutGroup(group, state));
+        return enqueue(new PutGroup(group, state), true);
     }
 
     /**
@@ -245,10 +333,10 @@ public final class OffsetStore implements AutoCloseable {
             return CompletableFuture.failedFuture(new IOException("membership record of " + record.length
                     + " bytes exceeds " + MAX_RECORD_BYTES));
         }
-        return enqueue(new PutMembership(group, record));
+        return enqueue(new PutMembership(group, record), true);
     }
 
-    private CompletableFuture<Void> enqueue(Op op) {
+    private CompletableFuture<Void> enqueue(Op op, boolean required) {
         if (closed) {
             return CompletableFuture.failedFuture(new IOException("offset store " + dir + " is closed"));
         }
@@ -256,8 +344,60 @@ public final class OffsetStore implements AutoCloseable {
         if (f != null) {
             return CompletableFuture.failedFuture(new IOException("offset store " + dir + " failed earlier", f));
         }
-        queue.add(op);
+        if (!admit(op.bytes, required ? REQUIRED_HEADROOM : 1)) {
+            refusals.incrementAndGet();
+            return CompletableFuture.failedFuture(new OffsetStoreOverloadedException("offset store " + dir
+                    + " is busy: " + limits.maxQueuedWrites() + " writes or " + limits.maxQueuedBytes()
+                    + " bytes queued"));
+        }
+        if (!queue.offer(op)) {
+            // Cannot happen: admission keeps the queue below its capacity. Fail rather than block.
+            release(1, op.bytes);
+            return CompletableFuture.failedFuture(new OffsetStoreOverloadedException("offset store " + dir
+                    + " queue is full"));
+        }
         return op.done;
+    }
+
+    /** Counts a write in, unless it would pass {@code factor} times the limits. */
+    private boolean admit(long bytes, int factor) {
+        synchronized (admission) {
+            if (queuedWrites >= (long) limits.maxQueuedWrites() * factor
+                    || (queuedWrites > 0 && queuedBytes + bytes > limits.maxQueuedBytes() * factor)) {
+                return false;
+            }
+            queuedWrites++;
+            queuedBytes += bytes;
+            return true;
+        }
+    }
+
+    private void release(int writes, long bytes) {
+        synchronized (admission) {
+            queuedWrites -= writes;
+            queuedBytes -= bytes;
+        }
+    }
+
+    /** Gives the room of the batch being written back to admission, once. Writer thread. */
+    private void releaseBatch() {
+        if (unreleasedWrites > 0) {
+            release(unreleasedWrites, unreleasedBytes);
+            unreleasedWrites = 0;
+            unreleasedBytes = 0;
+        }
+    }
+
+    /** Writes admitted and not yet completed (queued or being written). */
+    int queuedWrites() {
+        synchronized (admission) {
+            return queuedWrites;
+        }
+    }
+
+    /** How many writes were refused because the queue was full, since the store opened. */
+    public long refusals() {
+        return refusals.get();
     }
 
     /** Stops the writer after the queued writes and closes the file. Waits at most 10 s for the writer. */
@@ -267,7 +407,11 @@ public final class OffsetStore implements AutoCloseable {
             return;
         }
         closed = true;
-        queue.add(poison);
+        if (!queue.offer(poison)) {
+            // Cannot happen (one slot is kept for it); the writer would never stop, so say so.
+            log.error("offsets writer queue has no room for the close marker; {} stays open", file);
+            return;
+        }
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {
@@ -276,6 +420,9 @@ public final class OffsetStore implements AutoCloseable {
         List<Op> left = new ArrayList<>();
         queue.drainTo(left);
         for (Op op : left) {
+            if (op != poison) {
+                release(1, op.bytes);
+            }
             op.done.completeExceptionally(new IOException("offset store " + dir + " is closed"));
         }
         if (!writer.isAlive()) {
@@ -317,7 +464,18 @@ public final class OffsetStore implements AutoCloseable {
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(poison);
             if (!batch.isEmpty()) {
-                writeBatch(batch);
+                gate.beforeBatch(batch.size());
+                long bytes = 0;
+                for (Op op : batch) {
+                    bytes += op.bytes;
+                }
+                unreleasedWrites = batch.size();
+                unreleasedBytes = bytes;
+                try {
+                    writeBatch(batch);
+                } finally {
+                    releaseBatch(); // if writeBatch failed unexpectedly before completing the batch
+                }
             }
             batch.clear();
             if (stop) {
@@ -356,12 +514,14 @@ public final class OffsetStore implements AutoCloseable {
         }
         if (failed != null) {
             IOException cause = failed;
+            releaseBatch();
             batch.forEach(op -> op.done.completeExceptionally(cause));
             return;
         }
         for (Op op : batch) {
             op.apply(groups);
         }
+        releaseBatch(); // before the completions: a caller that saw its write done finds the room again
         for (Op op : batch) {
             try {
                 op.done.complete(null);
@@ -652,6 +812,8 @@ public final class OffsetStore implements AutoCloseable {
 
     private abstract static class Op {
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Estimated heap and file bytes of this write, for the queue's byte limit. */
+        long bytes;
 
         abstract void encode(DataOutputStream out) throws IOException;
 
@@ -670,6 +832,11 @@ public final class OffsetStore implements AutoCloseable {
         Commit(String group, Map<TopicPartition, CommittedOffset> offsets) {
             this.group = group;
             this.offsets = offsets;
+            long b = OP_BYTES + 2L * group.length();
+            for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+                b += ENTRY_BYTES + 2L * (e.getKey().topic().length() + e.getValue().metadata().length());
+            }
+            bytes = b;
         }
 
         static Commit read(DataInputStream in) throws IOException {
@@ -722,6 +889,11 @@ public final class OffsetStore implements AutoCloseable {
         DeletePartitions(String group, List<TopicPartition> partitions) {
             this.group = group;
             this.partitions = partitions;
+            long b = OP_BYTES + 2L * group.length();
+            for (TopicPartition tp : partitions) {
+                b += ENTRY_BYTES + 2L * tp.topic().length();
+            }
+            bytes = b;
         }
 
         static DeletePartitions read(DataInputStream in) throws IOException {
@@ -762,6 +934,7 @@ public final class OffsetStore implements AutoCloseable {
 
         DeleteGroup(String group) {
             this.group = group;
+            bytes = OP_BYTES + 2L * group.length();
         }
 
         @Override
@@ -781,6 +954,7 @@ public final class OffsetStore implements AutoCloseable {
 
         DeleteTopic(String topic) {
             this.topic = topic;
+            bytes = OP_BYTES + 2L * topic.length();
         }
 
         @Override
@@ -807,6 +981,7 @@ public final class OffsetStore implements AutoCloseable {
         PutGroup(String group, StoredGroup state) {
             this.group = group;
             this.state = state;
+            bytes = OP_BYTES + 2L * (group.length() + state.protocolType().length());
         }
 
         @Override
@@ -830,6 +1005,7 @@ public final class OffsetStore implements AutoCloseable {
         PutMembership(String group, byte[] record) {
             this.group = group;
             this.record = record;
+            bytes = OP_BYTES + 2L * group.length() + record.length;
         }
 
         @Override

@@ -182,6 +182,43 @@ class PartitionLogTest {
         assertThatThrownBy(() -> log.read(0, 1, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A sync producer writes one message per batch: a read must still fill up to its byte limits from as many
+     * batches as that takes (a Fetch per batch would cost a round trip per record), with the same result as for
+     * the same messages in one batch, across read windows (a batch header or message straddling a window end).
+     */
+    @Test
+    void oneReadTakesManyOneMessageBatchesUpToTheByteLimits() {
+        int n = 2000;
+        List<Msg> msgs = IntStream.range(0, n).mapToObj(i -> new Msg(0, i, Msg.bytes(String.format("k%07d", i)),
+                Msg.bytes(String.format("v%07d", i)), List.of())).collect(Collectors.toList()); // 16 kv bytes each
+        PartitionLog single = open(LogConfig.defaults());
+        for (Msg m : msgs) {
+            Msg.append(single, List.of(m));
+        }
+        manager.createTopic("batched", 1);
+        PartitionLog batched = manager.partition("batched", 0);
+        Msg.append(batched, msgs);
+        int perMessage = msgs.get(0).encodedSize();
+
+        for (PartitionLog log : List.of(single, batched)) {
+            // 8,000 kv bytes from offset 7: the 500th message reaches the limit (compared before adding).
+            List<Msg> got = Msg.read(log, 7, 16 * 500, BIG);
+            assertThat(got).as("%s by kv bytes", log).hasSize(500);
+            assertThat(got.get(499).valueString()).isEqualTo(String.format("v%07d", 506));
+            // The block limit: exactly 567 whole messages fit.
+            assertThat(Msg.read(log, 100, BIG, perMessage * 567 + perMessage - 1)).as("%s by block", log)
+                    .hasSize(567);
+            // Everything in one read, in order, intact.
+            List<Msg> all = Msg.read(log, 0, BIG, BIG);
+            assertThat(all).as("%s whole", log).hasSize(n);
+            for (int i = 0; i < n; i += 97) {
+                assertThat(all.get(i).offset()).isEqualTo(i);
+                assertThat(all.get(i).sameContent(msgs.get(i))).as("message %d", i).isTrue();
+            }
+        }
+    }
+
     @Test
     void largeMessagesSpanningReadWindowsComeBackIntact() {
         PartitionLog log = open(LogConfig.defaults());

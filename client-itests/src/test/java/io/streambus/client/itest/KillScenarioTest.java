@@ -141,7 +141,7 @@ class KillScenarioTest {
             }
             // The check reads with default timeouts (the producers' 2 s request timeout is for fast failover, and
             // a loaded machine can take longer to serve a large fetch), and gets 60 s plus 1 s per 5,000 records:
-            // the sync producer's one-record batches read at only 12-16k records/s on a loaded 2-core machine.
+            // this JVM decodes under the leak detector (each pooled buffer tracked), 25-100k records/s when loaded.
             BitSet stored = new BitSet();
             long readStart = System.nanoTime();
             long read = 0;

@@ -188,7 +188,9 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
     @Override
     public io.streambus.client.consumer.ConsumerGroupMetadata groupMetadata() {
         GroupMembership.Generation g = membership.generation();
-        return new io.streambus.client.consumer.ConsumerGroupMetadata(groupId, g.id(), g.memberId());
+        int gen = g.id();
+        return io.streambus.client.consumer.ConsumerGroupMetadata.ofMember(groupId, gen, g.memberId(),
+                () -> membership.holds(gen));
     }
 
     // ---- poll -------------------------------------------------------------------------------------------------------

@@ -372,6 +372,22 @@ final class GroupMembership {
         }
     }
 
+    /**
+     * True while this member still holds generation {@code gen} with its partitions: stable, or rebalancing but not
+     * yet given them up (B.6.1: it owns them until it rejoins). False once it was fenced or removed, its session
+     * is known to have ended, or it moved on to another generation. Any thread.
+     */
+    boolean holds(int gen) {
+        lock.lock();
+        try {
+            expireIfSilentLocked(time.nanoTime());
+            return gen >= 0 && gen == generation
+                    && (state == MemberState.STABLE || state == MemberState.REBALANCE_PENDING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A reply to a request of generation {@code gen} passed the broker's membership checks (B.6.1). Any thread. */
     void sessionRenewed(int gen) {
         lock.lock();
@@ -946,6 +962,9 @@ final class GroupMembership {
                     settings.requestTimeoutNanos(), "Heartbeat");
             sessionRenewed(g.id());
         } catch (BrokerErrorException e) {
+            if (e.code() == ErrorCode.REBALANCE_IN_PROGRESS) {
+                sessionRenewed(g.id()); // 22 passed the membership checks: the timer restarted (B.6.1)
+            }
             if (isMembershipCode(e.code())) {
                 onMembershipError(g.id(), e.code(), "Heartbeat");
             } else if (!e.isRetriable()) {

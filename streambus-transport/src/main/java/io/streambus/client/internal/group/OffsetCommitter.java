@@ -210,7 +210,7 @@ final class OffsetCommitter {
                 }
             }
             int code = failed.isEmpty() ? 0 : failed.values().iterator().next();
-            if (!GroupMembership.isMembershipCode(code)) {
+            if (!GroupMembership.isMembershipCode(code) || code == ErrorCode.REBALANCE_IN_PROGRESS) {
                 membership.sessionRenewed(gen); // the commit passed the membership checks (B.6.1)
             }
             if (failed.isEmpty()) {

@@ -4,6 +4,7 @@ import io.streambus.client.Futures;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.consumer.CommitFailedException;
 import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.internal.net.Errors;
@@ -33,6 +34,7 @@ import io.streambus.protocol.txn.TxnOffsetCommitResponse;
 import io.streambus.protocol.txn.XaAction;
 import io.streambus.protocol.txn.Xid;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,6 +113,8 @@ final class TransactionManager {
     private final Set<TopicPartition> added = new HashSet<>();
     private final Set<TopicPartition> adding = new HashSet<>();
     private final Set<String> groups = new HashSet<>();
+    /** The consumer generations whose offsets this transaction commits, by group: checked again before commit. */
+    private final Map<String, ConsumerGroupMetadata> consumedUnder = new HashMap<>();
     private Throwable error;
     /**
      * True once a sequenced batch of the transaction failed after it took its sequences: the broker stored none of
@@ -224,6 +228,7 @@ final class TransactionManager {
             added.clear();
             adding.clear();
             groups.clear();
+            consumedUnder.clear();
             moveTo(next);
         }
         identity.establish(newId, sequenced);
@@ -242,6 +247,7 @@ final class TransactionManager {
         added.clear();
         adding.clear();
         groups.clear();
+        consumedUnder.clear();
         error = null;
         moveTo(State.IN_TRANSACTION);
     }
@@ -349,6 +355,10 @@ final class TransactionManager {
             addGroup = !groups.contains(group.groupId());
         }
         try {
+            checkHeld(group);
+            synchronized (this) {
+                consumedUnder.put(group.groupId(), group);
+            }
             if (addGroup) {
                 Futures.await(network.call(new AddOffsetsToTxnRequest(tid, pid.producerId(), pid.producerEpoch(),
                         group.groupId()), d -> null, deadline), deadline - System.nanoTime(),
@@ -376,6 +386,18 @@ final class TransactionManager {
             StreamBusException typed = TxnErrors.map(e, "sendOffsetsToTransaction for group " + group.groupId());
             onSendFailure(typed);
             throw typed;
+        }
+    }
+
+    /**
+     * TxnOffsetCommit carries no generation (B.7.5), so the broker cannot fence a member that lost its partitions
+     * (Kafka's broker does since KIP-447): the client refuses offsets of a generation its consumer no longer holds.
+     */
+    private static void checkHeld(ConsumerGroupMetadata group) {
+        if (!group.isHeld()) {
+            throw new CommitFailedException("the consumer of group '" + group.groupId() + "' no longer holds "
+                    + "generation " + group.generationId() + " (member " + group.memberId() + "): another member may "
+                    + "already read these partitions from the last commit; abort the transaction");
         }
     }
 
@@ -446,6 +468,7 @@ final class TransactionManager {
         String tid;
         ProducerIdAndEpoch pid;
         boolean empty;
+        List<ConsumerGroupMetadata> held;
         synchronized (this) {
             if (commit && state == State.ABORTABLE_ERROR) {
                 throw new StreamBusException("cannot commit: a record of the transaction failed; abort it ("
@@ -457,6 +480,15 @@ final class TransactionManager {
             tid = transactionalId;
             pid = id;
             empty = added.isEmpty() && groups.isEmpty() && xid == null;
+            held = List.copyOf(consumedUnder.values());
+        }
+        if (commit) {
+            try {
+                held.forEach(TransactionManager::checkHeld); // the last moment before the commit is decided
+            } catch (CommitFailedException e) {
+                onSendFailure(e);
+                throw e;
+            }
         }
         if (!empty) {
             try {
@@ -682,6 +714,7 @@ final class TransactionManager {
         }
         added.clear();
         groups.clear();
+        consumedUnder.clear();
         error = null;
     }
 

@@ -7,8 +7,10 @@ import static io.streambus.client.internal.group.GroupTestKit.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.client.ClientConfig;
+import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.protocol.ApiKey;
+import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.group.JoinGroupRequest;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +86,33 @@ class SilentSessionExpiryTest {
             done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
             assertThat(kit.membership.state()).isIn(MemberState.FENCED, MemberState.JOINING);
             assertThat(kit.events).contains("lost [t-0]");
+        }
+    }
+
+    @Test
+    void groupMetadataIsHeldOnlyWhileTheMemberHoldsItsGeneration() throws Exception {
+        try (GroupTestKit kit = kit()) {
+            kit.stableMember(List.of(P0));
+            ConsumerGroupMetadata g1 = kit.consumer.groupMetadata();
+            assertThat(g1.generationId()).isEqualTo(1);
+            assertThat(g1.isHeld()).isTrue();
+
+            kit.heartbeat(ErrorCode.REBALANCE_IN_PROGRESS); // still owns its partitions until it rejoins (B.6.1)
+            assertThat(g1.isHeld()).isTrue();
+            kit.net.advanceMs(SESSION_MS - 500); // 22 renewed the session: not silent yet
+            assertThat(g1.isHeld()).isTrue();
+
+            kit.heartbeat(ErrorCode.ILLEGAL_GENERATION); // fenced: another member may own P0 now
+            assertThat(g1.isHeld()).isFalse();
+            done(kit.onConsumer(() -> kit.consumer.poll(Duration.ZERO)));
+            kit.join(2, "m-1", List.of(P0));
+            kit.pollApplying(Map.of());
+            assertThat(g1.isHeld()).as("a later generation does not revive an older one").isFalse();
+            ConsumerGroupMetadata g2 = kit.consumer.groupMetadata();
+            assertThat(g2.isHeld()).isTrue();
+
+            kit.net.advanceMs(SESSION_MS + 1); // silent past the session timeout
+            assertThat(g2.isHeld()).isFalse();
         }
     }
 

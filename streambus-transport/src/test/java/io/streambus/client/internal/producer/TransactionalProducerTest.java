@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.BrokerCapabilities;
+import io.streambus.client.consumer.CommitFailedException;
 import io.streambus.client.consumer.ConsumerGroupMetadata;
 import io.streambus.client.consumer.OffsetAndMetadata;
 import io.streambus.client.internal.ClientContext;
@@ -191,6 +192,49 @@ class TransactionalProducerTest {
         end.respond(new EndTxnResponse());
         commit.join();
         assertThat(f.join().offset()).isEqualTo(7);
+        assertThat(producer.transactionState()).isEqualTo("READY");
+    }
+
+    // ---- offsets of a generation the consumer lost (TxnOffsetCommit carries none, B.7.5) -------------------------
+
+    @Test
+    void offsetsOfAGenerationNoLongerHeldAreRefusedBeforeAnythingIsSent() {
+        start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
+        init(42, (short) 3);
+        producer.beginTransaction();
+        ConsumerGroupMetadata lost = ConsumerGroupMetadata.ofMember("g", 4, "m-1", () -> false);
+        assertThatThrownBy(() -> producer.sendOffsetsToTransaction(
+                Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(11)), lost))
+                .isInstanceOf(CommitFailedException.class).hasMessageContaining("generation 4");
+        assertThat(net.pending(ApiKey.ADD_OFFSETS_TO_TXN)).isEmpty();
+        assertThat(net.pending(ApiKey.TXN_OFFSET_COMMIT)).isEmpty();
+        assertThatThrownBy(producer::commitTransaction).hasMessageContaining("abort");
+        producer.abortTransaction(); // nothing was added: no EndTxn needed
+        assertThat(producer.transactionState()).isEqualTo("READY");
+    }
+
+    @Test
+    void aGenerationLostAfterItsOffsetsWereStagedMakesTheCommitFail() {
+        start(FakeNetwork.EOS_CAPABILITIES, Map.of(), false);
+        init(42, (short) 3);
+        producer.beginTransaction();
+        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Void> offsets = async(() -> producer.sendOffsetsToTransaction(
+                Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(11)),
+                ConsumerGroupMetadata.ofMember("g", 4, "m-1", held::get)));
+        awaitRequest(ApiKey.ADD_OFFSETS_TO_TXN).respond(new AddOffsetsToTxnResponse());
+        awaitRequest(ApiKey.TXN_OFFSET_COMMIT).respond(new TxnOffsetCommitResponse(TopicPartitions.of("in",
+                List.of(new PartitionResult(0, 0)))));
+        offsets.join();
+
+        held.set(false); // the consumer was fenced meanwhile: another member may read in-0 from the last commit
+        assertThatThrownBy(producer::commitTransaction).isInstanceOf(CommitFailedException.class);
+        assertThat(net.pending(ApiKey.END_TXN)).as("no commit is sent").isEmpty();
+        CompletableFuture<Void> abort = async(producer::abortTransaction);
+        FakeNetwork.Request end = awaitRequest(ApiKey.END_TXN);
+        assertThat(end.body(EndTxnRequest.class).commit()).isFalse();
+        end.respond(new EndTxnResponse());
+        abort.join();
         assertThat(producer.transactionState()).isEqualTo("READY");
     }
 

@@ -15,6 +15,15 @@ public class StreamBusException extends RuntimeException {
         super(message, cause);
     }
 
+    /**
+     * For exceptions used as signals rather than errors: without suppression or a stack trace they cost one small
+     * object ({@link Throwable}'s protected constructor).
+     */
+    protected StreamBusException(String message, Throwable cause, boolean enableSuppression,
+                                 boolean writableStackTrace) {
+        super(message, cause, enableSuppression, writableStackTrace);
+    }
+
     /** True when the same request may succeed if retried (connection loss, timeout, codes 6/7/22/25/33/37). */
     public boolean isRetriable() {
         return false;

@@ -75,7 +75,7 @@ class UnconfirmedSendTest extends BrokerSupport {
         MessageProducer p = s.createProducer(t);
         p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
         List<String> sentIds = new ArrayList<>();
-        int n = 3000;
+        int n = 1000;
         for (int i = 0; i < n; i++) {
             TextMessage m = s.createTextMessage("m" + i);
             p.send(m);

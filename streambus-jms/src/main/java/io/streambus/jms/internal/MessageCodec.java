@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * serialization). The body type travels in header {@value #BODY_TYPE}; its presence marks a JMS record.</li>
  * <li>JMS header fields → record headers named like the fields ({@code JMSCorrelationID}, {@code JMSReplyTo} as a
  * destination URI, {@code JMSType}, {@code JMSDeliveryMode}, {@code JMSPriority}, {@code JMSExpiration},
- * {@code JMSDeliveryTime}); defaults are left out. {@code JMSTimestamp} is the record timestamp,
- * {@code JMSMessageID} is {@code ID:<topic>-<partition>-<offset>}, {@code JMSDestination} is the consumer's.</li>
+ * {@code JMSDeliveryTime}); defaults are left out. {@code JMSMessageID} is header {@value #MESSAGE_ID}, set by the
+ * sending producer ({@code ID:<connection id>-<sequence>}); a record without it (not sent through JMS) gets
+ * {@code ID:<topic>-<partition>-<offset>}. {@code JMSTimestamp} is the record timestamp, {@code JMSDestination} is
+ * the consumer's.</li>
  * <li>Properties → one record header each, named like the property, value as text (so non-JMS consumers can read
  * them); the types of non-String properties are listed in header {@value #PROPERTY_TYPES} as {@code name:T,...}
  * with T one of Z B S I J F D (and {@code b} for a binary correlation id).</li>

@@ -75,6 +75,9 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
     private String queueMode = "auto";
     private int maxDeliveryAttempts;
     private String deadLetterQueue = "";
+    private boolean blockOnPersistentSend = true;
+    private boolean blockOnNonPersistentSend;
+    private int sendWindow = 1000;
     /** Set once this factory has said which queue semantics its connections use (logged once per factory). */
     private transient AtomicBoolean queueModeLogged =
             new AtomicBoolean();
@@ -200,12 +203,24 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 case "queueMode" -> setQueueMode(value);
                 case "maxDeliveryAttempts" -> setMaxDeliveryAttempts(Integer.parseInt(value.trim()));
                 case "deadLetterQueue" -> setDeadLetterQueue(value);
+                case "blockOnPersistentSend", "blockOnDurableSend" -> setBlockOnPersistentSend(bool(name, value));
+                case "blockOnNonPersistentSend", "blockOnNonDurableSend" ->
+                        setBlockOnNonPersistentSend(bool(name, value));
+                case "sendWindow" -> setSendWindow(Integer.parseInt(value.trim()));
                 default -> throw new IllegalArgumentException("unknown StreamBus JMS setting '" + name
                         + "' (settings: see StreamBusConnectionFactory; StreamBus client keys contain a dot)");
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("setting '" + name + "' needs a number, got '" + value + "'", e);
         }
+    }
+
+    private static boolean bool(String name, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("setting '" + name + "' needs true or false, got '" + value + "'");
+        }
+        return v.equals("true");
     }
 
     /**
@@ -237,6 +252,10 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         put(m, d, "queueMode", queueMode, d == null ? null : d.queueMode);
         put(m, d, "maxDeliveryAttempts", maxDeliveryAttempts, d == null ? null : d.maxDeliveryAttempts);
         put(m, d, "deadLetterQueue", deadLetterQueue, d == null ? null : d.deadLetterQueue);
+        put(m, d, "blockOnPersistentSend", blockOnPersistentSend, d == null ? null : d.blockOnPersistentSend);
+        put(m, d, "blockOnNonPersistentSend", blockOnNonPersistentSend,
+                d == null ? null : d.blockOnNonPersistentSend);
+        put(m, d, "sendWindow", sendWindow, d == null ? null : d.sendWindow);
         m.putAll(clientProperties);
         return m;
     }
@@ -350,7 +369,10 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         return sendTimeout;
     }
 
-    /** Milliseconds a synchronous send waits for the broker's acknowledgement (default 30000). */
+    /**
+     * Milliseconds a blocking send waits for the broker's acknowledgement, and a send that does not block waits for
+     * room in a full {@link #setSendWindow send window} (default 30000).
+     */
     public void setSendTimeout(long sendTimeout) {
         this.sendTimeout = positive("sendTimeout", sendTimeout);
     }
@@ -504,6 +526,47 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         this.deadLetterQueue = pattern == null ? "" : pattern.trim();
     }
 
+    public boolean isBlockOnPersistentSend() {
+        return blockOnPersistentSend;
+    }
+
+    /**
+     * Whether a PERSISTENT send without CompletionListener returns only once the broker has acknowledged the record
+     * (default true, Artemis' {@code blockOnDurableSend}; alias URL parameter {@code blockOnDurableSend}). With false
+     * it returns once the record is queued in the client, as NON_PERSISTENT sends do by default: faster, but a failure
+     * is reported later (the ExceptionListener, the session's next send or close), not by this {@code send}. See
+     * MAPPING.md, "Sends".
+     */
+    public void setBlockOnPersistentSend(boolean block) {
+        this.blockOnPersistentSend = block;
+    }
+
+    public boolean isBlockOnNonPersistentSend() {
+        return blockOnNonPersistentSend;
+    }
+
+    /**
+     * Whether a NON_PERSISTENT send without CompletionListener waits for the broker's acknowledgement (default false,
+     * Artemis' {@code blockOnNonDurableSend}; alias URL parameter {@code blockOnNonDurableSend}): by default it
+     * returns once the record is queued in the client, within the session's {@link #setSendWindow send window}.
+     */
+    public void setBlockOnNonPersistentSend(boolean block) {
+        this.blockOnNonPersistentSend = block;
+    }
+
+    public int getSendWindow() {
+        return sendWindow;
+    }
+
+    /**
+     * Sends a session may have in flight that the broker has not confirmed yet: those that do not wait for the broker
+     * and those with a CompletionListener (default 1000). When the window is full a send waits for room, at most
+     * {@code sendTimeout} ms, then throws.
+     */
+    public void setSendWindow(int sendWindow) {
+        this.sendWindow = (int) positive("sendWindow", sendWindow);
+    }
+
     /** StreamBus client configuration passed to every connection's client (keys of {@code ClientConfig}). */
     public Map<String, String> getClientProperties() {
         return Map.copyOf(clientProperties);
@@ -536,7 +599,8 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 groupPrefix,
                 sendTimeout, closeTimeout, requestTimeout, prefetch, dupsOkBatchSize, dupsOkInterval,
                 healthCheckInterval, defaultPartitions, temporaryPartitions, foreignRecordType.equals("text"),
-                pollInterval, new JmsConfig.QueueSettings(queueMode, maxDeliveryAttempts, deadLetterQueue));
+                pollInterval, new JmsConfig.QueueSettings(queueMode, maxDeliveryAttempts, deadLetterQueue),
+                new JmsConfig.SendSettings(blockOnPersistentSend, blockOnNonPersistentSend, sendWindow));
     }
 
     @Override

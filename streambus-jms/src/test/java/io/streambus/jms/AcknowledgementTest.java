@@ -10,6 +10,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -165,15 +166,19 @@ class AcknowledgementTest extends BrokerSupport {
     }
 
     @Test
-    void commitSetsTheMessageIdOfHeldSends() throws Exception {
+    void aTransactedSendHasItsMessageIdWhenSendReturnsAndTheReceiverSeesIt() throws Exception {
         Connection c = connect();
         Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
-        MessageProducer p = tx.createProducer(tx.createTopic(unique("tx-ids")));
+        Topic topic = tx.createTopic(unique("tx-ids"));
+        MessageConsumer consumer = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(topic);
+        MessageProducer p = tx.createProducer(topic);
         TextMessage m = tx.createTextMessage("x");
         p.send(m);
-        assertThat(m.getJMSMessageID()).isNull();
+        String id = m.getJMSMessageID();
+        assertThat(id).startsWith("ID:");
         tx.commit();
-        assertThat(m.getJMSMessageID()).matches("ID:tx-ids-.*-0-0");
+        assertThat(m.getJMSMessageID()).isEqualTo(id);
+        assertThat(consumer.receive(5000).getJMSMessageID()).isEqualTo(id);
     }
 
     @Test

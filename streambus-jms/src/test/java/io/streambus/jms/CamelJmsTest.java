@@ -38,7 +38,7 @@ class CamelJmsTest extends BrokerSupport {
             out.assertIsSatisfied(10_000);
             Message first = out.getReceivedExchanges().get(0).getMessage();
             assertThat(first.getHeader("count")).isEqualTo(42);
-            assertThat(first.getHeader("JMSMessageID", String.class)).startsWith("ID:" + in + "-");
+            assertThat(first.getHeader("JMSMessageID", String.class)).startsWith("ID:");
             assertThat(out.getReceivedExchanges().get(1).getMessage().getHeader("flag")).isEqualTo(true);
 
             // InOut: camel-jms creates a temporary reply queue consumed by its own listener container.

@@ -33,7 +33,7 @@ class TopicAndTemporaryTest extends BrokerSupport {
         MessageConsumer b = s.createConsumer(topic);
         TextMessage sent = s.createTextMessage("after");
         p.send(sent);
-        assertThat(sent.getJMSMessageID()).startsWith("ID:" + topic.getTopicName() + "-0-");
+        assertThat(sent.getJMSMessageID()).startsWith("ID:");
         for (MessageConsumer mc : List.of(a, b)) {
             TextMessage m = (TextMessage) mc.receive(5000);
             assertThat(m.getText()).isEqualTo("after");

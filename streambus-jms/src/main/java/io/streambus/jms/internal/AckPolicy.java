@@ -147,6 +147,15 @@ abstract class AckPolicy {
         return session.connection().transport().producer();
     }
 
+    /**
+     * True when the session's sends outside a transaction may return before the broker confirmed them (the
+     * connection's {@code blockOn...Send} settings then decide): the modes without a transaction. Transacted and XA
+     * sessions keep every send's outcome for their commit or prepare, so their sends never go unconfirmed.
+     */
+    boolean mayLeaveSendsUnconfirmed() {
+        return false;
+    }
+
     /** Performs a send at once, as the producer would without a transaction. */
     @FunctionalInterface
     interface DirectSend {

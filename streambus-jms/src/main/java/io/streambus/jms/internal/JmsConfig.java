@@ -23,15 +23,41 @@ import java.util.Map;
  * @param foreignRecordsAsText  records without JMS headers become TextMessages (else BytesMessages)
  * @param pollIntervalMs        longest wait of one fetcher poll (bounds how fast close and commands are served)
  * @param queues                how queue consumers work (share groups or consumer groups) and their settings
+ * @param sends                 which sends wait for the broker's acknowledgement, and the window of those that do not
  */
 public record JmsConfig(Map<String, Object> clientProperties, String clientId,
                         DeserializationPolicy deserializationPolicy, String groupPrefix, long sendTimeoutMs,
                         long closeTimeoutMs, long requestTimeoutMs, int prefetch, int dupsOkBatch,
                         long dupsOkIntervalMs, long healthCheckIntervalMs, int defaultPartitions,
                         int temporaryPartitions, boolean foreignRecordsAsText, long pollIntervalMs,
-                        QueueSettings queues) {
+                        QueueSettings queues, SendSettings sends) {
     public JmsConfig {
         clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /**
+     * Send settings of the connection factory (Artemis' {@code blockOnDurableSend}, {@code blockOnNonDurableSend}
+     * and a window of unconfirmed sends). Immutable, thread-safe.
+     *
+     * @param blockOnPersistentSend    a PERSISTENT send without CompletionListener returns once the broker has the
+     *                                 record (default); false: once the record is queued in the client
+     * @param blockOnNonPersistentSend the same for NON_PERSISTENT sends (default false)
+     * @param window                   sends a session may have that the broker has not confirmed yet (those that do
+     *                                 not block, and those with a CompletionListener); a send waits for room, at most
+     *                                 {@code sendTimeoutMs}
+     */
+    public record SendSettings(boolean blockOnPersistentSend, boolean blockOnNonPersistentSend, int window) {
+        public SendSettings {
+            if (window <= 0) {
+                throw new IllegalArgumentException("the send window must be > 0, got " + window);
+            }
+        }
+
+        /** True when a send of {@code deliveryMode} without CompletionListener waits for the broker. */
+        boolean blocks(int deliveryMode) {
+            return deliveryMode == jakarta.jms.DeliveryMode.PERSISTENT ? blockOnPersistentSend
+                    : blockOnNonPersistentSend;
+        }
     }
 
     /**

@@ -50,9 +50,11 @@ import org.slf4j.LoggerFactory;
  * started), unless the factory configured one; it must be unique in the JVM ({@link InvalidClientIDException}).
  * A cluster-wide check is not possible with StreamBus.</li>
  * <li>A probe (HealthCheck every {@code healthCheckInterval} ms) and the consumers' fetch errors drive the
- * {@link ExceptionListener}, called once per outage on the probe thread.</li>
- * <li>{@link #stop()} pauses delivery and waits for running listeners; {@link #close()} also deletes the
- * temporary destinations and closes the client.</li>
+ * {@link ExceptionListener}, called once per outage on the probe thread; so does the failure of a send that did not
+ * wait for the broker (the first after each time the session reported one, see {@link SendWindow}).</li>
+ * <li>{@link #stop()} pauses delivery and waits for running listeners; {@link #close()} waits (bounded) for the
+ * sessions' unconfirmed sends, deletes the temporary destinations and closes the client; it throws, once closed, a
+ * failure of such sends that nothing reported yet.</li>
  * </ul>
  * Thread-safe. {@link JmsXaConnection} adds the XA sessions.
  */
@@ -66,6 +68,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     private final Transport transport;
     private final BrokerCapabilities capabilities;
     private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    /** Prefix of the JMSMessageIDs of this connection's sends. */
+    private final String messageIdPrefix = "ID:" + id + "-";
+    private final java.util.concurrent.atomic.AtomicLong messageSeq = new java.util.concurrent.atomic.AtomicLong();
     private final SubscriptionManager subscriptions = new SubscriptionManager(this);
     private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
     private final List<JmsConnectionConsumer> connectionConsumers = new CopyOnWriteArrayList<>();
@@ -148,6 +153,14 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
 
     JmsConfig config() {
         return config;
+    }
+
+    /**
+     * A new JMSMessageID: {@code ID:<connection id>-<sequence>}, unique (the connection id is random) and increasing
+     * in send order within the connection.
+     */
+    String nextMessageId() {
+        return messageIdPrefix + messageSeq.incrementAndGet();
     }
 
     Transport transport() {
@@ -398,11 +411,16 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
                 LOG.warn("closing {}: {}", cc, e.toString());
             }
         }
+        JMSException sendFailure = null;
         for (JmsSession s : new ArrayList<>(sessions)) {
             try {
                 s.close();
             } catch (JMSException | RuntimeException e) {
                 LOG.warn("closing {}: {}", s, e.toString());
+                if (sendFailure == null && e instanceof JMSException j
+                        && SendWindow.SEND_FAILED.equals(j.getErrorCode())) {
+                    sendFailure = j; // sends nobody waited for failed: thrown once everything is closed
+                }
             }
         }
         for (String name : new ArrayList<>(temporaries.keySet())) {
@@ -419,6 +437,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
             CLIENT_IDS.remove(clientId, this);
         }
         closed = true;
+        if (sendFailure != null) {
+            throw sendFailure;
+        }
     }
 
     // ---------------------------------------------------------------- exception listener
@@ -461,6 +482,22 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
             }
         }
         notifyListener(e);
+    }
+
+    /**
+     * Reports the failure of a send nobody waited for to the ExceptionListener, on the connection's own thread: it is
+     * called on a client I/O thread, where the application's listener must not run.
+     */
+    void reportSendFailure(JMSException e) {
+        LOG.warn("connection {}: {}", id, e.getMessage());
+        if (closing || monitor.isShutdown()) {
+            return; // close throws it
+        }
+        try {
+            monitor.execute(() -> notifyListener(e));
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // closing meanwhile: the session's close throws it
+        }
     }
 
     /** Reports a problem that is not a transport loss (e.g. a failed acknowledgement in a listener session). */

@@ -251,11 +251,14 @@ public class JmsContextImpl implements JMSContext {
             closed = true;
         }
         rt(() -> {
-            if (s != null) {
-                s.close();
-            }
-            if (connectionUsers.decrementAndGet() == 0) {
-                connection.close();
+            try {
+                if (s != null) {
+                    s.close(); // may throw a failure of sends that did not wait: the connection closes anyway
+                }
+            } finally {
+                if (connectionUsers.decrementAndGet() == 0) {
+                    connection.close();
+                }
             }
             return null;
         });

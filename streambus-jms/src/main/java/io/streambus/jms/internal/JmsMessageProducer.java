@@ -20,11 +20,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * A JMS producer over the connection's shared StreamBus producer. A synchronous send returns once the broker has
- * acknowledged the record, with {@code JMSMessageID} ({@code ID:<topic>-<partition>-<offset>}) set on the message;
- * an asynchronous send calls its {@link CompletionListener} on a session thread, in send order. In a transacted
- * session sends are held until commit. {@code JMSXGroupID} becomes the record key, so a group's messages share a
- * partition and stay in order.
+ * A JMS producer over the connection's shared StreamBus producer. Every send sets {@code JMSMessageID}
+ * ({@code ID:<connection id>-<sequence>}, carried to receivers in a header) before it returns. Outside a transaction a
+ * send without CompletionListener either waits for the broker's acknowledgement (PERSISTENT by default) or returns
+ * once the record is queued in the client (NON_PERSISTENT by default; the factory's {@code blockOn...Send}), within
+ * the session's {@link SendWindow} of unconfirmed sends; a failure of such a send is thrown by the session's next send
+ * or close and reported to the ExceptionListener. A send with CompletionListener calls it on a session thread, in send
+ * order. In a transacted or XA session sends join the transaction. Sends keep their order per partition (the client
+ * producer's guarantee); {@code JMSXGroupID} becomes the record key, so a group's messages share a partition and stay
+ * in order.
  *
  * <p>Thread-safety: like its session, used by one thread at a time.
  */
@@ -57,7 +61,10 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         disableMessageId = value;
     }
 
-    /** The hint is accepted but ids are always assigned: they are the record position and cost nothing. */
+    /**
+     * The hint is accepted but ids are always assigned: an id costs a counter increment and one header, and replies
+     * and logs rely on it.
+     */
     @Override
     public boolean getDisableMessageID() throws JMSException {
         checkOpen();
@@ -159,15 +166,32 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         return destination instanceof Topic t ? t : null;
     }
 
+    /**
+     * Closes the producer once the session's sends are confirmed and their CompletionListeners returned (at most
+     * closeTimeout; the window is the session's, so other producers' sends of the session are waited for too).
+     *
+     * @throws JMSException (error code {@code send-failed}) after closing, when a send of the session that did not
+     *                      wait for the broker failed and no earlier send reported it, or sends stayed unconfirmed
+     */
     @Override
     public void close() throws JMSException {
         if (!closed) {
             if (session.isCompletionThread()) {
                 throw new IllegalStateException("a CompletionListener must not close its own producer");
             }
-            closed = true;
-            session.producerClosed(this);
+            try {
+                session.drainSends();
+            } finally {
+                closed = true;
+                session.producerClosed(this);
+            }
         }
+    }
+
+    /** The session closes (it has waited for its sends). */
+    void closedWithSession() {
+        closed = true;
+        session.producerClosed(this);
     }
 
     // ---------------------------------------------------------------- sends
@@ -278,9 +302,14 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         checkDeliveryMode(mode);
         checkPriority(prio);
+        // An earlier send of the session that nobody waited for failed: this send says so (and does not go out).
+        session.sendWindow().throwFailure();
         JmsConnection connection = session.connection();
         connection.checkSendable(dest);
         long now = System.currentTimeMillis();
+        // Set now, so that it is known when send returns whether or not the send waits for the broker (JMS 3.1
+        // section 3.4.3); it travels in a header and the receiver sees the same id.
+        String id = connection.nextMessageId();
         StreamBusMessage m = message instanceof StreamBusMessage sm ? sm : MessageCodec.fromForeign(message);
         for (Message target : message == m ? new Message[] {m} : new Message[] {m, message}) {
             target.setJMSDestination(dest);
@@ -289,7 +318,7 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             target.setJMSTimestamp(disableTimestamp ? 0 : now);
             target.setJMSExpiration(ttl > 0 ? now + ttl : 0);
             target.setJMSDeliveryTime(now + deliveryDelay);
-            target.setJMSMessageID(null);
+            target.setJMSMessageID(id);
         }
         ProducerRecord<byte[], byte[]> record = MessageCodec.encode(m, dest.getName(), connection.id());
         if (disableTimestamp) {
@@ -299,44 +328,59 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         ProducerRecord<byte[], byte[]> toSend = record;
         // Without a transaction the send goes out now; a transacted session holds it until commit.
         session.ackPolicy().send(toSend, message, m, listener,
-                () -> sendNow(connection, dest, toSend, message, m, listener));
+                () -> sendNow(connection, dest, toSend, message, mode, listener));
     }
 
-    /** Sends {@code record} now: waits for the broker's acknowledgement, or hands it to {@code listener}. */
+    /**
+     * Sends {@code record} now: waits for the broker's acknowledgement, or hands its outcome to {@code listener}, or
+     * (a send the settings let return at once) leaves it to the session's send window.
+     */
     private void sendNow(JmsConnection connection, StreamBusDestination dest, ProducerRecord<byte[], byte[]> record,
-                         Message message, StreamBusMessage m, CompletionListener listener) throws JMSException {
-        // The connection's producer, or an XA branch's (the session's policy knows which).
-        CompletableFuture<RecordMetadata> f = session.ackPolicy().producer().send(record);
+                         Message message, int mode, CompletionListener listener) throws JMSException {
+        AckPolicy policy = session.ackPolicy();
+        JmsConfig config = connection.config();
+        if (listener == null && (!policy.mayLeaveSendsUnconfirmed() || config.sends().blocks(mode))) {
+            // The connection's producer, or an XA branch's (the session's policy knows which).
+            Jms.await(policy.producer().send(record), config.sendTimeoutMs(), "send to " + dest);
+            return;
+        }
+        SendWindow window = session.sendWindow();
+        window.acquire(config.sendTimeoutMs(), "send to " + dest);
+        CompletableFuture<RecordMetadata> f;
+        try {
+            f = policy.producer().send(record);
+        } catch (JMSException | RuntimeException e) {
+            window.cancel();
+            throw e instanceof JMSException j ? j : Jms.jms("send to " + dest, e);
+        }
         if (listener == null) {
-            RecordMetadata md = Jms.await(f, connection.config().sendTimeoutMs(), "send to " + dest);
-            setId(message, m, md);
+            // Completes on a client I/O thread: count down there, no hand-off per send; a failure is kept for the
+            // session's next send or close and reported to the ExceptionListener.
+            String id = message.getJMSMessageID();
+            f.whenComplete((md, err) -> {
+                if (err == null) {
+                    window.confirmed();
+                } else {
+                    window.failed(SendWindow.failure("send of message " + id + " to " + dest, err));
+                }
+            });
             return;
         }
         ExecutorService ex = session.completions();
-        f.whenComplete((md, err) -> ex.execute(() -> {
-            try {
-                if (err == null) {
-                    try {
-                        setId(message, m, md);
-                    } catch (JMSException ignored) {
-                        // setting the id on our own messages cannot fail
+        f.whenComplete((md, err) -> {
+            window.confirmed(); // the listener hears of a failure: it is not the session's to report
+            ex.execute(() -> {
+                try {
+                    if (err == null) {
+                        listener.onCompletion(message);
+                    } else {
+                        listener.onException(message, Jms.jms("asynchronous send to " + dest + " failed", err));
                     }
-                    listener.onCompletion(message);
-                } else {
-                    listener.onException(message, Jms.jms("asynchronous send to " + dest + " failed", err));
+                } finally {
+                    session.asyncCompleted();
                 }
-            } finally {
-                session.asyncCompleted();
-            }
-        }));
-    }
-
-    private static void setId(Message original, StreamBusMessage sent, RecordMetadata md) throws JMSException {
-        String id = MessageCodec.messageId(md.topic(), md.partition(), md.offset());
-        sent.setJMSMessageID(id);
-        if (original != sent) {
-            original.setJMSMessageID(id);
-        }
+            });
+        });
     }
 
     @Override

@@ -80,6 +80,8 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final StreamBusMessage.Acknowledger acknowledger;
     private final SessionRunner runner = new SessionRunner();
+    /** The session's sends the broker has not confirmed yet, and failures of those nobody waited for. */
+    private final SendWindow sendWindow;
     private volatile boolean closed;
 
     // Listener dispatch: one thread per session, started with the first listener.
@@ -121,6 +123,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             java.util.function.Function<JmsSession, AckPolicy> policyMaker) {
         this.connection = connection;
         this.domain = domain;
+        this.sendWindow = new SendWindow(connection.config().sends().window(), connection::reportSendFailure);
         this.policy = policyMaker.apply(this);
         this.acknowledger = policy::acknowledgeMessage;
     }
@@ -132,6 +135,11 @@ public class JmsSession implements Session, QueueSession, TopicSession {
     /** What this session's acknowledgement mode or transaction does; the consumers and producers delegate to it. */
     AckPolicy ackPolicy() {
         return policy;
+    }
+
+    /** The session's sends that the broker has not confirmed yet. */
+    SendWindow sendWindow() {
+        return sendWindow;
     }
 
     /** What {@link Message#acknowledge()} of a message this session delivered calls. */
@@ -463,6 +471,23 @@ public class JmsSession implements Session, QueueSession, TopicSession {
         return Thread.currentThread().getName().equals(completionThreadName());
     }
 
+    /**
+     * Waits (at most closeTimeout) until the broker confirmed every send of the session and every CompletionListener
+     * returned; then throws what failed meanwhile, or what stays unconfirmed.
+     *
+     * @throws JMSException (error code {@value SendWindow#SEND_FAILED}) for failed or unconfirmed sends
+     */
+    void drainSends() throws JMSException {
+        int left = sendWindow.drain(connection.config().closeTimeoutMs());
+        awaitAsyncSends();
+        sendWindow.throwFailure();
+        if (left > 0) {
+            throw new JMSException(left + " sends of " + this + " were not confirmed by the broker within "
+                    + "closeTimeout (" + connection.config().closeTimeoutMs() + " ms); they may or may not arrive",
+                    SendWindow.SEND_FAILED);
+        }
+    }
+
     private void awaitAsyncSends() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connection.config().closeTimeoutMs());
         asyncLock.lock();
@@ -496,7 +521,12 @@ public class JmsSession implements Session, QueueSession, TopicSession {
         if (isCompletionThread()) {
             throw new IllegalStateException("a CompletionListener must not close its own session");
         }
-        awaitAsyncSends();
+        JMSException sendFailure = null;
+        try {
+            drainSends();
+        } catch (JMSException e) {
+            sendFailure = e; // thrown once the session is closed
+        }
         stopDispatch = true;
         wakeDispatcher();
         awaitDeliveryDone(null);
@@ -513,7 +543,7 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             b.close();
         }
         for (JmsMessageProducer p : producers) {
-            p.close();
+            p.closedWithSession();
         }
         for (JmsMessageConsumer c : consumers) {
             c.closeNow();
@@ -527,6 +557,9 @@ public class JmsSession implements Session, QueueSession, TopicSession {
             asyncLock.unlock();
         }
         connection.sessionClosed(this);
+        if (sendFailure != null) {
+            throw sendFailure;
+        }
     }
 
     /** Connection.stop(): waits for a running listener; refused from one of this connection's listeners. */

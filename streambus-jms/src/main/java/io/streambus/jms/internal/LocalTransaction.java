@@ -42,9 +42,8 @@ final class LocalTransaction {
     private String rollbackOnlyReason;
     private boolean closed;
 
-    /** A send of the open transaction: its outcome, and the messages that get its JMSMessageID at commit. */
-    private record PendingSend(CompletableFuture<RecordMetadata> future, String topic, Message original,
-                               StreamBusMessage sent) {
+    /** A send of the open transaction: its outcome, which the commit waits for. */
+    private record PendingSend(CompletableFuture<RecordMetadata> future, String topic) {
     }
 
     /**
@@ -97,8 +96,8 @@ final class LocalTransaction {
     }
 
     /**
-     * Sends {@code record} in the transaction now; its JMSMessageID is set when the broker acknowledged it, at the
-     * latest at {@link #commit}. A {@code listener} learns the outcome of the send (not of the commit).
+     * Sends {@code record} in the transaction now (its JMSMessageID was set by the producer); {@link #commit} waits
+     * for its outcome. A {@code listener} learns the outcome of the send (not of the commit).
      */
     void send(ProducerRecord<byte[], byte[]> record, Message original, StreamBusMessage sent,
               CompletionListener listener) throws JMSException {
@@ -106,7 +105,7 @@ final class LocalTransaction {
         CompletableFuture<RecordMetadata> f;
         synchronized (this) {
             f = open().send(record);
-            sends.add(new PendingSend(f, record.topic(), original, sent));
+            sends.add(new PendingSend(f, record.topic()));
         }
         if (listener != null) {
             ExecutorService ex = session.completions();
@@ -199,7 +198,7 @@ final class LocalTransaction {
             }
             // Every send must be on the broker before EndTxn: one that failed (even in the client, which then
             // leaves the transaction committable) fails the commit, and the transaction is aborted below.
-            setMessageIds(pending);
+            awaitSends(pending);
             synchronized (this) {
                 if (state == LocalTxnState.ROLLBACK_ONLY) {
                     throw new TransactionRolledBackException("the transaction can only be rolled back: "
@@ -237,15 +236,9 @@ final class LocalTransaction {
         return rollbackOnlyReason;
     }
 
-    private void setMessageIds(List<PendingSend> done) throws JMSException {
+    private void awaitSends(List<PendingSend> done) throws JMSException {
         for (PendingSend s : done) {
-            RecordMetadata md = Jms.await(s.future(), session.connection().config().sendTimeoutMs(),
-                    "transacted send to " + s.topic());
-            String id = MessageCodec.messageId(md.topic(), md.partition(), md.offset());
-            s.sent().setJMSMessageID(id);
-            if (s.original() != s.sent()) {
-                s.original().setJMSMessageID(id);
-            }
+            Jms.await(s.future(), session.connection().config().sendTimeoutMs(), "transacted send to " + s.topic());
         }
     }
 

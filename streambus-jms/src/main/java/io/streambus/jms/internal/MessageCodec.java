@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * serialization). The body type travels in header {@value #BODY_TYPE}; its presence marks a JMS record.</li>
  * <li>JMS header fields → record headers named like the fields ({@code JMSCorrelationID}, {@code JMSReplyTo} as a
  * destination URI, {@code JMSType}, {@code JMSDeliveryMode}, {@code JMSPriority}, {@code JMSExpiration},
- * {@code JMSDeliveryTime}); defaults are left out. {@code JMSTimestamp} is the record timestamp,
- * {@code JMSMessageID} is {@code ID:<topic>-<partition>-<offset>}, {@code JMSDestination} is the consumer's.</li>
+ * {@code JMSDeliveryTime}); defaults are left out. {@code JMSMessageID} is header {@value #MESSAGE_ID}, set by the
+ * sending producer ({@code ID:<connection id>-<sequence>}); a record without it (not sent through JMS) gets
+ * {@code ID:<topic>-<partition>-<offset>}. {@code JMSTimestamp} is the record timestamp, {@code JMSDestination} is
+ * the consumer's.</li>
  * <li>Properties → one record header each, named like the property, value as text (so non-JMS consumers can read
  * them); the types of non-String properties are listed in header {@value #PROPERTY_TYPES} as {@code name:T,...}
  * with T one of Z B S I J F D (and {@code b} for a binary correlation id).</li>
@@ -58,6 +60,7 @@ public final class MessageCodec {
     public static final String BODY_TYPE = "JMS_SB_Type";
     public static final String PROPERTY_TYPES = "JMS_SB_PropTypes";
     public static final String CONNECTION_ID = "JMS_SB_ConnectionID";
+    public static final String MESSAGE_ID = "JMSMessageID";
     public static final String CORRELATION_ID = "JMSCorrelationID";
     public static final String REPLY_TO = "JMSReplyTo";
     public static final String TYPE = "JMSType";
@@ -78,6 +81,9 @@ public final class MessageCodec {
         List<Header> headers = new ArrayList<>(8 + m.properties().size());
         headers.add(Header.of(BODY_TYPE, m.bodyType()));
         headers.add(Header.of(CONNECTION_ID, connectionId));
+        if (m.getJMSMessageID() != null) {
+            headers.add(Header.of(MESSAGE_ID, m.getJMSMessageID()));
+        }
         StringBuilder types = null;
         if (m.hasBinaryCorrelationId()) {
             headers.add(new Header(CORRELATION_ID, m.getJMSCorrelationIDAsBytes()));
@@ -158,11 +164,14 @@ public final class MessageCodec {
                                           DeserializationPolicy policy, boolean foreignAsText) throws JMSException {
         String bodyType = null;
         String types = null;
+        String messageId = null;
         for (Header h : r.headers()) {
             if (h.key().equals(BODY_TYPE)) {
                 bodyType = h.valueAsString();
             } else if (h.key().equals(PROPERTY_TYPES)) {
                 types = h.valueAsString();
+            } else if (h.key().equals(MESSAGE_ID)) {
+                messageId = h.valueAsString();
             }
         }
         Map<String, Character> typeMap = parseTypes(types);
@@ -183,7 +192,7 @@ public final class MessageCodec {
             String k = h.key();
             if (jms) {
                 switch (k) {
-                    case BODY_TYPE, PROPERTY_TYPES, CONNECTION_ID -> {
+                    case BODY_TYPE, PROPERTY_TYPES, CONNECTION_ID, MESSAGE_ID -> {
                         continue;
                     }
                     case CORRELATION_ID -> {
@@ -240,12 +249,13 @@ public final class MessageCodec {
         if (m.getJMSDeliveryTime() == 0) {
             m.setJMSDeliveryTime(ts);
         }
-        m.setJMSMessageID(messageId(r.topic(), r.partition(), r.offset()));
+        // The sender's id; records written otherwise (or by a provider version before client ids) get their position.
+        m.setJMSMessageID(jms && messageId != null ? messageId : messageId(r.topic(), r.partition(), r.offset()));
         m.setJMSDestination(destination);
         return m;
     }
 
-    /** {@code ID:<topic>-<partition>-<offset>}. */
+    /** {@code ID:<topic>-<partition>-<offset>}: the id of a record that does not carry one (not sent through JMS). */
     public static String messageId(String topic, int partition, long offset) {
         return "ID:" + topic + "-" + partition + "-" + offset;
     }

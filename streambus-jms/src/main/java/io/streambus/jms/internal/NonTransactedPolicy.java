@@ -8,7 +8,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 
 /**
- * The common part of the three acknowledgement modes without a transaction: sends go out at once,
+ * The common part of the three acknowledgement modes without a transaction: sends go out at once (and, as the
+ * connection's settings say, may return before the broker confirmed them),
  * {@code commit()} and {@code rollback()} are refused, and {@code recover()} rewinds every consumer of the session so
  * that what it delivered and was not acknowledged comes again, marked redelivered. Stateless; see {@link AckPolicy}
  * for thread-safety.
@@ -32,6 +33,11 @@ abstract class NonTransactedPolicy extends AckPolicy {
     @Override
     final void rollback() throws JMSException {
         throw new IllegalStateException("rollback() needs a transacted session");
+    }
+
+    @Override
+    final boolean mayLeaveSendsUnconfirmed() {
+        return true;
     }
 
     @Override

@@ -96,6 +96,22 @@ class MessageCodecTest {
     }
 
     @Test
+    void theSendersMessageIdTravelsInAHeaderAndRecordsWithoutOneGetTheirPosition() throws Exception {
+        StreamBusTextMessage m = new StreamBusTextMessage("x");
+        m.setJMSMessageID("ID:0123456789abcdef-42");
+        ProducerRecord<byte[], byte[]> p = MessageCodec.encode(m, "orders", "conn-1");
+        assertThat(p.headers()).contains(Header.of(MessageCodec.MESSAGE_ID, "ID:0123456789abcdef-42"));
+        StreamBusMessage back = MessageCodec.decode(fetched(p, 41), StreamBusQueue.of("orders"), POLICY, false);
+        assertThat(back.getJMSMessageID()).isEqualTo("ID:0123456789abcdef-42");
+        assertThat(Collections.list(back.getPropertyNames())).isEmpty(); // not a property
+
+        ConsumerRecord<byte[], byte[]> foreign = new ConsumerRecord<>("orders", 2, 7, 1L, null,
+                "raw".getBytes(StandardCharsets.UTF_8), List.of(Header.of(MessageCodec.MESSAGE_ID, "ID:forged")));
+        StreamBusMessage f = MessageCodec.decode(foreign, StreamBusQueue.of("orders"), POLICY, false);
+        assertThat(f.getJMSMessageID()).isEqualTo("ID:orders-2-7"); // only JMS records carry the sender's id
+    }
+
+    @Test
     void defaultsAreLeftOutAndRestored() throws Exception {
         StreamBusMessage m = new StreamBusMessage();
         m.setJMSTimestamp(5);

@@ -43,6 +43,9 @@ public final class StreamBusConnectionFactoryFactory {
         set(p.getTemporaryPartitions(), cf::setTemporaryPartitions);
         set(p.getForeignRecordType(), cf::setForeignRecordType);
         millis(p.getPollInterval(), cf::setPollInterval);
+        set(p.getBlockOnPersistentSend(), cf::setBlockOnPersistentSend);
+        set(p.getBlockOnNonPersistentSend(), cf::setBlockOnNonPersistentSend);
+        set(p.getSendWindow(), cf::setSendWindow);
         // Client keys contain a dot, which setProperty hands to the client unchanged.
         p.getClientProperties().forEach(cf::setProperty);
         return cf;

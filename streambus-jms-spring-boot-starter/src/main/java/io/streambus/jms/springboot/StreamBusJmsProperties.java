@@ -73,6 +73,15 @@ public class StreamBusJmsProperties {
     /** How long a consumer's poll waits for records before it looks again (default 100ms). */
     private Duration pollInterval;
 
+    /** Whether a PERSISTENT send waits for the broker's acknowledgement (default true). */
+    private Boolean blockOnPersistentSend;
+
+    /** Whether a NON_PERSISTENT send waits for the broker's acknowledgement (default false). */
+    private Boolean blockOnNonPersistentSend;
+
+    /** Sends a session may have unconfirmed when they do not wait; a full window blocks {@code send} (default 1000). */
+    private Integer sendWindow;
+
     /** Further StreamBus client settings by their client key, for example {@code linger.ms}. */
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
@@ -222,6 +231,30 @@ public class StreamBusJmsProperties {
 
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
+    }
+
+    public Boolean getBlockOnPersistentSend() {
+        return blockOnPersistentSend;
+    }
+
+    public void setBlockOnPersistentSend(Boolean blockOnPersistentSend) {
+        this.blockOnPersistentSend = blockOnPersistentSend;
+    }
+
+    public Boolean getBlockOnNonPersistentSend() {
+        return blockOnNonPersistentSend;
+    }
+
+    public void setBlockOnNonPersistentSend(Boolean blockOnNonPersistentSend) {
+        this.blockOnNonPersistentSend = blockOnNonPersistentSend;
+    }
+
+    public Integer getSendWindow() {
+        return sendWindow;
+    }
+
+    public void setSendWindow(Integer sendWindow) {
+        this.sendWindow = sendWindow;
     }
 
     public Map<String, String> getClientProperties() {

@@ -29,7 +29,8 @@ class StreamBusJmsAutoConfigurationTest {
                 "streambus.jms.health-check-interval=5s", "streambus.jms.default-partitions=3",
                 "streambus.jms.temporary-partitions=2", "streambus.jms.foreign-record-type=text",
                 "streambus.jms.poll-interval=20ms", "streambus.jms.object-message-allow-list=com.example.*",
-                "streambus.jms.client-properties[linger.ms]=5",
+                "streambus.jms.client-properties[linger.ms]=5", "streambus.jms.block-on-persistent-send=false",
+                "streambus.jms.block-on-non-persistent-send=true", "streambus.jms.send-window=50",
                 "spring.jms.cache.session-cache-size=4", "spring.jms.cache.consumers=true")
                 .run(context -> {
                     assertThat(context).hasSingleBean(ConnectionFactory.class).hasBean("jmsConnectionFactory")
@@ -58,6 +59,9 @@ class StreamBusJmsAutoConfigurationTest {
                     assertThat(cf.getPollInterval()).isEqualTo(20);
                     assertThat(cf.getObjectMessageAllowList()).isEqualTo("com.example.*");
                     assertThat(cf.getClientProperties()).containsEntry("linger.ms", "5");
+                    assertThat(cf.isBlockOnPersistentSend()).isFalse();
+                    assertThat(cf.isBlockOnNonPersistentSend()).isTrue();
+                    assertThat(cf.getSendWindow()).isEqualTo(50);
                 });
     }
 

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,13 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * read_committed consumer sees it. Short: 3,000 records, one kill of each; {@code -Pslow}: 50,000 records, three
  * kills of each. Prints one PIPELINE-KILLS line.
  *
- * <p>Only with {@code -Pslow} (or {@code -Dstreambus.slow=true}) for now. On the merged main the short run failed once
- * after a broker SIGKILL: the route's producer got OutOfOrderSequence (47: "base sequence ... is ahead of the next
- * expected 75") on every retry, because an abort kept the sequences of a batch the restarted broker had refused. The
- * transactional producer now takes a new epoch after such an abort (TransactionalProducerTest); this test returns to
- * the default build once it has passed repeatedly with that fix.
+ * <p>An earlier short run failed once after a broker SIGKILL: the route's producer got OutOfOrderSequence (47) on
+ * every retry, because an abort kept the sequences of a batch the restarted broker had refused. The transactional
+ * producer now takes a new epoch after such an abort (TransactionalProducerTest).
  */
-@EnabledIfSystemProperty(named = "streambus.slow", matches = "true")
 @ExtendWith(LeakCheck.class)
 class TransactedPipelineKillTest {
     private static final boolean SLOW = Boolean.getBoolean("streambus.slow");

@@ -223,10 +223,19 @@ public final class DefaultGroupConsumer<K, V> implements GroupConsumer<K, V> {
                 membership.awaitHandOff(Math.min(remaining, POLL_SLICE_NANOS), () -> userWakeup);
                 continue;
             }
+            long untilSilent = membership.nanosUntilSilentExpiry();
+            if (untilSilent < 0) {
+                // silent past the session timeout: deliver nothing until a reply renews the session or fences it
+                if (remaining <= 0) {
+                    return ConsumerRecords.empty();
+                }
+                membership.awaitRenewal(Math.min(remaining, POLL_SLICE_NANOS), () -> userWakeup);
+                continue;
+            }
             ConsumerRecords<K, V> records;
             try {
-                // never wait past the point where the session is known to have ended (the next step fences)
-                long slice = Math.min(Math.min(remaining, POLL_SLICE_NANOS), membership.nanosUntilSilentExpiry());
+                // never wait past the point where the session may end (the loop then stops delivering)
+                long slice = Math.min(Math.min(remaining, POLL_SLICE_NANOS), untilSilent);
                 records = engine.poll(Duration.ofNanos(Math.max(0, slice)));
             } catch (WakeupException e) {
                 // The engine is woken by the coordinator too (to react to a rebalance at once).

@@ -124,6 +124,7 @@ final class GroupMembership {
      * removed this member, whatever the network still lets through.
      */
     private long renewedAt;
+    private boolean silenceLogged;
     private boolean groupsConfirmed;
     private Thread coordinator;
 
@@ -283,7 +284,6 @@ final class GroupMembership {
             if (fatal != null) {
                 throw fatal;
             }
-            expireIfSilentLocked(time.nanoTime());
             if (state != MemberState.STABLE && (!owned.isEmpty() || pending != null)) {
                 return new Step.Revoke(state == MemberState.FENCED);
             }
@@ -338,27 +338,29 @@ final class GroupMembership {
     }
 
     /**
-     * B.6.1: a member that has heard nothing renewing its session for longer than the session timeout has been
-     * removed by the broker (its silence is at least as long). Its partitions are lost: it must stop delivering
-     * what it still fetches (another member, or itself after rejoining, starts again from the last commit) and
-     * rejoin, without waiting for a reply that a partitioned network may hold back for a request timeout or more.
+     * B.6.1: a member that has heard nothing renewing its session for longer than the session timeout may have been
+     * removed (the broker's silence is at least as long), unless the broker itself was down and restored the member
+     * with a fresh timer (durable membership). Until a reply settles it, the member delivers nothing: another member
+     * may be reading the same partitions from the last commit. A renewal resumes it; 20/28 fence it (lost). Logs once
+     * per silence.
      */
-    private boolean expireIfSilentLocked(long now) {
-        if ((state != MemberState.STABLE && state != MemberState.REBALANCE_PENDING)
-                || now - renewedAt <= settings.sessionTimeoutNanos()) {
-            return false;
+    private boolean silentLocked(long now) {
+        boolean silent = (state == MemberState.STABLE || state == MemberState.REBALANCE_PENDING)
+                && now - renewedAt > settings.sessionTimeoutNanos();
+        if (silent && !silenceLogged) {
+            silenceLogged = true;
+            LOG.warn("group {} member {} generation {}: no reply renewed its session for {} ms, longer than the "
+                    + "session timeout of {} ms; delivering nothing until the broker answers (it may have removed "
+                    + "this member)", groupId, memberId, generation, (now - renewedAt + 999_999) / 1_000_000,
+                    settings.sessionTimeoutMs());
         }
-        LOG.warn("group {} member {} generation {}: no reply renewed its session for {} ms, longer than the session "
-                + "timeout of {} ms, so the broker has removed it; its partitions are lost, rejoining", groupId,
-                memberId, generation, (now - renewedAt + 999_999) / 1_000_000, settings.sessionTimeoutMs());
-        transition(MemberState.FENCED);
-        signal();
-        return true;
+        return silent;
     }
 
     /**
      * How long the member may still deliver records before its silence would exceed the session timeout
-     * ({@link Long#MAX_VALUE} when it owns nothing by generation): a poll does not wait past that point.
+     * ({@link Long#MAX_VALUE} when it owns nothing by generation; negative when silent): a poll does not wait past
+     * that point, and delivers nothing while it is silent.
      */
     long nanosUntilSilentExpiry() {
         lock.lock();
@@ -366,7 +368,24 @@ final class GroupMembership {
             if (state != MemberState.STABLE && state != MemberState.REBALANCE_PENDING) {
                 return Long.MAX_VALUE;
             }
-            return renewedAt + settings.sessionTimeoutNanos() - time.nanoTime();
+            long now = time.nanoTime();
+            return silentLocked(now) ? -1 : renewedAt + settings.sessionTimeoutNanos() - now;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code nanos} for a change (a renewal, a fence, a hand-off) while the member is silent. */
+    void awaitRenewal(long nanos, BooleanSupplier wakeupRequested) {
+        lock.lock();
+        try {
+            if (silentLocked(time.nanoTime()) && !wakeupRequested.getAsBoolean() && fatal == null
+                    && !state.isClosing()) {
+                changed.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamBusException("interrupted during poll", e);
         } finally {
             lock.unlock();
         }
@@ -374,14 +393,14 @@ final class GroupMembership {
 
     /**
      * True while this member still holds generation {@code gen} with its partitions: stable, or rebalancing but not
-     * yet given them up (B.6.1: it owns them until it rejoins). False once it was fenced or removed, its session
-     * is known to have ended, or it moved on to another generation. Any thread.
+     * yet given them up (B.6.1: it owns them until it rejoins). False once it was fenced or removed, while it is
+     * silent past its session timeout (it may have been removed), or once it moved on to another generation. Any
+     * thread.
      */
     boolean holds(int gen) {
         lock.lock();
         try {
-            expireIfSilentLocked(time.nanoTime());
-            return gen >= 0 && gen == generation
+            return gen >= 0 && gen == generation && !silentLocked(time.nanoTime())
                     && (state == MemberState.STABLE || state == MemberState.REBALANCE_PENDING);
         } finally {
             lock.unlock();
@@ -394,6 +413,12 @@ final class GroupMembership {
         try {
             if (gen == generation) {
                 renewedAt = time.nanoTime();
+                if (silenceLogged) {
+                    silenceLogged = false;
+                    LOG.info("group {} member {} generation {}: the broker answered; delivering again", groupId,
+                            memberId, generation);
+                }
+                signal(); // a consumer waiting out a silence goes on
             }
         } finally {
             lock.unlock();

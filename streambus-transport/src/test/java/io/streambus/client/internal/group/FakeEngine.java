@@ -25,6 +25,7 @@ final class FakeEngine implements Consumer<String, String> {
     private final Set<TopicPartition> paused = new LinkedHashSet<>();
     private boolean wakeup;
     private boolean closed;
+    private int polls;
 
     FakeEngine(List<String> events) {
         this.events = events;
@@ -111,8 +112,14 @@ final class FakeEngine implements Consumer<String, String> {
         paused.removeAll(partitions);
     }
 
+    /** How many times the group consumer polled this engine (asked it for records to deliver). */
+    synchronized int polls() {
+        return polls;
+    }
+
     @Override
     public synchronized ConsumerRecords<String, String> poll(Duration timeout) {
+        polls++;
         if (wakeup) {
             wakeup = false;
             throw new WakeupException();

@@ -21,9 +21,12 @@ import java.util.Objects;
  * ({@code group.OffsetStore}), the share-group state ({@code share.ShareStateStore}) and the exactly-once journals
  * ({@code txn.RecordFile}) all follow the same policy: with {@code os} none of them forces on the request path; with
  * {@code every-write} each forces before the reply, and concurrent requests share forces ({@link GroupCommit}: one
- * force covers every write appended before it started). The only writes forced before a reply whatever the policy
- * are those the spec requires to be durable first: the transaction coordinator's prepare and decision records
- * (B.7.8) and producer-id allocations (B.12.2). Every such force is counted by {@link Fsyncs}.
+ * force covers every write appended before it started). Transaction decisions, markers and outcomes follow it too:
+ * B.7.8.6 asks them to be "as durable as acknowledged messages", in order, which the page cache gives under
+ * {@code os} against a SIGKILL. The only writes forced before a reply whatever the policy are PrepareTxn's (B.7.8.3:
+ * a broker that answers Produce before syncing MUST sync the branch's batches then, and the prepared record goes
+ * with them) and new producer ids and epochs (B.12.2; handed out again after a power loss they would break
+ * fencing), both once per XA branch or producer session. Every force is counted by {@link Fsyncs}.
  */
 public final class FlushPolicy {
     /** The kinds of policy. */

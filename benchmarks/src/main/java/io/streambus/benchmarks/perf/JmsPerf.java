@@ -54,7 +54,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the send and filled their prefetch buffers meanwhile, so the topic's receive time partly measured draining a client
  * buffer and the queue/topic ratio was biased against queues; those figures are not comparable with these.) On
  * StreamBus a durable subscription is a consumer group that commits the log end when it is created, on Artemis a
- * durable subscription queue; both are unsubscribed after the pass, outside the timing. A warm-up pair per broker
+ * durable subscription queue; both are unsubscribed after the pass, outside the timing. Queue consumers and reopened
+ * subscribers alike are created before the timer starts, so either may hold up to its prefetch before
+ * {@code Connection.start()} (the StreamBus consumer starts fetching when it is created): a bounded head start, the
+ * same for both. A warm-up pair per broker
  * ({@code --warmup} messages, not reported) runs first.
  *
  * <p>Not thread-safe; one run at a time.

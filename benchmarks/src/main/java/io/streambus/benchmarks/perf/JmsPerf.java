@@ -12,6 +12,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.Topic;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +42,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>What is measured: send is the producer's loop (one {@code send} per message; the provider decides whether it
  * waits for the broker) up to the producing session's close, which waits for asynchronous sends to complete;
  * receive runs from {@code Connection.start()} until the consumers have received every message. A queue's consumers
- * compete (each message goes to one of them); a topic's consumers are non-durable subscribers that each receive every
- * message, so "receive msgs/s" is messages of the destination per second (N / time) for both, and the deliveries/s
- * column shows the topic's k-fold work. Topic subscribers exist before the send (a non-durable subscription starts at
- * the end) and buffer up to their prefetch meanwhile; queue consumers are created after it. A warm-up pair per broker
+ * compete (each message goes to one of them); a topic's consumers are subscribers that each receive every message, so
+ * "receive msgs/s" is messages of the destination per second (N / time) for both, and the deliveries/s column shows
+ * the topic's k-fold work. The receive time includes the consumers' start-up (StreamBus: group join or share
+ * session, first fetch); the last column shows when the first message arrived, measured from the same start.
+ *
+ * <p>Both receive passes read stored messages: queue consumers are created after the send, and a topic's subscribers
+ * are unshared durable subscriptions (one per consumer, client id = the destination's name) that are created before
+ * the send and closed at once, so that they keep the messages without a consumer prefetching them, and reopened after
+ * the send, before the timer starts. (Until this change the topic used non-durable subscribers that existed during
+ * the send and filled their prefetch buffers meanwhile, so the topic's receive time partly measured draining a client
+ * buffer and the queue/topic ratio was biased against queues; those figures are not comparable with these.) On
+ * StreamBus a durable subscription is a consumer group that commits the log end when it is created, on Artemis a
+ * durable subscription queue; both are unsubscribed after the pass, outside the timing. Queue consumers and reopened
+ * subscribers alike are created before the timer starts, so either may hold up to its prefetch before
+ * {@code Connection.start()} (the StreamBus consumer starts fetching when it is created): a bounded head start, the
+ * same for both. A warm-up pair per broker
  * ({@code --warmup} messages, not reported) runs first.
  *
  * <p>Not thread-safe; one run at a time.
@@ -67,7 +80,7 @@ public final class JmsPerf {
 
     /** One measured destination: send and receive of {@code messages}. */
     record Pass(String broker, String kind, int deliveryMode, int consumers, long messages, long sendNanos,
-                long receiveNanos, long deliveries) {
+                long receiveNanos, long firstNanos, long deliveries) {
         double sendRate() {
             return messages / (sendNanos / 1e9);
         }
@@ -180,14 +193,16 @@ public final class JmsPerf {
                 + "one producer%s%n", o.messages, o.size, o.partitions,
                 artemis == null ? "" : "; Artemis 2.56.0 embedded (Netty TCP on 127.0.0.1, " + artemis + ")"));
         out.append("| broker | delivery | consumers | topic send msgs/s | queue send msgs/s"
-                + " | topic receive msgs/s (deliveries/s) | queue receive msgs/s | receive queue/topic |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
+                + " | topic (durable) receive msgs/s (deliveries/s) | queue receive msgs/s | receive queue/topic"
+                + " | first message topic / queue ms |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Pass[] p : rows) {
             Pass t = p[0];
             Pass q = p[1];
-            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %,.0f (%,.0f) | %,.0f | %.2f |%n",
-                    t.broker, modeName(t.deliveryMode), t.consumers, t.sendRate(), q.sendRate(), t.receiveRate(),
-                    t.deliveryRate(), q.receiveRate(), q.receiveRate() / t.receiveRate()));
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %,.0f (%,.0f) | %,.0f | %.2f"
+                            + " | %.0f / %.0f |%n", t.broker, modeName(t.deliveryMode), t.consumers, t.sendRate(),
+                    q.sendRate(), t.receiveRate(), t.deliveryRate(), q.receiveRate(), q.receiveRate() / t.receiveRate(),
+                    t.firstNanos() / 1e6, q.firstNanos() / 1e6));
         }
         long n = before.messages();
         double produce = mean(n, before.produceNanos(), after.produceNanos());
@@ -208,7 +223,8 @@ public final class JmsPerf {
         });
 
         StringBuilder send = new StringBuilder("RATIOS jms-send/client-async-produce (target >= 0.7):");
-        StringBuilder topicRx = new StringBuilder("RATIOS jms-topic-receive/client-consume (target >= 0.5):");
+        StringBuilder topicRx = new StringBuilder("RATIOS jms-topic-receive/client-consume (durable subscriptions, "
+                + "stored; target >= 0.5):");
         StringBuilder queueRx = new StringBuilder("RATIOS jms-queue-receive/client-consume (target >= 0.5):");
         StringBuilder queueShare = new StringBuilder("RATIOS jms-queue-receive/client-share-consume (same count):");
         StringBuilder queueTopic = new StringBuilder("RATIOS jms-queue-receive/jms-topic-receive (issue 12, target "
@@ -245,13 +261,21 @@ public final class JmsPerf {
         return out.toString();
     }
 
-    /** Sends {@code n} messages to a fresh destination {@code name} and receives them with {@code k} consumers. */
+    /**
+     * Sends {@code n} messages to a fresh destination {@code name} and receives them with {@code k} consumers. A
+     * topic's {@code k} subscribers are unshared durable subscriptions (one each, on a connection whose client id is
+     * {@code name}) created before the send and closed at once, then reopened after it for the timed receive, so that
+     * they read stored messages as the queue's consumers do; they are unsubscribed after the pass.
+     */
     static Pass pass(Target target, PerfOptions o, String kind, int mode, int k, long n, String name)
             throws Exception {
         target.setup.create(name);
         ConnectionFactory cf = target.factory;
         boolean queue = kind.equals("queue");
         try (Connection receiving = cf.createConnection(); Connection sending = cf.createConnection()) {
+            if (!queue) {
+                receiving.setClientID(name); // unshared durable subscriptions need one; each pass has its own
+            }
             List<Session> sessions = new ArrayList<>();
             List<MessageConsumer> consumers = new ArrayList<>();
             for (int i = 0; i < k; i++) {
@@ -259,27 +283,29 @@ public final class JmsPerf {
             }
             Destination dest = queue ? sessions.get(0).createQueue(name) : sessions.get(0).createTopic(name);
             if (!queue) {
-                // Non-durable subscribers start at the log end: they must exist before the send.
-                for (Session s : sessions) {
-                    consumers.add(s.createConsumer(dest));
+                // The subscriptions must exist before the send to keep its messages, but without an open consumer:
+                // one would prefetch during the send, and the timed receive would partly drain a client buffer.
+                for (int i = 0; i < k; i++) {
+                    sessions.get(i).createDurableConsumer((Topic) dest, subscription(i)).close();
                 }
             }
             long sendNanos = send(sending, dest, mode, n, o.size);
-            if (queue) {
-                for (Session s : sessions) {
-                    consumers.add(s.createConsumer(dest));
-                }
+            for (int i = 0; i < k; i++) {
+                consumers.add(queue ? sessions.get(i).createConsumer(dest)
+                        : sessions.get(i).createDurableConsumer((Topic) dest, subscription(i)));
             }
             long perConsumer = queue ? -1 : n; // a topic subscriber gets every message, queue consumers share them
             AtomicLong received = new AtomicLong();
+            AtomicLong firstAt = new AtomicLong();
             long total = queue ? n : n * k;
             ExecutorService pool = Executors.newFixedThreadPool(k);
+            Pass p;
             try {
                 long t0 = System.nanoTime();
                 receiving.start();
                 List<Future<Long>> results = new ArrayList<>();
                 for (MessageConsumer c : consumers) {
-                    results.add(pool.submit(() -> receive(c, received, total, perConsumer)));
+                    results.add(pool.submit(() -> receive(c, received, firstAt, total, perConsumer)));
                 }
                 long got = 0;
                 for (Future<Long> f : results) {
@@ -289,16 +315,27 @@ public final class JmsPerf {
                 if (got != total) {
                     throw new IllegalStateException(kind + " " + name + ": received " + got + " of " + total);
                 }
-                Pass p = new Pass(target.name, kind, mode, k, n, sendNanos, receiveNanos, total);
+                p = new Pass(target.name, kind, mode, k, n, sendNanos, receiveNanos, firstAt.get() - t0, total);
                 System.out.printf(Locale.ROOT, "RUN %s %s %s x%d: sent %,d in %.2f s = %,.0f msgs/s; received in %.2f s "
-                                + "= %,.0f msgs/s (%,.0f deliveries/s)%n", target.name, kind,
+                                + "= %,.0f msgs/s (%,.0f deliveries/s), first after %.0f ms%n", target.name,
+                        queue ? "queue" : "topic (durable, stored)",
                         mode == DeliveryMode.PERSISTENT ? "PERSISTENT" : "NON_PERSISTENT", k, n, sendNanos / 1e9,
-                        p.sendRate(), receiveNanos / 1e9, p.receiveRate(), p.deliveryRate());
-                return p;
+                        p.sendRate(), receiveNanos / 1e9, p.receiveRate(), p.deliveryRate(), p.firstNanos() / 1e6);
             } finally {
                 pool.shutdownNow();
             }
+            if (!queue) {
+                for (int i = 0; i < k; i++) { // not timed: frees the subscriptions' storage on both brokers
+                    consumers.get(i).close();
+                    sessions.get(i).unsubscribe(subscription(i));
+                }
+            }
+            return p;
         }
+    }
+
+    private static String subscription(int i) {
+        return "perf-sub-" + i;
     }
 
     /**
@@ -324,9 +361,11 @@ public final class JmsPerf {
 
     /**
      * Receives until {@code total} messages were received by all consumers together ({@code perConsumer < 0}, a
-     * queue) or this consumer has {@code perConsumer} (a topic subscriber); returns this consumer's count.
+     * queue) or this consumer has {@code perConsumer} (a topic subscriber); returns this consumer's count. The first
+     * message of all consumers sets {@code firstAt} (consumer start-up: group join, share session, first fetch).
      */
-    private static long receive(MessageConsumer c, AtomicLong received, long total, long perConsumer)
+    private static long receive(MessageConsumer c, AtomicLong received, AtomicLong firstAt, long total,
+                                long perConsumer)
             throws JMSException {
         long mine = 0;
         long idleSince = System.nanoTime();
@@ -339,6 +378,9 @@ public final class JmsPerf {
                 continue;
             }
             idleSince = System.nanoTime();
+            if (mine == 0) {
+                firstAt.compareAndSet(0, idleSince);
+            }
             if (((BytesMessage) m).getBodyLength() < 0) {
                 throw new IllegalStateException("negative body length"); // reads the body, as an application would
             }

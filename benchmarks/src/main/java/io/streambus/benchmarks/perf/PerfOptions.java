@@ -72,6 +72,8 @@ public final class PerfOptions {
             "jms sends --messages BytesMessages of --size B through the JMS provider to a fresh topic and a fresh",
             "queue, NON_PERSISTENT and PERSISTENT, and receives them with AUTO_ACKNOWLEDGE by each count of",
             "--consumers (a session and thread each); prints msgs/s and the queue/topic ratios (warm-up: --warmup).",
+            "Both read stored messages: the topic's subscribers are durable subscriptions created before the send",
+            "without an open consumer and reopened after it, as queue consumers are created after the send.",
             "It runs the same passes against an embedded Artemis 2.56 broker (Netty TCP on 127.0.0.1, NIO journal,",
             "synced only with --flush every-write) unless --no-artemis, and measures the raw client's async produce,",
             "consume and share consumption of --messages records before and after, printing RATIOS against them.",

@@ -137,15 +137,19 @@ final class Acknowledger {
         ShareAcknowledgeRequest req = new ShareAcknowledgeRequest(ctx.groupId, memberId, TopicPartitions.of(byTopic));
         Set<TopicPartition> sent = Set.copyOf(which);
         inFlight++;
+        long sentAt = ctx.time.nanoTime();
         ctx.sender.send(BodySupplier.of(req), 0, ctx.sender.requestTimeoutNanos())
-                .whenComplete((r, err) -> onReply(flush, sent, r, err));
+                .whenComplete((r, err) -> onReply(flush, sent, sentAt, r, err));
     }
 
-    private void onReply(AckFlush flush, Set<TopicPartition> sent, DecodedResponse r, Throwable err) {
+    private void onReply(AckFlush flush, Set<TopicPartition> sent, long sentAt, DecodedResponse r, Throwable err) {
         boolean lost = false;
         ctx.lock.lock();
         try {
             inFlight--;
+            if (err == null) {
+                ctx.ackRoundTrip.sample(ctx.time.nanoTime() - sentAt);
+            }
             if (err != null) {
                 lost = requestFailed(flush, sent, err, "ShareAcknowledge");
             } else {

@@ -513,7 +513,7 @@ class ShareConsumerImplTest {
         assertThat(consumer.acquisitionLockTimeoutMs()).contains(LOCK_MS);
         net.advanceMs(LOCK_MS / 2 - 1);
         assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
-        net.advanceMs(LOCK_MS / 4);
+        net.advanceMs(1);
         FakeNetwork.Request renew = net.next(ApiKey.SHARE_ACKNOWLEDGE);
         assertThat(acks(renew)).containsExactly(ack(7, 8, io.streambus.protocol.share.AcknowledgeType.RENEW));
         renew.respond(ackReply(0, List.of()));
@@ -527,6 +527,48 @@ class ShareConsumerImplTest {
         net.advanceMs(LOCK_MS);
         assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("acknowledged records are not renewed").isEmpty();
         // the held fetch timed out meanwhile and was sent again; tearDown answers it
+    }
+
+    @Test
+    void renewalsComeEarlierWhenAcknowledgementRoundTripsAreSlowComparedWithTheLock() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        consumer.subscribe(List.of("t"));
+        join();
+        long t0 = net.time().nanoTime();
+        fetch().respond(new ShareFetchResponse(1000, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
+                false, 7, 8)))));
+        assertThat(consumer.poll(Duration.ZERO)).hasSize(2);
+        FakeNetwork.Request held = fetch();
+        // Quick round trips: renewed once half of the 1 s lock has passed, as the spec recommends.
+        net.advanceMs(499);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(1);
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(new ShareAcknowledgeResponse(1000, TopicPartitions.of("t",
+                List.of(new ShareAcknowledgePartitionResult(0, 0, List.of())))));
+        net.advanceMs(499);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(1);
+        FakeNetwork.Request slow = net.next(ApiKey.SHARE_ACKNOWLEDGE); // sent at 1000 ms: the lock ends at 2000
+        // Answered after 300 ms: a renewal now gets four such round trips (capped at 7/8 of the lock) before the
+        // lock ends, so the next one goes at the next check (1375 ms) instead of at 1500 ms.
+        net.advanceMs(300);
+        slow.respond(new ShareAcknowledgeResponse(1000, TopicPartitions.of("t",
+                List.of(new ShareAcknowledgePartitionResult(0, 0, List.of())))));
+        net.advanceMs(74);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(1);
+        FakeNetwork.Request early = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(early)).containsExactly(ack(7, 8, io.streambus.protocol.share.AcknowledgeType.RENEW));
+        assertThat(early.sentAtNanos() - t0).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1375));
+        early.respond(ackReply(0, List.of()));
+        held.respond(fetchReply(TP));
+    }
+
+    @Test
+    void theRenewalThresholdIsHalfTheLockRaisedByRoundTripsAndCappedAtSevenEighths() {
+        assertThat(LockRenewer.thresholdNanos(8000, 1000, 0)).isEqualTo(4000);
+        assertThat(LockRenewer.thresholdNanos(8000, 1000, 1000)).isEqualTo(5000);
+        assertThat(LockRenewer.thresholdNanos(8000, 1000, 5000)).isEqualTo(7000);
     }
 
     @Test

@@ -123,11 +123,13 @@ final class Acknowledger {
 
     private void send(AckFlush flush, Set<TopicPartition> which) {
         String memberId = ctx.membership.memberId();
-        if (memberId.isEmpty()) {
+        if (memberId.isEmpty() || (flush.memberId != null && !flush.memberId.equals(memberId))) {
             flush.completeAll(new StreamBusException("share consumer of group '" + ctx.groupId
-                    + "' is not a member: its records have been or will be delivered again"), RecordState.LOST);
+                    + "' is no longer the member that received these records: they have been or will be delivered "
+                    + "again"), RecordState.LOST);
             return;
         }
+        flush.memberId = memberId;
         Map<String, List<ShareAcknowledgePartition>> byTopic = new TreeMap<>();
         for (TopicPartition tp : which) {
             byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(new ShareAcknowledgePartition(

@@ -177,6 +177,7 @@ final class ShareFetcher<K, V> {
         }
         Map<TopicPartition, List<InFlightRecord>> ackParts = ctx.held.takeAcknowledged(Set.copyOf(parts));
         AckFlush flush = acks.newFlush(ackParts);
+        flush.memberId = ctx.membership.memberId();
         int perPartition = Math.max(1, room / parts.size());
         Map<String, List<ShareFetchPartition>> byTopic = new TreeMap<>();
         for (TopicPartition tp : parts) {

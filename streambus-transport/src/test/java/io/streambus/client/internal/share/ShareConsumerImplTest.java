@@ -847,6 +847,32 @@ class ShareConsumerImplTest {
     }
 
     @Test
+    void aRetryIsNeverSentUnderTheMemberIdOfALaterJoin() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respondError(ErrorCode.REQUEST_TIMEOUT, "busy"); // retried after 100 ms
+        held.respondError(ErrorCode.UNKNOWN_MEMBER_ID, "broker restarted");
+        net.runDue();
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m2", 5000,
+                TopicPartitions.of("t", List.of(0))));
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).memberId()).isEqualTo("m2");
+        assertThat(acks(f)).isEmpty();
+        f.respond(fetchReply(TP, 0)); // the same record, delivered again to the new member
+        net.advanceMs(200);
+        // Sent as m2, the acceptance of m1's delivery would accept m2's and report success for a delivery that ended.
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).hasSize(1);
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0] StreamBusException");
+        List<ShareRecord<String, String>> again = consumer.poll(Duration.ZERO);
+        assertThat(offsets(again)).containsExactly(0L);
+        assertThat(again.get(0).deliveryCount()).isEqualTo(1);
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
     void aPartitionAtItsInFlightLimitWithoutRecordsIsLeftOutForOneSecondWhenTheMemberHasAFilter() {
         start(Map.of("share.filter", "color = 'red'"));
         consumer.subscribe(List.of("t"));

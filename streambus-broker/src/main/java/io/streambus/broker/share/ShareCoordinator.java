@@ -327,6 +327,7 @@ public final class ShareCoordinator implements AutoCloseable {
         for (SharePartition p : g.partitions.values()) {
             p.expire(now, m.id, g.settings);
         }
+        g.wake();
     }
 
     /** Creates the share-partitions that {@code topics} need (B.13.1). Caller holds the group's lock. */
@@ -510,6 +511,7 @@ public final class ShareCoordinator implements AutoCloseable {
                 }
             }
             acksDurable = persistLocked(g);
+            g.wake();
         }
         long deadline = clock.getAsLong() + r.maxWaitMs();
         CompletableFuture<Outcome<ShareFetchResponse>> result = new CompletableFuture<>();
@@ -536,6 +538,7 @@ public final class ShareCoordinator implements AutoCloseable {
                              CompletableFuture<Outcome<ShareFetchResponse>> result, boolean held) {
         try {
             CompletableFuture<Void> countsDurable;
+            ShareGroup.Waiter retry = null;
             boolean any = false;
             boolean failed = false;
             boolean hold;
@@ -564,23 +567,42 @@ public final class ShareCoordinator implements AutoCloseable {
                     m.deadlineMs = Math.max(m.deadlineMs, now + config.sessionTimeout().toMillis());
                 }
                 countsDurable = persistLocked(g);
+                if (hold) {
+                    for (Slot s : slots) {
+                        if (s.records != null) { // empty; released before the next attempt can start
+                            s.records.release();
+                            s.records = null;
+                        }
+                    }
+                    // Registered under the lock that decided to hold, so no acknowledgement made after that
+                    // decision can miss it. From here on the slots belong to the next attempt.
+                    retry = new ShareGroup.Waiter(() -> {
+                        try {
+                            worker.execute(() -> acquirePass(principal, g, m, r, filter, slots, deadline, open,
+                                    alloc, result, true));
+                        } catch (RejectedExecutionException e) {
+                            synchronized (g) {
+                                m.heldFetches--;
+                            }
+                            result.complete(Outcome.error(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
+                        }
+                    });
+                    g.await(retry);
+                }
             }
             if (hold) {
-                for (Slot s : slots) {
-                    if (s.records != null) {
-                        s.records.release();
-                        s.records = null;
-                    }
-                }
+                // Tried again at once when records may have become acquirable (ShareGroup#wake), and at least
+                // every HOLD_POLL_MS for what the group does not see (new data, the deadline).
                 long delay = Math.max(1, Math.min(HOLD_POLL_MS, deadline - clock.getAsLong()));
                 try {
-                    timers.schedule(() -> worker.execute(() -> acquirePass(principal, g, m, r, filter, slots,
-                            deadline, open, alloc, result, true)), delay, TimeUnit.MILLISECONDS);
+                    timers.schedule(retry::fire, delay, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
-                    synchronized (g) {
-                        m.heldFetches--;
+                    if (retry.cancel()) {
+                        synchronized (g) {
+                            m.heldFetches--;
+                        }
+                        result.complete(Outcome.error(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
                     }
-                    result.complete(Outcome.error(ErrorCode.REQUEST_TIMEOUT, "broker is shutting down"));
                 }
                 return;
             }
@@ -769,7 +791,10 @@ public final class ShareCoordinator implements AutoCloseable {
             synchronized (g) {
                 List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = acknowledgeLocked(principal, g,
                         m, r, (sp, acks, now, budget) -> sp.acknowledge(m.id, acks, now, g.settings, budget));
-                return acknowledgeReply(g, topics, persistLocked(g));
+                CompletableFuture<Outcome<ShareAcknowledgeResponse>> reply = acknowledgeReply(g, topics,
+                        persistLocked(g));
+                g.wake();
+                return reply;
             }
         }
         try {
@@ -1130,10 +1155,14 @@ public final class ShareCoordinator implements AutoCloseable {
                             removeMember(g, m, now);
                         }
                     }
+                    boolean released = false;
                     for (SharePartition p : g.partitions.values()) {
-                        p.expire(now, null, g.settings);
+                        released |= p.expire(now, null, g.settings);
                     }
                     persistLocked(g);
+                    if (released) {
+                        g.wake();
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.error("share group '{}': sweep failed", g.id, e);

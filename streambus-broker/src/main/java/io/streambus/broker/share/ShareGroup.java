@@ -1,15 +1,20 @@
 package io.streambus.broker.share;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One share group (spec B.13.1): settings, members and share-partitions. Its monitor guards all of it and every
  * {@link SharePartition} and {@link ShareMember} it holds; durable records of the group are queued to the
  * {@link ShareStateStore} while holding it, so the log order is the order of the changes. A deleted group is
- * marked {@link #deleted}; a caller that finds it so under the lock looks the group up again.
+ * marked {@link #deleted}; a caller that finds it so under the lock looks the group up again. Not thread-safe except
+ * where stated: guarded by its monitor.
  */
 final class ShareGroup {
     final String id;
@@ -20,10 +25,67 @@ final class ShareGroup {
     /** Subscribed topics that did not exist when a subscription naming them was processed (B.13.1). */
     final Set<String> awaitedTopics = new HashSet<>();
     boolean deleted;
+    /** Held ShareFetches to try again when records may have become acquirable; fired ones are pruned. */
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    /**
+     * A held ShareFetch's next attempt, started once by whichever comes first: its poll timer or a {@link #wake}.
+     * Thread-safe.
+     */
+    static final class Waiter {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final Runnable attempt;
+
+        Waiter(Runnable attempt) {
+            this.attempt = attempt;
+        }
+
+        /** Starts the attempt unless it was started or cancelled already. */
+        void fire() {
+            if (done.compareAndSet(false, true)) {
+                try {
+                    attempt.run();
+                } catch (RejectedExecutionException e) {
+                    // the broker is shutting down: the held request ends with its connection
+                }
+            }
+        }
+
+        /** Prevents the attempt; false if it was started already. */
+        boolean cancel() {
+            return done.compareAndSet(false, true);
+        }
+
+        boolean done() {
+            return done.get();
+        }
+    }
 
     ShareGroup(String id, ShareGroupSettings settings) {
         this.id = id;
         this.settings = settings;
+    }
+
+    /** Registers a held ShareFetch's next attempt. Caller holds the lock. */
+    void await(Waiter w) {
+        waiters.removeIf(Waiter::done); // bounded by the ShareFetches held right now
+        waiters.add(w);
+    }
+
+    /**
+     * Starts the attempts of the held ShareFetches now: acknowledgements, releases or expiries may have made records
+     * acquirable (B.13.5: a held request is answered as soon as it can acquire one). Caller holds the lock; the
+     * attempts run on the worker, so they take it after the caller.
+     */
+    void wake() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<Waiter> now = new ArrayList<>(waiters);
+        waiters.clear();
+        for (Waiter w : now) {
+            w.fire();
+        }
     }
 
     /** {@code Empty} or {@code Stable} (B.13.1). */

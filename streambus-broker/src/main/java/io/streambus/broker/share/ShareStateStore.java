@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable state of every share group (spec B.13.11): an append-only log of records ({@code settings},
- * share-partition {@code delta} (SPSO and runs of offsets with equal state), {@code stage} (records Staged by a Prepared or committing transaction, B.13.15),
+ * share-partition {@code delta} (SPSO and runs of offsets with equal state),
+ * {@code stage} (records Staged by a Prepared or committing transaction, B.13.15),
  * {@code delete group}, {@code delete topic}) in
  * {@code <dataDir>/__share_groups/state.log}, replayed on open and then rewritten compacted.
  *

@@ -26,6 +26,13 @@ final class AckFlush {
     final CompletableFuture<Map<TopicPartition, Optional<Exception>>> done = new CompletableFuture<>();
     final long deadlineNanos;
     int attempts;
+    /**
+     * The member id of its first sending: the member that received the records. A retry after the member was lost
+     * and joined again under a new id must not send them (B.13.12: acknowledging them is no longer possible); the
+     * broker would apply them to whatever the new member holds at those offsets, a later delivery of the same records
+     * perhaps, and report success for an acknowledgement of a delivery that ended.
+     */
+    String memberId;
     private final ShareContext ctx;
     private final Set<AckFlush> active;
 

@@ -123,11 +123,13 @@ final class Acknowledger {
 
     private void send(AckFlush flush, Set<TopicPartition> which) {
         String memberId = ctx.membership.memberId();
-        if (memberId.isEmpty()) {
+        if (memberId.isEmpty() || (flush.memberId != null && !flush.memberId.equals(memberId))) {
             flush.completeAll(new StreamBusException("share consumer of group '" + ctx.groupId
-                    + "' is not a member: its records have been or will be delivered again"), RecordState.LOST);
+                    + "' is no longer the member that received these records: they have been or will be delivered "
+                    + "again"), RecordState.LOST);
             return;
         }
+        flush.memberId = memberId;
         Map<String, List<ShareAcknowledgePartition>> byTopic = new TreeMap<>();
         for (TopicPartition tp : which) {
             byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(new ShareAcknowledgePartition(
@@ -137,15 +139,19 @@ final class Acknowledger {
         ShareAcknowledgeRequest req = new ShareAcknowledgeRequest(ctx.groupId, memberId, TopicPartitions.of(byTopic));
         Set<TopicPartition> sent = Set.copyOf(which);
         inFlight++;
+        long sentAt = ctx.time.nanoTime();
         ctx.sender.send(BodySupplier.of(req), 0, ctx.sender.requestTimeoutNanos())
-                .whenComplete((r, err) -> onReply(flush, sent, r, err));
+                .whenComplete((r, err) -> onReply(flush, sent, sentAt, r, err));
     }
 
-    private void onReply(AckFlush flush, Set<TopicPartition> sent, DecodedResponse r, Throwable err) {
+    private void onReply(AckFlush flush, Set<TopicPartition> sent, long sentAt, DecodedResponse r, Throwable err) {
         boolean lost = false;
         ctx.lock.lock();
         try {
             inFlight--;
+            if (err == null) {
+                ctx.ackRoundTrip.sample(ctx.time.nanoTime() - sentAt);
+            }
             if (err != null) {
                 lost = requestFailed(flush, sent, err, "ShareAcknowledge");
             } else {

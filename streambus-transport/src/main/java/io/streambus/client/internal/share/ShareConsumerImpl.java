@@ -171,15 +171,30 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
     @Override
     public void unsubscribe() {
         long deadline = ctx.time.nanoTime() + ctx.sender.apiTimeoutNanos();
-        settleAndFlush(deadline);
+        CompletableFuture<Void> fetchDone;
         ctx.lock.lock();
         try {
-            subscription = Set.of();
-            fetcher.closeConnection();
+            fetchDone = fetcher.pause();
         } finally {
             ctx.lock.unlock();
         }
-        ctx.awaitQuietly(membership.leave(false), deadline, "leaving share group");
+        try {
+            settleAfterFetch(fetchDone, deadline);
+            ctx.lock.lock();
+            try {
+                subscription = Set.of();
+            } finally {
+                ctx.lock.unlock();
+            }
+            ctx.awaitQuietly(membership.leave(false), deadline, "leaving share group");
+        } finally {
+            ctx.lock.lock();
+            try {
+                fetcher.resume();
+            } finally {
+                ctx.lock.unlock();
+            }
+        }
         ctx.runCallbacks();
     }
 
@@ -340,19 +355,20 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
 
     @Override
     public void close(Duration timeout) {
+        CompletableFuture<Void> fetchDone;
         ctx.lock.lock();
         try {
             if (ctx.stopping()) {
                 return;
             }
             ctx.moveTo(ConsumerLifecycle.CLOSING);
-            fetcher.closeConnection();
+            fetchDone = fetcher.pause();
         } finally {
             ctx.lock.unlock();
         }
         long deadline = ctx.time.nanoTime() + timeout.toNanos();
         try {
-            settleAndFlush(deadline);
+            settleAfterFetch(fetchDone, deadline);
             ctx.awaitQuietly(membership.leave(true), deadline, "leaving share group");
             membership.closed();
             ctx.runCallbacks();
@@ -367,6 +383,29 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
             }
             onClose.run();
         }
+    }
+
+    /**
+     * B.13.12 rule 6 with a fetch possibly in flight ({@code fetchDone}, from {@link ShareFetcher#pause}): settles
+     * what is held, then waits for the fetch's reply and RETURNs every record it acquired (B.13.8: no delivery
+     * counted), and only then closes the fetch connection; all bounded by {@code deadline}. Settling first lets the
+     * broker answer a held fetch at once with what this member released. If the reply does not come in time, the
+     * connection is closed: records the broker acquired into it come back when the leave that follows removes the
+     * member (or their locks end), with that delivery counted (B.13.8).
+     */
+    private void settleAfterFetch(CompletableFuture<Void> fetchDone, long deadline) {
+        settleAndFlush(deadline);
+        ctx.awaitQuietly(fetchDone, deadline, "waiting for the ShareFetch in flight");
+        if (!fetchDone.isDone()) {
+            LOG.debug("share group '{}': closing the fetch connection with a ShareFetch in flight", ctx.groupId);
+        }
+        ctx.lock.lock();
+        try {
+            fetcher.closeConnection();
+        } finally {
+            ctx.lock.unlock();
+        }
+        settleAndFlush(deadline); // RETURN what the fetch brought; what it carried and lost goes again
     }
 
     /**

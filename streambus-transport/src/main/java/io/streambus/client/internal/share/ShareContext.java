@@ -39,6 +39,8 @@ final class ShareContext {
     final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
     /** The application's callback (volatile). */
     volatile AcknowledgementCommitCallback callback;
+    /** Round trips of acknowledgement requests (guarded by lock), for the renewal margin. */
+    final RoundTripTime ackRoundTrip = new RoundTripTime();
 
     // Guarded by lock.
     ShareMembership membership;

@@ -65,6 +65,10 @@ final class ShareFetcher<K, V> {
     private boolean inFlight;
     private boolean scheduled;
     private int failures;
+    /** No new fetch: close or unsubscribe is waiting for the one in flight (B.13.12 rule 6). */
+    private boolean paused;
+    /** Completes when the fetch in flight while {@link #paused} has been handled; null when nobody waits. */
+    private CompletableFuture<Void> idle;
 
     ShareFetcher(ShareContext ctx, Acknowledger acks, LockRenewer renewer, Settings settings,
                  Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
@@ -87,7 +91,44 @@ final class ShareFetcher<K, V> {
         return Math.max(1, (settings.prefetchMax() + 1) / 2);
     }
 
-    /** Closes the dedicated connection (a held fetch then fails and its acknowledgements go on their own). */
+    /**
+     * Sends no new fetch until {@link #resume}, and returns what completes once no fetch is in flight, its reply
+     * handled: its records are then buffered, for close or unsubscribe to RETURN (B.13.8, B.13.12 rule 6). Closing
+     * the connection under a held fetch instead would not stop the broker from acquiring into it: it may do so
+     * before it sees the close (a release on the shared connection wakes the held fetch at once), and a record
+     * acquired into a reply nobody reads comes back with a delivery counted. The wait is at most the fetch's max
+     * wait plus a round trip. Under lock.
+     */
+    CompletableFuture<Void> pause() {
+        paused = true;
+        if (!inFlight) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (idle == null) {
+            idle = new CompletableFuture<>();
+        }
+        return idle;
+    }
+
+    /** Fetches again after {@link #pause} (a new subscription). Under lock. */
+    void resume() {
+        paused = false;
+    }
+
+    /** Completes the wait of {@link #pause} once nothing is in flight. Under lock. */
+    private void signalIdle() {
+        if (!inFlight && idle != null) {
+            CompletableFuture<Void> i = idle;
+            idle = null;
+            i.complete(null);
+        }
+    }
+
+    /**
+     * Closes the dedicated connection (a held fetch then fails and its acknowledgements go on their own; records
+     * the broker acquired into it before it saw the close are lost to this member and come back counted, so
+     * close and unsubscribe call {@link #pause} and wait first).
+     */
     void closeConnection() {
         Connection c = conn;
         conn = null;
@@ -102,7 +143,7 @@ final class ShareFetcher<K, V> {
      * sent (or a connection is being opened for it). Under lock.
      */
     boolean maybeFetch() {
-        if (ctx.stopping() || inFlight || scheduled || ctx.fatal != null
+        if (ctx.stopping() || paused || inFlight || scheduled || ctx.fatal != null
                 || ctx.membership.state() != ShareMemberState.STABLE) {
             return false;
         }
@@ -136,6 +177,7 @@ final class ShareFetcher<K, V> {
         }
         Map<TopicPartition, List<InFlightRecord>> ackParts = ctx.held.takeAcknowledged(Set.copyOf(parts));
         AckFlush flush = acks.newFlush(ackParts);
+        flush.memberId = ctx.membership.memberId();
         int perPartition = Math.max(1, room / parts.size());
         Map<String, List<ShareFetchPartition>> byTopic = new TreeMap<>();
         for (TopicPartition tp : parts) {
@@ -179,6 +221,7 @@ final class ShareFetcher<K, V> {
             conn = c;
             maybeFetch();
         } finally {
+            signalIdle();
             ctx.lock.unlock();
         }
     }
@@ -230,7 +273,7 @@ final class ShareFetcher<K, V> {
             }
             ctx.lockMs = resp.acquisitionLockMs();
             ctx.changed.signalAll();
-            if (ctx.fatal == null && !ctx.stopping()) {
+            if (ctx.fatal == null && !ctx.stopping() && !paused) {
                 if (toRelease.isEmpty() && settings.maxWaitMs() == 0) {
                     schedule(settings.fetchBackoffMs());
                 } else {
@@ -241,6 +284,7 @@ final class ShareFetcher<K, V> {
                 acks.sendAcknowledgementsSoon();
             }
         } finally {
+            signalIdle();
             ctx.lock.unlock();
             toRelease.forEach(AcquiredRecord::release);
             if (lost) {

@@ -513,7 +513,7 @@ class ShareConsumerImplTest {
         assertThat(consumer.acquisitionLockTimeoutMs()).contains(LOCK_MS);
         net.advanceMs(LOCK_MS / 2 - 1);
         assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
-        net.advanceMs(LOCK_MS / 4);
+        net.advanceMs(1);
         FakeNetwork.Request renew = net.next(ApiKey.SHARE_ACKNOWLEDGE);
         assertThat(acks(renew)).containsExactly(ack(7, 8, io.streambus.protocol.share.AcknowledgeType.RENEW));
         renew.respond(ackReply(0, List.of()));
@@ -527,6 +527,48 @@ class ShareConsumerImplTest {
         net.advanceMs(LOCK_MS);
         assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).as("acknowledged records are not renewed").isEmpty();
         // the held fetch timed out meanwhile and was sent again; tearDown answers it
+    }
+
+    @Test
+    void renewalsComeEarlierWhenAcknowledgementRoundTripsAreSlowComparedWithTheLock() {
+        start(Map.of("share.acknowledgement.mode", "explicit"));
+        consumer.subscribe(List.of("t"));
+        join();
+        long t0 = net.time().nanoTime();
+        fetch().respond(new ShareFetchResponse(1000, TopicPartitions.of("t", List.of(data(0, 1, 0, List.of(),
+                false, 7, 8)))));
+        assertThat(consumer.poll(Duration.ZERO)).hasSize(2);
+        FakeNetwork.Request held = fetch();
+        // Quick round trips: renewed once half of the 1 s lock has passed, as the spec recommends.
+        net.advanceMs(499);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(1);
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(new ShareAcknowledgeResponse(1000, TopicPartitions.of("t",
+                List.of(new ShareAcknowledgePartitionResult(0, 0, List.of())))));
+        net.advanceMs(499);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(1);
+        FakeNetwork.Request slow = net.next(ApiKey.SHARE_ACKNOWLEDGE); // sent at 1000 ms: the lock ends at 2000
+        // Answered after 300 ms: a renewal now gets four such round trips (capped at 7/8 of the lock) before the
+        // lock ends, so the next one goes at the next check (1375 ms) instead of at 1500 ms.
+        net.advanceMs(300);
+        slow.respond(new ShareAcknowledgeResponse(1000, TopicPartitions.of("t",
+                List.of(new ShareAcknowledgePartitionResult(0, 0, List.of())))));
+        net.advanceMs(74);
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
+        net.advanceMs(1);
+        FakeNetwork.Request early = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(early)).containsExactly(ack(7, 8, io.streambus.protocol.share.AcknowledgeType.RENEW));
+        assertThat(early.sentAtNanos() - t0).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1375));
+        early.respond(ackReply(0, List.of()));
+        held.respond(fetchReply(TP));
+    }
+
+    @Test
+    void theRenewalThresholdIsHalfTheLockRaisedByRoundTripsAndCappedAtSevenEighths() {
+        assertThat(LockRenewer.thresholdNanos(8000, 1000, 0)).isEqualTo(4000);
+        assertThat(LockRenewer.thresholdNanos(8000, 1000, 1000)).isEqualTo(5000);
+        assertThat(LockRenewer.thresholdNanos(8000, 1000, 5000)).isEqualTo(7000);
     }
 
     @Test
@@ -558,32 +600,49 @@ class ShareConsumerImplTest {
     // ---- close and unsubscribe ---------------------------------------------------------------------------------
 
     @Test
-    void closeReleasesWhatTheApplicationHoldsReturnsWhatItNeverSawThenLeaves() throws Exception {
+    void closeReleasesWhatTheApplicationHoldsReturnsWhatItNeverSawAndWhatTheFetchInFlightBroughtThenLeaves()
+            throws Exception {
         start(Map.of("share.acknowledgement.mode", "explicit", "max.poll.records", 2));
         List<ShareRecord<String, String>> polled = subscribedWith(0, 1, 2, 3);
         consumer.acknowledge(polled.get(0));
         FakeNetwork.Request held = fetch();
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
-        assertThat(held.outcome()).as("the fetch connection is closed first").isEqualTo("disconnect");
+        assertThat(held.isPending()).as("the held fetch's connection stays open: closing it would not stop the "
+                + "broker from acquiring into it").isTrue();
         FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
         assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
                 ack(1, 1, io.streambus.protocol.share.AcknowledgeType.RELEASE),
                 ack(2, 3, io.streambus.protocol.share.AcknowledgeType.RETURN));
         a.respond(ackReply(0, List.of()));
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).as("no leave while a fetch is in flight").isEmpty();
+        // The broker answers the held fetch with the record just released (acquired again: count 2) and a new one.
+        held.respond(new ShareFetchResponse(LOCK_MS, TopicPartitions.of("t", List.of(data(0, 2, 0, List.of(),
+                false, 1, 4)))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request returned = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(returned)).as("never handed out: RETURNed, no delivery counted (B.13.8)").containsExactly(
+                ack(1, 1, io.streambus.protocol.share.AcknowledgeType.RETURN),
+                ack(4, 4, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).as("the RETURN is answered before the leave")
+                .isEmpty();
+        returned.respond(ackReply(0, List.of()));
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        assertThat(held.connection().isOpen()).as("closed once nothing is in flight").isFalse();
         FakeNetwork.Request leave = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
         assertThat(leave.body(ShareGroupHeartbeatRequest.class).leave()).isTrue();
         assertThat(leave.body(ShareGroupHeartbeatRequest.class).memberId()).isEqualTo("m1");
         assertThat(leave.body(ShareGroupHeartbeatRequest.class).subscribedTopics()).isEmpty();
         leave.respondError(ErrorCode.UNKNOWN_MEMBER_ID, "gone already"); // 20 on leave is success
         closed.get(10, TimeUnit.SECONDS);
+        assertThat(net.requests(ApiKey.SHARE_FETCH)).as("no fetch sent while closing").hasSize(2);
+        assertThat(acknowledged).containsExactly("t-0 ACCEPT 1", "t-0 RELEASE 1", "t-0 RETURN 2", "t-0 RETURN 2");
         assertThat(consumer.memberState()).isEqualTo(ShareMemberState.CLOSED);
         assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
-    void closeWhileAFetchCarriesAcknowledgementsSendsThemAgainAtOnce() throws Exception {
+    void closeWaitsForTheFetchInFlightWhoseReplyAnswersTheAcknowledgementsItCarries() throws Exception {
         start(Map.of("share.acknowledgement.mode", "explicit"));
         List<ShareRecord<String, String>> polled = subscribedWith(0);
         FakeNetwork.Request f = fetch();
@@ -594,13 +653,11 @@ class ShareConsumerImplTest {
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             net.runDue();
-            return !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty();
+            return withAcks.isPending() && !closed.isDone();
         });
-        assertThat(withAcks.outcome()).isEqualTo("disconnect");
-        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
-        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
-        a.respond(ackReply(0, List.of()));
+        withAcks.respond(fetchReply(TP));
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).as("answered by the fetch: not sent again").isEmpty();
         net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 0,
                 TopicPartitions.empty()));
         closed.get(10, TimeUnit.SECONDS);
@@ -608,19 +665,72 @@ class ShareConsumerImplTest {
     }
 
     @Test
-    void implicitCloseAcceptsTheLastPoll() throws Exception {
-        start(Map.of());
-        subscribedWith(4, 5);
-        fetch();
+    void aFetchInFlightAtCloseThatTimesOutHasTheAcknowledgementsItCarriedSentAgain() throws Exception {
+        start(Map.of("share.acknowledgement.mode", "explicit", "max.poll.records", 1));
+        List<ShareRecord<String, String>> polled = subscribedWith(0, 1);
+        FakeNetwork.Request f = fetch();
+        consumer.acknowledge(polled.get(0));
+        f.respond(fetchReply(TP));
+        FakeNetwork.Request withAcks = fetch();
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request returned = net.next(ApiKey.SHARE_ACKNOWLEDGE); // close has begun
+        assertThat(acks(returned)).containsExactly(ack(1, 1, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        returned.respond(ackReply(0, List.of()));
+        net.advanceMs(500 + 5000 + 1); // past its request timeout: max wait + 5 s (B.13.12 rule 3)
+        assertThat(withAcks.outcome()).isEqualTo("timeout");
+        join(); // the periodic heartbeat, due meanwhile
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            net.runDue();
+            return !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty();
+        });
         FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
-        assertThat(acks(a)).containsExactly(ack(4, 5, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
         a.respond(ackReply(0, List.of()));
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
         net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 0,
                 TopicPartitions.empty()));
         closed.get(10, TimeUnit.SECONDS);
+        assertThat(callbacks).containsExactly("t-0 [1] ok", "t-0 [0] ok");
+        assertThat(net.requests(ApiKey.SHARE_FETCH)).as("no fetch sent while closing").hasSize(3);
+    }
+
+    @Test
+    void closeGivesUpOnAnUnansweredFetchAtItsTimeoutThenClosesTheConnectionAndLeaves() throws Exception {
+        start(Map.of("max.poll.records", 1));
+        subscribedWith(0, 1);
+        FakeNetwork.Request held = fetch();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(0, List.of())); // close has begun
+        net.advanceMs(1999);
+        assertThat(held.isPending()).isTrue();
+        assertThat(net.pending(ApiKey.SHARE_GROUP_HEARTBEAT)).isEmpty();
+        net.advanceMs(1);
+        await().atMost(Duration.ofSeconds(10)).until(closed::isDone);
+        closed.get();
+        assertThat(held.outcome()).isEqualTo("disconnect");
+        assertThat(net.requests(ApiKey.SHARE_GROUP_HEARTBEAT).get(1).body(ShareGroupHeartbeatRequest.class).leave())
+                .as("the leave is still sent, without waiting for its answer").isTrue();
+        assertThat(consumer.memberState()).isEqualTo(ShareMemberState.CLOSED);
+    }
+
+    @Test
+    void implicitCloseAcceptsTheLastPoll() throws Exception {
+        start(Map.of());
+        subscribedWith(4, 5);
+        FakeNetwork.Request held = fetch();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> consumer.close(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(a)).containsExactly(ack(4, 5, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
+        a.respond(ackReply(0, List.of()));
+        held.respond(fetchReply(TP));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m1", 0,
+                TopicPartitions.empty()));
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).hasSize(1);
     }
 
     // ---- B.13.12 reactions -------------------------------------------------------------------------------------
@@ -737,6 +847,32 @@ class ShareConsumerImplTest {
     }
 
     @Test
+    void aRetryIsNeverSentUnderTheMemberIdOfALaterJoin() {
+        start(Map.of());
+        subscribedWith(0);
+        FakeNetwork.Request held = fetch();
+        consumer.commitAsync();
+        net.next(ApiKey.SHARE_ACKNOWLEDGE).respondError(ErrorCode.REQUEST_TIMEOUT, "busy"); // retried after 100 ms
+        held.respondError(ErrorCode.UNKNOWN_MEMBER_ID, "broker restarted");
+        net.runDue();
+        net.next(ApiKey.SHARE_GROUP_HEARTBEAT).respond(new ShareGroupHeartbeatResponse("m2", 5000,
+                TopicPartitions.of("t", List.of(0))));
+        FakeNetwork.Request f = fetch();
+        assertThat(f.body(ShareFetchRequest.class).memberId()).isEqualTo("m2");
+        assertThat(acks(f)).isEmpty();
+        f.respond(fetchReply(TP, 0)); // the same record, delivered again to the new member
+        net.advanceMs(200);
+        // Sent as m2, the acceptance of m1's delivery would accept m2's and report success for a delivery that ended.
+        assertThat(net.requests(ApiKey.SHARE_ACKNOWLEDGE)).hasSize(1);
+        consumer.commitAsync();
+        assertThat(callbacks).containsExactly("t-0 [0] StreamBusException");
+        List<ShareRecord<String, String>> again = consumer.poll(Duration.ZERO);
+        assertThat(offsets(again)).containsExactly(0L);
+        assertThat(again.get(0).deliveryCount()).isEqualTo(1);
+        fetch().respond(fetchReply(TP));
+    }
+
+    @Test
     void aPartitionAtItsInFlightLimitWithoutRecordsIsLeftOutForOneSecondWhenTheMemberHasAFilter() {
         start(Map.of("share.filter", "color = 'red'"));
         consumer.subscribe(List.of("t"));
@@ -839,16 +975,24 @@ class ShareConsumerImplTest {
     }
 
     @Test
-    void unsubscribeReturnsWhatWasNeverSeenLeavesAndASubscribeJoinsAfresh() throws Exception {
+    void unsubscribeReturnsWhatWasNeverSeenAndWhatTheFetchInFlightBroughtLeavesAndASubscribeJoinsAfresh()
+            throws Exception {
         start(Map.of("max.poll.records", 1));
         subscribedWith(0, 1, 2);
+        FakeNetwork.Request held = fetch();
         CompletableFuture<Void> left = CompletableFuture.runAsync(consumer::unsubscribe);
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
         FakeNetwork.Request a = net.next(ApiKey.SHARE_ACKNOWLEDGE);
         assertThat(acks(a)).containsExactly(ack(0, 0, io.streambus.protocol.share.AcknowledgeType.ACCEPT),
                 ack(1, 2, io.streambus.protocol.share.AcknowledgeType.RETURN));
         a.respond(ackReply(0, List.of()));
+        held.respond(fetchReply(TP, 3));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_ACKNOWLEDGE).isEmpty());
+        FakeNetwork.Request returned = net.next(ApiKey.SHARE_ACKNOWLEDGE);
+        assertThat(acks(returned)).containsExactly(ack(3, 3, io.streambus.protocol.share.AcknowledgeType.RETURN));
+        returned.respond(ackReply(0, List.of()));
         await().atMost(Duration.ofSeconds(10)).until(() -> !net.pending(ApiKey.SHARE_GROUP_HEARTBEAT).isEmpty());
+        assertThat(net.requests(ApiKey.SHARE_FETCH)).as("no fetch sent while unsubscribing").hasSize(2);
         FakeNetwork.Request leave = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
         assertThat(leave.body(ShareGroupHeartbeatRequest.class).leave()).isTrue();
         leave.respond(new ShareGroupHeartbeatResponse("m1", 0, TopicPartitions.empty()));
@@ -860,8 +1004,8 @@ class ShareConsumerImplTest {
         FakeNetwork.Request rejoin = net.next(ApiKey.SHARE_GROUP_HEARTBEAT);
         assertThat(rejoin.body(ShareGroupHeartbeatRequest.class).memberId()).isEmpty();
         rejoin.respond(new ShareGroupHeartbeatResponse("m2", 5000, TopicPartitions.of("t", List.of(0))));
-        net.advanceMs(200); // the fetch connection closed by unsubscribe is opened again after the backoff
         FakeNetwork.Request f = fetch();
+        assertThat(f.connection()).as("a new fetch connection").isNotSameAs(held.connection());
         assertThat(f.body(ShareFetchRequest.class).memberId()).isEqualTo("m2");
         f.respond(fetchReply(TP));
     }

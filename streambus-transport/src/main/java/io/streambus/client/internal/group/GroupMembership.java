@@ -377,18 +377,7 @@ final class GroupMembership {
 
     /** Waits up to {@code nanos} for a change (a renewal, a fence, a hand-off) while the member is silent. */
     void awaitRenewal(long nanos, BooleanSupplier wakeupRequested) {
-        lock.lock();
-        try {
-            if (silentLocked(time.nanoTime()) && !wakeupRequested.getAsBoolean() && fatal == null
-                    && !state.isClosing()) {
-                changed.awaitNanos(nanos);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamBusException("interrupted during poll", e);
-        } finally {
-            lock.unlock();
-        }
+        awaitWhile(nanos, wakeupRequested, () -> silentLocked(time.nanoTime()));
     }
 
     /**
@@ -444,9 +433,15 @@ final class GroupMembership {
      * Waits at most {@code nanos} for the coordinator to hand something over (or for a wakeup, an error, close).
      */
     void awaitHandOff(long nanos, BooleanSupplier wakeupRequested) {
+        awaitWhile(nanos, wakeupRequested, () -> pending == null);
+    }
+
+    /** Waits up to {@code nanos} for a signal while {@code waitingLocked} holds, unless woken, failed or closing. */
+    private void awaitWhile(long nanos, BooleanSupplier wakeupRequested, BooleanSupplier waitingLocked) {
         lock.lock();
         try {
-            if (pending == null && !wakeupRequested.getAsBoolean() && fatal == null && !state.isClosing()) {
+            if (waitingLocked.getAsBoolean() && !wakeupRequested.getAsBoolean() && fatal == null
+                    && !state.isClosing()) {
                 changed.awaitNanos(nanos);
             }
         } catch (InterruptedException e) {

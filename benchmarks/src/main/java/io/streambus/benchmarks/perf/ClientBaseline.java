@@ -7,8 +7,6 @@ import io.streambus.client.consumer.ConsumerRecords;
 import io.streambus.client.producer.Producer;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.serialization.Serdes;
-import io.streambus.client.share.ShareConsumer;
-import io.streambus.client.share.ShareRecord;
 import io.streambus.common.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +116,7 @@ final class ClientBaseline {
             List<Future<Long>> results = new ArrayList<>();
             for (int i = 0; i < k; i++) {
                 String clientId = "perf-baseline-share-" + i;
-                results.add(pool.submit(() -> shareConsumer(clientId, group, topic, taken, n)));
+                results.add(pool.submit(() -> SharePerf.shareConsumer(bootstrap, clientId, group, topic, taken, n)));
             }
             for (Future<Long> f : results) {
                 f.get(30, TimeUnit.MINUTES);
@@ -127,30 +125,6 @@ final class ClientBaseline {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private long shareConsumer(String clientId, String group, String topic, AtomicLong taken, long n) {
-        long mine = 0;
-        try (StreamBusClient c = client(clientId);
-             ShareConsumer<byte[], byte[]> consumer = c.newShareConsumer(group, Serdes.byteArrayDeserializer(),
-                     Serdes.byteArrayDeserializer(), Map.of())) {
-            consumer.subscribe(List.of(topic));
-            long idleSince = System.nanoTime();
-            while (taken.get() < n) {
-                List<ShareRecord<byte[], byte[]>> rs = consumer.poll(Duration.ofMillis(100));
-                if (rs.isEmpty()) {
-                    checkIdle(idleSince, taken.get(), n);
-                    continue;
-                }
-                idleSince = System.nanoTime();
-                mine += rs.size();
-                taken.addAndGet(rs.size());
-            }
-            // Accepts the last poll (implicit acknowledgement), as the JMS queue's consumers acknowledge theirs.
-            consumer.commitSync(Duration.ofSeconds(30)).forEach((tp, e) -> e.ifPresent(x ->
-                    System.err.println(clientId + ": acknowledging " + tp + " failed: " + x)));
-        }
-        return mine;
     }
 
     private static void checkIdle(long idleSince, long read, long n) {

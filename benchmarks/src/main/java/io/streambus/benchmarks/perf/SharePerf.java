@@ -223,8 +223,12 @@ public final class SharePerf {
         }
     }
 
-    private static long shareConsumer(String bootstrap, String clientId, String group, String topic,
-                                      AtomicLong taken, long n) {
+    /**
+     * One share consumer polling until {@code taken} reaches {@code n} between all of them; accepts its last poll.
+     * Returns how many records it took. Also the raw-client queue baseline of {@link JmsPerf}.
+     */
+    static long shareConsumer(String bootstrap, String clientId, String group, String topic,
+                              AtomicLong taken, long n) {
         long mine = 0;
         try (StreamBusClient client = StreamBusClient.builder().bootstrap(bootstrap).clientId(clientId).build();
              ShareConsumer<byte[], byte[]> c = client.newShareConsumer(group, Serdes.byteArrayDeserializer(),

@@ -240,12 +240,11 @@ class SpringJtaTest extends BrokerSupport {
     }
 
     /** Runs {@code before} with the branch's Xid when the transaction manager asks this resource to prepare. */
-    private static final class ObservingPrepare implements XAResource {
-        private final XAResource delegate;
+    private static final class ObservingPrepare extends DelegatingXaResource {
         private final java.util.function.Consumer<Xid> before;
 
         ObservingPrepare(XAResource delegate, java.util.function.Consumer<Xid> before) {
-            this.delegate = delegate;
+            super(delegate);
             this.before = before;
         }
 
@@ -253,51 +252,6 @@ class SpringJtaTest extends BrokerSupport {
         public int prepare(Xid xid) throws XAException {
             before.accept(xid);
             return delegate.prepare(xid);
-        }
-
-        @Override
-        public void start(Xid xid, int flags) throws XAException {
-            delegate.start(xid, flags);
-        }
-
-        @Override
-        public void end(Xid xid, int flags) throws XAException {
-            delegate.end(xid, flags);
-        }
-
-        @Override
-        public void commit(Xid xid, boolean onePhase) throws XAException {
-            delegate.commit(xid, onePhase);
-        }
-
-        @Override
-        public void rollback(Xid xid) throws XAException {
-            delegate.rollback(xid);
-        }
-
-        @Override
-        public void forget(Xid xid) throws XAException {
-            delegate.forget(xid);
-        }
-
-        @Override
-        public Xid[] recover(int flag) throws XAException {
-            return delegate.recover(flag);
-        }
-
-        @Override
-        public boolean isSameRM(XAResource other) throws XAException {
-            return delegate.isSameRM(other instanceof ObservingPrepare o ? o.delegate : other);
-        }
-
-        @Override
-        public int getTransactionTimeout() throws XAException {
-            return delegate.getTransactionTimeout();
-        }
-
-        @Override
-        public boolean setTransactionTimeout(int seconds) throws XAException {
-            return delegate.setTransactionTimeout(seconds);
         }
     }
 }

@@ -381,67 +381,8 @@ class XaTransactionManagerTest {
         assertThat(text(reader.receive(5000))).isEqualTo("after");
     }
 
-    /** Delegates everything; a subclass changes one step. */
-    private static class Delegating implements XAResource {
-        final XAResource delegate;
-
-        Delegating(XAResource delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void start(Xid xid, int flags) throws XAException {
-            delegate.start(xid, flags);
-        }
-
-        @Override
-        public void end(Xid xid, int flags) throws XAException {
-            delegate.end(xid, flags);
-        }
-
-        @Override
-        public int prepare(Xid xid) throws XAException {
-            return delegate.prepare(xid);
-        }
-
-        @Override
-        public void commit(Xid xid, boolean onePhase) throws XAException {
-            delegate.commit(xid, onePhase);
-        }
-
-        @Override
-        public void rollback(Xid xid) throws XAException {
-            delegate.rollback(xid);
-        }
-
-        @Override
-        public void forget(Xid xid) throws XAException {
-            delegate.forget(xid);
-        }
-
-        @Override
-        public Xid[] recover(int flag) throws XAException {
-            return delegate.recover(flag);
-        }
-
-        @Override
-        public boolean isSameRM(XAResource other) throws XAException {
-            return delegate.isSameRM(other instanceof Delegating d ? d.delegate : other);
-        }
-
-        @Override
-        public int getTransactionTimeout() throws XAException {
-            return delegate.getTransactionTimeout();
-        }
-
-        @Override
-        public boolean setTransactionTimeout(int seconds) throws XAException {
-            return delegate.setTransactionTimeout(seconds);
-        }
-    }
-
     /** A database whose prepare fails: it rolls its branch back and says so (XA_RBROLLBACK). */
-    private static final class FailingPrepare extends Delegating {
+    private static final class FailingPrepare extends DelegatingXaResource {
         FailingPrepare(XAResource delegate) {
             super(delegate);
         }
@@ -456,7 +397,7 @@ class XaTransactionManagerTest {
     }
 
     /** Records the XA calls it passes on. */
-    private static final class Recording extends Delegating {
+    private static final class Recording extends DelegatingXaResource {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         Recording(XAResource delegate) {
@@ -489,7 +430,7 @@ class XaTransactionManagerTest {
     }
 
     /** SIGKILLs a broker when the TM's commit arrives, then passes the commit on (it cannot reach the broker). */
-    private static final class KillBeforeCommit extends Delegating {
+    private static final class KillBeforeCommit extends DelegatingXaResource {
         private final ChildBroker broker;
         volatile XAException commitFailure;
 

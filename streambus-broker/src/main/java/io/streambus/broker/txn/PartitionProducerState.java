@@ -2,6 +2,7 @@ package io.streambus.broker.txn;
 
 import io.streambus.broker.log.AppendResult;
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.LogException;
 import io.streambus.broker.log.PartitionLog;
 import io.streambus.broker.log.PendingAppend;
 import io.streambus.protocol.ErrorCode;
@@ -79,6 +80,8 @@ final class PartitionProducerState {
     }
 
     private final String name;
+    /** The partition's log: a snapshot waits for its pending forces. */
+    private final PartitionLog log;
     private final RecordFile journal;
     private final Map<Long, Producer> producers = new HashMap<>();
     /** Per producer id with an open transaction here: its batches, [base, end) pairs. */
@@ -89,8 +92,9 @@ final class PartitionProducerState {
     /** Why sequenced appends are refused until a restart (a journal record could not be taken back), or null. */
     private String failure;
 
-    private PartitionProducerState(String name, RecordFile journal) {
+    private PartitionProducerState(String name, PartitionLog log, RecordFile journal) {
         this.name = name;
+        this.log = log;
         this.journal = journal;
     }
 
@@ -103,7 +107,7 @@ final class PartitionProducerState {
         long end = log.endOffset();
         List<ByteBuffer> records = new ArrayList<>();
         RecordFile f = RecordFile.open(file, policy, b -> records.add(b));
-        PartitionProducerState s = new PartitionProducerState(log.topic() + "-" + log.partition(), f);
+        PartitionProducerState s = new PartitionProducerState(log.topic() + "-" + log.partition(), log, f);
         for (ByteBuffer b : records) {
             s.replay(b, end, knownProducer);
         }
@@ -439,6 +443,15 @@ final class PartitionProducerState {
 
     /** Rewrites the journal as the live state: producer states, open transactions' batches, aborted ranges. */
     private void snapshot() throws IOException {
+        // With every-write, appends may have released the monitor and still wait for the log's force. Their batches
+        // must be on disk before a snapshot describes them: its producer records are not checked against the log end
+        // at the rebuild, so after a power loss they would answer the retry of a lost batch as a duplicate.
+        try {
+            log.awaitDurable(log.pendingEnd());
+        } catch (LogException e) {
+            throw new IOException("the log of " + name + " could not be forced before the snapshot: " + e.getMessage(),
+                    e);
+        }
         List<byte[]> recs = new ArrayList<>();
         for (Map.Entry<Long, Producer> e : producers.entrySet()) {
             Producer p = e.getValue();

@@ -184,12 +184,66 @@ public final class PartitionLog {
         return append(block, System.currentTimeMillis(), Objects.requireNonNull(beforeWrite, "beforeWrite"));
     }
 
+    /**
+     * {@link #append(MessageBlock, java.util.function.LongConsumer)} without the wait for the disk: returns once the
+     * batch is written. With {@link FlushPolicy#EVERY_WRITE} the batch is neither forced nor visible to readers yet,
+     * and the caller must call {@link #awaitDurable} before acknowledging it; this lets the caller release its own
+     * locks first, so that concurrent appends share one force (group commit). With the other policies the batch is
+     * already published and {@link #awaitDurable} returns at once.
+     */
+    public PendingAppend appendPending(MessageBlock block, java.util.function.LongConsumer beforeWrite) {
+        return write(block, System.currentTimeMillis(), Objects.requireNonNull(beforeWrite, "beforeWrite"));
+    }
+
+    /**
+     * Everything written so far as one pending append (its result has count 0 and the write end as base offset and
+     * high-water mark): {@link #awaitDurable} on it waits until every batch written before this call is on disk and
+     * published, e.g. the original of a duplicate whose own append is still waiting for its force.
+     */
+    public PendingAppend pendingEnd() {
+        appendLock.lock();
+        try {
+            checkOpen();
+            return new PendingAppend(new AppendResult(writeOffset, 0, writeOffset), appendedBytes);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * With {@link FlushPolicy#EVERY_WRITE}, waits until {@code pending} is on disk (the force barrier first, then the
+     * log; concurrent waiters share the force) and publishes it to readers; returns at once with the other policies.
+     *
+     * @throws StorageException if the force failed (now or earlier): the partition then refuses appends until a
+     *                          restart, whose recovery keeps the batch only if it reached the disk
+     */
+    public void awaitDurable(PendingAppend pending) {
+        if (commits == null) {
+            return;
+        }
+        try {
+            commits.sync(pending.position());
+        } catch (IOException e) {
+            failure = e.toString();
+            throw new StorageException("sync of " + name + " failed: " + e, e);
+        }
+        publish(pending.result().highWaterMark());
+    }
+
     /** {@link #append(MessageBlock)} with the append time given (tests use it to simulate the passing of time). */
     AppendResult append(MessageBlock block, long nowMs) {
         return append(block, nowMs, null);
     }
 
     private AppendResult append(MessageBlock block, long nowMs, java.util.function.LongConsumer beforeWrite) {
+        PendingAppend p = write(block, nowMs, beforeWrite);
+        // Outside the append lock, so that the appends that arrive meanwhile are covered by one later force.
+        awaitDurable(p);
+        return p.result();
+    }
+
+    /** Writes the batch under the append lock; with every-write it is not forced or published yet. */
+    private PendingAppend write(MessageBlock block, long nowMs, java.util.function.LongConsumer beforeWrite) {
         Objects.requireNonNull(block, "block");
         int count = block.count();
         if (count < 1) {
@@ -221,28 +275,15 @@ public final class PartitionLog {
         }
     }
 
-    private AppendResult appendBatch(ByteBuf batch, int[] starts, int count, long now,
+    private PendingAppend appendBatch(ByteBuf batch, int[] starts, int count, long now,
             java.util.function.LongConsumer beforeWrite) {
-        AppendResult r;
-        long position;
         appendLock.lock();
         try {
-            r = appendLocked(batch, starts, count, now, beforeWrite);
-            position = appendedBytes;
+            AppendResult r = appendLocked(batch, starts, count, now, beforeWrite);
+            return new PendingAppend(r, appendedBytes);
         } finally {
             appendLock.unlock();
         }
-        if (commits != null) {
-            // Outside the lock, so that the appends that arrive meanwhile are covered by one later force.
-            try {
-                commits.sync(position);
-            } catch (IOException e) {
-                failure = e.toString();
-                throw new StorageException("sync of " + name + " failed: " + e, e);
-            }
-            publish(r.highWaterMark());
-        }
-        return r;
     }
 
     /**

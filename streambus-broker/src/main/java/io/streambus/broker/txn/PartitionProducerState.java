@@ -2,7 +2,9 @@ package io.streambus.broker.txn;
 
 import io.streambus.broker.log.AppendResult;
 import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.LogException;
 import io.streambus.broker.log.PartitionLog;
+import io.streambus.broker.log.PendingAppend;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.message.MessageBlock;
 import java.io.ByteArrayOutputStream;
@@ -39,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * leave a forced batch whose record was not forced. So the state never claims a batch the log does not hold, and
  * never misses one the log holds (B.12.5).
  *
- * <p>Thread-safe: every method runs under this object's monitor, except the journal sync, which runs after it
- * (group commit across concurrent producers, {@link RecordFile#sync}).
+ * <p>Thread-safe: every method runs under this object's monitor, except the waits for the disk, which run after
+ * it so that concurrent producers on the partition share forces (group commit): the journal sync
+ * ({@link RecordFile#sync}) and, with every-write, the force of the log that holds an appended batch
+ * ({@link PartitionLog#awaitDurable}, whose barrier forces the journal first).
  */
 final class PartitionProducerState {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionProducerState.class);
@@ -76,6 +80,8 @@ final class PartitionProducerState {
     }
 
     private final String name;
+    /** The partition's log: a snapshot waits for its pending forces. */
+    private final PartitionLog log;
     private final RecordFile journal;
     private final Map<Long, Producer> producers = new HashMap<>();
     /** Per producer id with an open transaction here: its batches, [base, end) pairs. */
@@ -86,8 +92,9 @@ final class PartitionProducerState {
     /** Why sequenced appends are refused until a restart (a journal record could not be taken back), or null. */
     private String failure;
 
-    private PartitionProducerState(String name, RecordFile journal) {
+    private PartitionProducerState(String name, PartitionLog log, RecordFile journal) {
         this.name = name;
+        this.log = log;
         this.journal = journal;
     }
 
@@ -100,7 +107,7 @@ final class PartitionProducerState {
         long end = log.endOffset();
         List<ByteBuffer> records = new ArrayList<>();
         RecordFile f = RecordFile.open(file, policy, b -> records.add(b));
-        PartitionProducerState s = new PartitionProducerState(log.topic() + "-" + log.partition(), f);
+        PartitionProducerState s = new PartitionProducerState(log.topic() + "-" + log.partition(), log, f);
         for (ByteBuffer b : records) {
             s.replay(b, end, knownProducer);
         }
@@ -198,57 +205,82 @@ final class PartitionProducerState {
         }
     }
 
+    /** What {@link #stage} did: the outcome, and (when it appended or found a duplicate) what to wait for. */
+    private record Staged(Outcome outcome, PendingAppend pending, boolean duplicate) {
+    }
+
     /**
      * Checks a batch against the producer state (B.12.3 step 6) and appends it when it is next: the batch, its
      * journal record and the state change happen together under this object's lock. A duplicate gets the original
-     * offsets and appends nothing.
+     * offsets and appends nothing. Returns once the batch (or a duplicate's original) is on disk as the flush
+     * policy asks; that wait runs outside this object's lock, so concurrent appends here share the log's force.
      *
      * @param seq        the base sequence, or -1 for a transactional batch without sequence
      * @param txn        whether the batch belongs to the producer's open transaction
+     * @throws io.streambus.broker.log.StorageException if the write or its force failed
      */
-    synchronized Outcome append(PartitionLog log, MessageBlock block, long pid, short epoch, int seq, boolean txn,
-            long nowMs) {
+    Outcome append(PartitionLog log, MessageBlock block, long pid, short epoch, int seq, boolean txn, long nowMs) {
+        Staged s = stage(log, block, pid, epoch, seq, txn, nowMs);
+        if (s.pending() == null) {
+            return s.outcome(); // refused: nothing to wait for
+        }
+        // A failed force leaves the journal record in place: the batch may have reached the disk, and the log
+        // refuses appends until a restart, whose rebuild keeps the record exactly when the log holds the batch.
+        log.awaitDurable(s.pending());
+        Outcome o = s.outcome();
+        if (s.duplicate()) {
+            // The original may have been written by an append still waiting for its force: answered only now.
+            return new Outcome(0, null, o.baseOffset(), o.count(), log.highWaterMark(), -1);
+        }
+        CrashPoints.reach(CrashPoints.Point.BATCH_APPENDED);
+        return o;
+    }
+
+    /** The checks and writes of {@link #append}, atomic under this object's lock; the batch is not forced yet. */
+    private synchronized Staged stage(PartitionLog log, MessageBlock block, long pid, short epoch, int seq,
+            boolean txn, long nowMs) {
         if (seq >= 0) {
             Producer p = producers.get(pid);
             int count = block.count();
             int lastSeq = (int) ((seq + (long) count - 1) % SEQ_MOD);
             if (p == null || p.epoch != epoch) {
                 if (seq != 0) {
-                    return Outcome.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + pid + " epoch " + epoch
-                            + " has no state on " + name + ": the first batch must have base sequence 0, was " + seq);
+                    return refused(Outcome.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + pid + " epoch " + epoch
+                            + " has no state on " + name + ": the first batch must have base sequence 0, was " + seq));
                 }
             } else {
                 for (Batch b : p.batches) {
                     if (b.firstSeq == seq && b.lastSeq == lastSeq) {
                         p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
-                        return new Outcome(0, null, b.baseOffset, b.count, log.highWaterMark(), -1);
+                        return new Staged(new Outcome(0, null, b.baseOffset, b.count, -1, -1), log.pendingEnd(),
+                                true);
                     }
                 }
                 long next = (p.lastSeq + 1L) % SEQ_MOD;
                 long d = Math.floorMod(seq - next, SEQ_MOD);
                 if (d != 0 && d < (1L << 30)) {
-                    return Outcome.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + pid + " on " + name
-                            + ": base sequence " + seq + " is ahead of the next expected " + next);
+                    return refused(Outcome.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + pid + " on " + name
+                            + ": base sequence " + seq + " is ahead of the next expected " + next));
                 }
                 if (d != 0) {
-                    return Outcome.error(ErrorCode.DUPLICATE_SEQUENCE, "producer " + pid + " on " + name
+                    return refused(Outcome.error(ErrorCode.DUPLICATE_SEQUENCE, "producer " + pid + " on " + name
                             + ": base sequence " + seq + " is behind the next expected " + next
-                            + " and matches none of the remembered batches");
+                            + " and matches none of the remembered batches"));
                 }
             }
         }
         if (failure != null) {
-            return Outcome.error(ErrorCode.STORAGE_ERROR, name + " refuses sequenced and transactional appends "
-                    + "after an earlier producer journal failure (" + failure + "); restart the broker");
+            return refused(Outcome.error(ErrorCode.STORAGE_ERROR, name + " refuses sequenced and transactional appends "
+                    + "after an earlier producer journal failure (" + failure + "); restart the broker"));
         }
         // The journal record goes first, under the log's append lock with the offsets the batch is about to get:
         // a crash before the batch is written leaves a record beyond the log end, which the rebuild drops; a crash
         // after it leaves both. So no crash leaves a batch the producer state does not know (B.12.5).
         long[] pos = {-1};
         int count = block.count();
-        AppendResult r;
+        PendingAppend pending;
         try {
-            r = log.append(block, base -> {
+            pending = log.appendPending(block, base -> {
                 try {
                     pos[0] = journal.append(batchRecord(base, count, pid, epoch, seq, nowMs, txn));
                 } catch (IOException e) {
@@ -258,8 +290,8 @@ final class PartitionProducerState {
             });
         } catch (UncheckedIOException e) {
             if (pos[0] < 0) {
-                return Outcome.error(ErrorCode.STORAGE_ERROR, "producer journal write failed: "
-                        + e.getCause().getMessage());
+                return refused(Outcome.error(ErrorCode.STORAGE_ERROR, "producer journal write failed: "
+                        + e.getCause().getMessage()));
             }
             undoJournal(e);
             throw e;
@@ -269,7 +301,7 @@ final class PartitionProducerState {
             }
             throw e;
         }
-        CrashPoints.reach(CrashPoints.Point.BATCH_APPENDED);
+        AppendResult r = pending.result();
         applyBatch(pid, epoch, seq, r.baseOffset(), r.count(), nowMs, txn);
         long syncTo = pos[0];
         if (journal.size() > SNAPSHOT_THRESHOLD_BYTES) {
@@ -280,7 +312,12 @@ final class PartitionProducerState {
                 LOG.warn("{}: producer journal snapshot failed, keeping the journal: {}", name, e.toString());
             }
         }
-        return new Outcome(0, null, r.baseOffset(), r.count(), r.highWaterMark(), syncTo);
+        return new Staged(new Outcome(0, null, r.baseOffset(), r.count(), r.highWaterMark(), syncTo), pending,
+                false);
+    }
+
+    private static Staged refused(Outcome error) {
+        return new Staged(error, null, false);
     }
 
     /**
@@ -406,6 +443,15 @@ final class PartitionProducerState {
 
     /** Rewrites the journal as the live state: producer states, open transactions' batches, aborted ranges. */
     private void snapshot() throws IOException {
+        // With every-write, appends may have released the monitor and still wait for the log's force. Their batches
+        // must be on disk before a snapshot describes them: its producer records are not checked against the log end
+        // at the rebuild, so after a power loss they would answer the retry of a lost batch as a duplicate.
+        try {
+            log.awaitDurable(log.pendingEnd());
+        } catch (LogException e) {
+            throw new IOException("the log of " + name + " could not be forced before the snapshot: " + e.getMessage(),
+                    e);
+        }
         List<byte[]> recs = new ArrayList<>();
         for (Map.Entry<Long, Producer> e : producers.entrySet()) {
             Producer p = e.getValue();
@@ -455,7 +501,8 @@ final class PartitionProducerState {
     /**
      * The barrier before every force of the partition log ({@link PartitionLog#forceBarrier}): forces the journal,
      * whose records precede the batches they describe, so a batch is never on disk without its record. Not under
-     * this object's monitor (an append holding it waits for the log's force).
+     * this object's monitor: a segment roll runs it under the log's append lock, which appends take while holding
+     * the monitor.
      */
     void forceJournal() throws IOException {
         journal.syncAll();

@@ -8,19 +8,20 @@ import jakarta.jms.Session;
  * consumer group the position is handed to the fetcher thread, which commits it without the receiving thread
  * waiting (coalesced, in order); with {@code blockOnAcknowledge} it is committed synchronously instead. The lazy
  * commits of the fetch loop only cover partitions where nothing delivered waits for that commit, i.e. records that
- * were skipped. Stateless; see {@link AckPolicy} for thread-safety.
+ * were skipped. Immutable; see {@link AckPolicy} for thread-safety.
  */
 final class AutoAckPolicy extends AutomaticAckPolicy {
 
-    /** Commits synchronously (blockOnAcknowledge, or an XA session outside its branches). */
-    private final boolean blocking;
+    /** Commits synchronously whatever the factory says (an XA session outside its branches). */
+    private final boolean alwaysBlocking;
 
     /**
-     * @param blocking commit before the delivery completes; false: hand the position to the fetcher without waiting
+     * @param alwaysBlocking commit before the delivery completes; false: as the connection's
+     *                       {@code blockOnAcknowledge} says
      */
-    AutoAckPolicy(JmsSession session, boolean blocking) {
+    AutoAckPolicy(JmsSession session, boolean alwaysBlocking) {
         super(session);
-        this.blocking = blocking;
+        this.alwaysBlocking = alwaysBlocking;
     }
 
     @Override
@@ -30,7 +31,7 @@ final class AutoAckPolicy extends AutomaticAckPolicy {
 
     @Override
     void afterReceive(JmsMessageConsumer c) throws JMSException {
-        if (blocking) {
+        if (alwaysBlocking || session.connection().config().blockOnAcknowledge()) {
             c.commitConsumed();
         } else {
             c.acknowledgeConsumed();

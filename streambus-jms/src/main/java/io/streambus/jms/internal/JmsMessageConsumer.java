@@ -86,7 +86,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      * lock). A newer position replaces an older one, so at most one commit per partition is pending.
      */
     private final Map<TopicPartition, Long> acknowledged = new LinkedHashMap<>();
-    /** Fetcher thread: the asynchronous commit of acknowledged positions in flight; one at a time keeps them ordered. */
+    /** Fetcher thread: the asynchronous commit of acknowledged positions in flight; one at a time keeps order. */
     private CompletableFuture<Void> ackInFlight = CompletableFuture.completedFuture(null);
     /** Fetcher thread: what {@link #ackInFlight} commits (sent again if it fails). */
     private Map<TopicPartition, Long> ackInFlightOffsets = Map.of();
@@ -681,15 +681,17 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     /**
      * Fetcher thread: the acknowledged positions not known to be committed, removed from the pending ones: those of
-     * {@code only} (partitions being revoked), or when null those of all owned partitions. Waits (bounded) for a commit in flight first, so that a
-     * commit that follows cannot be overtaken by it, and takes its positions back when it failed.
+     * {@code only} (partitions being revoked), or when null those of all owned partitions. Waits (bounded) for a
+     * commit in flight first, so that a commit that follows cannot be overtaken by it, and takes its positions back
+     * when it failed.
      */
     private Map<TopicPartition, Long> takeAcknowledged(Collection<TopicPartition> only) {
         if (!ackInFlight.isDone()) {
             try {
                 ackInFlight.get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // handled below (a timed-out commit is sent again: the same offsets, harmless if it lands too)
+                // Handled below: sent again. Should the timed-out one still land after a newer commit, the position
+                // goes back to it: after a crash those messages would come again, none is lost.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -715,7 +717,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         } finally {
             lock.unlock();
         }
-        if (only == null) {
+        if (only == null && !out.isEmpty()) {
             out.keySet().retainAll(source.assignment());
         }
         return out;

@@ -78,6 +78,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
     private boolean blockOnPersistentSend = true;
     private boolean blockOnNonPersistentSend;
     private int sendWindow = 1000;
+    private boolean blockOnAcknowledge;
     /** Set once this factory has said which queue semantics its connections use (logged once per factory). */
     private transient AtomicBoolean queueModeLogged =
             new AtomicBoolean();
@@ -207,6 +208,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 case "blockOnNonPersistentSend", "blockOnNonDurableSend" ->
                         setBlockOnNonPersistentSend(bool(name, value));
                 case "sendWindow" -> setSendWindow(Integer.parseInt(value.trim()));
+                case "blockOnAcknowledge" -> setBlockOnAcknowledge(bool(name, value));
                 default -> throw new IllegalArgumentException("unknown StreamBus JMS setting '" + name
                         + "' (settings: see StreamBusConnectionFactory; StreamBus client keys contain a dot)");
             }
@@ -256,6 +258,7 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         put(m, d, "blockOnNonPersistentSend", blockOnNonPersistentSend,
                 d == null ? null : d.blockOnNonPersistentSend);
         put(m, d, "sendWindow", sendWindow, d == null ? null : d.sendWindow);
+        put(m, d, "blockOnAcknowledge", blockOnAcknowledge, d == null ? null : d.blockOnAcknowledge);
         m.putAll(clientProperties);
         return m;
     }
@@ -567,6 +570,22 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
         this.sendWindow = (int) positive("sendWindow", sendWindow);
     }
 
+    public boolean isBlockOnAcknowledge() {
+        return blockOnAcknowledge;
+    }
+
+    /**
+     * Whether AUTO_ACKNOWLEDGE on a consumer group (durable and shared durable subscriptions, queues in
+     * {@code queueMode=group}) commits the consumer's position synchronously before {@code receive} (or the
+     * listener's delivery) completes (Artemis' {@code blockOnAcknowledge}). Default false: the position is handed to
+     * the consumer's fetcher thread, which commits it without the receiving thread waiting; after a crash the
+     * messages whose commit had not landed are delivered again. A clean close commits and waits either way. See
+     * MAPPING.md, "Acknowledgement".
+     */
+    public void setBlockOnAcknowledge(boolean block) {
+        this.blockOnAcknowledge = block;
+    }
+
     /** StreamBus client configuration passed to every connection's client (keys of {@code ClientConfig}). */
     public Map<String, String> getClientProperties() {
         return Map.copyOf(clientProperties);
@@ -600,7 +619,8 @@ public class StreamBusConnectionFactory implements ConnectionFactory, QueueConne
                 sendTimeout, closeTimeout, requestTimeout, prefetch, dupsOkBatchSize, dupsOkInterval,
                 healthCheckInterval, defaultPartitions, temporaryPartitions, foreignRecordType.equals("text"),
                 pollInterval, new JmsConfig.QueueSettings(queueMode, maxDeliveryAttempts, deadLetterQueue),
-                new JmsConfig.SendSettings(blockOnPersistentSend, blockOnNonPersistentSend, sendWindow));
+                new JmsConfig.SendSettings(blockOnPersistentSend, blockOnNonPersistentSend, sendWindow),
+                blockOnAcknowledge);
     }
 
     @Override

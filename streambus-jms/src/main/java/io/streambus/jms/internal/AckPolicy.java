@@ -43,7 +43,7 @@ abstract class AckPolicy {
      */
     static AckPolicy create(JmsSession session, int mode) {
         return switch (mode) {
-            case Session.AUTO_ACKNOWLEDGE -> new AutoAckPolicy(session);
+            case Session.AUTO_ACKNOWLEDGE -> new AutoAckPolicy(session, false);
             case Session.DUPS_OK_ACKNOWLEDGE -> new DupsOkAckPolicy(session);
             case Session.CLIENT_ACKNOWLEDGE -> new ClientAckPolicy(session);
             case Session.SESSION_TRANSACTED -> new TransactedPolicy(session);

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Records of one topic through a consumer group member: queues, durable and shared subscriptions. Partitions are
@@ -62,6 +63,12 @@ final class GroupSource extends ClientConsumerSource {
     @Override
     public void commit(Map<TopicPartition, Long> offsets, Duration timeout) {
         commits.commitSync(offsets, timeout);
+    }
+
+    /** Bounded by the client's API timeout ({@code default.api.timeout.ms}). */
+    @Override
+    public CompletableFuture<Void> commitAsync(Map<TopicPartition, Long> offsets, Duration timeout) {
+        return commits.commitAsync(offsets);
     }
 
     /** The offsets with the subscription metadata, in the producer's transaction for this member's group. */

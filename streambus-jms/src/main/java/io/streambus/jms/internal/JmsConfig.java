@@ -24,13 +24,16 @@ import java.util.Map;
  * @param pollIntervalMs        longest wait of one fetcher poll (bounds how fast close and commands are served)
  * @param queues                how queue consumers work (share groups or consumer groups) and their settings
  * @param sends                 which sends wait for the broker's acknowledgement, and the window of those that do not
+ * @param blockOnAcknowledge    AUTO_ACKNOWLEDGE on a consumer group (durable subscriptions, {@code queueMode=group})
+ *                              commits synchronously after each delivery; false (default): the commit is handed to
+ *                              the consumer's fetcher thread without waiting (Artemis' {@code blockOnAcknowledge})
  */
 public record JmsConfig(Map<String, Object> clientProperties, String clientId,
                         DeserializationPolicy deserializationPolicy, String groupPrefix, long sendTimeoutMs,
                         long closeTimeoutMs, long requestTimeoutMs, int prefetch, int dupsOkBatch,
                         long dupsOkIntervalMs, long healthCheckIntervalMs, int defaultPartitions,
                         int temporaryPartitions, boolean foreignRecordsAsText, long pollIntervalMs,
-                        QueueSettings queues, SendSettings sends) {
+                        QueueSettings queues, SendSettings sends, boolean blockOnAcknowledge) {
     public JmsConfig {
         clientProperties = Map.copyOf(clientProperties);
     }

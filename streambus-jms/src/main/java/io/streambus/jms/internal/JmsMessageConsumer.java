@@ -81,6 +81,16 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private int lazyPending;
     private long lazySinceNanos;
     private long lastPollErrorLog;
+    /**
+     * AUTO_ACKNOWLEDGE on a group source: positions acknowledged and not yet handed to a commit (guarded by the
+     * lock). A newer position replaces an older one, so at most one commit per partition is pending.
+     */
+    private final Map<TopicPartition, Long> acknowledged = new LinkedHashMap<>();
+    /** Fetcher thread: the asynchronous commit of acknowledged positions in flight; one at a time keeps order. */
+    private CompletableFuture<Void> ackInFlight = CompletableFuture.completedFuture(null);
+    /** Fetcher thread: what {@link #ackInFlight} commits (sent again if it fails). */
+    private Map<TopicPartition, Long> ackInFlightOffsets = Map.of();
+    private long lastAckErrorLog;
     /** Completed by the first assignment of a group source (fetcher thread only). */
     private CompletableFuture<Void> firstAssignment;
 
@@ -616,12 +626,111 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
         onFetcher("committing offsets of " + this, () -> {
             Map<TopicPartition, Long> owned = new LinkedHashMap<>(targets);
+            // Positions acknowledged without waiting go first (and with it), so that none lands after this commit.
+            takeAcknowledged(null).forEach((tp, off) -> owned.merge(tp, off, Math::max));
             owned.keySet().retainAll(source.assignment());
             if (!owned.isEmpty()) {
                 source.commit(owned, Duration.ofMillis(config.requestTimeoutMs()));
                 applyCommitted(owned);
             }
         });
+    }
+
+    /**
+     * AUTO_ACKNOWLEDGE without waiting for the broker: everything delivered (and skipped) so far counts as
+     * acknowledged at once (a rewind starts after it) and its position is handed to the fetcher thread, which
+     * commits it with its next round ({@link #sendAcknowledged}). Sources whose commits cost no round trip (share
+     * groups, non-durable subscriptions) commit as {@link #commitConsumed()} does.
+     */
+    void acknowledgeConsumed() throws JMSException {
+        if (source.perRecordAcks() || source.localCommits()) {
+            commitConsumed();
+            return;
+        }
+        lock.lock();
+        try {
+            lazyPending = 0;
+            Map<TopicPartition, Long> targets = commitTargets(null);
+            ledger.committed(targets);
+            targets.forEach((tp, off) -> acknowledged.merge(tp, off, Math::max));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fetcher thread, each round: starts committing the acknowledged positions of owned partitions unless the
+     * previous such commit is still in flight (then they wait, coalesced, for a later round). A failed commit's
+     * positions are sent again unless newer ones replaced them.
+     */
+    void sendAcknowledged() {
+        if (!ackInFlight.isDone()) {
+            return;
+        }
+        Map<TopicPartition, Long> targets = takeAcknowledged(null);
+        if (targets.isEmpty()) {
+            return;
+        }
+        ackInFlightOffsets = targets;
+        try {
+            ackInFlight = source.commitAsync(targets, Duration.ofMillis(config.requestTimeoutMs()));
+        } catch (RuntimeException e) {
+            ackInFlight = CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Fetcher thread: the acknowledged positions not known to be committed, removed from the pending ones: those of
+     * {@code only} (partitions being revoked), or when null those of all owned partitions. Waits (bounded) for a
+     * commit in flight first, so that a commit that follows cannot be overtaken by it, and takes its positions back
+     * when it failed.
+     */
+    private Map<TopicPartition, Long> takeAcknowledged(Collection<TopicPartition> only) {
+        if (!ackInFlight.isDone()) {
+            try {
+                ackInFlight.get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Handled below: sent again. Should the timed-out one still land after a newer commit, the position
+                // goes back to it: after a crash those messages would come again, none is lost.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean failed = !ackInFlight.isDone() || ackInFlight.isCompletedExceptionally();
+        if (failed && !ackInFlightOffsets.isEmpty()) {
+            logAckFailure();
+        }
+        Map<TopicPartition, Long> retry = failed ? ackInFlightOffsets : Map.of();
+        ackInFlight = CompletableFuture.completedFuture(null);
+        ackInFlightOffsets = Map.of();
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            retry.forEach((tp, off) -> acknowledged.merge(tp, off, Math::max));
+            acknowledged.entrySet().removeIf(e -> {
+                if (only == null || only.contains(e.getKey())) {
+                    out.put(e.getKey(), e.getValue());
+                    return true;
+                }
+                return false;
+            });
+        } finally {
+            lock.unlock();
+        }
+        if (only == null && !out.isEmpty()) {
+            out.keySet().retainAll(source.assignment());
+        }
+        return out;
+    }
+
+    private void logAckFailure() {
+        long now = System.nanoTime();
+        if (now - lastAckErrorLog > TimeUnit.SECONDS.toNanos(10)) {
+            lastAckErrorLog = now;
+            Throwable cause = ackInFlight.isDone() ? ackInFlight.handle((v, e) -> e).join() : null;
+            LOG.warn("{}: committing acknowledged messages failed, retrying (after a crash they would be delivered "
+                    + "again): {}", this, cause == null ? "no answer in time" : cause.toString());
+        }
     }
 
     /**
@@ -732,16 +841,22 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         } finally {
             lock.unlock();
         }
-        commitQuietly(targets, "commit on partition revocation");
+        commitQuietly(targets, partitions, "commit on partition revocation");
     }
 
     /** Commits {@code targets} where this consumer still owns the partition. */
     private void commitOwnedQuietly(Map<TopicPartition, Long> targets, String what) {
         targets.keySet().retainAll(source.assignment());
-        commitQuietly(targets, what);
+        commitQuietly(targets, null, what);
     }
 
-    private void commitQuietly(Map<TopicPartition, Long> targets, String what) {
+    /**
+     * Fetcher thread: commits {@code targets} together with the acknowledged positions still pending or in flight
+     * (of {@code only}, or all when null), synchronously.
+     */
+    private void commitQuietly(Map<TopicPartition, Long> targets, Collection<TopicPartition> only, String what) {
+        Map<TopicPartition, Long> acked = takeAcknowledged(only);
+        acked.forEach((tp, off) -> targets.merge(tp, off, Math::max));
         if (targets.isEmpty()) {
             return;
         }
@@ -750,6 +865,15 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             applyCommitted(targets);
         } catch (RuntimeException e) {
             LOG.warn("{}: {} failed (the records may be delivered again): {}", this, what, e.toString());
+            if (only == null) {
+                // Still owned: the acknowledged positions go with a later commit.
+                lock.lock();
+                try {
+                    acked.forEach((tp, off) -> acknowledged.merge(tp, off, Math::max));
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
     }
 

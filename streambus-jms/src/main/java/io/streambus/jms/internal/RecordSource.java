@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a JMS consumer's records come from: explicitly assigned partitions ({@link AssignedSource}) or a consumer
@@ -41,6 +42,15 @@ interface RecordSource {
 
     /** Commits next-offsets-to-consume. */
     void commit(Map<TopicPartition, Long> offsets, Duration timeout);
+
+    /**
+     * Starts committing next-offsets-to-consume without waiting for the broker; the future completes (on any thread)
+     * once it answered, exceptionally when it refused or did not answer in time. The default commits synchronously.
+     */
+    default CompletableFuture<Void> commitAsync(Map<TopicPartition, Long> offsets, Duration timeout) {
+        commit(offsets, timeout);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /**
      * Stages next-offsets-to-consume in {@code producer}'s open transaction (AddOffsetsToTxn and TxnOffsetCommit,

@@ -28,7 +28,8 @@ final class XaSessionPolicy extends AckPolicy {
 
     XaSessionPolicy(JmsSession session) {
         super(session);
-        this.outside = AckPolicy.create(session, Session.AUTO_ACKNOWLEDGE);
+        // Synchronous: a position committed later in a branch must never be overtaken by an earlier one sent lazily.
+        this.outside = new AutoAckPolicy(session, true);
         this.knownTopics = new KnownTopics(session);
     }
 

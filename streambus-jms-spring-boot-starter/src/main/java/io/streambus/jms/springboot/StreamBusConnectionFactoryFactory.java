@@ -46,6 +46,7 @@ public final class StreamBusConnectionFactoryFactory {
         set(p.getBlockOnPersistentSend(), cf::setBlockOnPersistentSend);
         set(p.getBlockOnNonPersistentSend(), cf::setBlockOnNonPersistentSend);
         set(p.getSendWindow(), cf::setSendWindow);
+        set(p.getBlockOnAcknowledge(), cf::setBlockOnAcknowledge);
         // Client keys contain a dot, which setProperty hands to the client unchanged.
         p.getClientProperties().forEach(cf::setProperty);
         return cf;

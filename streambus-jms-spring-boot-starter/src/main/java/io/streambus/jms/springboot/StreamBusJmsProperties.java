@@ -82,6 +82,9 @@ public class StreamBusJmsProperties {
     /** Sends a session may have unconfirmed when they do not wait; a full window blocks {@code send} (default 1000). */
     private Integer sendWindow;
 
+    /** Whether AUTO_ACKNOWLEDGE on a consumer group commits before {@code receive} returns (default false). */
+    private Boolean blockOnAcknowledge;
+
     /** Further StreamBus client settings by their client key, for example {@code linger.ms}. */
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
@@ -255,6 +258,14 @@ public class StreamBusJmsProperties {
 
     public void setSendWindow(Integer sendWindow) {
         this.sendWindow = sendWindow;
+    }
+
+    public Boolean getBlockOnAcknowledge() {
+        return blockOnAcknowledge;
+    }
+
+    public void setBlockOnAcknowledge(Boolean blockOnAcknowledge) {
+        this.blockOnAcknowledge = blockOnAcknowledge;
     }
 
     public Map<String, String> getClientProperties() {

@@ -31,6 +31,7 @@ class StreamBusJmsAutoConfigurationTest {
                 "streambus.jms.poll-interval=20ms", "streambus.jms.object-message-allow-list=com.example.*",
                 "streambus.jms.client-properties[linger.ms]=5", "streambus.jms.block-on-persistent-send=false",
                 "streambus.jms.block-on-non-persistent-send=true", "streambus.jms.send-window=50",
+                "streambus.jms.block-on-acknowledge=true",
                 "spring.jms.cache.session-cache-size=4", "spring.jms.cache.consumers=true")
                 .run(context -> {
                     assertThat(context).hasSingleBean(ConnectionFactory.class).hasBean("jmsConnectionFactory")
@@ -62,6 +63,7 @@ class StreamBusJmsAutoConfigurationTest {
                     assertThat(cf.isBlockOnPersistentSend()).isFalse();
                     assertThat(cf.isBlockOnNonPersistentSend()).isTrue();
                     assertThat(cf.getSendWindow()).isEqualTo(50);
+                    assertThat(cf.isBlockOnAcknowledge()).isTrue();
                 });
     }
 

@@ -120,8 +120,8 @@ final class GroupMembership {
     /**
      * When the latest reply arrived that shows the broker restarted this member's session timer (B.6.1: a
      * Heartbeat, SyncGroup or OffsetCommit that passed the membership checks). The broker restarted it no later, so
-     * the silence since then is a lower bound of the broker's: once it exceeds the session timeout the broker has
-     * removed this member, whatever the network still lets through.
+     * the silence since then is a lower bound of the broker's: once it exceeds the session timeout the broker may
+     * have removed this member, whatever the network still lets through (unless it restarted meanwhile).
      */
     private long renewedAt;
     private boolean silenceLogged;

@@ -1,5 +1,7 @@
 package io.streambus.jms;
 
+import io.streambus.jms.internal.DelegatingXAResource;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -240,7 +242,7 @@ class SpringJtaTest extends BrokerSupport {
     }
 
     /** Runs {@code before} with the branch's Xid when the transaction manager asks this resource to prepare. */
-    private static final class ObservingPrepare extends DelegatingXaResource {
+    private static final class ObservingPrepare extends DelegatingXAResource {
         private final java.util.function.Consumer<Xid> before;
 
         ObservingPrepare(XAResource delegate, java.util.function.Consumer<Xid> before) {

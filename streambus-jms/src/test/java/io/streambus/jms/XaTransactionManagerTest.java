@@ -1,5 +1,7 @@
 package io.streambus.jms;
 
+import io.streambus.jms.internal.DelegatingXAResource;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -382,7 +384,7 @@ class XaTransactionManagerTest {
     }
 
     /** A database whose prepare fails: it rolls its branch back and says so (XA_RBROLLBACK). */
-    private static final class FailingPrepare extends DelegatingXaResource {
+    private static final class FailingPrepare extends DelegatingXAResource {
         FailingPrepare(XAResource delegate) {
             super(delegate);
         }
@@ -397,7 +399,7 @@ class XaTransactionManagerTest {
     }
 
     /** Records the XA calls it passes on. */
-    private static final class Recording extends DelegatingXaResource {
+    private static final class Recording extends DelegatingXAResource {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         Recording(XAResource delegate) {
@@ -430,7 +432,7 @@ class XaTransactionManagerTest {
     }
 
     /** SIGKILLs a broker when the TM's commit arrives, then passes the commit on (it cannot reach the broker). */
-    private static final class KillBeforeCommit extends DelegatingXaResource {
+    private static final class KillBeforeCommit extends DelegatingXAResource {
         private final ChildBroker broker;
         volatile XAException commitFailure;
 

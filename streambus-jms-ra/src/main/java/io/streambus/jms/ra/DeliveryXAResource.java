@@ -1,5 +1,6 @@
 package io.streambus.jms.ra;
 
+import io.streambus.jms.internal.DelegatingXAResource;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;

@@ -1,17 +1,20 @@
-package io.streambus.jms;
+package io.streambus.jms.internal;
 
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
- * A test XAResource that delegates everything to another; a subclass changes one step (a failing or observed prepare,
- * a recorded decision, a kill before commit). {@code isSameRM} sees through it. Thread-safe as its delegate is.
+ * An XAResource that forwards to another; subclasses change a step (the resource adapter around {@code start} and
+ * {@code end}, tests around {@code prepare} and {@code commit}). {@code isSameRM} compares the delegates, so wrapped and unwrapped resources of one broker join.
+ * Thread-safe as far as the delegate is.
  */
-class DelegatingXaResource implements XAResource {
-    final XAResource delegate;
+public abstract class DelegatingXAResource implements XAResource {
+    /** The resource every call goes to. */
+    protected final XAResource delegate;
 
-    DelegatingXaResource(XAResource delegate) {
+    /** A resource forwarding to {@code delegate}. */
+    protected DelegatingXAResource(XAResource delegate) {
         this.delegate = delegate;
     }
 
@@ -52,7 +55,7 @@ class DelegatingXaResource implements XAResource {
 
     @Override
     public boolean isSameRM(XAResource other) throws XAException {
-        return delegate.isSameRM(other instanceof DelegatingXaResource d ? d.delegate : other);
+        return delegate.isSameRM(other instanceof DelegatingXAResource d ? d.delegate : other);
     }
 
     @Override
@@ -63,5 +66,10 @@ class DelegatingXaResource implements XAResource {
     @Override
     public boolean setTransactionTimeout(int seconds) throws XAException {
         return delegate.setTransactionTimeout(seconds);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + delegate + "]";
     }
 }

@@ -91,10 +91,14 @@ class ShareBrokerKillTest {
             }
             for (int k = 0; k < KILLS; k++) {
                 int mark = COUNT / (KILLS + 1) * (k + 1);
-                await("accepted records before kill " + (k + 1)).atMost(Duration.ofSeconds(120))
-                        .until(() -> ledger.acceptedTotal() >= mark);
+                // Workers hold their next batch once the mark is reached, so the kill finds records acquired.
+                workers.forEach(w -> w.holdFrom(mark));
+                await("every worker holding records past kill mark " + (k + 1)).atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> workers.stream().allMatch(ShareWorker::holding));
                 assertThat(broker.kill()).isEqualTo(137);
                 int atKill = ledger.acceptedTotal();
+                workers.forEach(ShareWorker::release);
                 broker = ChildBroker.start(data, args);
                 long restarted = System.nanoTime();
                 await("acceptances after restart " + (k + 1)).atMost(Duration.ofSeconds(60))

@@ -19,25 +19,38 @@ final class ShareWorker implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger received = new AtomicInteger();
     private final List<String> errors = new ArrayList<>();
+    private final ShareLedger ledger;
+    private final Object holdLock = new Object();
     private volatile boolean running = true;
+    /** Accepted total at which the next non-empty poll is held; {@code Integer.MAX_VALUE} for never. */
+    private volatile int holdMark = Integer.MAX_VALUE;
+    private volatile boolean holding;
 
     ShareWorker(StreamBusClient client, String group, String topic, ShareLedger ledger, String name,
                 Map<String, ?> extra) {
         Map<String, Object> props = new HashMap<>(Map.of("share.fetch.max.wait.ms", 200));
         props.putAll(extra);
+        this.ledger = ledger;
         consumer = client.newShareConsumer(group, Serdes.stringDeserializer(), Serdes.stringDeserializer(), props);
         consumer.setAcknowledgementCommitCallback(ledger.callback());
         consumer.subscribe(List.of(topic));
         thread = new Thread(() -> {
             while (running) {
                 try {
-                    for (ShareRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    List<ShareRecord<String, String>> records = consumer.poll(Duration.ofMillis(100));
+                    for (ShareRecord<String, String> r : records) {
                         if (!r.value().equals("v" + r.offset())) {
                             error("offset " + r.offset() + " has value " + r.value());
                         }
                         ledger.delivered(r.offset(), r.deliveryCount());
                         received.incrementAndGet();
                     }
+                    if (!records.isEmpty() && ledger.acceptedTotal() >= holdMark) {
+                        awaitRelease();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 } catch (RuntimeException e) {
                     error("poll: " + e);
                     // A backoff, not a wait for a condition: a failing poll must not spin.
@@ -51,6 +64,38 @@ final class ShareWorker implements AutoCloseable {
             }
         }, name);
         thread.start();
+    }
+
+    /**
+     * From the accepted total {@code mark} on, the worker keeps its next non-empty poll acquired (the implicit
+     * acknowledgement waits for the next poll) and stops polling until {@link #release}: a kill then provably finds
+     * records acquired.
+     */
+    void holdFrom(int mark) {
+        holdMark = mark;
+    }
+
+    /** Whether the worker is holding a poll's records, unacknowledged. */
+    boolean holding() {
+        return holding;
+    }
+
+    /** Lets a holding worker poll (and so acknowledge) again, and ends {@link #holdFrom}. */
+    void release() {
+        synchronized (holdLock) {
+            holdMark = Integer.MAX_VALUE;
+            holdLock.notifyAll();
+        }
+    }
+
+    private void awaitRelease() throws InterruptedException {
+        synchronized (holdLock) {
+            holding = true;
+            while (running && holdMark != Integer.MAX_VALUE) {
+                holdLock.wait(1_000);
+            }
+            holding = false;
+        }
     }
 
     private void error(String what) {
@@ -76,6 +121,7 @@ final class ShareWorker implements AutoCloseable {
     /** Stops polling, closes the consumer (accepting its last poll) and waits for that, at most 30 s. */
     void stop() throws InterruptedException {
         running = false;
+        release();
         thread.join(30_000);
         if (thread.isAlive()) {
             throw new IllegalStateException(thread.getName() + " did not stop within 30 s");

@@ -85,6 +85,10 @@ final class SharePartition {
     boolean limitLogged;
     /** When the in-flight limit condition was last logged (broker ms), or Long.MIN_VALUE. */
     long limitLoggedAtMs = Long.MIN_VALUE;
+    /** Key and value bytes per record of the last acquisition, 0 before the first (sizes the first log read). */
+    long kvBytesPerRecord;
+    /** Reply bytes per record of the last acquisition, 0 before the first (sizes the reply buffer). */
+    long wireBytesPerRecord;
 
     SharePartition(String topic, int partition, long start) {
         this.topic = topic;
@@ -263,6 +267,15 @@ final class SharePartition {
             o = (o | 63) + 1;
         }
         return speo;
+    }
+
+    /** Number of Available offsets in the window (bits outside the window are always clear). */
+    long availableCount() {
+        long n = 0;
+        for (long w : available) {
+            n += Long.bitCount(w);
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------------------------------- restore

@@ -448,15 +448,27 @@ public final class ShareCoordinator implements AutoCloseable {
         List<OffsetRange> unapplied = List.of();
         boolean limitReached;
         ShareRecords records;
-        /** Offsets acquired for the reply (to undo if their counts cannot be made durable). */
-        long[] acquired = new long[16];
+        /**
+         * Offsets acquired for the reply (to undo if their counts cannot be made durable), as runs of consecutive
+         * offsets (first, last pairs): acquisition mostly takes consecutive records, so this does not grow per
+         * record.
+         */
+        long[] acquired = new long[8];
+        int acquiredRuns;
         int acquiredCount;
 
         void addAcquired(long offset) {
-            if (acquiredCount == acquired.length) {
-                acquired = java.util.Arrays.copyOf(acquired, acquiredCount * 2);
+            acquiredCount++;
+            if (acquiredRuns > 0 && acquired[2 * acquiredRuns - 1] == offset - 1) {
+                acquired[2 * acquiredRuns - 1] = offset;
+                return;
             }
-            acquired[acquiredCount++] = offset;
+            if (2 * acquiredRuns == acquired.length) {
+                acquired = java.util.Arrays.copyOf(acquired, acquired.length * 2);
+            }
+            acquired[2 * acquiredRuns] = offset;
+            acquired[2 * acquiredRuns + 1] = offset;
+            acquiredRuns++;
         }
 
         Slot(String topic, ShareFetchPartition request) {
@@ -614,9 +626,9 @@ public final class ShareCoordinator implements AutoCloseable {
                     synchronized (g) {
                         for (Slot s : slots) {
                             SharePartition sp = g.partition(s.topic, s.request.partition());
-                            for (int k = 0; k < s.acquiredCount; k++) {
-                                if (sp != null) {
-                                    sp.unacquire(s.acquired[k]);
+                            for (int k = 0; sp != null && k < s.acquiredRuns; k++) {
+                                for (long o = s.acquired[2 * k]; o <= s.acquired[2 * k + 1]; o++) {
+                                    sp.unacquire(o);
                                 }
                             }
                             if (s.acquiredCount > 0) {

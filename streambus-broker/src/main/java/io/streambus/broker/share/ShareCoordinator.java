@@ -665,11 +665,12 @@ public final class ShareCoordinator implements AutoCloseable {
         long maxRecords = s.request.maxRecords();
         long maxBytes = s.request.maxBytes();
         // The first read asks for about the records the request can take (at most max records, and at most the
-        // Available ones plus the room of the in-flight window) by the key and value bytes per record seen so far,
-        // not a fixed amount: what it reads beyond them is read again by the next ShareFetch. The reply buffer is
-        // sized alike, so that it is not grown (and copied) again and again.
-        long takeable = Math.min(maxRecords, sp.availableCount()
-                + Math.max(0, settings.maxInFlightRecords() - (sp.speo() - sp.spso())));
+        // Available ones plus those past SPEO that fit in the in-flight window) by the key and value bytes per record
+        // seen so far, not a fixed amount: what it reads beyond them is read again by the next ShareFetch. The reply
+        // buffer is sized alike, so that it is not grown (and copied) again and again.
+        long beyond = Math.max(0, Math.min(settings.maxInFlightRecords() - (sp.speo() - sp.spso()),
+                stable - sp.speo()));
+        long takeable = Math.min(maxRecords, sp.availableCount() + beyond);
         long firstChunk = sp.kvBytesPerRecord == 0 ? FIRST_CHUNK_BYTES
                 : Math.min(LogRecordReader.MAX_CHUNK_BYTES, (takeable + 8) * (sp.kvBytesPerRecord + 1));
         long replyGuess = Math.min(Math.min(room, LogRecordReader.MAX_CHUNK_BYTES),

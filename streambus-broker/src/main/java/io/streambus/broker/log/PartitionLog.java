@@ -441,7 +441,9 @@ public final class PartitionLog {
      * @throws StorageException when the file cannot be read or its content is inconsistent
      */
     public MessageBlock readBlock(long offset, int maxBytes, int maxBlockBytes) {
-        return read(offset, maxBytes, maxBlockBytes, MessageBlock.BLOCK_OVERHEAD, (r, hwm) -> r.block(), hwm -> null);
+        // The count field and the messages are one buffer: they cannot exceed what an int indexes.
+        int maxMessages = Math.min(maxBlockBytes, Integer.MAX_VALUE - MessageBlock.BLOCK_OVERHEAD);
+        return read(offset, maxBytes, maxMessages, MessageBlock.BLOCK_OVERHEAD, (r, hwm) -> r.block(), hwm -> null);
     }
 
     /** Turns a finished {@link Reader} into a result. */

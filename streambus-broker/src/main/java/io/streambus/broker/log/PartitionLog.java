@@ -428,6 +428,36 @@ public final class PartitionLog {
      * @throws StorageException when the file cannot be read or its content is inconsistent
      */
     public ReadResult read(long offset, int maxBytes, int maxBlockBytes) {
+        return read(offset, maxBytes, maxBlockBytes, 0, Reader::result, ReadResult::empty);
+    }
+
+    /**
+     * As {@link #read(long, int, int)}, as a {@link MessageBlock} over one contiguous buffer (the u32 count written
+     * in front of the messages as they are copied, so nothing is copied again or re-validated: the read checked
+     * every message as {@link MessageBlock#wrap} would). For readers that walk the messages one by one (share-group
+     * acquisition), which would otherwise pay for a composite buffer and a second validation pass.
+     *
+     * @return the block, owned by the caller (release it); null when there are no messages
+     * @throws StorageException when the file cannot be read or its content is inconsistent
+     */
+    public MessageBlock readBlock(long offset, int maxBytes, int maxBlockBytes) {
+        // The count field and the messages are one buffer: they cannot exceed what an int indexes.
+        int maxMessages = Math.min(maxBlockBytes, Integer.MAX_VALUE - MessageBlock.BLOCK_OVERHEAD);
+        return read(offset, maxBytes, maxMessages, MessageBlock.BLOCK_OVERHEAD, (r, hwm) -> r.block(), hwm -> null);
+    }
+
+    /** Turns a finished {@link Reader} into a result. */
+    @FunctionalInterface
+    private interface Finish<T> {
+        T apply(Reader r, long hwm);
+    }
+
+    /**
+     * The read of {@link #read(long, int, int)}, with {@code prefix} bytes reserved in front of the messages;
+     * {@code empty} (given the high-water mark) when there are none.
+     */
+    private <T> T read(long offset, int maxBytes, int maxBlockBytes, int prefix, Finish<T> finish,
+                       java.util.function.LongFunction<T> empty) {
         if (maxBlockBytes < 0) {
             throw new IllegalArgumentException("maxBlockBytes must be at least 0, was " + maxBlockBytes);
         }
@@ -439,11 +469,12 @@ public final class PartitionLog {
             long hwm = nextOffset;
             if (offset < startOffset || offset >= hwm || maxKv == 0
                     || maxBlockBytes < MessageScanner.MIN_MESSAGE_SIZE) {
-                return ReadResult.empty(hwm);
+                return empty.apply(hwm);
             }
             int window = (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, Math.min(maxKv, maxBlockBytes)));
-            try (Reader r = new Reader(offset, hwm, maxKv, maxBlockBytes, window)) {
-                return r.read();
+            try (Reader r = new Reader(offset, hwm, maxKv, maxBlockBytes, window, prefix)) {
+                r.read();
+                return r.count == 0 ? empty.apply(hwm) : finish.apply(r, hwm);
             } catch (IOException e) {
                 throw new StorageException("read of " + name + " at offset " + offset + " failed: " + e, e);
             }
@@ -469,12 +500,18 @@ public final class PartitionLog {
         private int count;
         private long kv;
         private int outBytes;
+        /** Bytes reserved in front of the messages of {@link #out}. */
+        private final int prefix;
+        /** Largest message kept, and where the last one starts among the kept bytes. */
+        private int maxSize;
+        private int lastAt;
         private long first = -1;
         private long last = -1;
         /** File position of the first message of the current run of kept messages, or -1. */
         private long runStart = -1;
 
-        Reader(long offset, long hwm, long maxKv, int maxBlock, int windowSize) {
+        Reader(long offset, long hwm, long maxKv, int maxBlock, int windowSize, int prefix) {
+            this.prefix = prefix;
             this.offset = offset;
             this.hwm = hwm;
             this.maxKv = maxKv;
@@ -482,7 +519,7 @@ public final class PartitionLog {
             this.windowSize = windowSize;
         }
 
-        ReadResult read() throws IOException {
+        void read() throws IOException {
             Map.Entry<Long, Segment> e = segments.floorEntry(offset);
             if (e == null) {
                 throw new StorageException("no segment of " + name + " holds offset " + offset);
@@ -518,12 +555,20 @@ public final class PartitionLog {
                 more = readBatch(fp + BatchFormat.HEADER_SIZE, batchEnd, base, base + batchCount);
                 fp = batchEnd;
             }
-            if (count == 0) {
-                return ReadResult.empty(hwm);
-            }
+        }
+
+        /** The messages read (at least one), handed over to the caller. */
+        ReadResult result(long hwm) {
             ByteBuf result = out;
             out = null;
             return new ReadResult(result, count, first, last, hwm);
+        }
+
+        /** The messages read (at least one) as a block, handed over to the caller; needs a prefix of 4. */
+        MessageBlock block() {
+            ByteBuf result = out.setInt(0, count).readerIndex(0);
+            out = null;
+            return new MessageBlock(result, count, maxSize, prefix + lastAt);
         }
 
         /** Handles the messages of one batch; false when the read is complete. */
@@ -545,6 +590,8 @@ public final class PartitionLog {
                         runStart = mp;
                     }
                     kv += MessageScanner.keyValueBytes(window, at);
+                    lastAt = outBytes;
+                    maxSize = Math.max(maxSize, size);
                     outBytes += size;
                     count++;
                     if (first < 0) {
@@ -618,7 +665,8 @@ public final class PartitionLog {
             int len = (int) (end - runStart);
             if (len > 0) {
                 if (out == null) {
-                    out = ALLOC.directBuffer(Math.min(maxBlock, Math.max(outBytes, 4096)), maxBlock);
+                    out = ALLOC.directBuffer(prefix + Math.min(maxBlock, Math.max(outBytes, 4096)), prefix + maxBlock);
+                    out.writerIndex(prefix).readerIndex(prefix);
                 }
                 out.writeBytes(window, (int) (runStart - windowStart), len);
             }

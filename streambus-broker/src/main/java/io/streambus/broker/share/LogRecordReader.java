@@ -1,8 +1,6 @@
 package io.streambus.broker.share;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.streambus.broker.log.PartitionLog;
-import io.streambus.broker.log.ReadResult;
 import io.streambus.protocol.Frames;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageCursor;
@@ -21,7 +19,6 @@ final class LogRecordReader implements AutoCloseable {
     static final int MIN_CHUNK_BYTES = 4 << 10;
 
     private final PartitionLog log;
-    private final ByteBufAllocator alloc;
     private int chunkBytes;
     private MessageBlock block;
     private MessageCursor cursor;
@@ -31,9 +28,8 @@ final class LogRecordReader implements AutoCloseable {
      * @param firstChunkBytes key and value bytes of the first read, clamped to [{@value #MIN_CHUNK_BYTES},
      *                        {@value #MAX_CHUNK_BYTES}]; each further read doubles it
      */
-    LogRecordReader(PartitionLog log, ByteBufAllocator alloc, long firstChunkBytes) {
+    LogRecordReader(PartitionLog log, long firstChunkBytes) {
         this.log = log;
-        this.alloc = alloc;
         this.chunkBytes = (int) Math.max(MIN_CHUNK_BYTES, Math.min(MAX_CHUNK_BYTES, firstChunkBytes));
     }
 
@@ -53,17 +49,11 @@ final class LogRecordReader implements AutoCloseable {
             }
         }
         release();
-        ReadResult rr = log.read(offset, chunkBytes, Frames.MAX_FRAME_SIZE);
+        // One contiguous buffer, checked by the read itself: no composite and no second validation pass.
+        block = log.readBlock(offset, chunkBytes, Frames.MAX_FRAME_SIZE);
         chunkBytes = Math.min(MAX_CHUNK_BYTES, chunkBytes * 2);
-        if (rr.count() == 0) {
-            rr.close();
+        if (block == null) {
             return null;
-        }
-        try {
-            block = MessageBlock.of(alloc, rr.count(), rr.messages());
-        } catch (RuntimeException e) {
-            rr.close();
-            throw e;
         }
         cursor = block.cursor();
         while (cursor.next()) {

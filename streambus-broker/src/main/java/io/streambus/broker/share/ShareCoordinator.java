@@ -78,7 +78,10 @@ public final class ShareCoordinator implements AutoCloseable {
      * not timed, so that replies do not depend on the machine's speed.
      */
     static final long FILTER_WORK_BUDGET = 200_000_000L;
-    /** Key and value bytes of a ShareFetch's first log read (a few hundred small records); later reads double. */
+    /**
+     * Key and value bytes of a ShareFetch's first log read while the share-partition's record size is not known yet
+     * (a few hundred small records); later reads double.
+     */
     static final long FIRST_CHUNK_BYTES = 64 << 10;
     /** Least time between two logs of the in-flight limit condition of one share-partition (B.13.9). */
     static final long LIMIT_LOG_INTERVAL_MS = 60_000;
@@ -445,15 +448,27 @@ public final class ShareCoordinator implements AutoCloseable {
         List<OffsetRange> unapplied = List.of();
         boolean limitReached;
         ShareRecords records;
-        /** Offsets acquired for the reply (to undo if their counts cannot be made durable). */
-        long[] acquired = new long[16];
+        /**
+         * Offsets acquired for the reply (to undo if their counts cannot be made durable), as runs of consecutive
+         * offsets (first, last pairs): acquisition mostly takes consecutive records, so this does not grow per
+         * record.
+         */
+        long[] acquired = new long[8];
+        int acquiredRuns;
         int acquiredCount;
 
         void addAcquired(long offset) {
-            if (acquiredCount == acquired.length) {
-                acquired = java.util.Arrays.copyOf(acquired, acquiredCount * 2);
+            acquiredCount++;
+            if (acquiredRuns > 0 && acquired[2 * acquiredRuns - 1] == offset - 1) {
+                acquired[2 * acquiredRuns - 1] = offset;
+                return;
             }
-            acquired[acquiredCount++] = offset;
+            if (2 * acquiredRuns == acquired.length) {
+                acquired = java.util.Arrays.copyOf(acquired, acquired.length * 2);
+            }
+            acquired[2 * acquiredRuns] = offset;
+            acquired[2 * acquiredRuns + 1] = offset;
+            acquiredRuns++;
         }
 
         Slot(String topic, ShareFetchPartition request) {
@@ -611,9 +626,9 @@ public final class ShareCoordinator implements AutoCloseable {
                     synchronized (g) {
                         for (Slot s : slots) {
                             SharePartition sp = g.partition(s.topic, s.request.partition());
-                            for (int k = 0; k < s.acquiredCount; k++) {
-                                if (sp != null) {
-                                    sp.unacquire(s.acquired[k]);
+                            for (int k = 0; sp != null && k < s.acquiredRuns; k++) {
+                                for (long o = s.acquired[2 * k]; o <= s.acquired[2 * k + 1]; o++) {
+                                    sp.unacquire(o);
                                 }
                             }
                             if (s.acquiredCount > 0) {
@@ -649,8 +664,19 @@ public final class ShareCoordinator implements AutoCloseable {
         long stable = view.stableOffset(log);
         long maxRecords = s.request.maxRecords();
         long maxBytes = s.request.maxBytes();
-        ShareRecords.Builder b = new ShareRecords.Builder(alloc, 256);
-        try (LogRecordReader reader = new LogRecordReader(log, alloc, Math.min(maxBytes, FIRST_CHUNK_BYTES))) {
+        // The first read asks for about the records the request can take (at most max records, and at most the
+        // Available ones plus those past SPEO that fit in the in-flight window) by the key and value bytes per record
+        // seen so far, not a fixed amount: what it reads beyond them is read again by the next ShareFetch. The reply
+        // buffer is sized alike, so that it is not grown (and copied) again and again.
+        long beyond = Math.max(0, Math.min(settings.maxInFlightRecords() - (sp.speo() - sp.spso()),
+                stable - sp.speo()));
+        long takeable = Math.min(maxRecords, sp.availableCount() + beyond);
+        long firstChunk = sp.kvBytesPerRecord == 0 ? FIRST_CHUNK_BYTES
+                : Math.min(LogRecordReader.MAX_CHUNK_BYTES, (takeable + 8) * (sp.kvBytesPerRecord + 1));
+        long replyGuess = Math.min(Math.min(room, LogRecordReader.MAX_CHUNK_BYTES),
+                4 + takeable * sp.wireBytesPerRecord);
+        ShareRecords.Builder b = new ShareRecords.Builder(alloc, (int) Math.max(256, replyGuess));
+        try (LogRecordReader reader = new LogRecordReader(log, Math.min(maxBytes, firstChunk))) {
             long taken = 0;
             long bytes = 0;
             long evaluationsLeft = FILTER_WORK_BUDGET / Math.max(1, filter.text().length());
@@ -716,6 +742,10 @@ public final class ShareCoordinator implements AutoCloseable {
                 o++;
             }
             s.records = b.finish();
+            if (taken > 0) {
+                sp.kvBytesPerRecord = bytes / taken;
+                sp.wireBytesPerRecord = (s.records.sizeInBytes() - 4) / taken;
+            }
         } catch (RuntimeException e) {
             b.close();
             throw e;

@@ -85,6 +85,10 @@ final class SharePartition {
     boolean limitLogged;
     /** When the in-flight limit condition was last logged (broker ms), or Long.MIN_VALUE. */
     long limitLoggedAtMs = Long.MIN_VALUE;
+    /** Key and value bytes per record of the last acquisition, 0 before the first (sizes the first log read). */
+    long kvBytesPerRecord;
+    /** Reply bytes per record of the last acquisition, 0 before the first (sizes the reply buffer). */
+    long wireBytesPerRecord;
 
     SharePartition(String topic, int partition, long start) {
         this.topic = topic;
@@ -265,6 +269,15 @@ final class SharePartition {
         return speo;
     }
 
+    /** Number of Available offsets in the window (bits outside the window are always clear). */
+    long availableCount() {
+        long n = 0;
+        for (long w : available) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
     // ------------------------------------------------------------------------------------------- restore
 
     /** Restores a stored entry (share state log replay). */
@@ -374,7 +387,11 @@ final class SharePartition {
     /** Acquires the Available record at {@code offset} for {@code member}; returns its new delivery count. */
     int acquire(long offset, String member, long lockEndMs) {
         int i = slot(offset);
-        setState(i, state[i].moveTo(RecordState.ACQUIRED));
+        if (state[i] != RecordState.AVAILABLE) { // the one state that may become Acquired (RecordState#canMoveTo)
+            throw new IllegalStateException("illegal record state transition " + state[i] + " -> ACQUIRED");
+        }
+        state[i] = RecordState.ACQUIRED;
+        available[i >>> 6] &= ~(1L << i);
         count[i]++;
         holder[i] = member;
         lockEnd[i] = lockEndMs;
@@ -681,16 +698,22 @@ final class SharePartition {
                 o = (o | 63) + 1;
                 continue;
             }
-            long d = o + (Long.numberOfTrailingZeros(word) - (i & 63));
+            int bit = Long.numberOfTrailingZeros(word);
+            long d = o + (bit - (i & 63));
             if (d >= end) {
                 break;
             }
-            int j = slot(d);
-            dirty[j >>> 6] &= ~(1L << j);
-            if (!(state[j] == RecordState.STAGED && stage[j].durable())) { // its STAGE record holds it
-                runs.add(d, stored(state[j]), count[j], reason[j]);
+            // The run of dirty offsets from d within this word, cleared at once and emitted in a tight loop.
+            long runEnd = Math.min(end, d + Long.numberOfTrailingZeros(~(word >>> bit)));
+            int n = (int) (runEnd - d);
+            dirty[i >>> 6] &= ~((n == 64 ? -1L : (1L << n) - 1) << bit);
+            for (long x = d; x < runEnd; x++) {
+                int j = slot(x);
+                if (!(state[j] == RecordState.STAGED && stage[j].durable())) { // its STAGE record holds it
+                    runs.add(x, stored(state[j]), count[j], reason[j]);
+                }
             }
-            o = d + 1;
+            o = runEnd;
         }
         dirtyLo = Long.MAX_VALUE;
         dirtyHi = Long.MIN_VALUE;

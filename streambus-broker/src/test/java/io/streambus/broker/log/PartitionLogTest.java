@@ -219,6 +219,49 @@ class PartitionLogTest {
         }
     }
 
+    /**
+     * readBlock gives the messages of read as one block (count in front, on one buffer), with the same limits, its
+     * largest message and its last offset; nothing when read gives nothing.
+     */
+    @Test
+    void readBlockIsReadWithItsCountInFront() {
+        PartitionLog log = open(LogConfig.defaults());
+        List<Msg> msgs = new ArrayList<>(values("a", 10));
+        msgs.set(3, Msg.sized(5, 300));
+        Msg.append(log, msgs.subList(0, 6));
+        Msg.append(log, msgs.subList(6, 10));
+        for (int[] limits : new int[][] {{BIG, BIG}, {40, BIG}, {BIG, 120}, {1, BIG}}) {
+            for (long from : new long[] {0, 2, 5, 9}) {
+                try (ReadResult r = log.read(from, limits[0], limits[1])) {
+                    MessageBlock b = log.readBlock(from, limits[0], limits[1]);
+                    if (r.count() == 0) {
+                        assertThat(b).isNull();
+                        continue;
+                    }
+                    try {
+                        assertThat(b.count()).isEqualTo(r.count());
+                        assertThat(b.buffer().nioBufferCount()).as("one buffer").isEqualTo(1);
+                        assertThat(ByteBufUtil.equals(b.buffer(), 4, r.messages(), r.messages().readerIndex(),
+                                r.messages().readableBytes())).isTrue();
+                        assertThat(b.sizeInBytes()).isEqualTo(4 + r.messages().readableBytes());
+                        assertThat(b.lastOffset()).isEqualTo(r.lastOffset());
+                        MessageBlock wrapped = MessageBlock.wrap(b.retainedBuffer()); // validates it
+                        try {
+                            assertThat(b.maxMessageSize()).isEqualTo(wrapped.maxMessageSize());
+                            assertThat(wrapped.count()).isEqualTo(r.count());
+                        } finally {
+                            wrapped.release();
+                        }
+                    } finally {
+                        b.release();
+                    }
+                }
+            }
+        }
+        assertThat(log.readBlock(10, BIG, BIG)).as("at the high-water mark").isNull();
+        assertThat(log.readBlock(0, BIG, 10)).as("no message fits").isNull();
+    }
+
     @Test
     void largeMessagesSpanningReadWindowsComeBackIntact() {
         PartitionLog log = open(LogConfig.defaults());

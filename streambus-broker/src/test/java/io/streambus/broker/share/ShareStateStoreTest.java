@@ -83,7 +83,8 @@ class ShareStateStoreTest {
             CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
             assertThat(store.compactions()).isPositive();
         }
-        assertThat(Files.size(dir.resolve("__share_groups/state.log"))).isLessThan(4096);
+        // Compaction starts once the log holds more than the threshold: it may end at exactly the threshold.
+        assertThat(Files.size(dir.resolve("__share_groups/state.log"))).isLessThanOrEqualTo(4096);
         try (ShareStateStore store = ShareStateStore.open(dir, FlushPolicy.OS)) {
             assertThat(store.restored().get("group").partitions.values().iterator().next().spso()).isEqualTo(1000);
         }

@@ -237,23 +237,72 @@ public class StreamBusProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        send(p, exchange, callback, records, batch);
+        if (batch) {
+            send(p, exchange, callback, records);
+        } else {
+            sendOne(p, exchange, callback, records.get(0));
+        }
         return false;
     }
 
     /**
-     * Sends every record; the exchange completes exactly once, on the worker pool, after the last acknowledgement.
+     * One record, the common case: no counters or arrays, one callback, and the exchange completes on the worker
+     * pool as in {@link #send}.
+     */
+    private void sendOne(Producer<Object, Object> p, Exchange exchange, AsyncCallback callback,
+                         ProducerRecord<Object, Object> record) {
+        try {
+            p.send(record, (md, error) -> continueOnWorker(() -> completeOne(exchange, callback, md, error)));
+        } catch (RuntimeException e) {
+            // A send refused before it was accepted (for example the producer is closing).
+            continueOnWorker(() -> completeOne(exchange, callback, null, e));
+        }
+    }
+
+    private void completeOne(Exchange exchange, AsyncCallback callback, RecordMetadata md, Throwable error) {
+        try {
+            if (error != null) {
+                fail(exchange, error, error instanceof StreamBusException ? error
+                        : new StreamBusException("sending to " + config.getTopic() + " failed: " + error.getMessage(),
+                        error));
+                if (config.isRecordMetadata()) {
+                    exchange.getMessage().setHeader(StreamBusConstants.RECORD_METADATA, List.of());
+                }
+            } else {
+                lastSendError = null;
+                if (config.isRecordMetadata()) {
+                    Message out = exchange.getMessage();
+                    out.setHeader(StreamBusConstants.RECORD_METADATA, List.of(md));
+                    out.setHeader(StreamBusConstants.PARTITION, md.partition());
+                    out.setHeader(StreamBusConstants.OFFSET, md.offset());
+                    out.setHeader(StreamBusConstants.TIMESTAMP, md.timestamp());
+                }
+            }
+        } finally {
+            callback.done(false);
+        }
+    }
+
+    /** Records a failed send for the health check and fails the exchange with {@code reported}. */
+    private void fail(Exchange exchange, Throwable cause, Throwable reported) {
+        lastSendError = cause;
+        lastSendErrorMs = System.currentTimeMillis();
+        exchange.setException(reported);
+    }
+
+    /**
+     * Sends every record of a batch body; the exchange completes exactly once, on the worker pool, after the last acknowledgement.
      * The count starts at one for the sending loop itself, so that acknowledgements arriving while records are still
      * being sent cannot complete the exchange early.
      */
     private void send(Producer<Object, Object> p, Exchange exchange, AsyncCallback callback,
-                      List<ProducerRecord<Object, Object>> records, boolean batch) {
+                      List<ProducerRecord<Object, Object>> records) {
         int n = records.size();
         RecordMetadata[] metadata = new RecordMetadata[n];
         AtomicInteger pending = new AtomicInteger(1);
         AtomicInteger failures = new AtomicInteger();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
-        Runnable complete = () -> complete(exchange, callback, metadata, failures.get(), firstError.get(), n, batch);
+        Runnable complete = () -> complete(exchange, callback, metadata, failures.get(), firstError.get(), n);
         for (int i = 0; i < n; i++) {
             int index = i;
             pending.incrementAndGet();
@@ -295,16 +344,11 @@ public class StreamBusProducer extends DefaultAsyncProducer {
     }
 
     private void complete(Exchange exchange, AsyncCallback callback, RecordMetadata[] metadata, int failures,
-                          Throwable firstError, int n, boolean batch) {
+                          Throwable firstError, int n) {
         try {
             if (failures > 0) {
-                lastSendError = firstError;
-                lastSendErrorMs = System.currentTimeMillis();
-                String msg = batch ? failures + " of " + n + " records to " + config.getTopic() + " failed: "
-                        + firstError.getMessage() : "sending to " + config.getTopic() + " failed: "
-                        + firstError.getMessage();
-                exchange.setException(firstError instanceof StreamBusException && !batch ? firstError
-                        : new StreamBusException(msg, firstError));
+                fail(exchange, firstError, new StreamBusException(failures + " of " + n + " records to "
+                        + config.getTopic() + " failed: " + firstError.getMessage(), firstError));
             } else {
                 lastSendError = null;
             }
@@ -317,11 +361,6 @@ public class StreamBusProducer extends DefaultAsyncProducer {
                     }
                 }
                 out.setHeader(StreamBusConstants.RECORD_METADATA, list);
-                if (!batch && metadata[0] != null) {
-                    out.setHeader(StreamBusConstants.PARTITION, metadata[0].partition());
-                    out.setHeader(StreamBusConstants.OFFSET, metadata[0].offset());
-                    out.setHeader(StreamBusConstants.TIMESTAMP, metadata[0].timestamp());
-                }
             }
         } finally {
             callback.done(false);

@@ -80,10 +80,12 @@ public final class ProducePerf {
             // Warm-up: same path, not measured.
             runAll(pool, producers, o, value, keys, o.warmup, null);
             try (Stats stats = new Stats(label, o.size)) {
+                GcMeter gc = new GcMeter();
+                gc.start();
                 stats.start();
                 runAll(pool, producers, o, value, keys, o.messages, stats);
                 stats.stop();
-                return stats.summary();
+                return stats.summary() + System.lineSeparator() + gc.summary(stats.count());
             }
         } finally {
             pool.shutdownNow();

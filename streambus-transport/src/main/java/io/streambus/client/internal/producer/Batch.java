@@ -15,6 +15,7 @@ import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageBlockWriter;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -82,6 +83,8 @@ final class Batch implements BodySupplier {
      * (timestamp, key and value sizes) is read back from the block when they complete, not kept per record.
      */
     private CompletableFuture<RecordMetadata>[] futures;
+    /** The records' send callbacks, parallel to {@link #futures}; null until a record has one. */
+    private BiConsumer<RecordMetadata, Throwable>[] callbacks;
     /** Records appended. */
     private int count;
     /** Completes (normally) when the records are completed. */
@@ -125,18 +128,28 @@ final class Batch implements BodySupplier {
         return count;
     }
 
-    /** Adds the future of the record just written to the writer. */
-    void addRecord(CompletableFuture<RecordMetadata> future) {
+    /** Adds the future and callback (may be null) of the record just written to the writer. */
+    @SuppressWarnings("unchecked")
+    void addRecord(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback) {
         if (count == futures.length) {
             futures = Arrays.copyOf(futures, count * 2);
+            if (callbacks != null) {
+                callbacks = Arrays.copyOf(callbacks, count * 2);
+            }
+        }
+        if (callback != null) {
+            if (callbacks == null) {
+                callbacks = new BiConsumer[futures.length];
+            }
+            callbacks[count] = callback;
         }
         futures[count++] = future;
     }
 
     /**
      * Completes every record future: with the offsets from {@code baseOffset} (-1: unknown) when {@code error} is
-     * null, else exceptionally, telling {@code interceptors} first. Timestamps and sizes are read back from
-     * {@code blk}, the batch's block (A.5 layout), rather than kept per record.
+     * null, else exceptionally, telling {@code interceptors} first and calling each send callback after. Timestamps
+     * and sizes are read back from {@code blk}, the batch's block (A.5 layout), rather than kept per record.
      */
     private void completeRecords(MessageBlock blk, long baseOffset, Throwable error,
                                  ProducerInterceptors<?, ?> interceptors) {
@@ -158,6 +171,9 @@ final class Batch implements BodySupplier {
                 f.complete(md);
             } else {
                 f.completeExceptionally(error);
+            }
+            if (callbacks != null) {
+                ProducerImpl.callBack(callbacks[i], md, error);
             }
             if (i + 1 < count) {
                 pos = next(buf, pos);

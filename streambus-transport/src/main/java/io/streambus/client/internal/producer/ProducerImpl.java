@@ -175,34 +175,50 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record) {
+        return sendWith(record, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The callback is kept with the record in its batch and called right after the record's future completes, on
+     * the thread completing it (no dependent stage per record).
+     */
+    @Override
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record,
+                                                  BiConsumer<RecordMetadata, Throwable> callback) {
+        return sendWith(record, callback);
+    }
+
+    private CompletableFuture<RecordMetadata> sendWith(ProducerRecord<K, V> record,
+                                                       BiConsumer<RecordMetadata, Throwable> callback) {
         if (txn != null) {
             // as Kafka: a send outside a transaction, or after it failed, throws at once
             txn.checkSend();
         }
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         try {
-            doSend(record, future);
+            doSend(record, future, callback);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failEarly(future, new StreamBusException("interrupted while waiting to send to " + record.topic(), e));
+            failEarly(future, callback, new StreamBusException("interrupted while waiting to send to "
+                    + record.topic(), e));
         } catch (RuntimeException e) {
-            failEarly(future, Errors.toStreamBus(e, "send to " + record.topic() + " failed"));
+            failEarly(future, callback, Errors.toStreamBus(e, "send to " + record.topic() + " failed"));
         }
         return future;
     }
 
-    @Override
-    public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record,
-                                                  BiConsumer<RecordMetadata, Throwable> callback) {
-        CompletableFuture<RecordMetadata> f = send(record);
-        f.whenComplete((m, e) -> {
-            try {
-                callback.accept(m, e == null ? null : Errors.unwrap(e));
-            } catch (RuntimeException ex) {
-                LOG.error("producer callback threw", ex);
-            }
-        });
-        return f;
+    /** Calls a send callback (if any) with the outcome of a completed record; a throwing callback is logged. */
+    static void callBack(BiConsumer<RecordMetadata, Throwable> callback, RecordMetadata md, Throwable error) {
+        if (callback == null) {
+            return;
+        }
+        try {
+            callback.accept(error == null ? md : null, error == null ? null : Errors.unwrap(error));
+        } catch (RuntimeException ex) {
+            LOG.error("producer callback threw", ex);
+        }
     }
 
     @Override
@@ -213,12 +229,15 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         return Futures.await(f, waitNanos, "acknowledgement of a record sent to " + record.topic());
     }
 
-    private void failEarly(CompletableFuture<RecordMetadata> future, Throwable error) {
+    private void failEarly(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback,
+                           Throwable error) {
         interceptors.onAcknowledgement(null, error);
         future.completeExceptionally(error);
+        callBack(callback, null, error);
     }
 
-    private void doSend(ProducerRecord<K, V> original, CompletableFuture<RecordMetadata> future)
+    private void doSend(ProducerRecord<K, V> original, CompletableFuture<RecordMetadata> future,
+                        BiConsumer<RecordMetadata, Throwable> callback)
             throws InterruptedException {
         if (closed) {
             throw new StreamBusException("producer is closed");
@@ -278,7 +297,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 memory.reserve(size, Math.max(0, maxBlockNanos - (time.nanoTime() - start)));
             }
             try {
-                append(pq, timestampNanos, key, value, record.headers(), size, future);
+                append(pq, timestampNanos, key, value, record.headers(), size, future, callback);
             } catch (RuntimeException e) {
                 memory.release(size);
                 throw e;
@@ -331,7 +350,8 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     }
 
     private void append(PartitionQueue pq, long timestampNanos, Object key, Object value,
-                        List<Header> headers, int size, CompletableFuture<RecordMetadata> future) {
+                        List<Header> headers, int size, CompletableFuture<RecordMetadata> future,
+                        BiConsumer<RecordMetadata, Throwable> callback) {
         TopicPartition tp = pq.tp;
         synchronized (pq) {
             if (closed) {
@@ -363,7 +383,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 throw new StreamBusException("cannot write the headers of a record for " + tp + ": " + e, e);
             }
             w.endMessage();
-            b.addRecord(future);
+            b.addRecord(future, callback);
             b.reserved += size;
             if (w.size() >= batchSize) {
                 b.markFull();

@@ -148,7 +148,8 @@ final class Batch implements BodySupplier {
 
     /**
      * Completes every record future: with the offsets from {@code baseOffset} (-1: unknown) when {@code error} is
-     * null, else exceptionally, telling {@code interceptors} first and calling each send callback after. Timestamps
+     * null, else exceptionally, telling {@code interceptors} first, then each record's send callback (before its
+     * future, as Kafka does: whoever waits on the future sees the callback's effects). Timestamps
      * and sizes are read back from {@code blk}, the batch's block (A.5 layout), rather than kept per record.
      */
     private void completeRecords(MessageBlock blk, long baseOffset, Throwable error,
@@ -167,13 +168,13 @@ final class Batch implements BodySupplier {
                         keySize, valueSize);
                 interceptors.onAcknowledgement(md, error);
             }
+            if (callbacks != null) {
+                ProducerImpl.callBack(callbacks[i], md, error);
+            }
             if (error == null) {
                 f.complete(md);
             } else {
                 f.completeExceptionally(error);
-            }
-            if (callbacks != null) {
-                ProducerImpl.callBack(callbacks[i], md, error);
             }
             if (i + 1 < count) {
                 pos = next(buf, pos);

@@ -181,8 +181,9 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     /**
      * {@inheritDoc}
      *
-     * <p>The callback is kept with the record in its batch and called right after the record's future completes, on
-     * the thread completing it (no dependent stage per record).
+     * <p>The callback is kept with the record in its batch and called just before the record's future completes, on
+     * the thread completing it (no dependent stage per record), so a thread that waited for the future sees what the
+     * callback did (as Kafka orders them).
      */
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record,
@@ -232,8 +233,8 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private void failEarly(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback,
                            Throwable error) {
         interceptors.onAcknowledgement(null, error);
-        future.completeExceptionally(error);
         callBack(callback, null, error);
+        future.completeExceptionally(error);
     }
 
     private void doSend(ProducerRecord<K, V> original, CompletableFuture<RecordMetadata> future,

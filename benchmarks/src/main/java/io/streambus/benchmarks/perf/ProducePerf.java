@@ -80,10 +80,12 @@ public final class ProducePerf {
             // Warm-up: same path, not measured.
             runAll(pool, producers, o, value, keys, o.warmup, null);
             try (Stats stats = new Stats(label, o.size)) {
+                GcMeter gc = new GcMeter();
+                gc.start();
                 stats.start();
                 runAll(pool, producers, o, value, keys, o.messages, stats);
                 stats.stop();
-                return stats.summary();
+                return stats.summary() + System.lineSeparator() + gc.summary(stats.count());
             }
         } finally {
             pool.shutdownNow();
@@ -139,7 +141,8 @@ public final class ProducePerf {
                     stats.record(System.nanoTime() - t0);
                 }
             } else if (stats != null) {
-                producer.send(r).whenComplete((md, e) -> {
+                // the callback variant: kept in the batch, no dependent stage per record (as Kafka's callbacks)
+                producer.send(r, (md, e) -> {
                     if (e == null) {
                         stats.record(System.nanoTime() - t0);
                     } else {

@@ -23,6 +23,9 @@ public final class MessageBlockWriter implements AutoCloseable {
     private int headersDeclared;
     private int headersWritten;
     private int[] headerKeys = new int[16]; // pairs (index of key bytes, key length)
+    // Known from writing, so that finish() needs no scan of the block.
+    private int maxMessageSize;
+    private int lastMessageStart = -1;
 
     /** @param initialCapacity initial buffer size in bytes (the buffer grows as needed) */
     public MessageBlockWriter(ByteBufAllocator alloc, int initialCapacity) {
@@ -78,6 +81,21 @@ public final class MessageBlockWriter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * As the other variants, for a key and a value each given as a {@code byte[]}, a {@link ByteBuf} or null (a
+     * producer whose serializers return arrays appends them without wrapping each one in a buffer).
+     *
+     * @throws IllegalArgumentException if the key or value is of another type
+     */
+    public MessageBlockWriter beginMessageOf(long offset, long timestampNanos, Object key, Object value,
+                                             int headerCount) {
+        start(offset, timestampNanos, headerCount);
+        writeEither(key);
+        writeEither(value);
+        buf.writeInt(headerCount);
+        return this;
+    }
+
     public MessageBlockWriter header(String key, byte[] value) {
         writeHeaderKey(key);
         writeArray(value);
@@ -101,9 +119,18 @@ public final class MessageBlockWriter implements AutoCloseable {
             throw new IllegalStateException("message declared " + declared + " headers but had "
                     + headersWritten);
         }
+        maxMessageSize = Math.max(maxMessageSize, buf.writerIndex() - messageStart);
+        lastMessageStart = messageStart;
         messageStart = -1;
         count++;
         return this;
+    }
+
+    /** Discards the message being written, if any (its caller failed half-way); the earlier ones stay. */
+    public void discardMessage() {
+        if (messageStart >= 0) {
+            abortMessage();
+        }
     }
 
     /** Patches the count and returns the block; the writer must not be used afterwards. */
@@ -114,7 +141,8 @@ public final class MessageBlockWriter implements AutoCloseable {
         ByteBuf b = checkOpen();
         b.setInt(0, count);
         buf = null;
-        return MessageBlock.wrap(b);
+        // Written here message by message, so valid by construction: no validating scan (MessageBlock.wrap).
+        return new MessageBlock(b, count, maxMessageSize, lastMessageStart);
     }
 
     /** Releases the buffer if {@link #finish()} was not called. */
@@ -184,6 +212,16 @@ public final class MessageBlockWriter implements AutoCloseable {
         } else {
             int n = b.readableBytes();
             buf.writeInt(n).writeBytes(b, b.readerIndex(), n);
+        }
+    }
+
+    private void writeEither(Object o) {
+        if (o == null || o instanceof byte[]) {
+            writeArray((byte[]) o);
+        } else if (o instanceof ByteBuf b) {
+            writeBuf(b);
+        } else {
+            throw new IllegalArgumentException("neither byte[] nor ByteBuf: " + o.getClass().getName());
         }
     }
 

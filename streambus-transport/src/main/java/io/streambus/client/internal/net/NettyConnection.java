@@ -52,6 +52,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,6 +194,9 @@ public final class NettyConnection implements Connection {
         return dedicated;
     }
 
+    /** Sends handed to the event loop as tasks and not enqueued yet. */
+    private final AtomicInteger handedToLoop = new AtomicInteger();
+
     /**
      * Sends a request. The handler is called exactly once on this connection's event loop.
      *
@@ -201,12 +205,19 @@ public final class NettyConnection implements Connection {
     @Override
     public void send(BodySupplier supplier, int flags, ResponseHandler handler, long timeoutNanos) {
         Pending p = new Pending(supplier, flags, handler, System.nanoTime() + timeoutNanos);
-        if (loop.inEventLoop()) {
+        // On the loop, enqueue at once unless sends of other threads are still queued as tasks: overtaking them
+        // would reorder requests whose senders ordered their calls (an idempotent producer's sequences, B.12.4).
+        if (loop.inEventLoop() && handedToLoop.get() == 0) {
             enqueue(p);
         } else {
+            handedToLoop.incrementAndGet();
             try {
-                loop.execute(() -> enqueue(p));
+                loop.execute(() -> {
+                    handedToLoop.decrementAndGet();
+                    enqueue(p);
+                });
             } catch (RejectedExecutionException e) {
+                handedToLoop.decrementAndGet();
                 handler.onFailure(new StreamBusException("client is closed"));
             }
         }

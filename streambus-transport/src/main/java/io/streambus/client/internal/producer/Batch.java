@@ -13,8 +13,9 @@ import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageBlockWriter;
-import java.util.ArrayList;
-import java.util.List;
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -69,16 +70,23 @@ final class Batch implements BodySupplier {
         }
     }
 
-    /** One appended record: its future and what its metadata reports. */
-    record Entry(CompletableFuture<RecordMetadata> future, long timestamp, int keySize, int valueSize) {
-    }
+    /** Futures of the first records of a batch, before the first growth of {@link #futures}. */
+    private static final int MAX_INITIAL_RECORDS = 1024;
 
     final TopicPartition tp;
     /** Engine-clock time of creation (linger counts from it). */
     final long createdAt;
     /** Engine-clock time after which the records fail ({@code delivery.timeout.ms}). */
     final long deadline;
-    final List<Entry> records = new ArrayList<>();
+    /**
+     * The record futures, in append order; the first {@link #count} are used. What their metadata reports
+     * (timestamp, key and value sizes) is read back from the block when they complete, not kept per record.
+     */
+    private CompletableFuture<RecordMetadata>[] futures;
+    /** The records' send callbacks, parallel to {@link #futures}; null until a record has one. */
+    private BiConsumer<RecordMetadata, Throwable>[] callbacks;
+    /** Records appended. */
+    private int count;
     /** Completes (normally) when the records are completed. */
     final CompletableFuture<Void> completion = new CompletableFuture<>();
     private final CompressionCodec compression;
@@ -101,12 +109,91 @@ final class Batch implements BodySupplier {
     boolean retryDue;
     private volatile State state = State.OPEN;
 
-    Batch(TopicPartition tp, long createdAt, long deadline, MessageBlockWriter writer, CompressionCodec compression) {
+    /**
+     * @param expectedRecords how many records the batch will likely hold (sizes the futures array once)
+     */
+    @SuppressWarnings("unchecked")
+    Batch(TopicPartition tp, long createdAt, long deadline, MessageBlockWriter writer, CompressionCodec compression,
+          int expectedRecords) {
+        this.futures = new CompletableFuture[Math.max(1, Math.min(expectedRecords, MAX_INITIAL_RECORDS))];
         this.tp = tp;
         this.createdAt = createdAt;
         this.deadline = deadline;
         this.writer = writer;
         this.compression = compression;
+    }
+
+    /** Records appended (guarded as the records are, readable once the batch left its queue). */
+    int recordCount() {
+        return count;
+    }
+
+    /** Adds the future and callback (may be null) of the record just written to the writer. */
+    @SuppressWarnings("unchecked")
+    void addRecord(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback) {
+        if (count == futures.length) {
+            futures = Arrays.copyOf(futures, count * 2);
+            if (callbacks != null) {
+                callbacks = Arrays.copyOf(callbacks, count * 2);
+            }
+        }
+        if (callback != null) {
+            if (callbacks == null) {
+                callbacks = new BiConsumer[futures.length];
+            }
+            callbacks[count] = callback;
+        }
+        futures[count++] = future;
+    }
+
+    /**
+     * Completes every record future: with the offsets from {@code baseOffset} (-1: unknown) when {@code error} is
+     * null, else exceptionally, telling {@code interceptors} first, then each record's send callback (before its
+     * future, as Kafka does: whoever waits on the future sees the callback's effects). Timestamps
+     * and sizes are read back from {@code blk}, the batch's block (A.5 layout), rather than kept per record.
+     */
+    private void completeRecords(MessageBlock blk, long baseOffset, Throwable error,
+                                 ProducerInterceptors<?, ?> interceptors) {
+        ByteBuf buf = blk.buffer();
+        int pos = buf.readerIndex() + MessageBlock.BLOCK_OVERHEAD;
+        boolean wantMetadata = error == null || interceptors.any();
+        for (int i = 0; i < count; i++) {
+            CompletableFuture<RecordMetadata> f = futures[i];
+            RecordMetadata md = null;
+            if (wantMetadata) {
+                long timestampNanos = buf.getLong(pos + 8);
+                int keySize = buf.getInt(pos + 16);
+                int valueSize = buf.getInt(pos + 20 + keySize);
+                md = new RecordMetadata(tp, baseOffset < 0 ? -1 : baseOffset + i, timestampNanos / 1_000_000L,
+                        keySize, valueSize);
+                interceptors.onAcknowledgement(md, error);
+            }
+            if (callbacks != null) {
+                ProducerImpl.callBack(callbacks[i], md, error);
+            }
+            if (error == null) {
+                f.complete(md);
+            } else {
+                f.completeExceptionally(error);
+            }
+            if (i + 1 < count) {
+                pos = next(buf, pos);
+            }
+        }
+    }
+
+    /** The index of the message after the one at {@code pos} (A.5: offset, timestamp, key, value, headers). */
+    private static int next(ByteBuf buf, int pos) {
+        int p = pos + 16;
+        p += 4 + buf.getInt(p);
+        p += 4 + buf.getInt(p);
+        int headers = buf.getInt(p);
+        p += 4;
+        for (int h = 0; h < headers; h++) {
+            p += 4 + buf.getInt(p);
+            p += 4 + buf.getInt(p);
+        }
+        return p;
     }
 
     /** Fixes the trailers of the next attempts (first send, or a new producer id after 49). */
@@ -211,6 +298,32 @@ final class Batch implements BodySupplier {
     }
 
     /**
+     * Completes the records once ({@link #markCompleted()}, then {@link #completeRecords}).
+     *
+     * @return the state before, or null if they were already completed (nothing done)
+     */
+    State complete(long baseOffset, Throwable error, ProducerInterceptors<?, ?> interceptors) {
+        MessageBlock blk;
+        State before;
+        synchronized (this) {
+            before = markCompleted();
+            if (before == null) {
+                return null;
+            }
+            // The records' metadata is read from the block next, maybe while the network reports and releases the
+            // batch: a reference of our own keeps it alive. An open batch is out of its queue by now (no appends).
+            seal();
+            blk = block.retain();
+        }
+        try {
+            completeRecords(blk, baseOffset, error, interceptors);
+        } finally {
+            blk.release();
+        }
+        return before;
+    }
+
+    /**
      * Gives back the writer or block, once the records are completed and the network no longer uses the batch.
      *
      * @return false if it was released already
@@ -268,7 +381,7 @@ final class Batch implements BodySupplier {
 
     @Override
     public String toString() {
-        return "Batch[" + tp + ", " + records.size() + " record(s), " + state
+        return "Batch[" + tp + ", " + count + " record(s), " + state
                 + (sequence == null ? "" : ", seq " + sequence.baseSequence()) + "]";
     }
 }

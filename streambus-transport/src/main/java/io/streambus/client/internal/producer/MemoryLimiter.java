@@ -26,6 +26,24 @@ public final class MemoryLimiter {
     }
 
     /**
+     * Reserves {@code bytes} if they are available now and nobody waits; never blocks.
+     *
+     * @return false if not reserved (then call {@link #reserve})
+     */
+    public boolean tryReserve(long bytes) {
+        lock.lock();
+        try {
+            if (available >= bytes && waiters == 0) {
+                available -= bytes;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Reserves {@code bytes}, waiting up to {@code maxWaitNanos}.
      *
      * @throws BufferExhaustedException if the bytes did not become available in time, or can never fit

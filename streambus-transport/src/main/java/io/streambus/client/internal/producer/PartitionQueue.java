@@ -19,6 +19,10 @@ final class PartitionQueue {
      */
     int awaitingRetries;
     boolean lingerTimer;
+    /** Batches taken to be sent, in order, not yet handed to the network. */
+    final ArrayDeque<Batch> toSend = new ArrayDeque<>();
+    /** A thread is handing {@link #toSend} to the network; others only add to it. */
+    boolean sending;
 
     PartitionQueue(TopicPartition tp) {
         this.tp = tp;

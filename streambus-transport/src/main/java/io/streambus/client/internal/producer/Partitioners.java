@@ -140,18 +140,37 @@ public final class Partitioners {
     static final class StickyCache {
         private final int switchBytes;
         private final ConcurrentHashMap<String, State> topics = new ConcurrentHashMap<>();
+        /** The state looked up last: a producer mostly sends to one topic, so most records skip the map. */
+        private volatile State last;
 
         StickyCache(int switchBytes) {
             this.switchBytes = switchBytes;
         }
 
         private static final class State {
+            final String topic;
             int partition = -1;
             long bytes;
+
+            State(String topic) {
+                this.topic = topic;
+            }
+        }
+
+        private State state(String topic, boolean create) {
+            State s = last;
+            if (s != null && s.topic.equals(topic)) {
+                return s;
+            }
+            s = create ? topics.computeIfAbsent(topic, State::new) : topics.get(topic);
+            if (s != null) {
+                last = s;
+            }
+            return s;
         }
 
         int partition(String topic, int numPartitions) {
-            State s = topics.computeIfAbsent(topic, t -> new State());
+            State s = state(topic, true);
             synchronized (s) {
                 if (s.partition <= -2) {
                     s.partition = next(s.partition, numPartitions);
@@ -165,7 +184,7 @@ public final class Partitioners {
         }
 
         void onAppend(String topic, int partition, int bytes) {
-            State s = topics.get(topic);
+            State s = state(topic, false);
             if (s == null) {
                 return;
             }

@@ -57,7 +57,7 @@ final class ProduceRetries {
             retryLater(pq, b, e, delayMs);
             return null;
         }
-        return new StreamBusTimeoutException(b.records.size() + " record(s) for " + b.tp
+        return new StreamBusTimeoutException(b.recordCount() + " record(s) for " + b.tp
                 + " not acknowledged within delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(
                 deliveryTimeoutNanos) + " after " + b.attempts + " attempt(s); last error: " + e.getMessage());
     }

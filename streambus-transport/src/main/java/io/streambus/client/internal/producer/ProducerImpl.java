@@ -3,6 +3,7 @@ package io.streambus.client.internal.producer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.streambus.client.BrokerErrorException;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.ConfigException;
@@ -28,6 +29,7 @@ import io.streambus.protocol.txn.Xid;
 import java.util.Map;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.producer.RecordMetadata;
+import io.streambus.client.serialization.Serdes;
 import io.streambus.client.serialization.Serializer;
 import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.DecodedResponse;
@@ -75,6 +77,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private final ByteBufAllocator alloc;
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
+    /** The key serializer is {@link Serdes#byteArraySerializer()}: keys are byte[] written as they are. */
+    private final boolean keyBytesAsIs;
+    /** As {@link #keyBytesAsIs}, for values. */
+    private final boolean valueBytesAsIs;
     private final Partitioner partitioner;
     private final Partitioners.AppendAware appendAware;
     private final ProducerInterceptors<K, V> interceptors;
@@ -89,6 +95,8 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private final ConcurrentHashMap<TopicPartition, PartitionQueue> queues = new ConcurrentHashMap<>();
     /** Per topic, the queues by partition id: avoids hashing a TopicPartition per record. */
     private final ConcurrentHashMap<String, Object[]> queuesByTopic = new ConcurrentHashMap<>();
+    /** The entry of {@link #queuesByTopic} used last: most records go to the topic of the record before. */
+    private volatile TopicQueues lastTopic;
     private final Set<Batch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
     private final RequestSender.Cancellable sweeper;
@@ -125,6 +133,8 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         this.alloc = client.alloc();
         this.keySerializer = keySerializer;
         this.valueSerializer = valueSerializer;
+        this.keyBytesAsIs = keySerializer == Serdes.byteArraySerializer();
+        this.valueBytesAsIs = valueSerializer == Serdes.byteArraySerializer();
         this.batchSize = config.getInt(ClientConfig.BATCH_SIZE);
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(config.getInt(ClientConfig.LINGER_MS));
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(ClientConfig.MAX_BLOCK_MS));
@@ -165,34 +175,51 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record) {
+        return sendWith(record, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The callback is kept with the record in its batch and called just before the record's future completes, on
+     * the thread completing it (no dependent stage per record), so a thread that waited for the future sees what the
+     * callback did (as Kafka orders them).
+     */
+    @Override
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record,
+                                                  BiConsumer<RecordMetadata, Throwable> callback) {
+        return sendWith(record, callback);
+    }
+
+    private CompletableFuture<RecordMetadata> sendWith(ProducerRecord<K, V> record,
+                                                       BiConsumer<RecordMetadata, Throwable> callback) {
         if (txn != null) {
             // as Kafka: a send outside a transaction, or after it failed, throws at once
             txn.checkSend();
         }
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         try {
-            doSend(record, future);
+            doSend(record, future, callback);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failEarly(future, new StreamBusException("interrupted while waiting to send to " + record.topic(), e));
+            failEarly(future, callback, new StreamBusException("interrupted while waiting to send to "
+                    + record.topic(), e));
         } catch (RuntimeException e) {
-            failEarly(future, Errors.toStreamBus(e, "send to " + record.topic() + " failed"));
+            failEarly(future, callback, Errors.toStreamBus(e, "send to " + record.topic() + " failed"));
         }
         return future;
     }
 
-    @Override
-    public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record,
-                                                  BiConsumer<RecordMetadata, Throwable> callback) {
-        CompletableFuture<RecordMetadata> f = send(record);
-        f.whenComplete((m, e) -> {
-            try {
-                callback.accept(m, e == null ? null : Errors.unwrap(e));
-            } catch (RuntimeException ex) {
-                LOG.error("producer callback threw", ex);
-            }
-        });
-        return f;
+    /** Calls a send callback (if any) with the outcome of a completed record; a throwing callback is logged. */
+    static void callBack(BiConsumer<RecordMetadata, Throwable> callback, RecordMetadata md, Throwable error) {
+        if (callback == null) {
+            return;
+        }
+        try {
+            callback.accept(error == null ? md : null, error == null ? null : Errors.unwrap(error));
+        } catch (RuntimeException ex) {
+            LOG.error("producer callback threw", ex);
+        }
     }
 
     @Override
@@ -203,12 +230,15 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         return Futures.await(f, waitNanos, "acknowledgement of a record sent to " + record.topic());
     }
 
-    private void failEarly(CompletableFuture<RecordMetadata> future, Throwable error) {
+    private void failEarly(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback,
+                           Throwable error) {
         interceptors.onAcknowledgement(null, error);
+        callBack(callback, null, error);
         future.completeExceptionally(error);
     }
 
-    private void doSend(ProducerRecord<K, V> original, CompletableFuture<RecordMetadata> future)
+    private void doSend(ProducerRecord<K, V> original, CompletableFuture<RecordMetadata> future,
+                        BiConsumer<RecordMetadata, Throwable> callback)
             throws InterruptedException {
         if (closed) {
             throw new StreamBusException("producer is closed");
@@ -239,22 +269,23 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
             headersSize += MessageBlock.headerSize(ByteBufUtil.utf8Bytes(h.key()), h.value().length);
         }
-        ByteBuf key = null;
-        ByteBuf value = null;
+        // A byte[] from the byte-array serializer is copied straight into the batch: no buffer wrapping it.
+        Object key = null;
+        Object value = null;
         try {
             try {
-                key = keySerializer.serialize(topic, record.key(), alloc);
+                key = keyBytesAsIs ? record.key() : keySerializer.serialize(topic, record.key(), alloc);
             } catch (RuntimeException e) {
                 throw new StreamBusException("cannot serialize the key of a record for topic " + topic + ": " + e, e);
             }
             try {
-                value = valueSerializer.serialize(topic, record.value(), alloc);
+                value = valueBytesAsIs ? record.value() : valueSerializer.serialize(topic, record.value(), alloc);
             } catch (RuntimeException e) {
                 throw new StreamBusException("cannot serialize the value of a record for topic " + topic + ": " + e,
                         e);
             }
-            int keySize = key == null ? 0 : key.readableBytes();
-            int valueSize = value == null ? 0 : value.readableBytes();
+            int keySize = sizeOf(key);
+            int valueSize = sizeOf(value);
             int size = MessageBlock.messageSize(keySize, valueSize, headersSize);
             int frameBytes = size + MessageBlock.BLOCK_OVERHEAD + PRODUCE_OVERHEAD + 3 * topic.length();
             if (frameBytes > Frames.MAX_FRAME_SIZE) {
@@ -263,25 +294,34 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
             int partition = choosePartition(record, key, start);
             PartitionQueue pq = queue(topic, partition); // cached: no TopicPartition per record
-            long remaining = maxBlockNanos - (time.nanoTime() - start);
-            memory.reserve(size, Math.max(0, remaining));
+            if (!memory.tryReserve(size)) {
+                memory.reserve(size, Math.max(0, maxBlockNanos - (time.nanoTime() - start)));
+            }
             try {
-                append(pq, timestamp, timestampNanos, key, value, record.headers(), size, keySize, valueSize, future);
+                append(pq, timestampNanos, key, value, record.headers(), size, future, callback);
             } catch (RuntimeException e) {
                 memory.release(size);
                 throw e;
             }
         } finally {
-            if (key != null) {
-                key.release();
+            if (key instanceof ByteBuf k) {
+                k.release();
             }
-            if (value != null) {
-                value.release();
+            if (value instanceof ByteBuf v) {
+                v.release();
             }
         }
     }
 
-    private int choosePartition(ProducerRecord<K, V> record, ByteBuf key, long start) {
+    /** Bytes of a serialized key or value: a ByteBuf's readable bytes, a byte[]'s length, 0 for null. */
+    private static int sizeOf(Object serialized) {
+        if (serialized instanceof ByteBuf b) {
+            return b.readableBytes();
+        }
+        return serialized == null ? 0 : ((byte[]) serialized).length;
+    }
+
+    private int choosePartition(ProducerRecord<K, V> record, Object key, long start) {
         if (record.partition() != null) {
             return record.partition();
         }
@@ -292,7 +332,9 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         }
         int p;
         try {
-            p = partitioner.partition(topic, record.key(), key, n);
+            // the partitioner's API takes a ByteBuf: a raw byte[] key is wrapped for it (no copy)
+            ByteBuf keyBytes = key instanceof byte[] a ? Unpooled.wrappedBuffer(a) : (ByteBuf) key;
+            p = partitioner.partition(topic, record.key(), keyBytes, n);
         } catch (RuntimeException e) {
             throw new StreamBusException("partitioner " + partitioner + " failed for topic " + topic + ": " + e, e);
         }
@@ -308,28 +350,28 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 + topic + " (max.block.ms; is the broker reachable?)");
     }
 
-    private void append(PartitionQueue pq, long timestamp, long timestampNanos, ByteBuf key, ByteBuf value,
-                        List<Header> headers, int size, int keySize, int valueSize,
-                        CompletableFuture<RecordMetadata> future) {
+    private void append(PartitionQueue pq, long timestampNanos, Object key, Object value,
+                        List<Header> headers, int size, CompletableFuture<RecordMetadata> future,
+                        BiConsumer<RecordMetadata, Throwable> callback) {
         TopicPartition tp = pq.tp;
         synchronized (pq) {
             if (closed) {
                 throw new StreamBusException("producer is closed");
             }
             Batch b = pq.queue.peekLast();
-            long now = time.nanoTime();
-            if (b == null || !b.isOpen() || (!b.records.isEmpty() && b.writer().size() + size > batchSize)) {
+            if (b == null || !b.isOpen() || (b.recordCount() > 0 && b.writer().size() + size > batchSize)) {
                 if (b != null && b.isOpen()) {
                     b.markFull();
                 }
                 int capacity = Math.max(size + MessageBlock.BLOCK_OVERHEAD, Math.min(batchSize, 65536));
+                long now = time.nanoTime();
                 b = new Batch(tp, now, now + deliveryTimeoutNanos, new MessageBlockWriter(alloc, capacity),
-                        compression);
+                        compression, batchSize / size + 1);
                 pq.queue.add(b);
                 incomplete.add(b);
             }
             MessageBlockWriter w = b.writer();
-            w.beginMessage(0, timestampNanos, key, value, headers.size());
+            w.beginMessageOf(0, timestampNanos, key, value, headers.size());
             try {
                 for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per record
                     Header h = headers.get(i);
@@ -338,10 +380,11 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             } catch (DuplicateHeaderException e) {
                 throw new StreamBusException("record for " + tp + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
+                w.discardMessage(); // the batch stays valid for the next records
                 throw new StreamBusException("cannot write the headers of a record for " + tp + ": " + e, e);
             }
             w.endMessage();
-            b.records.add(new Batch.Entry(future, timestamp, keySize, valueSize));
+            b.addRecord(future, callback);
             b.reserved += size;
             if (w.size() >= batchSize) {
                 b.markFull();
@@ -354,18 +397,20 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     }
 
     private PartitionQueue queue(String topic, int p) {
-        Object[] arr = queuesByTopic.get(topic);
+        TopicQueues last = lastTopic;
+        Object[] arr = last != null && last.topic.equals(topic) ? last.queues : queuesByTopic.get(topic);
         if (arr != null && p < arr.length && arr[p] != null) {
             @SuppressWarnings("unchecked")
             PartitionQueue cached = (PartitionQueue) arr[p];
             return cached;
         }
         PartitionQueue pq = queues.computeIfAbsent(new TopicPartition(topic, p), PartitionQueue::new);
-        queuesByTopic.compute(topic, (t, old) -> {
+        Object[] now = queuesByTopic.compute(topic, (t, old) -> {
             Object[] n = old == null ? new Object[p + 1] : java.util.Arrays.copyOf(old, Math.max(old.length, p + 1));
             n[p] = pq;
             return n;
         });
+        lastTopic = new TopicQueues(topic, now);
         return pq;
     }
 
@@ -375,7 +420,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
      * queued batch while fewer than the limit are unresolved (5 when sequenced, 1 otherwise). Expired batches met on
      * the way are failed.
      */
-    private Batch nextToSend(PartitionQueue pq, long now) {
+    private Batch nextToSend(PartitionQueue pq) {
         ProducerIdentity identity = idempotence.identity();
         ProducerIdentity.Mode mode = identity.mode();
         if (mode == ProducerIdentity.Mode.FAILED) {
@@ -417,6 +462,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                     continue;
                 }
             }
+            long now = time.nanoTime(); // not per record: only when a batch may go
             if (b.isOpen()) {
                 boolean ready = b.isFull() || lingerNanos == 0 || now - b.createdAt >= lingerNanos || flushing.get() > 0
                         || closed;
@@ -437,13 +483,13 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
             pq.queue.pollFirst();
             if (now - b.deadline > 0) {
-                completeBatch(b, null, new StreamBusTimeoutException(b.records.size() + " record(s) for " + b.tp
+                completeBatch(b, null, new StreamBusTimeoutException(b.recordCount() + " record(s) for " + b.tp
                         + " expired after delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos)
                         + " before they could be sent"));
                 releaseBatch(b);
                 continue;
             }
-            b.trailers(sequenced ? identity.assign(pq.tp, b.records.size()) : null, txnTrailer);
+            b.trailers(sequenced ? identity.assign(pq.tp, b.recordCount()) : null, txnTrailer);
             pq.unresolved.add(b);
             onWire(pq);
             b.startSending();
@@ -490,17 +536,40 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         queues.values().forEach(this::dispatch);
     }
 
-    /** Sends what the partition may send now (several batches when sequenced). */
+    /**
+     * Sends what the partition may send now (several batches when sequenced). Batches are handed to the network in
+     * the order {@link #nextToSend} took them (their sequence order): the sender and I/O threads both dispatch, and
+     * one of them sends while the other only queues, so neither can overtake the other's batch (B.12.4; a reordered
+     * batch is refused with 47 and resent).
+     */
     private void dispatch(PartitionQueue pq) {
+        synchronized (pq) {
+            Batch b;
+            while ((b = nextToSend(pq)) != null) {
+                pq.toSend.add(b);
+            }
+            if (pq.sending || pq.toSend.isEmpty()) {
+                return; // the thread sending now sends these too
+            }
+            pq.sending = true;
+        }
         while (true) {
             Batch b;
             synchronized (pq) {
-                b = nextToSend(pq, time.nanoTime());
+                b = pq.toSend.poll();
+                if (b == null) {
+                    pq.sending = false;
+                    return;
+                }
             }
-            if (b == null) {
-                return;
+            try {
+                sendBatch(pq, b);
+            } catch (RuntimeException | Error e) {
+                synchronized (pq) {
+                    pq.sending = false; // the next dispatch sends the rest
+                }
+                throw e;
             }
-            sendBatch(pq, b);
         }
     }
 
@@ -543,10 +612,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
 
     private void onBatchSuccess(PartitionQueue pq, Batch b, ProduceResponse r) {
         attemptEnded(pq);
-        if (r.messageCount() != b.records.size()) {
-            LOG.warn("Produce to {} stored {} records but {} were sent", b.tp, r.messageCount(), b.records.size());
+        if (r.messageCount() != b.recordCount()) {
+            LOG.warn("Produce to {} stored {} records but {} were sent", b.tp, r.messageCount(), b.recordCount());
         }
-        metrics.recordSend(b.tp, b.records.size(), b.block().sizeInBytes(), time.nanoTime() - b.createdAt);
+        metrics.recordSend(b.tp, b.recordCount(), b.block().sizeInBytes(), time.nanoTime() - b.createdAt);
         finishInFlight(pq, b, r, null, true);
     }
 
@@ -632,20 +701,9 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
      * @return the batch's state before, or null if its records were completed already
      */
     private Batch.State completeBatch(Batch b, ProduceResponse r, Throwable error) {
-        Batch.State before = b.markCompleted();
+        Batch.State before = b.complete(r == null ? -1 : r.baseOffset(), error, interceptors);
         if (before == null) {
             return null;
-        }
-        for (int i = 0; i < b.records.size(); i++) {
-            Batch.Entry e = b.records.get(i);
-            RecordMetadata md = new RecordMetadata(b.tp, r == null ? -1 : r.baseOffset() + i, e.timestamp(),
-                    e.keySize(), e.valueSize());
-            interceptors.onAcknowledgement(md, error);
-            if (error == null) {
-                e.future().complete(md);
-            } else {
-                e.future().completeExceptionally(error);
-            }
         }
         incomplete.remove(b);
         b.completion.complete(null);
@@ -675,7 +733,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
             if (expired != null) {
                 for (Batch b : expired) {
-                    completeBatch(b, null, new StreamBusTimeoutException(b.records.size() + " record(s) for " + b.tp
+                    completeBatch(b, null, new StreamBusTimeoutException(b.recordCount() + " record(s) for " + b.tp
                             + " expired after delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(
                             deliveryTimeoutNanos) + " while waiting to be sent"));
                     synchronized (pq) {
@@ -855,6 +913,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         return memory.total() - memory.available();
     }
 
+    /** A topic and its queues by partition (an immutable snapshot of a {@link #queuesByTopic} entry). */
+    private record TopicQueues(String topic, Object[] queues) {
+    }
+
     /** The batch actions the retry and idempotence bookkeeping call back (kept off the public API). */
     private final class Lifecycle implements BatchLifecycle {
         @Override
@@ -882,7 +944,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             for (PartitionQueue pq : queues.values()) {
                 synchronized (pq) {
                     for (Batch b : pq.unresolved) {
-                        b.resequence(identity.assign(pq.tp, b.records.size()));
+                        b.resequence(identity.assign(pq.tp, b.recordCount()));
                         b.retryDue = true;
                     }
                 }

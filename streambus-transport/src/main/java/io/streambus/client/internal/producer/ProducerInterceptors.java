@@ -44,6 +44,11 @@ final class ProducerInterceptors<K, V> {
         this.list = List.copyOf(created);
     }
 
+    /** True if any interceptor is configured (else per-record metadata for failures is not needed). */
+    boolean any() {
+        return !list.isEmpty();
+    }
+
     /** The record as the interceptors changed it (a null from one keeps the record unchanged). */
     ProducerRecord<K, V> onSend(ProducerRecord<K, V> original) {
         ProducerRecord<K, V> record = original;

@@ -15,6 +15,7 @@ import io.streambus.client.internal.net.ManualTime;
 import io.streambus.client.producer.ProducerRecord;
 import io.streambus.client.producer.RecordMetadata;
 import io.streambus.client.serialization.Serdes;
+import io.streambus.common.Header;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.Frames;
@@ -163,6 +164,49 @@ class ProducerImplTest {
         ack(attempt3, 3);
         assertThat(f.join().offset()).isEqualTo(3);
         assertThat(net.requests(ApiKey.PRODUCE)).hasSize(3);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void callbacksRunOnceEachBeforeTheirFutureWithMetadataOrTheUnwrappedError() {
+        start(Map.of("linger.ms", 60_000));
+        List<String> calls = new ArrayList<>();
+        List<CompletableFuture<RecordMetadata>> fs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            CompletableFuture<RecordMetadata>[] own = new CompletableFuture[1];
+            own[0] = producer.send(new ProducerRecord<>(TOPIC, 0, null, i == 1 ? null : "k", value(i),
+                    List.of(Header.of("h", "v"))), (md, e) -> {
+                        // "pending": the callback runs before its future completes (as Kafka orders them)
+                        calls.add(n + ":" + (own[0].isDone() ? "done " : "pending ") + (e == null ? md.offset() + "/"
+                                + md.serializedKeySize() + "/" + md.serializedValueSize() + "/" + md.timestamp()
+                                : e.getClass().getSimpleName()));
+                        if (n == 0) {
+                            throw new IllegalStateException("a throwing callback does not stop the others");
+                        }
+                    });
+            fs.add(own[0]);
+        }
+        net.advanceMs(60_000);
+        ack(net.next(ApiKey.PRODUCE), 10);
+        long ts = ManualTime.START_EPOCH_MILLIS;
+        assertThat(calls).containsExactly("0:pending 10/1/100/" + ts, "1:pending 11/0/100/" + ts,
+                "2:pending 12/1/100/" + ts);
+        assertThat(fs.get(1).join().serializedKeySize()).isZero();
+
+        calls.clear();
+        CompletableFuture<RecordMetadata> failed = producer.send(new ProducerRecord<>(TOPIC, 0, "k", value(3)),
+                (md, e) -> calls.add((md == null) + " " + e.getClass().getSimpleName()));
+        net.advanceMs(60_000);
+        net.next(ApiKey.PRODUCE).respondError(ErrorCode.TOPIC_NOT_FOUND, "gone");
+        assertThat(failure(failed)).isInstanceOf(BrokerErrorException.class);
+        assertThat(calls).containsExactly("true BrokerErrorException");
+
+        calls.clear();
+        producer.close(Duration.ZERO);
+        producer.send(new ProducerRecord<>(TOPIC, 0, "k", value(4)),
+                (md, e) -> calls.add("early " + e.getClass().getSimpleName()));
+        assertThat(calls).as("a send failing at once calls back at once").containsExactly("early StreamBusException");
     }
 
     @Test

@@ -3,13 +3,12 @@ package io.streambus.client.internal.share;
 import io.streambus.client.share.ShareRecord;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.share.AcknowledgeType;
+import io.netty.util.collection.LongObjectHashMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,20 +21,21 @@ import java.util.Set;
  */
 final class HeldRecords {
     /**
-     * Records held per partition, by offset. Hash maps: nothing here needs offset order (acknowledgement ranges are
-     * sorted when they are built, {@link Acknowledger#rangesOf}), and a tree cost a third of the consumer's share
-     * bookkeeping.
+     * Records held per partition, by offset. Primitive-keyed hash maps: nothing here needs offset order
+     * (acknowledgement ranges are sorted when they are built, {@link Acknowledger#rangesOf}); a tree cost a third of
+     * the consumer's share bookkeeping, and a boxed key and entry per record most of the rest.
      */
-    private final Map<TopicPartition, HashMap<Long, InFlightRecord>> held = new HashMap<>();
+    private final Map<TopicPartition, LongObjectHashMap<InFlightRecord>> held = new HashMap<>();
     private final ArrayDeque<InFlightRecord> buffer = new ArrayDeque<>();
     private final List<InFlightRecord> lastPolled = new ArrayList<>();
     /**
      * Records acknowledged locally and not taken for sending yet (a subset of {@link #held}, so bounded like it), so
      * that taking them costs what was acknowledged, not what is held: a consumer polling one record at a time with a
-     * full prefetch buffer took every held record's state per poll otherwise. Identity set ({@link InFlightRecord}
-     * keeps Object's equals); entries that left ACKNOWLEDGED meanwhile (lost) are dropped when met.
+     * full prefetch buffer took every held record's state per poll otherwise. Each at most once (its
+     * {@link InFlightRecord#queued} flag), in acknowledgement order; entries that left ACKNOWLEDGED meanwhile (lost)
+     * are dropped when met.
      */
-    private final Set<InFlightRecord> toSend = new LinkedHashSet<>();
+    private final ArrayList<InFlightRecord> toSend = new ArrayList<>();
 
     /** Records buffered, not yet handed out. */
     int buffered() {
@@ -44,7 +44,11 @@ final class HeldRecords {
 
     /** Adds a freshly acquired record to the buffer; an earlier hold of the same offset has ended (lock expired). */
     void acquired(InFlightRecord f) {
-        HashMap<Long, InFlightRecord> m = held.computeIfAbsent(f.tp, k -> new HashMap<>());
+        LongObjectHashMap<InFlightRecord> m = held.get(f.tp);
+        if (m == null) {
+            m = new LongObjectHashMap<>();
+            held.put(f.tp, m);
+        }
         InFlightRecord old = m.put(f.offset, f);
         if (old != null && !old.finished()) {
             buffer.remove(old);
@@ -57,7 +61,7 @@ final class HeldRecords {
     /** Hands out buffered records whose lock has not ended at {@code now}, at most {@code max}. */
     @SuppressWarnings("unchecked")
     <K, V> List<ShareRecord<K, V>> take(int max, long now) {
-        List<ShareRecord<K, V>> out = new ArrayList<>();
+        List<ShareRecord<K, V>> out = new ArrayList<>(Math.min(max, buffer.size()));
         while (!buffer.isEmpty() && out.size() < max) {
             InFlightRecord f = buffer.poll();
             if (now >= f.lockEndNanos) {
@@ -104,7 +108,7 @@ final class HeldRecords {
      * saw are RETURNed.
      */
     void settleForClose() {
-        for (HashMap<Long, InFlightRecord> m : held.values()) {
+        for (LongObjectHashMap<InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     acknowledge(f, AcknowledgeType.RELEASE);
@@ -126,44 +130,60 @@ final class HeldRecords {
      */
     void acknowledge(InFlightRecord f, AcknowledgeType type) {
         f.acknowledge(type);
-        toSend.add(f);
+        queue(f);
+    }
+
+    private void queue(InFlightRecord f) {
+        if (!f.queued) {
+            f.queued = true;
+            toSend.add(f);
+        }
     }
 
     /** A record whose transactional staging failed goes back to ACKNOWLEDGED with RELEASE, to be sent. */
     void releaseUnstaged(InFlightRecord f) {
         f.move(RecordState.ACKNOWLEDGED);
         f.ackType = AcknowledgeType.RELEASE;
-        toSend.add(f);
+        queue(f);
     }
 
     /** Every record acknowledged locally and not sent yet, per partition (of {@code only}, or all), moved to SENDING. */
     Map<TopicPartition, List<InFlightRecord>> takeAcknowledged(Set<TopicPartition> only) {
         Map<TopicPartition, List<InFlightRecord>> out = new LinkedHashMap<>();
-        for (Iterator<InFlightRecord> it = toSend.iterator(); it.hasNext(); ) {
-            InFlightRecord f = it.next();
+        int kept = 0;
+        TopicPartition lastTp = null;
+        List<InFlightRecord> last = null;
+        for (int i = 0, n = toSend.size(); i < n; i++) {
+            InFlightRecord f = toSend.get(i);
             if (f.state != RecordState.ACKNOWLEDGED || !isHeld(f)) {
-                it.remove(); // lost meanwhile: nothing to send
+                f.queued = false; // lost meanwhile: nothing to send
                 continue;
             }
             if (only != null && !only.contains(f.tp)) {
+                toSend.set(kept++, f);
                 continue;
             }
-            it.remove();
+            f.queued = false;
             f.move(RecordState.SENDING);
-            out.computeIfAbsent(f.tp, k -> new ArrayList<>()).add(f);
+            if (f.tp != lastTp) { // records come in runs of one partition: one map look-up per run
+                lastTp = f.tp;
+                last = out.computeIfAbsent(f.tp, k -> new ArrayList<>());
+            }
+            last.add(f);
         }
+        toSend.subList(kept, toSend.size()).clear();
         return out;
     }
 
     private boolean isHeld(InFlightRecord f) {
-        HashMap<Long, InFlightRecord> m = held.get(f.tp);
+        LongObjectHashMap<InFlightRecord> m = held.get(f.tp);
         return m != null && m.get(f.offset) == f;
     }
 
     /** The records the application holds (DELIVERED), for lock renewal. */
     List<InFlightRecord> delivered() {
         List<InFlightRecord> out = new ArrayList<>();
-        for (HashMap<Long, InFlightRecord> m : held.values()) {
+        for (LongObjectHashMap<InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     out.add(f);
@@ -180,14 +200,14 @@ final class HeldRecords {
 
     /** The tracked state of {@code record}, or null if it is no longer held (lost meanwhile). */
     InFlightRecord find(ShareRecord<?, ?> record) {
-        HashMap<Long, InFlightRecord> m = held.get(record.topicPartition());
+        LongObjectHashMap<InFlightRecord> m = held.get(record.topicPartition());
         InFlightRecord f = m == null ? null : m.get(record.offset());
         return f != null && f.record == record ? f : null;
     }
 
     /** Stops tracking {@code f} (its outcome is known). */
     void forget(InFlightRecord f) {
-        HashMap<Long, InFlightRecord> m = held.get(f.tp);
+        LongObjectHashMap<InFlightRecord> m = held.get(f.tp);
         if (m != null && m.get(f.offset) == f) {
             m.remove(f.offset);
             if (m.isEmpty()) {
@@ -198,7 +218,7 @@ final class HeldRecords {
 
     /** Every record of {@code tp} is lost, except those being sent (their sending reports the outcome). */
     void dropPartition(TopicPartition tp) {
-        HashMap<Long, InFlightRecord> m = held.remove(tp);
+        LongObjectHashMap<InFlightRecord> m = held.remove(tp);
         if (m == null) {
             return;
         }
@@ -232,7 +252,7 @@ final class HeldRecords {
 
     /** At close: everything still tracked is lost. */
     void clear() {
-        for (HashMap<Long, InFlightRecord> m : held.values()) {
+        for (LongObjectHashMap<InFlightRecord> m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 f.state = f.state == RecordState.DONE ? f.state : RecordState.LOST;
             }

@@ -18,6 +18,8 @@ final class InFlightRecord {
     long lockStartNanos;
     long lockEndNanos;
     boolean renewing;
+    /** In {@link HeldRecords}' list of records to send (at most once). */
+    boolean queued;
 
     InFlightRecord(TopicPartition tp, ShareRecord<?, ?> record, long lockStartNanos, long lockEndNanos) {
         this.tp = tp;

@@ -3,7 +3,6 @@ package io.streambus.client.internal.share;
 import io.streambus.client.share.ShareRecord;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.share.AcknowledgeType;
-import io.netty.util.collection.LongObjectHashMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,9 +22,11 @@ final class HeldRecords {
     /**
      * Records held per partition, by offset. Primitive-keyed hash maps: nothing here needs offset order
      * (acknowledgement ranges are sorted when they are built, {@link Acknowledger#rangesOf}); a tree cost a third of
-     * the consumer's share bookkeeping, and a boxed key and entry per record most of the rest.
+     * the consumer's share bookkeeping, and a boxed key and entry per record most of the rest. A partition's map
+     * stays while it is assigned, even empty: a consumer that settles all it holds between fetches would otherwise
+     * grow a new one per fetch.
      */
-    private final Map<TopicPartition, LongObjectHashMap<InFlightRecord>> held = new HashMap<>();
+    private final Map<TopicPartition, OffsetMap> held = new HashMap<>();
     private final ArrayDeque<InFlightRecord> buffer = new ArrayDeque<>();
     private final List<InFlightRecord> lastPolled = new ArrayList<>();
     /**
@@ -36,26 +37,35 @@ final class HeldRecords {
      * are dropped when met.
      */
     private final ArrayList<InFlightRecord> toSend = new ArrayList<>();
+    /** The partition map {@link #find} used last. */
+    private OffsetMap lastFound;
 
     /** Records buffered, not yet handed out. */
     int buffered() {
         return buffer.size();
     }
 
-    /** Adds a freshly acquired record to the buffer; an earlier hold of the same offset has ended (lock expired). */
-    void acquired(InFlightRecord f) {
-        LongObjectHashMap<InFlightRecord> m = held.get(f.tp);
+    /**
+     * Adds freshly acquired records of {@code tp} to the buffer, their locks from {@code lockStartNanos} to
+     * {@code lockEndNanos}; an earlier hold of the same offset has ended (lock expired).
+     */
+    void acquired(TopicPartition tp, List<? extends ShareRecord<?, ?>> records, long lockStartNanos,
+                  long lockEndNanos) {
+        OffsetMap m = held.get(tp);
         if (m == null) {
-            m = new LongObjectHashMap<>();
-            held.put(f.tp, m);
+            m = new OffsetMap(tp);
+            held.put(tp, m);
         }
-        InFlightRecord old = m.put(f.offset, f);
-        if (old != null && !old.finished()) {
-            buffer.remove(old);
-            lastPolled.remove(old);
-            old.move(RecordState.LOST);
+        for (ShareRecord<?, ?> r : records) {
+            InFlightRecord f = new InFlightRecord(tp, m, r, lockStartNanos, lockEndNanos);
+            InFlightRecord old = m.put(f.offset, f);
+            if (old != null && !old.finished()) {
+                buffer.remove(old);
+                lastPolled.remove(old);
+                old.move(RecordState.LOST);
+            }
+            buffer.add(f);
         }
-        buffer.add(f);
     }
 
     /** Hands out buffered records whose lock has not ended at {@code now}, at most {@code max}. */
@@ -108,7 +118,7 @@ final class HeldRecords {
      * saw are RETURNed.
      */
     void settleForClose() {
-        for (LongObjectHashMap<InFlightRecord> m : held.values()) {
+        for (OffsetMap m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     acknowledge(f, AcknowledgeType.RELEASE);
@@ -153,13 +163,19 @@ final class HeldRecords {
         int kept = 0;
         TopicPartition lastTp = null;
         List<InFlightRecord> last = null;
+        TopicPartition onlyTp = null;
+        boolean onlyIn = false;
         for (int i = 0, n = toSend.size(); i < n; i++) {
             InFlightRecord f = toSend.get(i);
             if (f.state != RecordState.ACKNOWLEDGED || !isHeld(f)) {
                 f.queued = false; // lost meanwhile: nothing to send
                 continue;
             }
-            if (only != null && !only.contains(f.tp)) {
+            if (f.tp != onlyTp) { // runs of one partition: one set look-up per run
+                onlyTp = f.tp;
+                onlyIn = only == null || only.contains(f.tp);
+            }
+            if (!onlyIn) {
                 toSend.set(kept++, f);
                 continue;
             }
@@ -175,15 +191,15 @@ final class HeldRecords {
         return out;
     }
 
-    private boolean isHeld(InFlightRecord f) {
-        LongObjectHashMap<InFlightRecord> m = held.get(f.tp);
-        return m != null && m.get(f.offset) == f;
+    /** Its partition's map is the one in {@link #held} until dropped: no partition look-up per record. */
+    private static boolean isHeld(InFlightRecord f) {
+        return !f.home.dropped && f.home.get(f.offset) == f;
     }
 
     /** The records the application holds (DELIVERED), for lock renewal. */
     List<InFlightRecord> delivered() {
         List<InFlightRecord> out = new ArrayList<>();
-        for (LongObjectHashMap<InFlightRecord> m : held.values()) {
+        for (OffsetMap m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     out.add(f);
@@ -200,28 +216,33 @@ final class HeldRecords {
 
     /** The tracked state of {@code record}, or null if it is no longer held (lost meanwhile). */
     InFlightRecord find(ShareRecord<?, ?> record) {
-        LongObjectHashMap<InFlightRecord> m = held.get(record.topicPartition());
-        InFlightRecord f = m == null ? null : m.get(record.offset());
+        OffsetMap m = lastFound;
+        if (m == null || m.dropped || m.partition() != record.partition() || !m.topic().equals(record.topic())) {
+            // Acknowledged records mostly come in runs of one partition: one partition look-up per run.
+            m = held.get(record.topicPartition());
+            if (m == null) {
+                return null;
+            }
+            lastFound = m;
+        }
+        InFlightRecord f = m.get(record.offset());
         return f != null && f.record == record ? f : null;
     }
 
     /** Stops tracking {@code f} (its outcome is known). */
     void forget(InFlightRecord f) {
-        LongObjectHashMap<InFlightRecord> m = held.get(f.tp);
-        if (m != null && m.get(f.offset) == f) {
-            m.remove(f.offset);
-            if (m.isEmpty()) {
-                held.remove(f.tp);
-            }
+        if (isHeld(f)) {
+            f.home.remove(f.offset);
         }
     }
 
     /** Every record of {@code tp} is lost, except those being sent (their sending reports the outcome). */
     void dropPartition(TopicPartition tp) {
-        LongObjectHashMap<InFlightRecord> m = held.remove(tp);
+        OffsetMap m = held.remove(tp);
         if (m == null) {
             return;
         }
+        m.dropped = true;
         for (InFlightRecord f : m.values()) {
             if (f.state == RecordState.SENDING) {
                 continue;
@@ -252,7 +273,8 @@ final class HeldRecords {
 
     /** At close: everything still tracked is lost. */
     void clear() {
-        for (LongObjectHashMap<InFlightRecord> m : held.values()) {
+        for (OffsetMap m : held.values()) {
+            m.dropped = true;
             for (InFlightRecord f : m.values()) {
                 f.state = f.state == RecordState.DONE ? f.state : RecordState.LOST;
             }

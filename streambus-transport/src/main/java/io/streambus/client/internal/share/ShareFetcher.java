@@ -404,9 +404,7 @@ final class ShareFetcher<K, V> {
             return;
         }
         long lockEnd = sentAt + TimeUnit.MILLISECONDS.toNanos(lockDurationMs);
-        for (ShareRecord<K, V> rec : recs) {
-            ctx.held.acquired(new InFlightRecord(tp, rec, sentAt, lockEnd));
-        }
+        ctx.held.acquired(tp, recs, sentAt, lockEnd);
         renewer.scheduleCheck();
     }
 

@@ -295,6 +295,16 @@ class ExtensionCodecTest {
             List<AcquiredRecord> list = records.toRecords();
             assertThat(list.get(1).message().keyBytes()).isNull();
             list.forEach(AcquiredRecord::release);
+            MessageCursor c = records.cursor(); // what the share consumer reads: no object per record
+            assertThat(c.next()).isTrue();
+            assertThat(List.of(ShareRecords.deliveryCount(c), c.offset(), c.timestampNanos(),
+                    new String(c.keyBytes(), StandardCharsets.UTF_8), new String(c.valueBytes(),
+                            StandardCharsets.UTF_8), c.headers())).containsExactly(1, 7L, 70L, "k", "v",
+                    List.of(Header.of("h", "x")));
+            assertThat(c.next()).isTrue();
+            assertThat(List.of(ShareRecords.deliveryCount(c), c.offset(), c.keyLength(), c.headerCount()))
+                    .containsExactly(2, 8L, 0, 0);
+            assertThat(c.next()).isFalse();
         } finally {
             records.release();
         }

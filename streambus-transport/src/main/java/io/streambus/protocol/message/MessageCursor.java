@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class MessageCursor {
     private final ByteBuf buf;
+    /** Bytes before each message (0 in a block; a ShareFetch records array's delivery count, B.13.5). */
+    private final int prefix;
     private int pos;
     private int remaining;
 
@@ -30,9 +32,23 @@ public final class MessageCursor {
     private int headersLength;
 
     MessageCursor(ByteBuf buf, int start, int count) {
+        this(buf, start, count, 0);
+    }
+
+    private MessageCursor(ByteBuf buf, int start, int count, int prefix) {
         this.buf = buf;
         this.pos = start + 4;
         this.remaining = count;
+        this.prefix = prefix;
+    }
+
+    /**
+     * A cursor over a validated array at {@code start} of {@code buf}: a u32 count ({@code count}), then per entry
+     * {@code prefix} bytes and an A.5 message; {@link #messageIndex()} {@code - prefix} is where an entry starts.
+     * For arrays of other messages (a ShareFetch reply's records, B.13.5), read without allocating per entry.
+     */
+    public static MessageCursor prefixed(ByteBuf buf, int start, int count, int prefix) {
+        return new MessageCursor(buf, start, count, prefix);
     }
 
     /** Moves to the next message; false when there is none. */
@@ -41,7 +57,7 @@ public final class MessageCursor {
             return false;
         }
         remaining--;
-        int p = pos;
+        int p = pos + prefix;
         messageIndex = p;
         offset = buf.getLong(p);
         timestampNanos = buf.getLong(p + 8);

@@ -60,6 +60,19 @@ public final class ShareRecords {
         buf.release();
     }
 
+    /**
+     * A cursor over the records, allocating nothing per record: each message as index ranges of the buffer, its
+     * delivery count from {@link #deliveryCount}. Valid while this array is not released; not thread-safe.
+     */
+    public MessageCursor cursor() {
+        return MessageCursor.prefixed(buf, buf.readerIndex(), count, 2);
+    }
+
+    /** The delivery count of the record at the current position of {@code cursor} (from {@link #cursor()}). */
+    public static int deliveryCount(MessageCursor cursor) {
+        return cursor.buffer().getUnsignedShort(cursor.messageIndex() - 2);
+    }
+
     /** Every record in order, each message with retained slices; the caller releases each record. */
     public List<AcquiredRecord> toRecords() {
         List<AcquiredRecord> list = new ArrayList<>(count);

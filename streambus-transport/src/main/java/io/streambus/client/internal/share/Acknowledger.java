@@ -98,17 +98,39 @@ final class Acknowledger {
         return out;
     }
 
-    /** The ranges of {@code recs}, each with its own type or {@code override}. */
+    /**
+     * The ranges of {@code recs}, each with its own type or {@code override}: {@link #ranges} over the records in
+     * offset order, without boxing an offset per record (they mostly come sorted: no copy then).
+     */
     static List<Acknowledgement> rangesOf(List<InFlightRecord> recs, AcknowledgeType override) {
-        List<InFlightRecord> sorted = new ArrayList<>(recs);
-        sorted.sort((a, b) -> Long.compare(a.offset, b.offset));
-        List<Long> offsets = new ArrayList<>(sorted.size());
-        List<AcknowledgeType> types = new ArrayList<>(sorted.size());
-        for (InFlightRecord f : sorted) {
-            offsets.add(f.offset);
-            types.add(override != null ? override : f.ackType);
+        List<InFlightRecord> sorted = recs;
+        for (int i = 1, n = recs.size(); i < n; i++) {
+            if (recs.get(i - 1).offset > recs.get(i).offset) {
+                sorted = new ArrayList<>(recs);
+                sorted.sort((a, b) -> Long.compare(a.offset, b.offset));
+                break;
+            }
         }
-        return ranges(offsets, types);
+        List<Acknowledgement> out = new ArrayList<>();
+        int i = 0;
+        int n = sorted.size();
+        while (i < n) {
+            InFlightRecord first = sorted.get(i);
+            AcknowledgeType type = override != null ? override : first.ackType;
+            long last = first.offset;
+            int j = i + 1;
+            while (j < n) {
+                InFlightRecord f = sorted.get(j);
+                if (f.offset != last + 1 || (override == null && f.ackType != type)) {
+                    break;
+                }
+                last = f.offset;
+                j++;
+            }
+            out.add(new Acknowledgement(first.offset, last, type));
+            i = j;
+        }
+        return out;
     }
 
     /** True if {@code offset} is in one of {@code ranges}. */

@@ -7,9 +7,7 @@ import io.streambus.protocol.share.AcknowledgeType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,42 +20,58 @@ import java.util.Set;
  */
 final class HeldRecords {
     /**
-     * Records held per partition, by offset. Hash maps: nothing here needs offset order (acknowledgement ranges are
-     * sorted when they are built, {@link Acknowledger#rangesOf}), and a tree cost a third of the consumer's share
-     * bookkeeping.
+     * Records held per partition, by offset. Primitive-keyed hash maps: nothing here needs offset order
+     * (acknowledgement ranges are sorted when they are built, {@link Acknowledger#rangesOf}); a tree cost a third of
+     * the consumer's share bookkeeping, and a boxed key and entry per record most of the rest. A partition's map
+     * stays while it is assigned, even empty: a consumer that settles all it holds between fetches would otherwise
+     * grow a new one per fetch.
      */
-    private final Map<TopicPartition, HashMap<Long, InFlightRecord>> held = new HashMap<>();
+    private final Map<TopicPartition, OffsetMap> held = new HashMap<>();
     private final ArrayDeque<InFlightRecord> buffer = new ArrayDeque<>();
     private final List<InFlightRecord> lastPolled = new ArrayList<>();
     /**
      * Records acknowledged locally and not taken for sending yet (a subset of {@link #held}, so bounded like it), so
      * that taking them costs what was acknowledged, not what is held: a consumer polling one record at a time with a
-     * full prefetch buffer took every held record's state per poll otherwise. Identity set ({@link InFlightRecord}
-     * keeps Object's equals); entries that left ACKNOWLEDGED meanwhile (lost) are dropped when met.
+     * full prefetch buffer took every held record's state per poll otherwise. Each at most once (its
+     * {@link InFlightRecord#queued} flag), in acknowledgement order; entries that left ACKNOWLEDGED meanwhile (lost)
+     * are dropped when met.
      */
-    private final Set<InFlightRecord> toSend = new LinkedHashSet<>();
+    private final ArrayList<InFlightRecord> toSend = new ArrayList<>();
+    /** The partition map {@link #find} used last. */
+    private OffsetMap lastFound;
 
     /** Records buffered, not yet handed out. */
     int buffered() {
         return buffer.size();
     }
 
-    /** Adds a freshly acquired record to the buffer; an earlier hold of the same offset has ended (lock expired). */
-    void acquired(InFlightRecord f) {
-        HashMap<Long, InFlightRecord> m = held.computeIfAbsent(f.tp, k -> new HashMap<>());
-        InFlightRecord old = m.put(f.offset, f);
-        if (old != null && !old.finished()) {
-            buffer.remove(old);
-            lastPolled.remove(old);
-            old.move(RecordState.LOST);
+    /**
+     * Adds freshly acquired records of {@code tp} to the buffer, their locks from {@code lockStartNanos} to
+     * {@code lockEndNanos}; an earlier hold of the same offset has ended (lock expired).
+     */
+    void acquired(TopicPartition tp, List<? extends ShareRecord<?, ?>> records, long lockStartNanos,
+                  long lockEndNanos) {
+        OffsetMap m = held.get(tp);
+        if (m == null) {
+            m = new OffsetMap(tp);
+            held.put(tp, m);
         }
-        buffer.add(f);
+        for (ShareRecord<?, ?> r : records) {
+            InFlightRecord f = new InFlightRecord(tp, m, r, lockStartNanos, lockEndNanos);
+            InFlightRecord old = m.put(f.offset, f);
+            if (old != null && !old.finished()) {
+                buffer.remove(old);
+                lastPolled.remove(old);
+                old.move(RecordState.LOST);
+            }
+            buffer.add(f);
+        }
     }
 
     /** Hands out buffered records whose lock has not ended at {@code now}, at most {@code max}. */
     @SuppressWarnings("unchecked")
     <K, V> List<ShareRecord<K, V>> take(int max, long now) {
-        List<ShareRecord<K, V>> out = new ArrayList<>();
+        List<ShareRecord<K, V>> out = new ArrayList<>(Math.min(max, buffer.size()));
         while (!buffer.isEmpty() && out.size() < max) {
             InFlightRecord f = buffer.poll();
             if (now >= f.lockEndNanos) {
@@ -104,7 +118,7 @@ final class HeldRecords {
      * saw are RETURNed.
      */
     void settleForClose() {
-        for (HashMap<Long, InFlightRecord> m : held.values()) {
+        for (OffsetMap m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     acknowledge(f, AcknowledgeType.RELEASE);
@@ -126,44 +140,66 @@ final class HeldRecords {
      */
     void acknowledge(InFlightRecord f, AcknowledgeType type) {
         f.acknowledge(type);
-        toSend.add(f);
+        queue(f);
+    }
+
+    private void queue(InFlightRecord f) {
+        if (!f.queued) {
+            f.queued = true;
+            toSend.add(f);
+        }
     }
 
     /** A record whose transactional staging failed goes back to ACKNOWLEDGED with RELEASE, to be sent. */
     void releaseUnstaged(InFlightRecord f) {
         f.move(RecordState.ACKNOWLEDGED);
         f.ackType = AcknowledgeType.RELEASE;
-        toSend.add(f);
+        queue(f);
     }
 
     /** Every record acknowledged locally and not sent yet, per partition (of {@code only}, or all), moved to SENDING. */
     Map<TopicPartition, List<InFlightRecord>> takeAcknowledged(Set<TopicPartition> only) {
         Map<TopicPartition, List<InFlightRecord>> out = new LinkedHashMap<>();
-        for (Iterator<InFlightRecord> it = toSend.iterator(); it.hasNext(); ) {
-            InFlightRecord f = it.next();
+        int kept = 0;
+        TopicPartition lastTp = null;
+        List<InFlightRecord> last = null;
+        TopicPartition onlyTp = null;
+        boolean onlyIn = false;
+        for (int i = 0, n = toSend.size(); i < n; i++) {
+            InFlightRecord f = toSend.get(i);
             if (f.state != RecordState.ACKNOWLEDGED || !isHeld(f)) {
-                it.remove(); // lost meanwhile: nothing to send
+                f.queued = false; // lost meanwhile: nothing to send
                 continue;
             }
-            if (only != null && !only.contains(f.tp)) {
+            if (f.tp != onlyTp) { // runs of one partition: one set look-up per run
+                onlyTp = f.tp;
+                onlyIn = only == null || only.contains(f.tp);
+            }
+            if (!onlyIn) {
+                toSend.set(kept++, f);
                 continue;
             }
-            it.remove();
+            f.queued = false;
             f.move(RecordState.SENDING);
-            out.computeIfAbsent(f.tp, k -> new ArrayList<>()).add(f);
+            if (f.tp != lastTp) { // records come in runs of one partition: one map look-up per run
+                lastTp = f.tp;
+                last = out.computeIfAbsent(f.tp, k -> new ArrayList<>());
+            }
+            last.add(f);
         }
+        toSend.subList(kept, toSend.size()).clear();
         return out;
     }
 
-    private boolean isHeld(InFlightRecord f) {
-        HashMap<Long, InFlightRecord> m = held.get(f.tp);
-        return m != null && m.get(f.offset) == f;
+    /** Its partition's map is the one in {@link #held} until dropped: no partition look-up per record. */
+    private static boolean isHeld(InFlightRecord f) {
+        return !f.home.dropped && f.home.get(f.offset) == f;
     }
 
     /** The records the application holds (DELIVERED), for lock renewal. */
     List<InFlightRecord> delivered() {
         List<InFlightRecord> out = new ArrayList<>();
-        for (HashMap<Long, InFlightRecord> m : held.values()) {
+        for (OffsetMap m : held.values()) {
             for (InFlightRecord f : m.values()) {
                 if (f.state == RecordState.DELIVERED) {
                     out.add(f);
@@ -180,28 +216,33 @@ final class HeldRecords {
 
     /** The tracked state of {@code record}, or null if it is no longer held (lost meanwhile). */
     InFlightRecord find(ShareRecord<?, ?> record) {
-        HashMap<Long, InFlightRecord> m = held.get(record.topicPartition());
-        InFlightRecord f = m == null ? null : m.get(record.offset());
+        OffsetMap m = lastFound;
+        if (m == null || m.dropped || m.partition() != record.partition() || !m.topic().equals(record.topic())) {
+            // Acknowledged records mostly come in runs of one partition: one partition look-up per run.
+            m = held.get(record.topicPartition());
+            if (m == null) {
+                return null;
+            }
+            lastFound = m;
+        }
+        InFlightRecord f = m.get(record.offset());
         return f != null && f.record == record ? f : null;
     }
 
     /** Stops tracking {@code f} (its outcome is known). */
     void forget(InFlightRecord f) {
-        HashMap<Long, InFlightRecord> m = held.get(f.tp);
-        if (m != null && m.get(f.offset) == f) {
-            m.remove(f.offset);
-            if (m.isEmpty()) {
-                held.remove(f.tp);
-            }
+        if (isHeld(f)) {
+            f.home.remove(f.offset);
         }
     }
 
     /** Every record of {@code tp} is lost, except those being sent (their sending reports the outcome). */
     void dropPartition(TopicPartition tp) {
-        HashMap<Long, InFlightRecord> m = held.remove(tp);
+        OffsetMap m = held.remove(tp);
         if (m == null) {
             return;
         }
+        m.dropped = true;
         for (InFlightRecord f : m.values()) {
             if (f.state == RecordState.SENDING) {
                 continue;
@@ -232,7 +273,8 @@ final class HeldRecords {
 
     /** At close: everything still tracked is lost. */
     void clear() {
-        for (HashMap<Long, InFlightRecord> m : held.values()) {
+        for (OffsetMap m : held.values()) {
+            m.dropped = true;
             for (InFlightRecord f : m.values()) {
                 f.state = f.state == RecordState.DONE ? f.state : RecordState.LOST;
             }

@@ -11,6 +11,8 @@ import io.streambus.protocol.share.AcknowledgeType;
  */
 final class InFlightRecord {
     final TopicPartition tp;
+    /** The map of its partition's held records it was put in ({@link HeldRecords}). */
+    final OffsetMap home;
     final long offset;
     final ShareRecord<?, ?> record;
     RecordState state = RecordState.PREFETCHED;
@@ -18,9 +20,13 @@ final class InFlightRecord {
     long lockStartNanos;
     long lockEndNanos;
     boolean renewing;
+    /** In {@link HeldRecords}' list of records to send (at most once). */
+    boolean queued;
 
-    InFlightRecord(TopicPartition tp, ShareRecord<?, ?> record, long lockStartNanos, long lockEndNanos) {
+    InFlightRecord(TopicPartition tp, OffsetMap home, ShareRecord<?, ?> record, long lockStartNanos,
+                   long lockEndNanos) {
         this.tp = tp;
+        this.home = home;
         this.offset = record.offset();
         this.record = record;
         this.lockStartNanos = lockStartNanos;

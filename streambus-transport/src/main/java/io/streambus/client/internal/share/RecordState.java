@@ -1,8 +1,5 @@
 package io.streambus.client.internal.share;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * Where one acquired record stands in the consumer (spec B.13.8, B.13.12 rule 4), with checked transitions:
  *
@@ -33,14 +30,15 @@ enum RecordState {
     /** No longer this member's: its acknowledgement is impossible or pointless. */
     LOST;
 
-    private Set<RecordState> next() {
+    /** Whether the move to {@code to} is allowed: a switch, as it runs several times per record. */
+    private boolean allows(RecordState to) {
         return switch (this) {
-            case PREFETCHED -> EnumSet.of(DELIVERED, ACKNOWLEDGED, LOST);
-            case DELIVERED -> EnumSet.of(ACKNOWLEDGED, STAGING, LOST);
-            case STAGING -> EnumSet.of(DONE, ACKNOWLEDGED, LOST);
-            case ACKNOWLEDGED -> EnumSet.of(ACKNOWLEDGED, SENDING, LOST);
-            case SENDING -> EnumSet.of(DONE, LOST);
-            case DONE, LOST -> EnumSet.noneOf(RecordState.class);
+            case PREFETCHED -> to == DELIVERED || to == ACKNOWLEDGED || to == LOST;
+            case DELIVERED -> to == ACKNOWLEDGED || to == STAGING || to == LOST;
+            case STAGING -> to == DONE || to == ACKNOWLEDGED || to == LOST;
+            case ACKNOWLEDGED -> to == ACKNOWLEDGED || to == SENDING || to == LOST;
+            case SENDING -> to == DONE || to == LOST;
+            case DONE, LOST -> false;
         };
     }
 
@@ -50,7 +48,7 @@ enum RecordState {
      * @throws IllegalStateException naming both states if it is not allowed
      */
     RecordState moveTo(RecordState to) {
-        if (!next().contains(to)) {
+        if (!allows(to)) {
             throw new IllegalStateException("share record cannot move from " + this + " to " + to);
         }
         return to;

@@ -208,11 +208,6 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
                 throw new IllegalStateException("the share consumer is not subscribed");
             }
             held.settlePreviousPoll(explicit);
-            // Acknowledgements ride on a ShareFetch sent now (B.13.5); otherwise they go with ShareAcknowledge on the
-            // shared path, never waiting behind a held fetch on the fetch connection (B.13.12 rule 3): at once, or
-            // right after the ShareAcknowledge on the wire.
-            fetcher.maybeFetch();
-            acks.sendAcknowledgementsSoon();
         } finally {
             ctx.lock.unlock();
         }
@@ -220,17 +215,26 @@ public final class ShareConsumerImpl<K, V> implements ShareConsumer<K, V>, Trans
             ctx.runCallbacks();
             ctx.lock.lock();
             try {
-                if (ctx.fatal != null) {
-                    throw ctx.fatal;
+                List<ShareRecord<K, V>> out;
+                try {
+                    if (ctx.fatal != null) {
+                        throw ctx.fatal;
+                    }
+                    wakeup.throwIfRequested();
+                    out = held.take(maxPollRecords, ctx.time.nanoTime());
+                } finally {
+                    // Acknowledgements ride on a ShareFetch sent now (B.13.5), after the take, so that the room the
+                    // take made lets one go and carry the previous poll's acceptances: one request, not a
+                    // ShareAcknowledge and a ShareFetch. Otherwise they go with ShareAcknowledge on the shared path,
+                    // never waiting behind a held fetch on the fetch connection (B.13.12 rule 3): at once, or right
+                    // after the ShareAcknowledge on the wire. Also when this poll throws (wakeup, failure).
+                    fetcher.maybeFetch();
+                    acks.sendAcknowledgementsSoon();
                 }
-                wakeup.throwIfRequested();
-                List<ShareRecord<K, V>> out = held.take(maxPollRecords, ctx.time.nanoTime());
                 if (!out.isEmpty()) {
                     renewer.scheduleCheck();
-                    fetcher.maybeFetch();
                     return out;
                 }
-                fetcher.maybeFetch();
                 long left = realDeadline - System.nanoTime();
                 if (left <= 0) {
                     return List.of();

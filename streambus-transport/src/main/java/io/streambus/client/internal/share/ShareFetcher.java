@@ -4,7 +4,7 @@ import io.streambus.client.BrokerErrorException;
 import io.streambus.client.StreamBusException;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.admin.BrokerCapabilities;
-import io.streambus.client.consumer.ConsumerRecord;
+import io.streambus.client.internal.consumer.PartitionConsumerImpl;
 import io.streambus.client.internal.net.BodySupplier;
 import io.streambus.client.internal.net.Connection;
 import io.streambus.client.internal.net.Errors;
@@ -12,12 +12,13 @@ import io.streambus.client.internal.net.ResponseHandler;
 import io.streambus.client.serialization.Deserializer;
 import io.streambus.client.share.InvalidFilterException;
 import io.streambus.client.share.ShareRecord;
+import io.streambus.common.Header;
 import io.streambus.common.TopicPartition;
 import io.streambus.protocol.DecodedResponse;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.TopicPartitions;
-import io.streambus.protocol.message.Message;
-import io.streambus.protocol.share.AcquiredRecord;
+import io.streambus.protocol.message.MessageCursor;
+import io.streambus.protocol.share.ShareRecords;
 import io.streambus.protocol.share.ShareFetchPartition;
 import io.streambus.protocol.share.ShareFetchPartitionData;
 import io.streambus.protocol.share.ShareFetchRequest;
@@ -242,10 +243,25 @@ final class ShareFetcher<K, V> {
         }, delayMs);
     }
 
+    /** One partition of a ShareFetch reply, its records deserialized (before the lock is taken). */
+    private record Fetched<K, V>(TopicPartition tp, ShareFetchPartitionData data, List<ShareRecord<K, V>> records) {
+    }
+
     private void onReply(Connection c, AckFlush flush, Set<TopicPartition> ackParts, long sentAt,
                          DecodedResponse r, Throwable err) {
+        // Decoding and deserializing take no shared state: done before the lock, so that the application thread
+        // polling what is buffered does not wait behind them.
+        ShareFetchResponse resp = null;
+        List<Fetched<K, V>> fetched = null;
+        if (err == null) {
+            try (r) {
+                resp = r.body(ShareFetchResponse.class);
+                fetched = decode(resp);
+            } catch (RuntimeException e) {
+                err = e; // not expected of a validated reply; handled as a failed fetch, under the lock
+            }
+        }
         boolean lost = false;
-        List<AcquiredRecord> toRelease = new ArrayList<>();
         ctx.lock.lock();
         try {
             inFlight = false;
@@ -254,19 +270,12 @@ final class ShareFetcher<K, V> {
                 return;
             }
             failures = 0;
-            ShareFetchResponse resp;
             Set<TopicPartition> unanswered = new HashSet<>(ackParts);
-            try (r) {
-                resp = r.body(ShareFetchResponse.class);
-                for (TopicPartitions.Topic<ShareFetchPartitionData> t : resp.partitions().topics()) {
-                    for (ShareFetchPartitionData p : t.partitions()) {
-                        List<AcquiredRecord> recs = p.records().toRecords();
-                        toRelease.addAll(recs);
-                        TopicPartition tp = new TopicPartition(t.name(), p.partition());
-                        unanswered.remove(tp);
-                        fetchedPartition(flush, tp, p, recs, sentAt, resp.acquisitionLockMs());
-                    }
-                }
+            boolean any = false;
+            for (Fetched<K, V> p : fetched) {
+                any |= p.data.records().count() > 0;
+                unanswered.remove(p.tp);
+                fetchedPartition(flush, p.tp, p.data, p.records, sentAt, resp.acquisitionLockMs());
             }
             for (TopicPartition tp : unanswered) { // a conforming broker answers every partition
                 flush.complete(tp, new StreamBusException("no answer for " + tp), RecordState.LOST);
@@ -274,7 +283,7 @@ final class ShareFetcher<K, V> {
             ctx.lockMs = resp.acquisitionLockMs();
             ctx.changed.signalAll();
             if (ctx.fatal == null && !ctx.stopping() && !paused) {
-                if (toRelease.isEmpty() && settings.maxWaitMs() == 0) {
+                if (!any && settings.maxWaitMs() == 0) {
                     schedule(settings.fetchBackoffMs());
                 } else {
                     maybeFetch();
@@ -286,11 +295,38 @@ final class ShareFetcher<K, V> {
         } finally {
             signalIdle();
             ctx.lock.unlock();
-            toRelease.forEach(AcquiredRecord::release);
             if (lost) {
                 ctx.membership.memberLost();
             }
         }
+    }
+
+    /**
+     * The partitions of {@code resp}, their records deserialized straight from the frame (no slice or message per
+     * record). A record the deserializers refuse is not handed out: its lock ends and the broker delivers it again,
+     * its delivery count raised (B.13.8), until the group's delivery limit archives it.
+     */
+    private List<Fetched<K, V>> decode(ShareFetchResponse resp) {
+        List<Fetched<K, V>> out = new ArrayList<>();
+        for (TopicPartitions.Topic<ShareFetchPartitionData> t : resp.partitions().topics()) {
+            for (ShareFetchPartitionData p : t.partitions()) {
+                TopicPartition tp = new TopicPartition(t.name(), p.partition());
+                int n = p.records().count();
+                List<ShareRecord<K, V>> recs = n == 0 ? List.of() : new ArrayList<>(n);
+                MessageCursor cur = p.records().cursor();
+                while (cur.next()) {
+                    try {
+                        recs.add(toShareRecord(tp, cur));
+                    } catch (RuntimeException e) {
+                        LOG.warn("share group '{}': cannot deserialize the record at offset {} of {}; it is not "
+                                + "handed out and will be delivered again: {}", ctx.groupId, cur.offset(), tp,
+                                e.toString());
+                    }
+                }
+                out.add(new Fetched<>(tp, p, recs));
+            }
+        }
+        return out;
     }
 
     /** A failed ShareFetch. Returns true if the member is lost. Under lock. */
@@ -324,7 +360,7 @@ final class ShareFetcher<K, V> {
 
     /** One partition of a ShareFetch reply (B.13.5, B.13.12). Under lock. */
     private void fetchedPartition(AckFlush flush, TopicPartition tp, ShareFetchPartitionData p,
-                                  List<AcquiredRecord> recs, long sentAt, int lockDurationMs) {
+                                  List<ShareRecord<K, V>> recs, long sentAt, int lockDurationMs) {
         int code = p.errorCode();
         if (code != 0) {
             switch (code) {
@@ -368,19 +404,17 @@ final class ShareFetcher<K, V> {
             return;
         }
         long lockEnd = sentAt + TimeUnit.MILLISECONDS.toNanos(lockDurationMs);
-        for (AcquiredRecord a : recs) {
-            ctx.held.acquired(new InFlightRecord(tp, toShareRecord(tp, a), sentAt, lockEnd));
-        }
+        ctx.held.acquired(tp, recs, sentAt, lockEnd);
         renewer.scheduleCheck();
     }
 
-    private ShareRecord<K, V> toShareRecord(TopicPartition tp, AcquiredRecord a) {
-        Message m = a.message();
-        K key = m.key().readableBytes() == 0 ? null : keyDeserializer.deserialize(tp.topic(), m.key());
-        V value = valueDeserializer.deserialize(tp.topic(), m.value());
-        long ts = m.timestampNanos() == Message.REFERENCE_NO_TIMESTAMP ? ConsumerRecord.NO_TIMESTAMP
-                : Math.floorDiv(m.timestampNanos(), 1_000_000L);
-        return new ShareRecord<>(tp.topic(), tp.partition(), m.offset(), ts, key, value, m.headers(),
-                a.deliveryCount());
+    private ShareRecord<K, V> toShareRecord(TopicPartition tp, MessageCursor c) {
+        String topic = tp.topic();
+        K key = c.keyLength() == 0 ? null : keyDeserializer.deserialize(topic, c.buffer(), c.keyIndex(), c.keyLength());
+        V value = valueDeserializer.deserialize(topic, c.buffer(), c.valueIndex(), c.valueLength());
+        List<Header> headers = c.headerCount() == 0 ? List.of() : c.headers();
+        return new ShareRecord<>(topic, tp.partition(), c.offset(),
+                PartitionConsumerImpl.timestampMillis(c.timestampNanos()), key, value, headers,
+                ShareRecords.deliveryCount(c));
     }
 }

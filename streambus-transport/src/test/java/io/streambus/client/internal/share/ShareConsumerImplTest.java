@@ -354,8 +354,11 @@ class ShareConsumerImplTest {
         FakeNetwork.Request f = fetch();
         assertThat(f.body(ShareFetchRequest.class).partitions().topics().get(0).partitions().get(0).maxRecords())
                 .as("half of the bound is free").isEqualTo(2);
+        assertThat(f.body(ShareFetchRequest.class).partitions().topics().get(0).partitions().get(0)
+                .acknowledgements()).as("10, accepted by the second poll, rides on the fetch its take made room for")
+                .containsExactly(new Acknowledgement(10, 10, io.streambus.protocol.share.AcknowledgeType.ACCEPT));
         f.respond(fetchReply(TP));
-        net.next(ApiKey.SHARE_ACKNOWLEDGE).respond(ackReply(0, List.of())); // 10, accepted by the second poll
+        assertThat(net.pending(ApiKey.SHARE_ACKNOWLEDGE)).isEmpty();
     }
 
     // ---- transactional acknowledgements (B.13.15) --------------------------------------------------------------

@@ -46,7 +46,7 @@ public final class GroupCommit {
     private boolean staged;
     /** The position the staged round covers; guarded by lock. */
     private long stagedUpTo;
-    /** A log force (or a rewrite) is running; guarded by lock. */
+    /** A log force is running (a rewrite instead holds the lock throughout); guarded by lock. */
     private boolean forcing;
     /** The position the running log force covers; guarded by lock. */
     private long forcingUpTo;

@@ -81,9 +81,6 @@ public final class PartitionLog {
         this.commits = config.flushPolicy().kind() == FlushPolicy.Kind.EVERY_WRITE
                 ? new GroupCommit(() -> appendedBytes, () -> Fsyncs.force(active.log, false), 0)
                 : null;
-        if (commits != null) {
-            commits.beforeForce(() -> barrier.force());
-        }
     }
 
     /**
@@ -94,6 +91,9 @@ public final class PartitionLog {
      */
     public void forceBarrier(GroupCommit.Forcer b) {
         this.barrier = Objects.requireNonNull(b, "barrier");
+        if (commits != null) {
+            commits.beforeForce(b); // only then: a log without a barrier needs no pipelined rounds
+        }
     }
 
     /** Opens (and recovers) the partition stored in {@code dir}, creating it when empty. */

@@ -118,4 +118,151 @@ class GroupCommitTest {
         assertThat(gc.durable()).isZero();
         assertThatThrownBy(() -> gc.sync(4)).hasMessageContaining("earlier");
     }
+
+    /**
+     * A waiter whose bytes the running force covers returns when that force ends, even when a waiter that wrote
+     * later queued before it and leads the next force: it must not wait for that force too (which, held here, would
+     * keep it waiting until the end of the test).
+     */
+    @Test
+    void aWaiterCoveredByTheRunningForceDoesNotWaitForTheNextOne() throws Exception {
+        AtomicLong written = new AtomicLong(20);
+        AtomicInteger forces = new AtomicInteger();
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch inSecond = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit(written::get, () -> {
+            if (forces.incrementAndGet() == 1) {
+                inFirst.countDown();
+                holdGate(releaseFirst);
+            } else {
+                inSecond.countDown();
+                holdGate(releaseSecond);
+            }
+        }, 0);
+        try {
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> sync(gc, 10)); // covers 20
+            awaitLatch(inFirst);
+            written.set(30);
+            Thread c = new Thread(() -> sync(gc, 30), "after-the-read"); // needs the next force
+            c.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.getState() == Thread.State.WAITING);
+            Thread b = new Thread(() -> sync(gc, 20), "covered"); // written before the first force read
+            b.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.getState() == Thread.State.WAITING);
+            releaseFirst.countDown();
+            a.get(10, TimeUnit.SECONDS);
+            awaitLatch(inSecond);
+            await("the covered waiter returns during the second force").atMost(Duration.ofSeconds(10))
+                    .until(() -> b.getState() == Thread.State.TERMINATED);
+            assertThat(c.getState()).as("the later write waits for the second force").isNotEqualTo(
+                    Thread.State.TERMINATED);
+            releaseSecond.countDown();
+            c.join(10_000);
+            assertThat(c.isAlive()).isFalse();
+        } finally {
+            releaseFirst.countDown();
+            releaseSecond.countDown();
+        }
+        assertThat(forces).hasValue(2);
+        assertThat(gc.durable()).isEqualTo(30);
+    }
+
+    /**
+     * Without a barrier, the round that follows a force reads how far the log is written only once that force
+     * ended, so it covers the writes made during the force even by callers not waiting yet.
+     */
+    @Test
+    void theNextRoundReadsTheWrittenPositionAfterTheRunningForce() throws Exception {
+        AtomicLong written = new AtomicLong(10);
+        AtomicInteger forces = new AtomicInteger();
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit(written::get, () -> {
+            if (forces.incrementAndGet() == 1) {
+                inFirst.countDown();
+                holdGate(releaseFirst);
+            }
+        }, 0);
+        try {
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> sync(gc, 10));
+            awaitLatch(inFirst);
+            written.set(20);
+            Thread b = new Thread(() -> sync(gc, 20));
+            b.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.getState() == Thread.State.WAITING);
+            written.set(30); // written during the force, its writer not syncing yet
+            releaseFirst.countDown();
+            a.get(10, TimeUnit.SECONDS);
+            b.join(10_000);
+            assertThat(b.isAlive()).isFalse();
+        } finally {
+            releaseFirst.countDown();
+        }
+        assertThat(gc.durable()).isEqualTo(30);
+        gc.sync(30);
+        assertThat(forces).hasValue(2);
+    }
+
+    /**
+     * With a barrier, rounds are pipelined: the next round's barrier runs while this round's log force does, and
+     * its log force starts only after this one ended (so each log force still follows its own barrier).
+     */
+    @Test
+    void theNextRoundsBarrierRunsDuringThisRoundsForce() throws Exception {
+        AtomicLong written = new AtomicLong(10);
+        java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        AtomicInteger forces = new AtomicInteger();
+        AtomicInteger barriers = new AtomicInteger();
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondBarrier = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit(written::get, () -> {
+            int n = forces.incrementAndGet();
+            events.add("force log " + n);
+            if (n == 1) {
+                inFirst.countDown();
+                holdGate(releaseFirst);
+                events.add("force log 1 done");
+            }
+        }, 0);
+        gc.beforeForce(() -> {
+            int n = barriers.incrementAndGet();
+            events.add("barrier " + n);
+            if (n == 2) {
+                secondBarrier.countDown();
+            }
+        });
+        try {
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> sync(gc, 10));
+            awaitLatch(inFirst);
+            written.set(20);
+            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> sync(gc, 20));
+            assertThat(secondBarrier.await(10, TimeUnit.SECONDS)).as("second barrier during the first log force")
+                    .isTrue();
+            assertThat(forces).as("the second log force waits for the first").hasValue(1);
+            assertThat(b).isNotDone();
+            releaseFirst.countDown();
+            a.get(10, TimeUnit.SECONDS);
+            b.get(10, TimeUnit.SECONDS);
+        } finally {
+            releaseFirst.countDown();
+        }
+        assertThat(events).containsExactly("barrier 1", "force log 1", "barrier 2", "force log 1 done",
+                "force log 2");
+        assertThat(gc.durable()).isEqualTo(20);
+    }
+
+    /** Holds a force (gate) longer than any of the tests' waits, so that a test fails by its own wait. */
+    private static void holdGate(CountDownLatch gate) {
+        try {
+            if (!gate.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -82,6 +82,9 @@ public final class CamelRouteComparison {
             consumers.add(run("group (again)", from + "&groupId=g3", null, n, false));
             double base = (consumers.get(0).rate() + consumers.get(3).rate()) / 2;
             // The raw client on the same broker and records, before and after the producer routes.
+            // Warm-ups, not compared: every compared run, client or route, runs with the JIT warm.
+            clientConsume(brokers, "in", n);
+            clientProduce(brokers, "raw-out-0", n);
             Result consume1 = clientConsume(brokers, "in", n);
             Result produce1 = clientProduce(brokers, "raw-out-1", n);
             producerRoute("producer route warm-up (not compared)", brokers, "route-out-0", n);

@@ -1,13 +1,10 @@
 package io.streambus.jms;
 
-import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
-import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
-import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.streambus.jms.internal.DelegatingXAResource;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
@@ -27,11 +24,11 @@ import org.jboss.narayana.jta.jms.JmsXAResourceRecoveryHelper;
 
 /**
  * The transaction manager's own JVM, for {@link XaTransactionManagerCrashTest}. {@code crash <url> <xaPrefix>
- * <storeDir> <jdbcUrl> <topic> <id>}: Narayana runs one JTA transaction that inserts {@code id} into H2 and sends it
+ * <storeParent> <jdbcUrl> <topic> <id>}: Narayana runs one JTA transaction that inserts {@code id} into H2 and sends it
  * to {@code topic}; once both resources are prepared and the decision is logged, the first commit the TM sends halts
  * this JVM (exit 77, as abrupt as SIGKILL: no shutdown hooks, nothing flushed). {@code recover <url> <xaPrefix>
- * <storeDir> <jdbcUrl>}: a new Narayana on the same object store runs its recovery manager over both resources, as an
- * application server does at start, and exits 0.
+ * <storeParent> <jdbcUrl>}: a new Narayana on the same object store runs its recovery manager over both resources,
+ * as an application server does at start, and exits 0.
  */
 public final class TmCrashChild {
     static final int HALTED = 77;
@@ -47,35 +44,30 @@ public final class TmCrashChild {
     public static void main(String[] args) throws Exception {
         String url = args[1];
         String prefix = args[2];
-        Path store = Path.of(args[3]);
+        Path storeParent = Path.of(args[3]);
         JdbcDataSource database = new JdbcDataSource();
         database.setURL(args[4]);
-        configureNarayana(store);
+        TransactionManager tm = narayana(storeParent);
         StreamBusXAConnectionFactory factory = new StreamBusXAConnectionFactory(url);
         factory.setXaPrefix(prefix);
         if (args[0].equals("crash")) {
-            crash(factory, database, args[5], args[6]);
+            crash(tm, factory, database, args[5], args[6]);
         } else {
             recover(factory, database);
         }
     }
 
-    private static void configureNarayana(Path store) throws Exception {
-        for (String name : new String[] {null, "communicationStore", "stateStore"}) {
-            ObjectStoreEnvironmentBean bean = name == null
-                    ? BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class)
-                    : BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, name);
-            bean.setObjectStoreDir(store.toString());
-        }
-        arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier("1");
+    /** Narayana on the object store {@code storeParent/narayana}, as the JTA tests configure it, recovering node 1. */
+    private static TransactionManager narayana(Path storeParent) throws Exception {
+        TransactionManager tm = JtaSupport.transactionManager(storeParent);
         jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of("1"));
         recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryBackoffPeriod(1);
         recoveryPropertyManager.getRecoveryEnvironmentBean().setPeriodicRecoveryPeriod(3600); // scanned by hand
+        return tm;
     }
 
-    private static void crash(StreamBusXAConnectionFactory factory, JdbcDataSource database, String topic, String id)
-            throws Exception {
-        TransactionManager tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
+    private static void crash(TransactionManager tm, StreamBusXAConnectionFactory factory, JdbcDataSource database,
+                              String topic, String id) throws Exception {
         XAConnection jms = factory.createXAConnection();
         XASession session = jms.createXASession();
         javax.sql.XAConnection sql = database.getXAConnection();

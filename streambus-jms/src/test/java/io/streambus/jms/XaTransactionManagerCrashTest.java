@@ -48,7 +48,7 @@ class XaTransactionManagerCrashTest {
             String url = "streambus://127.0.0.1:" + broker.start() + "?requestTimeout=5000&closeTimeout=5000"
                     + "&sendTimeout=5000";
             String prefix = "tm-crash";
-            String store = dir.resolve("narayana").toString();
+            String store = dir.toString(); // Narayana's object store goes in dir/narayana
             StreamBusConnectionFactory readers = new StreamBusConnectionFactory(url + "&isolation.level=read_committed");
             try (Connection reader = readers.createConnection()) {
                 reader.setClientID("tm-crash-reader");

@@ -44,7 +44,8 @@ public interface Producer<K, V> extends AutoCloseable {
 
     /**
      * As {@link #send(ProducerRecord)}, and calls {@code callback} (on an I/O or callback thread, so it must not block)
-     * with exactly one of metadata or exception non-null.
+     * with exactly one of metadata or exception non-null. The callback runs before the returned future completes (as
+     * Kafka's does), so a thread that waited for the future sees what the callback did.
      */
     CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record, BiConsumer<RecordMetadata, Throwable> callback);
 

@@ -49,7 +49,9 @@ public interface ShareConsumer<K, V> extends AutoCloseable {
     /**
      * Sends pending acknowledgements, then returns acquired records, waiting up to {@code timeout} for some. At most
      * {@code max.poll.records}. Every record returned has a delivery count and is locked for this member until its
-     * lock ends; it must be acknowledged (explicitly or implicitly) before then, or renewed.
+     * lock ends; it must be acknowledged (explicitly or implicitly) before then, or renewed. A record whose key or
+     * value the deserializer refuses is logged at WARN and not returned: its lock runs out and it is delivered again
+     * with a higher count, up to the group's delivery limit (then the dead-letter topic, if configured).
      *
      * @throws IllegalStateException in explicit mode, if records of the previous poll are unacknowledged; or when
      *                               not subscribed

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.ConfigException;
 import io.streambus.client.producer.Partitioner;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The built-in partitioners and the resolution of the {@code partitioner} setting.
  *
- * <p>The built-in partitioners are thread-safe (the sticky state is guarded per topic).
+ * <p>The built-in partitioners are thread-safe (the sticky state is per topic, read and counted without a lock on
+ * the record path).
  */
 public final class Partitioners {
     private Partitioners() {
@@ -147,10 +150,27 @@ public final class Partitioners {
             this.switchBytes = switchBytes;
         }
 
+        /**
+         * A topic's sticky partition. The record path reads {@link #partition} and adds to {@link #bytes} without a
+         * lock (they are taken per record); only a switch, once per {@code batch.size} bytes, locks the state. The
+         * byte count is a heuristic: an append racing a switch may count towards the new partition.
+         */
         private static final class State {
+            private static final VarHandle BYTES;
+
+            static {
+                try {
+                    BYTES = MethodHandles.lookup().findVarHandle(State.class, "bytes", long.class);
+                } catch (ReflectiveOperationException e) {
+                    throw new ExceptionInInitializerError(e);
+                }
+            }
+
             final String topic;
-            int partition = -1;
-            long bytes;
+            /** The current partition; -1 none yet; {@code -2 - p}: switch away from p. Written under the lock. */
+            volatile int partition = -1;
+            /** Bytes appended to {@link #partition} since it was chosen; updated through {@link #BYTES}. */
+            volatile long bytes;
 
             State(String topic) {
                 this.topic = topic;
@@ -171,13 +191,17 @@ public final class Partitioners {
 
         int partition(String topic, int numPartitions) {
             State s = state(topic, true);
+            int p = s.partition;
+            if (p >= 0 && p < numPartitions) {
+                return p;
+            }
             synchronized (s) {
                 if (s.partition <= -2) {
+                    s.bytes = 0;
                     s.partition = next(s.partition, numPartitions);
-                    s.bytes = 0;
                 } else if (s.partition < 0 || s.partition >= numPartitions) {
-                    s.partition = ThreadLocalRandom.current().nextInt(numPartitions);
                     s.bytes = 0;
+                    s.partition = ThreadLocalRandom.current().nextInt(numPartitions);
                 }
                 return s.partition;
             }
@@ -185,17 +209,16 @@ public final class Partitioners {
 
         void onAppend(String topic, int partition, int bytes) {
             State s = state(topic, false);
-            if (s == null) {
+            if (s == null || s.partition != partition) {
                 return;
             }
-            synchronized (s) {
-                if (s.partition != partition) {
-                    return;
-                }
-                s.bytes += bytes;
-                if (s.bytes >= switchBytes) {
-                    s.partition = -2 - partition; // "switch away from partition" marker, resolved below
-                    s.bytes = 0;
+            long now = (long) State.BYTES.getAndAdd(s, (long) bytes) + bytes;
+            if (now >= switchBytes) {
+                synchronized (s) {
+                    if (s.partition == partition && s.bytes >= switchBytes) {
+                        s.partition = -2 - partition; // "switch away from partition" marker, resolved above
+                        s.bytes = 0;
+                    }
                 }
             }
         }

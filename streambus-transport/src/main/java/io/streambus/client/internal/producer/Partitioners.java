@@ -152,8 +152,10 @@ public final class Partitioners {
 
         /**
          * A topic's sticky partition. The record path reads {@link #partition} and adds to {@link #bytes} without a
-         * lock (they are taken per record); only a switch, once per {@code batch.size} bytes, locks the state. The
-         * byte count is a heuristic: an append racing a switch may count towards the new partition.
+         * lock or an atomic update (they would be taken per record); only a switch, once per {@code batch.size}
+         * bytes, locks the state. The byte count is a heuristic: the producer reports a partition's appends under
+         * that partition's lock, so they do not race, but an append racing a switch may count towards the new
+         * partition, and concurrent reports from elsewhere may lose some bytes (delaying a switch).
          */
         private static final class State {
             private static final VarHandle BYTES;
@@ -169,8 +171,8 @@ public final class Partitioners {
             final String topic;
             /** The current partition; -1 none yet; {@code -2 - p}: switch away from p. Written under the lock. */
             volatile int partition = -1;
-            /** Bytes appended to {@link #partition} since it was chosen; updated through {@link #BYTES}. */
-            volatile long bytes;
+            /** Bytes appended to {@link #partition} since it was chosen; accessed through {@link #BYTES}. */
+            long bytes;
 
             State(String topic) {
                 this.topic = topic;
@@ -197,10 +199,10 @@ public final class Partitioners {
             }
             synchronized (s) {
                 if (s.partition <= -2) {
-                    s.bytes = 0;
+                    State.BYTES.setOpaque(s, 0L);
                     s.partition = next(s.partition, numPartitions);
                 } else if (s.partition < 0 || s.partition >= numPartitions) {
-                    s.bytes = 0;
+                    State.BYTES.setOpaque(s, 0L);
                     s.partition = ThreadLocalRandom.current().nextInt(numPartitions);
                 }
                 return s.partition;
@@ -212,12 +214,13 @@ public final class Partitioners {
             if (s == null || s.partition != partition) {
                 return;
             }
-            long now = (long) State.BYTES.getAndAdd(s, (long) bytes) + bytes;
+            long now = (long) State.BYTES.getOpaque(s) + bytes;
+            State.BYTES.setOpaque(s, now);
             if (now >= switchBytes) {
                 synchronized (s) {
-                    if (s.partition == partition && s.bytes >= switchBytes) {
+                    if (s.partition == partition && (long) State.BYTES.getOpaque(s) >= switchBytes) {
                         s.partition = -2 - partition; // "switch away from partition" marker, resolved above
-                        s.bytes = 0;
+                        State.BYTES.setOpaque(s, 0L);
                     }
                 }
             }

@@ -7,19 +7,21 @@ import java.util.Locale;
 /**
  * What this JVM's garbage collection cost over a measured run: collections, the time they paused the application
  * (the stop-the-world collectors' accumulated time; concurrent cycles are left out) and the bytes allocated by all
- * live threads, per record. Against a broker in another process ({@code --brokers}) these are the client's alone;
+ * live threads, per record; and the process's CPU time per record. Against a broker in another process ({@code --brokers}) these are the client's alone;
  * with {@code --embedded} they include the broker's. Not thread-safe: one run at a time.
  */
 public final class GcMeter {
     private long collections;
     private long pauseMillis;
     private long allocated;
+    private long cpuNanos;
 
     /** Takes the starting counts. */
     public void start() {
         collections = collections();
         pauseMillis = pauseMillis();
         allocated = allocatedBytes();
+        cpuNanos = processCpuNanos();
     }
 
     /** The GC line for {@code records} records since {@link #start()}. */
@@ -27,9 +29,12 @@ public final class GcMeter {
         long n = collections() - collections;
         long ms = pauseMillis() - pauseMillis;
         long bytes = allocatedBytes() - allocated;
+        long cpu = processCpuNanos() - cpuNanos;
         return String.format(Locale.ROOT, "GC %d collection(s), %d ms paused = %.0f ms per 2M records; "
-                        + "%.0f B allocated per record (all threads of this JVM)", n, ms,
-                records == 0 ? 0.0 : ms * 2_000_000.0 / records, records == 0 ? 0.0 : (double) bytes / records);
+                        + "%.0f B allocated per record (all threads of this JVM); %.0f ns CPU per record (this JVM, "
+                        + "GC and JIT included)", n, ms,
+                records == 0 ? 0.0 : ms * 2_000_000.0 / records, records == 0 ? 0.0 : (double) bytes / records,
+                records == 0 || cpu < 0 ? 0.0 : (double) cpu / records);
     }
 
     private static long collections() {
@@ -56,6 +61,17 @@ public final class GcMeter {
     private static boolean isPausing(GarbageCollectorMXBean gc) {
         String name = gc.getName();
         return !name.contains("Concurrent") && !name.contains("Cycles");
+    }
+
+    /**
+     * CPU time of this process so far (every thread, GC and JIT included), or -1 where unsupported: unlike the
+     * rate, it hardly depends on what else loads the machine.
+     */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** Bytes allocated so far by the live threads (HotSpot's per-thread counters), or 0 where unsupported. */

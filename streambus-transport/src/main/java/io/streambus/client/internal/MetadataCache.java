@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Partition counts of topics, learnt from ListTopics (spec A.8.1: there is no server-side partitioner, so the client
@@ -27,12 +28,23 @@ public final class MetadataCache {
     private final long maxAgeNanos;
     private final ConcurrentHashMap<String, Entry> topics = new ConcurrentHashMap<>();
     private CompletableFuture<Map<String, Integer>> refreshing;
+    /** Counts changes of {@link #topics}, bumped after each: lets a producer keep a count without a lookup. */
+    private final AtomicInteger version = new AtomicInteger();
 
     /** A cache asking {@code network}, with entries aged by {@code time} against {@code metadata.max.age.ms}. */
     public MetadataCache(RequestSender network, ClientConfig config, Time time) {
         this.network = network;
         this.time = time;
         this.maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(ClientConfig.METADATA_MAX_AGE_MS));
+    }
+
+    /**
+     * A number that changes after every change of a cached count. A count read after {@code version()} returned v
+     * may be kept while {@code version()} still returns v (it is then the cached count or a newer one), as long as
+     * {@link #cachedPartitionCount} is still called now and then for the age-based refresh.
+     */
+    public int version() {
+        return version.get();
     }
 
     /** The cached partition count, or -1 when unknown; triggers a background refresh when stale. */
@@ -55,8 +67,12 @@ public final class MetadataCache {
         }
         return refresh().thenApply(all -> {
             Integer c = all.get(topic);
-            return c != null && c > 0 ? c : topics.computeIfAbsent(topic,
-                    t -> new Entry(1, time.nanoTime(), true)).partitions;
+            if (c != null && c > 0) {
+                return c;
+            }
+            int assumed = topics.computeIfAbsent(topic, t -> new Entry(1, time.nanoTime(), true)).partitions;
+            version.incrementAndGet();
+            return assumed;
         });
     }
 
@@ -81,6 +97,7 @@ public final class MetadataCache {
                 }
             });
             topics.entrySet().removeIf(e -> !m.containsKey(e.getKey()) && !e.getValue().assumed);
+            version.incrementAndGet();
         });
         return f;
     }
@@ -88,10 +105,12 @@ public final class MetadataCache {
     /** Forgets a topic (after TopicNotFound, or a delete), so that the next use asks the broker. */
     public void invalidate(String topic) {
         topics.remove(topic);
+        version.incrementAndGet();
     }
 
     /** Records a count learnt otherwise (our own CreateTopic). */
     public void update(String topic, int partitions) {
         topics.put(topic, new Entry(partitions, time.nanoTime(), false));
+        version.incrementAndGet();
     }
 }

@@ -87,13 +87,20 @@ final class Batch implements BodySupplier {
     private BiConsumer<RecordMetadata, Throwable>[] callbacks;
     /** Records appended. */
     private int count;
+    /** Lends {@link #futures} and {@link #callbacks}; they go back once the records are completed. */
+    private final RecordSlotPool slots;
     /** Completes (normally) when the records are completed. */
     final CompletableFuture<Void> completion = new CompletableFuture<>();
     private final CompressionCodec compression;
     private MessageBlockWriter writer;
     private MessageBlock block;
-    /** Bytes of {@code buffer.memory} reserved for the records. */
+    /**
+     * Bytes of {@code buffer.memory} the batch holds (given back when it is released): its records' and
+     * {@link #prepaid}. Guarded by the partition queue's lock while the batch is queued.
+     */
     long reserved;
+    /** The part of {@link #reserved} taken ahead for records not appended yet. Guarded as {@link #reserved}. */
+    long prepaid;
     /** Produce attempts started. */
     int attempts;
     /**
@@ -111,11 +118,12 @@ final class Batch implements BodySupplier {
 
     /**
      * @param expectedRecords how many records the batch will likely hold (sizes the futures array once)
+     * @param slots           where the futures and callbacks arrays come from and go back to once completed
      */
-    @SuppressWarnings("unchecked")
     Batch(TopicPartition tp, long createdAt, long deadline, MessageBlockWriter writer, CompressionCodec compression,
-          int expectedRecords) {
-        this.futures = new CompletableFuture[Math.max(1, Math.min(expectedRecords, MAX_INITIAL_RECORDS))];
+          int expectedRecords, RecordSlotPool slots) {
+        this.slots = slots;
+        this.futures = slots.futures(Math.max(1, Math.min(expectedRecords, MAX_INITIAL_RECORDS)));
         this.tp = tp;
         this.createdAt = createdAt;
         this.deadline = deadline;
@@ -133,13 +141,13 @@ final class Batch implements BodySupplier {
     void addRecord(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback) {
         if (count == futures.length) {
             futures = Arrays.copyOf(futures, count * 2);
-            if (callbacks != null) {
-                callbacks = Arrays.copyOf(callbacks, count * 2);
-            }
+        }
+        if (callbacks != null && count == callbacks.length) {
+            callbacks = Arrays.copyOf(callbacks, futures.length);
         }
         if (callback != null) {
             if (callbacks == null) {
-                callbacks = new BiConsumer[futures.length];
+                callbacks = slots.callbacks(futures.length);
             }
             callbacks[count] = callback;
         }
@@ -319,6 +327,10 @@ final class Batch implements BodySupplier {
             completeRecords(blk, baseOffset, error, interceptors);
         } finally {
             blk.release();
+            // every record is completed (once): the arrays are not read again and serve a later batch
+            slots.giveBack(futures, callbacks, count);
+            futures = null;
+            callbacks = null;
         }
         return before;
     }

@@ -2,6 +2,7 @@ package io.streambus.client.internal.producer;
 
 import io.streambus.client.BufferExhaustedException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -10,6 +11,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * record before appending it and the bytes come back when its batch completes (acknowledged or failed). A sender
  * blocks while the bound is reached, up to {@code max.block.ms}, then gets {@link BufferExhaustedException}.
  * While senders wait, newcomers queue behind them, so a large record is not starved by small ones. Thread-safe.
+ *
+ * <p>The free bytes are an atomic counter: reserving without waiting and giving back take no lock (one per record
+ * would be taken otherwise); the lock and condition are only for senders that wait. A release signals only when
+ * {@link #waiters} is non-zero: a waiter counts itself under the lock before it checks the counter, and a releaser
+ * adds to the counter before it reads {@code waiters}, so either the waiter sees the bytes or the releaser sees the
+ * waiter (and its signal, under the lock, cannot come between the waiter's check and its wait).
  */
 public final class MemoryLimiter {
     private final long total;
@@ -17,12 +24,13 @@ public final class MemoryLimiter {
     // senders is kept by the waiters count instead: no fast path while anyone waits.
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private long available;
-    private int waiters;
+    private final AtomicLong available;
+    /** Senders waiting in {@link #reserve}; written under {@link #lock}. */
+    private volatile int waiters;
 
     public MemoryLimiter(long total) {
         this.total = total;
-        this.available = total;
+        this.available = new AtomicLong(total);
     }
 
     /**
@@ -31,16 +39,19 @@ public final class MemoryLimiter {
      * @return false if not reserved (then call {@link #reserve})
      */
     public boolean tryReserve(long bytes) {
-        lock.lock();
-        try {
-            if (available >= bytes && waiters == 0) {
-                available -= bytes;
-                return true;
+        return waiters == 0 && take(bytes);
+    }
+
+    /** Takes {@code bytes} from the counter if that many are free. */
+    private boolean take(long bytes) {
+        long a;
+        do {
+            a = available.get();
+            if (a < bytes) {
+                return false;
             }
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        } while (!available.compareAndSet(a, a - bytes));
+        return true;
     }
 
     /**
@@ -56,25 +67,23 @@ public final class MemoryLimiter {
         }
         lock.lock();
         try {
-            if (available >= bytes && waiters == 0) {
-                available -= bytes;
+            if (waiters == 0 && take(bytes)) {
                 return;
             }
             long remaining = maxWaitNanos;
             waiters++;
             try {
-                while (available < bytes) {
+                while (!take(bytes)) {
                     if (remaining <= 0) {
                         throw new BufferExhaustedException("buffer.memory (" + total + " bytes) stayed full for "
-                                + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (max.block.ms); " + available
-                                + " bytes free, " + bytes + " needed");
+                                + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (max.block.ms); "
+                                + available.get() + " bytes free, " + bytes + " needed");
                     }
                     remaining = changed.awaitNanos(remaining);
                 }
-                available -= bytes;
             } finally {
                 waiters--;
-                if (available > 0) {
+                if (available.get() > 0) {
                     changed.signalAll();
                 }
             }
@@ -88,25 +97,22 @@ public final class MemoryLimiter {
         if (bytes <= 0) {
             return;
         }
-        lock.lock();
-        try {
-            available += bytes;
-            if (available > total) {
-                throw new IllegalStateException("released more than reserved: " + available + " > " + total);
+        long now = available.addAndGet(bytes);
+        if (now > total) {
+            throw new IllegalStateException("released more than reserved: " + now + " > " + total);
+        }
+        if (waiters > 0) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
         }
     }
 
     public long available() {
-        lock.lock();
-        try {
-            return available;
-        } finally {
-            lock.unlock();
-        }
+        return available.get();
     }
 
     public long total() {

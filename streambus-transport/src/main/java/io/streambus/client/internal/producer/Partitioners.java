@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.ConfigException;
 import io.streambus.client.producer.Partitioner;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The built-in partitioners and the resolution of the {@code partitioner} setting.
  *
- * <p>The built-in partitioners are thread-safe (the sticky state is guarded per topic).
+ * <p>The built-in partitioners are thread-safe (the sticky state is per topic, read and counted without a lock on
+ * the record path).
  */
 public final class Partitioners {
     private Partitioners() {
@@ -147,9 +150,28 @@ public final class Partitioners {
             this.switchBytes = switchBytes;
         }
 
+        /**
+         * A topic's sticky partition. The record path reads {@link #partition} and adds to {@link #bytes} without a
+         * lock or an atomic update (they would be taken per record); only a switch, once per {@code batch.size}
+         * bytes, locks the state. The byte count is a heuristic: the producer reports a partition's appends under
+         * that partition's lock, so they do not race, but an append racing a switch may count towards the new
+         * partition, and concurrent reports from elsewhere may lose some bytes (delaying a switch).
+         */
         private static final class State {
+            private static final VarHandle BYTES;
+
+            static {
+                try {
+                    BYTES = MethodHandles.lookup().findVarHandle(State.class, "bytes", long.class);
+                } catch (ReflectiveOperationException e) {
+                    throw new ExceptionInInitializerError(e);
+                }
+            }
+
             final String topic;
-            int partition = -1;
+            /** The current partition; -1 none yet; {@code -2 - p}: switch away from p. Written under the lock. */
+            volatile int partition = -1;
+            /** Bytes appended to {@link #partition} since it was chosen; accessed through {@link #BYTES}. */
             long bytes;
 
             State(String topic) {
@@ -171,13 +193,17 @@ public final class Partitioners {
 
         int partition(String topic, int numPartitions) {
             State s = state(topic, true);
+            int p = s.partition;
+            if (p >= 0 && p < numPartitions) {
+                return p;
+            }
             synchronized (s) {
                 if (s.partition <= -2) {
+                    State.BYTES.setOpaque(s, 0L);
                     s.partition = next(s.partition, numPartitions);
-                    s.bytes = 0;
                 } else if (s.partition < 0 || s.partition >= numPartitions) {
+                    State.BYTES.setOpaque(s, 0L);
                     s.partition = ThreadLocalRandom.current().nextInt(numPartitions);
-                    s.bytes = 0;
                 }
                 return s.partition;
             }
@@ -185,17 +211,17 @@ public final class Partitioners {
 
         void onAppend(String topic, int partition, int bytes) {
             State s = state(topic, false);
-            if (s == null) {
+            if (s == null || s.partition != partition) {
                 return;
             }
-            synchronized (s) {
-                if (s.partition != partition) {
-                    return;
-                }
-                s.bytes += bytes;
-                if (s.bytes >= switchBytes) {
-                    s.partition = -2 - partition; // "switch away from partition" marker, resolved below
-                    s.bytes = 0;
+            long now = (long) State.BYTES.getOpaque(s) + bytes;
+            State.BYTES.setOpaque(s, now);
+            if (now >= switchBytes) {
+                synchronized (s) {
+                    if (s.partition == partition && (long) State.BYTES.getOpaque(s) >= switchBytes) {
+                        s.partition = -2 - partition; // "switch away from partition" marker, resolved above
+                        State.BYTES.setOpaque(s, 0L);
+                    }
                 }
             }
         }

@@ -85,6 +85,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private final Partitioners.AppendAware appendAware;
     private final ProducerInterceptors<K, V> interceptors;
     private final MemoryLimiter memory;
+    /** Bytes of {@code buffer.memory} an open batch may take ahead for its next records (see {@link #append}). */
+    private final long batchAhead;
+    /** The batches' futures and callbacks arrays, reused. */
+    private final RecordSlotPool slots = new RecordSlotPool();
     private final int batchSize;
     private final long lingerNanos;
     private final long maxBlockNanos;
@@ -97,6 +101,8 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     private final ConcurrentHashMap<String, Object[]> queuesByTopic = new ConcurrentHashMap<>();
     /** The entry of {@link #queuesByTopic} used last: most records go to the topic of the record before. */
     private volatile TopicQueues lastTopic;
+    /** The partition count used last (see {@link #cachedPartitionCount}). */
+    private volatile CachedCount lastCount;
     private final Set<Batch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushing = new AtomicInteger();
     private final RequestSender.Cancellable sweeper;
@@ -145,6 +151,9 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                         config.getInt(ClientConfig.RETRY_BACKOFF_MAX_MS)), deliveryTimeoutNanos, lifecycle);
         this.compression = CompressionCodec.forName(config.getString(ClientConfig.COMPRESSION_TYPE));
         this.memory = new MemoryLimiter(config.getLong(ClientConfig.BUFFER_MEMORY));
+        // a small share of buffer.memory, so bytes held ahead by the open batches of a few partitions can hardly
+        // make a sender wait (as Kafka's whole-batch buffers can); tiny buffers are reserved record by record
+        this.batchAhead = Math.min(batchSize, memory.total() / 64);
         metrics.bufferMemory(memory::available, config.getLong(ClientConfig.BUFFER_MEMORY));
         this.partitioner = Partitioners.create(config.get(ClientConfig.PARTITIONER), batchSize);
         this.appendAware = partitioner instanceof Partitioners.AppendAware a ? a : null;
@@ -247,7 +256,6 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         if (identity.mode() == ProducerIdentity.Mode.FAILED) {
             throw Errors.toStreamBus(identity.failure(), "send to " + original.topic());
         }
-        long start = time.nanoTime();
         ProducerRecord<K, V> record = interceptors.onSend(original);
         String topic = record.topic();
         long timestamp = record.timestamp() != null ? record.timestamp() : time.currentTimeMillis();
@@ -292,16 +300,26 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 throw new StreamBusException("record of " + size + " bytes for topic " + topic
                         + " does not fit in a frame (max " + Frames.MAX_FRAME_SIZE + " bytes, spec A.3.6)");
             }
-            int partition = choosePartition(record, key, start);
-            PartitionQueue pq = queue(topic, partition); // cached: no TopicPartition per record
-            if (!memory.tryReserve(size)) {
-                memory.reserve(size, Math.max(0, maxBlockNanos - (time.nanoTime() - start)));
+            // max.block.ms bounds the waits for the partition count and for memory together; the clock is read only
+            // when one of them has to wait, not per record
+            boolean timed = false;
+            long blockStart = 0;
+            int n = 0;
+            if (record.partition() == null) {
+                n = cachedPartitionCount(topic);
+                if (n <= 0) {
+                    timed = true;
+                    blockStart = time.nanoTime();
+                    n = awaitPartitionCount(topic, maxBlockNanos);
+                }
             }
-            try {
-                append(pq, timestampNanos, key, value, record.headers(), size, future, callback);
-            } catch (RuntimeException e) {
-                memory.release(size);
-                throw e;
+            int partition = choosePartition(record, key, n);
+            PartitionQueue pq = queue(topic, partition); // cached: no TopicPartition per record
+            if (!append(pq, timestampNanos, key, value, headers, size, future, callback, 0)) {
+                // buffer.memory is short: wait for it here, not under the partition's lock (acknowledgements free it)
+                long waited = timed ? time.nanoTime() - blockStart : 0;
+                memory.reserve(size, Math.max(0, maxBlockNanos - waited));
+                append(pq, timestampNanos, key, value, headers, size, future, callback, size);
             }
         } finally {
             if (key instanceof ByteBuf k) {
@@ -321,15 +339,30 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         return serialized == null ? 0 : ((byte[]) serialized).length;
     }
 
-    private int choosePartition(ProducerRecord<K, V> record, Object key, long start) {
+    /**
+     * The cached partition count of {@code topic}, or -1: the count of the topic used last is kept with the metadata
+     * version it was read under, so the usual record costs a volatile read, not a lookup and a clock read (the
+     * sweeper still asks the cache, which refreshes counts older than {@code metadata.max.age.ms}).
+     */
+    private int cachedPartitionCount(String topic) {
+        int version = metadata.version();
+        CachedCount c = lastCount;
+        if (c != null && c.version == version && c.topic.equals(topic)) {
+            return c.partitions;
+        }
+        int n = metadata.cachedPartitionCount(topic);
+        if (n > 0) {
+            lastCount = new CachedCount(topic, n, version);
+        }
+        return n;
+    }
+
+    /** The partition of a record, {@code n} the partition count of its topic when the record names none. */
+    private int choosePartition(ProducerRecord<K, V> record, Object key, int n) {
         if (record.partition() != null) {
             return record.partition();
         }
         String topic = record.topic();
-        int n = metadata.cachedPartitionCount(topic);
-        if (n <= 0) {
-            n = awaitPartitionCount(topic, maxBlockNanos - (time.nanoTime() - start));
-        }
         int p;
         try {
             // the partitioner's API takes a ByteBuf: a raw byte[] key is wrapped for it (no copy)
@@ -350,26 +383,64 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 + topic + " (max.block.ms; is the broker reachable?)");
     }
 
-    private void append(PartitionQueue pq, long timestampNanos, Object key, Object value,
-                        List<Header> headers, int size, CompletableFuture<RecordMetadata> future,
-                        BiConsumer<RecordMetadata, Throwable> callback) {
+    /**
+     * Appends a record to its partition's open batch (a new one if needed) and sends what may go now.
+     *
+     * <p>{@code buffer.memory}: with {@code reserved} 0 the record's {@code size} bytes are taken without waiting,
+     * from what the open batch holds ahead or from the limiter, or nothing is appended and false returned (the
+     * caller then waits for the bytes outside the lock and calls again with {@code reserved == size}). Bytes taken
+     * are the batch's from then on, given back with it, so a record that fails below leaves nothing to release.
+     * When memory is plentiful a batch takes up to {@link #batchAhead} bytes ahead for its next records (at most
+     * what it may still hold): one limiter operation per several records, not per record. What it has not used
+     * goes back when it leaves its queue.
+     *
+     * @return false if nothing was appended for want of memory ({@code reserved} 0 only)
+     */
+    private boolean append(PartitionQueue pq, long timestampNanos, Object key, Object value,
+                           List<Header> headers, int size, CompletableFuture<RecordMetadata> future,
+                           BiConsumer<RecordMetadata, Throwable> callback, int reserved) {
         TopicPartition tp = pq.tp;
+        boolean send;
         synchronized (pq) {
             if (closed) {
+                memory.release(reserved);
                 throw new StreamBusException("producer is closed");
             }
             Batch b = pq.queue.peekLast();
-            if (b == null || !b.isOpen() || (b.recordCount() > 0 && b.writer().size() + size > batchSize)) {
+            boolean fresh = b == null || !b.isOpen()
+                    || (b.recordCount() > 0 && b.writer().size() + size > batchSize);
+            long got = reserved;
+            if (reserved == 0 && (fresh || b.prepaid < size)) {
+                long need = fresh ? size : size - b.prepaid;
+                long room = batchSize - size - (fresh ? 0 : b.writer().size());
+                long ahead = Math.min(room, batchAhead);
+                if (ahead > 0 && memory.tryReserve(need + ahead)) {
+                    got = need + ahead;
+                } else if (memory.tryReserve(need)) {
+                    got = need;
+                } else {
+                    return false;
+                }
+            }
+            if (fresh) {
                 if (b != null && b.isOpen()) {
                     b.markFull();
                 }
                 int capacity = Math.max(size + MessageBlock.BLOCK_OVERHEAD, Math.min(batchSize, 65536));
                 long now = time.nanoTime();
-                b = new Batch(tp, now, now + deliveryTimeoutNanos, new MessageBlockWriter(alloc, capacity),
-                        compression, batchSize / size + 1);
+                MessageBlockWriter writer;
+                try {
+                    writer = new MessageBlockWriter(alloc, capacity);
+                } catch (RuntimeException | Error e) {
+                    memory.release(got); // no batch holds the bytes yet
+                    throw e;
+                }
+                b = new Batch(tp, now, now + deliveryTimeoutNanos, writer, compression, batchSize / size + 1, slots);
                 pq.queue.add(b);
                 incomplete.add(b);
             }
+            b.reserved += got;
+            b.prepaid += got;
             MessageBlockWriter w = b.writer();
             w.beginMessageOf(0, timestampNanos, key, value, headers.size());
             try {
@@ -385,15 +456,20 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             }
             w.endMessage();
             b.addRecord(future, callback);
-            b.reserved += size;
+            b.prepaid -= size;
             if (w.size() >= batchSize) {
                 b.markFull();
             }
             if (appendAware != null) {
                 appendAware.onAppend(tp.topic(), tp.partition(), size);
             }
+            // the dispatch under the same lock: one lock per record, not two
+            send = takeToSend(pq);
         }
-        dispatch(pq);
+        if (send) {
+            sendTaken(pq);
+        }
+        return true;
     }
 
     private PartitionQueue queue(String topic, int p) {
@@ -482,6 +558,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 b.seal();
             }
             pq.queue.pollFirst();
+            giveBackPrepaid(b);
             if (now - b.deadline > 0) {
                 completeBatch(b, null, new StreamBusTimeoutException(b.recordCount() + " record(s) for " + b.tp
                         + " expired after delivery.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos)
@@ -496,6 +573,15 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             return b;
         }
         return null;
+    }
+
+    /** Under the partition's lock: the bytes a batch leaving its queue took ahead and did not use go back. */
+    private void giveBackPrepaid(Batch b) {
+        if (b.prepaid > 0) {
+            memory.release(b.prepaid);
+            b.reserved -= b.prepaid;
+            b.prepaid = 0;
+        }
     }
 
     /** Under the partition's lock: one more attempt of the partition on the wire. */
@@ -544,15 +630,33 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
      */
     private void dispatch(PartitionQueue pq) {
         synchronized (pq) {
-            Batch b;
-            while ((b = nextToSend(pq)) != null) {
-                pq.toSend.add(b);
+            if (!takeToSend(pq)) {
+                return;
             }
-            if (pq.sending || pq.toSend.isEmpty()) {
-                return; // the thread sending now sends these too
-            }
-            pq.sending = true;
         }
+        sendTaken(pq);
+    }
+
+    /**
+     * Under the partition's lock: queues what the partition may send now on {@code pq.toSend}.
+     *
+     * @return true if the caller is to hand the queued batches to the network ({@link #sendTaken}, after
+     * releasing the lock); false if there are none or another thread is sending them
+     */
+    private boolean takeToSend(PartitionQueue pq) {
+        Batch b;
+        while ((b = nextToSend(pq)) != null) {
+            pq.toSend.add(b);
+        }
+        if (pq.sending || pq.toSend.isEmpty()) {
+            return false; // the thread sending now sends these too
+        }
+        pq.sending = true;
+        return true;
+    }
+
+    /** Hands {@code pq.toSend} to the network, in order; the caller got true from {@link #takeToSend}. */
+    private void sendTaken(PartitionQueue pq) {
         while (true) {
             Batch b;
             synchronized (pq) {
@@ -717,8 +821,15 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
         }
     }
 
-    /** Fails queued batches whose delivery timeout passed (they may wait behind a retrying batch). */
+    /**
+     * Fails queued batches whose delivery timeout passed (they may wait behind a retrying batch), and lets the
+     * metadata cache age the partition count records use.
+     */
     private void sweep() {
+        CachedCount counted = lastCount;
+        if (counted != null) {
+            metadata.cachedPartitionCount(counted.topic); // refreshes it when old: records skip the cache
+        }
         long now = time.nanoTime();
         for (PartitionQueue pq : queues.values()) {
             List<Batch> expired = null;
@@ -911,6 +1022,10 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
     /** Bytes of buffer.memory in use (for tests and metrics). */
     public long bufferedBytes() {
         return memory.total() - memory.available();
+    }
+
+    /** A topic's partition count as the metadata cache had it at {@code version}. */
+    private record CachedCount(String topic, int partitions, int version) {
     }
 
     /** A topic and its queues by partition (an immutable snapshot of a {@link #queuesByTopic} entry). */

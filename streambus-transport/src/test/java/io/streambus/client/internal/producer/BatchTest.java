@@ -19,7 +19,7 @@ class BatchTest {
     private Batch newBatch() {
         MessageBlockWriter w = new MessageBlockWriter(alloc, 64);
         w.append(0, 0, "k".getBytes(), "v".getBytes(), List.of());
-        return new Batch(new TopicPartition("t", 0), 0, 1000, w, CompressionCodec.NONE, 1);
+        return new Batch(new TopicPartition("t", 0), 0, 1000, w, CompressionCodec.NONE, 1, new RecordSlotPool());
     }
 
     @AfterEach

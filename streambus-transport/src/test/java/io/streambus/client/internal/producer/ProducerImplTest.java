@@ -274,6 +274,22 @@ class ProducerImplTest {
     }
 
     @Test
+    void anOpenBatchHoldsMemoryAheadAndGivesBackWhatItDidNotUseWhenSent() {
+        start(Map.of("linger.ms", 60_000, "batch.size", 16384));
+        CompletableFuture<RecordMetadata> a = send(0, 1);
+        CompletableFuture<RecordMetadata> b = send(0, 2);
+        assertThat(producer.bufferedBytes()).as("taken ahead for the batch's next records, up to batch.size")
+                .isGreaterThan(2L * RECORD_SIZE).isLessThanOrEqualTo(16384L);
+        net.advanceMs(60_000);
+        FakeNetwork.Request r = net.next(ApiKey.PRODUCE);
+        assertThat(records(r)).containsExactly(1, 2);
+        assertThat(producer.bufferedBytes()).as("sent: only its records' bytes are held").isEqualTo(2L * RECORD_SIZE);
+        ack(r, 0);
+        assertThat(List.of(a.join().offset(), b.join().offset())).containsExactly(0L, 1L);
+        assertThat(producer.bufferedBytes()).isZero();
+    }
+
+    @Test
     void aBlockedSenderProceedsWhenAnAcknowledgementFreesMemory() throws Exception {
         start(Map.of("buffer.memory", 1024, "max.block.ms", 30_000));
         int fit = 1024 / RECORD_SIZE;

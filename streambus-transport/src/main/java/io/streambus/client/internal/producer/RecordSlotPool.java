@@ -1,0 +1,49 @@
+package io.streambus.client.internal.producer;
+
+import io.streambus.client.producer.RecordMetadata;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * The per-record arrays of batches (record futures, send callbacks), reused from batch to batch: one of each would
+ * otherwise be allocated per batch. Bounded (a few arrays, each of limited length); an array that does not fit is
+ * left to the garbage collector. Thread-safe: batches are filled by senders and completed on I/O threads.
+ */
+final class RecordSlotPool {
+    /** Arrays kept per kind: about the batches of a few partitions in flight at once. */
+    private static final int POOLED = 32;
+    /** Longer arrays (batches of very many tiny records) are not kept. */
+    private static final int MAX_LENGTH = 8192;
+
+    private final ArrayBlockingQueue<CompletableFuture<RecordMetadata>[]> futures = new ArrayBlockingQueue<>(POOLED);
+    private final ArrayBlockingQueue<BiConsumer<RecordMetadata, Throwable>[]> callbacks =
+            new ArrayBlockingQueue<>(POOLED);
+
+    /** A futures array of at least {@code length} slots, all null. */
+    @SuppressWarnings("unchecked")
+    CompletableFuture<RecordMetadata>[] futures(int length) {
+        CompletableFuture<RecordMetadata>[] a = futures.poll();
+        return a != null && a.length >= length ? a : new CompletableFuture[length];
+    }
+
+    /** A callbacks array of at least {@code length} slots, all null. */
+    @SuppressWarnings("unchecked")
+    BiConsumer<RecordMetadata, Throwable>[] callbacks(int length) {
+        BiConsumer<RecordMetadata, Throwable>[] a = callbacks.poll();
+        return a != null && a.length >= length ? a : new BiConsumer[length];
+    }
+
+    /** Gives back arrays (either may be null) whose first {@code used} slots were used; they are cleared first. */
+    void giveBack(CompletableFuture<RecordMetadata>[] f, BiConsumer<RecordMetadata, Throwable>[] c, int used) {
+        if (f != null && f.length <= MAX_LENGTH) {
+            Arrays.fill(f, 0, Math.min(used, f.length), null);
+            futures.offer(f);
+        }
+        if (c != null && c.length <= MAX_LENGTH) {
+            Arrays.fill(c, 0, Math.min(used, c.length), null);
+            callbacks.offer(c);
+        }
+    }
+}

@@ -256,7 +256,10 @@ class ShareConsumerTest {
             survivor.acknowledge(r, AcknowledgeType.RELEASE); // the second attempt fails too: the limit is reached
         });
         assertThat(redelivered).containsOnlyKeys(0L, 1L, 2L, 3L, 4L).allSatisfy((o, n) -> assertThat(n).isEqualTo(2));
-        assertThat(survivor.commitSync(Duration.ofSeconds(10)).get(new TopicPartition("jobs", 0))).isEmpty();
+        // No failure. The releases may already have ridden on a background ShareFetch (the fetcher carries what is
+        // acknowledged when it sends), and then their outcome went to the callback and the commit has no entry.
+        Optional<Exception> released = survivor.commitSync(Duration.ofSeconds(10)).get(new TopicPartition("jobs", 0));
+        assertThat(released == null || released.isEmpty()).as("releases failed: " + released).isTrue();
 
         try (Consumer<String, String> dlq = client.newConsumer(Serdes.stringDeserializer(),
                 Serdes.stringDeserializer(), Map.of("auto.offset.reset", "earliest"))) {

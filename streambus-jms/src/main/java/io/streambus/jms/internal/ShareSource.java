@@ -35,9 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * coalesced by the share consumer while a request is on the wire: no round trip per message). Acceptances are
  * gathered for at most {@value #ACCEPT_FLUSH_MICROS} µs unless they settle the rest of the poll (then the next poll
  * follows at once): waking the fetcher and sending a request for every message would cost more than the message
- * itself, and AUTO_ACKNOWLEDGE's acceptances still do not wait for the end of the poll's records. Releases and
- * rejections wake the fetcher at once. Records of a poll that the JMS consumer never delivered are RETURNed when it
- * closes: not counted as a delivery (spec B.13.8).
+ * itself, and AUTO_ACKNOWLEDGE's acceptances still do not wait for the end of the poll's records. Releases
+ * (recover, rollback, selector misses) wake the fetcher at once. Records of a poll that the JMS consumer never
+ * delivered are RETURNed when it closes: not counted as a delivery (spec B.13.8).
  *
  * <p>The poll's records are kept in an array with a state each (found by position, in delivery order almost always at
  * a cursor): no key object, map entry or queue node per message.

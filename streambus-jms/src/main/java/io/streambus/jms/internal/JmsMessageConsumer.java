@@ -75,8 +75,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private volatile boolean closed;
     private volatile MessageListener listener;
     private boolean paused;
-    /** Set under the lock when the buffer drained while paused; the fetcher is woken after unlocking. */
-    private boolean resumeWanted;
+    /**
+     * Set under the lock when the buffer drained while paused; the fetcher is woken after unlocking. Volatile so that
+     * a receive can see without the lock that there is nothing to do.
+     */
+    private volatile boolean resumeWanted;
     /** Deliveries and skipped records since the last commit, for lazy (batched) commits. */
     private int lazyPending;
     private long lazySinceNanos;
@@ -407,6 +410,9 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
      * own lock in wakeup, and a group consumer calls our rebalance listener (which takes ours) under it.
      */
     private void wakeIfResumeWanted() {
+        if (!resumeWanted) {
+            return; // the common case, without taking the lock on every receive
+        }
         boolean wake;
         lock.lock();
         try {

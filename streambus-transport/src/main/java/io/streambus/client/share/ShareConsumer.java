@@ -22,9 +22,10 @@ import java.util.Set;
  *   <li>{@code explicit}: the application acknowledges every record with {@link #acknowledge}; a poll while
  *       records of the previous poll are unacknowledged throws {@link IllegalStateException}.</li>
  * </ul>
- * Acknowledgements are kept locally until a poll (piggy-backed on the next fetch or sent on their own), a commit or
- * close sends them. Outcomes go to {@link #commitSync}'s result and to the
- * {@link #setAcknowledgementCommitCallback acknowledgement commit callback}.
+ * Acknowledgements are kept locally until the next ShareFetch carries them (a poll sends one, or sends them on their
+ * own, and the background prefetch carries whatever is acknowledged when it goes out), or a commit or close sends
+ * them. Outcomes go to {@link #commitSync}'s result (for what it sent or waited for) and to the
+ * {@link #setAcknowledgementCommitCallback acknowledgement commit callback} (for all).
  *
  * <p>Heartbeats, fetches and lock renewals run in the background; records are prefetched up to
  * {@code share.prefetch.max.records}. Against a broker without share groups every operation fails at once with

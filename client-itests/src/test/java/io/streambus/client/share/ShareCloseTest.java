@@ -3,7 +3,6 @@ package io.streambus.client.share;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.broker.EmbeddedBroker;
-import io.streambus.broker.share.ShareCoordinatorConfig;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.admin.ShareGroupSettings;
@@ -39,17 +38,8 @@ class ShareCloseTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedBroker.builder().port(0).dataDir(dir)
-                .shareGroups(new ShareCoordinatorConfig(Duration.ofSeconds(10), Duration.ofMillis(300),
-                        io.streambus.broker.share.ShareGroupSettings.DEFAULTS))
-                .build();
-        broker.start();
-        client = StreamBusClient.builder().bootstrap(broker.address())
-                .property("request.timeout.ms", 10000)
-                .property("api.timeout.ms", 15000)
-                .property("retry.backoff.ms", 20)
-                .property("retry.backoff.max.ms", 200)
-                .build();
+        broker = ShareConsumerTest.startBroker(dir);
+        client = ShareConsumerTest.client(broker.address());
     }
 
     @AfterAll

@@ -57,12 +57,18 @@ class ShareConsumerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedBroker.builder().port(0).dataDir(dir)
+        broker = startBroker(dir);
+        client = client(broker.address());
+    }
+
+    /** A started embedded broker whose share coordinator checks locks every 300 ms (the share tests' broker). */
+    static EmbeddedBroker startBroker(Path dataDir) throws java.io.IOException {
+        EmbeddedBroker b = EmbeddedBroker.builder().port(0).dataDir(dataDir)
                 .shareGroups(new ShareCoordinatorConfig(Duration.ofSeconds(10), Duration.ofMillis(300),
                         io.streambus.broker.share.ShareGroupSettings.DEFAULTS))
                 .build();
-        broker.start();
-        client = client(broker.address());
+        b.start();
+        return b;
     }
 
     @AfterAll

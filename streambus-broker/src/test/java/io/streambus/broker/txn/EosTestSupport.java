@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.streambus.broker.log.FlushPolicy;
+import io.streambus.broker.log.LogConfig;
+import io.streambus.broker.log.LogManager;
+import io.streambus.broker.log.PartitionLog;
 import io.streambus.broker.testing.TestClient;
 import io.streambus.protocol.ApiKey;
 import io.streambus.protocol.DecodedResponse;
@@ -21,6 +25,7 @@ import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +41,36 @@ final class EosTestSupport {
     }
 
     /** A read-committed reply: values, offsets, high-water mark and LSO. */
+    /**
+     * An every-write log directory with topic {@code t} (1 partition), its exactly-once service, and partition 0's
+     * log and producer state: the fixture of the tests of forces and their order. Closes the service, then the logs.
+     */
+    record EveryWriteLog(LogManager logs, EosService eos, PartitionLog log, PartitionProducerState state)
+            implements AutoCloseable {
+        static EveryWriteLog open(Path dir) throws IOException {
+            LogManager logs = LogManager.open(dir, LogConfig.builder().flushPolicy(FlushPolicy.EVERY_WRITE).build());
+            try {
+                EosService eos = EosService.open(dir, logs, FlushPolicy.EVERY_WRITE, EosConfig.defaults(),
+                        System::currentTimeMillis, null);
+                logs.createTopic("t", 1);
+                PartitionLog log = logs.partition("t", 0);
+                return new EveryWriteLog(logs, eos, log, eos.state(log));
+            } catch (IOException | RuntimeException e) {
+                logs.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                eos.close();
+            } finally {
+                logs.close();
+            }
+        }
+    }
+
     record Committed(List<String> values, List<Long> offsets, long highWaterMark, long lastStableOffset) {
     }
 

@@ -3,10 +3,7 @@ package io.streambus.broker.txn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streambus.broker.log.FlushPolicy;
 import io.streambus.broker.log.Fsyncs;
-import io.streambus.broker.log.LogConfig;
-import io.streambus.broker.log.LogManager;
 import io.streambus.broker.log.PartitionLog;
 import io.streambus.broker.testing.TestClient;
 import io.streambus.protocol.message.MessageBlock;
@@ -36,13 +33,9 @@ class SequencedGroupCommitTest {
 
     @Test
     void appendsWrittenDuringAForceShareTheNextOne() throws Exception {
-        LogConfig config = LogConfig.builder().flushPolicy(FlushPolicy.EVERY_WRITE).build();
-        try (LogManager logs = LogManager.open(dir, config);
-                EosService eos = EosService.open(dir, logs, FlushPolicy.EVERY_WRITE, EosConfig.defaults(),
-                        System::currentTimeMillis, null)) {
-            logs.createTopic("t", 1);
-            PartitionLog log = logs.partition("t", 0);
-            PartitionProducerState state = eos.state(log);
+        try (EosTestSupport.EveryWriteLog fixture = EosTestSupport.EveryWriteLog.open(dir)) {
+            PartitionLog log = fixture.log();
+            PartitionProducerState state = fixture.state();
             CountDownLatch inForce = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger journalForces = new AtomicInteger();

@@ -108,6 +108,9 @@ public final class NettyConnection implements Connection {
         }
     }
 
+    /** Sends handed to the event loop as tasks and not enqueued yet. */
+    private final AtomicInteger handedToLoop = new AtomicInteger();
+
     private final BrokerPool pool;
     private final NetContext ctx;
     private final EventLoop loop;
@@ -193,9 +196,6 @@ public final class NettyConnection implements Connection {
     boolean isDedicated() {
         return dedicated;
     }
-
-    /** Sends handed to the event loop as tasks and not enqueued yet. */
-    private final AtomicInteger handedToLoop = new AtomicInteger();
 
     /**
      * Sends a request. The handler is called exactly once on this connection's event loop.

@@ -277,16 +277,21 @@ final class LogRecovery {
             long total = 4 + (hdr.getInt(BatchFormat.LENGTH_OFFSET) & 0xFFFFFFFFL);
             long base = hdr.getLong(BatchFormat.BASE_OFFSET_OFFSET);
             long count = hdr.getInt(BatchFormat.COUNT_OFFSET) & 0xFFFFFFFFL;
+            // Magic 1 and 2 differ only in the producer fields after the common header (BatchFormat).
+            int header = BatchFormat.headerSize(hdr.get(BatchFormat.MAGIC_OFFSET));
             if (total < BatchFormat.HEADER_SIZE + MessageScanner.MIN_MESSAGE_SIZE
                     || total > BatchFormat.MAX_BATCH_BYTES) {
                 problem = "batch length " + (total - 4) + " out of range";
             } else if (total > left) {
                 problem = "batch of " + total + " bytes runs past the end of the file (" + left + " bytes left)";
-            } else if (hdr.get(BatchFormat.MAGIC_OFFSET) != BatchFormat.MAGIC) {
+            } else if (header < 0) {
                 problem = "unknown batch magic " + hdr.get(BatchFormat.MAGIC_OFFSET);
+            } else if (total < header + MessageScanner.MIN_MESSAGE_SIZE) {
+                problem = "batch length " + (total - 4) + " out of range for magic "
+                        + hdr.get(BatchFormat.MAGIC_OFFSET);
             } else if (base != next) {
                 problem = "batch base offset " + base + ", expected " + next;
-            } else if (count < 1 || count > (total - BatchFormat.HEADER_SIZE) / MessageScanner.MIN_MESSAGE_SIZE) {
+            } else if (count < 1 || count > (total - header) / MessageScanner.MIN_MESSAGE_SIZE) {
                 problem = "batch message count " + count + " impossible for " + total + " bytes";
             } else if (pos + total > Integer.MAX_VALUE || base + count - seg.baseOffset > Integer.MAX_VALUE) {
                 problem = "batch beyond the addressable size of a segment";
@@ -302,7 +307,7 @@ final class LogRecovery {
                 if ((int) crc.getValue() != body.getInt(BatchFormat.CRC_OFFSET)) {
                     problem = "CRC32C mismatch in batch at offset " + base;
                 } else {
-                    problem = checkMessages(body, (int) total, base, (int) count);
+                    problem = checkMessages(body, header, (int) total, base, (int) count);
                 }
                 lastTime = problem == null ? body.getLong(BatchFormat.TIME_OFFSET) : lastTime;
             } finally {
@@ -321,15 +326,15 @@ final class LogRecovery {
         return new Scan(pos, next, lastTime, problem);
     }
 
-    private static String checkMessages(ByteBuf body, int total, long base, int count) {
-        int p = BatchFormat.HEADER_SIZE;
+    private static String checkMessages(ByteBuf body, int header, int total, long base, int count) {
+        int p = header;
         for (int i = 0; i < count; i++) {
             if (p >= total) {
                 return "batch at offset " + base + " holds " + i + " messages, header says " + count;
             }
             int size;
             try {
-                size = MessageScanner.measure(body, p, total, total, BatchFormat.HEADER_SIZE);
+                size = MessageScanner.measure(body, p, total, total, header);
             } catch (InvalidRecordException e) {
                 return "batch at offset " + base + ", message " + i + ": " + e.getMessage();
             }

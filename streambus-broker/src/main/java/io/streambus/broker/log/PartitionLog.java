@@ -86,8 +86,9 @@ public final class PartitionLog {
     /**
      * Sets what must be on disk before any of this log's data is: {@code b} runs before every force of the log
      * (group commit, interval flush, segment seal, recovery point, clean close). The exactly-once layer forces its
-     * producer journal there, whose records are written before the batches they describe, so no power loss can
-     * leave a forced batch without its journal record (B.12.5). A failing barrier fails the force it precedes.
+     * producer journal there, whose records (transaction markers among them) are written before the batches that
+     * follow them, so no force makes a batch durable ahead of a journal record written before it. A failing barrier
+     * fails the force it precedes.
      */
     public void forceBarrier(GroupCommit.Forcer b) {
         this.barrier = Objects.requireNonNull(b, "barrier");
@@ -192,7 +193,116 @@ public final class PartitionLog {
      * already published and {@link #awaitDurable} returns at once.
      */
     public PendingAppend appendPending(MessageBlock block, java.util.function.LongConsumer beforeWrite) {
-        return write(block, System.currentTimeMillis(), Objects.requireNonNull(beforeWrite, "beforeWrite"));
+        return write(block, System.currentTimeMillis(), Objects.requireNonNull(beforeWrite, "beforeWrite"), false,
+                0, (short) 0, 0, false);
+    }
+
+    /**
+     * {@link #appendPending(MessageBlock, java.util.function.LongConsumer)} of the batch of a sequenced or
+     * transactional Produce: the batch is stored with its producer id, epoch, base sequence and whether it is
+     * transactional (batch magic 2), which is how the log itself records what B.12.5 asks of it, and what
+     * {@link #scanProducerBatches} reports at a rebuild.
+     *
+     * @param baseSequence the batch's base sequence, or -1 for a transactional batch without sequence
+     */
+    public PendingAppend appendPending(MessageBlock block, long producerId, short epoch, int baseSequence,
+            boolean transactional, java.util.function.LongConsumer beforeWrite) {
+        return write(block, System.currentTimeMillis(), Objects.requireNonNull(beforeWrite, "beforeWrite"), true,
+                producerId, epoch, baseSequence, transactional);
+    }
+
+    /** What {@link #scanProducerBatches} reports for each batch stored with producer fields. */
+    @FunctionalInterface
+    public interface ProducerBatchVisitor {
+        /**
+         * One batch of a sequenced or transactional Produce.
+         *
+         * @param baseSequence -1 for a transactional batch without sequence
+         */
+        void batch(long baseOffset, int count, long appendTimeMs, long producerId, short epoch, int baseSequence,
+                boolean transactional);
+    }
+
+    /**
+     * Reports, in offset order, every batch stored with producer fields whose base offset is at least
+     * {@code fromOffset} and below the end offset as of the call (offsets below the start offset are gone and
+     * skipped). Walks batch headers only, from the sparse index entry at or before {@code fromOffset}: the cost is
+     * one read per batch between there and the end. Runs concurrently with appends (it does not see batches
+     * appended meanwhile) and holds off retention while it runs.
+     *
+     * @return the number of batches reported
+     * @throws StorageException when the file cannot be read or a batch header is inconsistent
+     */
+    public int scanProducerBatches(long fromOffset, ProducerBatchVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        ReentrantReadWriteLock.ReadLock lock = segmentsLock.readLock();
+        lock.lock();
+        try {
+            checkOpen();
+            long end = nextOffset;
+            long from = Math.max(fromOffset, startOffset);
+            if (from >= end) {
+                return 0;
+            }
+            Map.Entry<Long, Segment> e = segments.floorEntry(from);
+            if (e == null) {
+                throw new StorageException("no segment of " + name + " holds offset " + from);
+            }
+            Segment seg = e.getValue();
+            long fp = seg.index.floorPosition(from - seg.baseOffset);
+            ByteBuffer window = ByteBuffer.allocate(64 * 1024);
+            long windowStart = 0;
+            window.limit(0); // empty
+            int found = 0;
+            while (true) {
+                long visible = seg.size;
+                while (fp < visible) {
+                    if (visible - fp < BatchFormat.HEADER_SIZE) {
+                        throw new StorageException("truncated batch header in " + seg + " at byte " + fp);
+                    }
+                    int need = (int) Math.min(BatchFormat.PRODUCER_HEADER_SIZE, visible - fp);
+                    if (fp < windowStart || fp + need > windowStart + window.limit()) {
+                        window.clear();
+                        window.limit((int) Math.min(window.capacity(), visible - fp));
+                        IoUtil.readFully(seg.log, window, fp);
+                        windowStart = fp;
+                    }
+                    int h = (int) (fp - windowStart);
+                    long batchEnd = fp + 4 + (window.getInt(h + BatchFormat.LENGTH_OFFSET) & 0xFFFFFFFFL);
+                    byte magic = window.get(h + BatchFormat.MAGIC_OFFSET);
+                    long base = window.getLong(h + BatchFormat.BASE_OFFSET_OFFSET);
+                    int count = window.getInt(h + BatchFormat.COUNT_OFFSET);
+                    int hs = BatchFormat.headerSize(magic);
+                    if (hs < 0 || need < hs || batchEnd > visible || base < seg.baseOffset) {
+                        throw new StorageException("inconsistent batch header in " + seg + " at byte " + fp);
+                    }
+                    if (base >= end) {
+                        return found;
+                    }
+                    if (magic == BatchFormat.MAGIC_PRODUCER && base >= from) {
+                        visitor.batch(base, count, window.getLong(h + BatchFormat.TIME_OFFSET),
+                                window.getLong(h + BatchFormat.PRODUCER_ID_OFFSET),
+                                window.getShort(h + BatchFormat.EPOCH_OFFSET),
+                                window.getInt(h + BatchFormat.BASE_SEQUENCE_OFFSET),
+                                (window.get(h + BatchFormat.ATTRIBUTES_OFFSET) & BatchFormat.ATTR_TRANSACTIONAL) != 0);
+                        found++;
+                    }
+                    fp = batchEnd;
+                }
+                Map.Entry<Long, Segment> n = segments.higherEntry(seg.baseOffset);
+                if (n == null) {
+                    return found;
+                }
+                seg = n.getValue();
+                fp = 0;
+                windowStart = 0;
+                window.limit(0);
+            }
+        } catch (IOException e) {
+            throw new StorageException("scan of the producer batches of " + name + " failed: " + e, e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -236,38 +346,52 @@ public final class PartitionLog {
     }
 
     private AppendResult append(MessageBlock block, long nowMs, java.util.function.LongConsumer beforeWrite) {
-        PendingAppend p = write(block, nowMs, beforeWrite);
+        PendingAppend p = write(block, nowMs, beforeWrite, false, 0, (short) 0, 0, false);
         // Outside the append lock, so that the appends that arrive meanwhile are covered by one later force.
         awaitDurable(p);
         return p.result();
     }
 
-    /** Writes the batch under the append lock; with every-write it is not forced or published yet. */
-    private PendingAppend write(MessageBlock block, long nowMs, java.util.function.LongConsumer beforeWrite) {
+    /**
+     * Writes the batch under the append lock; with every-write it is not forced or published yet. With
+     * {@code producer} the batch gets magic 2 and the producer fields that follow, otherwise magic 1.
+     */
+    private PendingAppend write(MessageBlock block, long nowMs, java.util.function.LongConsumer beforeWrite,
+            boolean producer, long producerId, short epoch, int baseSequence, boolean transactional) {
         Objects.requireNonNull(block, "block");
         int count = block.count();
         if (count < 1) {
             throw new InvalidRecordException("message count", 0, "must be at least 1, was " + count);
         }
+        int header = producer ? BatchFormat.PRODUCER_HEADER_SIZE : BatchFormat.HEADER_SIZE;
         ByteBuf messages = block.messagesSlice();
         int len = messages.readableBytes();
-        if (len > BatchFormat.MAX_BATCH_BYTES - BatchFormat.HEADER_SIZE) {
+        if (len > BatchFormat.MAX_BATCH_BYTES - header) {
             throw new InvalidRecordException("messages", 0, len + " bytes exceed the batch limit of "
-                    + (BatchFormat.MAX_BATCH_BYTES - BatchFormat.HEADER_SIZE));
+                    + (BatchFormat.MAX_BATCH_BYTES - header));
         }
-        int total = BatchFormat.HEADER_SIZE + len;
+        int total = header + len;
         // One bulk copy into a direct buffer: it gets the batch header in front, the offsets written in, and is what
         // the kernel reads from (a heap buffer would be copied by the JDK anyway).
         ByteBuf batch = ALLOC.directBuffer(total, total);
         try {
-            batch.writerIndex(BatchFormat.HEADER_SIZE);
+            if (producer) {
+                batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC_PRODUCER);
+                batch.setLong(BatchFormat.PRODUCER_ID_OFFSET, producerId);
+                batch.setShort(BatchFormat.EPOCH_OFFSET, epoch);
+                batch.setInt(BatchFormat.BASE_SEQUENCE_OFFSET, baseSequence);
+                batch.setByte(BatchFormat.ATTRIBUTES_OFFSET, transactional ? BatchFormat.ATTR_TRANSACTIONAL : 0);
+            } else {
+                batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
+            }
+            batch.writerIndex(header);
             batch.writeBytes(messages, messages.readerIndex(), len);
             // Where each message starts in the batch, from the block's own (validated) layout.
             int[] starts = new int[count];
             MessageCursor c = block.cursor();
             for (int i = 0; c.next(); i++) {
                 starts[i] = c.messageIndex() - (block.buffer().readerIndex() + MessageBlock.BLOCK_OVERHEAD)
-                        + BatchFormat.HEADER_SIZE;
+                        + header;
             }
             return appendBatch(batch, starts, count, nowMs, beforeWrite);
         } finally {
@@ -314,8 +438,7 @@ public final class PartitionLog {
         for (int i = 0; i < count; i++) {
             batch.setLong(starts[i], base + i);
         }
-        batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4);
-        batch.setByte(BatchFormat.MAGIC_OFFSET, BatchFormat.MAGIC);
+        batch.setInt(BatchFormat.LENGTH_OFFSET, total - 4); // the magic and producer fields are set already
         batch.setLong(BatchFormat.BASE_OFFSET_OFFSET, base);
         batch.setInt(BatchFormat.COUNT_OFFSET, count);
         batch.setLong(BatchFormat.TIME_OFFSET, now);
@@ -540,19 +663,22 @@ public final class PartitionLog {
                     releaseWindow();
                     continue;
                 }
+                // The smallest header tells the magic, and with it where the messages start (magic 1 or 2).
                 ensure(fp, BatchFormat.HEADER_SIZE, visible);
                 int h = (int) (fp - windowStart);
                 long batchEnd = fp + 4 + (window.getInt(h + BatchFormat.LENGTH_OFFSET) & 0xFFFFFFFFL);
                 long base = window.getLong(h + BatchFormat.BASE_OFFSET_OFFSET);
                 long batchCount = window.getInt(h + BatchFormat.COUNT_OFFSET) & 0xFFFFFFFFL;
-                if (batchEnd > visible || base < seg.baseOffset || (first < 0 && base > offset)) {
+                int header = BatchFormat.headerSize(window.getByte(h + BatchFormat.MAGIC_OFFSET));
+                if (header < 0 || fp + header > batchEnd || batchEnd > visible || base < seg.baseOffset
+                        || (first < 0 && base > offset)) {
                     throw new StorageException("inconsistent batch header in " + seg + " at byte " + fp);
                 }
                 if (base + batchCount <= offset) {
                     fp = batchEnd;
                     continue;
                 }
-                more = readBatch(fp + BatchFormat.HEADER_SIZE, batchEnd, base, base + batchCount);
+                more = readBatch(fp + header, batchEnd, base, base + batchCount);
                 fp = batchEnd;
             }
         }

@@ -30,16 +30,21 @@ import org.slf4j.LoggerFactory;
  * last append time (B.12.1); the batches of open transactions (which hold the last stable offset, B.7.7) and the
  * offset ranges of aborted transactions (which read-committed Fetch skips).
  *
- * <p><b>Journal.</b> The producer data B.12.5 asks the log to record travels in a journal next to the partition
- * ({@code <dataDir>/__eos/partitions/<topic>/<partition>.journal}): one record per sequenced or transactional
- * batch (base offset, count, producer id, epoch, base sequence, append time), one per transaction marker (producer
- * id, commit or abort), and snapshot records. Markers live only here, so they spend no offsets and can never
- * appear in a Fetch. A batch's journal record is written under the log's append lock just before the batch, with
- * the offsets it gets: a crash between the two leaves a record beyond the log end, which the rebuild at open drops
- * (rewriting the journal as a snapshot), and a crash after both leaves a batch whose retry is a duplicate. Every force
- * of the log first forces this journal ({@link #forceJournal}, the log's force barrier), so a power loss cannot
- * leave a forced batch whose record was not forced. So the state never claims a batch the log does not hold, and
- * never misses one the log holds (B.12.5).
+ * <p><b>Log and journal.</b> The producer data B.12.5 asks the log to record is in the log itself: a sequenced or
+ * transactional batch is stored with its producer id, epoch, base sequence and transactional flag in its header
+ * ({@link PartitionLog#appendPending(MessageBlock, long, short, int, boolean, java.util.function.LongConsumer)};
+ * count and append time are in every header). A journal next to the partition
+ * ({@code <dataDir>/__eos/partitions/<topic>/<partition>.journal}) holds the rest and spares the rebuild a scan of
+ * the whole log: one record per such batch (base offset, count, producer id, epoch, base sequence, append time), one
+ * per transaction marker (producer id, commit or abort), "covered" records (every such batch below an offset is
+ * described by the records before it) and snapshot records. Markers live only here, so they spend no offsets and
+ * can never appear in a Fetch. A batch's journal record is written under the log's append lock just before the
+ * batch, with the offsets it gets: a crash between the two leaves a record beyond the log end, which the rebuild at
+ * open drops (rewriting the journal as a snapshot). A power loss can leave a batch on disk without its record (the
+ * kernel writes dirty log pages back when it likes, and a log force writes batches appended after the journal's
+ * force): the rebuild finds such batches in the log, after the last one the journal describes
+ * ({@link #recoverFromLog}), and writes them to the journal. So the state never claims a batch the log does not
+ * hold, and never misses one the log holds (B.12.5).
  *
  * <p>Thread-safe: every method runs under this object's monitor, except the waits for the disk, which run after
  * it so that concurrent producers on the partition share forces (group commit): the journal sync
@@ -59,6 +64,8 @@ final class PartitionProducerState {
     private static final byte R_PRODUCER = 3;
     private static final byte R_OPEN = 4;
     private static final byte R_ABORTED = 5;
+    /** Every sequenced or transactional batch below the offset it holds is described by the records before it. */
+    private static final byte R_COVERED = 6;
 
     /** One remembered batch (B.12.1). */
     record Batch(int firstSeq, int lastSeq, long baseOffset, int count) {
@@ -89,6 +96,12 @@ final class PartitionProducerState {
     /** Offset ranges of aborted transactions' batches: base -> end (exclusive). */
     private final TreeMap<Long, Long> aborted = new TreeMap<>();
     private long droppedAtOpen;
+    /** Rebuild only: the end of the last batch the journal describes (batch and covered records), or -1. */
+    private long describedEnd = -1;
+    /** Rebuild only: as {@link #describedEnd}, from the records of a snapshot without a covered record. */
+    private long snapshotEnd = -1;
+    /** Rebuild only: whether the journal holds a covered record (it does once this version opened it). */
+    private boolean sawCovered;
     /** Why sequenced appends are refused until a restart (a journal record could not be taken back), or null. */
     private String failure;
 
@@ -111,13 +124,52 @@ final class PartitionProducerState {
         for (ByteBuffer b : records) {
             s.replay(b, end, knownProducer);
         }
+        int recovered = f.created() ? 0 : s.recoverFromLog(end, knownProducer);
         s.pruneAborted(log.startOffset());
-        if (s.droppedAtOpen > 0 || f.size() > SNAPSHOT_THRESHOLD_BYTES) {
-            LOG.info("{}: producer journal: dropped {} record(s) beyond the log end or of unknown producers; "
-                    + "rewriting it as a snapshot", s.name, s.droppedAtOpen);
+        if (recovered > 0 || s.droppedAtOpen > 0 || f.size() > SNAPSHOT_THRESHOLD_BYTES) {
+            LOG.info("{}: producer journal: dropped {} record(s) beyond the log end or of unknown producers, "
+                    + "added {} batch(es) found in the log only; rewriting it as a snapshot", s.name,
+                    s.droppedAtOpen, recovered);
             s.snapshot();
+        } else if (!s.sawCovered || s.describedEnd < end) {
+            s.journal.append(coveredRecord(end)); // the next rebuild scans the log from here on
         }
         return s;
+    }
+
+    /**
+     * Adds to the state the batches of sequenced and transactional appends that the log holds and the journal does
+     * not describe, exactly as if their journal records had been read (sequenced: the producer's remembered batches,
+     * last sequence, epoch and append time; transactional: a batch of the producer's open transaction, which the
+     * restart then aborts unless the transaction is Prepared), in offset order after everything the journal holds.
+     * Returns how many it added.
+     *
+     * <p>The scan starts at the end of the last batch the journal describes: that is sufficient. Batch records are
+     * appended in log order (under the log's append lock, just before their batch), every later record (markers,
+     * covered, batches) after them, and the journal is read back only up to its first torn or corrupt record, so
+     * what survives a crash is a prefix of what was written. A batch below that end had its record written before
+     * the last surviving batch record, so it survived too. A batch from that end on, whose record was lost, was
+     * written after every surviving record, markers included: applying it after the replay keeps the order of
+     * events. Starting earlier (where log recovery's scan starts after an unclean stop, say) would find nothing
+     * more: a batch there without a record would contradict the prefix, and one with a record is in the state
+     * already (applying it twice would be wrong). Records dropped at the replay (beyond the log end, unknown
+     * producers) still count as described: an unknown producer's batches are dropped here as well. A created journal needs no scan: its file is on disk
+     * before the first batch that needs it is appended (RecordFile forces the directory entry), and older versions
+     * wrote no producer fields into the log.
+     */
+    private int recoverFromLog(long logEnd, LongPredicate known) {
+        long from = describedEnd >= 0 ? describedEnd : Math.max(snapshotEnd, 0);
+        if (from >= logEnd) {
+            return 0;
+        }
+        int[] added = {0};
+        log.scanProducerBatches(from, (base, count, time, pid, epoch, seq, txn) -> {
+            if (base + count <= logEnd && known.test(pid)) {
+                applyBatch(pid, epoch, seq, base, count, time, txn);
+                added[0]++;
+            }
+        });
+        return added[0];
     }
 
     private void replay(ByteBuffer b, long logEnd, LongPredicate known) {
@@ -131,6 +183,7 @@ final class PartitionProducerState {
                 int seq = b.getInt();
                 long time = b.getLong();
                 boolean txn = b.get() != 0;
+                describedEnd = Math.max(describedEnd, Math.min(base + count, logEnd));
                 if (base + count > logEnd || !known.test(pid)) {
                     droppedAtOpen++;
                     return;
@@ -151,7 +204,9 @@ final class PartitionProducerState {
                 p.lastAppendMs = b.getLong();
                 int n = b.get();
                 for (int i = 0; i < n; i++) {
-                    p.batches.add(new Batch(b.getInt(), b.getInt(), b.getLong(), b.getInt()));
+                    Batch batch = new Batch(b.getInt(), b.getInt(), b.getLong(), b.getInt());
+                    p.batches.add(batch);
+                    snapshotEnd = Math.max(snapshotEnd, Math.min(batch.baseOffset() + batch.count(), logEnd));
                 }
                 if (!known.test(pid)) {
                     droppedAtOpen++;
@@ -163,13 +218,29 @@ final class PartitionProducerState {
                 long pid = b.getLong();
                 long base = b.getLong();
                 long endOff = b.getLong();
+                snapshotEnd = Math.max(snapshotEnd, Math.min(endOff, logEnd));
                 if (endOff > logEnd || !known.test(pid)) {
                     droppedAtOpen++;
                     return;
                 }
                 open.computeIfAbsent(pid, k -> new ArrayList<>()).add(new long[] {base, endOff});
             }
-            case R_ABORTED -> aborted.put(b.getLong(), b.getLong());
+            case R_ABORTED -> {
+                long base = b.getLong();
+                long endOff = b.getLong();
+                snapshotEnd = Math.max(snapshotEnd, Math.min(endOff, logEnd));
+                aborted.put(base, endOff);
+            }
+            case R_COVERED -> {
+                long covered = b.getLong();
+                sawCovered = true;
+                if (covered > logEnd) {
+                    // The log lost its tail (a power loss before it was forced): batches appended there afresh
+                    // must not count as covered. The rewrite at open replaces this record.
+                    droppedAtOpen++;
+                }
+                describedEnd = Math.max(describedEnd, Math.min(covered, logEnd));
+            }
             default -> throw new UncheckedIOException(new IOException(name + ": unknown producer journal record type "
                     + type + " (written by a newer broker?)"));
         }
@@ -280,7 +351,7 @@ final class PartitionProducerState {
         int count = block.count();
         PendingAppend pending;
         try {
-            pending = log.appendPending(block, base -> {
+            pending = log.appendPending(block, pid, epoch, seq, txn, base -> {
                 try {
                     pos[0] = journal.append(batchRecord(base, count, pid, epoch, seq, nowMs, txn));
                 } catch (IOException e) {
@@ -453,6 +524,9 @@ final class PartitionProducerState {
                     e);
         }
         List<byte[]> recs = new ArrayList<>();
+        // Under this object's monitor no sequenced or transactional append is between its journal record and its
+        // batch, and every one before is in the state: the snapshot describes every such batch below the log end.
+        recs.add(coveredRecord(log.endOffset()));
         for (Map.Entry<Long, Producer> e : producers.entrySet()) {
             Producer p = e.getValue();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
@@ -488,8 +562,20 @@ final class PartitionProducerState {
                 .putInt(seq).putLong(time).put((byte) (txn ? 1 : 0)).array();
     }
 
-    /** Closes the journal (forced). */
+    private static byte[] coveredRecord(long offset) {
+        return ByteBuffer.allocate(9).put(R_COVERED).putLong(offset).array();
+    }
+
+    /**
+     * Closes the journal (forced), after a covered record for the log end, so that the next rebuild need not scan
+     * the log. Under this object's monitor every sequenced or transactional batch written is in the journal already.
+     */
     synchronized void close() throws IOException {
+        try {
+            journal.append(coveredRecord(log.endOffset()));
+        } catch (IOException | LogException e) {
+            LOG.debug("{}: no covered record at close: {}", name, e.toString()); // the rebuild then scans the log
+        }
         journal.close();
     }
 
@@ -500,9 +586,15 @@ final class PartitionProducerState {
 
     /**
      * The barrier before every force of the partition log ({@link PartitionLog#forceBarrier}): forces the journal,
-     * whose records precede the batches they describe, so a batch is never on disk without its record. Not under
-     * this object's monitor: a segment roll runs it under the log's append lock, which appends take while holding
-     * the monitor.
+     * so that no force makes a batch durable ahead of a journal record written before it. Batch records no longer
+     * need it (the rebuild finds a batch whose record was lost in the log, {@link #recoverFromLog}), but transaction
+     * markers do: a marker is only in the journal, and a producer's next transaction's batches follow it in the log.
+     * Were such a batch durable without the marker before it, the rebuild would see the committed transaction's
+     * batches still open, and the restart would abort them together with the new one. With every-write a marker is
+     * forced before its outcome is answered anyway; with the other policies this barrier is what orders it before
+     * the later batches at each explicit force (flush, roll, recovery point, close). It also keeps the rebuild's
+     * scan short: normally every batch's record is on disk. Not under this object's monitor: a segment roll runs
+     * it under the log's append lock, which appends take while holding the monitor.
      */
     void forceJournal() throws IOException {
         journal.syncAll();

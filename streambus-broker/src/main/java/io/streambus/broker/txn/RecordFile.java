@@ -39,6 +39,8 @@ final class RecordFile implements AutoCloseable {
     private GroupCommit commits;
     private volatile FileChannel channel;
     private volatile long size;
+    /** Whether {@link #open} created the file. */
+    private boolean created;
 
     private RecordFile(Path file, FlushPolicy policy) {
         this.file = file;
@@ -50,11 +52,28 @@ final class RecordFile implements AutoCloseable {
      * torn tail.
      */
     static RecordFile open(Path file, FlushPolicy policy, Consumer<ByteBuffer> replay) throws IOException {
+        // The deepest directory that exists already: the entries below it are new and get forced with the file's.
+        Path existing = file.getParent();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        boolean create = !Files.exists(file);
         // private like every file of the data directory (PrivateFiles)
         io.streambus.broker.security.PrivateFiles.createDirectories(file.getParent());
         RecordFile f = new RecordFile(file, policy);
         f.channel = io.streambus.broker.security.PrivateFiles.open(file, StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (create) {
+            // A created file is on disk (its directory entries forced) before anything that relies on its existence:
+            // a producer journal's absence tells the rebuild that the log holds no batch it must look for.
+            f.created = true;
+            for (Path d = file.getParent(); d != null; d = d.getParent()) {
+                forceDirectory(d);
+                if (d.equals(existing)) {
+                    break;
+                }
+            }
+        }
         long len = f.channel.size();
         long pos = 0;
         ByteBuffer head = ByteBuffer.allocate(8);
@@ -64,7 +83,9 @@ final class RecordFile implements AutoCloseable {
             readFully(f.channel, head, pos);
             int n = head.getInt(0);
             int sum = head.getInt(4);
-            if (n < 0 || n > MAX_RECORD || pos + 8 + n > len) {
+            // No record is empty (each starts with its type): a zero length is a region of zeros that a power loss
+            // left where records were to be (its CRC would match), and records after it are not trusted either.
+            if (n <= 0 || n > MAX_RECORD || pos + 8 + n > len) {
                 break;
             }
             ByteBuffer body = ByteBuffer.allocate(n);
@@ -86,6 +107,19 @@ final class RecordFile implements AutoCloseable {
         f.size = pos;
         f.commits = new GroupCommit(() -> f.size, () -> Fsyncs.force(f.channel, false), pos);
         return f;
+    }
+
+    /** Whether {@link #open} created the file (it did not exist). */
+    boolean created() {
+        return created;
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            LOG.debug("directory fsync not supported: {}", e.toString());
+        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
@@ -210,11 +244,7 @@ final class RecordFile implements AutoCloseable {
             out.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            LOG.debug("directory fsync not supported: {}", e.toString());
-        }
+        forceDirectory(file.getParent());
         channel.close();
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         size = pos;

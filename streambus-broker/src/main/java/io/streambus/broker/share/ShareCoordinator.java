@@ -57,7 +57,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> Every change a reply depends on (group creation and settings, new share-partitions, the
  * delivery counts of acquired records, acknowledgements) is queued to the {@link ShareStateStore} under the group's
  * lock, and the reply's future completes only when the store has written it (group commit across concurrent
- * requests). Dead-letter copies start once the Archiving state is durable.
+ * requests). Dead-letter copies start once the Archiving state is durable. When a write of acknowledgements or
+ * acquisitions fails, the request's changes to that share-partition are undone before its reply (7): the records
+ * are Acquired by the member again (or Available again), as B.13.8 says of acknowledgements that cannot be made
+ * durable. The store fails every write after a failed one, so later requests' changes are undone first
+ * ({@link ShareGroup#failed}).
  *
  * <p><b>Threading.</b> Thread-safe. Each group's state is guarded by its monitor, held only for in-memory work and
  * the log reads of acquisition. Methods return futures; the work after a durable write continues on the

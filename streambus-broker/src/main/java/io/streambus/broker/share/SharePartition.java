@@ -32,6 +32,10 @@ import java.util.TreeSet;
  * SPEO is one unapplied range, and only offsets inside the window are visited, so the work per request is bounded by
  * the window whatever the ranges say.
  *
+ * <p><b>Undo.</b> Between {@link #recordUndo} and {@link #stopUndo}, the values each changed offset had before are
+ * remembered in an {@link Undo} (as runs), so that {@link #undo} can take back a request whose write failed: B.13.8
+ * applies no acknowledgement that cannot be made durable.
+ *
  * <p>Not thread-safe: guarded by the lock of its {@link ShareGroup}.
  */
 final class SharePartition {
@@ -798,8 +802,9 @@ final class SharePartition {
     /** Remembers the values of {@code offset} (slot {@code i}) before a change, when a request is being recorded. */
     private void remember(long offset, int i) {
         if (undo != null) {
-            undo.add(offset, state[i], count[i], holder[i], lockEnd[i], reason[i], stage[i],
-                    (dirty[i >>> 6] & (1L << i)) != 0);
+            // A lock end means something only while Acquired; dropped otherwise so that runs stay long.
+            undo.add(offset, state[i], count[i], holder[i], state[i] == RecordState.ACQUIRED ? lockEnd[i] : 0,
+                    reason[i], stage[i], (dirty[i >>> 6] & (1L << i)) != 0);
         }
     }
 

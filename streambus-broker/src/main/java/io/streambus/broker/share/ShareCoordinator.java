@@ -57,7 +57,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> Every change a reply depends on (group creation and settings, new share-partitions, the
  * delivery counts of acquired records, acknowledgements) is queued to the {@link ShareStateStore} under the group's
  * lock, and the reply's future completes only when the store has written it (group commit across concurrent
- * requests). Dead-letter copies start once the Archiving state is durable.
+ * requests). Dead-letter copies start once the Archiving state is durable. When a write of acknowledgements or
+ * acquisitions fails, the request's changes to that share-partition are undone before its reply (7): the records
+ * are Acquired by the member again (or Available again), as B.13.8 says of acknowledgements that cannot be made
+ * durable. The store fails every write after a failed one, so later requests' changes are undone first
+ * ({@link ShareGroup#failed}).
  *
  * <p><b>Threading.</b> Thread-safe. Each group's state is guarded by its monitor, held only for in-memory work and
  * the log reads of acquisition. Methods return futures; the work after a durable write continues on the
@@ -163,10 +167,18 @@ public final class ShareCoordinator implements AutoCloseable {
     public static ShareCoordinator open(Path dataDir, FlushPolicy policy, ShareCoordinatorConfig config,
                                         LogManager logs, ShareAccess access, Predicate<String> consumerGroups,
                                         Executor worker, ScheduledExecutorService timers) throws IOException {
+        return open(dataDir, policy, config, logs, access, consumerGroups, worker, timers,
+                () -> System.nanoTime() / 1_000_000L);
+    }
+
+    /** As {@link #open(Path, FlushPolicy, ShareCoordinatorConfig, LogManager, ShareAccess, Predicate, Executor,
+     * ScheduledExecutorService)}, with {@code clock} (ms) for locks and sessions. For tests. */
+    static ShareCoordinator open(Path dataDir, FlushPolicy policy, ShareCoordinatorConfig config, LogManager logs,
+                                 ShareAccess access, Predicate<String> consumerGroups, Executor worker,
+                                 ScheduledExecutorService timers, LongSupplier clock) throws IOException {
         ShareStateStore store = ShareStateStore.open(dataDir, policy);
         try {
-            return new ShareCoordinator(config, logs, store, access, consumerGroups, worker, timers,
-                    () -> System.nanoTime() / 1_000_000L);
+            return new ShareCoordinator(config, logs, store, access, consumerGroups, worker, timers, clock);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -448,28 +460,13 @@ public final class ShareCoordinator implements AutoCloseable {
         List<OffsetRange> unapplied = List.of();
         boolean limitReached;
         ShareRecords records;
+        /** The share-partition, once its acknowledgements were applied or records acquired. */
+        SharePartition sp;
         /**
-         * Offsets acquired for the reply (to undo if their counts cannot be made durable), as runs of consecutive
-         * offsets (first, last pairs): acquisition mostly takes consecutive records, so this does not grow per
-         * record.
+         * Records acquired for the reply. If their delivery counts cannot be made durable, the acquisitions are
+         * undone (see {@link #persist}) and the partition gets 7.
          */
-        long[] acquired = new long[8];
-        int acquiredRuns;
         int acquiredCount;
-
-        void addAcquired(long offset) {
-            acquiredCount++;
-            if (acquiredRuns > 0 && acquired[2 * acquiredRuns - 1] == offset - 1) {
-                acquired[2 * acquiredRuns - 1] = offset;
-                return;
-            }
-            if (2 * acquiredRuns == acquired.length) {
-                acquired = java.util.Arrays.copyOf(acquired, acquired.length * 2);
-            }
-            acquired[2 * acquiredRuns] = offset;
-            acquired[2 * acquiredRuns + 1] = offset;
-            acquiredRuns++;
-        }
 
         Slot(String topic, ShareFetchPartition request) {
             this.topic = topic;
@@ -505,35 +502,43 @@ public final class ShareCoordinator implements AutoCloseable {
         ShareGroup g = mc.group();
         ShareMember m = mc.member();
         List<Slot> slots = new ArrayList<>();
-        CompletableFuture<Void> acksDurable;
+        Writes acksDurable;
         synchronized (g) {
             long now = clock.getAsLong();
             long budget = MAX_UNAPPLIED_RANGES;
-            for (TopicPartitions.Topic<ShareFetchPartition> t : r.partitions().topics()) {
-                for (ShareFetchPartition p : t.partitions()) {
-                    Slot s = new Slot(t.name(), p);
-                    slots.add(s);
-                    s.error = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
-                            : partitionCode(principal, m, t.name(), p.partition());
-                    if (s.error != 0 || p.acknowledgements().isEmpty()) {
-                        continue;
+            Map<SharePartition, SharePartition.Undo> undos = new java.util.IdentityHashMap<>();
+            try {
+                for (TopicPartitions.Topic<ShareFetchPartition> t : r.partitions().topics()) {
+                    for (ShareFetchPartition p : t.partitions()) {
+                        Slot s = new Slot(t.name(), p);
+                        slots.add(s);
+                        s.error = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
+                                : partitionCode(principal, m, t.name(), p.partition());
+                        if (s.error != 0 || p.acknowledgements().isEmpty()) {
+                            continue;
+                        }
+                        s.sp = sharePartition(g, t.name(), p.partition());
+                        recordUndo(undos, s.sp);
+                        SharePartition.AckOutcome out = s.sp.acknowledge(m.id, p.acknowledgements(), now,
+                                g.settings, budget);
+                        budget = out.rangesLeft();
+                        s.unapplied = out.unapplied();
                     }
-                    SharePartition sp = sharePartition(g, t.name(), p.partition());
-                    SharePartition.AckOutcome out = sp.acknowledge(m.id, p.acknowledgements(), now, g.settings,
-                            budget);
-                    budget = out.rangesLeft();
-                    s.unapplied = out.unapplied();
                 }
+            } finally {
+                stopUndo(undos);
             }
-            acksDurable = persistLocked(g);
+            acksDurable = persist(g, undos);
             g.wake();
         }
         long deadline = clock.getAsLong() + r.maxWaitMs();
         CompletableFuture<Outcome<ShareFetchResponse>> result = new CompletableFuture<>();
-        acksDurable.handle((v, e) -> {
+        acksDurable.all().handle((v, e) -> {
             if (e != null) {
+                // B.13.5 step 4: a partition whose acknowledgements could not be made durable had them undone,
+                // gets 7 and acquires nothing.
                 for (Slot s : slots) {
-                    if (s.error == 0 && !s.request.acknowledgements().isEmpty()) {
+                    if (s.error == 0 && !s.request.acknowledgements().isEmpty() && acksDurable.failed(s.sp)) {
                         s.error = ErrorCode.STORAGE_ERROR;
                         s.unapplied = List.of();
                     }
@@ -552,7 +557,7 @@ public final class ShareCoordinator implements AutoCloseable {
                              List<Slot> slots, long deadline, BooleanSupplier open, ByteBufAllocator alloc,
                              CompletableFuture<Outcome<ShareFetchResponse>> result, boolean held) {
         try {
-            CompletableFuture<Void> countsDurable;
+            Writes countsDurable;
             ShareGroup.Waiter retry = null;
             boolean any = false;
             boolean failed = false;
@@ -564,15 +569,22 @@ public final class ShareCoordinator implements AutoCloseable {
                 for (Slot s : slots) {
                     room -= 16 + utf8Length(s.topic) + (long) OffsetRange.SIZE * s.unapplied.size();
                 }
-                for (Slot s : slots) {
-                    failed |= s.error != 0;
-                    if (s.error != 0 || !member || !open.getAsBoolean()) {
-                        continue;
+                Map<SharePartition, SharePartition.Undo> undos = new java.util.IdentityHashMap<>();
+                try {
+                    for (Slot s : slots) {
+                        failed |= s.error != 0;
+                        if (s.error != 0 || !member || !open.getAsBoolean()) {
+                            continue;
+                        }
+                        SharePartition sp = sharePartition(g, s.topic, s.request.partition());
+                        s.sp = sp;
+                        sp.expire(now, null, g.settings);
+                        recordUndo(undos, sp);
+                        room = acquire(g, m, sp, s, filter, now, room, alloc);
+                        any |= s.acquiredCount > 0;
                     }
-                    SharePartition sp = sharePartition(g, s.topic, s.request.partition());
-                    sp.expire(now, null, g.settings);
-                    room = acquire(g, m, sp, s, filter, now, room, alloc);
-                    any |= s.acquiredCount > 0;
+                } finally {
+                    stopUndo(undos);
                 }
                 hold = !any && !failed && member && clock.getAsLong() < deadline && open.getAsBoolean();
                 if (hold && !held) {
@@ -581,7 +593,7 @@ public final class ShareCoordinator implements AutoCloseable {
                     m.heldFetches--;
                     m.deadlineMs = Math.max(m.deadlineMs, now + config.sessionTimeout().toMillis());
                 }
-                countsDurable = persistLocked(g);
+                countsDurable = persist(g, undos);
                 if (hold) {
                     for (Slot s : slots) {
                         if (s.records != null) { // empty; released before the next attempt can start
@@ -621,19 +633,13 @@ public final class ShareCoordinator implements AutoCloseable {
                 }
                 return;
             }
-            countsDurable.handle((v, e) -> {
+            countsDurable.all().handle((v, e) -> {
                 if (e != null) {
-                    synchronized (g) {
-                        for (Slot s : slots) {
-                            SharePartition sp = g.partition(s.topic, s.request.partition());
-                            for (int k = 0; sp != null && k < s.acquiredRuns; k++) {
-                                for (long o = s.acquired[2 * k]; o <= s.acquired[2 * k + 1]; o++) {
-                                    sp.unacquire(o);
-                                }
-                            }
-                            if (s.acquiredCount > 0) {
-                                s.error = ErrorCode.STORAGE_ERROR;
-                            }
+                    // The acquisitions of a partition whose delivery counts could not be made durable were undone
+                    // (B.13.11: counts are durable before the reply that carries the records).
+                    for (Slot s : slots) {
+                        if (s.acquiredCount > 0 && countsDurable.failed(s.sp)) {
+                            s.error = ErrorCode.STORAGE_ERROR;
                         }
                     }
                 }
@@ -735,7 +741,7 @@ public final class ShareCoordinator implements AutoCloseable {
                 }
                 int dc = sp.acquire(o, m.id, now + settings.acquisitionLockMs());
                 b.append(dc, c);
-                s.addAcquired(o);
+                s.acquiredCount++;
                 room -= size;
                 taken++;
                 bytes += c.keyLength() + c.valueLength();
@@ -819,20 +825,19 @@ public final class ShareCoordinator implements AutoCloseable {
         ShareMember m = mc.member();
         if (r.transaction() == null) {
             synchronized (g) {
-                List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = acknowledgeLocked(principal, g,
-                        m, r, (sp, acks, now, budget) -> sp.acknowledge(m.id, acks, now, g.settings, budget));
-                CompletableFuture<Outcome<ShareAcknowledgeResponse>> reply = acknowledgeReply(g, topics,
-                        persistLocked(g));
+                CompletableFuture<Outcome<ShareAcknowledgeResponse>> reply = acknowledgeLocked(principal, g, m, r,
+                        (sp, acks, now, budget) -> sp.acknowledge(m.id, acks, now, g.settings, budget));
                 g.wake();
                 return reply;
             }
         }
         try {
+            // Staging writes nothing by itself (B.13.11: it is durable at PrepareTxn); a write of other changes of
+            // the share-partition that fails undoes it all the same, as the partition then gets 7.
             return txns.stage(r.transaction().producerId(), r.transaction().producerEpoch(), g.id, tid -> {
                 synchronized (g) {
-                    List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = acknowledgeLocked(principal,
-                            g, m, r, (sp, acks, now, budget) -> sp.stage(m.id, acks, now, tid, budget));
-                    return acknowledgeReply(g, topics, persistLocked(g));
+                    return acknowledgeLocked(principal, g, m, r,
+                            (sp, acks, now, budget) -> sp.stage(m.id, acks, now, tid, budget));
                 }
             });
         } catch (io.streambus.broker.txn.TxnException e) {
@@ -846,43 +851,60 @@ public final class ShareCoordinator implements AutoCloseable {
         SharePartition.AckOutcome apply(SharePartition sp, List<Acknowledgement> acks, long now, long budget);
     }
 
-    /** The per-partition checks and acknowledgements of a ShareAcknowledge. Caller holds the lock. */
-    private List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> acknowledgeLocked(String principal,
-            ShareGroup g, ShareMember m, ShareAcknowledgeRequest r, PartitionAcker acker) {
+    /**
+     * The per-partition checks and acknowledgements of a ShareAcknowledge, their writes queued; the reply completes
+     * once they are written. Caller holds the lock.
+     */
+    private CompletableFuture<Outcome<ShareAcknowledgeResponse>> acknowledgeLocked(String principal, ShareGroup g,
+            ShareMember m, ShareAcknowledgeRequest r, PartitionAcker acker) {
         List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics = new ArrayList<>();
+        List<SharePartition> acked = new ArrayList<>(); // per result, in order; null where nothing was applied
         long now = clock.getAsLong();
         long budget = MAX_UNAPPLIED_RANGES;
-        for (TopicPartitions.Topic<ShareAcknowledgePartition> t : r.partitions().topics()) {
-            List<ShareAcknowledgePartitionResult> parts = new ArrayList<>();
-            for (ShareAcknowledgePartition p : t.partitions()) {
-                int code = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
-                        : partitionCode(principal, m, t.name(), p.partition());
-                if (code != 0) {
-                    parts.add(new ShareAcknowledgePartitionResult(p.partition(), code, List.of()));
-                    continue;
+        Map<SharePartition, SharePartition.Undo> undos = new java.util.IdentityHashMap<>();
+        try {
+            for (TopicPartitions.Topic<ShareAcknowledgePartition> t : r.partitions().topics()) {
+                List<ShareAcknowledgePartitionResult> parts = new ArrayList<>();
+                for (ShareAcknowledgePartition p : t.partitions()) {
+                    int code = g.deleted || !g.members.containsKey(m.id) ? ErrorCode.PARTITION_NOT_ASSIGNED
+                            : partitionCode(principal, m, t.name(), p.partition());
+                    if (code != 0) {
+                        parts.add(new ShareAcknowledgePartitionResult(p.partition(), code, List.of()));
+                        acked.add(null);
+                        continue;
+                    }
+                    SharePartition sp = sharePartition(g, t.name(), p.partition());
+                    recordUndo(undos, sp);
+                    SharePartition.AckOutcome out = acker.apply(sp, p.acknowledgements(), now, budget);
+                    budget = out.rangesLeft();
+                    parts.add(new ShareAcknowledgePartitionResult(p.partition(),
+                            out.unapplied().isEmpty() ? 0 : ErrorCode.INVALID_RECORD_STATE, out.unapplied()));
+                    acked.add(sp);
                 }
-                SharePartition sp = sharePartition(g, t.name(), p.partition());
-                SharePartition.AckOutcome out = acker.apply(sp, p.acknowledgements(), now, budget);
-                budget = out.rangesLeft();
-                parts.add(new ShareAcknowledgePartitionResult(p.partition(),
-                        out.unapplied().isEmpty() ? 0 : ErrorCode.INVALID_RECORD_STATE, out.unapplied()));
+                topics.add(new TopicPartitions.Topic<>(t.name(), parts));
             }
-            topics.add(new TopicPartitions.Topic<>(t.name(), parts));
+        } finally {
+            stopUndo(undos);
         }
-        return topics;
+        return acknowledgeReply(g, topics, acked, persist(g, undos));
     }
 
-    /** The ShareAcknowledge reply once {@code durable} completes; 7 on the partitions if it failed. */
+    /**
+     * The ShareAcknowledge reply once {@code durable} completes: 7 on each partition whose write failed (its
+     * acknowledgements were undone, B.13.6).
+     */
     private CompletableFuture<Outcome<ShareAcknowledgeResponse>> acknowledgeReply(ShareGroup g,
-            List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics, CompletableFuture<Void> durable) {
-        return durable.handle((v, e) -> {
+            List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> topics, List<SharePartition> acked,
+            Writes durable) {
+        return durable.all().handle((v, e) -> {
             List<TopicPartitions.Topic<ShareAcknowledgePartitionResult>> out = topics;
             if (e != null) {
                 out = new ArrayList<>();
+                int i = 0;
                 for (TopicPartitions.Topic<ShareAcknowledgePartitionResult> t : topics) {
                     List<ShareAcknowledgePartitionResult> ps = new ArrayList<>();
                     for (ShareAcknowledgePartitionResult p : t.partitions()) {
-                        ps.add(p.errorCode() == 0 || p.errorCode() == ErrorCode.INVALID_RECORD_STATE
+                        ps.add(durable.failed(acked.get(i++))
                                 ? new ShareAcknowledgePartitionResult(p.partition(), ErrorCode.STORAGE_ERROR,
                                         List.of()) : p);
                     }
@@ -1219,16 +1241,41 @@ public final class ShareCoordinator implements AutoCloseable {
      * the lock (so the log order is the order of the changes).
      */
     private CompletableFuture<Void> persistLocked(ShareGroup g) {
+        return persist(g, Map.of()).all();
+    }
+
+    /**
+     * The writes of one {@link #persist}: all of them, and each share-partition's. Immutable.
+     *
+     * @param all         completes when every write completed, exceptionally if one failed
+     * @param byPartition each written share-partition's write, completed after its undo if it failed
+     */
+    private record Writes(CompletableFuture<Void> all, Map<SharePartition, CompletableFuture<Void>> byPartition) {
+        /** True if the write of {@code sp} failed; call once {@link #all} completed. */
+        boolean failed(SharePartition sp) {
+            CompletableFuture<Void> f = sp == null ? null : byPartition.get(sp);
+            return f != null && f.isCompletedExceptionally();
+        }
+    }
+
+    /**
+     * Queues the group's changes to the store, one write per changed share-partition, and starts each one's
+     * dead-letter copies once its write is durable. The changes that {@code undos} remembered for a share-partition
+     * (the acknowledgements or acquisitions of the request being answered) are undone if its write fails, before
+     * its future completes (B.13.8: acknowledgements that cannot be made durable are not applied). Caller holds the
+     * lock (so the log order is the order of the changes) and has stopped the undo records.
+     */
+    private Writes persist(ShareGroup g, Map<SharePartition, SharePartition.Undo> undos) {
         List<CompletableFuture<Void>> fs = new ArrayList<>();
-        List<DeadLetterWriter.Job> jobs = new ArrayList<>();
+        Map<SharePartition, CompletableFuture<Void>> byPartition = undos.isEmpty() ? Map.of()
+                : new java.util.IdentityHashMap<>();
+        List<DeadLetterWriter.Job> copyNow = new ArrayList<>();
         for (SharePartition p : g.partitions.values()) {
             if (logs.partitionCount(p.topic) > p.partition) {
                 p.advance(logs.partition(p.topic, p.partition).startOffset());
             }
             ShareStateStore.Delta d = p.drainChanges(g.id);
-            if (d != null) {
-                fs.add(store.appendDelta(d));
-            }
+            List<DeadLetterWriter.Job> jobs = new ArrayList<>();
             for (long o : p.takeCopies()) {
                 SharePartition.Rec r = p.get(o);
                 if (r != null && r.state == RecordState.ARCHIVING) {
@@ -1236,18 +1283,57 @@ public final class ShareCoordinator implements AutoCloseable {
                             : g.settings.deadLetterTopic(), p.topic, p.partition, o, r.count, r.reason));
                 }
             }
+            if (d == null) {
+                copyNow.addAll(jobs); // after the loop: a copy's completion persists the group again
+                continue;
+            }
+            CompletableFuture<Void> f = store.appendDelta(d);
+            SharePartition.Undo undo = undos.get(p);
+            if (undo != null && !undo.isEmpty()) {
+                ShareGroup.Pending e = g.queued(p, undo);
+                // Settled in queue order on the store's writer thread (or at once here if the store already failed).
+                f = f.whenComplete((v, ex) -> {
+                    synchronized (g) {
+                        if (ex == null) {
+                            g.written(e);
+                        } else {
+                            g.failed(e);
+                        }
+                    }
+                });
+            }
+            if (!jobs.isEmpty()) {
+                f.thenRun(() -> startCopies(jobs)); // an undone REJECT is never copied
+            }
+            fs.add(f);
+            if (undos.containsKey(p)) {
+                byPartition.put(p, f);
+            }
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
-        if (!jobs.isEmpty()) {
-            all.thenRun(() -> jobs.forEach(j -> {
-                if (j.deadLetterTopic().equals(j.topic())) {
-                    copied(j.group(), j.topic(), j.partition(), j.offset()); // topic changed meanwhile: no loop
-                } else {
-                    deadLetters.submit(j);
-                }
-            }));
+        startCopies(copyNow);
+        return new Writes(CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])), byPartition);
+    }
+
+    private void startCopies(List<DeadLetterWriter.Job> jobs) {
+        for (DeadLetterWriter.Job j : jobs) {
+            if (j.deadLetterTopic().equals(j.topic())) {
+                copied(j.group(), j.topic(), j.partition(), j.offset()); // topic changed meanwhile: no loop
+            } else {
+                deadLetters.submit(j);
+            }
         }
-        return all;
+    }
+
+    /**
+     * Starts remembering what the request being applied changes in {@code sp} (see {@link #persist}). Caller holds
+     * the lock.
+     */
+    private static void recordUndo(Map<SharePartition, SharePartition.Undo> undos, SharePartition sp) {
+        undos.computeIfAbsent(sp, SharePartition::recordUndo);
+    }
+
+    private static void stopUndo(Map<SharePartition, SharePartition.Undo> undos) {
+        undos.keySet().forEach(SharePartition::stopUndo);
     }
 
     private <T> CompletableFuture<Outcome<T>> whenDurable(List<CompletableFuture<Void>> durable,

@@ -1,5 +1,6 @@
 package io.streambus.broker.share;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,6 +28,26 @@ final class ShareGroup {
     boolean deleted;
     /** Held ShareFetches to try again when records may have become acquirable; fired ones are pruned. */
     private final List<Waiter> waiters = new ArrayList<>();
+    /**
+     * The undoable writes of this group queued to the share state store and not yet known to be written, in queue
+     * order; bounded by the requests in flight.
+     */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+    /**
+     * A share-partition's changes queued to the store by one request, with what undoes them. Guarded by the group's
+     * lock.
+     */
+    static final class Pending {
+        final SharePartition partition;
+        final SharePartition.Undo undo;
+        private boolean settled;
+
+        private Pending(SharePartition partition, SharePartition.Undo undo) {
+            this.partition = partition;
+            this.undo = undo;
+        }
+    }
 
     /**
      * A held ShareFetch's next attempt, started once by whichever comes first: its poll timer or a {@link #wake}.
@@ -86,6 +107,52 @@ final class ShareGroup {
         for (Waiter w : now) {
             w.fire();
         }
+    }
+
+    /**
+     * Notes a write of {@code undo}'s changes queued to the store right now. Caller holds the lock, and queues the
+     * write in the same critical section (so this order is the store's order).
+     */
+    Pending queued(SharePartition p, SharePartition.Undo undo) {
+        Pending e = new Pending(p, undo);
+        pending.addLast(e);
+        return e;
+    }
+
+    /** The write of {@code e} is durable: it can no longer be undone. Caller holds the lock. */
+    void written(Pending e) {
+        if (!e.settled) {
+            e.settled = true;
+            pending.removeFirstOccurrence(e); // the head: writes complete in queue order
+        }
+    }
+
+    /**
+     * The write of {@code e} failed: undoes it and every undoable write queued after it, newest first. The store
+     * fails every write after a failed one (it refuses changes until a restart), so the later ones fail as well, and
+     * undoing in reverse order gives each offset back the value the failed request found. Caller holds the lock.
+     */
+    void failed(Pending e) {
+        if (e.settled) {
+            return;
+        }
+        while (!pending.isEmpty()) {
+            Pending last = pending.pollLast();
+            last.settled = true;
+            if (!deleted && partitions.get(ShareStateStore.key(last.partition.topic, last.partition.partition))
+                    == last.partition) {
+                last.partition.undo(last.undo);
+            }
+            if (last == e) {
+                break;
+            }
+        }
+        wake(); // undone acquisitions are Available again
+    }
+
+    /** Number of undoable writes not yet settled (for tests). */
+    int pendingWrites() {
+        return pending.size();
     }
 
     /** {@code Empty} or {@code Stable} (B.13.1). */

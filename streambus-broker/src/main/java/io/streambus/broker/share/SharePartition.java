@@ -32,6 +32,10 @@ import java.util.TreeSet;
  * SPEO is one unapplied range, and only offsets inside the window are visited, so the work per request is bounded by
  * the window whatever the ranges say.
  *
+ * <p><b>Undo.</b> Between {@link #recordUndo} and {@link #stopUndo}, the values each changed offset had before are
+ * remembered in an {@link Undo} (as runs), so that {@link #undo} can take back a request whose write failed: B.13.8
+ * applies no acknowledgement that cannot be made durable.
+ *
  * <p>Not thread-safe: guarded by the lock of its {@link ShareGroup}.
  */
 final class SharePartition {
@@ -81,6 +85,10 @@ final class SharePartition {
     /** Offsets that became Archiving and still need their dead-letter copy. */
     private final TreeSet<Long> toCopy = new TreeSet<>();
     private boolean spsoDirty;
+    /** The highest log start offset seen: an undo never brings back offsets below it (their data is gone). */
+    private long logStartFloor;
+    /** Where the changes of the request being applied are remembered (see {@link #recordUndo}), or null. */
+    private Undo undo;
     /** The in-flight limit condition was logged and has not cleared since (B.13.9). */
     boolean limitLogged;
     /** When the in-flight limit condition was last logged (broker ms), or Long.MIN_VALUE. */
@@ -172,7 +180,12 @@ final class SharePartition {
 
     /** Makes room for the window [SPSO, {@code end}). */
     private void ensureCapacity(long end) {
-        long needed = end - spso;
+        ensureCapacity(spso, end);
+    }
+
+    /** Makes room for the offsets [{@code from}, {@code end}), keeping the window [SPSO, SPEO) inside them. */
+    private void ensureCapacity(long from, long end) {
+        long needed = end - from;
         if (needed <= mask + 1) {
             return;
         }
@@ -191,18 +204,18 @@ final class SharePartition {
         int oMask = mask;
         allocate(capacity);
         for (long o = spso; o < speo; o++) {
-            int from = (int) o & oMask;
+            int src = (int) o & oMask;
             int to = slot(o);
-            state[to] = oState[from];
-            count[to] = oCount[from];
-            holder[to] = oHolder[from];
-            lockEnd[to] = oLockEnd[from];
-            reason[to] = oReason[from];
-            stage[to] = oStage[from];
-            if ((oAvailable[from >>> 6] & (1L << from)) != 0) {
+            state[to] = oState[src];
+            count[to] = oCount[src];
+            holder[to] = oHolder[src];
+            lockEnd[to] = oLockEnd[src];
+            reason[to] = oReason[src];
+            stage[to] = oStage[src];
+            if ((oAvailable[src >>> 6] & (1L << src)) != 0) {
                 available[to >>> 6] |= 1L << to;
             }
-            if ((oDirty[from >>> 6] & (1L << from)) != 0) {
+            if ((oDirty[src >>> 6] & (1L << src)) != 0) {
                 dirty[to >>> 6] |= 1L << to;
             }
         }
@@ -374,6 +387,7 @@ final class SharePartition {
 
     /** Archives the Available record at {@code offset} without delivering it (LIMIT_CHANGED, TOO_LARGE). */
     void archiveUndelivered(long offset, ArchiveReason why, ShareGroupSettings settings) {
+        remember(offset, slot(offset));
         archive(offset, slot(offset), why, settings);
     }
 
@@ -390,6 +404,7 @@ final class SharePartition {
         if (state[i] != RecordState.AVAILABLE) { // the one state that may become Acquired (RecordState#canMoveTo)
             throw new IllegalStateException("illegal record state transition " + state[i] + " -> ACQUIRED");
         }
+        remember(offset, i);
         state[i] = RecordState.ACQUIRED;
         available[i >>> 6] &= ~(1L << i);
         count[i]++;
@@ -398,19 +413,6 @@ final class SharePartition {
         minLockEnd = Math.min(minLockEnd, lockEndMs);
         markDirty(offset);
         return count[i];
-    }
-
-    /** Undoes {@link #acquire} when its delivery count could not be made durable (no delivery happened). */
-    void unacquire(long offset) {
-        if (offset < spso || offset >= speo) {
-            return;
-        }
-        int i = slot(offset);
-        if (state[i] == RecordState.ACQUIRED) {
-            setState(i, state[i].moveTo(RecordState.AVAILABLE));
-            count[i]--;
-            holder[i] = null;
-        }
     }
 
     /** Extends SPEO by one offset (acquisition examines it). */
@@ -474,6 +476,7 @@ final class SharePartition {
      * Moves SPSO past terminal records (forgetting them) and up to {@code logStart} if the log's start passed it.
      */
     void advance(long logStart) {
+        logStartFloor = Math.max(logStartFloor, logStart);
         if (logStart > spso) {
             toCopy.headSet(logStart).clear();
             moveSpso(logStart);
@@ -511,6 +514,7 @@ final class SharePartition {
             if (state[i] == RecordState.STAGED || !member.equals(holder[i]) || lockEnd[i] <= now) {
                 return false; // a Staged record belongs to its transaction (B.13.15)
             }
+            remember(o, i);
             apply(o, i, type, now, settings);
             return true;
         });
@@ -528,6 +532,7 @@ final class SharePartition {
                 if (!transactionalId.equals(stage[i].transactionalId())) {
                     return false;
                 }
+                remember(o, i);
                 setState(i, state[i].moveTo(RecordState.STAGED));
                 stage[i] = new Stage(transactionalId, type, false); // the durable copy, if any, is rewritten
                 return true;
@@ -535,6 +540,7 @@ final class SharePartition {
             if (!member.equals(holder[i]) || lockEnd[i] <= now) {
                 return false;
             }
+            remember(o, i);
             setState(i, state[i].moveTo(RecordState.STAGED));
             holder[i] = null;
             stage[i] = new Stage(transactionalId, type, false);
@@ -677,6 +683,183 @@ final class SharePartition {
                 markDirty(offset);
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------- undo
+
+    /**
+     * What one request changed in this share-partition (acknowledged, staged, acquired or archived undelivered
+     * records), remembered so that it can be undone when its share state log write fails: B.13.5, B.13.6 and B.13.8
+     * say that acknowledgements that cannot be made durable are not applied, and a record whose delivery count
+     * cannot be made durable is not delivered. Each offset's values before its first change are kept as runs of
+     * consecutive offsets with equal values, so a request that acknowledges or acquires a batch costs a few runs,
+     * not an entry per record. Not thread-safe: guarded by the group's lock.
+     */
+    static final class Undo {
+        final long spsoBefore;
+        final boolean spsoDirtyBefore;
+        private int runs;
+        private long[] first;
+        private long[] last;
+        private RecordState[] states;
+        private int[] counts;
+        private String[] holders;
+        private long[] lockEnds;
+        private ArchiveReason[] reasons;
+        private Stage[] stages;
+        private boolean[] dirtyBits;
+
+        private Undo(long spsoBefore, boolean spsoDirtyBefore) {
+            this.spsoBefore = spsoBefore;
+            this.spsoDirtyBefore = spsoDirtyBefore;
+        }
+
+        /** True if nothing was changed. */
+        boolean isEmpty() {
+            return runs == 0;
+        }
+
+        /** Number of runs (for tests: the undo record stays small for a batch). */
+        int runs() {
+            return runs;
+        }
+
+        private void add(long o, RecordState s, int c, String h, long l, ArchiveReason r, Stage st, boolean d) {
+            if (runs > 0) {
+                int k = runs - 1;
+                if (o == last[k] + 1 && s == states[k] && c == counts[k] && java.util.Objects.equals(h, holders[k])
+                        && l == lockEnds[k] && r == reasons[k] && java.util.Objects.equals(st, stages[k])
+                        && d == dirtyBits[k]) {
+                    last[k] = o;
+                    return;
+                }
+                if (o <= last[k] && contains(o)) {
+                    return; // changed again by the same request: its value before the first change is kept
+                }
+            }
+            if (first == null || runs == first.length) {
+                grow();
+            }
+            first[runs] = o;
+            last[runs] = o;
+            states[runs] = s;
+            counts[runs] = c;
+            holders[runs] = h;
+            lockEnds[runs] = l;
+            reasons[runs] = r;
+            stages[runs] = st;
+            dirtyBits[runs] = d;
+            runs++;
+        }
+
+        private boolean contains(long o) {
+            for (int k = 0; k < runs; k++) {
+                if (o >= first[k] && o <= last[k]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void grow() {
+            int n = first == null ? 4 : first.length * 2;
+            first = first == null ? new long[n] : Arrays.copyOf(first, n);
+            last = last == null ? new long[n] : Arrays.copyOf(last, n);
+            states = states == null ? new RecordState[n] : Arrays.copyOf(states, n);
+            counts = counts == null ? new int[n] : Arrays.copyOf(counts, n);
+            holders = holders == null ? new String[n] : Arrays.copyOf(holders, n);
+            lockEnds = lockEnds == null ? new long[n] : Arrays.copyOf(lockEnds, n);
+            reasons = reasons == null ? new ArchiveReason[n] : Arrays.copyOf(reasons, n);
+            stages = stages == null ? new Stage[n] : Arrays.copyOf(stages, n);
+            dirtyBits = dirtyBits == null ? new boolean[n] : Arrays.copyOf(dirtyBits, n);
+        }
+
+        private long lowest() {
+            long lo = Long.MAX_VALUE;
+            for (int k = 0; k < runs; k++) {
+                lo = Math.min(lo, first[k]);
+            }
+            return lo;
+        }
+    }
+
+    /**
+     * Starts remembering the changes made by the request being applied (or returns the record already being kept),
+     * until {@link #stopUndo}. Caller holds the group's lock and stops it before releasing the lock.
+     */
+    Undo recordUndo() {
+        if (undo == null) {
+            undo = new Undo(spso, spsoDirty);
+        }
+        return undo;
+    }
+
+    /** Stops remembering changes (see {@link #recordUndo}). */
+    void stopUndo() {
+        undo = null;
+    }
+
+    /** Remembers the values of {@code offset} (slot {@code i}) before a change, when a request is being recorded. */
+    private void remember(long offset, int i) {
+        if (undo != null) {
+            // A lock end means something only while Acquired; dropped otherwise so that runs stay long.
+            undo.add(offset, state[i], count[i], holder[i], state[i] == RecordState.ACQUIRED ? lockEnd[i] : 0,
+                    reason[i], stage[i], (dirty[i >>> 6] & (1L << i)) != 0);
+        }
+    }
+
+    /**
+     * Undoes the changes {@code u} remembered, because their share state log write failed: each offset gets back its
+     * state, delivery count, holder, lock end, reason, staging and change bit, and SPSO moves back to the lowest
+     * such offset if it had passed it. Offsets below the log start are not brought back (their data is gone).
+     *
+     * <p>Undos must run in the reverse order of the requests (the share state store writes in order and fails every
+     * write after a failed one, so every later request is undone first): changes made in between by others that are
+     * not undone (lock expiries, a member's removal) are then overwritten with values they would re-derive. Offsets
+     * between the restored SPSO and the SPSO before the undo that were not remembered were finished when SPSO passed
+     * them (they get an Archived placeholder, never delivered and never written, as they are not marked changed).
+     */
+    void undo(Undo u) {
+        if (u.isEmpty()) {
+            return;
+        }
+        long lowest = Math.max(u.lowest(), logStartFloor);
+        if (lowest < spso) {
+            ensureCapacity(lowest, speo);
+            for (long o = lowest; o < spso; o++) {
+                int i = slot(o);
+                state[i] = RecordState.ARCHIVED; // a placeholder; its slot was reset when SPSO passed it
+                available[i >>> 6] &= ~(1L << i);
+            }
+            spso = lowest;
+        }
+        for (int k = 0; k < u.runs; k++) {
+            long from = Math.max(u.first[k], spso);
+            long to = Math.min(u.last[k], speo - 1);
+            for (long o = from; o <= to; o++) {
+                int i = slot(o);
+                if (state[i] == RecordState.ARCHIVING) {
+                    toCopy.remove(o);
+                }
+                setState(i, u.states[k]);
+                count[i] = u.counts[k];
+                holder[i] = u.holders[k];
+                lockEnd[i] = u.lockEnds[k];
+                reason[i] = u.reasons[k];
+                stage[i] = u.stages[k];
+                if (u.states[k] == RecordState.ACQUIRED) {
+                    minLockEnd = Math.min(minLockEnd, u.lockEnds[k]);
+                }
+                if (u.dirtyBits[k]) {
+                    markDirty(o);
+                } else {
+                    dirty[i >>> 6] &= ~(1L << i);
+                }
+            }
+        }
+        advance(); // past placeholders when the log start clamped the restored SPSO
+        // Back where the request found it: changed (not yet written) only if it was then; elsewhere, to be written.
+        spsoDirty = spso != u.spsoBefore || u.spsoDirtyBefore;
     }
 
     // ------------------------------------------------------------------------------------------- persistence

@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * data logs), and completes their futures in queue order. A completed future means the record survives a kill -9
  * (it is in the file) and, with {@code EVERY_WRITE}, a power cut. Records are written in {@link #append} order.
  *
+ * <p><b>Failure.</b> The store is fail-stop: once a batch fails to be written or synced, its records and every
+ * record queued or appended after it fail with the same error until the broker restarts, so what is durable is
+ * always a prefix of the append order (the share coordinator relies on this to undo, newest first, what it had
+ * applied for the failed records). A failed sync may still leave the failed batch in the file, so a restart can find
+ * it there: a failed record is not applied, but it is not known to be absent either.
+ *
  * <p>Record layout: u32 body length, u32 CRC-32C of the body, body (u8 type, fields). A torn or corrupt tail found
  * on open is cut off. Thread-safe.
  */
@@ -134,6 +140,19 @@ public final class ShareStateStore implements AutoCloseable {
     private volatile IOException failure;
     private long lastForceNanos = System.nanoTime();
     private long bytesWritten;
+    /** Called by the writer before each batch (tests: holds it, or fails it); null normally. */
+    private volatile WriteGate gate;
+
+    /** A test seam in front of each batch write. */
+    @FunctionalInterface
+    interface WriteGate {
+        /**
+         * Called on the writer thread before a batch of {@code records} is written; may wait (with a timeout).
+         *
+         * @return an error to fail the batch with, as if the write had failed, or null to write it
+         */
+        IOException beforeWrite(int records) throws InterruptedException;
+    }
 
     private ShareStateStore(Path file, FlushPolicy policy, FileChannel channel, Map<String, GroupImage> restored)
             throws IOException {
@@ -287,10 +306,28 @@ public final class ShareStateStore implements AutoCloseable {
         }
     }
 
+    /** Installs (or with null removes) the seam in front of each batch write. For tests. */
+    void gate(WriteGate g) {
+        this.gate = g;
+    }
+
     private void writeBatch(List<Pending> batch) {
         IOException error = failure;
         if (error == null) {
             try {
+                WriteGate g = gate;
+                IOException injected = null;
+                if (g != null) {
+                    try {
+                        injected = g.beforeWrite(batch.size());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        injected = new IOException("interrupted", e);
+                    }
+                }
+                if (injected != null) {
+                    throw injected;
+                }
                 int size = 0;
                 for (Pending p : batch) {
                     size += p.bytes.length;

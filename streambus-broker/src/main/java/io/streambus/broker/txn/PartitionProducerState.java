@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * described by the records before it) and snapshot records. Markers live only here, so they spend no offsets and
  * can never appear in a Fetch. A batch's journal record is written under the log's append lock just before the
  * batch, with the offsets it gets: a crash between the two leaves a record beyond the log end, which the rebuild at
- * open drops (rewriting the journal as a snapshot). A power loss can leave a batch on disk without its record (the
+ * open drops (rewriting the journal as a snapshot), as it drops what a snapshot describes beyond the log end (a
+ * snapshot is forced, the log's tail may not be). A power loss can leave a batch on disk without its record (the
  * kernel writes dirty log pages back when it likes, and a log force writes batches appended after the journal's
  * force): the rebuild finds such batches in the log, after the last one the journal describes
  * ({@link #recoverFromLog}), and writes them to the journal. So the state never claims a batch the log does not
@@ -212,6 +213,10 @@ final class PartitionProducerState {
                     droppedAtOpen++;
                     return;
                 }
+                if (!trimToLog(p, logEnd)) {
+                    droppedAtOpen++;
+                    return;
+                }
                 producers.put(pid, p);
             }
             case R_OPEN -> {
@@ -229,6 +234,16 @@ final class PartitionProducerState {
                 long base = b.getLong();
                 long endOff = b.getLong();
                 snapshotEnd = Math.max(snapshotEnd, Math.min(endOff, logEnd));
+                if (endOff > logEnd) {
+                    // The log lost these offsets (a power loss before it was forced): a batch appended there afresh
+                    // is not the aborted one and must not be hidden from read-committed Fetch. A range is one batch,
+                    // which log recovery keeps whole or not at all; the clip is for safety only.
+                    droppedAtOpen++;
+                    if (base >= logEnd) {
+                        return;
+                    }
+                    endOff = logEnd;
+                }
                 aborted.put(base, endOff);
             }
             case R_COVERED -> {
@@ -244,6 +259,41 @@ final class PartitionProducerState {
             default -> throw new UncheckedIOException(new IOException(name + ": unknown producer journal record type "
                     + type + " (written by a newer broker?)"));
         }
+    }
+
+    /**
+     * Drops from a producer restored from a snapshot record the remembered batches the log no longer holds (a
+     * power loss cut the log back after the snapshot, which is forced while the log is not with the policies other
+     * than every-write), so that the retry of such a batch is appended afresh rather than answered with offsets the
+     * log does not hold (B.12.5). Returns false when none is left: the producer is then dropped here.
+     *
+     * <p>The lost batches are a suffix of the remembered ones (the log loses a tail, remembered batches are in offset
+     * order), so when some are left the last sequence is the newest one left: the retry of the first lost batch is
+     * the next expected, and a batch after it gets 47 (crash table of B.12.5). When none is left the state cannot
+     * tell where the log's batches of this producer end: the batch before the oldest remembered one is not in the
+     * snapshot, and the log may have lost it too, so a last sequence just before the oldest lost batch could claim
+     * it (its retry would get 48). Dropped, the producer's next batch gets 47 unless its sequence is 0: the client
+     * handles that as a loss and fails the batches as not stored (B.12.6), which is true; nothing is duplicated and
+     * nothing claimed. The epoch is unchanged (remembered batches are all of the producer's current epoch), and so
+     * is the last append time: it is the time of the producer's last Produce answered with status 0 (duplicates
+     * advance it too), which is what expiry counts (B.12.5); a batch's own append time is not in the record.
+     *
+     * <p>Batches below the log start (retention) stay: they were stored, so a retry gets their offsets as a
+     * duplicate, as the live state answers it; B.12.5 lets a snapshot outlive the log data it covers.
+     */
+    private static boolean trimToLog(Producer p, long logEnd) {
+        Batch last = p.batches.peekLast();
+        if (last == null || last.baseOffset() + last.count() <= logEnd) {
+            return true;
+        }
+        while (!p.batches.isEmpty() && p.batches.peekLast().baseOffset() + p.batches.peekLast().count() > logEnd) {
+            p.batches.removeLast();
+        }
+        if (p.batches.isEmpty()) {
+            return false;
+        }
+        p.lastSeq = p.batches.peekLast().lastSeq();
+        return true;
     }
 
     private void applyBatch(long pid, short epoch, int seq, long base, int count, long time, boolean txn) {
@@ -515,8 +565,8 @@ final class PartitionProducerState {
     /** Rewrites the journal as the live state: producer states, open transactions' batches, aborted ranges. */
     private void snapshot() throws IOException {
         // With every-write, appends may have released the monitor and still wait for the log's force. Their batches
-        // must be on disk before a snapshot describes them: its producer records are not checked against the log end
-        // at the rebuild, so after a power loss they would answer the retry of a lost batch as a duplicate.
+        // are on disk before a snapshot describes them. With the other policies the log is not forced here: what a
+        // power loss then takes from the log, the rebuild drops from the snapshot's records (replay, trimToLog).
         try {
             log.awaitDurable(log.pendingEnd());
         } catch (LogException e) {

@@ -1,9 +1,8 @@
 package io.streambus.protocol.message;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Decodes fetched header keys (UTF-8, leniently as {@link ByteBuf#toString}), handing out the same String for a key
@@ -18,21 +17,25 @@ public final class HeaderKeys {
     static final int MAX_KEY_BYTES = 64;
 
     private final String[] keys = new String[SLOTS];
-    /** The UTF-8 bytes of {@link #keys}, on the heap (never released). */
-    private final ByteBuf[] encoded = new ByteBuf[SLOTS];
+    /** The UTF-8 bytes of {@link #keys}. */
+    private final byte[][] encoded = new byte[SLOTS][];
+    /** A key's bytes, copied out of the buffer in one go (one bounds check, not one per read). */
+    private final byte[] scratch = new byte[MAX_KEY_BYTES];
 
     /** The key of {@code length} bytes at {@code index} of {@code buf}, the {@code position}-th header of its record. */
     public String key(int position, ByteBuf buf, int index, int length) {
+        if (length > MAX_KEY_BYTES) {
+            return buf.toString(index, length, StandardCharsets.UTF_8);
+        }
+        buf.getBytes(index, scratch, 0, length);
         int slot = position & (SLOTS - 1);
-        ByteBuf known = encoded[slot];
-        if (known != null && known.readableBytes() == length && ByteBufUtil.equals(known, 0, buf, index, length)) {
+        byte[] known = encoded[slot];
+        if (known != null && Arrays.equals(known, 0, known.length, scratch, 0, length)) {
             return keys[slot];
         }
-        String key = buf.toString(index, length, StandardCharsets.UTF_8);
-        if (length <= MAX_KEY_BYTES) {
-            keys[slot] = key;
-            encoded[slot] = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(buf, index, length));
-        }
+        String key = new String(scratch, 0, length, StandardCharsets.UTF_8);
+        keys[slot] = key;
+        encoded[slot] = Arrays.copyOf(scratch, length);
         return key;
     }
 }

@@ -423,30 +423,12 @@ public final class MessageCodec {
 
     /** The body type named by a header value: one of the known names without decoding, else the decoded text. */
     private static String bodyType(byte[] value) {
-        String known = switch (value.length) { // the known names differ in length, but for two
-            case 3 -> "map";
-            case 4 -> "text";
-            case 5 -> "bytes";
-            case 6 -> value[0] == 's' ? "stream" : "object";
-            case 7 -> "message";
-            case 9 -> "null-text";
-            case 11 -> "null-object";
-            default -> null;
-        };
-        if (known != null && isAscii(known, value)) {
-            return known;
-        }
-        return new String(value, StandardCharsets.UTF_8);
-    }
-
-    /** True when {@code value} is the ASCII text {@code s} (of the same length). */
-    private static boolean isAscii(String s, byte[] value) {
-        for (int i = 0; i < value.length; i++) {
-            if (value[i] != s.charAt(i)) {
-                return false;
+        for (int i = 0; i < BODY_TYPE_HEADERS.length; i++) {
+            if (Arrays.equals(BODY_TYPE_HEADERS[i].value(), value)) {
+                return BODY_TYPES[i];
             }
         }
-        return true;
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     /** {@code ID:<topic>-<partition>-<offset>}: the id of a record that does not carry one (not sent through JMS). */
@@ -480,6 +462,9 @@ public final class MessageCodec {
      */
     static long parseLong(byte[] value, long dflt) {
         int n = value.length;
+        if (n == 1 && value[0] >= '0' && value[0] <= '9') { // a delivery mode, a priority
+            return value[0] - '0';
+        }
         if (n > 0 && n <= 18) { // 18 digits cannot overflow
             long v = 0;
             int i = 0;

@@ -12,12 +12,21 @@ import java.util.Objects;
  * drops headers; brokers that keep them advertise {@code PRESERVES_HEADERS_AND_TIMESTAMPS}.
  */
 public final class Header {
+    private static final byte[] EMPTY = new byte[0];
+
     private final String key;
     private final byte[] value;
+    /** The key as UTF-8, kept by {@link #withEncodedKey} and shared by {@link #withValue}; null otherwise. */
+    private final byte[] encodedKey;
 
     public Header(String key, byte[] value) {
-        this.key = Objects.requireNonNull(key, "header key");
-        this.value = value == null ? new byte[0] : value;
+        this(Objects.requireNonNull(key, "header key"), null, value);
+    }
+
+    private Header(String key, byte[] encodedKey, byte[] value) {
+        this.key = key;
+        this.encodedKey = encodedKey;
+        this.value = value == null ? EMPTY : value;
     }
 
     /** A header whose value is the UTF-8 encoding of {@code value}. */
@@ -25,8 +34,35 @@ public final class Header {
         return new Header(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * As the constructor, and the key's UTF-8 encoding is computed once and kept, so that a record writer copies it
+     * instead of encoding the key for every record: for a header sent with many records, or the template of
+     * {@link #withValue} for a key that many records carry.
+     */
+    public static Header withEncodedKey(String key, byte[] value) {
+        return new Header(Objects.requireNonNull(key, "header key"), key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** A header with this one's key (and its kept encoding, if any) and {@code value}. */
+    public Header withValue(byte[] value) {
+        return new Header(key, encodedKey, value);
+    }
+
+    /** As {@link #withValue(byte[])} with the UTF-8 encoding of {@code value}. */
+    public Header withValue(String value) {
+        return new Header(key, encodedKey, value.getBytes(StandardCharsets.UTF_8));
+    }
+
     public String key() {
         return key;
+    }
+
+    /**
+     * The key as UTF-8 when it was kept ({@link #withEncodedKey}, {@link #withValue} of such a header), else null.
+     * Not copied: callers must not modify it.
+     */
+    public byte[] encodedKey() {
+        return encodedKey;
     }
 
     /** The raw value; never null (the protocol has no null, an empty value is "absent"). */

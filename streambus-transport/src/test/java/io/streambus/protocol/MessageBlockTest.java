@@ -79,6 +79,41 @@ class MessageBlockTest {
     }
 
     @Test
+    void headersWithAnEncodedKeyAreWrittenAsTheSameBytes() {
+        Header template = Header.withEncodedKey("content-type", null);
+        List<Header> plain = List.of(Header.of("content-type", "text/plain"), Header.of("trace-id", "abc123"));
+        List<Header> encoded = List.of(template.withValue("text/plain"),
+                Header.withEncodedKey("trace-id", b("abc123")));
+        assertThat(encoded).isEqualTo(plain);
+        byte[] expected;
+        try (MessageBlockWriter w = new MessageBlockWriter(alloc, 8)) {
+            w.append(0, VectorCases.TS0, b("user-1"), b("hello"), plain);
+            MessageBlock block = w.finish();
+            expected = ByteBufUtil.getBytes(block.buffer());
+            block.release();
+        }
+        try (MessageBlockWriter w = new MessageBlockWriter(alloc, 8)) {
+            w.append(0, VectorCases.TS0, b("user-1"), b("hello"), encoded);
+            assertThat(w.size()).isEqualTo(4 + MessageBlock.messageSize(b("user-1"), b("hello"), encoded));
+            MessageBlock block = w.finish();
+            assertThat(ByteBufUtil.getBytes(block.buffer())).isEqualTo(expected);
+            block.release();
+        }
+    }
+
+    @Test
+    void aDuplicateOfAnEncodedKeyIsRefused() {
+        Header k = Header.withEncodedKey("k\u00e9", b("x"));
+        try (MessageBlockWriter w = new MessageBlockWriter(alloc, 64)) {
+            assertThatThrownBy(() -> w.append(2, 2, b("b"), b("2"), List.of(k, Header.of("k\u00e9", "y"))))
+                    .isInstanceOf(DuplicateHeaderException.class);
+            assertThatThrownBy(() -> w.append(2, 2, b("b"), b("2"), List.of(Header.of("k\u00e9", "y"),
+                    k.withValue("z")))).isInstanceOf(DuplicateHeaderException.class);
+            assertThat(w.count()).isZero();
+        }
+    }
+
+    @Test
     void headerCountMustMatch() {
         try (MessageBlockWriter w = new MessageBlockWriter(alloc, 64)) {
             w.beginMessage(0, 0, (byte[]) null, null, 2).header("a", b("1"));

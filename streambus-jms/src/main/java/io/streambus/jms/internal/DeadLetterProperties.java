@@ -19,6 +19,8 @@ final class DeadLetterProperties {
     static final String ORIGINAL_GROUP = "JMS_SB_OriginalGroup";
     static final String ARTEMIS_ORIG_ADDRESS = "_AMQ_ORIG_ADDRESS";
     static final String ARTEMIS_ORIG_QUEUE = "_AMQ_ORIG_QUEUE";
+    /** The header that marks a dead-letter copy: without it {@link #apply} adds nothing. */
+    static final String TOPIC_HEADER = "sb_dlq_topic";
 
     private DeadLetterProperties() {
     }
@@ -30,7 +32,7 @@ final class DeadLetterProperties {
         String group = null;
         for (Header h : headers) {
             switch (h.key()) {
-                case "sb_dlq_topic" -> topic = h.valueAsString();
+                case TOPIC_HEADER -> topic = h.valueAsString();
                 case "sb_dlq_reason" -> reason = h.valueAsString();
                 case "sb_dlq_group" -> group = h.valueAsString();
                 default -> {

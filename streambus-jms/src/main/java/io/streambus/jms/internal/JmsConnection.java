@@ -2,6 +2,7 @@ package io.streambus.jms.internal;
 
 import io.streambus.client.ClientConfig;
 import io.streambus.client.StreamBusException;
+import io.streambus.common.Header;
 import io.streambus.common.TopicPartition;
 import io.streambus.client.admin.BrokerCapabilities;
 import io.streambus.jms.StreamBusConnectionMetaData;
@@ -70,6 +71,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
     private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     /** Prefix of the JMSMessageIDs of this connection's sends. */
     private final String messageIdPrefix = "ID:" + id + "-";
+    /** The record header naming this connection (noLocal), made once: every send carries it. */
+    private final Header idHeader = MessageCodec.connectionIdHeader(id);
     private final java.util.concurrent.atomic.AtomicLong messageSeq = new java.util.concurrent.atomic.AtomicLong();
     private final SubscriptionManager subscriptions = new SubscriptionManager(this);
     private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
@@ -149,6 +152,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, Temporar
 
     String id() {
         return id;
+    }
+
+    /** {@link MessageCodec#connectionIdHeader} of {@link #id()}. */
+    Header idHeader() {
+        return idHeader;
     }
 
     JmsConfig config() {

@@ -278,7 +278,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private void add(ConsumerRecords<byte[], byte[]> records) {
         String myConnection = session.connection().id();
         List<Delivery> batch = new ArrayList<>(records.count());
+        TopicPartition tp = null; // the records of a partition come together: one object for them
         for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (tp == null || tp.partition() != r.partition() || !tp.topic().equals(r.topic())) {
+                tp = new TopicPartition(r.topic(), r.partition());
+            }
             StreamBusMessage m = null;
             if (!(noLocal && myConnection.equals(MessageCodec.connectionIdOf(r)))) {
                 m = decode(r);
@@ -286,12 +290,12 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                     m = null;
                     if (source.perRecordAcks()) {
                         // A queue consumer never consumes what it does not select: back to the share group.
-                        source.skippedBySelector(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        source.skippedBySelector(tp, r.offset());
                         continue;
                     }
                 }
             }
-            batch.add(new Delivery(new TopicPartition(r.topic(), r.partition()), r.offset(), m));
+            batch.add(new Delivery(tp, r.offset(), m));
         }
         lock.lock();
         try {

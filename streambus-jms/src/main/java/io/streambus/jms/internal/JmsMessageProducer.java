@@ -16,8 +16,8 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueSender;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 
 /**
  * A JMS producer over the connection's shared StreamBus producer. Every send sets {@code JMSMessageID}
@@ -311,16 +311,11 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         // section 3.4.3); it travels in a header and the receiver sees the same id.
         String id = connection.nextMessageId();
         StreamBusMessage m = message instanceof StreamBusMessage sm ? sm : MessageCodec.fromForeign(message);
-        for (Message target : message == m ? new Message[] {m} : new Message[] {m, message}) {
-            target.setJMSDestination(dest);
-            target.setJMSDeliveryMode(mode);
-            target.setJMSPriority(prio);
-            target.setJMSTimestamp(disableTimestamp ? 0 : now);
-            target.setJMSExpiration(ttl > 0 ? now + ttl : 0);
-            target.setJMSDeliveryTime(now + deliveryDelay);
-            target.setJMSMessageID(id);
+        setSendFields(m, dest, mode, prio, ttl, now, id);
+        if (message != m) {
+            setSendFields(message, dest, mode, prio, ttl, now, id);
         }
-        ProducerRecord<byte[], byte[]> record = MessageCodec.encode(m, dest.getName(), connection.id());
+        ProducerRecord<byte[], byte[]> record = MessageCodec.encode(m, dest.getName(), connection.idHeader());
         if (disableTimestamp) {
             // The record still needs a time for the broker; JMSTimestamp stays 0 for the receiver.
             record = new ProducerRecord<>(record.topic(), null, now, record.key(), record.value(), record.headers());
@@ -329,6 +324,17 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         // Without a transaction the send goes out now; a transacted session holds it until commit.
         session.ackPolicy().send(toSend, message, m, listener,
                 () -> sendNow(connection, dest, toSend, message, mode, listener));
+    }
+
+    private void setSendFields(Message target, StreamBusDestination dest, int mode, int prio, long ttl, long now,
+                               String id) throws JMSException {
+        target.setJMSDestination(dest);
+        target.setJMSDeliveryMode(mode);
+        target.setJMSPriority(prio);
+        target.setJMSTimestamp(disableTimestamp ? 0 : now);
+        target.setJMSExpiration(ttl > 0 ? now + ttl : 0);
+        target.setJMSDeliveryTime(now + deliveryDelay);
+        target.setJMSMessageID(id);
     }
 
     /**
@@ -346,41 +352,43 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         SendWindow window = session.sendWindow();
         window.acquire(config.sendTimeoutMs(), "send to " + dest);
-        CompletableFuture<RecordMetadata> f;
-        try {
-            f = policy.producer().send(record);
-        } catch (JMSException | RuntimeException e) {
-            window.cancel();
-            throw e instanceof JMSException j ? j : Jms.jms("send to " + dest, e);
-        }
+        // The producer's callback runs on the client I/O thread that completes the record, before its future: no
+        // future stage per send.
+        BiConsumer<RecordMetadata, Throwable> onOutcome;
         if (listener == null) {
-            // Completes on a client I/O thread: count down there, no hand-off per send; a failure is kept for the
-            // session's next send or close and reported to the ExceptionListener.
+            // Counts down there, no hand-off per send; a failure is kept for the session's next send or close and
+            // reported to the ExceptionListener.
             String id = message.getJMSMessageID();
-            f.whenComplete((md, err) -> {
+            onOutcome = (md, err) -> {
                 if (err == null) {
                     window.confirmed();
                 } else {
                     window.failed(SendWindow.failure("send of message " + id + " to " + dest, err));
                 }
-            });
-            return;
-        }
-        ExecutorService ex = session.completions();
-        f.whenComplete((md, err) -> {
-            window.confirmed(); // the listener hears of a failure: it is not the session's to report
-            ex.execute(() -> {
-                try {
-                    if (err == null) {
-                        listener.onCompletion(message);
-                    } else {
-                        listener.onException(message, Jms.jms("asynchronous send to " + dest + " failed", err));
+            };
+        } else {
+            ExecutorService ex = session.completions();
+            onOutcome = (md, err) -> {
+                window.confirmed(); // the listener hears of a failure: it is not the session's to report
+                ex.execute(() -> {
+                    try {
+                        if (err == null) {
+                            listener.onCompletion(message);
+                        } else {
+                            listener.onException(message, Jms.jms("asynchronous send to " + dest + " failed", err));
+                        }
+                    } finally {
+                        session.asyncCompleted();
                     }
-                } finally {
-                    session.asyncCompleted();
-                }
-            });
-        });
+                });
+            };
+        }
+        try {
+            policy.producer().send(record, onOutcome);
+        } catch (JMSException | RuntimeException e) {
+            window.cancel();
+            throw e instanceof JMSException j ? j : Jms.jms("send to " + dest, e);
+        }
     }
 
     @Override

@@ -26,7 +26,7 @@ import jakarta.jms.TemporaryTopic;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
@@ -69,67 +69,204 @@ public final class MessageCodec {
     public static final String EXPIRATION = "JMSExpiration";
     public static final String DELIVERY_TIME = "JMSDeliveryTime";
 
+    // Header keys whose UTF-8 form is kept, so that the producer copies it instead of encoding it per record.
+    private static final Header BODY_TYPE_KEY = Header.withEncodedKey(BODY_TYPE, null);
+    private static final Header PROPERTY_TYPES_KEY = Header.withEncodedKey(PROPERTY_TYPES, null);
+    private static final Header CONNECTION_ID_KEY = Header.withEncodedKey(CONNECTION_ID, null);
+    private static final Header MESSAGE_ID_KEY = Header.withEncodedKey(MESSAGE_ID, null);
+    private static final Header CORRELATION_ID_KEY = Header.withEncodedKey(CORRELATION_ID, null);
+    private static final Header REPLY_TO_KEY = Header.withEncodedKey(REPLY_TO, null);
+    private static final Header TYPE_KEY = Header.withEncodedKey(TYPE, null);
+    private static final Header DELIVERY_MODE_KEY = Header.withEncodedKey(DELIVERY_MODE, null);
+    private static final Header PRIORITY_KEY = Header.withEncodedKey(PRIORITY, null);
+    private static final Header EXPIRATION_KEY = Header.withEncodedKey(EXPIRATION, null);
+    private static final Header DELIVERY_TIME_KEY = Header.withEncodedKey(DELIVERY_TIME, null);
+
+    /** The body type names {@link StreamBusMessage#bodyType()} returns; each one's header is made once. */
+    private static final String[] BODY_TYPES = {"message", "text", "null-text", "bytes", "map", "stream", "object",
+        "null-object"};
+    private static final Header[] BODY_TYPE_HEADERS = new Header[BODY_TYPES.length];
+    /** JMSPriority headers for 0..9 (the default, 4, is not sent). */
+    private static final Header[] PRIORITY_HEADERS = new Header[10];
+    private static final Header NON_PERSISTENT_HEADER =
+            DELIVERY_MODE_KEY.withValue(Integer.toString(DeliveryMode.NON_PERSISTENT));
+
+    static {
+        for (int i = 0; i < BODY_TYPES.length; i++) {
+            BODY_TYPE_HEADERS[i] = BODY_TYPE_KEY.withValue(BODY_TYPES[i]);
+        }
+        for (int p = 0; p < PRIORITY_HEADERS.length; p++) {
+            PRIORITY_HEADERS[p] = PRIORITY_KEY.withValue(Integer.toString(p));
+        }
+    }
+
+    // What decode recognises in a header key (OTHER: a property).
+    private static final int OTHER = 0;
+    private static final int K_BODY_TYPE = 1;
+    private static final int K_PROPERTY_TYPES = 2;
+    private static final int K_CONNECTION_ID = 3;
+    private static final int K_MESSAGE_ID = 4;
+    private static final int K_CORRELATION_ID = 5;
+    private static final int K_REPLY_TO = 6;
+    private static final int K_TYPE = 7;
+    private static final int K_DELIVERY_MODE = 8;
+    private static final int K_PRIORITY = 9;
+    private static final int K_EXPIRATION = 10;
+    private static final int K_DELIVERY_TIME = 11;
+    private static final int K_DEAD_LETTER_TOPIC = 12;
+    /** The known keys by length, each with its code: a fetched key (a new String) is compared with the few of its
+     * length, so it is neither hashed nor compared with the others. */
+    private static final String[][] KEYS_BY_LENGTH;
+    private static final int[][] CODES_BY_LENGTH;
+
+    static {
+        String[] keys = {BODY_TYPE, PROPERTY_TYPES, CONNECTION_ID, MESSAGE_ID, CORRELATION_ID, REPLY_TO, TYPE,
+            DELIVERY_MODE, PRIORITY, EXPIRATION, DELIVERY_TIME, DeadLetterProperties.TOPIC_HEADER};
+        int[] codes = {K_BODY_TYPE, K_PROPERTY_TYPES, K_CONNECTION_ID, K_MESSAGE_ID, K_CORRELATION_ID, K_REPLY_TO,
+            K_TYPE, K_DELIVERY_MODE, K_PRIORITY, K_EXPIRATION, K_DELIVERY_TIME, K_DEAD_LETTER_TOPIC};
+        int max = 0;
+        for (String k : keys) {
+            max = Math.max(max, k.length());
+        }
+        KEYS_BY_LENGTH = new String[max + 1][0];
+        CODES_BY_LENGTH = new int[max + 1][0];
+        for (int i = 0; i < keys.length; i++) {
+            int len = keys[i].length();
+            int n = KEYS_BY_LENGTH[len].length;
+            KEYS_BY_LENGTH[len] = Arrays.copyOf(KEYS_BY_LENGTH[len], n + 1);
+            KEYS_BY_LENGTH[len][n] = keys[i];
+            CODES_BY_LENGTH[len] = Arrays.copyOf(CODES_BY_LENGTH[len], n + 1);
+            CODES_BY_LENGTH[len][n] = codes[i];
+        }
+    }
+
     private MessageCodec() {
+    }
+
+    /** The header that names the sending connection: made once per connection and passed to {@link #encode}. */
+    public static Header connectionIdHeader(String connectionId) {
+        return CONNECTION_ID_KEY.withValue(connectionId);
+    }
+
+    /** As {@link #encode(StreamBusMessage, String, Header)} with the header made from {@code connectionId}. */
+    public static ProducerRecord<byte[], byte[]> encode(StreamBusMessage m, String topic, String connectionId)
+            throws JMSException {
+        return encode(m, topic, connectionIdHeader(connectionId));
     }
 
     /**
      * The record for a message whose header fields (timestamp, expiration, delivery time, mode, priority) the
      * producer has already set.
+     *
+     * @param connectionId the sending connection's {@link #connectionIdHeader}
      */
-    public static ProducerRecord<byte[], byte[]> encode(StreamBusMessage m, String topic, String connectionId)
+    public static ProducerRecord<byte[], byte[]> encode(StreamBusMessage m, String topic, Header connectionId)
             throws JMSException {
-        List<Header> headers = new ArrayList<>(8 + m.properties().size());
-        headers.add(Header.of(BODY_TYPE, m.bodyType()));
-        headers.add(Header.of(CONNECTION_ID, connectionId));
-        if (m.getJMSMessageID() != null) {
-            headers.add(Header.of(MESSAGE_ID, m.getJMSMessageID()));
-        }
-        StringBuilder types = null;
-        if (m.hasBinaryCorrelationId()) {
-            headers.add(new Header(CORRELATION_ID, m.getJMSCorrelationIDAsBytes()));
-            types = new StringBuilder(CORRELATION_ID).append(":b");
+        // The header fields first, so that the array is allocated once at its final size (no list growth, no copy
+        // to trim it).
+        String messageId = m.getJMSMessageID();
+        Header id = messageId == null ? null : MESSAGE_ID_KEY.withValue(messageId);
+        Header corr = null;
+        boolean binaryCorrelation = m.hasBinaryCorrelationId();
+        if (binaryCorrelation) {
+            corr = CORRELATION_ID_KEY.withValue(m.getJMSCorrelationIDAsBytes());
         } else if (m.getJMSCorrelationID() != null) {
-            headers.add(Header.of(CORRELATION_ID, m.getJMSCorrelationID()));
+            corr = CORRELATION_ID_KEY.withValue(m.getJMSCorrelationID());
         }
-        if (m.getJMSReplyTo() != null) {
-            headers.add(Header.of(REPLY_TO, toDestination(m.getJMSReplyTo()).toURI()));
+        Header replyTo = m.getJMSReplyTo() == null ? null
+                : REPLY_TO_KEY.withValue(toDestination(m.getJMSReplyTo()).toURI());
+        Header type = m.getJMSType() == null ? null : TYPE_KEY.withValue(m.getJMSType());
+        int mode = m.getJMSDeliveryMode();
+        Header deliveryMode = mode == DeliveryMode.PERSISTENT ? null
+                : mode == DeliveryMode.NON_PERSISTENT ? NON_PERSISTENT_HEADER
+                : DELIVERY_MODE_KEY.withValue(Integer.toString(mode));
+        int prio = m.getJMSPriority();
+        Header priority = prio == Message.DEFAULT_PRIORITY ? null
+                : prio >= 0 && prio < PRIORITY_HEADERS.length ? PRIORITY_HEADERS[prio]
+                : PRIORITY_KEY.withValue(Integer.toString(prio));
+        Header expiration = m.getJMSExpiration() == 0 ? null
+                : EXPIRATION_KEY.withValue(Long.toString(m.getJMSExpiration()));
+        Header deliveryTime = m.getJMSDeliveryTime() == 0 || m.getJMSDeliveryTime() == m.getJMSTimestamp() ? null
+                : DELIVERY_TIME_KEY.withValue(Long.toString(m.getJMSDeliveryTime()));
+        Map<String, Object> properties = m.properties();
+        int propertyHeaders = 0;
+        boolean typed = binaryCorrelation;
+        if (!properties.isEmpty()) {
+            for (Object v : properties.values()) {
+                if (v != null) {
+                    propertyHeaders++;
+                    typed |= !(v instanceof String);
+                }
+            }
         }
-        if (m.getJMSType() != null) {
-            headers.add(Header.of(TYPE, m.getJMSType()));
-        }
-        if (m.getJMSDeliveryMode() != DeliveryMode.PERSISTENT) {
-            headers.add(Header.of(DELIVERY_MODE, Integer.toString(m.getJMSDeliveryMode())));
-        }
-        if (m.getJMSPriority() != Message.DEFAULT_PRIORITY) {
-            headers.add(Header.of(PRIORITY, Integer.toString(m.getJMSPriority())));
-        }
-        if (m.getJMSExpiration() != 0) {
-            headers.add(Header.of(EXPIRATION, Long.toString(m.getJMSExpiration())));
-        }
-        if (m.getJMSDeliveryTime() != 0 && m.getJMSDeliveryTime() != m.getJMSTimestamp()) {
-            headers.add(Header.of(DELIVERY_TIME, Long.toString(m.getJMSDeliveryTime())));
-        }
+        Header[] headers = new Header[2 + count(id) + count(corr) + count(replyTo) + count(type)
+                + count(deliveryMode) + count(priority) + count(expiration) + count(deliveryTime) + propertyHeaders
+                + (typed ? 1 : 0)];
+        int n = 0;
+        headers[n++] = bodyTypeHeader(m.bodyType());
+        headers[n++] = connectionId;
+        n = add(headers, n, id);
+        n = add(headers, n, corr);
+        n = add(headers, n, replyTo);
+        n = add(headers, n, type);
+        n = add(headers, n, deliveryMode);
+        n = add(headers, n, priority);
+        n = add(headers, n, expiration);
+        n = add(headers, n, deliveryTime);
+        StringBuilder types = binaryCorrelation ? new StringBuilder(CORRELATION_ID).append(":b") : null;
         byte[] key = null;
-        for (Map.Entry<String, Object> e : m.properties().entrySet()) {
-            Object v = e.getValue();
-            if (v == null) {
-                continue;
-            }
-            String name = e.getKey();
-            headers.add(Header.of(name, v.toString()));
-            char t = typeCode(v);
-            if (t != 'T') {
-                types = (types == null ? new StringBuilder() : types.append(',')).append(name).append(':').append(t);
-            }
-            if (name.equals(StreamBusMessage.JMSX_GROUP_ID)) {
-                key = v.toString().getBytes(StandardCharsets.UTF_8);
+        if (propertyHeaders > 0) {
+            for (Map.Entry<String, Object> e : properties.entrySet()) {
+                Object v = e.getValue();
+                if (v == null) {
+                    continue;
+                }
+                String name = e.getKey();
+                String text = v.toString();
+                headers[n++] = Header.of(name, text);
+                char t = typeCode(v);
+                if (t != 'T') {
+                    types = (types == null ? new StringBuilder() : types.append(',')).append(name).append(':')
+                            .append(t);
+                }
+                if (name.equals(StreamBusMessage.JMSX_GROUP_ID)) {
+                    key = text.getBytes(StandardCharsets.UTF_8);
+                }
             }
         }
         if (types != null) {
-            headers.add(Header.of(PROPERTY_TYPES, types.toString()));
+            headers[n++] = PROPERTY_TYPES_KEY.withValue(types.toString());
         }
+        // List.of copies once; the record keeps that list as it is (it is already immutable).
         return new ProducerRecord<>(topic, null, m.getJMSTimestamp() == 0 ? null : m.getJMSTimestamp(), key,
-                m.encodeBody(), headers);
+                m.encodeBody(), List.of(headers));
+    }
+
+    private static int count(Header h) {
+        return h == null ? 0 : 1;
+    }
+
+    private static int add(Header[] headers, int n, Header h) {
+        if (h == null) {
+            return n;
+        }
+        headers[n] = h;
+        return n + 1;
+    }
+
+    private static Header bodyTypeHeader(String bodyType) {
+        for (int i = 0; i < BODY_TYPES.length; i++) {
+            // bodyType() returns these literals: identity finds them; equals covers any other instance
+            if (BODY_TYPES[i] == bodyType) {
+                return BODY_TYPE_HEADERS[i];
+            }
+        }
+        for (int i = 0; i < BODY_TYPES.length; i++) {
+            if (BODY_TYPES[i].equals(bodyType)) {
+                return BODY_TYPE_HEADERS[i];
+            }
+        }
+        return BODY_TYPE_KEY.withValue(bodyType);
     }
 
     private static char typeCode(Object v) {
@@ -162,16 +299,26 @@ public final class MessageCodec {
      */
     public static StreamBusMessage decode(ConsumerRecord<byte[], byte[]> r, Destination destination,
                                           DeserializationPolicy policy, boolean foreignAsText) throws JMSException {
+        List<Header> headers = r.headers();
+        int count = headers.size();
+        // Each key is recognised once; indexed loops: no iterator per record.
+        byte[] codes = new byte[count];
         String bodyType = null;
         String types = null;
-        String messageId = null;
-        for (Header h : r.headers()) {
-            if (h.key().equals(BODY_TYPE)) {
-                bodyType = h.valueAsString();
-            } else if (h.key().equals(PROPERTY_TYPES)) {
-                types = h.valueAsString();
-            } else if (h.key().equals(MESSAGE_ID)) {
-                messageId = h.valueAsString();
+        Header messageId = null;
+        boolean deadLetter = false;
+        for (int i = 0; i < count; i++) {
+            Header h = headers.get(i);
+            int code = keyCode(h.key());
+            codes[i] = (byte) code;
+            switch (code) {
+                case K_BODY_TYPE -> bodyType = bodyType(h.value());
+                case K_PROPERTY_TYPES -> types = h.valueAsString();
+                case K_MESSAGE_ID -> messageId = h;
+                case K_DEAD_LETTER_TOPIC -> deadLetter = true;
+                default -> {
+                    // read in the second pass
+                }
             }
         }
         Map<String, Character> typeMap = parseTypes(types);
@@ -188,14 +335,14 @@ public final class MessageCodec {
             m.decodeBody(value);
         }
         boolean jms = bodyType != null;
-        for (Header h : r.headers()) {
-            String k = h.key();
+        for (int i = 0; i < count; i++) {
+            Header h = headers.get(i);
             if (jms) {
-                switch (k) {
-                    case BODY_TYPE, PROPERTY_TYPES, CONNECTION_ID, MESSAGE_ID -> {
+                switch (codes[i]) {
+                    case K_BODY_TYPE, K_PROPERTY_TYPES, K_CONNECTION_ID, K_MESSAGE_ID -> {
                         continue;
                     }
-                    case CORRELATION_ID -> {
+                    case K_CORRELATION_ID -> {
                         Character t = typeMap.get(CORRELATION_ID);
                         if (t != null && t == 'b') {
                             m.setJMSCorrelationIDAsBytes(h.value());
@@ -204,7 +351,7 @@ public final class MessageCodec {
                         }
                         continue;
                     }
-                    case REPLY_TO -> {
+                    case K_REPLY_TO -> {
                         try {
                             m.setJMSReplyTo(StreamBusDestination.fromURI(h.valueAsString()));
                         } catch (InvalidDestinationException e) {
@@ -213,25 +360,25 @@ public final class MessageCodec {
                         }
                         continue;
                     }
-                    case TYPE -> {
+                    case K_TYPE -> {
                         m.setJMSType(h.valueAsString());
                         continue;
                     }
-                    case DELIVERY_MODE -> {
-                        m.setJMSDeliveryMode((int) parseLong(h, DeliveryMode.PERSISTENT));
+                    case K_DELIVERY_MODE -> {
+                        m.setJMSDeliveryMode((int) parseLong(h.value(), DeliveryMode.PERSISTENT));
                         continue;
                     }
-                    case PRIORITY -> {
-                        long p = parseLong(h, Message.DEFAULT_PRIORITY);
+                    case K_PRIORITY -> {
+                        long p = parseLong(h.value(), Message.DEFAULT_PRIORITY);
                         m.setJMSPriority(p < 0 || p > 9 ? Message.DEFAULT_PRIORITY : (int) p);
                         continue;
                     }
-                    case EXPIRATION -> {
-                        m.setJMSExpiration(parseLong(h, 0));
+                    case K_EXPIRATION -> {
+                        m.setJMSExpiration(parseLong(h.value(), 0));
                         continue;
                     }
-                    case DELIVERY_TIME -> {
-                        m.setJMSDeliveryTime(parseLong(h, 0));
+                    case K_DELIVERY_TIME -> {
+                        m.setJMSDeliveryTime(parseLong(h.value(), 0));
                         continue;
                     }
                     default -> {
@@ -239,20 +386,49 @@ public final class MessageCodec {
                     }
                 }
             }
+            String k = h.key();
             String text = h.valueAsString();
-            Character t = typeMap.get(k);
+            Character t = typeMap.isEmpty() ? null : typeMap.get(k);
             m.putPropertyUnchecked(k, t == null ? text : typed(k, text, t, r));
         }
-        DeadLetterProperties.apply(r.headers(), m);
+        if (deadLetter) {
+            DeadLetterProperties.apply(headers, m);
+        }
         long ts = r.timestamp() == ConsumerRecord.NO_TIMESTAMP ? 0 : r.timestamp();
         m.setJMSTimestamp(ts);
         if (m.getJMSDeliveryTime() == 0) {
             m.setJMSDeliveryTime(ts);
         }
         // The sender's id; records written otherwise (or by a provider version before client ids) get their position.
-        m.setJMSMessageID(jms && messageId != null ? messageId : messageId(r.topic(), r.partition(), r.offset()));
+        m.setJMSMessageID(jms && messageId != null ? messageId.valueAsString()
+                : messageId(r.topic(), r.partition(), r.offset()));
         m.setJMSDestination(destination);
         return m;
+    }
+
+    /** What {@code key} is to decode: one of the K_ codes, or {@link #OTHER}. */
+    private static int keyCode(String key) {
+        int len = key.length();
+        if (len >= KEYS_BY_LENGTH.length) {
+            return OTHER;
+        }
+        String[] candidates = KEYS_BY_LENGTH[len];
+        for (int i = 0; i < candidates.length; i++) {
+            if (candidates[i].equals(key)) {
+                return CODES_BY_LENGTH[len][i];
+            }
+        }
+        return OTHER;
+    }
+
+    /** The body type named by a header value: one of the known names without decoding, else the decoded text. */
+    private static String bodyType(byte[] value) {
+        for (int i = 0; i < BODY_TYPE_HEADERS.length; i++) {
+            if (Arrays.equals(BODY_TYPE_HEADERS[i].value(), value)) {
+                return BODY_TYPES[i];
+            }
+        }
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     /** {@code ID:<topic>-<partition>-<offset>}: the id of a record that does not carry one (not sent through JMS). */
@@ -280,9 +456,32 @@ public final class MessageCodec {
         };
     }
 
-    private static long parseLong(Header h, long dflt) {
+    /**
+     * The header value as {@link Long#parseLong} reads its text, or {@code dflt} where that throws. Plain digits (the
+     * values the provider writes, apart from negative ones) are read from the bytes: no String per header.
+     */
+    static long parseLong(byte[] value, long dflt) {
+        int n = value.length;
+        if (n == 1 && value[0] >= '0' && value[0] <= '9') { // a delivery mode, a priority
+            return value[0] - '0';
+        }
+        if (n > 0 && n <= 18) { // 18 digits cannot overflow
+            long v = 0;
+            int i = 0;
+            while (i < n) {
+                int d = value[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                v = v * 10 + d;
+                i++;
+            }
+            if (i == n) {
+                return v;
+            }
+        }
         try {
-            return Long.parseLong(h.valueAsString());
+            return Long.parseLong(new String(value, StandardCharsets.UTF_8));
         } catch (NumberFormatException e) {
             return dflt;
         }

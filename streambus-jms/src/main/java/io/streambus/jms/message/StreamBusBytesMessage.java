@@ -27,7 +27,7 @@ public class StreamBusBytesMessage extends StreamBusMessage implements BytesMess
     private DataInputStream in;
 
     public StreamBusBytesMessage() {
-        startWriting();
+        // The write streams come with the first write: a received message (most of them) never needs them.
     }
 
     private void startWriting() {

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /** The records of one poll, grouped by partition, each partition in offset order. Immutable. */
@@ -42,6 +43,29 @@ public final class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V
 
     @Override
     public Iterator<ConsumerRecord<K, V>> iterator() {
-        return byPartition.values().stream().flatMap(List::stream).iterator();
+        // Partition after partition by hand: a flat-mapped stream's iterator buffers every record on its way.
+        Iterator<List<ConsumerRecord<K, V>>> partitions = byPartition.values().iterator();
+        return new Iterator<>() {
+            private Iterator<ConsumerRecord<K, V>> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (!partitions.hasNext()) {
+                        return false;
+                    }
+                    current = partitions.next().iterator();
+                }
+                return true;
+            }
+
+            @Override
+            public ConsumerRecord<K, V> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
     }
 }

@@ -47,7 +47,7 @@ public final class MessageBlockWriter implements AutoCloseable {
                                      List<Header> headers) {
         beginMessage(offset, timestampNanos, key, value, headers.size());
         for (Header h : headers) {
-            header(h.key(), h.value());
+            header(h);
         }
         return endMessage();
     }
@@ -57,7 +57,7 @@ public final class MessageBlockWriter implements AutoCloseable {
                                      List<Header> headers) {
         beginMessage(offset, timestampNanos, key, value, headers.size());
         for (Header h : headers) {
-            header(h.key(), h.value());
+            header(h);
         }
         return endMessage();
     }
@@ -99,6 +99,18 @@ public final class MessageBlockWriter implements AutoCloseable {
     public MessageBlockWriter header(String key, byte[] value) {
         writeHeaderKey(key);
         writeArray(value);
+        return this;
+    }
+
+    /** As {@link #header(String, byte[])}; a key whose UTF-8 form the header kept is copied, not encoded again. */
+    public MessageBlockWriter header(Header h) {
+        byte[] k = h.encodedKey();
+        if (k == null) {
+            writeHeaderKey(h.key());
+        } else {
+            writeHeaderKey(k, h.key());
+        }
+        writeArray(h.value());
         return this;
     }
 
@@ -179,6 +191,25 @@ public final class MessageBlockWriter implements AutoCloseable {
     }
 
     private void writeHeaderKey(String key) {
+        checkHeaderAllowed();
+        int n = ByteBufUtil.utf8Bytes(key);
+        buf.writeInt(n);
+        int at = buf.writerIndex();
+        ByteBufUtil.reserveAndWriteUtf8(buf, key, n);
+        keyWritten(key, at, n);
+    }
+
+    /** {@code encoded} is {@code key} as UTF-8. */
+    private void writeHeaderKey(byte[] encoded, String key) {
+        checkHeaderAllowed();
+        int n = encoded.length;
+        buf.writeInt(n);
+        int at = buf.writerIndex();
+        buf.writeBytes(encoded);
+        keyWritten(key, at, n);
+    }
+
+    private void checkHeaderAllowed() {
         if (messageStart < 0) {
             throw new IllegalStateException("no message started");
         }
@@ -186,10 +217,10 @@ public final class MessageBlockWriter implements AutoCloseable {
             abortMessage();
             throw new IllegalStateException("more headers than declared");
         }
-        int n = ByteBufUtil.utf8Bytes(key);
-        buf.writeInt(n);
-        int at = buf.writerIndex();
-        ByteBufUtil.reserveAndWriteUtf8(buf, key, n);
+    }
+
+    /** Refuses a duplicate of the key just written at {@code at} ({@code n} bytes), else records it. */
+    private void keyWritten(String key, int at, int n) {
         for (int i = 0; i < headersWritten; i++) {
             if (headerKeys[2 * i + 1] == n && ByteBufUtil.equals(buf, headerKeys[2 * i], buf, at, n)) {
                 abortMessage();

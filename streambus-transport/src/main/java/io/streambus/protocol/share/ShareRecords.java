@@ -3,6 +3,7 @@ package io.streambus.protocol.share;
 import io.streambus.common.Header;
 import io.streambus.protocol.Checks;
 import io.streambus.protocol.PayloadReader;
+import io.streambus.protocol.message.HeaderKeys;
 import io.streambus.protocol.message.Message;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageCursor;
@@ -76,6 +77,7 @@ public final class ShareRecords {
     /** Every record in order, each message with retained slices; the caller releases each record. */
     public List<AcquiredRecord> toRecords() {
         List<AcquiredRecord> list = new ArrayList<>(count);
+        HeaderKeys keys = new HeaderKeys(); // the records mostly carry the same keys: decoded once
         int p = buf.readerIndex() + 4;
         for (int i = 0; i < count; i++) {
             int deliveryCount = buf.getUnsignedShort(p);
@@ -91,7 +93,7 @@ public final class ShareRecords {
             for (int h = 0; h < hc; h++) {
                 int hkl = buf.getInt(p);
                 int hvl = buf.getInt(p + 4 + hkl);
-                headers.add(new Header(buf.toString(p + 4, hkl, StandardCharsets.UTF_8),
+                headers.add(new Header(keys.key(h, buf, p + 4, hkl),
                         ByteBufUtil.getBytes(buf, p + 8 + hkl, hvl)));
                 p += 8 + hkl + hvl;
             }

@@ -34,9 +34,9 @@ import io.streambus.protocol.core.GetOffsetRequest;
 import io.streambus.protocol.core.GetOffsetResponse;
 import io.streambus.protocol.message.Message;
 import io.streambus.protocol.message.MessageBlock;
+import io.streambus.protocol.message.HeaderKeys;
 import io.streambus.protocol.message.MessageCursor;
 import io.streambus.protocol.RequestBody;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,6 +76,8 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
     private final Time time;
     private final MetricsCollector metrics;
     private final Deserializer<K> keyDeserializer;
+    /** Header keys of the records polled (poll is single-threaded). */
+    private final HeaderKeys headerKeys = new HeaderKeys();
     private final Deserializer<V> valueDeserializer;
     private final int fetchMaxBytes;
     private final int maxPollRecords;
@@ -472,9 +474,9 @@ public final class PartitionConsumerImpl<K, V> implements Consumer<K, V> {
         if (c.headerCount() == 0) {
             headers = List.of();
         } else {
-            // Straight from the frame into the API type: one key string and one value copy per header.
+            // Straight from the frame into the API type: one value copy per header, the key mostly one seen before.
             List<Header> h = new ArrayList<>(c.headerCount());
-            c.forEachHeader((b, ki, kl, vi, vl) -> h.add(new Header(b.toString(ki, kl, StandardCharsets.UTF_8),
+            c.forEachHeader((b, ki, kl, vi, vl) -> h.add(new Header(headerKeys.key(h.size(), b, ki, kl),
                     ByteBufUtil.getBytes(b, vi, vl))));
             headers = Collections.unmodifiableList(h);
         }

@@ -275,7 +275,9 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                             + "' twice; header keys must be unique (spec A.5)");
                 }
             }
-            headersSize += MessageBlock.headerSize(ByteBufUtil.utf8Bytes(h.key()), h.value().length);
+            byte[] encodedKey = h.encodedKey();
+            int keyBytes = encodedKey != null ? encodedKey.length : ByteBufUtil.utf8Bytes(h.key());
+            headersSize += MessageBlock.headerSize(keyBytes, h.value().length);
         }
         // A byte[] from the byte-array serializer is copied straight into the batch: no buffer wrapping it.
         Object key = null;
@@ -445,8 +447,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
             w.beginMessageOf(0, timestampNanos, key, value, headers.size());
             try {
                 for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per record
-                    Header h = headers.get(i);
-                    w.header(h.key(), h.value());
+                    w.header(headers.get(i));
                 }
             } catch (DuplicateHeaderException e) {
                 throw new StreamBusException("record for " + tp + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.streambus.camel;
 import io.netty.buffer.ByteBuf;
 import io.streambus.camel.internal.ClientLease;
 import io.streambus.camel.internal.ClientProperties;
+import io.streambus.camel.internal.SortedHeaders;
 import io.streambus.camel.internal.ValueSerializer;
 import io.streambus.camel.internal.txn.ExchangeTransaction;
 import io.streambus.camel.internal.txn.TransactionalProducers;
@@ -52,6 +53,15 @@ import org.slf4j.LoggerFactory;
  */
 public class StreamBusProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBusProducer.class);
+
+    /** The result headers of a single record, set together; the slots follow. */
+    private static final SortedHeaders.Layout RESULT_HEADERS = new SortedHeaders.Layout(
+            StreamBusConstants.RECORD_METADATA, StreamBusConstants.PARTITION, StreamBusConstants.OFFSET,
+            StreamBusConstants.TIMESTAMP);
+    private static final int METADATA_SLOT = 0;
+    private static final int PARTITION_SLOT = 1;
+    private static final int OFFSET_SLOT = 2;
+    private static final int TIMESTAMP_SLOT = 3;
 
     private final StreamBusConfiguration config;
     private ClientLease lease;
@@ -271,11 +281,12 @@ public class StreamBusProducer extends DefaultAsyncProducer {
             } else {
                 lastSendError = null;
                 if (config.isRecordMetadata()) {
-                    Message out = exchange.getMessage();
-                    out.setHeader(StreamBusConstants.RECORD_METADATA, List.of(md));
-                    out.setHeader(StreamBusConstants.PARTITION, md.partition());
-                    out.setHeader(StreamBusConstants.OFFSET, md.offset());
-                    out.setHeader(StreamBusConstants.TIMESTAMP, md.timestamp());
+                    RESULT_HEADERS.newHeaders()
+                            .set(METADATA_SLOT, List.of(md))
+                            .set(PARTITION_SLOT, md.partition())
+                            .set(OFFSET_SLOT, md.offset())
+                            .set(TIMESTAMP_SLOT, md.timestamp())
+                            .applyTo(exchange.getMessage());
                 }
             }
         } finally {

@@ -10,6 +10,7 @@ import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.PartitionInfo;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.State;
 import io.streambus.camel.internal.ConsumerSettings.Mode;
 import io.streambus.camel.internal.PartitionTracker;
+import io.streambus.camel.internal.SortedHeaders;
 import io.streambus.client.ConfigException;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.UnsupportedFeatureException;
@@ -40,7 +41,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -647,20 +647,15 @@ public final class ConsumerTask implements ConsumerWorker {
 
     private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, boolean lastInPartition,
                       boolean lastInPoll) {
-        Message m = RecordExchanges.fillCommon(exchange, settings, rec.headers(), rec.topic(), rec.partition(),
-                rec.offset(), rec.key(), rec.timestamp());
-        if (settings.groupId != null) {
-            m.setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
-        }
+        SortedHeaders h = RecordExchanges.common(rec.topic(), rec.partition(), rec.offset(), rec.key(),
+                rec.timestamp());
+        h.set(RecordExchanges.GROUP_ID, settings.groupId);
         if (settings.lastRecordFlags) {
-            m.setHeader(StreamBusConstants.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
-            m.setHeader(StreamBusConstants.LAST_POLL_RECORD, lastInPoll);
+            h.set(RecordExchanges.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
+            h.set(RecordExchanges.LAST_POLL_RECORD, lastInPoll);
         }
-        StreamBusManualCommit handle = commits.manualCommitHandle(rec.topicPartition(), rec.offset());
-        if (handle != null) {
-            m.setHeader(StreamBusConstants.MANUAL_COMMIT, handle);
-        }
-        m.setBody(rec.value());
+        h.set(RecordExchanges.MANUAL_COMMIT, commits.manualCommitHandle(rec.topicPartition(), rec.offset()));
+        RecordExchanges.apply(exchange, settings, rec.headers(), h).setBody(rec.value());
     }
 
     /**

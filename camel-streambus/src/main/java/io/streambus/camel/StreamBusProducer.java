@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -261,11 +262,41 @@ public class StreamBusProducer extends DefaultAsyncProducer {
      */
     private void sendOne(Producer<Object, Object> p, Exchange exchange, AsyncCallback callback,
                          ProducerRecord<Object, Object> record) {
+        OneSent sent = new OneSent(exchange, callback);
         try {
-            p.send(record, (md, error) -> continueOnWorker(() -> completeOne(exchange, callback, md, error)));
+            p.send(record, sent);
         } catch (RuntimeException e) {
             // A send refused before it was accepted (for example the producer is closing).
-            continueOnWorker(() -> completeOne(exchange, callback, null, e));
+            sent.accept(null, e);
+        }
+    }
+
+    /**
+     * The send callback of one record, and then the task that completes its exchange on the worker pool: one object
+     * per exchange rather than a callback and a task.
+     */
+    private final class OneSent implements BiConsumer<RecordMetadata, Throwable>, Runnable {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        // Written by the thread that calls accept, read by the worker the executor hands the task to.
+        private RecordMetadata metadata;
+        private Throwable error;
+
+        OneSent(Exchange exchange, AsyncCallback callback) {
+            this.exchange = exchange;
+            this.callback = callback;
+        }
+
+        @Override
+        public void accept(RecordMetadata md, Throwable e) {
+            metadata = md;
+            error = e;
+            continueOnWorker(this);
+        }
+
+        @Override
+        public void run() {
+            completeOne(exchange, callback, metadata, error);
         }
     }
 

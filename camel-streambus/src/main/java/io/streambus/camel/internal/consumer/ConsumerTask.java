@@ -543,7 +543,7 @@ public final class ConsumerTask implements ConsumerWorker {
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             batch.forEach((tp, list) -> next.put(tp, list.get(list.size() - 1).offset() + 1));
             commits.prepare(exchange, next);
-            host.processor().process(exchange);
+            host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         } finally {
@@ -616,7 +616,7 @@ public final class ConsumerTask implements ConsumerWorker {
         }
         try {
             commits.prepare(exchange, Map.of(rec.topicPartition(), rec.offset() + 1));
-            host.processor().process(exchange);
+            host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         } finally {

@@ -220,7 +220,7 @@ public final class ShareConsumerTask implements ConsumerWorker {
             return AcknowledgeType.REJECT;
         }
         try {
-            host.processor().process(exchange);
+            host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         } finally {

@@ -532,7 +532,7 @@ public final class ConsumerTask implements ConsumerWorker {
             List<Exchange> items = new ArrayList<>(all.size());
             for (ConsumerRecord<Object, Object> rec : all) {
                 Exchange item = host.createExchange();
-                fill(item, rec, false, false);
+                fill(item, rec, rec.topicPartition(), false, false);
                 items.add(item);
             }
             exchange.getIn().setHeader(StreamBusConstants.BATCH_SIZE, items.size());
@@ -601,7 +601,7 @@ public final class ConsumerTask implements ConsumerWorker {
         Exchange exchange = null;
         try {
             exchange = host.createExchange();
-            fill(exchange, rec, lastInPartition, lastInPoll);
+            fill(exchange, rec, tracker.partition(), lastInPartition, lastInPoll);
         } catch (RuntimeException e) {
             if (exchange != null) {
                 host.releaseExchange(exchange);
@@ -615,7 +615,9 @@ public final class ConsumerTask implements ConsumerWorker {
             return o;
         }
         try {
-            commits.prepare(exchange, Map.of(rec.topicPartition(), rec.offset() + 1));
+            if (commits.prepares()) {
+                commits.prepare(exchange, Map.of(tracker.partition(), rec.offset() + 1));
+            }
             host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -645,8 +647,9 @@ public final class ConsumerTask implements ConsumerWorker {
         return outcome;
     }
 
-    private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, boolean lastInPartition,
-                      boolean lastInPoll) {
+    /** Headers and body of the exchange of {@code rec}, which is of partition {@code tp}. */
+    private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, TopicPartition tp,
+                      boolean lastInPartition, boolean lastInPoll) {
         SortedHeaders h = RecordExchanges.common(rec.topic(), rec.partition(), rec.offset(), rec.key(),
                 rec.timestamp());
         h.set(RecordExchanges.GROUP_ID, settings.groupId);
@@ -654,7 +657,7 @@ public final class ConsumerTask implements ConsumerWorker {
             h.set(RecordExchanges.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
             h.set(RecordExchanges.LAST_POLL_RECORD, lastInPoll);
         }
-        h.set(RecordExchanges.MANUAL_COMMIT, commits.manualCommitHandle(rec.topicPartition(), rec.offset()));
+        h.set(RecordExchanges.MANUAL_COMMIT, commits.manualCommitHandle(tp, rec.offset()));
         RecordExchanges.apply(exchange, settings, rec.headers(), h).setBody(rec.value());
     }
 

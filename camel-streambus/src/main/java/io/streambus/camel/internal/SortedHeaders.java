@@ -11,10 +11,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.HeadersMapFactory;
+import org.apache.camel.util.CaseInsensitiveMap;
 
 /**
  * The headers the component sets on one message, handed to the message in one step rather than one
@@ -25,7 +27,8 @@ import org.apache.camel.spi.HeadersMapFactory;
  * {@code TreeMap} given a {@link SortedMap} in its own order is built instead in one pass without comparisons, and
  * this map is such a {@code SortedMap}: the names are sorted once per {@link Layout}, and each message only fills an
  * array of values. {@link #applyTo} lets the context's {@link HeadersMapFactory} copy it into the map the message
- * keeps, so a custom factory gets the same entries.
+ * keeps, so a custom factory gets the same entries. With Camel's own {@link CaseInsensitiveMap} (the default), it
+ * goes one step further: it clones a map of the same names built once, and sets the values of the clone's entries.
  *
  * <p>Read-only ({@link #put} and the other mutators of {@link AbstractMap} throw); the sub-map views are copies.
  * Not thread-safe: one instance per message, filled and applied by one thread.
@@ -37,14 +40,23 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
      * the order the names were given. Immutable; thread-safe.
      */
     public static final class Layout {
+        /** At most this many names, so that there is one template per combination of set names. */
+        static final int MAX_NAMES = 12;
+
         private final String[] sorted;
         private final int[] position;
+        /** By mask of set sorted positions: the names as a header map with placeholder values, built on first use. */
+        private final AtomicReferenceArray<CaseInsensitiveMap> templates;
 
         /**
          * @param names the header names, distinct ignoring case; slot {@code i} is {@code names[i]}
-         * @throws IllegalArgumentException if two names are equal ignoring case
+         * @throws IllegalArgumentException if two names are equal ignoring case, or there are more than 12
          */
         public Layout(String... names) {
+            if (names.length > MAX_NAMES) {
+                throw new IllegalArgumentException("at most " + MAX_NAMES + " header names, got " + names.length);
+            }
+            templates = new AtomicReferenceArray<>(1 << names.length);
             String[] copy = names.clone();
             for (String n : copy) {
                 Objects.requireNonNull(n, "header name");
@@ -70,11 +82,28 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
         public SortedHeaders newHeaders() {
             return new SortedHeaders(this);
         }
+
+        /** The names of {@code mask} in a header map, never modified once built (so clones can be taken concurrently). */
+        private CaseInsensitiveMap template(int mask) {
+            CaseInsensitiveMap t = templates.get(mask);
+            if (t == null) {
+                CaseInsensitiveMap built = new CaseInsensitiveMap();
+                for (int p = 0; p < sorted.length; p++) {
+                    if ((mask & (1 << p)) != 0) {
+                        built.put(sorted[p], Boolean.TRUE);
+                    }
+                }
+                // Racing threads build equal maps; all use the one that was stored.
+                t = templates.compareAndSet(mask, null, built) ? built : templates.get(mask);
+            }
+            return t;
+        }
     }
 
     private final Layout layout;
     private final Object[] values;
-    private int size;
+    /** Bit p: values[p] is set. */
+    private int mask;
 
     private SortedHeaders(Layout layout) {
         this.layout = layout;
@@ -88,14 +117,12 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
      */
     public SortedHeaders set(int slot, Object value) {
         int p = layout.position[slot];
-        if (values[p] == null) {
-            if (value != null) {
-                size++;
-            }
-        } else if (value == null) {
-            size--;
-        }
         values[p] = value;
+        if (value != null) {
+            mask |= 1 << p;
+        } else {
+            mask &= ~(1 << p);
+        }
         return this;
     }
 
@@ -105,13 +132,18 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
      * already has headers keeps its map and gets one {@code setHeader} per header (its other headers stay).
      */
     public void applyTo(Message message) {
-        if (size == 0) {
+        if (mask == 0) {
             return;
         }
         // hasHeaders() also creates the map with whatever initial headers the message type populates.
         HeadersMapFactory factory = message.hasHeaders() ? null : factory(message);
         if (factory != null) {
-            message.setHeaders(factory.newMap(this));
+            CaseInsensitiveMap template = layout.template(mask);
+            if (factory.isInstanceOf(template)) {
+                message.setHeaders(filledClone(template));
+            } else {
+                message.setHeaders(factory.newMap(this));
+            }
             return;
         }
         for (int p = 0; p < values.length; p++) {
@@ -119,6 +151,20 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
                 message.setHeader(layout.sorted[p], values[p]);
             }
         }
+    }
+
+    /** A clone of {@code template} (built in one pass, as above) with this map's values: both iterate in name order. */
+    private Map<String, Object> filledClone(CaseInsensitiveMap template) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = (Map<String, Object>) template.clone();
+        int p = 0;
+        for (Entry<String, Object> e : copy.entrySet()) {
+            while (values[p] == null) {
+                p++;
+            }
+            e.setValue(values[p++]);
+        }
+        return copy;
     }
 
     private static HeadersMapFactory factory(Message message) {
@@ -134,7 +180,7 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
 
     @Override
     public int size() {
-        return size;
+        return Integer.bitCount(mask);
     }
 
     @Override
@@ -147,7 +193,7 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
 
             @Override
             public int size() {
-                return size;
+                return SortedHeaders.this.size();
             }
         };
     }

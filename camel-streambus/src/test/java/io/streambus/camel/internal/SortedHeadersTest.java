@@ -95,6 +95,28 @@ class SortedHeadersTest {
     }
 
     @Test
+    void messagesGetMapsOfTheirOwn() {
+        Message a = new DefaultExchange(context).getIn();
+        Message b = new DefaultExchange(context).getIn();
+        Message c = new DefaultExchange(context).getIn();
+        filled().applyTo(a);
+        filled().set(0, "payments").set(5, null).applyTo(b);
+        a.setHeader("CamelStreamBusOffset", 1L);
+        a.removeHeader("Alpha");
+        filled().applyTo(c);
+        assertThat(a.getHeaders()).hasSize(4).containsEntry("CamelStreamBusOffset", 1L);
+        assertThat(b.getHeaders()).isInstanceOf(CaseInsensitiveMap.class).hasSize(4)
+                .containsEntry("CamelStreamBusTopic", "payments").containsEntry("CamelStreamBusOffset", 42L);
+        assertThat(c.getHeaders()).isEqualTo(new TreeMap<>(filled())).isNotSameAs(a.getHeaders());
+    }
+
+    @Test
+    void atMostTwelveNames() {
+        assertThatThrownBy(() -> new SortedHeaders.Layout("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l",
+                "m")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aMessageWithHeadersKeepsThemAndItsMap() {
         Message m = new DefaultExchange(context).getIn();
         m.setHeader("camelstreambustopic", "old");

@@ -1,15 +1,9 @@
 package io.streambus.camel.internal;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.camel.CamelContext;
@@ -19,21 +13,22 @@ import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.util.CaseInsensitiveMap;
 
 /**
- * The headers the component sets on one message, handed to the message in one step rather than one
- * {@code setHeader} each.
+ * The headers the component sets on one message, gathered first and then handed to the message together.
  *
- * <p>Why: Camel's default header map is a {@code TreeMap} in {@link String#CASE_INSENSITIVE_ORDER}; every
- * {@code setHeader} walks and rebalances the tree, comparing names that all start with {@code CamelStreamBus}. A
- * {@code TreeMap} given a {@link SortedMap} in its own order is built instead in one pass without comparisons, and
- * this map is such a {@code SortedMap}: the names are sorted once per {@link Layout}, and each message only fills an
- * array of values. {@link #applyTo} lets the context's {@link HeadersMapFactory} copy it into the map the message
- * keeps, so a custom factory gets the same entries. With Camel's own {@link CaseInsensitiveMap} (the default), it
- * goes one step further: it clones a map of the same names built once, and sets the values of the clone's entries.
+ * <p>Why: up to Camel 4.18, Camel's default header map ({@link CaseInsensitiveMap}) is a {@code TreeMap} in
+ * {@link String#CASE_INSENSITIVE_ORDER}, and every {@code setHeader} walks and rebalances the tree, comparing names
+ * that all start with {@code CamelStreamBus} (JFR: a quarter of the consumer thread and of the producer's completing
+ * thread). There, a message without headers instead gets a clone of a map of the same names, built once per
+ * combination of names and never modified ({@code TreeMap.clone} builds the copy in one pass without comparisons),
+ * whose entries then get this message's values. With any other header map (Camel 4.22's {@code CaseInsensitiveMap}
+ * is a hash map; a custom {@link HeadersMapFactory}), or on a message that has headers already, it is one
+ * {@code setHeader} per header, as before.
  *
- * <p>Read-only ({@link #put} and the other mutators of {@link AbstractMap} throw); the sub-map views are copies.
- * Not thread-safe: one instance per message, filled and applied by one thread.
+ * <p>Not thread-safe: one instance per message, filled and applied by one thread.
  */
-public final class SortedHeaders extends AbstractMap<String, Object> implements SortedMap<String, Object> {
+public final class SortedHeaders {
+    /** Whether this Camel's CaseInsensitiveMap is a TreeMap (the one-pass clone pays off and is possible). */
+    private static final boolean TREE_MAP = (Object) new CaseInsensitiveMap() instanceof TreeMap;
 
     /**
      * A fixed set of header names in {@link String#CASE_INSENSITIVE_ORDER}, and slots to set them by, numbered in
@@ -45,8 +40,8 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
 
         private final String[] sorted;
         private final int[] position;
-        /** By mask of set sorted positions: the names as a header map with placeholder values, built on first use. */
-        private final AtomicReferenceArray<CaseInsensitiveMap> templates;
+        /** By mask of set sorted positions: the names in a header map, placeholder values, built on first use. */
+        private final AtomicReferenceArray<TreeMap<String, Object>> templates;
 
         /**
          * @param names the header names, distinct ignoring case; slot {@code i} is {@code names[i]}
@@ -83,24 +78,30 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
             return new SortedHeaders(this);
         }
 
-        /** The names of {@code mask} in a header map, never modified once built (so clones can be taken concurrently). */
-        private CaseInsensitiveMap template(int mask) {
-            CaseInsensitiveMap t = templates.get(mask);
+        /**
+         * The names of {@code mask} in a CaseInsensitiveMap (only called when it is a TreeMap), never modified once
+         * built, so that clones can be taken concurrently.
+         */
+        @SuppressWarnings("unchecked")
+        private TreeMap<String, Object> template(int mask) {
+            TreeMap<String, Object> t = templates.get(mask);
             if (t == null) {
-                CaseInsensitiveMap built = new CaseInsensitiveMap();
+                Map<String, Object> built = new CaseInsensitiveMap();
                 for (int p = 0; p < sorted.length; p++) {
                     if ((mask & (1 << p)) != 0) {
                         built.put(sorted[p], Boolean.TRUE);
                     }
                 }
                 // Racing threads build equal maps; all use the one that was stored.
-                t = templates.compareAndSet(mask, null, built) ? built : templates.get(mask);
+                TreeMap<String, Object> tree = (TreeMap<String, Object>) (Object) built;
+                t = templates.compareAndSet(mask, null, tree) ? tree : templates.get(mask);
             }
             return t;
         }
     }
 
     private final Layout layout;
+    /** By sorted position; null: not set. */
     private final Object[] values;
     /** Bit p: values[p] is set. */
     private int mask;
@@ -126,25 +127,19 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
         return this;
     }
 
-    /**
-     * Sets these headers on {@code message}, as {@code setHeader} of each would. A message without headers gets a
-     * new header map from the context's {@link HeadersMapFactory}, filled from this one in one pass; a message that
-     * already has headers keeps its map and gets one {@code setHeader} per header (its other headers stay).
-     */
+    /** Sets these headers on {@code message}, with the same result as one {@code setHeader} each (see above). */
     public void applyTo(Message message) {
         if (mask == 0) {
             return;
         }
         // hasHeaders() also creates the map with whatever initial headers the message type populates.
-        HeadersMapFactory factory = message.hasHeaders() ? null : factory(message);
-        if (factory != null) {
-            CaseInsensitiveMap template = layout.template(mask);
-            if (factory.isInstanceOf(template)) {
+        if (TREE_MAP && !message.hasHeaders()) {
+            HeadersMapFactory factory = factory(message);
+            TreeMap<String, Object> template = factory != null ? layout.template(mask) : null;
+            if (template != null && factory.isInstanceOf(template)) {
                 message.setHeaders(filledClone(template));
-            } else {
-                message.setHeaders(factory.newMap(this));
+                return;
             }
-            return;
         }
         for (int p = 0; p < values.length; p++) {
             if (values[p] != null) {
@@ -153,12 +148,12 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
         }
     }
 
-    /** A clone of {@code template} (built in one pass, as above) with this map's values: both iterate in name order. */
-    private Map<String, Object> filledClone(CaseInsensitiveMap template) {
+    /** A clone of {@code template} with these values: the clone iterates in name order, as {@link #values} are. */
+    private Map<String, Object> filledClone(TreeMap<String, Object> template) {
         @SuppressWarnings("unchecked")
         Map<String, Object> copy = (Map<String, Object>) template.clone();
         int p = 0;
-        for (Entry<String, Object> e : copy.entrySet()) {
+        for (Map.Entry<String, Object> e : copy.entrySet()) {
             while (values[p] == null) {
                 p++;
             }
@@ -173,91 +168,14 @@ public final class SortedHeaders extends AbstractMap<String, Object> implements 
         return context != null ? context.getCamelContextExtension().getHeadersMapFactory() : null;
     }
 
-    @Override
-    public Comparator<? super String> comparator() {
-        return String.CASE_INSENSITIVE_ORDER;
-    }
-
-    @Override
-    public int size() {
-        return Integer.bitCount(mask);
-    }
-
-    @Override
-    public Set<Entry<String, Object>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public Iterator<Entry<String, Object>> iterator() {
-                return new Entries();
-            }
-
-            @Override
-            public int size() {
-                return SortedHeaders.this.size();
-            }
-        };
-    }
-
-    @Override
-    public String firstKey() {
+    /** The set headers in name order, as a new map (for tests and logs). */
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (int p = 0; p < values.length; p++) {
             if (values[p] != null) {
-                return layout.sorted[p];
+                m.put(layout.sorted[p], values[p]);
             }
         }
-        throw new NoSuchElementException();
-    }
-
-    @Override
-    public String lastKey() {
-        for (int p = values.length - 1; p >= 0; p--) {
-            if (values[p] != null) {
-                return layout.sorted[p];
-            }
-        }
-        throw new NoSuchElementException();
-    }
-
-    @Override
-    public SortedMap<String, Object> subMap(String fromKey, String toKey) {
-        return new TreeMap<>(this).subMap(fromKey, toKey);
-    }
-
-    @Override
-    public SortedMap<String, Object> headMap(String toKey) {
-        return new TreeMap<>(this).headMap(toKey);
-    }
-
-    @Override
-    public SortedMap<String, Object> tailMap(String fromKey) {
-        return new TreeMap<>(this).tailMap(fromKey);
-    }
-
-    /** The set headers in name order. */
-    private final class Entries implements Iterator<Entry<String, Object>> {
-        private int next = advance(0);
-
-        private int advance(int from) {
-            int p = from;
-            while (p < values.length && values[p] == null) {
-                p++;
-            }
-            return p;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next < values.length;
-        }
-
-        @Override
-        public Entry<String, Object> next() {
-            if (next >= values.length) {
-                throw new NoSuchElementException();
-            }
-            Entry<String, Object> e = new SimpleImmutableEntry<>(layout.sorted[next], values[next]);
-            next = advance(next + 1);
-            return e;
-        }
+        return m;
     }
 }

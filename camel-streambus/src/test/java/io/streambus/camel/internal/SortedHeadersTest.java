@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The sorted header set and how it is handed to a message: same entries as one setHeader each. */
+/**
+ * The gathered headers and how they are handed to a message: the same entries as one setHeader each, whatever the
+ * header map (compat-camel422 runs this on Camel 4.22, whose CaseInsensitiveMap is a hash map).
+ */
 class SortedHeadersTest {
     private static final SortedHeaders.Layout LAYOUT = new SortedHeaders.Layout(
             "CamelStreamBusTopic", "CamelStreamBusPartition", "CamelStreamBusOffset", "CamelMessageTimestamp",
@@ -47,23 +48,16 @@ class SortedHeadersTest {
     }
 
     @Test
-    void iteratesTheSetHeadersInCaseInsensitiveOrder() {
-        SortedHeaders h = filled();
-        assertThat(h.comparator()).isSameAs(String.CASE_INSENSITIVE_ORDER);
-        assertThat(h).hasSize(5).doesNotContainKey("zeta");
-        assertThat(new ArrayList<>(h.keySet())).containsExactly("Alpha", "CamelMessageTimestamp",
+    void holdsTheSetHeadersInCaseInsensitiveOrder() {
+        assertThat(new ArrayList<>(filled().toMap().keySet())).containsExactly("Alpha", "CamelMessageTimestamp",
                 "CamelStreamBusOffset", "CamelStreamBusPartition", "CamelStreamBusTopic");
-        assertThat(h.firstKey()).isEqualTo("Alpha");
-        assertThat(h.lastKey()).isEqualTo("CamelStreamBusTopic");
-        assertThat(h.headMap("CamelStreamBusOffset")).containsOnlyKeys("Alpha", "CamelMessageTimestamp");
-        assertThat(h.get("CamelStreamBusPartition")).isEqualTo(3);
+        assertThat(filled().toMap().get("CamelStreamBusPartition")).isEqualTo(3);
     }
 
     @Test
     void settingNullLeavesAHeaderOut() {
-        SortedHeaders h = filled().set(5, null).set(4, null);
-        assertThat(h).hasSize(4).doesNotContainKeys("Alpha", "zeta");
-        assertThat(LAYOUT.newHeaders()).isEmpty();
+        assertThat(filled().set(5, null).set(4, null).toMap()).hasSize(4).doesNotContainKeys("Alpha", "zeta");
+        assertThat(LAYOUT.newHeaders().toMap()).isEmpty();
     }
 
     @Test
@@ -88,7 +82,7 @@ class SortedHeadersTest {
         m.setHeader("Other", "x");
         assertThat(headers).hasSize(6).containsEntry("CamelStreamBusOffset", 43L);
         Map<String, Object> bySetHeader = new CaseInsensitiveMap();
-        filled().forEach(bySetHeader::put);
+        filled().toMap().forEach(bySetHeader::put);
         bySetHeader.put("camelStreamBusOffset", 43L);
         bySetHeader.put("Other", "x");
         assertThat(new ArrayList<>(headers.entrySet())).isEqualTo(new ArrayList<>(bySetHeader.entrySet()));
@@ -107,7 +101,7 @@ class SortedHeadersTest {
         assertThat(a.getHeaders()).hasSize(4).containsEntry("CamelStreamBusOffset", 1L);
         assertThat(b.getHeaders()).isInstanceOf(CaseInsensitiveMap.class).hasSize(4)
                 .containsEntry("CamelStreamBusTopic", "payments").containsEntry("CamelStreamBusOffset", 42L);
-        assertThat(c.getHeaders()).isEqualTo(new TreeMap<>(filled())).isNotSameAs(a.getHeaders());
+        assertThat(c.getHeaders()).isEqualTo(filled().toMap()).isNotSameAs(a.getHeaders());
     }
 
     @Test
@@ -136,8 +130,7 @@ class SortedHeadersTest {
         try {
             Message m = new DefaultExchange(hashed).getIn();
             filled().applyTo(m);
-            assertThat(m.getHeaders()).isInstanceOf(java.util.HashMap.class)
-                    .isEqualTo(new TreeMap<>(filled()));
+            assertThat(m.getHeaders()).isInstanceOf(java.util.HashMap.class).isEqualTo(filled().toMap());
         } finally {
             hashed.stop();
         }
@@ -148,7 +141,5 @@ class SortedHeadersTest {
         Message m = new DefaultExchange(context).getIn();
         LAYOUT.newHeaders().applyTo(m);
         assertThat(m.getHeaders()).isEmpty();
-        List<String> none = new ArrayList<>(LAYOUT.newHeaders().keySet());
-        assertThat(none).isEmpty();
     }
 }

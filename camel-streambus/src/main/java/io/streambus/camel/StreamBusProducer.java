@@ -3,6 +3,7 @@ package io.streambus.camel;
 import io.netty.buffer.ByteBuf;
 import io.streambus.camel.internal.ClientLease;
 import io.streambus.camel.internal.ClientProperties;
+import io.streambus.camel.internal.SortedHeaders;
 import io.streambus.camel.internal.ValueSerializer;
 import io.streambus.camel.internal.txn.ExchangeTransaction;
 import io.streambus.camel.internal.txn.TransactionalProducers;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -52,6 +54,15 @@ import org.slf4j.LoggerFactory;
  */
 public class StreamBusProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBusProducer.class);
+
+    /** The result headers of a single record, set together; the slots follow. */
+    private static final SortedHeaders.Layout RESULT_HEADERS = new SortedHeaders.Layout(
+            StreamBusConstants.RECORD_METADATA, StreamBusConstants.PARTITION, StreamBusConstants.OFFSET,
+            StreamBusConstants.TIMESTAMP);
+    private static final int METADATA_SLOT = 0;
+    private static final int PARTITION_SLOT = 1;
+    private static final int OFFSET_SLOT = 2;
+    private static final int TIMESTAMP_SLOT = 3;
 
     private final StreamBusConfiguration config;
     private ClientLease lease;
@@ -251,11 +262,41 @@ public class StreamBusProducer extends DefaultAsyncProducer {
      */
     private void sendOne(Producer<Object, Object> p, Exchange exchange, AsyncCallback callback,
                          ProducerRecord<Object, Object> record) {
+        OneSent sent = new OneSent(exchange, callback);
         try {
-            p.send(record, (md, error) -> continueOnWorker(() -> completeOne(exchange, callback, md, error)));
+            p.send(record, sent);
         } catch (RuntimeException e) {
             // A send refused before it was accepted (for example the producer is closing).
-            continueOnWorker(() -> completeOne(exchange, callback, null, e));
+            sent.accept(null, e);
+        }
+    }
+
+    /**
+     * The send callback of one record, and then the task that completes its exchange on the worker pool: one object
+     * per exchange rather than a callback and a task.
+     */
+    private final class OneSent implements BiConsumer<RecordMetadata, Throwable>, Runnable {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        // Written by the thread that calls accept, read by the worker the executor hands the task to.
+        private RecordMetadata metadata;
+        private Throwable error;
+
+        OneSent(Exchange exchange, AsyncCallback callback) {
+            this.exchange = exchange;
+            this.callback = callback;
+        }
+
+        @Override
+        public void accept(RecordMetadata md, Throwable e) {
+            metadata = md;
+            error = e;
+            continueOnWorker(this);
+        }
+
+        @Override
+        public void run() {
+            completeOne(exchange, callback, metadata, error);
         }
     }
 
@@ -271,11 +312,12 @@ public class StreamBusProducer extends DefaultAsyncProducer {
             } else {
                 lastSendError = null;
                 if (config.isRecordMetadata()) {
-                    Message out = exchange.getMessage();
-                    out.setHeader(StreamBusConstants.RECORD_METADATA, List.of(md));
-                    out.setHeader(StreamBusConstants.PARTITION, md.partition());
-                    out.setHeader(StreamBusConstants.OFFSET, md.offset());
-                    out.setHeader(StreamBusConstants.TIMESTAMP, md.timestamp());
+                    RESULT_HEADERS.newHeaders()
+                            .set(METADATA_SLOT, List.of(md))
+                            .set(PARTITION_SLOT, md.partition())
+                            .set(OFFSET_SLOT, md.offset())
+                            .set(TIMESTAMP_SLOT, md.timestamp())
+                            .applyTo(exchange.getMessage());
                 }
             }
         } finally {

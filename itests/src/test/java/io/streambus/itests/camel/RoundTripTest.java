@@ -122,6 +122,68 @@ class RoundTripTest {
     }
 
     @Test
+    void everyDocumentedHeaderIsSetWithItsTypeOnMessagesWithAndWithoutHeaders() throws Exception {
+        String topic = BrokerSupport.uniqueTopic("documented");
+        sb.createTopic(topic, 1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(topic, "groupId=documented&autoOffsetReset=earliest&allowManualCommit=true"))
+                        .routeId("in").to("mock:out");
+            }
+        });
+        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
+        out.expectedMessageCount(2);
+
+        // no headers at all: the result headers are the message's only headers
+        Exchange bare = template.request(uri(topic, ""), e -> e.getIn().setBody("bare"));
+        // headers of its own, which stay
+        Exchange own = template.request(uri(topic, ""), e -> {
+            e.getIn().setBody("own");
+            e.getIn().setHeader("app", "billing");
+        });
+        long offset = 0;
+        for (Exchange sent : List.of(bare, own)) {
+            assertThat(sent.getException()).isNull();
+            org.apache.camel.Message m = sent.getMessage();
+            assertThat(m.getHeader(StreamBusConstants.PARTITION)).isInstanceOf(Integer.class).isEqualTo(0);
+            assertThat(m.getHeader(StreamBusConstants.OFFSET)).isInstanceOf(Long.class).isEqualTo(offset);
+            assertThat(m.getHeader(StreamBusConstants.TIMESTAMP)).isInstanceOf(Long.class);
+            List<?> md = m.getHeader(StreamBusConstants.RECORD_METADATA, List.class);
+            assertThat(md).hasSize(1);
+            RecordMetadata only = (RecordMetadata) md.get(0);
+            assertThat(only.offset()).isEqualTo(offset);
+            assertThat(only.timestamp()).isEqualTo(m.getHeader(StreamBusConstants.TIMESTAMP));
+            // Camel's header map: case-insensitive, and open to more headers
+            assertThat(m.getHeader("camelstreambusoffset")).isEqualTo(offset);
+            m.setHeader("later", 1);
+            assertThat(m.getHeader("LATER")).isEqualTo(1);
+            offset++;
+        }
+        assertThat(bare.getMessage().getHeaders()).containsOnlyKeys(StreamBusConstants.PARTITION,
+                StreamBusConstants.OFFSET, StreamBusConstants.TIMESTAMP, StreamBusConstants.RECORD_METADATA, "later");
+        assertThat(own.getMessage().getHeader("app")).isEqualTo("billing");
+
+        out.assertIsSatisfied(10_000);
+        for (int i = 0; i < 2; i++) {
+            org.apache.camel.Message m = out.getExchanges().get(i).getIn();
+            assertThat(m.getHeader(StreamBusConstants.TOPIC)).isInstanceOf(String.class).isEqualTo(topic);
+            assertThat(m.getHeader(StreamBusConstants.PARTITION)).isInstanceOf(Integer.class).isEqualTo(0);
+            assertThat(m.getHeader(StreamBusConstants.OFFSET)).isInstanceOf(Long.class).isEqualTo((long) i);
+            assertThat(m.getHeader(StreamBusConstants.TIMESTAMP)).isInstanceOf(Long.class)
+                    .isEqualTo(m.getHeader(Exchange.MESSAGE_TIMESTAMP));
+            assertThat(m.getHeader(StreamBusConstants.GROUP_ID)).isInstanceOf(String.class).isEqualTo("documented");
+            assertThat(m.getHeader(StreamBusConstants.LAST_RECORD_BEFORE_COMMIT)).isInstanceOf(Boolean.class);
+            assertThat(m.getHeader(StreamBusConstants.LAST_POLL_RECORD)).isInstanceOf(Boolean.class);
+            assertThat(m.getHeader(StreamBusConstants.MANUAL_COMMIT))
+                    .isInstanceOf(io.streambus.camel.consumer.StreamBusManualCommit.class);
+            assertThat(m.getHeaders()).doesNotContainKey(StreamBusConstants.KEY);
+            assertThat(m.getHeader("camelStreamBusTopic")).isEqualTo(topic);
+        }
+        assertThat(out.getExchanges().get(1).getIn().getHeaders()).hasSize(10).containsKey("app");
+    }
+
+    @Test
     void bodiesAreConvertedAndListsAreSentAsOneRecordEach() throws Exception {
         String topic = BrokerSupport.uniqueTopic("bodies");
         sb.createTopic(topic, 1);

@@ -61,6 +61,11 @@ interface CommitManager {
         return CompletableFuture.failedFuture(notAssigned(partition, nextOffset));
     }
 
+    /** Whether {@link #prepare} does anything; when not, the consumer does not build its argument. Default: false. */
+    default boolean prepares() {
+        return false;
+    }
+
     /**
      * Called before the route gets the exchange of these records. Default: nothing (a transacted consumer leaves
      * the offsets on the exchange for its transaction).

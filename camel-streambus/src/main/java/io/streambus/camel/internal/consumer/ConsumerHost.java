@@ -4,7 +4,6 @@ import io.streambus.camel.StreamBusClientFactory;
 import io.streambus.client.StreamBusClient;
 import io.streambus.common.TopicPartition;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.spi.ExceptionHandler;
 
 /** What a consumer thread needs from the Camel consumer that runs it. */
@@ -14,7 +13,8 @@ public interface ConsumerHost {
 
     void releaseExchange(Exchange exchange);
 
-    Processor processor();
+    /** Runs the route for {@code exchange} on the calling thread, until the exchange is done. */
+    void process(Exchange exchange) throws Exception;
 
     ExceptionHandler exceptionHandler();
 

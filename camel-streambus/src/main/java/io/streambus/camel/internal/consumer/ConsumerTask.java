@@ -10,6 +10,7 @@ import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.PartitionInfo;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.State;
 import io.streambus.camel.internal.ConsumerSettings.Mode;
 import io.streambus.camel.internal.PartitionTracker;
+import io.streambus.camel.internal.SortedHeaders;
 import io.streambus.client.ConfigException;
 import io.streambus.client.StreamBusClient;
 import io.streambus.client.UnsupportedFeatureException;
@@ -40,7 +41,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -532,7 +532,7 @@ public final class ConsumerTask implements ConsumerWorker {
             List<Exchange> items = new ArrayList<>(all.size());
             for (ConsumerRecord<Object, Object> rec : all) {
                 Exchange item = host.createExchange();
-                fill(item, rec, false, false);
+                fill(item, rec, rec.topicPartition(), false, false);
                 items.add(item);
             }
             exchange.getIn().setHeader(StreamBusConstants.BATCH_SIZE, items.size());
@@ -543,7 +543,7 @@ public final class ConsumerTask implements ConsumerWorker {
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             batch.forEach((tp, list) -> next.put(tp, list.get(list.size() - 1).offset() + 1));
             commits.prepare(exchange, next);
-            host.processor().process(exchange);
+            host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         } finally {
@@ -601,7 +601,7 @@ public final class ConsumerTask implements ConsumerWorker {
         Exchange exchange = null;
         try {
             exchange = host.createExchange();
-            fill(exchange, rec, lastInPartition, lastInPoll);
+            fill(exchange, rec, tracker.partition(), lastInPartition, lastInPoll);
         } catch (RuntimeException e) {
             if (exchange != null) {
                 host.releaseExchange(exchange);
@@ -615,8 +615,10 @@ public final class ConsumerTask implements ConsumerWorker {
             return o;
         }
         try {
-            commits.prepare(exchange, Map.of(rec.topicPartition(), rec.offset() + 1));
-            host.processor().process(exchange);
+            if (commits.prepares()) {
+                commits.prepare(exchange, Map.of(tracker.partition(), rec.offset() + 1));
+            }
+            host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         } finally {
@@ -645,22 +647,18 @@ public final class ConsumerTask implements ConsumerWorker {
         return outcome;
     }
 
-    private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, boolean lastInPartition,
-                      boolean lastInPoll) {
-        Message m = RecordExchanges.fillCommon(exchange, settings, rec.headers(), rec.topic(), rec.partition(),
-                rec.offset(), rec.key(), rec.timestamp());
-        if (settings.groupId != null) {
-            m.setHeader(StreamBusConstants.GROUP_ID, settings.groupId);
-        }
+    /** Headers and body of the exchange of {@code rec}, which is of partition {@code tp}. */
+    private void fill(Exchange exchange, ConsumerRecord<Object, Object> rec, TopicPartition tp,
+                      boolean lastInPartition, boolean lastInPoll) {
+        SortedHeaders h = RecordExchanges.common(rec.topic(), rec.partition(), rec.offset(), rec.key(),
+                rec.timestamp());
+        h.set(RecordExchanges.GROUP_ID, settings.groupId);
         if (settings.lastRecordFlags) {
-            m.setHeader(StreamBusConstants.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
-            m.setHeader(StreamBusConstants.LAST_POLL_RECORD, lastInPoll);
+            h.set(RecordExchanges.LAST_RECORD_BEFORE_COMMIT, lastInPartition);
+            h.set(RecordExchanges.LAST_POLL_RECORD, lastInPoll);
         }
-        StreamBusManualCommit handle = commits.manualCommitHandle(rec.topicPartition(), rec.offset());
-        if (handle != null) {
-            m.setHeader(StreamBusConstants.MANUAL_COMMIT, handle);
-        }
-        m.setBody(rec.value());
+        h.set(RecordExchanges.MANUAL_COMMIT, commits.manualCommitHandle(tp, rec.offset()));
+        RecordExchanges.apply(exchange, settings, rec.headers(), h).setBody(rec.value());
     }
 
     /**

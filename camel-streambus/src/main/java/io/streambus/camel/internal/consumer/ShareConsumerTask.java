@@ -1,9 +1,9 @@
 package io.streambus.camel.internal.consumer;
 
-import io.streambus.camel.StreamBusConstants;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo;
 import io.streambus.camel.consumer.StreamBusConsumerTaskInfo.State;
 import io.streambus.camel.internal.ConsumerSettings;
+import io.streambus.camel.internal.SortedHeaders;
 import io.streambus.client.ClientConfig;
 import io.streambus.client.UnsupportedFeatureException;
 import io.streambus.client.WakeupException;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,7 +220,7 @@ public final class ShareConsumerTask implements ConsumerWorker {
             return AcknowledgeType.REJECT;
         }
         try {
-            host.processor().process(exchange);
+            host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         } finally {
@@ -254,11 +253,11 @@ public final class ShareConsumerTask implements ConsumerWorker {
     }
 
     private void fill(Exchange exchange, ShareRecord<Object, Object> rec) {
-        Message m = RecordExchanges.fillCommon(exchange, settings, rec.headers(), rec.topic(), rec.partition(),
-                rec.offset(), rec.key(), rec.timestamp());
-        m.setHeader(StreamBusConstants.GROUP_ID, settings.shareGroup);
-        m.setHeader(StreamBusConstants.DELIVERY_COUNT, rec.deliveryCount());
-        m.setBody(rec.value());
+        SortedHeaders h = RecordExchanges.common(rec.topic(), rec.partition(), rec.offset(), rec.key(),
+                rec.timestamp());
+        h.set(RecordExchanges.GROUP_ID, settings.shareGroup);
+        h.set(RecordExchanges.DELIVERY_COUNT, rec.deliveryCount());
+        RecordExchanges.apply(exchange, settings, rec.headers(), h).setBody(rec.value());
     }
 
     private void closeSource() {

@@ -31,6 +31,11 @@ final class TransactionCommitManager implements CommitManager {
     }
 
     @Override
+    public boolean prepares() {
+        return true;
+    }
+
+    @Override
     public void prepare(Exchange exchange, Map<TopicPartition, Long> nextOffsets) {
         exchange.setProperty(ConsumedOffsets.PROPERTY, new ConsumedOffsets(group.get(), nextOffsets));
     }

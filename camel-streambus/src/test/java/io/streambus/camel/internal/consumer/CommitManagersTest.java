@@ -148,6 +148,15 @@ class CommitManagersTest {
     }
 
     @Test
+    void onlyTheTransactionManagerPreparesExchanges() {
+        // the consumer builds prepare's offsets map only for a manager that uses it
+        assertThat(manager("txn").prepares()).isTrue();
+        for (String mode : List.of("auto", "manual", "none")) {
+            assertThat(manager(mode).prepares()).as(mode).isFalse();
+        }
+    }
+
+    @Test
     void transactedOffsetsRideTheExchangeAndOnlyOthersAreCommittedDirectlyAndAtOnce() {
         CommitManager m = manager("txn");
         PartitionTracker t0 = handled(TP);

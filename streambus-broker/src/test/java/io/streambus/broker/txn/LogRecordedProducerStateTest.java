@@ -4,6 +4,10 @@ import static io.streambus.broker.txn.EosTestSupport.fetchCommitted;
 import static io.streambus.broker.txn.EosTestSupport.readAll;
 import static io.streambus.broker.txn.EosTestSupport.sequenced;
 import static io.streambus.broker.txn.EosTestSupport.transactional;
+import static io.streambus.broker.txn.PowerLoss.broker;
+import static io.streambus.broker.txn.PowerLoss.cut;
+import static io.streambus.broker.txn.PowerLoss.journal;
+import static io.streambus.broker.txn.PowerLoss.unclean;
 import static io.streambus.broker.txn.TransactionsTest.addPartition;
 import static io.streambus.broker.txn.TransactionsTest.endTxn;
 import static io.streambus.broker.txn.TransactionsTest.init;
@@ -19,10 +23,8 @@ import io.streambus.protocol.txn.InitProducerIdRequest;
 import io.streambus.protocol.txn.InitProducerIdResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -41,20 +43,10 @@ class LogRecordedProducerStateTest {
     @TempDir
     Path dir;
 
-    private EmbeddedBroker broker(Path data) {
-        return EmbeddedBroker.builder().dataDir(data).exactlyOnce(TransactionsTest.txnConfig()).build();
-    }
-
-    private static Path journal(Path data) {
-        return data.resolve(EosService.DIRECTORY).resolve("partitions").resolve("t").resolve("0.journal");
-    }
-
     /** Leaves the journal as a power loss after the append would: the records from {@code size} on are lost. */
     private static void losePowerKeepingSegment(Path data, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(journal(data), StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        }
-        Files.deleteIfExists(data.resolve("topics").resolve("t").resolve("partition-0").resolve(".clean-shutdown"));
+        cut(journal(data), size);
+        unclean(data);
     }
 
     @Test
@@ -89,8 +81,7 @@ class LogRecordedProducerStateTest {
             }
             // The rebuild wrote what it found to the journal: another such restart still knows the batch.
             b.stop();
-            Files.deleteIfExists(data.resolve("topics").resolve("t").resolve("partition-0")
-                    .resolve(".clean-shutdown"));
+            unclean(data);
             try (TestClient c = TestClient.connect(b.start())) {
                 assertThat(c.send(sequenced("t", 0, pid, (short) 0, 1, false, "b", "c"))
                         .body(ProduceResponse.class).baseOffset()).isEqualTo(2);

@@ -4,6 +4,11 @@ import static io.streambus.broker.txn.EosTestSupport.fetchCommitted;
 import static io.streambus.broker.txn.EosTestSupport.readAll;
 import static io.streambus.broker.txn.EosTestSupport.sequenced;
 import static io.streambus.broker.txn.EosTestSupport.transactional;
+import static io.streambus.broker.txn.PowerLoss.broker;
+import static io.streambus.broker.txn.PowerLoss.cut;
+import static io.streambus.broker.txn.PowerLoss.journal;
+import static io.streambus.broker.txn.PowerLoss.segment;
+import static io.streambus.broker.txn.PowerLoss.unclean;
 import static io.streambus.broker.txn.TransactionsTest.addPartition;
 import static io.streambus.broker.txn.TransactionsTest.endTxn;
 import static io.streambus.broker.txn.TransactionsTest.init;
@@ -18,10 +23,8 @@ import io.streambus.protocol.core.ProduceResponse;
 import io.streambus.protocol.txn.InitProducerIdRequest;
 import io.streambus.protocol.txn.InitProducerIdResponse;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,28 +41,6 @@ class SnapshotBeyondLogEndTest {
     @TempDir
     Path dir;
 
-    private EmbeddedBroker broker(Path data) {
-        return EmbeddedBroker.builder().dataDir(data).exactlyOnce(TransactionsTest.txnConfig()).build();
-    }
-
-    private static Path partitionDir(Path data) {
-        return data.resolve("topics").resolve("t").resolve("partition-0");
-    }
-
-    private static Path journal(Path data) {
-        return data.resolve(EosService.DIRECTORY).resolve("partitions").resolve("t").resolve("0.journal");
-    }
-
-    private static Path segment(Path data) {
-        return partitionDir(data).resolve("00000000000000000000.log");
-    }
-
-    private static void cut(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        }
-    }
-
     /**
      * Stops the broker and turns its journal into a snapshot that describes every batch: the records from
      * {@code journalSize} on are cut away, and the restart finds their batches in the log and rewrites the journal.
@@ -67,7 +48,7 @@ class SnapshotBeyondLogEndTest {
     private static void snapshotByRebuild(EmbeddedBroker b, Path data, long journalSize) throws IOException {
         b.stop();
         cut(journal(data), journalSize);
-        Files.delete(partitionDir(data).resolve(".clean-shutdown"));
+        unclean(data);
         b.start();
         b.stop();
     }
@@ -75,7 +56,7 @@ class SnapshotBeyondLogEndTest {
     /** A power loss that loses the log's tail from byte {@code segmentSize} on; the journal's snapshot survives. */
     private static void loseLogTail(Path data, long segmentSize) throws IOException {
         cut(segment(data), segmentSize);
-        Files.delete(partitionDir(data).resolve(".clean-shutdown"));
+        unclean(data);
     }
 
     private static ProduceResponse produce(TestClient c, long pid, int seq, String... values) throws IOException {

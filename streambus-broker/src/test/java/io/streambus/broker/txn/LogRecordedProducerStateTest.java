@@ -5,12 +5,11 @@ import static io.streambus.broker.txn.EosTestSupport.readAll;
 import static io.streambus.broker.txn.EosTestSupport.sequenced;
 import static io.streambus.broker.txn.EosTestSupport.transactional;
 import static io.streambus.broker.txn.PowerLoss.broker;
+import static io.streambus.broker.txn.PowerLoss.committedOneAndBegun;
 import static io.streambus.broker.txn.PowerLoss.cut;
 import static io.streambus.broker.txn.PowerLoss.journal;
 import static io.streambus.broker.txn.PowerLoss.unclean;
-import static io.streambus.broker.txn.TransactionsTest.addPartition;
 import static io.streambus.broker.txn.TransactionsTest.endTxn;
-import static io.streambus.broker.txn.TransactionsTest.init;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streambus.broker.EmbeddedBroker;
@@ -97,12 +96,7 @@ class LogRecordedProducerStateTest {
             InitProducerIdResponse p;
             long journalBefore;
             try (TestClient c = TestClient.connect(b.start())) {
-                c.send(new CreateTopicRequest("t", 1, 1));
-                p = init(c, "tx", 0);
-                addPartition(c, "tx", p, "t", 0);
-                c.send(transactional("t", 0, p.producerId(), p.producerEpoch(), "committed")); // 0
-                assertThat(endTxn(c, "tx", p, true)).isZero();
-                addPartition(c, "tx", p, "t", 0);
+                p = committedOneAndBegun(c);
                 journalBefore = Files.size(journal(data));
                 c.send(transactional("t", 0, p.producerId(), p.producerEpoch(), "open"));      // 1
                 c.send(TestClient.produce("t", 0, "plain"));                                    // 2

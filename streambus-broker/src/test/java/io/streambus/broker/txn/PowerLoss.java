@@ -1,6 +1,15 @@
 package io.streambus.broker.txn;
 
+import static io.streambus.broker.txn.EosTestSupport.transactional;
+import static io.streambus.broker.txn.TransactionsTest.addPartition;
+import static io.streambus.broker.txn.TransactionsTest.endTxn;
+import static io.streambus.broker.txn.TransactionsTest.init;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streambus.broker.EmbeddedBroker;
+import io.streambus.broker.testing.TestClient;
+import io.streambus.protocol.core.CreateTopicRequest;
+import io.streambus.protocol.txn.InitProducerIdResponse;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -43,5 +52,21 @@ final class PowerLoss {
     /** Removes the partition's clean-shutdown marker, so the next open recovers the log as after a crash. */
     static void unclean(Path data) throws IOException {
         Files.deleteIfExists(partitionDir(data).resolve(".clean-shutdown"));
+    }
+
+    /**
+     * Creates topic {@code t} (1 partition), commits one record ("committed", offset 0) in a transaction of
+     * transactional id {@code tx}, and adds the partition to the producer's next transaction.
+     *
+     * @return the producer of {@code tx}
+     */
+    static InitProducerIdResponse committedOneAndBegun(TestClient c) throws IOException {
+        c.send(new CreateTopicRequest("t", 1, 1));
+        InitProducerIdResponse p = init(c, "tx", 0);
+        addPartition(c, "tx", p, "t", 0);
+        c.send(transactional("t", 0, p.producerId(), p.producerEpoch(), "committed")); // 0
+        assertThat(endTxn(c, "tx", p, true)).isZero();
+        addPartition(c, "tx", p, "t", 0);
+        return p;
     }
 }

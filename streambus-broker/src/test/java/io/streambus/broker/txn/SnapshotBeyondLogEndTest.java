@@ -5,6 +5,7 @@ import static io.streambus.broker.txn.EosTestSupport.readAll;
 import static io.streambus.broker.txn.EosTestSupport.sequenced;
 import static io.streambus.broker.txn.EosTestSupport.transactional;
 import static io.streambus.broker.txn.PowerLoss.broker;
+import static io.streambus.broker.txn.PowerLoss.committedOneAndBegun;
 import static io.streambus.broker.txn.PowerLoss.cut;
 import static io.streambus.broker.txn.PowerLoss.journal;
 import static io.streambus.broker.txn.PowerLoss.segment;
@@ -148,12 +149,7 @@ class SnapshotBeyondLogEndTest {
             long segmentSize;
             long journalSize;
             try (TestClient c = TestClient.connect(b.start())) {
-                c.send(new CreateTopicRequest("t", 1, 1));
-                p = init(c, "tx", 0);
-                addPartition(c, "tx", p, "t", 0);
-                c.send(transactional("t", 0, p.producerId(), p.producerEpoch(), "committed")); // 0
-                assertThat(endTxn(c, "tx", p, true)).isZero();
-                addPartition(c, "tx", p, "t", 0);
+                p = committedOneAndBegun(c);
                 segmentSize = Files.size(segment(data));
                 journalSize = Files.size(journal(data));
                 ProduceResponse open = c.send(sequenced("t", 0, p.producerId(), p.producerEpoch(), 0, true, "open"))

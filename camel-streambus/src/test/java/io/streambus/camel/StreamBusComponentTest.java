@@ -10,28 +10,17 @@ import io.streambus.client.producer.Partitioner;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ResolveEndpointFailedException;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Component, endpoint and configuration without a broker: option binding, inheritance, validation, mapping. */
 class StreamBusComponentTest {
-    private CamelContext context;
-
-    @BeforeEach
-    void start() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stop() {
-        context.stop();
-    }
+    @RegisterExtension
+    final StartedCamelContext camel = new StartedCamelContext();
+    private final CamelContext context = camel.context();
 
     private StreamBusEndpoint endpoint(String uri) {
         return context.getEndpoint(uri, StreamBusEndpoint.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Map;
+import io.streambus.camel.StartedCamelContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -12,9 +13,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.engine.HashMapHeadersMapFactory;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.util.CaseInsensitiveMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gathered headers and how they are handed to a message: the same entries as one setHeader each, whatever the
@@ -25,18 +25,9 @@ class SortedHeadersTest {
             "CamelStreamBusTopic", "CamelStreamBusPartition", "CamelStreamBusOffset", "CamelMessageTimestamp",
             "zeta", "Alpha");
 
-    private CamelContext context;
-
-    @BeforeEach
-    void start() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stop() {
-        context.stop();
-    }
+    @RegisterExtension
+    final StartedCamelContext camel = new StartedCamelContext();
+    private final CamelContext context = camel.context();
 
     private SortedHeaders filled() {
         return LAYOUT.newHeaders()

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -47,8 +48,14 @@ abstract class CamelTestBase {
 
     /** Starts a new Camel context with these routes. */
     CamelContext start(RoutesBuilder routes) throws Exception {
+        return start(routes, c -> { });
+    }
+
+    /** Starts a new Camel context with these routes, after {@code configure} has set up what must precede the start. */
+    CamelContext start(RoutesBuilder routes, Consumer<CamelContext> configure) throws Exception {
         CamelContext c = new DefaultCamelContext();
         c.getShutdownStrategy().setTimeout(20);
+        configure.accept(c);
         c.addRoutes(routes);
         contexts.add(c);
         c.start();

@@ -2,6 +2,7 @@ package io.streambus.camel.internal.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streambus.camel.StartedCamelContext;
 import io.streambus.camel.StreamBusConstants;
 import io.streambus.camel.StreamBusEndpoint;
 import io.streambus.camel.internal.ConsumerSettings;
@@ -15,28 +16,17 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.DefaultHeaderFilterStrategy;
 import org.apache.camel.util.CaseInsensitiveMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The headers a consumer task puts on the exchange of a record: names, values and types as documented. */
 class RecordExchangesTest {
-    private CamelContext context;
-
-    @BeforeEach
-    void start() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stop() {
-        context.stop();
-    }
+    @RegisterExtension
+    final StartedCamelContext camel = new StartedCamelContext();
+    private final CamelContext context = camel.context();
 
     private ConsumerSettings settings(String uri) {
         return ConsumerSettings.of(context.getEndpoint(uri, StreamBusEndpoint.class).getConfiguration(), context);

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -82,15 +83,20 @@ public final class ProducePerf {
                 + (o.throughput > 0 ? " at " + o.throughput + " msgs/s target" : "");
         ExecutorService pool = Executors.newFixedThreadPool(o.producers);
         try {
-            // Warm-up: the same path (callbacks included, so the JIT compiles what is measured), not reported.
-            try (Stats warmUp = new Stats("warm-up", o.size)) {
-                runAll(pool, producers, o, value, keys, o.warmup, warmUp);
-            }
-            try (Stats stats = new Stats(label, o.size)) {
+            // The warm-up runs straight into the measured records, on the same path and with no flush between
+            // them: a drained producer ramps up again through paths the JIT has not compiled (linger timers, a
+            // short queue), which would be measured. The clock starts when the first producer sends its first
+            // measured record; its queue then still holds warm-up records, so the rate is the steady one.
+            try (Stats warmUp = new Stats("warm-up", o.size); Stats stats = new Stats(label, o.size)) {
                 GcMeter gc = new GcMeter();
-                gc.start();
-                stats.start();
-                runAll(pool, producers, o, value, keys, o.messages, stats);
+                AtomicBoolean started = new AtomicBoolean();
+                Runnable startClock = () -> {
+                    if (started.compareAndSet(false, true)) {
+                        gc.start();
+                        stats.start();
+                    }
+                };
+                runAll(pool, producers, o, value, keys, warmUp, stats, startClock);
                 stats.stop();
                 return stats.summary() + System.lineSeparator() + gc.summary(stats.count());
             }
@@ -106,12 +112,14 @@ public final class ProducePerf {
     }
 
     private static void runAll(ExecutorService pool, List<Producer<byte[], byte[]>> producers, PerfOptions o,
-                               byte[] value, byte[][] keys, long n, Stats stats) throws Exception {
+                               byte[] value, byte[][] keys, Stats warmUp, Stats stats, Runnable startClock)
+            throws Exception {
         List<Future<?>> done = new ArrayList<>();
-        long each = Math.max(1, n / producers.size());
+        long warm = Math.max(0, o.warmup) / producers.size();
+        long each = Math.max(1, o.messages / producers.size());
         for (Producer<byte[], byte[]> p : producers) {
             done.add(pool.submit(() -> {
-                sendAll(p, o, value, keys, each, stats);
+                sendAll(p, o, value, keys, warm, each, warmUp, stats, startClock);
                 p.flush(Duration.ofMinutes(5));
                 return null;
             }));
@@ -121,23 +129,33 @@ public final class ProducePerf {
         }
     }
 
-    private static void failed(Throwable e) {
-        System.err.println("send failed: " + e);
-    }
-
-    private static void sendAll(Producer<byte[], byte[]> producer, PerfOptions o, byte[] value, byte[][] keys,
-                                long n, Stats stats) {
-        // Pacing: record i of this producer is due at start + i * interval; a late sender catches up without sleeping.
-        long intervalNanos = o.throughput > 0 ? Math.max(1, 1_000_000_000L * o.producers / o.throughput) : 0;
-        long start = System.nanoTime();
-        BiConsumer<RecordMetadata, Throwable> counted = (md, e) -> {
+    private static BiConsumer<RecordMetadata, Throwable> counter(Stats stats) {
+        return (md, e) -> {
             if (e == null) {
                 stats.add(1);
             } else {
                 failed(e);
             }
         };
-        for (long i = 0; i < n; i++) {
+    }
+
+    private static void failed(Throwable e) {
+        System.err.println("send failed: " + e);
+    }
+
+    /** Sends {@code warm} records counted in {@code warmUp}, then {@code n} counted in {@code measured}. */
+    private static void sendAll(Producer<byte[], byte[]> producer, PerfOptions o, byte[] value, byte[][] keys,
+                                long warm, long n, Stats warmUp, Stats measured, Runnable startClock) {
+        // Pacing: record i of this producer is due at start + i * interval; a late sender catches up without sleeping.
+        long intervalNanos = o.throughput > 0 ? Math.max(1, 1_000_000_000L * o.producers / o.throughput) : 0;
+        long start = System.nanoTime();
+        BiConsumer<RecordMetadata, Throwable> countedWarmUp = counter(warmUp);
+        BiConsumer<RecordMetadata, Throwable> countedMeasured = counter(measured);
+        for (long i = 0; i < warm + n; i++) {
+            if (i == warm) {
+                startClock.run();
+            }
+            Stats stats = i < warm ? warmUp : measured;
             if (intervalNanos > 0) {
                 long due = start + i * intervalNanos;
                 long wait;
@@ -171,10 +189,10 @@ public final class ProducePerf {
                         }
                     });
                 } else {
-                    producer.send(r, counted);
+                    producer.send(r, i < warm ? countedWarmUp : countedMeasured);
                 }
             }
-            if (o.transactionSize > 0 && ((i + 1) % o.transactionSize == 0 || i == n - 1)) {
+            if (o.transactionSize > 0 && ((i + 1) % o.transactionSize == 0 || i == warm + n - 1)) {
                 producer.commitTransaction(); // sends what is queued and waits for it (B.7.6)
             }
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MemoryLimiter {
     private final long total;
-    /** Free bytes at which waiting senders are woken: an eighth of {@link #total}. */
+    /** Free bytes at which waiting senders are woken: a sixteenth of {@link #total}. */
     private final long resumeBytes;
     // Not a fair lock (hand-offs under contention cost a context switch per record); arrival order among blocked
     // senders is kept by the waiters count instead: no fast path while anyone waits.
@@ -37,7 +37,7 @@ public final class MemoryLimiter {
 
     public MemoryLimiter(long total) {
         this.total = total;
-        this.resumeBytes = Math.max(1, total / 8);
+        this.resumeBytes = Math.max(1, total / 16);
         this.available = new AtomicLong(total);
     }
 

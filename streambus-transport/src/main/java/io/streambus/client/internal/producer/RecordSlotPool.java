@@ -12,8 +12,12 @@ import java.util.function.BiConsumer;
  * left to the garbage collector. Thread-safe: batches are filled by senders and completed on I/O threads.
  */
 final class RecordSlotPool {
-    /** Arrays kept per kind: about the batches of a few partitions in flight at once. */
-    private static final int POOLED = 32;
+    /**
+     * Arrays kept per kind: the batches a sender opens in one go after waiting for {@code buffer.memory} (it is woken
+     * once a sixteenth is free: 128 batches at the default sizes) would otherwise each allocate theirs, while the
+     * batches completing one by one have given theirs back.
+     */
+    private static final int POOLED = 128;
     /** Longer arrays (batches of very many tiny records) are not kept. */
     private static final int MAX_LENGTH = 8192;
 

@@ -48,9 +48,9 @@ class MemoryLimiterTest {
     }
 
     @Test
-    void wakesWaitersOnlyOnceAnEighthIsFreeButTheyTakeWhatIsFreeAtTheirTimeout() throws Exception {
-        MemoryLimiter m = new MemoryLimiter(800);
-        m.reserve(800, 0);
+    void wakesWaitersOnlyOnceASixteenthIsFreeButTheyTakeWhatIsFreeAtTheirTimeout() throws Exception {
+        MemoryLimiter m = new MemoryLimiter(1600);
+        m.reserve(1600, 0);
         CompletableFuture<Long> waited = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
@@ -80,7 +80,7 @@ class MemoryLimiterTest {
         u.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> u.getState() == Thread.State.WAITING
                 || u.getState() == Thread.State.TIMED_WAITING);
-        m.release(60); // 100 free: an eighth, the waiter is woken long before its minute
+        m.release(60); // 100 free: a sixteenth, the waiter is woken long before its minute
         second.get(5, TimeUnit.SECONDS);
         assertThat(m.available()).isEqualTo(40);
     }

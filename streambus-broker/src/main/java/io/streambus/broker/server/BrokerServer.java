@@ -13,7 +13,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -110,11 +109,6 @@ final class BrokerServer {
                         if (tlsHandlers != null) {
                             p.addLast("tls", tlsHandlers.apply(ch));
                         }
-                        // The replies to the requests of one socket read leave in one write at the end of the read,
-                        // not one write (and one wake-up of the client) per reply; a reply outside a read is
-                        // flushed at once.
-                        p.addLast("flush-consolidation", new FlushConsolidationHandler(
-                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
                         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeoutMillis(),
                                 TimeUnit.MILLISECONDS));
                         ConnectionHandler requests = new ConnectionHandler(processor, settings);

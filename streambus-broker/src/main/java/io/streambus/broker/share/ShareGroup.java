@@ -35,17 +35,86 @@ final class ShareGroup {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
     /**
-     * A share-partition's changes queued to the store by one request, with what undoes them. Guarded by the group's
-     * lock.
+     * A write queued to the store by one request, with what undoes it: the request's changes to one share-partition
+     * ({@code partition} and {@code undo}, or neither), and its changes to the group itself ({@code change}, or
+     * null). Guarded by the group's lock.
      */
     static final class Pending {
         final SharePartition partition;
         final SharePartition.Undo undo;
+        final Change change;
         private boolean settled;
 
-        private Pending(SharePartition partition, SharePartition.Undo undo) {
+        private Pending(SharePartition partition, SharePartition.Undo undo, Change change) {
             this.partition = partition;
             this.undo = undo;
+            this.change = change;
+        }
+    }
+
+    /**
+     * What one request changed in the group itself: its creation, its settings, the member it added, renewed or
+     * removed, the share-partitions it created. Remembered so that {@link #failed} can take the request back when
+     * its share state write fails (B.13.4, B.13.7, B.13.11: a reply 7 leaves the group as it was). Membership is
+     * not persisted, but a join or leave answered 7 must not have happened either. Not thread-safe: guarded by the
+     * group's lock.
+     */
+    static final class Change {
+        /** Forgets the group (removes it from the coordinator), if the request created it; else null. */
+        private Runnable forget;
+        private ShareGroupSettings settingsBefore;
+        private ShareMember added;
+        private ShareMember removed;
+        private ShareMember renewed;
+        private String clientIdBefore;
+        private List<String> subscriptionBefore;
+        /** Keys ({@link ShareStateStore#key}) of the share-partitions created, in creation order. */
+        private final List<String> partitionsCreated = new ArrayList<>();
+        private final List<String> awaitedAdded = new ArrayList<>();
+        private final List<String> awaitedRemoved = new ArrayList<>();
+
+        /** The request created the group; {@code forget} removes it from the coordinator's groups. */
+        void created(Runnable forget) {
+            this.forget = forget;
+        }
+
+        /** The request changed the settings, which were {@code before}. */
+        void settings(ShareGroupSettings before) {
+            if (settingsBefore == null) {
+                settingsBefore = before;
+            }
+        }
+
+        /** The request added {@code m}. */
+        void added(ShareMember m) {
+            added = m;
+        }
+
+        /** The request removed {@code m}. */
+        void removed(ShareMember m) {
+            removed = m;
+        }
+
+        /** The request is about to change {@code m}'s client id and subscription. */
+        void renewing(ShareMember m) {
+            renewed = m;
+            clientIdBefore = m.clientId;
+            subscriptionBefore = m.subscription;
+        }
+
+        /** The request created the share-partition with {@code key}. */
+        void partitionCreated(String key) {
+            partitionsCreated.add(key);
+        }
+
+        /** The request added {@code topic} to the awaited topics (it was not there). */
+        void awaitedAdded(String topic) {
+            awaitedAdded.add(topic);
+        }
+
+        /** The request removed {@code topic} from the awaited topics (it was there). */
+        void awaitedRemoved(String topic) {
+            awaitedRemoved.add(topic);
         }
     }
 
@@ -110,11 +179,12 @@ final class ShareGroup {
     }
 
     /**
-     * Notes a write of {@code undo}'s changes queued to the store right now. Caller holds the lock, and queues the
-     * write in the same critical section (so this order is the store's order).
+     * Notes a write queued to the store right now, with what undoes it: {@code undo}'s changes to {@code p} (both
+     * may be null) and the group-level {@code change} (may be null). Caller holds the lock, and queues the write in
+     * the same critical section (so this order is the store's order).
      */
-    Pending queued(SharePartition p, SharePartition.Undo undo) {
-        Pending e = new Pending(p, undo);
+    Pending queued(SharePartition p, SharePartition.Undo undo, Change change) {
+        Pending e = new Pending(p, undo, change);
         pending.addLast(e);
         return e;
     }
@@ -130,7 +200,8 @@ final class ShareGroup {
     /**
      * The write of {@code e} failed: undoes it and every undoable write queued after it, newest first. The store
      * fails every write after a failed one (it refuses changes until a restart), so the later ones fail as well, and
-     * undoing in reverse order gives each offset back the value the failed request found. Caller holds the lock.
+     * undoing in reverse order gives each offset, setting and membership back the value the failed request found.
+     * Caller holds the lock.
      */
     void failed(Pending e) {
         if (e.settled) {
@@ -139,15 +210,49 @@ final class ShareGroup {
         while (!pending.isEmpty()) {
             Pending last = pending.pollLast();
             last.settled = true;
-            if (!deleted && partitions.get(ShareStateStore.key(last.partition.topic, last.partition.partition))
-                    == last.partition) {
+            if (!deleted && last.undo != null && partitions.get(ShareStateStore.key(last.partition.topic,
+                    last.partition.partition)) == last.partition) {
                 last.partition.undo(last.undo);
+            }
+            if (!deleted && last.change != null) {
+                undo(last.change); // after the share-partition's: a created partition goes with its records
             }
             if (last == e) {
                 break;
             }
         }
         wake(); // undone acquisitions are Available again
+    }
+
+    /**
+     * Takes back {@code c}: share-partitions created go, awaited topics are as they were, a removed member is back
+     * (holding what the share-partition undos gave back to it), an added member is gone, a renewed one has its
+     * former client id and subscription, the settings are as they were, and a created group is deleted. Caller
+     * holds the lock.
+     */
+    private void undo(Change c) {
+        for (int i = c.partitionsCreated.size() - 1; i >= 0; i--) {
+            partitions.remove(c.partitionsCreated.get(i));
+        }
+        awaitedTopics.removeAll(c.awaitedAdded);
+        awaitedTopics.addAll(c.awaitedRemoved);
+        if (c.renewed != null && members.get(c.renewed.id) == c.renewed) {
+            c.renewed.clientId = c.clientIdBefore;
+            c.renewed.subscription = c.subscriptionBefore;
+        }
+        if (c.added != null) {
+            members.remove(c.added.id, c.added);
+        }
+        if (c.removed != null) {
+            members.putIfAbsent(c.removed.id, c.removed); // its session goes on: it expires as if never removed
+        }
+        if (c.settingsBefore != null) {
+            settings = c.settingsBefore;
+        }
+        if (c.forget != null) {
+            deleted = true; // members that joined meanwhile without a write of their own go with it
+            c.forget.run();
+        }
     }
 
     /** Number of undoable writes not yet settled (for tests). */

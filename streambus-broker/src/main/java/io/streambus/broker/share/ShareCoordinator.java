@@ -313,7 +313,12 @@ public final class ShareCoordinator implements AutoCloseable {
                     m.subscription = List.copyOf(r.subscribedTopics());
                 }
                 ensurePartitions(g, m.subscription, change);
-                CompletableFuture<Void> durable = persist(g, Map.of(), change, created[0]).all();
+                Writes writes = persist(g, Map.of(), change, created[0]);
+                CompletableFuture<Void> durable = writes.all();
+                CompletableFuture<Void> relied = writes.count() == 0 ? g.relyOnPending(change) : null;
+                if (relied != null) {
+                    durable = relied; // nothing of its own to write: the reply waits for what it assigns
+                }
                 TopicPartitions<Integer> assignment = assignment(m.subscription);
                 int interval = (int) config.heartbeatInterval().toMillis();
                 return whenDurable(List.of(durable), () -> Outcome.ok(new ShareGroupHeartbeatResponse(m.id,
@@ -1284,8 +1289,10 @@ public final class ShareCoordinator implements AutoCloseable {
      *
      * @param all         completes when every write completed, exceptionally if one failed
      * @param byPartition each written share-partition's write, completed after its undo if it failed
+     * @param count       the number of writes queued
      */
-    private record Writes(CompletableFuture<Void> all, Map<SharePartition, CompletableFuture<Void>> byPartition) {
+    private record Writes(CompletableFuture<Void> all, Map<SharePartition, CompletableFuture<Void>> byPartition,
+                          int count) {
         /** True if the write of {@code sp} failed; call once {@link #all} completed. */
         boolean failed(SharePartition sp) {
             CompletableFuture<Void> f = sp == null ? null : byPartition.get(sp);
@@ -1352,7 +1359,7 @@ public final class ShareCoordinator implements AutoCloseable {
             }
         }
         startCopies(copyNow);
-        return new Writes(CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])), byPartition);
+        return new Writes(CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])), byPartition, writes);
     }
 
     /**
@@ -1368,11 +1375,15 @@ public final class ShareCoordinator implements AutoCloseable {
         ShareGroup.Pending e = g.queued(p, undo, change);
         // Settled in queue order on the store's writer thread (or at once here if the store already failed).
         return f.whenComplete((v, ex) -> {
+            List<CompletableFuture<Void>> barriers;
             synchronized (g) {
+                barriers = ex == null ? g.written(e) : g.failed(e);
+            }
+            for (CompletableFuture<Void> b : barriers) {
                 if (ex == null) {
-                    g.written(e);
+                    b.complete(null);
                 } else {
-                    g.failed(e);
+                    b.completeExceptionally(ex);
                 }
             }
         });

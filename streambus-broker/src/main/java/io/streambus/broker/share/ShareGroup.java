@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,12 +44,19 @@ final class ShareGroup {
         final SharePartition partition;
         final SharePartition.Undo undo;
         final Change change;
+        /**
+         * For a request that writes nothing but relies on earlier writes (see {@link #relyOnPending}): completes
+         * when they are written, exceptionally when one fails. Null for a write.
+         */
+        final CompletableFuture<Void> barrier;
         private boolean settled;
 
-        private Pending(SharePartition partition, SharePartition.Undo undo, Change change) {
+        private Pending(SharePartition partition, SharePartition.Undo undo, Change change,
+                        CompletableFuture<Void> barrier) {
             this.partition = partition;
             this.undo = undo;
             this.change = change;
+            this.barrier = barrier;
         }
     }
 
@@ -100,6 +108,11 @@ final class ShareGroup {
             renewed = m;
             clientIdBefore = m.clientId;
             subscriptionBefore = m.subscription;
+        }
+
+        /** True if the request created the group or share-partitions: later replies rely on them. */
+        boolean creates() {
+            return forget != null || !partitionsCreated.isEmpty();
         }
 
         /** The request created the share-partition with {@code key}. */
@@ -184,29 +197,65 @@ final class ShareGroup {
      * the same critical section (so this order is the store's order).
      */
     Pending queued(SharePartition p, SharePartition.Undo undo, Change change) {
-        Pending e = new Pending(p, undo, change);
+        Pending e = new Pending(p, undo, change, null);
         pending.addLast(e);
         return e;
     }
 
-    /** The write of {@code e} is durable: it can no longer be undone. Caller holds the lock. */
-    void written(Pending e) {
-        if (!e.settled) {
-            e.settled = true;
-            pending.removeFirstOccurrence(e); // the head: writes complete in queue order
+    /**
+     * For a request whose {@code change} needs no write of its own: if a write that creates the group or
+     * share-partitions is still pending, the request relies on it (its reply must not assign what is not durable
+     * yet, B.13.1 and B.13.11), so it is queued behind it and undone with it if it fails. Returns the future to
+     * complete the reply after (see {@link Pending#barrier}), or null if it relies on nothing pending. Caller holds
+     * the lock.
+     */
+    CompletableFuture<Void> relyOnPending(Change change) {
+        boolean relies = false;
+        for (Pending e : pending) {
+            relies |= e.change != null && e.change.creates();
         }
+        if (!relies) {
+            return null;
+        }
+        Pending e = new Pending(null, null, change, new CompletableFuture<>());
+        pending.addLast(e);
+        return e.barrier;
+    }
+
+    /**
+     * The write of {@code e} is durable: it can no longer be undone. Returns the barriers it released, to complete
+     * once the lock is released (their replies do not run under it). Caller holds the lock.
+     */
+    List<CompletableFuture<Void>> written(Pending e) {
+        if (e.settled) {
+            return List.of();
+        }
+        e.settled = true;
+        pending.removeFirstOccurrence(e); // the head: writes complete in queue order
+        List<CompletableFuture<Void>> released = List.of();
+        while (!pending.isEmpty() && pending.peekFirst().barrier != null) {
+            Pending b = pending.pollFirst(); // everything it relied on is written
+            b.settled = true;
+            if (released.isEmpty()) {
+                released = new ArrayList<>();
+            }
+            released.add(b.barrier);
+        }
+        return released;
     }
 
     /**
      * The write of {@code e} failed: undoes it and every undoable write queued after it, newest first. The store
      * fails every write after a failed one (it refuses changes until a restart), so the later ones fail as well, and
      * undoing in reverse order gives each offset, setting and membership back the value the failed request found.
-     * Caller holds the lock.
+     * Returns the barriers of requests undone with it, to complete (exceptionally) once the lock is released. Caller
+     * holds the lock.
      */
-    void failed(Pending e) {
+    List<CompletableFuture<Void>> failed(Pending e) {
         if (e.settled) {
-            return;
+            return List.of();
         }
+        List<CompletableFuture<Void>> undone = new ArrayList<>();
         while (!pending.isEmpty()) {
             Pending last = pending.pollLast();
             last.settled = true;
@@ -217,11 +266,15 @@ final class ShareGroup {
             if (!deleted && last.change != null) {
                 undo(last.change); // after the share-partition's: a created partition goes with its records
             }
+            if (last.barrier != null) {
+                undone.add(last.barrier);
+            }
             if (last == e) {
                 break;
             }
         }
         wake(); // undone acquisitions are Available again
+        return undone;
     }
 
     /**

@@ -45,6 +45,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * ShareGroupConfigure and ShareGroupHeartbeat requests whose share state write fails are not applied (B.13.4, B.13.7,
@@ -174,6 +176,42 @@ class ShareGroupStorageErrorTest {
         assertAbsent("fresh");
         restart();
         assertAbsent("fresh");
+    }
+
+    /**
+     * B's join needs no write of its own, but its reply relies on the group and the share-partition that A's join
+     * created and is still writing (B.13.1, B.13.11: durable before the reply that assigns the partition): it waits
+     * for A's write, and when that fails it gets 7 and its member goes with the group.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aJoinThatReliesOnAPendingCreationWaitsForIt(boolean fails) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        sc.store().gate(n -> !go.await(10, TimeUnit.SECONDS)
+                ? new IOException("the test did not release the write in time")
+                : fails ? new IOException("injected write failure") : null);
+
+        CompletableFuture<ShareCoordinator.Outcome<ShareGroupHeartbeatResponse>> a = sc.heartbeat("p",
+                new ShareGroupHeartbeatRequest("fresh", "", false, "a", List.of("t")));
+        CompletableFuture<ShareCoordinator.Outcome<ShareGroupHeartbeatResponse>> b = sc.heartbeat("p",
+                new ShareGroupHeartbeatRequest("fresh", "", false, "b", List.of("t")));
+        synchronized (sc.liveGroup("fresh")) {
+            assertThat(sc.liveGroup("fresh").members).hasSize(2);
+        }
+        assertThat(b).isNotDone();
+        go.countDown();
+
+        int expected = fails ? ErrorCode.STORAGE_ERROR : ErrorCode.NONE;
+        assertThat(a.get(10, TimeUnit.SECONDS).errorCode()).isEqualTo(expected);
+        assertThat(b.get(10, TimeUnit.SECONDS).errorCode()).isEqualTo(expected);
+        if (fails) {
+            assertAbsent("fresh");
+        } else {
+            assertThat(describe("fresh").body().memberCount()).isEqualTo(2);
+            synchronized (sc.liveGroup("fresh")) {
+                assertThat(sc.liveGroup("fresh").pendingWrites()).isZero();
+            }
+        }
     }
 
     @Test

@@ -76,7 +76,8 @@ public final class ProducePerf {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = ("key-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
-        String label = "produce " + (o.sync ? "sync" : "async (latency = queueing + ack, 1 record in " + LATENCY_SAMPLE + ")") + " " + o.size + "B"
+        String mode = o.sync ? "sync" : "async (latency = queueing + ack, 1 record in " + LATENCY_SAMPLE + ")";
+        String label = "produce " + mode + " " + o.size + "B"
                 + (o.producers > 1 ? " x" + o.producers + " producers" : "")
                 + (o.transactionSize > 0 ? " in transactions of " + o.transactionSize : "")
                 + (o.idempotence != null ? " idempotence=" + o.idempotence : "")

@@ -7,9 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * The per-record arrays of batches (record futures, send callbacks, metadata stamps), reused from batch to batch: one of each would
- * otherwise be allocated per batch. Bounded (a few arrays, each of limited length); an array that does not fit is
- * left to the garbage collector. Thread-safe: batches are filled by senders and completed on I/O threads.
+ * The per-record arrays of batches (record futures, send callbacks, metadata stamps), reused from batch to batch:
+ * one of each would otherwise be allocated per batch. Bounded ({@link #POOLED} arrays of each kind, each of limited
+ * length); an array that does not fit is left to the garbage collector. Thread-safe: batches are filled by senders and completed on I/O threads.
  */
 final class RecordSlotPool {
     /**

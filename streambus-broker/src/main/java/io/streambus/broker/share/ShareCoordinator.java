@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * requests). Dead-letter copies start once the Archiving state is durable. When a write of acknowledgements or
  * acquisitions fails, the request's changes to that share-partition are undone before its reply (7): the records
  * are Acquired by the member again (or Available again), as B.13.8 says of acknowledgements that cannot be made
- * durable. The store fails every write after a failed one, so later requests' changes are undone first
+ * durable. Likewise a ShareGroupConfigure or ShareGroupHeartbeat whose write fails is taken back before its
+ * reply (7): the settings, the members and the share-partitions are as the request found them, and a group it
+ * created is gone. The store fails every write after a failed one, so later requests' changes are undone first
  * ({@link ShareGroup#failed}).
  *
  * <p><b>Threading.</b> Thread-safe. Each group's state is guarded by its monitor, held only for in-memory work and
@@ -275,9 +277,10 @@ public final class ShareCoordinator implements AutoCloseable {
                 if (g.deleted) {
                     continue;
                 }
-                List<CompletableFuture<Void>> durable = new ArrayList<>();
+                // Undone if the write fails (B.13.11): the reply is then 7 and the group as the request found it.
+                ShareGroup.Change change = new ShareGroup.Change();
                 if (created[0]) {
-                    durable.add(store.appendSettings(g.id, g.settings));
+                    change.created(() -> groups.remove(g.id, g));
                 }
                 long now = clock.getAsLong();
                 ShareMember m;
@@ -285,27 +288,41 @@ public final class ShareCoordinator implements AutoCloseable {
                     m = new ShareMember("sb-" + UUID.randomUUID(), r.clientId(), List.copyOf(r.subscribedTopics()),
                             now + config.sessionTimeout().toMillis());
                     g.members.put(m.id, m);
+                    change.added(m);
                 } else {
                     m = g.members.get(r.memberId());
                     if (m == null) {
                         return Outcome.now(ErrorCode.UNKNOWN_MEMBER_ID, "unknown member id");
                     }
                     if (r.leave()) {
-                        removeMember(g, m, now);
-                        durable.add(persistLocked(g));
-                        return whenDurable(durable, () -> Outcome.ok(
+                        Map<SharePartition, SharePartition.Undo> undos = new java.util.IdentityHashMap<>();
+                        try {
+                            g.partitions.values().forEach(p -> recordUndo(undos, p));
+                            removeMember(g, m, now);
+                        } finally {
+                            stopUndo(undos);
+                        }
+                        change.removed(m);
+                        CompletableFuture<Void> durable = persist(g, undos, change, false).all();
+                        return whenDurable(List.of(durable), () -> Outcome.ok(
                                 new ShareGroupHeartbeatResponse(m.id, 0, TopicPartitions.empty())));
                     }
-                    m.deadlineMs = now + config.sessionTimeout().toMillis();
+                    m.deadlineMs = now + config.sessionTimeout().toMillis(); // kept even if the write fails
+                    change.renewing(m);
                     m.clientId = r.clientId();
                     m.subscription = List.copyOf(r.subscribedTopics());
                 }
-                ensurePartitions(g, m.subscription);
-                durable.add(persistLocked(g));
+                ensurePartitions(g, m.subscription, change);
+                Writes writes = persist(g, Map.of(), change, created[0]);
+                CompletableFuture<Void> durable = writes.all();
+                CompletableFuture<Void> relied = writes.count() == 0 ? g.relyOnPending(change) : null;
+                if (relied != null) {
+                    durable = relied; // nothing of its own to write: the reply waits for what it assigns
+                }
                 TopicPartitions<Integer> assignment = assignment(m.subscription);
                 int interval = (int) config.heartbeatInterval().toMillis();
-                return whenDurable(durable, () -> Outcome.ok(new ShareGroupHeartbeatResponse(m.id, interval,
-                        assignment)));
+                return whenDurable(List.of(durable), () -> Outcome.ok(new ShareGroupHeartbeatResponse(m.id,
+                        interval, assignment)));
             }
         }
     }
@@ -345,15 +362,23 @@ public final class ShareCoordinator implements AutoCloseable {
         g.wake();
     }
 
-    /** Creates the share-partitions that {@code topics} need (B.13.1). Caller holds the group's lock. */
-    private void ensurePartitions(ShareGroup g, List<String> topics) {
+    /**
+     * Creates the share-partitions that {@code topics} need (B.13.1), noting what it did in {@code change} when not
+     * null. Caller holds the group's lock.
+     */
+    private void ensurePartitions(ShareGroup g, List<String> topics, ShareGroup.Change change) {
         for (String t : topics) {
             int n = logs.partitionCount(t);
             if (n < 0) {
-                g.awaitedTopics.add(t);
+                if (g.awaitedTopics.add(t) && change != null) {
+                    change.awaitedAdded(t);
+                }
                 continue;
             }
             boolean awaited = g.awaitedTopics.remove(t);
+            if (awaited && change != null) {
+                change.awaitedRemoved(t);
+            }
             for (int p = 0; p < n; p++) {
                 if (g.partition(t, p) != null) {
                     continue;
@@ -361,7 +386,11 @@ public final class ShareCoordinator implements AutoCloseable {
                 PartitionLog log = logs.partition(t, p);
                 long start = !awaited && g.settings.autoOffsetReset() == ShareGroupConfigureRequest.AUTO_OFFSET_RESET_LATEST
                         ? committed.stableOffset(log) : log.startOffset();
-                g.partitions.put(ShareStateStore.key(t, p), new SharePartition(t, p, start));
+                String key = ShareStateStore.key(t, p);
+                g.partitions.put(key, new SharePartition(t, p, start));
+                if (change != null) {
+                    change.partitionCreated(key);
+                }
             }
         }
     }
@@ -444,7 +473,7 @@ public final class ShareCoordinator implements AutoCloseable {
         if (sp == null) {
             // The topic came into existence while a member already subscribed to it (B.13.1).
             g.awaitedTopics.add(topic);
-            ensurePartitions(g, List.of(topic));
+            ensurePartitions(g, List.of(topic), null);
             sp = g.partition(topic, partition);
         }
         return sp;
@@ -528,7 +557,7 @@ public final class ShareCoordinator implements AutoCloseable {
             } finally {
                 stopUndo(undos);
             }
-            acksDurable = persist(g, undos);
+            acksDurable = persist(g, undos, null, false);
             g.wake();
         }
         long deadline = clock.getAsLong() + r.maxWaitMs();
@@ -593,7 +622,7 @@ public final class ShareCoordinator implements AutoCloseable {
                     m.heldFetches--;
                     m.deadlineMs = Math.max(m.deadlineMs, now + config.sessionTimeout().toMillis());
                 }
-                countsDurable = persist(g, undos);
+                countsDurable = persist(g, undos, null, false);
                 if (hold) {
                     for (Slot s : slots) {
                         if (s.records != null) { // empty; released before the next attempt can start
@@ -886,7 +915,7 @@ public final class ShareCoordinator implements AutoCloseable {
         } finally {
             stopUndo(undos);
         }
-        return acknowledgeReply(g, topics, acked, persist(g, undos));
+        return acknowledgeReply(g, topics, acked, persist(g, undos, null, false));
     }
 
     /**
@@ -1048,7 +1077,11 @@ public final class ShareCoordinator implements AutoCloseable {
                 return Outcome.now(ErrorCode.AUTHORIZATION_FAILED, "not authorized to write to dead-letter topic '"
                         + r.deadLetterTopic() + "'");
             }
-            ShareGroup g = groups.computeIfAbsent(r.groupId(), id -> new ShareGroup(id, config.defaults()));
+            boolean[] created = {false};
+            ShareGroup g = groups.computeIfAbsent(r.groupId(), id -> {
+                created[0] = true;
+                return new ShareGroup(id, config.defaults());
+            });
             synchronized (g) {
                 if (g.deleted) {
                     continue;
@@ -1060,7 +1093,14 @@ public final class ShareCoordinator implements AutoCloseable {
                     g.settings = old;
                     return CompletableFuture.completedFuture(reply);
                 }
-                CompletableFuture<Void> durable = store.appendSettings(g.id, g.settings);
+                // Undone if the write fails (B.13.7, B.13.11): the reply is then 7 and the settings as they were.
+                ShareGroup.Change change = new ShareGroup.Change();
+                change.settings(old);
+                if (created[0]) {
+                    change.created(() -> groups.remove(g.id, g));
+                }
+                CompletableFuture<Void> durable = undoable(g, store.appendSettings(g.id, g.settings), null, null,
+                        change);
                 return whenDurable(List.of(durable), () -> reply);
             }
         }
@@ -1241,7 +1281,7 @@ public final class ShareCoordinator implements AutoCloseable {
      * the lock (so the log order is the order of the changes).
      */
     private CompletableFuture<Void> persistLocked(ShareGroup g) {
-        return persist(g, Map.of()).all();
+        return persist(g, Map.of(), null, false).all();
     }
 
     /**
@@ -1249,8 +1289,10 @@ public final class ShareCoordinator implements AutoCloseable {
      *
      * @param all         completes when every write completed, exceptionally if one failed
      * @param byPartition each written share-partition's write, completed after its undo if it failed
+     * @param count       the number of writes queued
      */
-    private record Writes(CompletableFuture<Void> all, Map<SharePartition, CompletableFuture<Void>> byPartition) {
+    private record Writes(CompletableFuture<Void> all, Map<SharePartition, CompletableFuture<Void>> byPartition,
+                          int count) {
         /** True if the write of {@code sp} failed; call once {@link #all} completed. */
         boolean failed(SharePartition sp) {
             CompletableFuture<Void> f = sp == null ? null : byPartition.get(sp);
@@ -1259,17 +1301,23 @@ public final class ShareCoordinator implements AutoCloseable {
     }
 
     /**
-     * Queues the group's changes to the store, one write per changed share-partition, and starts each one's
-     * dead-letter copies once its write is durable. The changes that {@code undos} remembered for a share-partition
-     * (the acknowledgements or acquisitions of the request being answered) are undone if its write fails, before
-     * its future completes (B.13.8: acknowledgements that cannot be made durable are not applied). Caller holds the
+     * Queues the group's changes to the store, one write per changed share-partition (after the group's settings
+     * if {@code settings}), and starts each one's dead-letter copies once its write is durable. The changes that
+     * {@code undos} remembered for a share-partition (the acknowledgements or acquisitions of the request being
+     * answered) are undone if its write fails, before its future completes (B.13.8: acknowledgements that cannot be
+     * made durable are not applied); the request's changes to the group itself ({@code change}, may be null) are
+     * undone if its last write fails, which every earlier failure implies (the store is fail-stop). Caller holds the
      * lock (so the log order is the order of the changes) and has stopped the undo records.
      */
-    private Writes persist(ShareGroup g, Map<SharePartition, SharePartition.Undo> undos) {
+    private Writes persist(ShareGroup g, Map<SharePartition, SharePartition.Undo> undos, ShareGroup.Change change,
+                           boolean settings) {
         List<CompletableFuture<Void>> fs = new ArrayList<>();
         Map<SharePartition, CompletableFuture<Void>> byPartition = undos.isEmpty() ? Map.of()
                 : new java.util.IdentityHashMap<>();
         List<DeadLetterWriter.Job> copyNow = new ArrayList<>();
+        List<SharePartition> changed = new ArrayList<>();
+        List<ShareStateStore.Delta> deltas = new ArrayList<>();
+        List<List<DeadLetterWriter.Job>> copies = new ArrayList<>();
         for (SharePartition p : g.partitions.values()) {
             if (logs.partitionCount(p.topic) > p.partition) {
                 p.advance(logs.partition(p.topic, p.partition).startOffset());
@@ -1287,21 +1335,21 @@ public final class ShareCoordinator implements AutoCloseable {
                 copyNow.addAll(jobs); // after the loop: a copy's completion persists the group again
                 continue;
             }
-            CompletableFuture<Void> f = store.appendDelta(d);
+            changed.add(p);
+            deltas.add(d);
+            copies.add(jobs);
+        }
+        // Known before queueing: a write that fails at once is settled (and undone) while it is being queued.
+        int writes = (settings ? 1 : 0) + deltas.size();
+        if (settings) {
+            fs.add(undoable(g, store.appendSettings(g.id, g.settings), null, null, writes == 1 ? change : null));
+        }
+        for (int k = 0; k < deltas.size(); k++) {
+            SharePartition p = changed.get(k);
             SharePartition.Undo undo = undos.get(p);
-            if (undo != null && !undo.isEmpty()) {
-                ShareGroup.Pending e = g.queued(p, undo);
-                // Settled in queue order on the store's writer thread (or at once here if the store already failed).
-                f = f.whenComplete((v, ex) -> {
-                    synchronized (g) {
-                        if (ex == null) {
-                            g.written(e);
-                        } else {
-                            g.failed(e);
-                        }
-                    }
-                });
-            }
+            CompletableFuture<Void> f = undoable(g, store.appendDelta(deltas.get(k)), p,
+                    undo != null && !undo.isEmpty() ? undo : null, k == deltas.size() - 1 ? change : null);
+            List<DeadLetterWriter.Job> jobs = copies.get(k);
             if (!jobs.isEmpty()) {
                 f.thenRun(() -> startCopies(jobs)); // an undone REJECT is never copied
             }
@@ -1311,7 +1359,34 @@ public final class ShareCoordinator implements AutoCloseable {
             }
         }
         startCopies(copyNow);
-        return new Writes(CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])), byPartition);
+        return new Writes(CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])), byPartition, writes);
+    }
+
+    /**
+     * The write {@code f} just queued, noted in the group with what undoes it ({@code undo} of {@code p}, and
+     * {@code change}) if anything does; the returned future completes after the undo if the write failed. Caller
+     * holds the lock and queued {@code f} in the same critical section.
+     */
+    private static CompletableFuture<Void> undoable(ShareGroup g, CompletableFuture<Void> f, SharePartition p,
+                                                    SharePartition.Undo undo, ShareGroup.Change change) {
+        if (undo == null && change == null) {
+            return f;
+        }
+        ShareGroup.Pending e = g.queued(p, undo, change);
+        // Settled in queue order on the store's writer thread (or at once here if the store already failed).
+        return f.whenComplete((v, ex) -> {
+            List<CompletableFuture<Void>> barriers;
+            synchronized (g) {
+                barriers = ex == null ? g.written(e) : g.failed(e);
+            }
+            for (CompletableFuture<Void> b : barriers) {
+                if (ex == null) {
+                    b.complete(null);
+                } else {
+                    b.completeExceptionally(ex);
+                }
+            }
+        });
     }
 
     private void startCopies(List<DeadLetterWriter.Job> jobs) {

@@ -459,9 +459,11 @@ final class SharePartition {
                 continue;
             }
             if (gone != null && gone.equals(holder[i])) {
+                remember(o, i); // a leave whose write fails gives the member its records back
                 endDelivery(o, i, ArchiveReason.MEMBER_GONE, settings);
                 changed = true;
             } else if (lockEnd[i] <= now) {
+                remember(o, i);
                 endDelivery(o, i, ArchiveReason.LOCK_TIMEOUT, settings);
                 changed = true;
             } else {

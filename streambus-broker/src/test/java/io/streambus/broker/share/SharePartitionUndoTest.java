@@ -161,4 +161,32 @@ class SharePartitionUndoTest {
         assertThat(p.get(0).stage).isNull();
         assertThat(p.hasStaged()).isFalse();
     }
+
+    /** A leave whose write fails (B.13.4): the member's records, released or archived by its removal, are its again. */
+    @Test
+    void anUndoneMemberRemovalGivesTheMemberItsRecordsBack() {
+        SharePartition p = new SharePartition("t", 0, 0);
+        acquire(p, 0, 0, "m", 1000);
+        for (int i = 0; i < 2; i++) { // offset 1 reaches max delivery attempts (3)
+            acquire(p, 1, 1, "x", 500);
+            p.expire(500, null, WITH_DLQ);
+        }
+        acquire(p, 1, 1, "m", 1000);
+        acquire(p, 2, 2, "other", 2000);
+        p.drainChanges("g");
+        SharePartition.Undo u = p.recordUndo();
+        assertThat(p.expire(10, "m", WITH_DLQ)).isTrue();
+        p.stopUndo();
+        assertThat(p.get(0).state).isEqualTo(RecordState.AVAILABLE);
+        assertThat(p.get(1).state).isEqualTo(RecordState.ARCHIVING);
+        p.takeCopies();
+        p.drainChanges("g"); // the write that fails
+
+        p.undo(u);
+
+        assertAcquired(p, 0, 0, "m", 1, 1000);
+        assertAcquired(p, 1, 1, "m", 3, 1000);
+        assertAcquired(p, 2, 2, "other", 1, 2000);
+        assertThat(p.drainChanges("g")).as("back as last written: nothing to write").isNull();
+    }
 }

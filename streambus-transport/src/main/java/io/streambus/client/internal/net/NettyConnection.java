@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
@@ -259,6 +260,10 @@ public final class NettyConnection implements Connection {
                             ch.pipeline().addLast("tls", ctx.tls().newHandler(ctx.sslContext(), ch.alloc(),
                                     pool.host(), pool.port()));
                         }
+                        // Requests sent while handling the responses of one socket read (a producer's next batches)
+                        // leave in one write at the end of the read; others are flushed at once.
+                        ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
                         ch.pipeline().addLast("frames", FrameDecoder.forResponses());
                         ch.pipeline().addLast("client", new Inbound(ch));
                     }

@@ -13,7 +13,6 @@ import io.streambus.protocol.txn.ProducerIdAndEpoch;
 import io.streambus.protocol.message.CompressionCodec;
 import io.streambus.protocol.message.MessageBlock;
 import io.streambus.protocol.message.MessageBlockWriter;
-import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
 import java.util.Locale;
@@ -78,11 +77,15 @@ final class Batch implements BodySupplier {
     final long createdAt;
     /** Engine-clock time after which the records fail ({@code delivery.timeout.ms}). */
     final long deadline;
-    /**
-     * The record futures, in append order; the first {@link #count} are used. What their metadata reports
-     * (timestamp, key and value sizes) is read back from the block when they complete, not kept per record.
-     */
+    /** The record futures, in append order; the first {@link #count} are used. */
     private CompletableFuture<RecordMetadata>[] futures;
+    /**
+     * What each record's metadata reports besides its offset, two slots per record: the timestamp (ns), then the key
+     * size in the high and the value size in the low 32 bits. Kept here rather than read back from the block at
+     * completion: the block was written long before (cold in the cache) and is parsed record by record, while this
+     * array is read in one sequential pass.
+     */
+    private long[] stamps;
     /** The records' send callbacks, parallel to {@link #futures}; null until a record has one. */
     private BiConsumer<RecordMetadata, Throwable>[] callbacks;
     /** Records appended. */
@@ -124,6 +127,7 @@ final class Batch implements BodySupplier {
           int expectedRecords, RecordSlotPool slots) {
         this.slots = slots;
         this.futures = slots.futures(Math.max(1, Math.min(expectedRecords, MAX_INITIAL_RECORDS)));
+        this.stamps = slots.stamps(futures.length);
         this.tp = tp;
         this.createdAt = createdAt;
         this.deadline = deadline;
@@ -136,12 +140,20 @@ final class Batch implements BodySupplier {
         return count;
     }
 
-    /** Adds the future and callback (may be null) of the record just written to the writer. */
-    @SuppressWarnings("unchecked")
-    void addRecord(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback) {
+    /**
+     * Adds the future and callback (may be null) of the record just written to the writer, with what its metadata
+     * will report.
+     */
+    void addRecord(CompletableFuture<RecordMetadata> future, BiConsumer<RecordMetadata, Throwable> callback,
+                   long timestampNanos, int keySize, int valueSize) {
         if (count == futures.length) {
             futures = Arrays.copyOf(futures, count * 2);
         }
+        if (2 * count == stamps.length) {
+            stamps = Arrays.copyOf(stamps, 2 * futures.length);
+        }
+        stamps[2 * count] = timestampNanos;
+        stamps[2 * count + 1] = ((long) keySize << 32) | (valueSize & 0xFFFF_FFFFL);
         if (callbacks != null && count == callbacks.length) {
             callbacks = Arrays.copyOf(callbacks, futures.length);
         }
@@ -157,51 +169,27 @@ final class Batch implements BodySupplier {
     /**
      * Completes every record future: with the offsets from {@code baseOffset} (-1: unknown) when {@code error} is
      * null, else exceptionally, telling {@code interceptors} first, then each record's send callback (before its
-     * future, as Kafka does: whoever waits on the future sees the callback's effects). Timestamps
-     * and sizes are read back from {@code blk}, the batch's block (A.5 layout), rather than kept per record.
+     * future, as Kafka does: whoever waits on the future sees the callback's effects).
      */
-    private void completeRecords(MessageBlock blk, long baseOffset, Throwable error,
-                                 ProducerInterceptors<?, ?> interceptors) {
-        ByteBuf buf = blk.buffer();
-        int pos = buf.readerIndex() + MessageBlock.BLOCK_OVERHEAD;
+    private void completeRecords(long baseOffset, Throwable error, ProducerInterceptors<?, ?> interceptors) {
         boolean wantMetadata = error == null || interceptors.any();
         for (int i = 0; i < count; i++) {
-            CompletableFuture<RecordMetadata> f = futures[i];
             RecordMetadata md = null;
             if (wantMetadata) {
-                long timestampNanos = buf.getLong(pos + 8);
-                int keySize = buf.getInt(pos + 16);
-                int valueSize = buf.getInt(pos + 20 + keySize);
-                md = new RecordMetadata(tp, baseOffset < 0 ? -1 : baseOffset + i, timestampNanos / 1_000_000L,
-                        keySize, valueSize);
+                long sizes = stamps[2 * i + 1];
+                md = new RecordMetadata(tp, baseOffset < 0 ? -1 : baseOffset + i, stamps[2 * i] / 1_000_000L,
+                        (int) (sizes >>> 32), (int) sizes);
                 interceptors.onAcknowledgement(md, error);
             }
             if (callbacks != null) {
                 ProducerImpl.callBack(callbacks[i], md, error);
             }
             if (error == null) {
-                f.complete(md);
+                futures[i].complete(md);
             } else {
-                f.completeExceptionally(error);
-            }
-            if (i + 1 < count) {
-                pos = next(buf, pos);
+                futures[i].completeExceptionally(error);
             }
         }
-    }
-
-    /** The index of the message after the one at {@code pos} (A.5: offset, timestamp, key, value, headers). */
-    private static int next(ByteBuf buf, int pos) {
-        int p = pos + 16;
-        p += 4 + buf.getInt(p);
-        p += 4 + buf.getInt(p);
-        int headers = buf.getInt(p);
-        p += 4;
-        for (int h = 0; h < headers; h++) {
-            p += 4 + buf.getInt(p);
-            p += 4 + buf.getInt(p);
-        }
-        return p;
     }
 
     /** Fixes the trailers of the next attempts (first send, or a new producer id after 49). */
@@ -311,26 +299,18 @@ final class Batch implements BodySupplier {
      * @return the state before, or null if they were already completed (nothing done)
      */
     State complete(long baseOffset, Throwable error, ProducerInterceptors<?, ?> interceptors) {
-        MessageBlock blk;
-        State before;
-        synchronized (this) {
-            before = markCompleted();
-            if (before == null) {
-                return null;
-            }
-            // The records' metadata is read from the block next, maybe while the network reports and releases the
-            // batch: a reference of our own keeps it alive. An open batch is out of its queue by now (no appends).
-            seal();
-            blk = block.retain();
+        State before = markCompleted();
+        if (before == null) {
+            return null;
         }
         try {
-            completeRecords(blk, baseOffset, error, interceptors);
+            completeRecords(baseOffset, error, interceptors);
         } finally {
-            blk.release();
             // every record is completed (once): the arrays are not read again and serve a later batch
-            slots.giveBack(futures, callbacks, count);
+            slots.giveBack(futures, callbacks, stamps, count);
             futures = null;
             callbacks = null;
+            stamps = null;
         }
         return before;
     }

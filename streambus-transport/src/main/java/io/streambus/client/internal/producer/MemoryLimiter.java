@@ -17,9 +17,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #waiters} is non-zero: a waiter counts itself under the lock before it checks the counter, and a releaser
  * adds to the counter before it reads {@code waiters}, so either the waiter sees the bytes or the releaser sees the
  * waiter (and its signal, under the lock, cannot come between the waiter's check and its wait).
+ *
+ * <p>Waiters are woken only once {@link #resumeBytes} are free (or on their timeout, when they take what is free): a
+ * producer that outpaces the network would otherwise be woken for every batch that completes, append one batch
+ * and wait again, a context switch per batch on both threads. The records still queued keep the network busy
+ * meanwhile.
  */
 public final class MemoryLimiter {
     private final long total;
+    /** Free bytes at which waiting senders are woken: a sixteenth of {@link #total}. */
+    private final long resumeBytes;
     // Not a fair lock (hand-offs under contention cost a context switch per record); arrival order among blocked
     // senders is kept by the waiters count instead: no fast path while anyone waits.
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,6 +37,7 @@ public final class MemoryLimiter {
 
     public MemoryLimiter(long total) {
         this.total = total;
+        this.resumeBytes = Math.max(1, total / 16);
         this.available = new AtomicLong(total);
     }
 
@@ -101,7 +109,7 @@ public final class MemoryLimiter {
         if (now > total) {
             throw new IllegalStateException("released more than reserved: " + now + " > " + total);
         }
-        if (waiters > 0) {
+        if (waiters > 0 && now >= resumeBytes) {
             lock.lock();
             try {
                 changed.signalAll();

@@ -456,7 +456,7 @@ public final class ProducerImpl<K, V> implements XaProducer<K, V> {
                 throw new StreamBusException("cannot write the headers of a record for " + tp + ": " + e, e);
             }
             w.endMessage();
-            b.addRecord(future, callback);
+            b.addRecord(future, callback, timestampNanos, sizeOf(key), sizeOf(value));
             b.prepaid -= size;
             if (w.size() >= batchSize) {
                 b.markFull();

@@ -46,4 +46,42 @@ class MemoryLimiterTest {
         MemoryLimiter fresh = new MemoryLimiter(10);
         assertThatThrownBy(() -> fresh.release(1)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void wakesWaitersOnlyOnceASixteenthIsFreeButTheyTakeWhatIsFreeAtTheirTimeout() throws Exception {
+        MemoryLimiter m = new MemoryLimiter(1600);
+        m.reserve(1600, 0);
+        CompletableFuture<Long> waited = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                m.reserve(10, TimeUnit.MILLISECONDS.toNanos(300));
+                waited.complete(System.nanoTime() - t0);
+            } catch (InterruptedException | RuntimeException e) {
+                waited.completeExceptionally(e);
+            }
+        }, "reserving");
+        t.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+        m.release(50); // enough for the waiter, below the 100 bytes that wake it
+        // not woken by that release: it takes the bytes when its wait ends, and does not fail
+        assertThat(waited.get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(m.available()).isEqualTo(40);
+
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        Thread u = new Thread(() -> {
+            try {
+                m.reserve(60, TimeUnit.MINUTES.toNanos(1));
+                second.complete(null);
+            } catch (InterruptedException | RuntimeException e) {
+                second.completeExceptionally(e);
+            }
+        }, "reserving-2");
+        u.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> u.getState() == Thread.State.WAITING
+                || u.getState() == Thread.State.TIMED_WAITING);
+        m.release(60); // 100 free: a sixteenth, the waiter is woken long before its minute
+        second.get(5, TimeUnit.SECONDS);
+        assertThat(m.available()).isEqualTo(40);
+    }
 }

@@ -4,38 +4,24 @@ import static io.streambus.broker.share.ShareTestSupport.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.streambus.broker.EmbeddedBroker;
-import io.streambus.broker.log.FlushPolicy;
-import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
 import io.streambus.broker.testing.LeakCheck;
-import io.streambus.broker.testing.TestClient;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.TopicPartitions;
 import io.streambus.protocol.share.AcknowledgeType;
 import io.streambus.protocol.share.Acknowledgement;
-import io.streambus.protocol.share.AcquiredRecord;
 import io.streambus.protocol.share.ShareAcknowledgePartition;
 import io.streambus.protocol.share.ShareAcknowledgePartitionResult;
 import io.streambus.protocol.share.ShareAcknowledgeRequest;
 import io.streambus.protocol.share.ShareAcknowledgeResponse;
-import io.streambus.protocol.share.ShareFetchPartition;
-import io.streambus.protocol.share.ShareFetchPartitionData;
-import io.streambus.protocol.share.ShareFetchRequest;
-import io.streambus.protocol.share.ShareFetchResponse;
 import io.streambus.protocol.share.ShareGroupConfigureRequest;
 import io.streambus.protocol.share.ShareGroupHeartbeatRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.streambus.broker.share.StorageErrorFixture.Fetched;
 
 /**
  * Acknowledgements whose share state write fails are not applied (B.13.5 step 4, B.13.6, B.13.8): the reply says 7,
@@ -57,24 +44,19 @@ class ShareAckStorageErrorTest {
     private static final int LOCK_MS = 30_000;
     @TempDir
     Path dir;
-    private Path data;
-    private final AtomicLong clock = new AtomicLong(1_000_000);
-    private ScheduledExecutorService timers;
-    private ExecutorService worker;
+    private StorageErrorFixture fixture;
+    private AtomicLong clock;
     private LogManager logs;
     private ShareCoordinator sc;
 
     @BeforeEach
     void setUp() throws Exception {
-        data = dir.resolve("data");
-        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(data).build();
-             TestClient c = TestClient.connect(b.start())) {
+        fixture = new StorageErrorFixture(dir, c -> {
             produce(c, "t", "v0", "v1", "v2", "v3", "v4");
-        }
-        timers = Executors.newSingleThreadScheduledExecutor();
-        worker = Executors.newFixedThreadPool(2);
-        logs = LogManager.open(data, LogConfig.builder().build());
-        sc = open();
+        });
+        clock = fixture.clock;
+        logs = fixture.logs;
+        sc = fixture.coordinator();
         // A dead-letter topic, so that a REJECT makes records Archiving with a copy to make.
         assertThat(sc.configure("p", new ShareGroupConfigureRequest("q",
                 ShareGroupConfigureRequest.CHANGE_DEAD_LETTER_TOPIC, 0, 0, "dlq", 0, 0))
@@ -83,17 +65,7 @@ class ShareAckStorageErrorTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (sc != null) {
-            sc.close();
-        }
-        logs.close();
-        worker.shutdownNow();
-        timers.shutdownNow();
-    }
-
-    private ShareCoordinator open() throws IOException {
-        return ShareCoordinator.open(data, FlushPolicy.OS, ShareCoordinatorConfig.DEFAULTS, logs,
-                ShareAccess.ALLOW_ALL, g -> false, worker, timers, clock::get);
+        fixture.close();
     }
 
     @ParameterizedTest
@@ -231,8 +203,7 @@ class ShareAckStorageErrorTest {
             assertThat(partition().get(0).count).isEqualTo(1);
         }
 
-        sc.close();
-        sc = open();
+        sc = fixture.restart();
         String next = join("next");
         assertThat(fetch(next, 3).records).containsExactly("0 count 2", "1 count 2", "2 count 2");
         assertThat(logs.partitionCount("dlq")).as("no dead-letter copy of an undone reject").isNegative();
@@ -241,11 +212,11 @@ class ShareAckStorageErrorTest {
     // ------------------------------------------------------------------------------------------- requests
 
     private void failWrites() {
-        sc.store().gate(n -> new IOException("injected write failure"));
+        fixture.failWrites();
     }
 
     private SharePartition partition() {
-        return sc.liveGroup("q").partition("t", 0);
+        return fixture.partition();
     }
 
     /** Offset {@code o}'s state; the caller holds the group's lock. */
@@ -266,32 +237,11 @@ class ShareAckStorageErrorTest {
                 });
     }
 
-    /** A fetch's partition error and records ("offset count n"). */
-    private record Fetched(int error, List<String> records) {
-    }
-
     private Fetched fetchUnchecked(String member, int max) {
-        try {
-            return fetch(member, max);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return fixture.fetchUnchecked(member, max);
     }
 
     private Fetched fetch(String member, int max, Acknowledgement... acks) throws Exception {
-        ShareFetchResponse r = sc.fetch("p", new ShareFetchRequest("q", member, 0, "", TopicPartitions.of("t",
-                List.of(new ShareFetchPartition(0, max, 1 << 20, List.of(acks))))), () -> true,
-                ByteBufAllocator.DEFAULT).get(10, TimeUnit.SECONDS).body();
-        List<String> out = new ArrayList<>();
-        try {
-            ShareFetchPartitionData p = r.partitions().topics().get(0).partitions().get(0);
-            for (AcquiredRecord x : p.records().toRecords()) {
-                out.add(x.message().offset() + " count " + x.deliveryCount());
-                x.release();
-            }
-            return new Fetched(p.errorCode(), out);
-        } finally {
-            r.release();
-        }
+        return fixture.fetch("q", member, "t", max, acks);
     }
 }

@@ -4,25 +4,15 @@ import static io.streambus.broker.share.ShareTestSupport.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.streambus.broker.EmbeddedBroker;
-import io.streambus.broker.log.FlushPolicy;
-import io.streambus.broker.log.LogConfig;
 import io.streambus.broker.log.LogManager;
 import io.streambus.broker.testing.LeakCheck;
-import io.streambus.broker.testing.TestClient;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.TopicPartitions;
 import io.streambus.protocol.share.AcknowledgeType;
 import io.streambus.protocol.share.Acknowledgement;
-import io.streambus.protocol.share.AcquiredRecord;
 import io.streambus.protocol.share.ShareAcknowledgePartition;
 import io.streambus.protocol.share.ShareAcknowledgeRequest;
 import io.streambus.protocol.share.ShareAcknowledgeResponse;
-import io.streambus.protocol.share.ShareFetchPartition;
-import io.streambus.protocol.share.ShareFetchPartitionData;
-import io.streambus.protocol.share.ShareFetchRequest;
-import io.streambus.protocol.share.ShareFetchResponse;
 import io.streambus.protocol.share.ShareGroupConfigureRequest;
 import io.streambus.protocol.share.ShareGroupConfigureResponse;
 import io.streambus.protocol.share.ShareGroupHeartbeatRequest;
@@ -35,9 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.streambus.broker.share.StorageErrorFixture.Fetched;
 
 /**
  * ShareGroupConfigure and ShareGroupHeartbeat requests whose share state write fails are not applied (B.13.4, B.13.7,
@@ -60,42 +48,27 @@ class ShareGroupStorageErrorTest {
     private static final long SESSION_MS = ShareCoordinatorConfig.DEFAULTS.sessionTimeout().toMillis();
     @TempDir
     Path dir;
-    private Path data;
-    private final AtomicLong clock = new AtomicLong(1_000_000);
-    private ScheduledExecutorService timers;
-    private ExecutorService worker;
+    private StorageErrorFixture fixture;
+    private AtomicLong clock;
     private LogManager logs;
     private ShareCoordinator sc;
 
     @BeforeEach
     void setUp() throws Exception {
-        data = dir.resolve("data");
-        try (EmbeddedBroker b = EmbeddedBroker.builder().dataDir(data).build();
-             TestClient c = TestClient.connect(b.start())) {
+        fixture = new StorageErrorFixture(dir, c -> {
             produce(c, "t", "v0", "v1", "v2", "v3", "v4");
             produce(c, "u", "w0", "w1");
-        }
-        timers = Executors.newSingleThreadScheduledExecutor();
-        worker = Executors.newFixedThreadPool(2);
-        logs = LogManager.open(data, LogConfig.builder().build());
-        sc = open();
+        });
+        clock = fixture.clock;
+        logs = fixture.logs;
+        sc = fixture.coordinator();
         assertThat(configure("q", ShareGroupConfigureRequest.CHANGE_MAX_DELIVERY_ATTEMPTS, 3, 0, 0).errorCode())
                 .isZero();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (sc != null) {
-            sc.close();
-        }
-        logs.close();
-        worker.shutdownNow();
-        timers.shutdownNow();
-    }
-
-    private ShareCoordinator open() throws IOException {
-        return ShareCoordinator.open(data, FlushPolicy.OS, ShareCoordinatorConfig.DEFAULTS, logs,
-                ShareAccess.ALLOW_ALL, g -> false, worker, timers, clock::get);
+        fixture.close();
     }
 
     // ------------------------------------------------------------------------------------------- configure
@@ -379,16 +352,15 @@ class ShareGroupStorageErrorTest {
     // ------------------------------------------------------------------------------------------- requests
 
     private void failWrites() {
-        sc.store().gate(n -> new IOException("injected write failure"));
+        fixture.failWrites();
     }
 
     private void restart() throws IOException {
-        sc.close();
-        sc = open();
+        sc = fixture.restart();
     }
 
     private SharePartition partition() {
-        return sc.liveGroup("q").partition("t", 0);
+        return fixture.partition();
     }
 
     private static ShareGroupConfigureRequest request(String group, int mask, int attempts, int reset,
@@ -428,36 +400,11 @@ class ShareGroupStorageErrorTest {
                 o.errorCode() != 0 ? -1 : o.body().partitions().topics().get(0).partitions().get(0).errorCode()};
     }
 
-    /** A fetch's request-level error, partition error (-1 if refused) and records ("offset count n"). */
-    private record Fetched(int requestError, int error, List<String> records) {
-    }
-
     private Fetched fetchUnchecked(String member, int max) {
-        try {
-            return fetch("q", member, "t", max);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return fixture.fetchUnchecked(member, max);
     }
 
     private Fetched fetch(String group, String member, String topic, int max) throws Exception {
-        ShareCoordinator.Outcome<ShareFetchResponse> o = sc.fetch("p", new ShareFetchRequest(group, member, 0, "",
-                TopicPartitions.of(topic, List.of(new ShareFetchPartition(0, max, 1 << 20, List.of())))),
-                () -> true, ByteBufAllocator.DEFAULT).get(10, TimeUnit.SECONDS);
-        if (o.errorCode() != 0) {
-            return new Fetched(o.errorCode(), -1, List.of());
-        }
-        ShareFetchResponse r = o.body();
-        List<String> out = new ArrayList<>();
-        try {
-            ShareFetchPartitionData p = r.partitions().topics().get(0).partitions().get(0);
-            for (AcquiredRecord x : p.records().toRecords()) {
-                out.add(x.message().offset() + " count " + x.deliveryCount());
-                x.release();
-            }
-            return new Fetched(0, p.errorCode(), out);
-        } finally {
-            r.release();
-        }
+        return fixture.fetch(group, member, topic, max);
     }
 }

@@ -12,21 +12,31 @@ import org.junit.jupiter.api.Test;
 
 class MemoryLimiterTest {
 
-    @Test
-    void blocksUntilReleasedThenProceeds() throws Exception {
-        MemoryLimiter m = new MemoryLimiter(1000);
-        m.reserve(800, 0);
-        CompletableFuture<Void> waiter = new CompletableFuture<>();
+    /**
+     * Reserves {@code bytes} on a new thread, waiting up to {@code maxWait}; returns how long the reservation took
+     * (ns), once the thread is waiting for memory.
+     */
+    private static CompletableFuture<Long> reserveWhenBlocked(MemoryLimiter m, long bytes, Duration maxWait) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
             try {
-                m.reserve(500, TimeUnit.SECONDS.toNanos(5));
-                waiter.complete(null);
+                m.reserve(bytes, maxWait.toNanos());
+                done.complete(System.nanoTime() - t0);
             } catch (InterruptedException | RuntimeException e) {
-                waiter.completeExceptionally(e);
+                done.completeExceptionally(e);
             }
         }, "reserving");
         t.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+        return done;
+    }
+
+    @Test
+    void blocksUntilReleasedThenProceeds() throws Exception {
+        MemoryLimiter m = new MemoryLimiter(1000);
+        m.reserve(800, 0);
+        CompletableFuture<Long> waiter = reserveWhenBlocked(m, 500, Duration.ofSeconds(5));
         assertThat(waiter).isNotDone();
         m.release(800);
         waiter.get(5, TimeUnit.SECONDS);
@@ -51,35 +61,13 @@ class MemoryLimiterTest {
     void wakesWaitersOnlyOnceASixteenthIsFreeButTheyTakeWhatIsFreeAtTheirTimeout() throws Exception {
         MemoryLimiter m = new MemoryLimiter(1600);
         m.reserve(1600, 0);
-        CompletableFuture<Long> waited = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
-            try {
-                m.reserve(10, TimeUnit.MILLISECONDS.toNanos(300));
-                waited.complete(System.nanoTime() - t0);
-            } catch (InterruptedException | RuntimeException e) {
-                waited.completeExceptionally(e);
-            }
-        }, "reserving");
-        t.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+        CompletableFuture<Long> waited = reserveWhenBlocked(m, 10, Duration.ofMillis(300));
         m.release(50); // enough for the waiter, below the 100 bytes that wake it
         // not woken by that release: it takes the bytes when its wait ends, and does not fail
         assertThat(waited.get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
         assertThat(m.available()).isEqualTo(40);
 
-        CompletableFuture<Void> second = new CompletableFuture<>();
-        Thread u = new Thread(() -> {
-            try {
-                m.reserve(60, TimeUnit.MINUTES.toNanos(1));
-                second.complete(null);
-            } catch (InterruptedException | RuntimeException e) {
-                second.completeExceptionally(e);
-            }
-        }, "reserving-2");
-        u.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> u.getState() == Thread.State.WAITING
-                || u.getState() == Thread.State.TIMED_WAITING);
+        CompletableFuture<Long> second = reserveWhenBlocked(m, 60, Duration.ofMinutes(1));
         m.release(60); // 100 free: a sixteenth, the waiter is woken long before its minute
         second.get(5, TimeUnit.SECONDS);
         assertThat(m.available()).isEqualTo(40);

@@ -64,18 +64,24 @@ class RoundTripTest {
         return "streambus:" + topic + "?brokers=" + sb.brokers + (options.isEmpty() ? "" : "&" + options);
     }
 
+    /** Starts route "in" from {@code fromUri} to mock:out, which expects {@code expected} messages. */
+    private MockEndpoint consumeIntoMock(String fromUri, int expected) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(fromUri).routeId("in").to("mock:out");
+            }
+        });
+        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
+        out.expectedMessageCount(expected);
+        return out;
+    }
+
     @Test
     void typedHeadersKeyAndRecordHeadersSurviveTheRoundTrip() throws Exception {
         String topic = BrokerSupport.uniqueTopic("typed");
         sb.createTopic(topic, 1);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(topic, "partitions=0&autoOffsetReset=earliest")).routeId("in").to("mock:out");
-            }
-        });
-        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
-        out.expectedMessageCount(1);
+        MockEndpoint out = consumeIntoMock(uri(topic, "partitions=0&autoOffsetReset=earliest"), 1);
 
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("aString", "värde");
@@ -125,15 +131,8 @@ class RoundTripTest {
     void everyDocumentedHeaderIsSetWithItsTypeOnMessagesWithAndWithoutHeaders() throws Exception {
         String topic = BrokerSupport.uniqueTopic("documented");
         sb.createTopic(topic, 1);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(topic, "groupId=documented&autoOffsetReset=earliest&allowManualCommit=true"))
-                        .routeId("in").to("mock:out");
-            }
-        });
-        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
-        out.expectedMessageCount(2);
+        MockEndpoint out = consumeIntoMock(
+                uri(topic, "groupId=documented&autoOffsetReset=earliest&allowManualCommit=true"), 2);
 
         // no headers at all: the result headers are the message's only headers
         Exchange bare = template.request(uri(topic, ""), e -> e.getIn().setBody("bare"));

@@ -4,7 +4,6 @@ import static io.streambus.broker.share.ShareTestSupport.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streambus.broker.log.LogManager;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.TopicPartitions;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +43,6 @@ class ShareAckStorageErrorTest {
     @TempDir
     Path dir;
     private StorageErrorFixture fixture;
-    private AtomicLong clock;
-    private LogManager logs;
     private ShareCoordinator sc;
 
     @BeforeEach
@@ -54,8 +50,6 @@ class ShareAckStorageErrorTest {
         fixture = new StorageErrorFixture(dir, c -> {
             produce(c, "t", "v0", "v1", "v2", "v3", "v4");
         });
-        clock = fixture.clock;
-        logs = fixture.logs;
         sc = fixture.coordinator();
         // A dead-letter topic, so that a REJECT makes records Archiving with a copy to make.
         assertThat(sc.configure("p", new ShareGroupConfigureRequest("q",
@@ -185,7 +179,7 @@ class ShareAckStorageErrorTest {
      * dead-letter copy was ever made.
      */
     private void comesBackAfterItsLock() throws Exception {
-        clock.addAndGet(LOCK_MS);
+        fixture.clock.addAndGet(LOCK_MS);
         sc.sweep();
         synchronized (sc.liveGroup("q")) {
             for (long o = 0; o <= 2; o++) {
@@ -206,7 +200,7 @@ class ShareAckStorageErrorTest {
         sc = fixture.restart();
         String next = join("next");
         assertThat(fetch(next, 3).records).containsExactly("0 count 2", "1 count 2", "2 count 2");
-        assertThat(logs.partitionCount("dlq")).as("no dead-letter copy of an undone reject").isNegative();
+        assertThat(fixture.logs.partitionCount("dlq")).as("no dead-letter copy of an undone reject").isNegative();
     }
 
     // ------------------------------------------------------------------------------------------- requests

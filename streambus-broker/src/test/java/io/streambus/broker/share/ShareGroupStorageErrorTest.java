@@ -4,7 +4,6 @@ import static io.streambus.broker.share.ShareTestSupport.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streambus.broker.log.LogManager;
 import io.streambus.broker.testing.LeakCheck;
 import io.streambus.protocol.ErrorCode;
 import io.streambus.protocol.TopicPartitions;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +47,6 @@ class ShareGroupStorageErrorTest {
     @TempDir
     Path dir;
     private StorageErrorFixture fixture;
-    private AtomicLong clock;
-    private LogManager logs;
     private ShareCoordinator sc;
 
     @BeforeEach
@@ -59,8 +55,6 @@ class ShareGroupStorageErrorTest {
             produce(c, "t", "v0", "v1", "v2", "v3", "v4");
             produce(c, "u", "w0", "w1");
         });
-        clock = fixture.clock;
-        logs = fixture.logs;
         sc = fixture.coordinator();
         assertThat(configure("q", ShareGroupConfigureRequest.CHANGE_MAX_DELIVERY_ATTEMPTS, 3, 0, 0).errorCode())
                 .isZero();
@@ -252,7 +246,7 @@ class ShareGroupStorageErrorTest {
         assertThat(describe("q").body().memberCount()).isEqualTo(1);
 
         // Its session ends as if it had never tried to leave: the records come back with their counts.
-        clock.addAndGet(SESSION_MS);
+        fixture.clock.addAndGet(SESSION_MS);
         sc.sweep();
         assertThat(describe("q").body().state()).isEqualTo("Empty");
         synchronized (sc.liveGroup("q")) {

@@ -61,9 +61,12 @@ interface CommitManager {
         return CompletableFuture.failedFuture(notAssigned(partition, nextOffset));
     }
 
-    /** Whether {@link #prepare} does anything; when not, the consumer does not build its argument. Default: false. */
-    default boolean prepares() {
-        return false;
+    /**
+     * {@link #prepare} for the exchange of one record, the next offset after it given directly: a manager that hands
+     * nothing over builds no map per record. Default: nothing.
+     */
+    default void prepareOne(Exchange exchange, TopicPartition partition, long nextOffset) {
+        // nothing to hand over
     }
 
     /**

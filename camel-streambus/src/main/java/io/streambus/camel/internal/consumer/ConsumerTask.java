@@ -615,9 +615,7 @@ public final class ConsumerTask implements ConsumerWorker {
             return o;
         }
         try {
-            if (commits.prepares()) {
-                commits.prepare(exchange, Map.of(tracker.partition(), rec.offset() + 1));
-            }
+            commits.prepareOne(exchange, tracker.partition(), rec.offset() + 1);
             host.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);

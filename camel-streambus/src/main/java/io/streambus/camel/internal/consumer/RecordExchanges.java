@@ -15,8 +15,8 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 /**
  * The part of turning a polled record into an exchange that the group ({@link ConsumerTask}) and the share
  * ({@link ShareConsumerTask}) consumer threads have in common: the record's own headers (through the header
- * filter), the position and key/timestamp headers (set together, see {@link SortedHeaders}), releasing a record's buffers and naming a record in messages.
- * Each task adds its own mode-specific headers to {@link #common}, {@link #apply}s them and sets the body.
+ * filter), the position and key/timestamp headers (set together, see {@link SortedHeaders}), releasing a record's
+ * buffers and naming a record in messages. Each task adds its own mode-specific headers to {@link #common}, {@link #apply}s them and sets the body.
  *
  * <p>Stateless; thread-safe.
  */

@@ -31,8 +31,8 @@ final class TransactionCommitManager implements CommitManager {
     }
 
     @Override
-    public boolean prepares() {
-        return true;
+    public void prepareOne(Exchange exchange, TopicPartition partition, long nextOffset) {
+        prepare(exchange, Map.of(partition, nextOffset));
     }
 
     @Override

@@ -148,11 +148,15 @@ class CommitManagersTest {
     }
 
     @Test
-    void onlyTheTransactionManagerPreparesExchanges() {
-        // the consumer builds prepare's offsets map only for a manager that uses it
-        assertThat(manager("txn").prepares()).isTrue();
+    void onlyTheTransactionManagerPreparesTheExchangeOfOneRecord() {
+        Exchange txn = new DefaultExchange(new DefaultCamelContext());
+        manager("txn").prepareOne(txn, TP, 7L);
+        assertThat(txn.getProperty(ConsumedOffsets.PROPERTY, ConsumedOffsets.class).offsets())
+                .isEqualTo(Map.of(TP, new OffsetAndMetadata(7)));
         for (String mode : List.of("auto", "manual", "none")) {
-            assertThat(manager(mode).prepares()).as(mode).isFalse();
+            Exchange e = new DefaultExchange(new DefaultCamelContext());
+            manager(mode).prepareOne(e, TP, 7L);
+            assertThat(e.getProperties()).as(mode).doesNotContainKey(ConsumedOffsets.PROPERTY);
         }
     }
 
